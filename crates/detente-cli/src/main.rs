@@ -1,0 +1,219 @@
+//! `detente`: design, check, run and stress-test phased reciprocal agreements.
+//!
+//! This binary is deliberately thin: it parses arguments, reads files, calls the library
+//! crates and prints. Exit codes: 0 success (warnings allowed), 1 invalid input,
+//! 2 usage or I/O errors.
+
+mod load;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use detente_spec::diagnostic::{self, JsonDiagnostic, Style};
+use detente_spec::Severity;
+
+/// Design, check, run and stress-test phased reciprocal agreements.
+#[derive(Parser)]
+#[command(name = "detente", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and validate specification files, reporting every error and warning.
+    Check {
+        /// Specification files (TOML, or normalized JSON ending in .json).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Present an agreement as a roadmap a person can read.
+    Show {
+        /// The specification file.
+        file: PathBuf,
+        /// Output format; json prints the normalized form of the agreement.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+    },
+    /// Print the JSON Schema of the specification format (for editors such as taplo).
+    Schema {
+        /// Write the schema to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Write a commented starter specification that passes `detente check`.
+    Init {
+        /// The agreement's name; the file is NAME.toml unless NAME already ends in .toml.
+        name: String,
+        /// Print the file instead of writing it.
+        #[arg(long)]
+        stdout: bool,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ShowFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+/// Exit code for invalid input.
+const INVALID: u8 = 1;
+/// Exit code for usage and I/O errors.
+const TROUBLE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { files, format } => check(&files, format),
+        Command::Show { file, format } => show(&file, format),
+        Command::Schema { out } => schema(out.as_deref()),
+        Command::Init {
+            name,
+            stdout,
+            force,
+        } => init(&name, stdout, force),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(TROUBLE)
+        }
+    }
+}
+
+fn style() -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if std::io::stdout().is_terminal() && !no_color {
+        Style::Color
+    } else {
+        Style::Plain
+    }
+}
+
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`detente show ... | head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write output: {e}")),
+    }
+}
+
+fn check(files: &[PathBuf], format: CheckFormat) -> Result<u8, String> {
+    let mut any_invalid = false;
+    let mut text = String::new();
+    let mut json_diagnostics = Vec::new();
+    let mut json_files = Vec::new();
+    for path in files {
+        let loaded = load::load(path)?;
+        let errors = loaded.count(Severity::Error);
+        let warnings = loaded.count(Severity::Warning);
+        any_invalid |= errors > 0;
+        match format {
+            CheckFormat::Text => {
+                text.push_str(&diagnostic::render(&loaded.diagnostics, &loaded.file, style()));
+                text.push_str(&summary(&loaded.file.name, errors, warnings));
+            }
+            CheckFormat::Json => {
+                json_diagnostics.extend(loaded.diagnostics.iter().map(|d| JsonDiagnostic::new(d, &loaded.file)));
+                json_files.push(serde_json::json!({
+                    "file": loaded.file.name,
+                    "valid": errors == 0,
+                    "errors": errors,
+                    "warnings": warnings,
+                }));
+            }
+        }
+    }
+    if format == CheckFormat::Json {
+        let report = serde_json::json!({ "files": json_files, "diagnostics": json_diagnostics });
+        text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n";
+    }
+    write_stdout(&text)?;
+    Ok(if any_invalid { INVALID } else { 0 })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn summary(name: &str, errors: usize, warnings: usize) -> String {
+    match (errors, warnings) {
+        (0, 0) => format!("{name}: valid\n"),
+        (0, w) => format!("{name}: valid, {}\n", plural(w, "warning")),
+        (e, 0) => format!("{name}: invalid, {}\n", plural(e, "error")),
+        (e, w) => format!("{name}: invalid, {}, {}\n", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+fn show(path: &Path, format: ShowFormat) -> Result<u8, String> {
+    let loaded = load::load(path)?;
+    if loaded.count(Severity::Error) > 0 {
+        eprint!("{}", diagnostic::render(&loaded.diagnostics, &loaded.file, Style::Plain));
+        eprintln!("{}", summary(&loaded.file.name, loaded.count(Severity::Error), loaded.count(Severity::Warning)).trim_end());
+        eprintln!("hint: fix the errors above (see `detente check`) before showing the agreement");
+        return Ok(INVALID);
+    }
+    let text = match format {
+        ShowFormat::Text => detente_spec::roadmap::text(&loaded.spec),
+        ShowFormat::Markdown => detente_spec::roadmap::markdown(&loaded.spec),
+        ShowFormat::Json => detente_spec::to_normalized_json(&loaded.spec) + "\n",
+    };
+    write_stdout(&text)?;
+    Ok(0)
+}
+
+fn schema(out: Option<&Path>) -> Result<u8, String> {
+    let text = detente_spec::schema::schema_text() + "\n";
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => write_stdout(&text)?,
+    }
+    Ok(0)
+}
+
+fn init(name: &str, stdout: bool, force: bool) -> Result<u8, String> {
+    let stem = name.strip_suffix(".toml").unwrap_or(name);
+    let id = Path::new(stem)
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| stem.to_string());
+    let text = detente_spec::starter(&id);
+    if stdout {
+        write_stdout(&text)?;
+        return Ok(0);
+    }
+    let path = PathBuf::from(format!("{stem}.toml"));
+    if path.exists() && !force {
+        return Err(format!(
+            "{} already exists; pass --force to overwrite it, or choose another name",
+            path.display()
+        ));
+    }
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("wrote {}; check it with `detente check {}`", path.display(), path.display());
+    Ok(0)
+}

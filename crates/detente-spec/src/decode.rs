@@ -1,0 +1,1219 @@
+//! From TOML text to the model, collecting every problem on the way.
+//!
+//! We walk `toml_edit`'s spanned syntax tree by hand instead of deriving serde
+//! deserializers: serde stops at the first error, while authors want every mistake in
+//! one pass, each pointing at the exact key or value. An item whose required keys are
+//! missing or malformed is left out of the model; its id is remembered so that the
+//! validator does not report references to it as unknown (one mistake, one message).
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use toml_edit::{Item, TableLike, Value};
+
+use crate::condition;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::*;
+use crate::source_map::{ItemKey, SourceMap};
+use crate::suggest::closest;
+use crate::time::{parse_date, Date, Duration};
+
+/// The outcome of decoding a file.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// The model; items that failed to decode are left out.
+    pub spec: Spec,
+    /// Where everything was written.
+    pub source_map: SourceMap,
+    /// Every decoding problem.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Ids of items left out because of errors.
+    pub broken_ids: HashSet<String>,
+}
+
+/// Top-level keys and, for each table of the format, the keys it accepts. The schema
+/// test checks these against the JSON Schema derived from the model.
+pub const TOP_LEVEL_FIELDS: &[&str] = &[
+    "agreement",
+    "party",
+    "instrument",
+    "quantity",
+    "facility",
+    "phase",
+    "commitment",
+    "power",
+];
+const AGREEMENT_FIELDS: &[&str] = &["id", "title", "adopted", "ends", "summary", "sources"];
+const PARTY_FIELDS: &[&str] = &["id", "name", "role", "asserts"];
+const INSTRUMENT_FIELDS: &[&str] = &[
+    "id", "name", "kind", "authority", "imposed_by", "targets", "since", "weight", "source",
+];
+const QUANTITY_FIELDS: &[&str] = &[
+    "id", "name", "unit", "owner", "initial", "low", "high", "as_of", "growth_per_year", "source",
+];
+const FACILITY_FIELDS: &[&str] =
+    &["id", "name", "owner", "location", "status", "produces", "source"];
+const PRODUCTION_FIELDS: &[&str] = &["quantity", "per_year"];
+const PHASE_FIELDS: &[&str] = &["id", "title", "after", "opens_when", "summary"];
+const COMMITMENT_FIELDS: &[&str] = &[
+    "id", "title", "phase", "by", "kind", "category", "when", "due", "on_timeout", "lasts",
+    "verification", "relieves", "limits", "sets", "benefits", "values", "text", "source",
+];
+const VERIFICATION_FIELDS: &[&str] = &["by", "method", "detection", "false_alarm", "every"];
+const LIMIT_FIELDS: &[&str] = &["quantity", "max", "unit"];
+const SET_STATUS_FIELDS: &[&str] = &["facility", "status"];
+const VALUES_FIELDS: &[&str] = &["cost", "benefit", "threat_reduction"];
+const POWER_FIELDS: &[&str] = &[
+    "id", "title", "kind", "holders", "automatic", "trigger", "notice", "cancellable", "restores",
+    "suspends", "text", "source",
+];
+
+/// The keys accepted by each table of the format, by the name of its schema definition.
+pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
+    vec![
+        ("Spec", TOP_LEVEL_FIELDS),
+        ("Agreement", AGREEMENT_FIELDS),
+        ("Party", PARTY_FIELDS),
+        ("Instrument", INSTRUMENT_FIELDS),
+        ("Quantity", QUANTITY_FIELDS),
+        ("Facility", FACILITY_FIELDS),
+        ("Production", PRODUCTION_FIELDS),
+        ("Phase", PHASE_FIELDS),
+        ("Commitment", COMMITMENT_FIELDS),
+        ("Verification", VERIFICATION_FIELDS),
+        ("Limit", LIMIT_FIELDS),
+        ("SetStatus", SET_STATUS_FIELDS),
+        ("Values", VALUES_FIELDS),
+        ("Power", POWER_FIELDS),
+    ]
+}
+
+/// Numbers larger than this in magnitude are rejected: no warhead count, stockpile or
+/// sanction weight comes near it, and keeping values small keeps arithmetic exact enough.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+/// Ids that would be read as keywords inside conditions.
+const RESERVED_IDS: &[&str] = &["and", "or", "not", "true", "false", "any", "of", "date", "all"];
+
+/// Decodes a specification from TOML text.
+pub fn decode(text: &str) -> Decoded {
+    let mut decoder = Decoder {
+        text,
+        diagnostics: Vec::new(),
+        map: SourceMap::default(),
+        broken: HashSet::new(),
+    };
+    let spec = match toml_edit::Document::parse(text) {
+        Ok(document) => decoder.spec(document.as_table()),
+        Err(error) => {
+            decoder.syntax_error(&error);
+            None
+        }
+    };
+    let spec = spec.unwrap_or_else(empty_spec);
+    Decoded {
+        spec,
+        source_map: decoder.map,
+        diagnostics: decoder.diagnostics,
+        broken_ids: decoder.broken,
+    }
+}
+
+fn empty_spec() -> Spec {
+    Spec {
+        agreement: Agreement {
+            id: String::new(),
+            title: String::new(),
+            adopted: Date::constant(2000, 1, 1),
+            ends: None,
+            summary: None,
+            sources: Vec::new(),
+        },
+        party: Vec::new(),
+        instrument: Vec::new(),
+        quantity: Vec::new(),
+        facility: Vec::new(),
+        phase: Vec::new(),
+        commitment: Vec::new(),
+        power: Vec::new(),
+    }
+}
+
+struct Decoder<'s> {
+    text: &'s str,
+    diagnostics: Vec<Diagnostic>,
+    map: SourceMap,
+    broken: HashSet<String>,
+}
+
+/// A table being decoded: its keys, where it is, which item it belongs to, and the
+/// prefix of its fields in the source map (`""` for an item, `"verification."` nested).
+struct Table<'a> {
+    table: &'a dyn TableLike,
+    span: Option<Range<usize>>,
+    item: ItemKey,
+    prefix: &'static str,
+    /// How the table is named in messages, e.g. "commitment `lift-travel-ban`".
+    what: String,
+}
+
+impl<'a> Table<'a> {
+    fn value(&self, key: &str) -> Option<&'a Item> {
+        self.table.get(key).filter(|item| !item.is_none())
+    }
+
+    fn key_span(&self, key: &str) -> Option<Range<usize>> {
+        self.table.get_key_value(key).and_then(|(k, _)| k.span())
+    }
+}
+
+fn item_span(item: &Item) -> Option<Range<usize>> {
+    match item {
+        Item::Value(value) => value.span(),
+        Item::Table(table) => table.span(),
+        Item::ArrayOfTables(array) => array.span(),
+        Item::None => None,
+    }
+}
+
+fn type_name(item: &Item) -> &'static str {
+    match item {
+        Item::None => "nothing",
+        Item::Table(_) => "a table",
+        Item::ArrayOfTables(_) => "an array of tables",
+        Item::Value(value) => match value {
+            Value::String(_) => "a string",
+            Value::Integer(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::Boolean(_) => "a boolean",
+            Value::Datetime(_) => "a date-time",
+            Value::Array(_) => "an array",
+            Value::InlineTable(_) => "an inline table",
+        },
+    }
+}
+
+/// Interns a dotted field name so the source map can key on `&'static str`. Field names
+/// come from the fixed lists above, so this leaks a bounded, tiny amount once per name.
+fn field_name(prefix: &'static str, key: &str) -> &'static str {
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let full = format!("{prefix}{key}");
+    let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(name) = names.get(full.as_str()) {
+        return name;
+    }
+    let leaked: &'static str = Box::leak(full.into_boxed_str());
+    names.insert(leaked);
+    leaked
+}
+
+impl<'s> Decoder<'s> {
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn syntax_error(&mut self, error: &toml_edit::TomlError) {
+        let span = error.span().unwrap_or(0..0);
+        let message = error
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("invalid TOML")
+            .trim()
+            .to_string();
+        let help = if self.text.trim().is_empty() {
+            "the file is empty".to_string()
+        } else {
+            "fix the TOML syntax first; `detente init NAME` writes a valid starter file".into()
+        };
+        let mut label_span = span.clone();
+        if label_span.is_empty() && label_span.end < self.text.len() {
+            label_span.end += 1;
+        }
+        // TOML checks date literals itself; report those as the date errors they are.
+        let (code, help) = if message.contains("date") || message.contains("day between") || message.contains("month between") {
+            (Code::BadDate, "dates are YYYY-MM-DD and must exist in the calendar".to_string())
+        } else {
+            (Code::Syntax, help)
+        };
+        self.report(
+            Diagnostic::new(code, format!("invalid TOML: {message}"))
+                .label(Some(label_span), message)
+                .help(help),
+        );
+    }
+
+    fn spec(&mut self, root: &toml_edit::Table) -> Option<Spec> {
+        let mut spec = empty_spec();
+        let top = Table {
+            table: root,
+            span: Some(0..0),
+            item: ItemKey::Agreement,
+            prefix: "",
+            what: "the file".into(),
+        };
+        self.check_keys(&top, TOP_LEVEL_FIELDS);
+        match top.value("agreement") {
+            Some(item) => {
+                if let Some(table) = self.open(item, ItemKey::Agreement, "", "[agreement]", AGREEMENT_FIELDS) {
+                    self.map.insert(ItemKey::Agreement, "", item_span(item).unwrap_or(0..0));
+                    match self.agreement(&table) {
+                        Some(agreement) => spec.agreement = agreement,
+                        None => return self.finish_partial(spec, root),
+                    }
+                }
+            }
+            None => {
+                let empty = root.is_empty();
+                self.report(
+                    Diagnostic::new(
+                        Code::MissingField,
+                        if empty {
+                            "the file has no `[agreement]` table (is it empty?)".to_string()
+                        } else {
+                            "the file has no `[agreement]` table".to_string()
+                        },
+                    )
+                    .label(Some(0..self.text.len().min(1)), "expected `[agreement]` here")
+                    .help("start with [agreement] and its id, title and adopted date; `detente init NAME` writes a starter file"),
+                );
+                return self.finish_partial(spec, root);
+            }
+        }
+        self.items(&mut spec, root);
+        Some(spec)
+    }
+
+    /// Decodes the item lists even when the agreement table is broken, so every error
+    /// in the file is still reported.
+    fn finish_partial(&mut self, mut spec: Spec, root: &toml_edit::Table) -> Option<Spec> {
+        self.items(&mut spec, root);
+        Some(spec)
+    }
+
+    fn items(&mut self, spec: &mut Spec, root: &toml_edit::Table) {
+        spec.party = self.list(root, "party", ItemKey::Party, PARTY_FIELDS, Self::party);
+        spec.instrument =
+            self.list(root, "instrument", ItemKey::Instrument, INSTRUMENT_FIELDS, Self::instrument);
+        spec.quantity = self.list(root, "quantity", ItemKey::Quantity, QUANTITY_FIELDS, Self::quantity);
+        spec.facility = self.list(root, "facility", ItemKey::Facility, FACILITY_FIELDS, Self::facility);
+        spec.phase = self.list(root, "phase", ItemKey::Phase, PHASE_FIELDS, Self::phase);
+        spec.commitment =
+            self.list(root, "commitment", ItemKey::Commitment, COMMITMENT_FIELDS, Self::commitment);
+        spec.power = self.list(root, "power", ItemKey::Power, POWER_FIELDS, Self::power);
+    }
+
+    /// Decodes `[[name]]` (or `name = [{...}]`) into items. Item keys are numbered by
+    /// position among the successfully decoded items, so they index the model's lists.
+    fn list<T>(
+        &mut self,
+        root: &toml_edit::Table,
+        name: &'static str,
+        key: fn(usize) -> ItemKey,
+        fields: &'static [&'static str],
+        decode: fn(&mut Self, &Table<'_>) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(item) = root.get(name).filter(|i| !i.is_none()) else {
+            return Vec::new();
+        };
+        let tables: Vec<(&dyn TableLike, Option<Range<usize>>)> = match item {
+            Item::ArrayOfTables(array) => array.iter().map(|t| (t as &dyn TableLike, t.span())).collect(),
+            Item::Value(Value::Array(array)) => {
+                let mut tables = Vec::new();
+                for value in array.iter() {
+                    match value {
+                        Value::InlineTable(t) => tables.push((t as &dyn TableLike, t.span())),
+                        other => self.report(
+                            Diagnostic::new(
+                                Code::WrongType,
+                                format!("each `{name}` must be a table, found {}", type_name(&Item::Value(other.clone()))),
+                            )
+                            .label(other.span(), "expected a table")
+                            .help(format!("write each one as [[{name}]] followed by its keys")),
+                        ),
+                    }
+                }
+                tables
+            }
+            other => {
+                self.report(
+                    Diagnostic::new(
+                        Code::WrongType,
+                        format!("`{name}` must be an array of tables, found {}", type_name(other)),
+                    )
+                    .label(item_span(other).or_else(|| root.get_key_value(name).and_then(|(k, _)| k.span())), "expected [[{name}]] tables")
+                    .help(format!("write each {name} as a [[{name}]] table")),
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (table, span) in tables {
+            let item_key = key(out.len());
+            let what = match table.get("id").and_then(|i| i.as_str()) {
+                Some(id) => format!("{name} `{id}`"),
+                None => format!("a [[{name}]] table"),
+            };
+            let wrapped = Table {
+                table,
+                span: span.clone(),
+                item: item_key,
+                prefix: "",
+                what,
+            };
+            self.check_keys(&wrapped, fields);
+            if let Some(span) = span {
+                self.map.insert(item_key, "", span);
+            }
+            let errors_before = self.error_count();
+            match decode(self, &wrapped) {
+                Some(value) if self.error_count() == errors_before => out.push(value),
+                _ => {
+                    if let Some(id) = table.get("id").and_then(|i| i.as_str()) {
+                        self.broken.insert(id.to_string());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn error_count(&self) -> usize {
+        self.diagnostics.len()
+    }
+
+    fn check_keys(&mut self, table: &Table<'_>, fields: &[&str]) {
+        for (key, _) in table.table.iter() {
+            if fields.contains(&key) {
+                continue;
+            }
+            let suggestion = closest(key, fields.iter().copied());
+            let help = match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("{} accepts: {}", table.what, fields.join(", ")),
+            };
+            let span = table.key_span(key);
+            self.report(
+                Diagnostic::new(Code::UnknownField, format!("unknown key `{key}` in {}", table.what))
+                    .label(span, "not a key of this table")
+                    .help(help),
+            );
+        }
+    }
+
+    fn open<'a>(
+        &mut self,
+        item: &'a Item,
+        key: ItemKey,
+        prefix: &'static str,
+        what: &str,
+        fields: &'static [&'static str],
+    ) -> Option<Table<'a>> {
+        let Some(table) = item.as_table_like() else {
+            self.report(
+                Diagnostic::new(Code::WrongType, format!("{what} must be a table, found {}", type_name(item)))
+                    .label(item_span(item), "expected a table"),
+            );
+            return None;
+        };
+        let table = Table {
+            table,
+            span: item_span(item),
+            item: key,
+            prefix,
+            what: what.to_string(),
+        };
+        self.check_keys(&table, fields);
+        Some(table)
+    }
+
+    fn missing(&mut self, table: &Table<'_>, key: &str, example: &str) {
+        self.report(
+            Diagnostic::new(Code::MissingField, format!("{} has no `{key}`", table.what))
+                .label(table.span.clone().map(|s| s.start..s.start.max(s.end.min(s.start + 1))), format!("`{key}` is required here"))
+                .help(format!("add e.g. {key} = {example}")),
+        );
+    }
+
+    fn record(&mut self, table: &Table<'_>, key: &str, item: &Item) -> &'static str {
+        let field = field_name(table.prefix, key);
+        if let Some(span) = item_span(item).or_else(|| table.key_span(key)) {
+            self.map.insert(table.item, field, span);
+        }
+        field
+    }
+
+    fn wrong_type(&mut self, table: &Table<'_>, key: &str, item: &Item, expected: &str, help: Option<String>) {
+        self.report(
+            Diagnostic::new(
+                Code::WrongType,
+                format!("`{key}` in {} must be {expected}, found {}", table.what, type_name(item)),
+            )
+            .label(item_span(item), format!("expected {expected}"))
+            .maybe_help(help),
+        );
+    }
+
+    fn string(&mut self, table: &Table<'_>, key: &str) -> Option<String> {
+        let item = table.value(key)?;
+        self.record(table, key, item);
+        match item.as_str() {
+            Some(text) => Some(text.to_string()),
+            None => {
+                self.wrong_type(table, key, item, "a string", Some(format!("quote it: {key} = \"...\"")));
+                None
+            }
+        }
+    }
+
+    fn required_string(&mut self, table: &Table<'_>, key: &str, example: &str) -> Option<String> {
+        if table.value(key).is_none() {
+            self.missing(table, key, example);
+            return None;
+        }
+        self.string(table, key)
+    }
+
+    fn id(&mut self, table: &Table<'_>) -> Option<String> {
+        let id = self.required_string(table, "id", "\"short-name\"")?;
+        let span = self.map.field(table.item, "id");
+        let well_formed = !id.is_empty()
+            && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !well_formed {
+            self.report(
+                Diagnostic::new(Code::BadId, format!("`{id}` is not a valid id"))
+                    .label(span, "malformed id")
+                    .help("ids start with a letter or digit and use only letters, digits, `-`, `_` and `.`"),
+            );
+            return None;
+        }
+        if RESERVED_IDS.contains(&id.as_str()) {
+            self.report(
+                Diagnostic::new(Code::BadId, format!("`{id}` is a reserved word and cannot be an id"))
+                    .label(span, "reserved in conditions")
+                    .help("choose another id"),
+            );
+            return None;
+        }
+        Some(id)
+    }
+
+    fn strings(&mut self, table: &Table<'_>, key: &str) -> Vec<String> {
+        let Some(item) = table.value(key) else {
+            return Vec::new();
+        };
+        let field = self.record(table, key, item);
+        let Some(array) = item.as_array() else {
+            let help = item
+                .as_str()
+                .map(|s| format!("write a list: {key} = [\"{s}\"]"));
+            self.wrong_type(table, key, item, "a list of strings", help);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (index, value) in array.iter().enumerate() {
+            if let Some(span) = value.span() {
+                self.map.insert_at(table.item, field, index, span);
+            }
+            match value.as_str() {
+                Some(text) => out.push(text.to_string()),
+                None => self.report(
+                    Diagnostic::new(Code::WrongType, format!("every element of `{key}` must be a string"))
+                        .label(value.span(), "expected a string"),
+                ),
+            }
+        }
+        out
+    }
+
+    fn number(&mut self, table: &Table<'_>, key: &str) -> Option<f64> {
+        let item = table.value(key)?;
+        self.record(table, key, item);
+        let value = match item.as_value() {
+            Some(Value::Integer(i)) => *i.value() as f64,
+            Some(Value::Float(f)) => *f.value(),
+            _ => {
+                self.wrong_type(table, key, item, "a number", None);
+                return None;
+            }
+        };
+        if !value.is_finite() || value.abs() > MAX_MAGNITUDE {
+            self.report(
+                Diagnostic::new(Code::NumberOutOfRange, format!("`{key}` = {value} is out of range"))
+                    .label(item_span(item), "not a usable number")
+                    .help(format!("numbers must be finite and at most {MAX_MAGNITUDE:e} in magnitude")),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    fn required_number(&mut self, table: &Table<'_>, key: &str, example: &str) -> Option<f64> {
+        if table.value(key).is_none() {
+            self.missing(table, key, example);
+            return None;
+        }
+        self.number(table, key)
+    }
+
+    fn non_negative(&mut self, table: &Table<'_>, key: &str, value: Option<f64>) -> Option<f64> {
+        let value = value?;
+        if value < 0.0 {
+            let span = self.map.field(table.item, field_name(table.prefix, key));
+            self.report(
+                Diagnostic::new(Code::NumberOutOfRange, format!("`{key}` in {} cannot be negative", table.what))
+                    .label(span, "negative"),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    fn probability(&mut self, table: &Table<'_>, key: &str, required: bool) -> Option<f64> {
+        let value = if required {
+            self.required_number(table, key, "0.9")?
+        } else {
+            self.number(table, key)?
+        };
+        if !(0.0..=1.0).contains(&value) {
+            let span = self.map.field(table.item, field_name(table.prefix, key));
+            let hint = if (1.0..=100.0).contains(&value) {
+                format!("probabilities are between 0 and 1; did you mean {}?", value / 100.0)
+            } else {
+                "probabilities are between 0 and 1".to_string()
+            };
+            self.report(
+                Diagnostic::new(Code::Probability, format!("`{key}` = {value} is not a probability"))
+                    .label(span, "outside [0, 1]")
+                    .help(hint),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    fn boolean(&mut self, table: &Table<'_>, key: &str) -> Option<bool> {
+        let item = table.value(key)?;
+        self.record(table, key, item);
+        match item.as_bool() {
+            Some(b) => Some(b),
+            None => {
+                self.wrong_type(table, key, item, "true or false", None);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, table: &Table<'_>, key: &str) -> Option<Date> {
+        let item = table.value(key)?;
+        self.record(table, key, item);
+        let text = match item.as_value() {
+            Some(Value::Datetime(dt)) => {
+                let dt = dt.value();
+                match (dt.date, dt.time) {
+                    (Some(d), None) => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+                    _ => {
+                        self.report(
+                            Diagnostic::new(Code::BadDate, format!("`{key}` must be a date without a time of day"))
+                                .label(item_span(item), "has a time")
+                                .help("write just the date, e.g. 2020-03-01"),
+                        );
+                        return None;
+                    }
+                }
+            }
+            Some(Value::String(s)) => s.value().clone(),
+            _ => {
+                self.wrong_type(table, key, item, "a date (YYYY-MM-DD)", None);
+                return None;
+            }
+        };
+        match parse_date(&text) {
+            Ok(date) => Some(date),
+            Err(message) => {
+                self.report(
+                    Diagnostic::new(Code::BadDate, format!("`{key}` is not a valid date: {message}"))
+                        .label(item_span(item), "invalid date")
+                        .help("dates are YYYY-MM-DD and must exist in the calendar"),
+                );
+                None
+            }
+        }
+    }
+
+    fn required_date(&mut self, table: &Table<'_>, key: &str) -> Option<Date> {
+        if table.value(key).is_none() {
+            self.missing(table, key, "2020-03-01");
+            return None;
+        }
+        self.date(table, key)
+    }
+
+    fn duration(&mut self, table: &Table<'_>, key: &str) -> Option<Duration> {
+        let text = self.string(table, key)?;
+        let span = self.map.field(table.item, field_name(table.prefix, key));
+        match text.parse::<Duration>() {
+            Ok(duration) => Some(duration),
+            Err(error) => {
+                self.report(
+                    Diagnostic::new(Code::BadDuration, format!("`{key}` is not a duration: {error}"))
+                        .label(span, "invalid duration")
+                        .help("write a whole number and a unit, e.g. \"90 days\", \"6 months\", \"1 year\""),
+                );
+                None
+            }
+        }
+    }
+
+    fn keyword<T: Copy>(
+        &mut self,
+        table: &Table<'_>,
+        key: &str,
+        all: &[T],
+        word_of: fn(T) -> &'static str,
+    ) -> Option<T> {
+        let text = self.string(table, key)?;
+        if let Some(found) = all.iter().copied().find(|v| word_of(*v) == text) {
+            return Some(found);
+        }
+        let words: Vec<&str> = all.iter().map(|v| word_of(*v)).collect();
+        let span = self.map.field(table.item, field_name(table.prefix, key));
+        let help = match closest(&text, words.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? `{key}` is one of: {}", words.join(", ")),
+            None => format!("`{key}` is one of: {}", words.join(", ")),
+        };
+        self.report(
+            Diagnostic::new(Code::UnknownKeyword, format!("`{text}` is not a valid `{key}`"))
+                .label(span, "unknown value")
+                .help(help),
+        );
+        None
+    }
+
+    fn required_keyword<T: Copy>(
+        &mut self,
+        table: &Table<'_>,
+        key: &str,
+        all: &[T],
+        word_of: fn(T) -> &'static str,
+    ) -> Option<T> {
+        if table.value(key).is_none() {
+            self.missing(table, key, &format!("\"{}\"", word_of(all[0])));
+            return None;
+        }
+        self.keyword(table, key, all, word_of)
+    }
+
+    fn condition(&mut self, table: &Table<'_>, key: &str) -> Option<condition::Condition> {
+        let item = table.value(key)?;
+        let text = self.string(table, key)?;
+        let field = field_name(table.prefix, key);
+        let value_span = item_span(item);
+        let to_file = |range: Range<usize>| -> Option<Range<usize>> {
+            let span = value_span.clone()?;
+            // Offsets inside the string map exactly onto the file only when the string
+            // is written without escapes: then the raw text between the quotes is the
+            // value itself. Otherwise, point at the whole string.
+            let raw = self.text.get(span.clone())?;
+            let quote = raw.chars().next()?;
+            let inner_start = span.start + if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
+            let exact = matches!(quote, '"' | '\'') && self.text.get(inner_start..inner_start + text.len()) == Some(text.as_str());
+            if exact {
+                Some(inner_start + range.start..inner_start + range.end)
+            } else {
+                Some(span)
+            }
+        };
+        match condition::parse(&text) {
+            Ok(parsed) => {
+                let refs = parsed.ranges.into_iter().filter_map(to_file).collect();
+                self.map.insert_condition_refs(table.item, field, refs);
+                Some(parsed.condition)
+            }
+            Err(error) => {
+                let mut range = error.range.clone();
+                if range.is_empty() {
+                    range.start = range.start.saturating_sub(1);
+                }
+                self.report(
+                    Diagnostic::new(Code::BadCondition, format!("invalid condition in `{key}`: {}", error.message))
+                        .label(to_file(range), error.message.clone())
+                        .maybe_help(error.help),
+                );
+                None
+            }
+        }
+    }
+
+    fn subtable<'a>(
+        &mut self,
+        table: &Table<'a>,
+        key: &str,
+        prefix: &'static str,
+        fields: &'static [&'static str],
+    ) -> Option<Table<'a>> {
+        let item = table.value(key)?;
+        self.record(table, key, item);
+        let what = format!("`{key}` of {}", table.what);
+        self.open(item, table.item, prefix, &what, fields)
+    }
+
+    /// Decodes a list of small tables (`limits`, `sets`, `produces`).
+    fn table_list<T>(
+        &mut self,
+        table: &Table<'_>,
+        key: &'static str,
+        prefix: &'static str,
+        fields: &'static [&'static str],
+        decode: fn(&mut Self, &Table<'_>) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(item) = table.value(key) else {
+            return Vec::new();
+        };
+        let field = self.record(table, key, item);
+        let entries: Vec<(&dyn TableLike, Option<Range<usize>>)> = match item {
+            Item::ArrayOfTables(array) => array.iter().map(|t| (t as &dyn TableLike, t.span())).collect(),
+            Item::Value(Value::Array(array)) => array
+                .iter()
+                .filter_map(|v| match v {
+                    Value::InlineTable(t) => Some((t as &dyn TableLike, t.span())),
+                    other => {
+                        self.report(
+                            Diagnostic::new(Code::WrongType, format!("each entry of `{key}` must be a table"))
+                                .label(other.span(), "expected { ... }")
+                                .help(format!("e.g. {key} = [{{ {} = ... }}]", fields[0])),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            other => {
+                self.wrong_type(table, key, other, "a list of tables", Some(format!("e.g. {key} = [{{ {} = ... }}]", fields[0])));
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (index, (entry, span)) in entries.into_iter().enumerate() {
+            if let Some(span) = span.clone() {
+                self.map.insert_at(table.item, field, index, span);
+            }
+            let wrapped = Table {
+                table: entry,
+                span,
+                item: table.item,
+                prefix,
+                what: format!("an entry of `{key}` in {}", table.what),
+            };
+            self.check_keys(&wrapped, fields);
+            if let Some(value) = decode(self, &wrapped) {
+                out.push(value);
+            }
+        }
+        out
+    }
+
+    // ---- items ----------------------------------------------------------------------
+
+    fn agreement(&mut self, t: &Table<'_>) -> Option<Agreement> {
+        let id = self.id(t);
+        let title = self.required_string(t, "title", "\"A step-by-step roadmap\"");
+        let adopted = self.required_date(t, "adopted");
+        let ends = self.date(t, "ends");
+        let summary = self.string(t, "summary");
+        let sources = self.strings(t, "sources");
+        Some(Agreement {
+            id: id?,
+            title: title?,
+            adopted: adopted?,
+            ends,
+            summary,
+            sources,
+        })
+    }
+
+    fn party(&mut self, t: &Table<'_>) -> Option<Party> {
+        let id = self.id(t);
+        let name = self.required_string(t, "name", "\"Republic of Korea\"");
+        let role = self.required_keyword(t, "role", Role::ALL, Role::keyword);
+        let asserts = match t.value("asserts") {
+            Some(_) => {
+                let words = self.strings(t, "asserts");
+                let mut kinds = Vec::new();
+                for (index, word) in words.iter().enumerate() {
+                    match EventKind::from_keyword(word) {
+                        Some(kind) => kinds.push(kind),
+                        None => {
+                            let all: Vec<&str> = EventKind::ALL.iter().map(|k| k.keyword()).collect();
+                            let help = match closest(word, all.iter().copied()) {
+                                Some(s) => format!("did you mean `{s}`? event kinds are: {}", all.join(", ")),
+                                None => format!("event kinds are: {}", all.join(", ")),
+                            };
+                            self.report(
+                                Diagnostic::new(Code::UnknownKeyword, format!("`{word}` is not an event kind"))
+                                    .label(self.map.element(t.item, "asserts", index), "unknown event kind")
+                                    .help(help),
+                            );
+                        }
+                    }
+                }
+                Some(kinds)
+            }
+            None => role.map(Role::default_asserts),
+        };
+        Some(Party {
+            id: id?,
+            name: name?,
+            role: role?,
+            asserts: asserts?,
+        })
+    }
+
+    fn instrument(&mut self, t: &Table<'_>) -> Option<Instrument> {
+        let id = self.id(t);
+        let name = self.required_string(t, "name", "\"UN Security Council resolution 2397\"");
+        let kind = self.required_keyword(t, "kind", InstrumentKind::ALL, InstrumentKind::keyword);
+        let authority = self.string(t, "authority");
+        let imposed_by = self.strings(t, "imposed_by");
+        let targets = self.strings(t, "targets");
+        let since = self.required_date(t, "since");
+        let weight = self.number(t, "weight");
+        let weight = self.non_negative(t, "weight", weight);
+        let source = self.string(t, "source");
+        Some(Instrument {
+            id: id?,
+            name: name?,
+            kind: kind?,
+            authority,
+            imposed_by,
+            targets,
+            since: since?,
+            weight,
+            source,
+        })
+    }
+
+    fn quantity(&mut self, t: &Table<'_>) -> Option<Quantity> {
+        let id = self.id(t);
+        let name = self.required_string(t, "name", "\"Nuclear warheads\"");
+        let unit = self.required_string(t, "unit", "\"warheads\"");
+        let owner = self.string(t, "owner");
+        let initial = self.required_number(t, "initial", "30");
+        let initial = self.non_negative(t, "initial", initial);
+        let low = self.number(t, "low");
+        let low = self.non_negative(t, "low", low);
+        let high = self.number(t, "high");
+        let high = self.non_negative(t, "high", high);
+        let as_of = self.required_date(t, "as_of");
+        let growth_per_year = self.number(t, "growth_per_year");
+        let source = self.string(t, "source");
+        Some(Quantity {
+            id: id?,
+            name: name?,
+            unit: unit?,
+            owner,
+            initial: initial?,
+            low,
+            high,
+            as_of: as_of?,
+            growth_per_year,
+            source,
+        })
+    }
+
+    fn facility(&mut self, t: &Table<'_>) -> Option<Facility> {
+        let id = self.id(t);
+        let name = self.required_string(t, "name", "\"5 MWe reactor\"");
+        let owner = self.string(t, "owner");
+        let location = self.string(t, "location");
+        let status = self.required_keyword(t, "status", FacilityStatus::ALL, FacilityStatus::keyword);
+        let produces = self.table_list(t, "produces", "produces.", PRODUCTION_FIELDS, Self::production);
+        let source = self.string(t, "source");
+        Some(Facility {
+            id: id?,
+            name: name?,
+            owner,
+            location,
+            status: status?,
+            produces,
+            source,
+        })
+    }
+
+    fn production(&mut self, t: &Table<'_>) -> Option<Production> {
+        let quantity = self.required_string(t, "quantity", "\"plutonium\"");
+        let per_year = self.required_number(t, "per_year", "6");
+        let per_year = self.non_negative(t, "per_year", per_year);
+        Some(Production {
+            quantity: quantity?,
+            per_year: per_year?,
+        })
+    }
+
+    fn phase(&mut self, t: &Table<'_>) -> Option<Phase> {
+        let id = self.id(t);
+        let title = self.required_string(t, "title", "\"New relations\"");
+        let after = self.strings(t, "after");
+        let opens_when = self.condition(t, "opens_when");
+        let summary = self.string(t, "summary");
+        Some(Phase {
+            id: id?,
+            title: title?,
+            after,
+            opens_when,
+            summary,
+        })
+    }
+
+    fn commitment(&mut self, t: &Table<'_>) -> Option<Commitment> {
+        let id = self.id(t);
+        let title = self.required_string(t, "title", "\"Lift the travel ban\"");
+        let phase = self.required_string(t, "phase", "\"relations\"");
+        if t.value("by").is_none() {
+            self.missing(t, "by", "[\"usa\"]");
+        }
+        let by = self.strings(t, "by");
+        let kind = self.required_keyword(t, "kind", CommitmentKind::ALL, CommitmentKind::keyword);
+        let category = self.required_keyword(t, "category", Category::ALL, Category::keyword);
+        let when = self.condition(t, "when");
+        let due = self.duration(t, "due");
+        let on_timeout = self.timeout(t);
+        let lasts = self.duration(t, "lasts");
+        let verification = self
+            .subtable(t, "verification", "verification.", VERIFICATION_FIELDS)
+            .and_then(|v| self.verification(&v));
+        let relieves = self.strings(t, "relieves");
+        let limits = self.table_list(t, "limits", "limits.", LIMIT_FIELDS, Self::limit);
+        let sets = self.table_list(t, "sets", "sets.", SET_STATUS_FIELDS, Self::set_status);
+        let benefits = self.strings(t, "benefits");
+        let values = self
+            .subtable(t, "values", "values.", VALUES_FIELDS)
+            .and_then(|v| self.values(&v));
+        let text = self.string(t, "text");
+        let source = self.string(t, "source");
+        Some(Commitment {
+            id: id?,
+            title: title?,
+            phase: phase?,
+            by,
+            kind: kind?,
+            category: category?,
+            when,
+            due,
+            on_timeout,
+            lasts,
+            verification,
+            relieves,
+            limits,
+            sets,
+            benefits,
+            values,
+            text,
+            source,
+        })
+    }
+
+    fn timeout(&mut self, t: &Table<'_>) -> Option<Timeout> {
+        let text = self.string(t, "on_timeout")?;
+        match text.parse::<Timeout>() {
+            Ok(timeout) => Some(timeout),
+            Err(message) => {
+                let span = self.map.field(t.item, "on_timeout");
+                let code = if text.trim().starts_with("extended by") {
+                    Code::BadDuration
+                } else {
+                    Code::UnknownKeyword
+                };
+                let suggestion = closest(text.trim(), ["violated", "discharged", "extended by"]);
+                let help = match suggestion {
+                    Some(s) => format!("did you mean `{s}`? on_timeout is \"violated\", \"discharged\" or \"extended by 30 days\""),
+                    None => "on_timeout is \"violated\", \"discharged\" or \"extended by 30 days\"".to_string(),
+                };
+                self.report(Diagnostic::new(code, message).label(span, "invalid timeout outcome").help(help));
+                None
+            }
+        }
+    }
+
+    fn verification(&mut self, t: &Table<'_>) -> Option<Verification> {
+        let by = self.required_string(t, "by", "\"iaea\"");
+        let method = self.required_string(t, "method", "\"on-site inspection\"");
+        let detection = self.probability(t, "detection", true);
+        let false_alarm = if t.value("false_alarm").is_some() {
+            self.probability(t, "false_alarm", false)
+        } else {
+            Some(0.0)
+        };
+        let every = self.duration(t, "every");
+        Some(Verification {
+            by: by?,
+            method: method?,
+            detection: detection?,
+            false_alarm: false_alarm?,
+            every,
+        })
+    }
+
+    fn limit(&mut self, t: &Table<'_>) -> Option<Limit> {
+        let quantity = self.required_string(t, "quantity", "\"warheads\"");
+        let max = self.required_number(t, "max", "30");
+        let max = self.non_negative(t, "max", max);
+        let unit = self.string(t, "unit");
+        Some(Limit {
+            quantity: quantity?,
+            max: max?,
+            unit,
+        })
+    }
+
+    fn set_status(&mut self, t: &Table<'_>) -> Option<SetStatus> {
+        let facility = self.required_string(t, "facility", "\"yongbyon-reactor\"");
+        let status = self.required_keyword(t, "status", FacilityStatus::ALL, FacilityStatus::keyword);
+        Some(SetStatus {
+            facility: facility?,
+            status: status?,
+        })
+    }
+
+    fn values(&mut self, t: &Table<'_>) -> Option<Values> {
+        let cost = self.number(t, "cost").unwrap_or(0.0);
+        let threat_reduction = self.number(t, "threat_reduction").unwrap_or(0.0);
+        let mut benefit = std::collections::BTreeMap::new();
+        if let Some(item) = t.value("benefit") {
+            self.record(t, "benefit", item);
+            match item.as_table_like() {
+                // Every key of `benefit` is a party id, so there is no fixed key list.
+                Some(table) => {
+                    let sub = Table {
+                        table,
+                        span: item_span(item),
+                        item: t.item,
+                        prefix: "values.benefit.",
+                        what: format!("`benefit` of {}", t.what),
+                    };
+                    let keys: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
+                    for key in keys {
+                        if let Some(span) = sub.key_span(&key) {
+                            self.map.insert(t.item, field_name("values.benefit.", &key), span);
+                        }
+                        if let Some(value) = self.number(&sub, &key) {
+                            benefit.insert(key, value);
+                        }
+                    }
+                }
+                None => self.wrong_type(t, "benefit", item, "a table of party ids to numbers", Some("e.g. benefit = { dprk = 5 }".into())),
+            }
+        }
+        Some(Values {
+            cost,
+            benefit,
+            threat_reduction,
+        })
+    }
+
+    fn power(&mut self, t: &Table<'_>) -> Option<Power> {
+        let id = self.id(t);
+        let title = self.required_string(t, "title", "\"Snap-back of sanctions\"");
+        let kind = self.required_keyword(t, "kind", PowerKind::ALL, PowerKind::keyword);
+        let holders = self.strings(t, "holders");
+        let automatic = self.boolean(t, "automatic").unwrap_or(false);
+        if t.value("trigger").is_none() {
+            self.missing(t, "trigger", "\"violated(any of dprk)\"");
+        }
+        let trigger = self.condition(t, "trigger");
+        let notice = self.duration(t, "notice");
+        let cancellable = self.boolean(t, "cancellable").unwrap_or(false);
+        let restores = self.restores(t);
+        let suspends = self.strings(t, "suspends");
+        let text = self.string(t, "text");
+        let source = self.string(t, "source");
+        Some(Power {
+            id: id?,
+            title: title?,
+            kind: kind?,
+            holders,
+            automatic,
+            trigger: trigger?,
+            notice,
+            cancellable,
+            restores,
+            suspends,
+            text,
+            source,
+        })
+    }
+
+    fn restores(&mut self, t: &Table<'_>) -> Restores {
+        match t.value("restores") {
+            None => Restores::default(),
+            Some(item) if item.as_str().is_some() => {
+                self.record(t, "restores", item);
+                if item.as_str() == Some("all") {
+                    Restores::AllRelieved
+                } else {
+                    self.report(
+                        Diagnostic::new(Code::WrongType, "`restores` is \"all\" or a list of instrument ids")
+                            .label(item_span(item), "expected \"all\" or a list")
+                            .help("write restores = \"all\" or restores = [\"unscr-2397\", ...]"),
+                    );
+                    Restores::default()
+                }
+            }
+            Some(_) => Restores::Listed(self.strings(t, "restores")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[agreement]
+id = "mini"
+title = "Minimal"
+adopted = 2020-03-01
+
+[[party]]
+id = "a"
+name = "A"
+role = "signatory"
+"#;
+
+    #[test]
+    fn decodes_a_minimal_file() {
+        let decoded = decode(MINIMAL);
+        assert!(decoded.diagnostics.is_empty(), "{:?}", decoded.diagnostics);
+        assert_eq!(decoded.spec.agreement.id, "mini");
+        assert_eq!(decoded.spec.party[0].asserts, Role::Signatory.default_asserts());
+        let span = decoded.source_map.item(ItemKey::Party(0)).unwrap();
+        assert_eq!(&MINIMAL[span], "\"a\"");
+    }
+
+    #[test]
+    fn reports_every_error_at_once() {
+        let text = format!(
+            "{MINIMAL}\n[[party]]\nid = \"b\"\nnmae = \"B\"\nrole = \"signatroy\"\n\n[[phase]]\nid = 3\ntitle = \"x\"\n"
+        );
+        let decoded = decode(&text);
+        let codes: Vec<&str> = decoded.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert!(codes.contains(&"E004"), "{codes:?}");
+        assert!(codes.contains(&"E003"), "{codes:?}");
+        assert!(codes.contains(&"E020"), "{codes:?}");
+        assert!(codes.contains(&"E002"), "{codes:?}");
+        assert!(decoded.broken_ids.contains("b"));
+        assert_eq!(decoded.spec.party.len(), 1);
+    }
+
+    #[test]
+    fn condition_reference_spans_point_into_the_file() {
+        let text = format!(
+            "{MINIMAL}\n[[phase]]\nid = \"p\"\ntitle = \"P\"\nopens_when = \"complete(q) and violated(any of a)\"\n"
+        );
+        let decoded = decode(&text);
+        assert!(decoded.diagnostics.is_empty(), "{:?}", decoded.diagnostics);
+        let span = decoded.source_map.condition_ref(ItemKey::Phase(0), "opens_when", 1).unwrap();
+        assert_eq!(&text[span], "a");
+    }
+}

@@ -1,0 +1,425 @@
+//! Diagnostics: what is wrong with a specification, where, and what to do about it.
+//!
+//! Every problem the decoder or validator finds becomes a [`Diagnostic`] with a stable
+//! [`Code`]. Codes never change meaning once released, so editors, CI scripts and the
+//! documentation (`docs/diagnostics.md`) can rely on them. A diagnostic carries byte
+//! ranges into the source; rendering turns them into `file:line:column`, the source line
+//! underlined, and the help text.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The specification is invalid.
+    Error,
+    /// The specification is valid but the design is weak.
+    Warning,
+}
+
+macro_rules! codes {
+    ($($(#[$meta:meta])* $variant:ident = $text:literal, $severity:ident, $title:literal;)+) => {
+        /// A stable diagnostic code. See `docs/diagnostics.md` for each code with an example.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[$meta])* $variant),+
+        }
+
+        impl Code {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),+];
+
+            /// The code as printed, e.g. `E006`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $text),+ }
+            }
+
+            /// Whether it is an error or a warning.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity),+ }
+            }
+
+            /// A short title for the code.
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$variant => $title),+ }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The file is not valid TOML (or not UTF-8).
+    Syntax = "E001", Error, "invalid TOML syntax";
+    /// A value has the wrong type.
+    WrongType = "E002", Error, "value of the wrong type";
+    /// A required key is missing.
+    MissingField = "E003", Error, "missing required key";
+    /// A key is not part of the format.
+    UnknownField = "E004", Error, "unknown key";
+    /// Two items share an id.
+    DuplicateId = "E005", Error, "duplicate id";
+    /// An id does not name any item.
+    UnknownId = "E006", Error, "unknown id";
+    /// An id names an item of the wrong kind.
+    WrongKindOfId = "E007", Error, "id of the wrong kind";
+    /// The phase graph has a cycle.
+    PhaseCycle = "E008", Error, "phase cycle";
+    /// A deadline has no timeout outcome, or an action has no deadline.
+    MissingTimeout = "E009", Error, "deadline without timeout outcome";
+    /// A concession without a verified measure of the other side before or beside it.
+    Reciprocity = "E010", Error, "concession without reciprocal verified measure";
+    /// A snap-back restores nothing that any commitment relieves.
+    SnapbackRestoresNothing = "E011", Error, "snap-back restores nothing relieved";
+    /// A commitment, phase or power can never become active.
+    Unreachable = "E012", Error, "unreachable item";
+    /// Dates and durations contradict each other.
+    TemporalIncoherence = "E013", Error, "incoherent dates or durations";
+    /// Units of a quantity do not match, or a value is impossible for it.
+    QuantityMismatch = "E014", Error, "inconsistent quantity";
+    /// A probability outside [0, 1].
+    Probability = "E015", Error, "probability out of range";
+    /// A date that does not exist or is malformed.
+    BadDate = "E016", Error, "invalid date";
+    /// A duration that cannot be read.
+    BadDuration = "E017", Error, "invalid duration";
+    /// A condition that cannot be parsed.
+    BadCondition = "E018", Error, "invalid condition";
+    /// A party given a role it is not allowed to play.
+    Authorization = "E019", Error, "party not authorized";
+    /// A keyword (role, kind, status) that is not one of the allowed values.
+    UnknownKeyword = "E020", Error, "unknown keyword";
+    /// Two commitments have contradictory effects on the same item at the same time.
+    ContradictoryEffects = "E021", Error, "contradictory effects";
+    /// A number that is not finite or out of the accepted range.
+    NumberOutOfRange = "E022", Error, "number out of range";
+    /// An id that is empty, badly formed or a reserved word.
+    BadId = "E023", Error, "malformed id";
+    /// A facility is made to leave the dismantled status.
+    IrreversibleStatus = "E024", Error, "dismantled facility revived";
+    /// A continuing measure that nobody verifies.
+    UnverifiedMeasure = "W101", Warning, "continuing measure without verification";
+    /// A party that gives without getting anything.
+    OneSidedParty = "W102", Warning, "party gives without getting";
+    /// A real-world figure without a source.
+    MissingSource = "W103", Warning, "figure without a source";
+    /// An instrument that nothing relieves or restores.
+    IdleInstrument = "W104", Warning, "instrument untouched by the agreement";
+    /// A condition that is always true or always false.
+    ConstantCondition = "W105", Warning, "condition is constant";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A labelled range of the source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Byte range in the source file.
+    pub span: Range<usize>,
+    /// What this part of the source has to do with the problem.
+    pub message: String,
+}
+
+/// One problem found in a specification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The stable code.
+    pub code: Code,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Where; the first label is the primary location. Empty when the specification did
+    /// not come from a file (e.g. normalized JSON).
+    pub labels: Vec<Label>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic without location or help.
+    pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Adds a label; the first label added is the primary one. `None` spans are ignored,
+    /// so callers can pass whatever the source map has.
+    pub fn label(mut self, span: Option<Range<usize>>, message: impl Into<String>) -> Diagnostic {
+        if let Some(span) = span {
+            self.labels.push(Label {
+                span,
+                message: message.into(),
+            });
+        }
+        self
+    }
+
+    /// Sets the help text.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the help text if there is one.
+    pub fn maybe_help(mut self, help: Option<String>) -> Diagnostic {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    /// Error or warning.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    /// The primary location, if any.
+    pub fn primary(&self) -> Option<&Range<usize>> {
+        self.labels.first().map(|l| &l.span)
+    }
+}
+
+/// A line and column, both counted from 1; columns count characters, not bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LineColumn {
+    /// The line, from 1.
+    pub line: usize,
+    /// The column, from 1, in characters.
+    pub column: usize,
+}
+
+/// The line and column of a byte offset in `source` (clamped to the source's length and
+/// to a character boundary).
+pub fn line_column(source: &str, offset: usize) -> LineColumn {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = source[line_start..offset].chars().count() + 1;
+    LineColumn { line, column }
+}
+
+/// A source file: its name as shown to people and its text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path or name shown in diagnostics.
+    pub name: String,
+    /// The text.
+    pub text: Arc<String>,
+}
+
+impl SourceFile {
+    /// A source file named `name` with this text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: Arc::new(text.into()),
+        }
+    }
+}
+
+/// A diagnostic joined to its source, ready for miette's renderers.
+#[derive(Debug)]
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    source: miette::NamedSource<Arc<String>>,
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity() {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        (!self.diagnostic.labels.is_empty()).then_some(&self.source as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let len = self.source.inner().len();
+        let labels = self.diagnostic.labels.iter().enumerate().map(move |(i, label)| {
+            let start = label.span.start.min(len);
+            let end = label.span.end.clamp(start, len);
+            let text = (!label.message.is_empty()).then(|| label.message.clone());
+            if i == 0 {
+                miette::LabeledSpan::new_primary_with_span(text, start..end)
+            } else {
+                miette::LabeledSpan::new_with_span(text, start..end)
+            }
+        });
+        Some(Box::new(labels))
+    }
+}
+
+/// How to draw diagnostics as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Unicode box drawing and ANSI colours, for terminals.
+    Color,
+    /// Unicode without colours, for files, pipes and snapshot tests.
+    Plain,
+}
+
+/// Renders diagnostics for people: `file:line:column`, the source line underlined, help.
+pub fn render(diagnostics: &[Diagnostic], file: &SourceFile, style: Style) -> String {
+    let theme = match style {
+        Style::Color => miette::GraphicalTheme::unicode(),
+        Style::Plain => miette::GraphicalTheme::unicode_nocolor(),
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let report = Report {
+            diagnostic,
+            source: miette::NamedSource::new(file.name.clone(), file.text.clone()),
+        };
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&format!("{}: {}\n", diagnostic.code, diagnostic.message));
+        }
+        if diagnostic.labels.is_empty() {
+            out.push_str(&format!("  --> {}\n", file.name));
+        }
+    }
+    out
+}
+
+/// The machine-readable form of a diagnostic, for `--format json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonDiagnostic {
+    /// The file.
+    pub file: String,
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// The stable code.
+    pub code: Code,
+    /// What is wrong.
+    pub message: String,
+    /// Start of the primary location, if any.
+    pub start: Option<LineColumn>,
+    /// End of the primary location, if any.
+    pub end: Option<LineColumn>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Every labelled location.
+    pub labels: Vec<JsonLabel>,
+}
+
+/// A labelled location in [`JsonDiagnostic`].
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonLabel {
+    /// Where it starts.
+    pub start: LineColumn,
+    /// Where it ends.
+    pub end: LineColumn,
+    /// What it says.
+    pub message: String,
+}
+
+impl JsonDiagnostic {
+    /// Converts a diagnostic, computing lines and columns from `file`.
+    pub fn new(diagnostic: &Diagnostic, file: &SourceFile) -> JsonDiagnostic {
+        let at = |offset| line_column(&file.text, offset);
+        let labels: Vec<JsonLabel> = diagnostic
+            .labels
+            .iter()
+            .map(|l| JsonLabel {
+                start: at(l.span.start),
+                end: at(l.span.end),
+                message: l.message.clone(),
+            })
+            .collect();
+        JsonDiagnostic {
+            file: file.name.clone(),
+            severity: diagnostic.severity(),
+            code: diagnostic.code,
+            message: diagnostic.message.clone(),
+            start: labels.first().map(|l| l.start),
+            end: labels.first().map(|l| l.end),
+            help: diagnostic.help.clone(),
+            labels,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            let prefix = match code.severity() {
+                Severity::Error => 'E',
+                Severity::Warning => 'W',
+            };
+            assert!(code.as_str().starts_with(prefix), "{code}");
+        }
+    }
+
+    #[test]
+    fn line_columns_count_characters() {
+        let text = "ab\nçd\n";
+        assert_eq!(line_column(text, 0), LineColumn { line: 1, column: 1 });
+        assert_eq!(line_column(text, 3), LineColumn { line: 2, column: 1 });
+        assert_eq!(line_column(text, 5), LineColumn { line: 2, column: 2 });
+        assert_eq!(line_column(text, 4), LineColumn { line: 2, column: 1 });
+        assert_eq!(line_column(text, 999), LineColumn { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn renders_location_and_help() {
+        let file = SourceFile::new("a.toml", "x = 1\ny = 2\n");
+        let diagnostic = Diagnostic::new(Code::UnknownField, "unknown key `y`")
+            .label(Some(6..7), "not a key of this table")
+            .help("remove it");
+        let text = render(&[diagnostic], &file, Style::Plain);
+        assert!(text.contains("a.toml:2:1"), "{text}");
+        assert!(text.contains("E004"), "{text}");
+        assert!(text.contains("remove it"), "{text}");
+    }
+}

@@ -1,0 +1,103 @@
+//! The detente agreement language.
+//!
+//! A *phased reciprocal agreement* is written down as a TOML file: parties, the
+//! instruments (sanctions, bans) in force, the quantities and facilities at stake, and
+//! phases of commitments traded step for step, with verification, deadlines and
+//! snap-back. This crate reads such a file, checks it, and explains every mistake where
+//! it was made. It knows nothing of time passing: the engine (`detente-engine`) gives
+//! the agreement its meaning over an event log.
+//!
+//! The pipeline is:
+//!
+//! ```text
+//! text --decode--> Spec + SourceMap + diagnostics --validate--> diagnostics
+//! ```
+//!
+//! * [`decode`] walks the TOML syntax tree and builds the [`model`], collecting every
+//!   error instead of stopping at the first.
+//! * [`validate`] applies the rules of the language (ids, phase graph, deadlines,
+//!   reciprocity, snap-back, authorization, quantities), each with a stable [`Code`].
+//! * [`diagnostic`] renders the results for people (`file:line:column`, the line
+//!   underlined, help) or as JSON for tools.
+//!
+//! ```
+//! let file = detente_spec::SourceFile::new("tiny.toml", detente_spec::starter("tiny"));
+//! let checked = detente_spec::check(&file);
+//! assert!(!checked.has_errors());
+//! ```
+
+pub mod condition;
+pub mod decode;
+pub mod diagnostic;
+pub mod model;
+pub mod roadmap;
+pub mod schema;
+pub mod source_map;
+mod starter;
+pub mod suggest;
+pub mod time;
+pub mod validate;
+
+pub use condition::Condition;
+pub use diagnostic::{Code, Diagnostic, Severity, SourceFile};
+pub use model::Spec;
+pub use source_map::{ItemKey, SourceMap};
+pub use starter::starter;
+
+/// The result of checking one file.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    /// The agreement as far as it could be decoded.
+    pub spec: Spec,
+    /// Where each part was written.
+    pub source_map: SourceMap,
+    /// Every error and warning, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        validate::has_errors(&self.diagnostics)
+    }
+
+    /// The specification, if it is valid (warnings allowed).
+    pub fn valid_spec(&self) -> Option<&Spec> {
+        (!self.has_errors()).then_some(&self.spec)
+    }
+}
+
+/// Decodes and validates a specification file, reporting every problem at once.
+pub fn check(file: &SourceFile) -> Checked {
+    let decoded = decode::decode(&file.text);
+    let decoded_cleanly = !validate::has_errors(&decoded.diagnostics);
+    let mut diagnostics = decoded.diagnostics;
+    diagnostics.extend(validate::validate(
+        &decoded.spec,
+        &decoded.source_map,
+        &decoded.broken_ids,
+        decoded_cleanly,
+    ));
+    validate::sort(&mut diagnostics);
+    Checked {
+        spec: decoded.spec,
+        source_map: decoded.source_map,
+        diagnostics,
+    }
+}
+
+/// Checks a specification that is already in memory (e.g. read from normalized JSON).
+/// Its diagnostics carry no source positions.
+pub fn check_spec(spec: &Spec) -> Vec<Diagnostic> {
+    validate::validate(spec, &SourceMap::default(), &Default::default(), true)
+}
+
+/// Serializes a specification to its normalized JSON form (see `docs/normalized-json.md`).
+pub fn to_normalized_json(spec: &Spec) -> String {
+    serde_json::to_string_pretty(spec).expect("the model always serializes")
+}
+
+/// Reads a specification from its normalized JSON form.
+pub fn from_normalized_json(text: &str) -> Result<Spec, serde_json::Error> {
+    serde_json::from_str(text)
+}

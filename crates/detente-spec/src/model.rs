@@ -1,0 +1,684 @@
+//! The agreement model: what a specification says, without where it said it.
+//!
+//! These types are the *normalized form* of an agreement. The TOML decoder produces them
+//! (filling defaults in explicitly), `detente show --format json` prints them, and they
+//! parse back from that JSON unchanged. Source positions live apart, in
+//! [`crate::SourceMap`], so that two agreements that say the same thing compare equal
+//! wherever they were written.
+//!
+//! Field names are the keys of the TOML file format; the JSON Schema of the format
+//! (`detente schema`) is derived from these types, and a test checks that the decoder
+//! accepts exactly the keys the schema lists.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::condition::Condition;
+use crate::time::{Date, Duration};
+
+/// Declares a closed set of keywords (roles, kinds, statuses) with their spellings.
+macro_rules! keyword_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $word)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The keyword as written in specification files.
+            pub fn keyword(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+
+            /// The value written as `word`, if any.
+            pub fn from_keyword(word: &str) -> Option<$name> {
+                match word { $($word => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.keyword())
+            }
+        }
+    };
+}
+
+/// A whole agreement specification.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// What the agreement is and where its text comes from.
+    pub agreement: Agreement,
+    /// The parties: states, inspectorates, guarantors and observers.
+    #[serde(default)]
+    pub party: Vec<Party>,
+    /// Sanctions, bans, resolutions and restrictions that are in force over time.
+    #[serde(default)]
+    pub instrument: Vec<Instrument>,
+    /// Measured state variables such as warheads or separated plutonium.
+    #[serde(default)]
+    pub quantity: Vec<Quantity>,
+    /// Named sites that produce quantities.
+    #[serde(default)]
+    pub facility: Vec<Facility>,
+    /// Ordered groups of reciprocal commitments.
+    #[serde(default)]
+    pub phase: Vec<Phase>,
+    /// Obligations of one or more parties.
+    #[serde(default)]
+    pub commitment: Vec<Commitment>,
+    /// Rights a party may exercise: snap-back, suspension, withdrawal.
+    #[serde(default)]
+    pub power: Vec<Power>,
+}
+
+/// The agreement itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Agreement {
+    /// A short identifier, e.g. `korea-2020`.
+    pub id: String,
+    /// The title shown to people.
+    pub title: String,
+    /// The date of adoption: when the agreement starts and the first phases may open.
+    #[schemars(schema_with = "crate::time::date_schema")]
+    pub adopted: Date,
+    /// An optional end date, after which every commitment is discharged.
+    #[serde(default)]
+    #[schemars(schema_with = "optional_date_schema")]
+    pub ends: Option<Date>,
+    /// A paragraph describing the agreement.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Citations of the text this specification encodes.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+fn optional_date_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    crate::time::date_schema(generator)
+}
+
+keyword_enum! {
+    /// What part a party plays in the agreement.
+    Role {
+        /// A party bound by commitments and holding powers.
+        Signatory = "signatory",
+        /// An inspectorate that verifies performance and violations (e.g. the IAEA).
+        Verifier = "verifier",
+        /// A state that backs the agreement and may invoke its powers.
+        Guarantor = "guarantor",
+        /// A party that follows the process but asserts nothing.
+        Observer = "observer",
+    }
+}
+
+keyword_enum! {
+    /// The kinds of event a log records (see CONCEPTS.md section 2).
+    EventKind {
+        /// A party carried out a commitment.
+        Performed = "performed",
+        /// A verifier confirmed performance.
+        Verified = "verified",
+        /// A party claims a violation.
+        Violation = "violation",
+        /// A verifier established a violation.
+        ViolationVerified = "violation-verified",
+        /// A quantity was measured.
+        Measured = "measured",
+        /// A power was invoked.
+        Invoked = "invoked",
+        /// A dispute was settled; cancels a pending snap-back.
+        Resolved = "resolved",
+        /// A party left the agreement.
+        Withdrew = "withdrew",
+        /// An instrument was imposed outside the agreement.
+        Imposed = "imposed",
+        /// An instrument was lifted outside the agreement.
+        Lifted = "lifted",
+        /// A deadline was moved by consent.
+        Extended = "extended",
+    }
+}
+
+impl Role {
+    /// The event kinds a party of this role may assert unless its `asserts` says otherwise.
+    pub fn default_asserts(self) -> Vec<EventKind> {
+        use EventKind::*;
+        match self {
+            Role::Signatory => vec![
+                Performed, Violation, Measured, Invoked, Resolved, Withdrew, Imposed, Lifted,
+                Extended,
+            ],
+            Role::Verifier => vec![Verified, ViolationVerified, Measured],
+            Role::Guarantor => vec![Violation, Invoked, Resolved, Extended],
+            Role::Observer => vec![],
+        }
+    }
+}
+
+/// A party to the agreement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    /// A short identifier, e.g. `dprk`.
+    pub id: String,
+    /// The name shown to people.
+    pub name: String,
+    /// The party's role.
+    pub role: Role,
+    /// The event kinds this party may assert in a log. Defaults by role: signatories
+    /// perform, claim violations, invoke powers; verifiers verify; observers assert nothing.
+    pub asserts: Vec<EventKind>,
+}
+
+keyword_enum! {
+    /// What sort of instrument it is.
+    InstrumentKind {
+        /// Economic or financial sanctions.
+        Sanction = "sanction",
+        /// A prohibition such as an arms embargo.
+        Ban = "ban",
+        /// A resolution of an international body.
+        Resolution = "resolution",
+        /// A restriction on travel or entry.
+        TravelRestriction = "travel-restriction",
+        /// Export controls.
+        ExportControl = "export-control",
+        /// Anything else.
+        Other = "other",
+    }
+}
+
+/// Something in force over dated intervals: a sanction, a ban, a resolution.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Instrument {
+    /// A short identifier, e.g. `unscr-2397`.
+    pub id: String,
+    /// The name shown to people.
+    pub name: String,
+    /// What sort of instrument it is.
+    pub kind: InstrumentKind,
+    /// The body that imposed it when that body is not a party (e.g. the UN Security Council).
+    #[serde(default)]
+    pub authority: Option<String>,
+    /// Parties that imposed it.
+    #[serde(default)]
+    pub imposed_by: Vec<String>,
+    /// Parties it is aimed at; they benefit when it is relieved.
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// Since when it has been in force.
+    #[schemars(schema_with = "crate::time::date_schema")]
+    pub since: Date,
+    /// Its economic weight on the targets, in millions of US dollars per year.
+    #[serde(default)]
+    pub weight: Option<f64>,
+    /// The public source of these facts.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A measured state variable.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Quantity {
+    /// A short identifier, e.g. `warheads`.
+    pub id: String,
+    /// The name shown to people.
+    pub name: String,
+    /// The unit of every value of this quantity (e.g. `warheads`, `kg`).
+    pub unit: String,
+    /// The party that holds it, if any.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// The best estimate of its value on `as_of`.
+    pub initial: f64,
+    /// The low end of the published estimates, if a range was published.
+    #[serde(default)]
+    pub low: Option<f64>,
+    /// The high end of the published estimates.
+    #[serde(default)]
+    pub high: Option<f64>,
+    /// The date the initial estimate refers to.
+    #[schemars(schema_with = "crate::time::date_schema")]
+    pub as_of: Date,
+    /// Growth per year not attributed to any facility.
+    #[serde(default)]
+    pub growth_per_year: Option<f64>,
+    /// The public source of the estimate.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+keyword_enum! {
+    /// The status of a facility. `dismantled` is irreversible.
+    FacilityStatus {
+        /// Producing.
+        Operating = "operating",
+        /// Stopped but intact; can restart quickly.
+        Frozen = "frozen",
+        /// Key parts removed; restart takes months.
+        Disabled = "disabled",
+        /// Destroyed; cannot return to any other status.
+        Dismantled = "dismantled",
+    }
+}
+
+/// A facility's contribution to a quantity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Production {
+    /// The quantity produced.
+    pub quantity: String,
+    /// How much per year while operating, in the quantity's unit.
+    pub per_year: f64,
+}
+
+/// A named site.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Facility {
+    /// A short identifier, e.g. `yongbyon-reactor`.
+    pub id: String,
+    /// The name shown to people.
+    pub name: String,
+    /// The party that runs it.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Where it is.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Its status when the agreement is adopted.
+    pub status: FacilityStatus,
+    /// What it produces while operating.
+    #[serde(default)]
+    pub produces: Vec<Production>,
+    /// The public source of these facts.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// An ordered group of reciprocal commitments.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    /// A short identifier, e.g. `relations`.
+    pub id: String,
+    /// The title shown to people.
+    pub title: String,
+    /// Phases that must be complete (every commitment fulfilled, i.e. performed and
+    /// verified) before this one opens.
+    #[serde(default)]
+    pub after: Vec<String>,
+    /// A further condition for opening. The phase opens on the first date on which
+    /// every phase in `after` is complete and this condition holds.
+    #[serde(default)]
+    pub opens_when: Option<Condition>,
+    /// A paragraph describing the phase.
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+keyword_enum! {
+    /// How a commitment is performed.
+    CommitmentKind {
+        /// A deed done once by a deadline: dismantle, declare, open an office, sign.
+        Action = "action",
+        /// A restraint held over time: a moratorium, a freeze, relief kept in place.
+        Continuing = "continuing",
+    }
+}
+
+keyword_enum! {
+    /// Which way a commitment points in the exchange.
+    Category {
+        /// Reduces the threat a party poses (test moratorium, freeze, dismantlement).
+        Measure = "measure",
+        /// Gives another party something it wants (sanctions relief, lifting a ban).
+        Concession = "concession",
+        /// Undertaken together for common benefit (liaison offices, a peace declaration).
+        Mutual = "mutual",
+    }
+}
+
+/// What happens when a deadline passes without performance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Timeout {
+    /// The commitment is violated.
+    Violated,
+    /// The obligation lapses without fault.
+    Discharged,
+    /// The deadline moves once by this much; if it passes again, the commitment is violated.
+    Extended(Duration),
+}
+
+impl std::fmt::Display for Timeout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Timeout::Violated => f.write_str("violated"),
+            Timeout::Discharged => f.write_str("discharged"),
+            Timeout::Extended(by) => write!(f, "extended by {by}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Timeout {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Timeout, String> {
+        let text = text.trim();
+        match text {
+            "violated" => Ok(Timeout::Violated),
+            "discharged" => Ok(Timeout::Discharged),
+            _ => match text.strip_prefix("extended by ") {
+                Some(rest) => rest
+                    .parse()
+                    .map(Timeout::Extended)
+                    .map_err(|e: crate::time::DurationError| e.0),
+                None => Err(format!(
+                    "`{text}` is not a timeout outcome; use \"violated\", \"discharged\" or \"extended by 30 days\""
+                )),
+            },
+        }
+    }
+}
+
+impl Serialize for Timeout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timeout {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Timeout {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timeout".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "What happens when the deadline passes: \"violated\", \"discharged\" or \"extended by DURATION\" (once, then violated).",
+            "pattern": "^(violated|discharged|extended by .+)$"
+        })
+    }
+}
+
+/// How performance of a commitment is checked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    /// The verifying party (a party with role `verifier`, or one allowed to assert `verified`).
+    pub by: String,
+    /// How it verifies, e.g. "on-site inspection" or "seismic monitoring".
+    pub method: String,
+    /// Probability that a violation in one inspection period is detected, in [0, 1].
+    pub detection: f64,
+    /// Probability of a false alarm per inspection period, in [0, 1].
+    #[serde(default)]
+    pub false_alarm: f64,
+    /// How often inspections take place, if periodic.
+    #[serde(default)]
+    pub every: Option<Duration>,
+}
+
+/// A cap on a quantity while the commitment is in effect.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Limit {
+    /// The quantity capped.
+    pub quantity: String,
+    /// The highest value allowed.
+    pub max: f64,
+    /// The unit of `max`, if stated; must match the quantity's unit.
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// A facility status the commitment brings about.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetStatus {
+    /// The facility.
+    pub facility: String,
+    /// Its status once the commitment is performed.
+    pub status: FacilityStatus,
+}
+
+/// Analytic values of a commitment, on the analyst's own scale, used by the analysis.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Values {
+    /// What performing it costs the parties bound by it.
+    #[serde(default)]
+    pub cost: f64,
+    /// What it is worth to each other party, by party id.
+    #[serde(default)]
+    pub benefit: BTreeMap<String, f64>,
+    /// How much it reduces the military threat.
+    #[serde(default)]
+    pub threat_reduction: f64,
+}
+
+/// An obligation of one or more parties.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    /// A short identifier, e.g. `lift-travel-ban`.
+    pub id: String,
+    /// The title shown to people.
+    pub title: String,
+    /// The phase it belongs to.
+    pub phase: String,
+    /// The parties bound by it; a multi-party commitment is performed when all have performed.
+    pub by: Vec<String>,
+    /// `action` (done once) or `continuing` (held over time).
+    pub kind: CommitmentKind,
+    /// `measure`, `concession` or `mutual`.
+    pub category: Category,
+    /// A further condition, besides its phase being open, for the commitment to be owed.
+    #[serde(default)]
+    pub when: Option<Condition>,
+    /// How long after the phase opens it must be performed (actions) or in effect (continuing).
+    #[serde(default)]
+    pub due: Option<Duration>,
+    /// What happens if `due` passes without performance. Required whenever `due` is given.
+    #[serde(default)]
+    pub on_timeout: Option<Timeout>,
+    /// For continuing commitments: how long it must be held once in effect (default: until
+    /// the agreement ends).
+    #[serde(default)]
+    pub lasts: Option<Duration>,
+    /// How performance is verified.
+    #[serde(default)]
+    pub verification: Option<Verification>,
+    /// Instruments relieved once it is fulfilled.
+    #[serde(default)]
+    pub relieves: Vec<String>,
+    /// Quantities capped while it is in effect.
+    #[serde(default)]
+    pub limits: Vec<Limit>,
+    /// Facility statuses it brings about.
+    #[serde(default)]
+    pub sets: Vec<SetStatus>,
+    /// Parties it is for. Defaults to the targets of the instruments it relieves.
+    #[serde(default)]
+    pub benefits: Vec<String>,
+    /// Analytic values for the analysis.
+    #[serde(default)]
+    pub values: Option<Values>,
+    /// The wording it encodes, in the specification author's words.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Where the commitment comes from.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+keyword_enum! {
+    /// What a power does.
+    PowerKind {
+        /// Re-imposes relieved instruments and suspends the other side's concessions.
+        Snapback = "snapback",
+        /// Suspends the holder's own performance of listed commitments.
+        Suspend = "suspend",
+        /// Takes the holder out of the agreement.
+        Withdraw = "withdraw",
+    }
+}
+
+/// Which instruments a power re-imposes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Restores {
+    /// Every instrument relieved under the agreement (written `"all"`).
+    AllRelieved,
+    /// Only these instruments (written as a list of ids).
+    Listed(Vec<String>),
+}
+
+impl Restores {
+    /// Whether it restores nothing.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Restores::Listed(ids) if ids.is_empty())
+    }
+}
+
+impl Default for Restores {
+    fn default() -> Restores {
+        Restores::Listed(Vec::new())
+    }
+}
+
+impl Serialize for Restores {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Restores::AllRelieved => serializer.serialize_str("all"),
+            Restores::Listed(ids) => ids.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Restores {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Word(String),
+            List(Vec<String>),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Word(word) if word == "all" => Ok(Restores::AllRelieved),
+            Raw::Word(word) => Err(serde::de::Error::custom(format!(
+                "`{word}`: restores is \"all\" or a list of instrument ids"
+            ))),
+            Raw::List(ids) => Ok(Restores::Listed(ids)),
+        }
+    }
+}
+
+impl JsonSchema for Restores {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Restores".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Which instruments the power re-imposes: \"all\" (every instrument relieved under the agreement) or a list of instrument ids.",
+            "anyOf": [
+                { "type": "string", "const": "all" },
+                { "type": "array", "items": { "type": "string" } }
+            ]
+        })
+    }
+}
+
+/// A right a party may exercise.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Power {
+    /// A short identifier, e.g. `snapback`.
+    pub id: String,
+    /// The title shown to people.
+    pub title: String,
+    /// What it does.
+    pub kind: PowerKind,
+    /// Parties that may invoke it. Empty when `automatic`.
+    #[serde(default)]
+    pub holders: Vec<String>,
+    /// Takes effect by itself when the trigger holds, without being invoked.
+    #[serde(default)]
+    pub automatic: bool,
+    /// When it becomes available.
+    pub trigger: Condition,
+    /// Time between invocation and effect.
+    #[serde(default)]
+    pub notice: Option<Duration>,
+    /// Whether a `resolved` event during the notice period cancels it.
+    #[serde(default)]
+    pub cancellable: bool,
+    /// Instruments re-imposed when it takes effect.
+    #[serde(default)]
+    #[schemars(default)]
+    pub restores: Restores,
+    /// Commitments or whole phases suspended when it takes effect.
+    #[serde(default)]
+    pub suspends: Vec<String>,
+    /// The wording it encodes.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+impl Spec {
+    /// The commitments of a phase, in file order.
+    pub fn commitments_of<'a>(&'a self, phase: &'a str) -> impl Iterator<Item = &'a Commitment> {
+        self.commitment.iter().filter(move |c| c.phase == phase)
+    }
+
+    /// The party with this id.
+    pub fn party(&self, id: &str) -> Option<&Party> {
+        self.party.iter().find(|p| p.id == id)
+    }
+
+    /// The instrument with this id.
+    pub fn instrument(&self, id: &str) -> Option<&Instrument> {
+        self.instrument.iter().find(|i| i.id == id)
+    }
+
+    /// Who a commitment is for: its explicit `benefits`, or else the targets of the
+    /// instruments it relieves, minus the parties performing it.
+    pub fn beneficiaries(&self, commitment: &Commitment) -> Vec<String> {
+        let mut out: Vec<String> = if commitment.benefits.is_empty() {
+            commitment
+                .relieves
+                .iter()
+                .filter_map(|id| self.instrument(id))
+                .flat_map(|i| i.targets.iter().cloned())
+                .collect()
+        } else {
+            commitment.benefits.clone()
+        };
+        out.retain(|p| !commitment.by.contains(p));
+        out.sort();
+        out.dedup();
+        out
+    }
+}

@@ -1,0 +1,421 @@
+//! The roadmap: an agreement presented for a person (`detente show`).
+//!
+//! The roadmap is built once as a small document (headings, paragraphs, nested bullet
+//! lists) and then rendered as plain text or Markdown, so both formats always say the
+//! same thing. It reads the agreement phase by phase in the order they can open: what
+//! each party gives and gets, how each phase opens and what it unlocks, then the powers
+//! (snap-back), the instruments with what relieves and restores them, and the quantities
+//! and facilities at stake.
+
+use std::fmt::Write;
+
+use crate::model::*;
+
+/// A block of the document.
+#[derive(Clone, Debug, PartialEq)]
+enum Block {
+    Heading(u8, String),
+    Paragraph(String),
+    Bullets(Vec<Bullet>),
+}
+
+/// A bullet with optional indented detail lines.
+#[derive(Clone, Debug, PartialEq)]
+struct Bullet {
+    text: String,
+    details: Vec<String>,
+}
+
+fn bullet(text: impl Into<String>, details: Vec<String>) -> Bullet {
+    Bullet {
+        text: text.into(),
+        details,
+    }
+}
+
+/// Renders the roadmap as plain text.
+pub fn text(spec: &Spec) -> String {
+    let mut out = String::new();
+    for block in document(spec) {
+        match block {
+            Block::Heading(1, title) => {
+                let _ = writeln!(out, "{title}\n{}", "=".repeat(title.chars().count()));
+            }
+            Block::Heading(2, title) => {
+                let _ = writeln!(out, "\n{title}\n{}", "-".repeat(title.chars().count()));
+            }
+            Block::Heading(_, title) => {
+                let _ = writeln!(out, "{title}:");
+            }
+            Block::Paragraph(text) => {
+                let _ = writeln!(out, "{text}");
+            }
+            Block::Bullets(items) => {
+                for item in items {
+                    let _ = writeln!(out, "  * {}", item.text);
+                    for detail in item.details {
+                        let _ = writeln!(out, "      {detail}");
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Renders the roadmap as Markdown.
+pub fn markdown(spec: &Spec) -> String {
+    let mut out = String::new();
+    for block in document(spec) {
+        match block {
+            Block::Heading(level, title) => {
+                let _ = writeln!(out, "\n{} {title}\n", "#".repeat(level.into()));
+            }
+            Block::Paragraph(text) => {
+                let _ = writeln!(out, "{text}\n");
+            }
+            Block::Bullets(items) => {
+                for item in items {
+                    let _ = writeln!(out, "- {}", item.text);
+                    for detail in item.details {
+                        let _ = writeln!(out, "  - {detail}");
+                    }
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out.trim_start().to_string()
+}
+
+fn document(spec: &Spec) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    overview(spec, &mut blocks);
+    for (n, phase) in phase_order(spec).into_iter().enumerate() {
+        phase_section(spec, n + 1, phase, &mut blocks);
+    }
+    powers(spec, &mut blocks);
+    instruments(spec, &mut blocks);
+    quantities_and_facilities(spec, &mut blocks);
+    blocks
+}
+
+fn party_name<'a>(spec: &'a Spec, id: &'a str) -> &'a str {
+    spec.party(id).map_or(id, |p| p.name.as_str())
+}
+
+fn names(spec: &Spec, ids: &[String]) -> String {
+    let names: Vec<&str> = ids.iter().map(|id| party_name(spec, id)).collect();
+    join_words(&names)
+}
+
+fn join_words(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn overview(spec: &Spec, blocks: &mut Vec<Block>) {
+    let agreement = &spec.agreement;
+    blocks.push(Block::Heading(1, format!("{} ({})", agreement.title, agreement.id)));
+    let mut facts = format!(
+        "Adopted {}; {}, {}, {}, {}.",
+        agreement.adopted,
+        count(spec.party.len(), "party", "parties"),
+        count(spec.phase.len(), "phase", "phases"),
+        count(spec.commitment.len(), "commitment", "commitments"),
+        count(spec.power.len(), "power", "powers"),
+    );
+    if let Some(ends) = agreement.ends {
+        facts.push_str(&format!(" Ends {ends}."));
+    }
+    blocks.push(Block::Paragraph(facts));
+    if let Some(summary) = &agreement.summary {
+        blocks.push(Block::Paragraph(summary.trim().to_string()));
+    }
+    if !agreement.sources.is_empty() {
+        blocks.push(Block::Heading(2, "Sources".into()));
+        blocks.push(Block::Bullets(agreement.sources.iter().map(|s| bullet(s.clone(), vec![])).collect()));
+    }
+    blocks.push(Block::Heading(2, "Parties".into()));
+    blocks.push(Block::Bullets(
+        spec.party
+            .iter()
+            .map(|p| bullet(format!("{} ({}): {}", p.name, p.id, p.role), vec![]))
+            .collect(),
+    ));
+}
+
+/// Phases in an order in which they can open: each after its predecessors, otherwise in
+/// file order. Phases caught in a cycle (an invalid file) come last in file order.
+pub fn phase_order(spec: &Spec) -> Vec<&Phase> {
+    let mut placed: Vec<&Phase> = Vec::new();
+    let mut remaining: Vec<&Phase> = spec.phase.iter().collect();
+    while !remaining.is_empty() {
+        let ready = remaining.iter().position(|phase| {
+            phase
+                .after
+                .iter()
+                .all(|a| placed.iter().any(|p| &p.id == a) || !spec.phase.iter().any(|p| &p.id == a))
+        });
+        match ready {
+            Some(i) => placed.push(remaining.remove(i)),
+            None => {
+                placed.append(&mut remaining);
+            }
+        }
+    }
+    placed
+}
+
+fn opening(spec: &Spec, phase: &Phase) -> String {
+    let mut parts = Vec::new();
+    if !phase.after.is_empty() {
+        let after: Vec<String> = phase.after.iter().map(|a| format!("`{a}`")).collect();
+        parts.push(format!("once {} {} complete (performed and verified)", join_words(&after.iter().map(String::as_str).collect::<Vec<_>>()), if after.len() == 1 { "is" } else { "are" }));
+    }
+    if let Some(condition) = &phase.opens_when {
+        parts.push(format!("when {condition}"));
+    }
+    if parts.is_empty() {
+        format!("Opens on adoption ({}).", spec.agreement.adopted)
+    } else {
+        format!("Opens {}.", parts.join(" and "))
+    }
+}
+
+fn commitment_line(spec: &Spec, c: &Commitment) -> Bullet {
+    let mut details = Vec::new();
+    let timing = match (c.kind, c.due, c.on_timeout) {
+        (CommitmentKind::Action, Some(due), Some(t)) => format!("action, due {due} after the phase opens; if late: {t}"),
+        (CommitmentKind::Continuing, Some(due), Some(t)) => format!("continuing, in effect within {due}; if late: {t}"),
+        (CommitmentKind::Continuing, None, _) => "continuing, in effect from the phase opening".to_string(),
+        (kind, _, _) => kind.to_string(),
+    };
+    let held = match (c.kind, c.lasts) {
+        (CommitmentKind::Continuing, Some(lasts)) => format!(", held for {lasts}"),
+        (CommitmentKind::Continuing, None) => ", held until the agreement ends".to_string(),
+        _ => String::new(),
+    };
+    details.push(format!("{timing}{held}"));
+    if let Some(when) = &c.when {
+        details.push(format!("owed only when {when}"));
+    }
+    match &c.verification {
+        Some(v) => {
+            let every = v.every.map(|e| format!(", every {e}")).unwrap_or_default();
+            details.push(format!(
+                "verified by {} ({}{every}); detection probability {}, false alarms {}",
+                party_name(spec, &v.by),
+                v.method,
+                v.detection,
+                v.false_alarm
+            ));
+        }
+        None if c.category == Category::Measure => details.push("not verified".to_string()),
+        None => {}
+    }
+    for id in &c.relieves {
+        let name = spec.instrument(id).map_or(id.as_str(), |i| i.name.as_str());
+        details.push(format!("relieves {name} ({id})"));
+    }
+    for limit in &c.limits {
+        let unit = spec.quantity.iter().find(|q| q.id == limit.quantity).map_or("", |q| q.unit.as_str());
+        details.push(format!("caps {} at {} {unit}", limit.quantity, limit.max).trim_end().to_string());
+    }
+    for set in &c.sets {
+        details.push(format!("makes {} {}", set.facility, set.status));
+    }
+    bullet(format!("{}: {} [{}]", c.id, c.title, c.category), details)
+}
+
+fn phase_section(spec: &Spec, number: usize, phase: &Phase, blocks: &mut Vec<Block>) {
+    blocks.push(Block::Heading(2, format!("Phase {number}: {} ({})", phase.title, phase.id)));
+    blocks.push(Block::Paragraph(opening(spec, phase)));
+    if let Some(summary) = &phase.summary {
+        blocks.push(Block::Paragraph(summary.trim().to_string()));
+    }
+    let members: Vec<&Commitment> = spec.commitments_of(&phase.id).collect();
+    for party in &spec.party {
+        let gives: Vec<&&Commitment> = members
+            .iter()
+            .filter(|c| c.category != Category::Mutual && c.by.contains(&party.id))
+            .collect();
+        let gets: Vec<&&Commitment> = members
+            .iter()
+            .filter(|c| c.category != Category::Mutual && spec.beneficiaries(c).contains(&party.id))
+            .collect();
+        if gives.is_empty() && gets.is_empty() {
+            continue;
+        }
+        blocks.push(Block::Heading(3, party.name.clone()));
+        let mut items: Vec<Bullet> = gives.iter().map(|c| {
+            let mut line = commitment_line(spec, c);
+            line.text = format!("gives {}", line.text);
+            line
+        }).collect();
+        items.extend(gets.iter().map(|c| {
+            bullet(format!("gets {}: {} (from {})", c.id, c.title, names(spec, &c.by)), vec![])
+        }));
+        blocks.push(Block::Bullets(items));
+    }
+    let together: Vec<Bullet> = members
+        .iter()
+        .filter(|c| c.category == Category::Mutual)
+        .map(|c| {
+            let mut line = commitment_line(spec, c);
+            line.details.insert(0, format!("undertaken by {}; done when all have performed", names(spec, &c.by)));
+            line
+        })
+        .collect();
+    if !together.is_empty() {
+        blocks.push(Block::Heading(3, "Together".into()));
+        blocks.push(Block::Bullets(together));
+    }
+    let unlocks: Vec<String> = spec
+        .phase
+        .iter()
+        .filter(|p| p.after.contains(&phase.id))
+        .map(|p| format!("`{}`", p.id))
+        .collect();
+    if !unlocks.is_empty() {
+        blocks.push(Block::Paragraph(format!("Completing this phase unlocks {}.", unlocks.join(", "))));
+    }
+}
+
+fn powers(spec: &Spec, blocks: &mut Vec<Block>) {
+    if spec.power.is_empty() {
+        return;
+    }
+    blocks.push(Block::Heading(2, "Snap-back and other powers".into()));
+    let items = spec
+        .power
+        .iter()
+        .map(|p| {
+            let mut details = Vec::new();
+            details.push(if p.automatic {
+                format!("{}; automatic when {}", p.kind, p.trigger)
+            } else {
+                format!("{}; may be invoked by {} when {}", p.kind, names(spec, &p.holders), p.trigger)
+            });
+            if let Some(notice) = p.notice {
+                let cancel = if p.cancellable { "; a resolution of the dispute during the notice cancels it" } else { "" };
+                details.push(format!("takes effect {notice} after invocation{cancel}"));
+            }
+            match &p.restores {
+                Restores::AllRelieved => details.push("restores every instrument relieved under the agreement".into()),
+                Restores::Listed(ids) if !ids.is_empty() => details.push(format!("restores {}", ids.join(", "))),
+                Restores::Listed(_) => {}
+            }
+            if !p.suspends.is_empty() {
+                details.push(format!("suspends {}", p.suspends.join(", ")));
+            }
+            bullet(format!("{}: {}", p.id, p.title), details)
+        })
+        .collect();
+    blocks.push(Block::Bullets(items));
+}
+
+fn instruments(spec: &Spec, blocks: &mut Vec<Block>) {
+    if spec.instrument.is_empty() {
+        return;
+    }
+    blocks.push(Block::Heading(2, "Instruments in force".into()));
+    let items = spec
+        .instrument
+        .iter()
+        .map(|i| {
+            let by = match (&i.authority, i.imposed_by.is_empty()) {
+                (Some(authority), _) => authority.clone(),
+                (None, false) => names(spec, &i.imposed_by),
+                (None, true) => "unstated".to_string(),
+            };
+            let mut details = vec![format!("{}, imposed by {by} since {}", i.kind, i.since)];
+            if let Some(weight) = i.weight {
+                details.push(format!("economic weight about {weight} million USD a year"));
+            }
+            let relieving: Vec<String> = spec
+                .commitment
+                .iter()
+                .filter(|c| c.relieves.contains(&i.id))
+                .map(|c| format!("{} (phase {})", c.id, c.phase))
+                .collect();
+            details.push(if relieving.is_empty() {
+                "not relieved by this agreement".to_string()
+            } else {
+                format!("relieved by {}", relieving.join(", "))
+            });
+            let restoring: Vec<&str> = spec
+                .power
+                .iter()
+                .filter(|p| match &p.restores {
+                    Restores::AllRelieved => !relieving.is_empty(),
+                    Restores::Listed(ids) => ids.contains(&i.id),
+                })
+                .map(|p| p.id.as_str())
+                .collect();
+            if !restoring.is_empty() {
+                details.push(format!("restored by {}", restoring.join(", ")));
+            }
+            if let Some(source) = &i.source {
+                details.push(format!("source: {source}"));
+            }
+            bullet(format!("{}: {}", i.id, i.name), details)
+        })
+        .collect();
+    blocks.push(Block::Bullets(items));
+}
+
+fn quantities_and_facilities(spec: &Spec, blocks: &mut Vec<Block>) {
+    if !spec.quantity.is_empty() {
+        blocks.push(Block::Heading(2, "Quantities".into()));
+        let items = spec
+            .quantity
+            .iter()
+            .map(|q| {
+                let range = match (q.low, q.high) {
+                    (Some(low), Some(high)) => format!(" (range {low} to {high})"),
+                    _ => String::new(),
+                };
+                let mut details = vec![format!("{} {}{range} as of {}", q.initial, q.unit, q.as_of)];
+                if let Some(source) = &q.source {
+                    details.push(format!("source: {source}"));
+                }
+                bullet(format!("{}: {}", q.id, q.name), details)
+            })
+            .collect();
+        blocks.push(Block::Bullets(items));
+    }
+    if !spec.facility.is_empty() {
+        blocks.push(Block::Heading(2, "Facilities".into()));
+        let items = spec
+            .facility
+            .iter()
+            .map(|f| {
+                let mut details = vec![format!("{} at adoption", f.status)];
+                for p in &f.produces {
+                    details.push(format!("produces {} {} a year while operating", p.per_year, p.quantity));
+                }
+                let steps: Vec<String> = spec
+                    .commitment
+                    .iter()
+                    .flat_map(|c| c.sets.iter().filter(|s| s.facility == f.id).map(move |s| format!("{} by {}", s.status, c.id)))
+                    .collect();
+                if !steps.is_empty() {
+                    details.push(format!("to be {}", steps.join(", then ")));
+                }
+                if let Some(source) = &f.source {
+                    details.push(format!("source: {source}"));
+                }
+                bullet(format!("{}: {}", f.id, f.name), details)
+            })
+            .collect();
+        blocks.push(Block::Bullets(items));
+    }
+}

@@ -1,0 +1,24 @@
+//! The JSON Schema of the specification format.
+//!
+//! Derived from the [model](crate::model) types, so it cannot drift from what the
+//! normalized JSON contains; a test checks that the TOML decoder accepts exactly the
+//! keys the schema lists. TOML editors (taplo, Even Better TOML) use it to complete and
+//! check files: put `#:schema ./detente.schema.json` on the first line of a spec.
+
+use crate::model::Spec;
+
+/// The schema as a JSON value.
+pub fn schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(Spec);
+    schema.insert("title".into(), "detente agreement specification".into());
+    schema.insert(
+        "$id".into(),
+        "https://detente.invalid/schema/agreement.json".into(),
+    );
+    serde_json::to_value(schema).expect("schemas serialize")
+}
+
+/// The schema as pretty-printed JSON text.
+pub fn schema_text() -> String {
+    serde_json::to_string_pretty(&schema()).expect("schemas serialize")
+}

@@ -1,0 +1,129 @@
+//! Effects on quantities and facilities: units and estimates (E014), contradictory
+//! statuses (E021), and the irreversibility of dismantlement (E024).
+
+use std::collections::HashMap;
+
+use super::{phases::ancestors, Check};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::FacilityStatus;
+use crate::source_map::ItemKey;
+
+pub(super) fn check(check: &mut Check<'_>) {
+    estimates(check);
+    limit_units(check);
+    contradictory_statuses(check);
+    irreversible_dismantlement(check);
+}
+
+fn estimates(check: &mut Check<'_>) {
+    for (i, quantity) in check.spec.quantity.iter().enumerate() {
+        let item = ItemKey::Quantity(i);
+        let low = quantity.low.unwrap_or(quantity.initial);
+        let high = quantity.high.unwrap_or(quantity.initial);
+        if !(low <= quantity.initial && quantity.initial <= high) {
+            check.report(
+                Diagnostic::new(
+                    Code::QuantityMismatch,
+                    format!(
+                        "the estimate of `{}` is outside its own range: low {low}, initial {}, high {high}",
+                        quantity.id, quantity.initial
+                    ),
+                )
+                .label(check.map.field(item, "initial"), "best estimate")
+                .help("the best estimate must lie between `low` and `high`"),
+            );
+        }
+        if quantity.unit.trim().is_empty() {
+            check.report(
+                Diagnostic::new(Code::QuantityMismatch, format!("quantity `{}` has an empty unit", quantity.id))
+                    .label(check.map.field(item, "unit"), "empty")
+                    .help("name the unit, e.g. \"kg\" or \"warheads\""),
+            );
+        }
+    }
+}
+
+fn limit_units(check: &mut Check<'_>) {
+    let spec = check.spec;
+    for (i, commitment) in spec.commitment.iter().enumerate() {
+        for (n, limit) in commitment.limits.iter().enumerate() {
+            let Some(quantity) = spec.quantity.iter().find(|q| q.id == limit.quantity) else { continue };
+            if let Some(unit) = &limit.unit {
+                if unit != &quantity.unit {
+                    check.report(
+                        Diagnostic::new(
+                            Code::QuantityMismatch,
+                            format!("the cap on `{}` is in {unit}, but the quantity is measured in {}", quantity.id, quantity.unit),
+                        )
+                        .label(check.map.element(ItemKey::Commitment(i), "limits", n), "unit mismatch")
+                        .help(format!("state the cap in {} (detente does not convert units)", quantity.unit)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Two commitments of the same phase, or one commitment twice, setting a facility to
+/// different statuses would leave its status to the order of events.
+fn contradictory_statuses(check: &mut Check<'_>) {
+    let spec = check.spec;
+    let mut seen: HashMap<(&str, &str), (usize, usize, FacilityStatus)> = HashMap::new();
+    for (i, commitment) in spec.commitment.iter().enumerate() {
+        for (n, set) in commitment.sets.iter().enumerate() {
+            let key = (commitment.phase.as_str(), set.facility.as_str());
+            match seen.get(&key) {
+                Some(&(j, m, status)) if status != set.status => check.report(
+                    Diagnostic::new(
+                        Code::ContradictoryEffects,
+                        format!(
+                            "`{}` is set both {status} and {} in phase `{}`",
+                            set.facility, set.status, commitment.phase
+                        ),
+                    )
+                    .label(check.map.element(ItemKey::Commitment(i), "sets", n), format!("sets it {}", set.status))
+                    .label(check.map.element(ItemKey::Commitment(j), "sets", m), format!("sets it {status}"))
+                    .help("order the two steps in successive phases, or keep one"),
+                ),
+                Some(_) => {}
+                None => {
+                    seen.insert(key, (i, n, set.status));
+                }
+            }
+        }
+    }
+}
+
+/// Once dismantled, a facility stays dismantled: no commitment may set another status on
+/// a facility that starts dismantled or that an earlier phase dismantles.
+fn irreversible_dismantlement(check: &mut Check<'_>) {
+    let spec = check.spec;
+    let ancestors = ancestors(check);
+    for (i, commitment) in spec.commitment.iter().enumerate() {
+        let Some(phase) = check.phase_index(&commitment.phase) else { continue };
+        for (n, set) in commitment.sets.iter().enumerate() {
+            if set.status == FacilityStatus::Dismantled {
+                continue;
+            }
+            let Some(f) = spec.facility.iter().position(|f| f.id == set.facility) else { continue };
+            let initially = spec.facility[f].status == FacilityStatus::Dismantled;
+            let earlier = spec.commitment.iter().position(|c| {
+                c.sets.iter().any(|s| s.facility == set.facility && s.status == FacilityStatus::Dismantled)
+                    && check.phase_index(&c.phase).is_some_and(|p| ancestors[phase].contains(&p))
+            });
+            if !initially && earlier.is_none() {
+                continue;
+            }
+            let mut diagnostic = Diagnostic::new(
+                Code::IrreversibleStatus,
+                format!("`{}` would become {} after being dismantled", set.facility, set.status),
+            )
+            .label(check.map.element(ItemKey::Commitment(i), "sets", n), format!("sets it {}", set.status));
+            diagnostic = match earlier {
+                Some(j) => diagnostic.label(check.map.item(ItemKey::Commitment(j)), "dismantled by this earlier commitment"),
+                None => diagnostic.label(check.map.field(ItemKey::Facility(f), "status"), "dismantled already"),
+            };
+            check.report(diagnostic.help("dismantlement is irreversible; a dismantled facility cannot be frozen, disabled or restarted"));
+        }
+    }
+}

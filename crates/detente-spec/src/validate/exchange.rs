@@ -1,0 +1,166 @@
+//! The exchange itself: reciprocity (E010), who may undertake and verify commitments
+//! (E019), and parties that give without getting (W102).
+
+use super::{phases::ancestors, Check};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Category, EventKind, Role};
+use crate::source_map::ItemKey;
+
+pub(super) fn check(check: &mut Check<'_>) {
+    reciprocity(check);
+    performers_and_verifiers(check);
+    one_sided_parties(check);
+}
+
+/// No concession without a verified measure of the other side in the same or an earlier
+/// phase: relief is given only for something the giver can check it got.
+fn reciprocity(check: &mut Check<'_>) {
+    let spec = check.spec;
+    let ancestors = ancestors(check);
+    for (i, concession) in spec.commitment.iter().enumerate() {
+        if concession.category != Category::Concession {
+            continue;
+        }
+        let Some(phase) = check.phase_index(&concession.phase) else { continue };
+        let beneficiaries = spec.beneficiaries(concession);
+        let item = ItemKey::Commitment(i);
+        if beneficiaries.is_empty() {
+            check.report(
+                Diagnostic::new(Code::Reciprocity, format!("concession `{}` does not say whom it is for", concession.id))
+                    .label(check.map.item(item), "for whom?")
+                    .help("list the receiving parties in `benefits`, or relieve an instrument whose `targets` name them"),
+            );
+            continue;
+        }
+        for beneficiary in beneficiaries {
+            let earlier_or_same = |c: &crate::model::Commitment| {
+                check
+                    .phase_index(&c.phase)
+                    .is_some_and(|p| p == phase || ancestors[phase].contains(&p))
+            };
+            let reciprocated = spec.commitment.iter().any(|m| {
+                m.category == Category::Measure
+                    && m.by.contains(&beneficiary)
+                    && m.verification.is_some()
+                    && earlier_or_same(m)
+            });
+            if !reciprocated {
+                let unverified = spec.commitment.iter().find(|m| {
+                    m.category == Category::Measure && m.by.contains(&beneficiary) && earlier_or_same(m)
+                });
+                let help = match unverified {
+                    Some(m) => format!(
+                        "`{}` is a measure by `{beneficiary}` here but nobody verifies it; add a [commitment.verification]",
+                        m.id
+                    ),
+                    None => format!(
+                        "add a verified measure by `{beneficiary}` to phase `{}` or an earlier one, or move this concession later",
+                        concession.phase
+                    ),
+                };
+                check.report(
+                    Diagnostic::new(
+                        Code::Reciprocity,
+                        format!(
+                            "concession `{}` gives `{beneficiary}` something without a verified measure by `{beneficiary}` in return",
+                            concession.id
+                        ),
+                    )
+                    .label(check.map.item(item), "unreciprocated concession")
+                    .label(check.map.field(item, "phase"), "in this phase")
+                    .help(help),
+                );
+            }
+        }
+    }
+}
+
+fn performers_and_verifiers(check: &mut Check<'_>) {
+    let spec = check.spec;
+    for (i, commitment) in spec.commitment.iter().enumerate() {
+        let item = ItemKey::Commitment(i);
+        if commitment.by.is_empty() {
+            check.report(
+                Diagnostic::new(Code::Authorization, format!("commitment `{}` binds nobody", commitment.id))
+                    .label(check.map.field(item, "by").or_else(|| check.map.item(item)), "empty")
+                    .help("list the parties that must perform it in `by`"),
+            );
+        }
+        for (n, party_id) in commitment.by.iter().enumerate() {
+            let Some(party) = spec.party(party_id) else { continue };
+            if !matches!(party.role, Role::Signatory | Role::Guarantor) {
+                check.report(
+                    Diagnostic::new(
+                        Code::Authorization,
+                        format!("`{party_id}` is a {} and cannot be bound by commitment `{}`", party.role, commitment.id),
+                    )
+                    .label(check.map.element(item, "by", n), format!("a {}", party.role))
+                    .help("only signatories and guarantors undertake commitments; verifiers verify them"),
+                );
+            } else if !party.asserts.contains(&EventKind::Performed) {
+                check.report(
+                    Diagnostic::new(
+                        Code::Authorization,
+                        format!("`{party_id}` is bound by `{}` but may not assert `performed`", commitment.id),
+                    )
+                    .label(check.map.element(item, "by", n), "cannot report its own performance")
+                    .help(format!("add \"performed\" to the `asserts` of party `{party_id}`")),
+                );
+            }
+        }
+        let Some(verification) = &commitment.verification else { continue };
+        let Some(verifier) = spec.party(&verification.by) else { continue };
+        let span = check.map.field(item, "verification.by");
+        if !verifier.asserts.contains(&EventKind::Verified) {
+            check.report(
+                Diagnostic::new(
+                    Code::Authorization,
+                    format!("`{}` verifies `{}` but may not assert `verified`", verifier.id, commitment.id),
+                )
+                .label(span.clone(), format!("a {}", verifier.role))
+                .help("make it a party with role = \"verifier\", or add \"verified\" to its `asserts`"),
+            );
+        }
+        if commitment.by.contains(&verification.by) {
+            check.report(
+                Diagnostic::new(
+                    Code::Authorization,
+                    format!("`{}` would verify its own commitment `{}`", verifier.id, commitment.id),
+                )
+                .label(span, "self-verification")
+                .help("verification must come from another party, typically an inspectorate"),
+            );
+        }
+    }
+}
+
+/// A signatory that undertakes measures or concessions but receives nothing at all is
+/// being asked for a gift; the design is unlikely to hold.
+fn one_sided_parties(check: &mut Check<'_>) {
+    let spec = check.spec;
+    for (i, party) in spec.party.iter().enumerate() {
+        if party.role != Role::Signatory {
+            continue;
+        }
+        let gives = spec
+            .commitment
+            .iter()
+            .any(|c| c.category != Category::Mutual && c.by.contains(&party.id));
+        let gets = spec.commitment.iter().any(|c| {
+            (c.category == Category::Mutual && c.by.contains(&party.id))
+                || (c.category != Category::Mutual && spec.beneficiaries(c).contains(&party.id))
+                || c
+                    .values
+                    .as_ref()
+                    .and_then(|v| v.benefit.get(&party.id))
+                    .is_some_and(|b| *b > 0.0)
+        });
+        if gives && !gets {
+            check.report(
+                Diagnostic::new(Code::OneSidedParty, format!("`{}` gives but gets nothing in return", party.id))
+                    .label(check.map.item(ItemKey::Party(i)), "one-sided")
+                    .help("add a concession for this party (list it in `benefits`), or record what it gains in `values.benefit`"),
+            );
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! Static validation of an agreement.
+//!
+//! Validation runs in two layers:
+//!
+//! 1. **Names** ([`names`]): duplicate ids and references that do not resolve, or resolve
+//!    to the wrong kind of item. This always runs.
+//! 2. **Design rules** ([`phases`], [`deadlines`], [`exchange`], [`powers`], [`effects`],
+//!    [`hygiene`]): phase cycles and reachability, deadlines and timeouts, reciprocity,
+//!    snap-back, authorization, quantities and facilities, and warnings about weak
+//!    designs. These run only when the file decoded without errors: on a partly decoded
+//!    file they would report the consequences of items that are merely missing.
+//!    Rules skip references that do not resolve (already reported by layer 1), so each
+//!    mistake is reported once.
+//!
+//! Each rule has its own [`Code`](crate::Code); `docs/diagnostics.md` lists them all.
+
+mod deadlines;
+mod effects;
+mod exchange;
+mod hygiene;
+mod names;
+mod phases;
+mod powers;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::condition::{Condition, Predicate, Subject};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Spec;
+use crate::source_map::{ItemKey, SourceMap};
+
+/// The kind of item an id names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A party.
+    Party,
+    /// An instrument.
+    Instrument,
+    /// A quantity.
+    Quantity,
+    /// A facility.
+    Facility,
+    /// A phase.
+    Phase,
+    /// A commitment.
+    Commitment,
+    /// A power.
+    Power,
+}
+
+impl Kind {
+    /// The kind as a word in messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Party => "party",
+            Kind::Instrument => "instrument",
+            Kind::Quantity => "quantity",
+            Kind::Facility => "facility",
+            Kind::Phase => "phase",
+            Kind::Commitment => "commitment",
+            Kind::Power => "power",
+        }
+    }
+}
+
+/// Every id of a specification with its kind and position. Ids share one namespace so
+/// that conditions such as `violated(x)` and queries such as `explain x` are unambiguous.
+#[derive(Debug, Default)]
+pub struct Index<'a> {
+    ids: HashMap<&'a str, (Kind, ItemKey)>,
+}
+
+impl<'a> Index<'a> {
+    /// Indexes every item of `spec`; the first of several items sharing an id wins.
+    pub fn new(spec: &'a Spec) -> Index<'a> {
+        let mut index = Index::default();
+        let mut add = |id: &'a str, kind, key| {
+            index.ids.entry(id).or_insert((kind, key));
+        };
+        for (i, x) in spec.party.iter().enumerate() {
+            add(&x.id, Kind::Party, ItemKey::Party(i));
+        }
+        for (i, x) in spec.instrument.iter().enumerate() {
+            add(&x.id, Kind::Instrument, ItemKey::Instrument(i));
+        }
+        for (i, x) in spec.quantity.iter().enumerate() {
+            add(&x.id, Kind::Quantity, ItemKey::Quantity(i));
+        }
+        for (i, x) in spec.facility.iter().enumerate() {
+            add(&x.id, Kind::Facility, ItemKey::Facility(i));
+        }
+        for (i, x) in spec.phase.iter().enumerate() {
+            add(&x.id, Kind::Phase, ItemKey::Phase(i));
+        }
+        for (i, x) in spec.commitment.iter().enumerate() {
+            add(&x.id, Kind::Commitment, ItemKey::Commitment(i));
+        }
+        for (i, x) in spec.power.iter().enumerate() {
+            add(&x.id, Kind::Power, ItemKey::Power(i));
+        }
+        index
+    }
+
+    /// The kind of item `id` names.
+    pub fn kind(&self, id: &str) -> Option<Kind> {
+        self.ids.get(id).map(|(kind, _)| *kind)
+    }
+
+    /// Whether `id` names an item of kind `kind`.
+    pub fn is(&self, id: &str, kind: Kind) -> bool {
+        self.kind(id) == Some(kind)
+    }
+
+    /// Ids of one kind, for "did you mean" suggestions.
+    pub fn ids_of(&self, kinds: &[Kind]) -> impl Iterator<Item = &'a str> + '_ {
+        let kinds = kinds.to_vec();
+        self.ids
+            .iter()
+            .filter(move |(_, (kind, _))| kinds.contains(kind))
+            .map(|(id, _)| *id)
+    }
+}
+
+/// Shared state of one validation run.
+struct Check<'a> {
+    spec: &'a Spec,
+    map: &'a SourceMap,
+    index: Index<'a>,
+    /// Ids of items the decoder left out; references to them are not reported again.
+    broken: &'a HashSet<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Check<'_> {
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// The phase of a commitment, if both exist.
+    fn phase_index(&self, phase_id: &str) -> Option<usize> {
+        self.spec.phase.iter().position(|p| p.id == phase_id)
+    }
+}
+
+/// Validates a decoded specification.
+///
+/// `decoded_cleanly` says whether the decoder reported no errors; the design rules only
+/// run when it did (see the module docs). Diagnostics come back sorted by position.
+pub fn validate(
+    spec: &Spec,
+    map: &SourceMap,
+    broken: &HashSet<String>,
+    decoded_cleanly: bool,
+) -> Vec<Diagnostic> {
+    let mut check = Check {
+        spec,
+        map,
+        index: Index::new(spec),
+        broken,
+        diagnostics: Vec::new(),
+    };
+    names::check(&mut check);
+    if decoded_cleanly {
+        phases::check(&mut check);
+        deadlines::check(&mut check);
+        exchange::check(&mut check);
+        powers::check(&mut check);
+        effects::check(&mut check);
+        hygiene::check(&mut check);
+    }
+    let mut diagnostics = check.diagnostics;
+    sort(&mut diagnostics);
+    diagnostics
+}
+
+/// Sorts diagnostics by position, then code, so output is stable and reads top to bottom.
+pub(crate) fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let position = |d: &Diagnostic| d.primary().map(|s| (s.start, s.end));
+        (position(a), a.code, &a.message).cmp(&(position(b), b.code, &b.message))
+    });
+}
+
+/// Whether any diagnostic is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity() == Severity::Error)
+}
+
+/// Folds a condition to a constant where its value cannot depend on the course of the
+/// agreement: literals, dates that are always (or never) past adoption, and predicates
+/// over a party that has no commitments at all.
+pub(crate) fn constant_value(spec: &Spec, condition: &Condition) -> Option<bool> {
+    use crate::condition::Cmp;
+    match condition {
+        Condition::True => Some(true),
+        Condition::False => Some(false),
+        Condition::Date { cmp, date } => {
+            // Conditions are only evaluated from adoption on.
+            let adopted = spec.agreement.adopted;
+            match cmp {
+                Cmp::Ge if *date <= adopted => Some(true),
+                Cmp::Gt if *date < adopted => Some(true),
+                Cmp::Lt if *date <= adopted => Some(false),
+                Cmp::Le if *date < adopted => Some(false),
+                _ => None,
+            }
+        }
+        Condition::Commitment(_, Subject::AnyOf(party)) => {
+            let bound = spec.commitment.iter().any(|c| c.by.contains(party));
+            (!bound).then_some(false)
+        }
+        Condition::Not(inner) => constant_value(spec, inner).map(|v| !v),
+        Condition::And(parts) => {
+            let values: Vec<Option<bool>> = parts.iter().map(|p| constant_value(spec, p)).collect();
+            if values.contains(&Some(false)) {
+                Some(false)
+            } else if values.iter().all(|v| *v == Some(true)) {
+                Some(true)
+            } else {
+                None
+            }
+        }
+        Condition::Or(parts) => {
+            let values: Vec<Option<bool>> = parts.iter().map(|p| constant_value(spec, p)).collect();
+            if values.contains(&Some(true)) {
+                Some(true)
+            } else if values.iter().all(|v| *v == Some(false)) {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Phases a condition needs to have progressed for it to hold: phases named by
+/// `complete(p)`, and the phases of commitments named by positive `performed`,
+/// `fulfilled` or `verified`. Negated parts impose no such need.
+pub(crate) fn phases_required_by(spec: &Spec, condition: &Condition, out: &mut Vec<String>) {
+    match condition {
+        Condition::Complete(phase) => out.push(phase.clone()),
+        Condition::Commitment(
+            Predicate::Performed | Predicate::Fulfilled | Predicate::Verified,
+            Subject::Item(id),
+        ) => {
+            if spec.phase.iter().any(|p| &p.id == id) {
+                out.push(id.clone());
+            } else if let Some(c) = spec.commitment.iter().find(|c| &c.id == id) {
+                out.push(c.phase.clone());
+            }
+        }
+        Condition::And(parts) => {
+            for part in parts {
+                phases_required_by(spec, part, out);
+            }
+        }
+        // For `or`, only phases every alternative needs are required; keep it simple
+        // and sound by requiring none.
+        _ => {}
+    }
+}

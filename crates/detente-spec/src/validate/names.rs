@@ -1,0 +1,204 @@
+//! Duplicate ids (E005), unknown ids (E006) and ids of the wrong kind (E007).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::{Check, Kind};
+use crate::condition::{Condition, RefKind};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Restores;
+use crate::source_map::ItemKey;
+use crate::suggest::closest;
+
+pub(super) fn check(check: &mut Check<'_>) {
+    duplicates(check);
+    references(check);
+}
+
+fn duplicates(check: &mut Check<'_>) {
+    let spec = check.spec;
+    let mut first: HashMap<&str, (Kind, ItemKey)> = HashMap::new();
+    let items = spec
+        .party
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.id.as_str(), Kind::Party, ItemKey::Party(i)))
+        .chain(spec.instrument.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Instrument, ItemKey::Instrument(i))))
+        .chain(spec.quantity.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Quantity, ItemKey::Quantity(i))))
+        .chain(spec.facility.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Facility, ItemKey::Facility(i))))
+        .chain(spec.phase.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Phase, ItemKey::Phase(i))))
+        .chain(spec.commitment.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Commitment, ItemKey::Commitment(i))))
+        .chain(spec.power.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Power, ItemKey::Power(i))));
+    for (id, kind, key) in items {
+        match first.get(id) {
+            None => {
+                first.insert(id, (kind, key));
+            }
+            Some(&(first_kind, first_key)) => {
+                let diagnostic = Diagnostic::new(
+                    Code::DuplicateId,
+                    format!("the id `{id}` is used twice (a {} and a {})", first_kind.noun(), kind.noun()),
+                )
+                .label(check.map.item(key), "used again here")
+                .label(check.map.item(first_key), "first used here")
+                .help("ids share one namespace across parties, instruments, phases, commitments and powers; rename one");
+                check.report(diagnostic);
+            }
+        }
+    }
+}
+
+/// Where a reference is written, for labelling.
+#[derive(Clone, Copy)]
+enum At {
+    Field(ItemKey, &'static str),
+    Element(ItemKey, &'static str, usize),
+    ConditionRef(ItemKey, &'static str, usize),
+}
+
+fn references(check: &mut Check<'_>) {
+    let spec = check.spec;
+    let mut refs: Vec<(String, &'static [Kind], At, &'static str)> = Vec::new();
+    let list = |ids: &[String], kinds: &'static [Kind], item: ItemKey, field: &'static str, refs: &mut Vec<_>| {
+        for (i, id) in ids.iter().enumerate() {
+            refs.push((id.clone(), kinds, At::Element(item, field, i), field));
+        }
+    };
+    const PARTY: &[Kind] = &[Kind::Party];
+    for (i, x) in spec.instrument.iter().enumerate() {
+        let item = ItemKey::Instrument(i);
+        list(&x.imposed_by, PARTY, item, "imposed_by", &mut refs);
+        list(&x.targets, PARTY, item, "targets", &mut refs);
+    }
+    for (i, x) in spec.quantity.iter().enumerate() {
+        if let Some(owner) = &x.owner {
+            refs.push((owner.clone(), PARTY, At::Field(ItemKey::Quantity(i), "owner"), "owner"));
+        }
+    }
+    for (i, x) in spec.facility.iter().enumerate() {
+        let item = ItemKey::Facility(i);
+        if let Some(owner) = &x.owner {
+            refs.push((owner.clone(), PARTY, At::Field(item, "owner"), "owner"));
+        }
+        for (n, p) in x.produces.iter().enumerate() {
+            refs.push((p.quantity.clone(), &[Kind::Quantity], At::Element(item, "produces", n), "produces"));
+        }
+    }
+    for (i, x) in spec.phase.iter().enumerate() {
+        let item = ItemKey::Phase(i);
+        list(&x.after, &[Kind::Phase], item, "after", &mut refs);
+        condition_refs(&mut refs, x.opens_when.as_ref(), item, "opens_when");
+    }
+    for (i, x) in spec.commitment.iter().enumerate() {
+        let item = ItemKey::Commitment(i);
+        refs.push((x.phase.clone(), &[Kind::Phase], At::Field(item, "phase"), "phase"));
+        list(&x.by, PARTY, item, "by", &mut refs);
+        condition_refs(&mut refs, x.when.as_ref(), item, "when");
+        if let Some(v) = &x.verification {
+            refs.push((v.by.clone(), PARTY, At::Field(item, "verification.by"), "verification.by"));
+        }
+        list(&x.relieves, &[Kind::Instrument], item, "relieves", &mut refs);
+        for (n, limit) in x.limits.iter().enumerate() {
+            refs.push((limit.quantity.clone(), &[Kind::Quantity], At::Element(item, "limits", n), "limits"));
+        }
+        for (n, set) in x.sets.iter().enumerate() {
+            refs.push((set.facility.clone(), &[Kind::Facility], At::Element(item, "sets", n), "sets"));
+        }
+        list(&x.benefits, PARTY, item, "benefits", &mut refs);
+        if let Some(values) = &x.values {
+            for party in values.benefit.keys() {
+                refs.push((party.clone(), PARTY, At::Field(item, "values.benefit"), "values.benefit"));
+            }
+        }
+    }
+    for (i, x) in spec.power.iter().enumerate() {
+        let item = ItemKey::Power(i);
+        list(&x.holders, PARTY, item, "holders", &mut refs);
+        condition_refs(&mut refs, Some(&x.trigger), item, "trigger");
+        if let Restores::Listed(ids) = &x.restores {
+            list(ids, &[Kind::Instrument], item, "restores", &mut refs);
+        }
+        list(&x.suspends, &[Kind::Commitment, Kind::Phase], item, "suspends", &mut refs);
+    }
+    for (id, kinds, at, field) in refs {
+        resolve(check, &id, kinds, at, field);
+    }
+}
+
+fn condition_refs(
+    refs: &mut Vec<(String, &'static [Kind], At, &'static str)>,
+    condition: Option<&Condition>,
+    item: ItemKey,
+    field: &'static str,
+) {
+    let Some(condition) = condition else { return };
+    for (n, reference) in condition.references().into_iter().enumerate() {
+        let kinds: &'static [Kind] = match reference.kind {
+            RefKind::CommitmentOrPhase => &[Kind::Commitment, Kind::Phase],
+            RefKind::Party => &[Kind::Party],
+            RefKind::Phase => &[Kind::Phase],
+            RefKind::Instrument => &[Kind::Instrument],
+            RefKind::Facility => &[Kind::Facility],
+            RefKind::Quantity => &[Kind::Quantity],
+        };
+        refs.push((reference.id.to_string(), kinds, At::ConditionRef(item, field, n), field));
+    }
+}
+
+fn span_of(check: &Check<'_>, at: At) -> Option<Range<usize>> {
+    match at {
+        At::Field(item, field) => check.map.field(item, field).or_else(|| check.map.item(item)),
+        At::Element(item, field, n) => check.map.element(item, field, n).or_else(|| check.map.item(item)),
+        At::ConditionRef(item, field, n) => check.map.condition_ref(item, field, n),
+    }
+}
+
+fn expected(kinds: &[Kind]) -> String {
+    kinds.iter().map(|k| k.noun()).collect::<Vec<_>>().join(" or ")
+}
+
+fn resolve(check: &mut Check<'_>, id: &str, kinds: &'static [Kind], at: At, field: &str) {
+    if check.broken.contains(id) {
+        return;
+    }
+    match check.index.kind(id) {
+        Some(kind) if kinds.contains(&kind) => {}
+        Some(kind) => {
+            let span = span_of(check, at);
+            let suggestion = closest(id, check.index.ids_of(kinds));
+            let mut help = format!("`{field}` needs the id of a {}", expected(kinds));
+            if let Some(s) = suggestion {
+                help.push_str(&format!("; did you mean `{s}`?"));
+            }
+            check.report(
+                Diagnostic::new(
+                    Code::WrongKindOfId,
+                    format!("`{id}` is a {}, but `{field}` needs a {}", kind.noun(), expected(kinds)),
+                )
+                .label(span, format!("this is a {}", kind.noun()))
+                .help(help),
+            );
+        }
+        None => {
+            let span = span_of(check, at);
+            let help = match closest(id, check.index.ids_of(kinds)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => {
+                    let mut known: Vec<&str> = check.index.ids_of(kinds).collect();
+                    known.sort();
+                    if known.is_empty() {
+                        format!("there is no {} in this file yet; declare it first", expected(kinds))
+                    } else {
+                        known.truncate(8);
+                        format!("known {} ids: {}", expected(kinds), known.join(", "))
+                    }
+                }
+            };
+            check.report(
+                Diagnostic::new(Code::UnknownId, format!("no {} has the id `{id}`", expected(kinds)))
+                    .label(span, "unknown id")
+                    .help(help),
+            );
+        }
+    }
+}
