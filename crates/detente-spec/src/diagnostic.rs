@@ -238,47 +238,91 @@ impl SourceFile {
     }
 }
 
+/// Secondary labels further than this many lines from the primary one are drawn as a
+/// separate snippet: miette draws every line between two labels of one snippet.
+const NEARBY_LINES: usize = 6;
+
 /// A diagnostic joined to its source, ready for miette's renderers.
 #[derive(Debug)]
-struct Report<'a> {
-    diagnostic: &'a Diagnostic,
+struct Report {
+    code: Option<Code>,
+    severity: miette::Severity,
+    message: String,
+    help: Option<String>,
+    labels: Vec<Label>,
+    related: Vec<Report>,
     source: miette::NamedSource<Arc<String>>,
 }
 
-impl fmt::Display for Report<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+impl Report {
+    fn new(diagnostic: &Diagnostic, file: &SourceFile) -> Report {
+        let source = || miette::NamedSource::new(file.name.clone(), file.text.clone());
+        let line_of = |offset: usize| line_column(&file.text, offset).line;
+        let primary_line = diagnostic.primary().map(|s| line_of(s.start));
+        let mut near: Vec<&Label> = Vec::new();
+        let mut far: Vec<&Label> = Vec::new();
+        for (i, label) in diagnostic.labels.iter().enumerate() {
+            let close = primary_line.is_some_and(|p| line_of(label.span.start).abs_diff(p) <= NEARBY_LINES);
+            if i == 0 || close {
+                near.push(label);
+            } else {
+                far.push(label);
+            }
+        }
+        Report {
+            code: Some(diagnostic.code),
+            severity: match diagnostic.severity() {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+            },
+            message: diagnostic.message.clone(),
+            help: diagnostic.help.clone(),
+            labels: near.into_iter().cloned().collect(),
+            related: far
+                .into_iter()
+                .map(|label| Report {
+                    code: None,
+                    severity: miette::Severity::Advice,
+                    message: label.message.clone(),
+                    help: None,
+                    labels: vec![Label { span: label.span.clone(), message: String::new() }],
+                    related: Vec::new(),
+                    source: source(),
+                })
+                .collect(),
+            source: source(),
+        }
     }
 }
 
-impl std::error::Error for Report<'_> {}
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
 
-impl miette::Diagnostic for Report<'_> {
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.diagnostic.code.as_str()))
+        self.code.map(|c| Box::new(c.as_str()) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.diagnostic.severity() {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-        })
+        Some(self.severity)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        (!self.diagnostic.labels.is_empty()).then_some(&self.source as &dyn miette::SourceCode)
+        (!self.labels.is_empty()).then_some(&self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let len = self.source.inner().len();
-        let labels = self.diagnostic.labels.iter().enumerate().map(move |(i, label)| {
+        let labels = self.labels.iter().enumerate().map(move |(i, label)| {
             let start = label.span.start.min(len);
             let end = label.span.end.clamp(start, len);
             let text = (!label.message.is_empty()).then(|| label.message.clone());
@@ -289,6 +333,13 @@ impl miette::Diagnostic for Report<'_> {
             }
         });
         Some(Box::new(labels))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
     }
 }
 
@@ -312,10 +363,7 @@ pub fn render(diagnostics: &[Diagnostic], file: &SourceFile, style: Style) -> St
         .with_links(false);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let report = Report {
-            diagnostic,
-            source: miette::NamedSource::new(file.name.clone(), file.text.clone()),
-        };
+        let report = Report::new(diagnostic, file);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}: {}\n", diagnostic.code, diagnostic.message));
         }

@@ -43,12 +43,13 @@ pub fn text(spec: &Spec) -> String {
             }
             Block::Heading(2, title) => {
                 let _ = writeln!(out, "\n{title}\n{}", "-".repeat(title.chars().count()));
+                let _ = writeln!(out);
             }
             Block::Heading(_, title) => {
                 let _ = writeln!(out, "{title}:");
             }
             Block::Paragraph(text) => {
-                let _ = writeln!(out, "{text}");
+                let _ = writeln!(out, "{text}\n");
             }
             Block::Bullets(items) => {
                 for item in items {

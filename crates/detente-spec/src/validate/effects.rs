@@ -64,16 +64,23 @@ fn limit_units(check: &mut Check<'_>) {
     }
 }
 
-/// Two commitments of the same phase, or one commitment twice, setting a facility to
-/// different statuses would leave its status to the order of events.
+/// Statuses under the agreement move down one ladder, operating → frozen → disabled →
+/// dismantled, so a phase may freeze a facility and then dismantle it. What cannot be
+/// ordered is a restart (`operating`) beside any restriction of the same facility in the
+/// same phase: the outcome would depend on the order of events.
 fn contradictory_statuses(check: &mut Check<'_>) {
     let spec = check.spec;
-    let mut seen: HashMap<(&str, &str), (usize, usize, FacilityStatus)> = HashMap::new();
+    let mut seen: HashMap<(&str, &str), Vec<(usize, usize, FacilityStatus)>> = HashMap::new();
     for (i, commitment) in spec.commitment.iter().enumerate() {
         for (n, set) in commitment.sets.iter().enumerate() {
             let key = (commitment.phase.as_str(), set.facility.as_str());
-            match seen.get(&key) {
-                Some(&(j, m, status)) if status != set.status => check.report(
+            let earlier = seen.entry(key).or_default();
+            let clash = earlier.iter().copied().find(|&(_, _, status)| {
+                status != set.status && (status == FacilityStatus::Operating || set.status == FacilityStatus::Operating)
+            });
+            earlier.push((i, n, set.status));
+            if let Some((j, m, status)) = clash {
+                check.report(
                     Diagnostic::new(
                         Code::ContradictoryEffects,
                         format!(
@@ -83,12 +90,8 @@ fn contradictory_statuses(check: &mut Check<'_>) {
                     )
                     .label(check.map.element(ItemKey::Commitment(i), "sets", n), format!("sets it {}", set.status))
                     .label(check.map.element(ItemKey::Commitment(j), "sets", m), format!("sets it {status}"))
-                    .help("order the two steps in successive phases, or keep one"),
-                ),
-                Some(_) => {}
-                None => {
-                    seen.insert(key, (i, n, set.status));
-                }
+                    .help("a restart and a restriction of the same facility cannot share a phase; put them in successive phases"),
+                );
             }
         }
     }

@@ -35,10 +35,12 @@ fn duplicates(check: &mut Check<'_>) {
                 first.insert(id, (kind, key));
             }
             Some(&(first_kind, first_key)) => {
-                let diagnostic = Diagnostic::new(
-                    Code::DuplicateId,
-                    format!("the id `{id}` is used twice (a {} and a {})", first_kind.noun(), kind.noun()),
-                )
+                let what = if first_kind == kind {
+                    format!("by two items of kind {}", kind.noun())
+                } else {
+                    format!("by a {} and a {}", first_kind.noun(), kind.noun())
+                };
+                let diagnostic = Diagnostic::new(Code::DuplicateId, format!("the id `{id}` is used twice, {what}"))
                 .label(check.map.item(key), "used again here")
                 .label(check.map.item(first_key), "first used here")
                 .help("ids share one namespace across parties, instruments, phases, commitments and powers; rename one");
