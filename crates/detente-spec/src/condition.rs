@@ -776,7 +776,8 @@ impl Parser<'_> {
     }
 }
 
-fn known_forms() -> String {
+/// A one-line summary of the condition language, for help texts.
+pub fn known_forms() -> String {
     "conditions are fulfilled(x), verified(x), performed(x), violated(x), alleged(x), \
      complete(phase), in_force(instrument), status(facility) == frozen, \
      quantity(q) <= n, date >= YYYY-MM-DD, joined with and/or/not"

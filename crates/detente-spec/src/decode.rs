@@ -208,6 +208,18 @@ fn field_name(prefix: &'static str, key: &str) -> &'static str {
     leaked
 }
 
+/// A hint showing how a value of the expected type is written.
+fn example_for(key: &str, expected: &str) -> String {
+    let example = match expected {
+        "a number" => "42 or 0.5",
+        "true or false" => "true",
+        "a date (YYYY-MM-DD)" => "2020-03-01 (no quotes needed)",
+        "a string" => "\"...\"",
+        _ => return format!("`{key}` must be {expected}; see docs/language.md"),
+    };
+    format!("write it as {key} = {example}")
+}
+
 impl<'s> Decoder<'s> {
     fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
@@ -413,7 +425,8 @@ impl<'s> Decoder<'s> {
         let Some(table) = item.as_table_like() else {
             self.report(
                 Diagnostic::new(Code::WrongType, format!("{what} must be a table, found {}", type_name(item)))
-                    .label(item_span(item), "expected a table"),
+                    .label(item_span(item), "expected a table")
+                    .help(format!("write {what} as a table of keys, e.g. {{ key = \"value\" }}")),
             );
             return None;
         };
@@ -431,9 +444,16 @@ impl<'s> Decoder<'s> {
     fn missing(&mut self, table: &Table<'_>, key: &str, example: &str) {
         self.report(
             Diagnostic::new(Code::MissingField, format!("{} has no `{key}`", table.what))
-                .label(table.span.clone().map(|s| s.start..s.start.max(s.end.min(s.start + 1))), format!("`{key}` is required here"))
+                .label(table.span.clone().map(|s| self.first_line(s)), format!("`{key}` is required here"))
                 .help(format!("add e.g. {key} = {example}")),
         );
+    }
+
+    /// The first line of a span (a table's header), so a label does not cover the table.
+    fn first_line(&self, span: Range<usize>) -> Range<usize> {
+        let text = self.text.get(span.clone()).unwrap_or("");
+        let len = text.find('\n').unwrap_or(text.len()).max(1);
+        span.start..(span.start + len).min(self.text.len().max(span.start))
     }
 
     fn record(&mut self, table: &Table<'_>, key: &str, item: &Item) -> &'static str {
@@ -451,7 +471,7 @@ impl<'s> Decoder<'s> {
                 format!("`{key}` in {} must be {expected}, found {}", table.what, type_name(item)),
             )
             .label(item_span(item), format!("expected {expected}"))
-            .maybe_help(help),
+            .help(help.unwrap_or_else(|| example_for(key, expected))),
         );
     }
 
@@ -521,7 +541,8 @@ impl<'s> Decoder<'s> {
                 Some(text) => out.push(text.to_string()),
                 None => self.report(
                     Diagnostic::new(Code::WrongType, format!("every element of `{key}` must be a string"))
-                        .label(value.span(), "expected a string"),
+                        .label(value.span(), "expected a string")
+                        .help("quote each id: [\"a\", \"b\"]"),
                 ),
             }
         }
@@ -564,7 +585,8 @@ impl<'s> Decoder<'s> {
             let span = self.map.field(table.item, field_name(table.prefix, key));
             self.report(
                 Diagnostic::new(Code::NumberOutOfRange, format!("`{key}` in {} cannot be negative", table.what))
-                    .label(span, "negative"),
+                    .label(span, "negative")
+                    .help("counts, stockpiles, rates and weights are zero or more"),
             );
             return None;
         }
@@ -740,7 +762,7 @@ impl<'s> Decoder<'s> {
                 self.report(
                     Diagnostic::new(Code::BadCondition, format!("invalid condition in `{key}`: {}", error.message))
                         .label(to_file(range), error.message.clone())
-                        .maybe_help(error.help),
+                        .help(error.help.unwrap_or_else(condition::known_forms)),
                 );
                 None
             }

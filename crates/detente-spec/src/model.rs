@@ -517,7 +517,8 @@ pub struct Commitment {
     /// Facility statuses it brings about.
     #[serde(default)]
     pub sets: Vec<SetStatus>,
-    /// Parties it is for. Defaults to the targets of the instruments it relieves.
+    /// Parties it is for. Defaults: for a concession, the targets of the instruments it
+    /// relieves; for a measure, every other signatory.
     #[serde(default)]
     pub benefits: Vec<String>,
     /// Analytic values for the analysis.
@@ -663,18 +664,27 @@ impl Spec {
         self.instrument.iter().find(|i| i.id == id)
     }
 
-    /// Who a commitment is for: its explicit `benefits`, or else the targets of the
-    /// instruments it relieves, minus the parties performing it.
+    /// Who a commitment is for, minus the parties performing it: its explicit
+    /// `benefits` if given; otherwise, for a concession, the targets of the instruments
+    /// it relieves, and for a measure, every other signatory (a freeze or a test halt
+    /// makes the whole region safer). A mutual commitment is for its own parties, so
+    /// this is empty for it.
     pub fn beneficiaries(&self, commitment: &Commitment) -> Vec<String> {
-        let mut out: Vec<String> = if commitment.benefits.is_empty() {
-            commitment
+        let mut out: Vec<String> = match (commitment.benefits.is_empty(), commitment.category) {
+            (false, _) => commitment.benefits.clone(),
+            (true, Category::Concession) => commitment
                 .relieves
                 .iter()
                 .filter_map(|id| self.instrument(id))
                 .flat_map(|i| i.targets.iter().cloned())
-                .collect()
-        } else {
-            commitment.benefits.clone()
+                .collect(),
+            (true, Category::Measure) => self
+                .party
+                .iter()
+                .filter(|p| p.role == Role::Signatory)
+                .map(|p| p.id.clone())
+                .collect(),
+            (true, Category::Mutual) => Vec::new(),
         };
         out.retain(|p| !commitment.by.contains(p));
         out.sort();

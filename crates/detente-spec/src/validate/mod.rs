@@ -7,10 +7,11 @@
 //! 2. **Design rules** ([`phases`], [`deadlines`], [`exchange`], [`powers`], [`effects`],
 //!    [`hygiene`]): phase cycles and reachability, deadlines and timeouts, reciprocity,
 //!    snap-back, authorization, quantities and facilities, and warnings about weak
-//!    designs. These run only when the file decoded without errors: on a partly decoded
-//!    file they would report the consequences of items that are merely missing.
-//!    Rules skip references that do not resolve (already reported by layer 1), so each
-//!    mistake is reported once.
+//!    designs. These run only when the file decoded without errors and every name
+//!    resolved: on a partly decoded file, or one with a misspelt id, they would report
+//!    the consequences of the first mistake as further mistakes (a measure by `betta`
+//!    is no measure by `beta`, so every concession to `beta` would look unreciprocated).
+//!    Rules still skip references that do not resolve, so they never panic.
 //!
 //! Each rule has its own [`Code`](crate::Code); `docs/diagnostics.md` lists them all.
 
@@ -160,7 +161,8 @@ pub fn validate(
         diagnostics: Vec::new(),
     };
     names::check(&mut check);
-    if decoded_cleanly {
+    let names_resolved = !has_errors(&check.diagnostics);
+    if decoded_cleanly && names_resolved {
         phases::check(&mut check);
         deadlines::check(&mut check);
         exchange::check(&mut check);

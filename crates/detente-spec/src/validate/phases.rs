@@ -173,10 +173,15 @@ fn unreachable(check: &mut Check<'_>, graph: &Graph, in_cycle: &HashSet<usize>) 
         if let Some(span) = check.map.field(item, "opens_when").filter(|_| why.starts_with("its")) {
             diagnostic = diagnostic.label(Some(span), "never holds");
         }
-        let help = if members.is_empty() {
-            "fix the phase's dependencies".to_string()
+        let fix = if why.starts_with("its") {
+            "correct `opens_when` (conditions are evaluated from the adoption date on)"
         } else {
-            format!("its commitments ({}) can never be owed; fix the phase's dependencies", members.join(", "))
+            "fix the phases it waits for"
+        };
+        let help = if members.is_empty() {
+            fix.to_string()
+        } else {
+            format!("its commitments ({}) can never be owed; {fix}", members.join(", "))
         };
         check.report(diagnostic.help(help));
     }

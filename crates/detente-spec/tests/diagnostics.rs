@@ -1,0 +1,104 @@
+//! One case file per diagnostic code, under `tests/cases/codes/CODE.toml`. Each must
+//! produce its code, and its rendered diagnostics are pinned by a snapshot so that any
+//! change to a message, a location or a help text is seen in review.
+
+use std::path::Path;
+
+use detente_spec::diagnostic::{render, JsonDiagnostic, Style};
+use detente_spec::{check, Code, SourceFile};
+
+fn case(code: Code) -> (SourceFile, detente_spec::Checked) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases/codes")
+        .join(format!("{code}.toml"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("every code needs a case file; {}: {e}", path.display()));
+    let file = SourceFile::new(format!("{code}.toml"), text);
+    let checked = check(&file);
+    (file, checked)
+}
+
+#[test]
+fn every_code_has_a_case_that_produces_it() {
+    for &code in Code::ALL {
+        let (_, checked) = case(code);
+        assert!(
+            checked.diagnostics.iter().any(|d| d.code == code),
+            "{code}.toml does not produce {code}: {:?}",
+            checked.diagnostics
+        );
+    }
+}
+
+#[test]
+fn every_diagnostic_of_a_file_has_a_location_and_help() {
+    for &code in Code::ALL {
+        let (file, checked) = case(code);
+        for diagnostic in &checked.diagnostics {
+            assert!(!diagnostic.labels.is_empty(), "{code}: no location: {diagnostic:?}");
+            assert!(diagnostic.help.is_some(), "{code}: no help: {diagnostic:?}");
+            let json = JsonDiagnostic::new(diagnostic, &file);
+            assert!(json.start.is_some());
+        }
+    }
+}
+
+#[test]
+fn the_valid_base_case_has_no_diagnostics() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/codes/valid.toml");
+    let file = SourceFile::new("valid.toml", std::fs::read_to_string(path).unwrap());
+    assert_eq!(check(&file).diagnostics, vec![]);
+}
+
+macro_rules! snapshot_cases {
+    ($($name:ident => $code:ident),+ $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                let (file, checked) = case(Code::$code);
+                insta::assert_snapshot!(render(&checked.diagnostics, &file, Style::Plain));
+            }
+        )+
+
+        /// Keeps the list of snapshot tests in step with the list of codes.
+        #[test]
+        fn every_code_has_a_snapshot_test() {
+            let tested = [$(Code::$code),+];
+            for code in Code::ALL {
+                assert!(tested.contains(code), "add a snapshot test for {code}");
+            }
+        }
+    };
+}
+
+snapshot_cases! {
+    e001_syntax => Syntax,
+    e002_wrong_type => WrongType,
+    e003_missing_field => MissingField,
+    e004_unknown_field => UnknownField,
+    e005_duplicate_id => DuplicateId,
+    e006_unknown_id => UnknownId,
+    e007_wrong_kind_of_id => WrongKindOfId,
+    e008_phase_cycle => PhaseCycle,
+    e009_missing_timeout => MissingTimeout,
+    e010_reciprocity => Reciprocity,
+    e011_snapback_restores_nothing => SnapbackRestoresNothing,
+    e012_unreachable => Unreachable,
+    e013_temporal_incoherence => TemporalIncoherence,
+    e014_quantity_mismatch => QuantityMismatch,
+    e015_probability => Probability,
+    e016_bad_date => BadDate,
+    e017_bad_duration => BadDuration,
+    e018_bad_condition => BadCondition,
+    e019_authorization => Authorization,
+    e020_unknown_keyword => UnknownKeyword,
+    e021_contradictory_effects => ContradictoryEffects,
+    e022_number_out_of_range => NumberOutOfRange,
+    e023_bad_id => BadId,
+    e024_irreversible_status => IrreversibleStatus,
+    w101_unverified_measure => UnverifiedMeasure,
+    w102_one_sided_party => OneSidedParty,
+    w103_missing_source => MissingSource,
+    w104_idle_instrument => IdleInstrument,
+    w105_constant_condition => ConstantCondition,
+}

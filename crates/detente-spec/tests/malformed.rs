@@ -1,0 +1,57 @@
+//! The malformed-input corpus (`tests/cases/malformed/`): truncated files, wrong types,
+//! unknown ids, cycles, bad dates, huge numbers, non-UTF-8 bytes, empty files. Every
+//! file must give at least one error, each with a location inside the file, a message
+//! and a help text, and nothing may panic. A snapshot records which codes each file
+//! produces, so a change in how a mistake is classified is seen in review.
+
+use std::path::{Path, PathBuf};
+
+use detente_spec::{check, Severity, SourceFile};
+
+fn corpus() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/malformed");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_corpus_is_large_enough() {
+    assert!(corpus().len() >= 40, "the corpus must hold at least 40 files");
+}
+
+#[test]
+fn every_malformed_file_gets_located_errors_with_help() {
+    let mut summary = String::new();
+    for path in corpus() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(text) = String::from_utf8(bytes) else {
+            // Decoding bytes is the CLI's job (see the integration tests); the library
+            // takes text. Record the file so the snapshot shows it was not skipped silently.
+            summary.push_str(&format!("{name}: not UTF-8 (checked by the CLI tests)\n"));
+            continue;
+        };
+        let len = text.len();
+        let checked = check(&SourceFile::new(name.clone(), text));
+        let errors: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .collect();
+        assert!(!errors.is_empty(), "{name}: no error reported");
+        for error in &errors {
+            assert!(!error.message.is_empty(), "{name}: empty message");
+            assert!(error.help.is_some(), "{name}: no help for {}", error.message);
+            let span = error.primary().unwrap_or_else(|| panic!("{name}: no location for {}", error.message));
+            assert!(span.start <= span.end && span.end <= len, "{name}: span {span:?} outside the file");
+        }
+        let mut codes: Vec<&str> = errors.iter().map(|d| d.code.as_str()).collect();
+        codes.dedup();
+        summary.push_str(&format!("{name}: {}\n", codes.join(" ")));
+    }
+    insta::assert_snapshot!(summary);
+}
