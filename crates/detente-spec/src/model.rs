@@ -91,11 +91,11 @@ pub struct Agreement {
     #[schemars(schema_with = "crate::time::date_schema")]
     pub adopted: Date,
     /// An optional end date, after which every commitment is discharged.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "optional_date_schema")]
     pub ends: Option<Date>,
     /// A paragraph describing the agreement.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Citations of the text this specification encodes.
     #[serde(default)]
@@ -165,7 +165,7 @@ impl Role {
 }
 
 /// A party to the agreement.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Party {
     /// A short identifier, e.g. `dprk`.
@@ -176,7 +176,30 @@ pub struct Party {
     pub role: Role,
     /// The event kinds this party may assert in a log. Defaults by role: signatories
     /// perform, claim violations, invoke powers; verifiers verify; observers assert nothing.
+    #[serde(default)]
     pub asserts: Vec<EventKind>,
+}
+
+/// Reads a party, filling an omitted `asserts` with its role's default, so that JSON
+/// and TOML mean the same when the key is left out.
+impl<'de> Deserialize<'de> for Party {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            id: String,
+            name: String,
+            role: Role,
+            asserts: Option<Vec<EventKind>>,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        Ok(Party {
+            asserts: raw.asserts.unwrap_or_else(|| raw.role.default_asserts()),
+            id: raw.id,
+            name: raw.name,
+            role: raw.role,
+        })
+    }
 }
 
 keyword_enum! {
@@ -208,7 +231,7 @@ pub struct Instrument {
     /// What sort of instrument it is.
     pub kind: InstrumentKind,
     /// The body that imposed it when that body is not a party (e.g. the UN Security Council).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authority: Option<String>,
     /// Parties that imposed it.
     #[serde(default)]
@@ -220,10 +243,10 @@ pub struct Instrument {
     #[schemars(schema_with = "crate::time::date_schema")]
     pub since: Date,
     /// Its economic weight on the targets, in millions of US dollars per year.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// The public source of these facts.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -238,24 +261,24 @@ pub struct Quantity {
     /// The unit of every value of this quantity (e.g. `warheads`, `kg`).
     pub unit: String,
     /// The party that holds it, if any.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// The best estimate of its value on `as_of`.
     pub initial: f64,
     /// The low end of the published estimates, if a range was published.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub low: Option<f64>,
     /// The high end of the published estimates.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high: Option<f64>,
     /// The date the initial estimate refers to.
     #[schemars(schema_with = "crate::time::date_schema")]
     pub as_of: Date,
     /// Growth per year not attributed to any facility.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub growth_per_year: Option<f64>,
     /// The public source of the estimate.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -292,10 +315,10 @@ pub struct Facility {
     /// The name shown to people.
     pub name: String,
     /// The party that runs it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Where it is.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Its status when the agreement is adopted.
     pub status: FacilityStatus,
@@ -303,7 +326,7 @@ pub struct Facility {
     #[serde(default)]
     pub produces: Vec<Production>,
     /// The public source of these facts.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -321,10 +344,10 @@ pub struct Phase {
     pub after: Vec<String>,
     /// A further condition for opening. The phase opens on the first date on which
     /// every phase in `after` is complete and this condition holds.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opens_when: Option<Condition>,
     /// A paragraph describing the phase.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
 }
 
@@ -434,7 +457,7 @@ pub struct Verification {
     #[serde(default)]
     pub false_alarm: f64,
     /// How often inspections take place, if periodic.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub every: Option<Duration>,
 }
 
@@ -447,7 +470,7 @@ pub struct Limit {
     /// The highest value allowed.
     pub max: f64,
     /// The unit of `max`, if stated; must match the quantity's unit.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
 }
 
@@ -493,20 +516,20 @@ pub struct Commitment {
     /// `measure`, `concession` or `mutual`.
     pub category: Category,
     /// A further condition, besides its phase being open, for the commitment to be owed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
     /// How long after the phase opens it must be performed (actions) or in effect (continuing).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<Duration>,
     /// What happens if `due` passes without performance. Required whenever `due` is given.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_timeout: Option<Timeout>,
     /// For continuing commitments: how long it must be held once in effect (default: until
     /// the agreement ends).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lasts: Option<Duration>,
     /// How performance is verified.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<Verification>,
     /// Instruments relieved once it is fulfilled.
     #[serde(default)]
@@ -522,13 +545,13 @@ pub struct Commitment {
     #[serde(default)]
     pub benefits: Vec<String>,
     /// Analytic values for the analysis.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Values>,
     /// The wording it encodes, in the specification author's words.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Where the commitment comes from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -628,7 +651,7 @@ pub struct Power {
     /// When it becomes available.
     pub trigger: Condition,
     /// Time between invocation and effect.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<Duration>,
     /// Whether a `resolved` event during the notice period cancels it.
     #[serde(default)]
@@ -641,10 +664,10 @@ pub struct Power {
     #[serde(default)]
     pub suspends: Vec<String>,
     /// The wording it encodes.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Where it comes from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 

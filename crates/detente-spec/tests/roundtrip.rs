@@ -1,0 +1,239 @@
+//! Round trips and robustness, by property testing.
+//!
+//! * A random agreement written as TOML by an independent serializer (the `toml` crate)
+//!   decodes to the same agreement, and its normalized JSON parses back unchanged.
+//! * Every condition prints to a form that parses back to itself.
+//! * No input, however mangled, makes the checker panic.
+
+use detente_spec::condition::{self, Cmp, Condition, Predicate, Subject};
+use detente_spec::model::*;
+use detente_spec::time::{Date, Duration, Unit};
+use detente_spec::{check, from_normalized_json, to_normalized_json, SourceFile};
+use proptest::prelude::*;
+
+const RESERVED: &[&str] = &["and", "or", "not", "true", "false", "any", "of", "date", "all"];
+
+fn id() -> impl Strategy<Value = String> {
+    "[a-z][a-z0-9-]{0,8}".prop_filter("not a reserved word", |s| !RESERVED.contains(&s.as_str()))
+}
+
+fn ids() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(id(), 0..3)
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![".{0,20}", "[a-zA-Z ,.'\"\\\\\n\t]{0,30}"]
+}
+
+fn date() -> impl Strategy<Value = Date> {
+    (1900i16..2100, 1i8..=12, 1i8..=28).prop_map(|(y, m, d)| Date::new(y, m, d).unwrap())
+}
+
+fn duration() -> impl Strategy<Value = Duration> {
+    let unit = prop_oneof![Just(Unit::Day), Just(Unit::Week), Just(Unit::Month), Just(Unit::Year)];
+    (0u32..900, unit).prop_map(|(amount, unit)| Duration { amount, unit })
+}
+
+fn amount() -> impl Strategy<Value = f64> {
+    prop_oneof![0.0..1e6f64, (0u32..10_000).prop_map(f64::from)]
+}
+
+fn probability() -> impl Strategy<Value = f64> {
+    prop_oneof![0.0..=1.0f64, Just(0.0), Just(1.0)]
+}
+
+fn one_of<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> + Clone {
+    prop::sample::select(all)
+}
+
+fn condition() -> impl Strategy<Value = Condition> {
+    let predicate = one_of(&[
+        Predicate::Performed,
+        Predicate::Fulfilled,
+        Predicate::Verified,
+        Predicate::Alleged,
+        Predicate::Violated,
+    ]);
+    let cmp = one_of(&[Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge, Cmp::Eq, Cmp::Ne]);
+    let leaf = prop_oneof![
+        Just(Condition::True),
+        Just(Condition::False),
+        (predicate.clone(), id()).prop_map(|(p, id)| Condition::Commitment(p, Subject::Item(id))),
+        (predicate, id()).prop_map(|(p, id)| Condition::Commitment(p, Subject::AnyOf(id))),
+        id().prop_map(Condition::Complete),
+        id().prop_map(Condition::InForce),
+        (id(), any::<bool>(), one_of(FacilityStatus::ALL))
+            .prop_map(|(facility, equal, status)| Condition::Status { facility, equal, status }),
+        (id(), cmp.clone(), -1e6..1e6f64)
+            .prop_map(|(quantity, cmp, value)| Condition::Quantity { quantity, cmp, value }),
+        (cmp, date()).prop_map(|(cmp, date)| Condition::Date { cmp, date }),
+    ];
+    leaf.prop_recursive(4, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 2..4).prop_map(Condition::And),
+            prop::collection::vec(inner.clone(), 2..4).prop_map(Condition::Or),
+            inner.prop_map(|c| Condition::Not(Box::new(c))),
+        ]
+    })
+}
+
+fn agreement() -> impl Strategy<Value = Agreement> {
+    (id(), text(), date(), prop::option::of(date()), prop::option::of(text()), prop::collection::vec(text(), 0..3))
+        .prop_map(|(id, title, adopted, ends, summary, sources)| Agreement { id, title, adopted, ends, summary, sources })
+}
+
+fn party() -> impl Strategy<Value = Party> {
+    (id(), text(), one_of(Role::ALL), prop::collection::vec(one_of(EventKind::ALL), 0..4))
+        .prop_map(|(id, name, role, asserts)| Party { id, name, role, asserts })
+}
+
+fn instrument() -> impl Strategy<Value = Instrument> {
+    (id(), text(), one_of(InstrumentKind::ALL), prop::option::of(text()), ids(), ids(), date(), prop::option::of(amount()), prop::option::of(text()))
+        .prop_map(|(id, name, kind, authority, imposed_by, targets, since, weight, source)| Instrument {
+            id, name, kind, authority, imposed_by, targets, since, weight, source,
+        })
+}
+
+fn quantity() -> impl Strategy<Value = Quantity> {
+    (
+        (id(), text(), text(), prop::option::of(id())),
+        (amount(), prop::option::of(amount()), prop::option::of(amount())),
+        (date(), prop::option::of(-100.0..100.0f64), prop::option::of(text())),
+    )
+        .prop_map(|((id, name, unit, owner), (initial, low, high), (as_of, growth_per_year, source))| Quantity {
+            id, name, unit, owner, initial, low, high, as_of, growth_per_year, source,
+        })
+}
+
+fn facility() -> impl Strategy<Value = Facility> {
+    let production = (id(), amount()).prop_map(|(quantity, per_year)| Production { quantity, per_year });
+    (id(), text(), prop::option::of(id()), prop::option::of(text()), one_of(FacilityStatus::ALL), prop::collection::vec(production, 0..3), prop::option::of(text()))
+        .prop_map(|(id, name, owner, location, status, produces, source)| Facility {
+            id, name, owner, location, status, produces, source,
+        })
+}
+
+fn phase() -> impl Strategy<Value = Phase> {
+    (id(), text(), ids(), prop::option::of(condition()), prop::option::of(text()))
+        .prop_map(|(id, title, after, opens_when, summary)| Phase { id, title, after, opens_when, summary })
+}
+
+fn timeout() -> impl Strategy<Value = Timeout> {
+    prop_oneof![Just(Timeout::Violated), Just(Timeout::Discharged), duration().prop_map(Timeout::Extended)]
+}
+
+fn verification() -> impl Strategy<Value = Verification> {
+    (id(), text(), probability(), probability(), prop::option::of(duration()))
+        .prop_map(|(by, method, detection, false_alarm, every)| Verification { by, method, detection, false_alarm, every })
+}
+
+fn values() -> impl Strategy<Value = Values> {
+    (-10.0..10.0f64, prop::collection::btree_map(id(), -10.0..10.0f64, 0..3), -10.0..10.0f64)
+        .prop_map(|(cost, benefit, threat_reduction)| Values { cost, benefit, threat_reduction })
+}
+
+fn commitment() -> impl Strategy<Value = Commitment> {
+    let limit = (id(), amount(), prop::option::of(text())).prop_map(|(quantity, max, unit)| Limit { quantity, max, unit });
+    let set = (id(), one_of(FacilityStatus::ALL)).prop_map(|(facility, status)| SetStatus { facility, status });
+    (
+        (id(), text(), id(), ids(), one_of(CommitmentKind::ALL), one_of(Category::ALL)),
+        (prop::option::of(condition()), prop::option::of(duration()), prop::option::of(timeout()), prop::option::of(duration())),
+        (prop::option::of(verification()), ids(), prop::collection::vec(limit, 0..2), prop::collection::vec(set, 0..2)),
+        (ids(), prop::option::of(values()), prop::option::of(text()), prop::option::of(text())),
+    )
+        .prop_map(
+            |((id, title, phase, by, kind, category), (when, due, on_timeout, lasts), (verification, relieves, limits, sets), (benefits, values, text, source))| Commitment {
+                id, title, phase, by, kind, category, when, due, on_timeout, lasts, verification, relieves, limits, sets, benefits, values, text, source,
+            },
+        )
+}
+
+fn power() -> impl Strategy<Value = Power> {
+    let restores = prop_oneof![Just(Restores::AllRelieved), ids().prop_map(Restores::Listed)];
+    (
+        (id(), text(), one_of(PowerKind::ALL), ids(), any::<bool>()),
+        (condition(), prop::option::of(duration()), any::<bool>(), restores, ids(), prop::option::of(text()), prop::option::of(text())),
+    )
+        .prop_map(|((id, title, kind, holders, automatic), (trigger, notice, cancellable, restores, suspends, text, source))| Power {
+            id, title, kind, holders, automatic, trigger, notice, cancellable, restores, suspends, text, source,
+        })
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        agreement(),
+        prop::collection::vec(party(), 0..3),
+        prop::collection::vec(instrument(), 0..3),
+        prop::collection::vec(quantity(), 0..2),
+        prop::collection::vec(facility(), 0..2),
+        prop::collection::vec(phase(), 0..3),
+        prop::collection::vec(commitment(), 0..4),
+        prop::collection::vec(power(), 0..2),
+    )
+        .prop_map(|(agreement, party, instrument, quantity, facility, phase, commitment, power)| Spec {
+            agreement, party, instrument, quantity, facility, phase, commitment, power,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn toml_then_normalized_json_round_trips(spec in spec()) {
+        let toml_text = toml::to_string(&spec).expect("the model serializes to TOML");
+        let decoded = detente_spec::decode::decode(&toml_text);
+        let errors: Vec<_> = decoded.diagnostics.iter().filter(|d| d.severity() == detente_spec::Severity::Error).collect();
+        prop_assert!(errors.is_empty(), "{errors:?}\n{toml_text}");
+        prop_assert_eq!(&decoded.spec, &spec, "TOML:\n{}", toml_text);
+        let json = to_normalized_json(&decoded.spec);
+        let again = from_normalized_json(&json).expect("normalized JSON parses");
+        prop_assert_eq!(&again, &spec);
+        prop_assert_eq!(to_normalized_json(&again), json);
+    }
+
+    #[test]
+    fn conditions_print_and_parse_back(c in condition()) {
+        let printed = c.to_string();
+        let parsed = condition::parse(&printed).map_err(|e| TestCaseError::fail(format!("{printed}: {e:?}")))?;
+        prop_assert_eq!(parsed.condition, c);
+        prop_assert_eq!(parsed.ranges.len(), parsed_references(&printed));
+    }
+
+    #[test]
+    fn checking_arbitrary_text_never_panics(text in "\\PC{0,400}") {
+        let _ = check(&SourceFile::new("arbitrary.toml", text));
+    }
+
+    #[test]
+    fn checking_a_mangled_scenario_never_panics(cut in 0usize..30_000, insert in "[\\[\\]{}=\"'#\n a-z0-9.,-]{0,6}", drop in 0usize..40) {
+        let scenario = include_str!("../../../scenarios/korea-2020.toml");
+        let mut cut = cut.min(scenario.len());
+        while !scenario.is_char_boundary(cut) { cut -= 1; }
+        let mut end = (cut + drop).min(scenario.len());
+        while !scenario.is_char_boundary(end) { end -= 1; }
+        let mangled = format!("{}{}{}", &scenario[..cut], insert, &scenario[end..]);
+        let checked = check(&SourceFile::new("mangled.toml", mangled.clone()));
+        for diagnostic in &checked.diagnostics {
+            if let Some(span) = diagnostic.primary() {
+                prop_assert!(span.end <= mangled.len());
+            }
+        }
+    }
+}
+
+/// The number of references in a condition's text, counted by re-parsing.
+fn parsed_references(text: &str) -> usize {
+    condition::parse(text).map(|p| p.condition.references().len()).unwrap_or(0)
+}
+
+#[test]
+fn bundled_scenarios_round_trip_through_normalized_json() {
+    for path in ["korea-2020.toml", "korea-2020-big-deal.toml"] {
+        let full = format!("{}/../../scenarios/{path}", env!("CARGO_MANIFEST_DIR"));
+        let file = SourceFile::new(path, std::fs::read_to_string(full).unwrap());
+        let checked = check(&file);
+        assert!(!checked.has_errors(), "{path}: {:?}", checked.diagnostics);
+        let json = to_normalized_json(&checked.spec);
+        assert_eq!(from_normalized_json(&json).unwrap(), checked.spec);
+    }
+}
