@@ -61,7 +61,7 @@ pub fn text(spec: &Spec) -> String {
             }
         }
     }
-    out
+    tidy(&out)
 }
 
 /// Renders the roadmap as Markdown.
@@ -86,7 +86,22 @@ pub fn markdown(spec: &Spec) -> String {
             }
         }
     }
-    out.trim_start().to_string()
+    tidy(&out)
+}
+
+/// Collapses runs of blank lines into one and trims the ends, so blocks can each add
+/// their own spacing without doubling it.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    for line in text.trim().lines() {
+        blank_run = if line.trim().is_empty() { blank_run + 1 } else { 0 };
+        if blank_run <= 1 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn document(spec: &Spec) -> Vec<Block> {
