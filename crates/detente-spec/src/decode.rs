@@ -193,19 +193,30 @@ fn type_name(item: &Item) -> &'static str {
     }
 }
 
-/// Interns a dotted field name so the source map can key on `&'static str`. Field names
-/// come from the fixed lists above, so this leaks a bounded, tiny amount once per name.
-fn field_name(prefix: &'static str, key: &str) -> &'static str {
+/// The source-map name of a field: the key itself at the top of an item, or a dotted
+/// name such as `verification.by` in a nested table. Dotted names are interned once per
+/// (prefix, key) pair; both halves come from the fixed key lists above, so the interner
+/// holds a few dozen short strings at most.
+fn field_name(prefix: &'static str, key: &'static str) -> &'static str {
+    use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let full = format!("{prefix}{key}");
-    let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(name) = names.get(full.as_str()) {
-        return name;
+    if prefix.is_empty() {
+        return key;
     }
-    let leaked: &'static str = Box::leak(full.into_boxed_str());
-    names.insert(leaked);
-    leaked
+    static NAMES: OnceLock<Mutex<HashMap<(&'static str, &'static str), &'static str>>> = OnceLock::new();
+    let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    names
+        .entry((prefix, key))
+        .or_insert_with(|| Box::leak(format!("{prefix}{key}").into_boxed_str()))
+}
+
+/// The number a TOML integer or float holds.
+fn number_of(value: &Value) -> Option<f64> {
+    match value {
+        Value::Integer(i) => Some(*i.value() as f64),
+        Value::Float(f) => Some(*f.value()),
+        _ => None,
+    }
 }
 
 /// A hint showing how a value of the expected type is written.
@@ -441,7 +452,7 @@ impl<'s> Decoder<'s> {
         Some(table)
     }
 
-    fn missing(&mut self, table: &Table<'_>, key: &str, example: &str) {
+    fn missing(&mut self, table: &Table<'_>, key: &'static str, example: &str) {
         self.report(
             Diagnostic::new(Code::MissingField, format!("{} has no `{key}`", table.what))
                 .label(table.span.clone().map(|s| self.first_line(s)), format!("`{key}` is required here"))
@@ -456,7 +467,7 @@ impl<'s> Decoder<'s> {
         span.start..(span.start + len).min(self.text.len().max(span.start))
     }
 
-    fn record(&mut self, table: &Table<'_>, key: &str, item: &Item) -> &'static str {
+    fn record(&mut self, table: &Table<'_>, key: &'static str, item: &Item) -> &'static str {
         let field = field_name(table.prefix, key);
         if let Some(span) = item_span(item).or_else(|| table.key_span(key)) {
             self.map.insert(table.item, field, span);
@@ -464,7 +475,7 @@ impl<'s> Decoder<'s> {
         field
     }
 
-    fn wrong_type(&mut self, table: &Table<'_>, key: &str, item: &Item, expected: &str, help: Option<String>) {
+    fn wrong_type(&mut self, table: &Table<'_>, key: &'static str, item: &Item, expected: &str, help: Option<String>) {
         self.report(
             Diagnostic::new(
                 Code::WrongType,
@@ -475,7 +486,7 @@ impl<'s> Decoder<'s> {
         );
     }
 
-    fn string(&mut self, table: &Table<'_>, key: &str) -> Option<String> {
+    fn string(&mut self, table: &Table<'_>, key: &'static str) -> Option<String> {
         let item = table.value(key)?;
         self.record(table, key, item);
         match item.as_str() {
@@ -487,7 +498,7 @@ impl<'s> Decoder<'s> {
         }
     }
 
-    fn required_string(&mut self, table: &Table<'_>, key: &str, example: &str) -> Option<String> {
+    fn required_string(&mut self, table: &Table<'_>, key: &'static str, example: &str) -> Option<String> {
         if table.value(key).is_none() {
             self.missing(table, key, example);
             return None;
@@ -520,7 +531,7 @@ impl<'s> Decoder<'s> {
         Some(id)
     }
 
-    fn strings(&mut self, table: &Table<'_>, key: &str) -> Vec<String> {
+    fn strings(&mut self, table: &Table<'_>, key: &'static str) -> Vec<String> {
         let Some(item) = table.value(key) else {
             return Vec::new();
         };
@@ -549,16 +560,12 @@ impl<'s> Decoder<'s> {
         out
     }
 
-    fn number(&mut self, table: &Table<'_>, key: &str) -> Option<f64> {
+    fn number(&mut self, table: &Table<'_>, key: &'static str) -> Option<f64> {
         let item = table.value(key)?;
         self.record(table, key, item);
-        let value = match item.as_value() {
-            Some(Value::Integer(i)) => *i.value() as f64,
-            Some(Value::Float(f)) => *f.value(),
-            _ => {
-                self.wrong_type(table, key, item, "a number", None);
-                return None;
-            }
+        let Some(value) = item.as_value().and_then(number_of) else {
+            self.wrong_type(table, key, item, "a number", None);
+            return None;
         };
         if !value.is_finite() || value.abs() > MAX_MAGNITUDE {
             self.report(
@@ -571,7 +578,7 @@ impl<'s> Decoder<'s> {
         Some(value)
     }
 
-    fn required_number(&mut self, table: &Table<'_>, key: &str, example: &str) -> Option<f64> {
+    fn required_number(&mut self, table: &Table<'_>, key: &'static str, example: &str) -> Option<f64> {
         if table.value(key).is_none() {
             self.missing(table, key, example);
             return None;
@@ -579,7 +586,7 @@ impl<'s> Decoder<'s> {
         self.number(table, key)
     }
 
-    fn non_negative(&mut self, table: &Table<'_>, key: &str, value: Option<f64>) -> Option<f64> {
+    fn non_negative(&mut self, table: &Table<'_>, key: &'static str, value: Option<f64>) -> Option<f64> {
         let value = value?;
         if value < 0.0 {
             let span = self.map.field(table.item, field_name(table.prefix, key));
@@ -593,7 +600,7 @@ impl<'s> Decoder<'s> {
         Some(value)
     }
 
-    fn probability(&mut self, table: &Table<'_>, key: &str, required: bool) -> Option<f64> {
+    fn probability(&mut self, table: &Table<'_>, key: &'static str, required: bool) -> Option<f64> {
         let value = if required {
             self.required_number(table, key, "0.9")?
         } else {
@@ -616,7 +623,7 @@ impl<'s> Decoder<'s> {
         Some(value)
     }
 
-    fn boolean(&mut self, table: &Table<'_>, key: &str) -> Option<bool> {
+    fn boolean(&mut self, table: &Table<'_>, key: &'static str) -> Option<bool> {
         let item = table.value(key)?;
         self.record(table, key, item);
         match item.as_bool() {
@@ -628,7 +635,7 @@ impl<'s> Decoder<'s> {
         }
     }
 
-    fn date(&mut self, table: &Table<'_>, key: &str) -> Option<Date> {
+    fn date(&mut self, table: &Table<'_>, key: &'static str) -> Option<Date> {
         let item = table.value(key)?;
         self.record(table, key, item);
         let text = match item.as_value() {
@@ -665,7 +672,7 @@ impl<'s> Decoder<'s> {
         }
     }
 
-    fn required_date(&mut self, table: &Table<'_>, key: &str) -> Option<Date> {
+    fn required_date(&mut self, table: &Table<'_>, key: &'static str) -> Option<Date> {
         if table.value(key).is_none() {
             self.missing(table, key, "2020-03-01");
             return None;
@@ -673,7 +680,7 @@ impl<'s> Decoder<'s> {
         self.date(table, key)
     }
 
-    fn duration(&mut self, table: &Table<'_>, key: &str) -> Option<Duration> {
+    fn duration(&mut self, table: &Table<'_>, key: &'static str) -> Option<Duration> {
         let text = self.string(table, key)?;
         let span = self.map.field(table.item, field_name(table.prefix, key));
         match text.parse::<Duration>() {
@@ -692,7 +699,7 @@ impl<'s> Decoder<'s> {
     fn keyword<T: Copy>(
         &mut self,
         table: &Table<'_>,
-        key: &str,
+        key: &'static str,
         all: &[T],
         word_of: fn(T) -> &'static str,
     ) -> Option<T> {
@@ -717,7 +724,7 @@ impl<'s> Decoder<'s> {
     fn required_keyword<T: Copy>(
         &mut self,
         table: &Table<'_>,
-        key: &str,
+        key: &'static str,
         all: &[T],
         word_of: fn(T) -> &'static str,
     ) -> Option<T> {
@@ -728,7 +735,7 @@ impl<'s> Decoder<'s> {
         self.keyword(table, key, all, word_of)
     }
 
-    fn condition(&mut self, table: &Table<'_>, key: &str) -> Option<condition::Condition> {
+    fn condition(&mut self, table: &Table<'_>, key: &'static str) -> Option<condition::Condition> {
         let item = table.value(key)?;
         let text = self.string(table, key)?;
         let field = field_name(table.prefix, key);
@@ -772,7 +779,7 @@ impl<'s> Decoder<'s> {
     fn subtable<'a>(
         &mut self,
         table: &Table<'a>,
-        key: &str,
+        key: &'static str,
         prefix: &'static str,
         fields: &'static [&'static str],
     ) -> Option<Table<'a>> {
@@ -1114,13 +1121,25 @@ impl<'s> Decoder<'s> {
                         prefix: "values.benefit.",
                         what: format!("`benefit` of {}", t.what),
                     };
-                    let keys: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
-                    for key in keys {
-                        if let Some(span) = sub.key_span(&key) {
-                            self.map.insert(t.item, field_name("values.benefit.", &key), span);
+                    // The model keeps benefits sorted by party id; number the key spans
+                    // in that order so the validator finds each party's span by position.
+                    let mut keys: Vec<&str> = table.iter().map(|(k, _)| k).collect();
+                    keys.sort_unstable();
+                    for (index, key) in keys.iter().enumerate() {
+                        if let Some(span) = sub.key_span(key) {
+                            self.map.insert_at(t.item, "values.benefit", index, span);
                         }
-                        if let Some(value) = self.number(&sub, &key) {
-                            benefit.insert(key, value);
+                    }
+                    for (key, value) in table.iter() {
+                        match value.as_value().and_then(number_of) {
+                            Some(number) if number.is_finite() && number.abs() <= MAX_MAGNITUDE => {
+                                benefit.insert(key.to_string(), number);
+                            }
+                            _ => self.report(
+                                Diagnostic::new(Code::WrongType, format!("the benefit to `{key}` must be a finite number"))
+                                    .label(item_span(value), "expected a number")
+                                    .help("e.g. benefit = { dprk = 5, usa = 2.5 }"),
+                            ),
                         }
                     }
                 }

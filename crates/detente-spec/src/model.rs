@@ -693,12 +693,22 @@ impl Spec {
     /// makes the whole region safer). A mutual commitment is for its own parties, so
     /// this is empty for it.
     pub fn beneficiaries(&self, commitment: &Commitment) -> Vec<String> {
+        self.beneficiaries_with(commitment, |id| self.instrument(id))
+    }
+
+    /// [`Spec::beneficiaries`] with a caller's way of finding instruments by id (an index
+    /// for callers that ask about many commitments).
+    pub fn beneficiaries_with<'a>(
+        &'a self,
+        commitment: &Commitment,
+        instrument: impl Fn(&str) -> Option<&'a Instrument>,
+    ) -> Vec<String> {
         let mut out: Vec<String> = match (commitment.benefits.is_empty(), commitment.category) {
             (false, _) => commitment.benefits.clone(),
             (true, Category::Concession) => commitment
                 .relieves
                 .iter()
-                .filter_map(|id| self.instrument(id))
+                .filter_map(|id| instrument(id))
                 .flat_map(|i| i.targets.iter().cloned())
                 .collect(),
             (true, Category::Measure) => self

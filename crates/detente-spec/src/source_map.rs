@@ -6,8 +6,9 @@
 //! specification read from normalized JSON has an empty source map; its diagnostics
 //! then carry no location but are otherwise the same.
 
-use std::collections::HashMap;
 use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 /// Which item of a specification a position belongs to (index in file order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,10 +41,14 @@ struct FieldKey {
 }
 
 /// Byte ranges of items, fields and condition references in one source file.
+///
+/// A large agreement records hundreds of thousands of ranges, so the maps use the Fx
+/// hash (fast on small keys; the keys are not attacker-chosen in a way that matters:
+/// at worst a hostile file checks slowly).
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
-    fields: HashMap<FieldKey, Range<usize>>,
-    condition_refs: HashMap<(ItemKey, &'static str), Vec<Range<usize>>>,
+    fields: FxHashMap<FieldKey, Range<usize>>,
+    condition_refs: FxHashMap<(ItemKey, &'static str), Vec<Range<usize>>>,
 }
 
 impl SourceMap {

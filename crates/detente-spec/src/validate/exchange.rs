@@ -1,6 +1,8 @@
 //! The exchange itself: reciprocity (E010), who may undertake and verify commitments
 //! (E019), and parties that give without getting (W102).
 
+use std::collections::{HashMap, HashSet};
+
 use super::{phases::ancestors, Check};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Category, EventKind, Role};
@@ -17,14 +19,26 @@ pub(super) fn check(check: &mut Check<'_>) {
 fn reciprocity(check: &mut Check<'_>) {
     let spec = check.spec;
     let ancestors = ancestors(check);
+    // Phases in which each party performs a verified measure, and any measure at all.
+    let mut verified: HashSet<(&str, usize)> = HashSet::new();
+    let mut unverified: HashMap<(&str, usize), &str> = HashMap::new();
+    for m in spec.commitment.iter().filter(|m| m.category == Category::Measure) {
+        let Some(phase) = check.phase_index(&m.phase) else { continue };
+        for party in &m.by {
+            if m.verification.is_some() {
+                verified.insert((party.as_str(), phase));
+            } else {
+                unverified.entry((party.as_str(), phase)).or_insert(m.id.as_str());
+            }
+        }
+    }
     for (i, concession) in spec.commitment.iter().enumerate() {
         if concession.category != Category::Concession {
             continue;
         }
         let Some(phase) = check.phase_index(&concession.phase) else { continue };
-        let beneficiaries = spec.beneficiaries(concession);
         let item = ItemKey::Commitment(i);
-        if beneficiaries.is_empty() {
+        if check.beneficiaries[i].is_empty() {
             check.report(
                 Diagnostic::new(Code::Reciprocity, format!("concession `{}` does not say whom it is for", concession.id))
                     .label(check.map.item(item), "for whom?")
@@ -32,45 +46,33 @@ fn reciprocity(check: &mut Check<'_>) {
             );
             continue;
         }
-        for beneficiary in beneficiaries {
-            let earlier_or_same = |c: &crate::model::Commitment| {
-                check
-                    .phase_index(&c.phase)
-                    .is_some_and(|p| p == phase || ancestors[phase].contains(&p))
-            };
-            let reciprocated = spec.commitment.iter().any(|m| {
-                m.category == Category::Measure
-                    && m.by.contains(&beneficiary)
-                    && m.verification.is_some()
-                    && earlier_or_same(m)
-            });
-            if !reciprocated {
-                let unverified = spec.commitment.iter().find(|m| {
-                    m.category == Category::Measure && m.by.contains(&beneficiary) && earlier_or_same(m)
-                });
-                let help = match unverified {
-                    Some(m) => format!(
-                        "`{}` is a measure by `{beneficiary}` here but nobody verifies it; add a [commitment.verification]",
-                        m.id
-                    ),
-                    None => format!(
-                        "add a verified measure by `{beneficiary}` to phase `{}` or an earlier one, or move this concession later",
-                        concession.phase
-                    ),
-                };
-                check.report(
-                    Diagnostic::new(
-                        Code::Reciprocity,
-                        format!(
-                            "concession `{}` gives `{beneficiary}` something without a verified measure by `{beneficiary}` in return",
-                            concession.id
-                        ),
-                    )
-                    .label(check.map.item(item), "unreciprocated concession")
-                    .label(check.map.field(item, "phase"), "in this phase")
-                    .help(help),
-                );
+        let phases: Vec<usize> = std::iter::once(phase).chain(ancestors[phase].iter().copied()).collect();
+        for beneficiary in check.beneficiaries[i].clone() {
+            let party = beneficiary.as_str();
+            if phases.iter().any(|p| verified.contains(&(party, *p))) {
+                continue;
             }
+            let help = match phases.iter().find_map(|p| unverified.get(&(party, *p))) {
+                Some(m) => format!(
+                    "`{m}` is a measure by `{beneficiary}` here but nobody verifies it; add a [commitment.verification]"
+                ),
+                None => format!(
+                    "add a verified measure by `{beneficiary}` to phase `{}` or an earlier one, or move this concession later",
+                    concession.phase
+                ),
+            };
+            check.report(
+                Diagnostic::new(
+                    Code::Reciprocity,
+                    format!(
+                        "concession `{}` gives `{beneficiary}` something without a verified measure by `{beneficiary}` in return",
+                        concession.id
+                    ),
+                )
+                .label(check.map.item(item), "unreciprocated concession")
+                .label(check.map.field(item, "phase"), "in this phase")
+                .help(help),
+            );
         }
     }
 }
@@ -146,9 +148,9 @@ fn one_sided_parties(check: &mut Check<'_>) {
             .commitment
             .iter()
             .any(|c| c.category != Category::Mutual && c.by.contains(&party.id));
-        let gets = spec.commitment.iter().any(|c| {
+        let gets = spec.commitment.iter().enumerate().any(|(n, c)| {
             (c.category == Category::Mutual && c.by.contains(&party.id))
-                || (c.category != Category::Mutual && spec.beneficiaries(c).contains(&party.id))
+                || (c.category != Category::Mutual && check.beneficiaries[n].contains(&party.id))
                 || c
                     .values
                     .as_ref()

@@ -2,6 +2,8 @@
 //! (W101), real-world figures without a source (W103), instruments the agreement never
 //! touches (W104).
 
+use std::collections::HashSet;
+
 use super::Check;
 use crate::condition::{Condition, RefKind};
 use crate::diagnostic::{Code, Diagnostic};
@@ -61,19 +63,27 @@ fn missing_sources(check: &mut Check<'_>) {
 
 fn idle_instruments(check: &mut Check<'_>) {
     let spec = check.spec;
+    // Collect every mention once; checking each instrument against every commitment
+    // and condition in turn is quadratic and dominated checking large agreements.
+    let mut touched: HashSet<&str> = HashSet::new();
+    touched.extend(spec.commitment.iter().flat_map(|c| c.relieves.iter().map(String::as_str)));
+    for power in &spec.power {
+        if let Restores::Listed(ids) = &power.restores {
+            touched.extend(ids.iter().map(String::as_str));
+        }
+    }
+    for condition in conditions(spec) {
+        touched.extend(
+            condition
+                .references()
+                .into_iter()
+                .filter(|r| r.kind == RefKind::Instrument)
+                .map(|r| r.id),
+        );
+    }
     for (i, instrument) in spec.instrument.iter().enumerate() {
         let id = instrument.id.as_str();
-        let relieved = spec.commitment.iter().any(|c| c.relieves.iter().any(|r| r == id));
-        let restored = spec.power.iter().any(|p| match &p.restores {
-            Restores::AllRelieved => false,
-            Restores::Listed(ids) => ids.iter().any(|r| r == id),
-        });
-        let mentioned = conditions(spec).any(|c| {
-            c.references()
-                .iter()
-                .any(|r| r.kind == RefKind::Instrument && r.id == id)
-        });
-        if !(relieved || restored || mentioned) {
+        if !touched.contains(id) {
             check.report(
                 Diagnostic::new(Code::IdleInstrument, format!("instrument `{id}` is never relieved, restored or mentioned"))
                     .label(check.map.item(ItemKey::Instrument(i)), "untouched")

@@ -127,6 +127,10 @@ struct Check<'a> {
     spec: &'a Spec,
     map: &'a SourceMap,
     index: Index<'a>,
+    /// Position of each phase in `spec.phase`, by id.
+    phases: HashMap<&'a str, usize>,
+    /// Who each commitment is for ([`Spec::beneficiaries`]), by commitment position.
+    beneficiaries: Vec<Vec<String>>,
     /// Ids of items the decoder left out; references to them are not reported again.
     broken: &'a HashSet<String>,
     diagnostics: Vec<Diagnostic>,
@@ -137,9 +141,9 @@ impl Check<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// The phase of a commitment, if both exist.
+    /// The position of a phase, if it exists.
     fn phase_index(&self, phase_id: &str) -> Option<usize> {
-        self.spec.phase.iter().position(|p| p.id == phase_id)
+        self.phases.get(phase_id).copied()
     }
 }
 
@@ -153,10 +157,23 @@ pub fn validate(
     broken: &HashSet<String>,
     decoded_cleanly: bool,
 ) -> Vec<Diagnostic> {
+    let mut phases = HashMap::new();
+    for (i, phase) in spec.phase.iter().enumerate() {
+        phases.entry(phase.id.as_str()).or_insert(i);
+    }
+    let instruments: HashMap<&str, &crate::model::Instrument> =
+        spec.instrument.iter().map(|i| (i.id.as_str(), i)).collect();
+    let beneficiaries = spec
+        .commitment
+        .iter()
+        .map(|c| spec.beneficiaries_with(c, |id| instruments.get(id).copied()))
+        .collect();
     let mut check = Check {
         spec,
         map,
         index: Index::new(spec),
+        phases,
+        beneficiaries,
         broken,
         diagnostics: Vec::new(),
     };

@@ -108,8 +108,8 @@ fn references(check: &mut Check<'_>) {
         }
         list(&x.benefits, PARTY, item, "benefits", &mut refs);
         if let Some(values) = &x.values {
-            for party in values.benefit.keys() {
-                refs.push((party.clone(), PARTY, At::Field(item, "values.benefit"), "values.benefit"));
+            for (n, party) in values.benefit.keys().enumerate() {
+                refs.push((party.clone(), PARTY, At::Element(item, "values.benefit", n), "values.benefit"));
             }
         }
     }
