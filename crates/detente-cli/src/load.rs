@@ -39,11 +39,7 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
 
 fn load_toml(file: SourceFile) -> Loaded {
     let checked = detente_spec::check(&file);
-    Loaded {
-        file,
-        spec: checked.spec,
-        diagnostics: checked.diagnostics,
-    }
+    Loaded { file, spec: checked.spec, diagnostics: checked.diagnostics }
 }
 
 fn load_json(file: SourceFile) -> Loaded {
@@ -59,11 +55,7 @@ fn load_json(file: SourceFile) -> Loaded {
                 .label(Some(offset..end.max(offset)), "here")
                 .help("normalized JSON is what `detente show --format json` prints; see docs/normalized-json.md");
             let spec = detente_spec::decode::decode("").spec;
-            Loaded {
-                file,
-                spec,
-                diagnostics: vec![diagnostic],
-            }
+            Loaded { file, spec, diagnostics: vec![diagnostic] }
         }
     }
 }
@@ -79,9 +71,10 @@ fn not_utf8(name: String, error: std::string::FromUtf8Error) -> Loaded {
     let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
     // The lossy text has the same prefix up to the first bad byte, so `at` is valid in it.
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-    let diagnostic = Diagnostic::new(Code::Syntax, format!("the file is not valid UTF-8 (bad byte at offset {at})"))
-        .label(Some(at..end), "not UTF-8")
-        .help("save the file as UTF-8; specification files are text");
+    let diagnostic =
+        Diagnostic::new(Code::Syntax, format!("the file is not valid UTF-8 (bad byte at offset {at})"))
+            .label(Some(at..end), "not UTF-8")
+            .help("save the file as UTF-8; specification files are text");
     Loaded {
         file: SourceFile::new(name, text),
         spec: detente_spec::decode::decode("").spec,

@@ -84,11 +84,7 @@ fn main() -> ExitCode {
         Command::Check { files, format } => check(&files, format),
         Command::Show { file, format } => show(&file, format),
         Command::Schema { out } => schema(out.as_deref()),
-        Command::Init {
-            name,
-            stdout,
-            force,
-        } => init(&name, stdout, force),
+        Command::Init { name, stdout, force } => init(&name, stdout, force),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -134,7 +130,8 @@ fn check(files: &[PathBuf], format: CheckFormat) -> Result<u8, String> {
                 text.push_str(&summary(&loaded.file.name, errors, warnings));
             }
             CheckFormat::Json => {
-                json_diagnostics.extend(loaded.diagnostics.iter().map(|d| JsonDiagnostic::new(d, &loaded.file)));
+                json_diagnostics
+                    .extend(loaded.diagnostics.iter().map(|d| JsonDiagnostic::new(d, &loaded.file)));
                 json_files.push(serde_json::json!({
                     "file": loaded.file.name,
                     "valid": errors == 0,
@@ -173,7 +170,11 @@ fn show(path: &Path, format: ShowFormat) -> Result<u8, String> {
     let loaded = load::load(path)?;
     if loaded.count(Severity::Error) > 0 {
         eprint!("{}", diagnostic::render(&loaded.diagnostics, &loaded.file, Style::Plain));
-        eprintln!("{}", summary(&loaded.file.name, loaded.count(Severity::Error), loaded.count(Severity::Warning)).trim_end());
+        eprintln!(
+            "{}",
+            summary(&loaded.file.name, loaded.count(Severity::Error), loaded.count(Severity::Warning))
+                .trim_end()
+        );
         eprintln!("hint: fix the errors above (see `detente check`) before showing the agreement");
         return Ok(INVALID);
     }
@@ -189,7 +190,9 @@ fn show(path: &Path, format: ShowFormat) -> Result<u8, String> {
 fn schema(out: Option<&Path>) -> Result<u8, String> {
     let text = detente_spec::schema::schema_text() + "\n";
     match out {
-        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?
+        }
         None => write_stdout(&text)?,
     }
     Ok(0)

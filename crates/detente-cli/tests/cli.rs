@@ -133,7 +133,8 @@ fn show_presents_the_roadmap_in_each_format() {
     ] {
         assert!(text.contains(needle), "missing `{needle}` in:\n{text}");
     }
-    let markdown = detente().args(["show", "--format", "markdown"]).arg(scenario("korea-2020.toml")).output().unwrap();
+    let markdown =
+        detente().args(["show", "--format", "markdown"]).arg(scenario("korea-2020.toml")).output().unwrap();
     let markdown = String::from_utf8(markdown.stdout).unwrap();
     assert!(markdown.starts_with("# Step-by-step detente"));
     assert!(markdown.contains("## Phase 3: Step 1: inventory declaration"));
@@ -143,7 +144,8 @@ fn show_presents_the_roadmap_in_each_format() {
 fn show_json_is_the_normalized_form_and_reads_back() {
     let dir = tempdir();
     let json_path = dir.join("korea.json");
-    let output = detente().args(["show", "--format", "json"]).arg(scenario("korea-2020.toml")).output().unwrap();
+    let output =
+        detente().args(["show", "--format", "json"]).arg(scenario("korea-2020.toml")).output().unwrap();
     assert!(output.status.success());
     std::fs::write(&json_path, &output.stdout).unwrap();
     detente().arg("check").arg(&json_path).assert().success();
@@ -191,7 +193,12 @@ fn init_writes_a_starter_that_checks_and_refuses_to_overwrite() {
     detente().current_dir(&dir).args(["init", "my-deal"]).assert().success();
     let path = dir.join("my-deal.toml");
     assert!(std::fs::read_to_string(&path).unwrap().contains("id = \"my-deal\""));
-    detente().current_dir(&dir).args(["check", "my-deal.toml"]).assert().success().stdout("my-deal.toml: valid\n");
+    detente()
+        .current_dir(&dir)
+        .args(["check", "my-deal.toml"])
+        .assert()
+        .success()
+        .stdout("my-deal.toml: valid\n");
     detente()
         .current_dir(&dir)
         .args(["init", "my-deal"])

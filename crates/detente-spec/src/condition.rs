@@ -259,19 +259,13 @@ impl Condition {
             }
             Condition::Complete(id) => write!(f, "complete({id})"),
             Condition::InForce(id) => write!(f, "in_force({id})"),
-            Condition::Status {
-                facility,
-                equal,
-                status,
-            } => {
+            Condition::Status { facility, equal, status } => {
                 let op = if *equal { "==" } else { "!=" };
                 write!(f, "status({facility}) {op} {}", status.keyword())
             }
-            Condition::Quantity {
-                quantity,
-                cmp,
-                value,
-            } => write!(f, "quantity({quantity}) {} {value}", cmp.symbol()),
+            Condition::Quantity { quantity, cmp, value } => {
+                write!(f, "quantity({quantity}) {} {value}", cmp.symbol())
+            }
             Condition::Date { cmp, date } => write!(f, "date {} {date}", cmp.symbol()),
             Condition::Not(inner) => {
                 f.write_str("not ")?;
@@ -338,13 +332,7 @@ pub const MAX_DEPTH: usize = 64;
 /// Parses a condition.
 pub fn parse(text: &str) -> Result<Parsed, ConditionError> {
     let tokens = lex(text)?;
-    let mut parser = Parser {
-        text,
-        tokens,
-        at: 0,
-        ranges: Vec::new(),
-        depth: 0,
-    };
+    let mut parser = Parser { text, tokens, at: 0, ranges: Vec::new(), depth: 0 };
     let condition = parser.condition()?;
     if let Some(token) = parser.peek() {
         return Err(parser.error_at(
@@ -353,10 +341,7 @@ pub fn parse(text: &str) -> Result<Parsed, ConditionError> {
             Some("join conditions with `and` or `or`".into()),
         ));
     }
-    Ok(Parsed {
-        condition,
-        ranges: parser.ranges,
-    })
+    Ok(Parsed { condition, ranges: parser.ranges })
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -389,10 +374,7 @@ fn lex(text: &str) -> Result<Vec<Token>, ConditionError> {
     let mut tokens = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
-        let single = |kind| Token {
-            kind,
-            range: start..start + 1,
-        };
+        let single = |kind| Token { kind, range: start..start + 1 };
         match c {
             c if c.is_whitespace() => {
                 chars.next();
@@ -422,17 +404,12 @@ fn lex(text: &str) -> Result<Vec<Token>, ConditionError> {
                         return Err(ConditionError {
                             message: format!("`{c}` is not an operator"),
                             range: start..start + 1,
-                            help: Some(
-                                "compare with <, <=, >, >=, == or !=; negate with `not`".into(),
-                            ),
+                            help: Some("compare with <, <=, >, >=, == or !=; negate with `not`".into()),
                         })
                     }
                 };
                 let end = start + if two { 2 } else { 1 };
-                tokens.push(Token {
-                    kind: TokenKind::Cmp(cmp),
-                    range: start..end,
-                });
+                tokens.push(Token { kind: TokenKind::Cmp(cmp), range: start..end });
             }
             c if is_word_char(c) => {
                 let mut end = start;
@@ -451,19 +428,13 @@ fn lex(text: &str) -> Result<Vec<Token>, ConditionError> {
                 } else {
                     TokenKind::Word
                 };
-                tokens.push(Token {
-                    kind,
-                    range: start..end,
-                });
+                tokens.push(Token { kind, range: start..end });
             }
             other => {
                 return Err(ConditionError {
                     message: format!("unexpected character `{other}` in a condition"),
                     range: start..start + other.len_utf8(),
-                    help: Some(
-                        "conditions use ids, parentheses, `and`, `or`, `not` and comparisons"
-                            .into(),
-                    ),
+                    help: Some("conditions use ids, parentheses, `and`, `or`, `not` and comparisons".into()),
                 })
             }
         }
@@ -493,9 +464,7 @@ impl Parser<'_> {
     }
 
     fn peek_word(&self) -> Option<&str> {
-        self.peek()
-            .filter(|t| t.kind == TokenKind::Word)
-            .map(|t| t.text(self.text))
+        self.peek().filter(|t| t.kind == TokenKind::Word).map(|t| t.text(self.text))
     }
 
     fn next(&mut self) -> Option<Token> {
@@ -509,11 +478,7 @@ impl Parser<'_> {
     }
 
     fn error_at(&self, range: Range<usize>, message: String, help: Option<String>) -> ConditionError {
-        ConditionError {
-            message,
-            range,
-            help,
-        }
+        ConditionError { message, range, help }
     }
 
     fn condition(&mut self) -> Result<Condition, ConditionError> {
@@ -532,11 +497,7 @@ impl Parser<'_> {
             parts.push(self.disjunct()?);
         }
         self.depth -= 1;
-        Ok(if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            Condition::Or(parts)
-        })
+        Ok(if parts.len() == 1 { parts.remove(0) } else { Condition::Or(parts) })
     }
 
     fn disjunct(&mut self) -> Result<Condition, ConditionError> {
@@ -545,11 +506,7 @@ impl Parser<'_> {
             self.next();
             parts.push(self.term()?);
         }
-        Ok(if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            Condition::And(parts)
-        })
+        Ok(if parts.len() == 1 { parts.remove(0) } else { Condition::And(parts) })
     }
 
     fn term(&mut self) -> Result<Condition, ConditionError> {
@@ -609,27 +566,31 @@ impl Parser<'_> {
     fn unknown_word(&self, token: &Token) -> ConditionError {
         let word = token.text(self.text);
         let keywords = [
-            "performed", "fulfilled", "verified", "alleged", "violated", "complete", "in_force",
-            "status", "quantity", "date", "not", "true", "false",
+            "performed",
+            "fulfilled",
+            "verified",
+            "alleged",
+            "violated",
+            "complete",
+            "in_force",
+            "status",
+            "quantity",
+            "date",
+            "not",
+            "true",
+            "false",
         ];
         let suggestion = crate::suggest::closest(word, keywords.iter().copied());
         let help = match suggestion {
             Some(s) => format!("did you mean `{s}`? {}", known_forms()),
             None => known_forms(),
         };
-        self.error_at(
-            token.range.clone(),
-            format!("`{word}` is not a condition"),
-            Some(help),
-        )
+        self.error_at(token.range.clone(), format!("`{word}` is not a condition"), Some(help))
     }
 
     fn expect_open(&mut self, after: &Token) -> Result<(), ConditionError> {
         match self.next() {
-            Some(Token {
-                kind: TokenKind::Open,
-                ..
-            }) => Ok(()),
+            Some(Token { kind: TokenKind::Open, .. }) => Ok(()),
             other => Err(self.error_at(
                 other.map(|t| t.range).unwrap_or(self.end_range()),
                 format!("expected `(` after `{}`", after.text(self.text)),
@@ -640,17 +601,11 @@ impl Parser<'_> {
 
     fn expect_close(&mut self, open: &Token) -> Result<(), ConditionError> {
         match self.next() {
-            Some(Token {
-                kind: TokenKind::Close,
-                ..
-            }) => Ok(()),
+            Some(Token { kind: TokenKind::Close, .. }) => Ok(()),
             other => Err(self.error_at(
                 other.map(|t| t.range).unwrap_or(self.end_range()),
                 "expected `)`".into(),
-                Some(format!(
-                    "the parenthesis opened at offset {} is not closed",
-                    open.range.start
-                )),
+                Some(format!("the parenthesis opened at offset {} is not closed", open.range.start)),
             )),
         }
     }
@@ -694,10 +649,7 @@ impl Parser<'_> {
 
     fn cmp(&mut self, after: &str) -> Result<(Cmp, Range<usize>), ConditionError> {
         match self.next() {
-            Some(Token {
-                kind: TokenKind::Cmp(cmp),
-                range,
-            }) => Ok((cmp, range)),
+            Some(Token { kind: TokenKind::Cmp(cmp), range }) => Ok((cmp, range)),
             other => Err(self.error_at(
                 other.map(|t| t.range).unwrap_or(self.end_range()),
                 format!("expected a comparison (<, <=, >, >=, ==, !=) after {after}"),
@@ -729,11 +681,7 @@ impl Parser<'_> {
                 Some("use operating, frozen, disabled or dismantled".into()),
             )
         })?;
-        Ok(Condition::Status {
-            facility,
-            equal,
-            status,
-        })
+        Ok(Condition::Status { facility, equal, status })
     }
 
     fn quantity(&mut self, keyword: &Token) -> Result<Condition, ConditionError> {
@@ -745,11 +693,7 @@ impl Parser<'_> {
                 if !value.is_finite() {
                     return Err(self.error_at(token.range, "the number is not finite".into(), None));
                 }
-                Ok(Condition::Quantity {
-                    quantity,
-                    cmp,
-                    value,
-                })
+                Ok(Condition::Quantity { quantity, cmp, value })
             }
             other => Err(self.error_at(
                 other.map(|t| t.range).unwrap_or(self.end_range()),
@@ -793,9 +737,7 @@ impl serde::Serialize for Condition {
 impl<'de> serde::Deserialize<'de> for Condition {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        parse(&text)
-            .map(|parsed| parsed.condition)
-            .map_err(|e| serde::de::Error::custom(e.message))
+        parse(&text).map(|parsed| parsed.condition).map_err(|e| serde::de::Error::custom(e.message))
     }
 }
 

@@ -33,39 +33,54 @@ pub struct Decoded {
 
 /// Top-level keys and, for each table of the format, the keys it accepts. The schema
 /// test checks these against the JSON Schema derived from the model.
-pub const TOP_LEVEL_FIELDS: &[&str] = &[
-    "agreement",
-    "party",
-    "instrument",
-    "quantity",
-    "facility",
-    "phase",
-    "commitment",
-    "power",
-];
+pub const TOP_LEVEL_FIELDS: &[&str] =
+    &["agreement", "party", "instrument", "quantity", "facility", "phase", "commitment", "power"];
 const AGREEMENT_FIELDS: &[&str] = &["id", "title", "adopted", "ends", "summary", "sources"];
 const PARTY_FIELDS: &[&str] = &["id", "name", "role", "asserts"];
-const INSTRUMENT_FIELDS: &[&str] = &[
-    "id", "name", "kind", "authority", "imposed_by", "targets", "since", "weight", "source",
-];
-const QUANTITY_FIELDS: &[&str] = &[
-    "id", "name", "unit", "owner", "initial", "low", "high", "as_of", "growth_per_year", "source",
-];
-const FACILITY_FIELDS: &[&str] =
-    &["id", "name", "owner", "location", "status", "produces", "source"];
+const INSTRUMENT_FIELDS: &[&str] =
+    &["id", "name", "kind", "authority", "imposed_by", "targets", "since", "weight", "source"];
+const QUANTITY_FIELDS: &[&str] =
+    &["id", "name", "unit", "owner", "initial", "low", "high", "as_of", "growth_per_year", "source"];
+const FACILITY_FIELDS: &[&str] = &["id", "name", "owner", "location", "status", "produces", "source"];
 const PRODUCTION_FIELDS: &[&str] = &["quantity", "per_year"];
 const PHASE_FIELDS: &[&str] = &["id", "title", "after", "opens_when", "summary"];
 const COMMITMENT_FIELDS: &[&str] = &[
-    "id", "title", "phase", "by", "kind", "category", "when", "due", "on_timeout", "lasts",
-    "verification", "relieves", "limits", "sets", "benefits", "values", "text", "source",
+    "id",
+    "title",
+    "phase",
+    "by",
+    "kind",
+    "category",
+    "when",
+    "due",
+    "on_timeout",
+    "lasts",
+    "verification",
+    "relieves",
+    "limits",
+    "sets",
+    "benefits",
+    "values",
+    "text",
+    "source",
 ];
 const VERIFICATION_FIELDS: &[&str] = &["by", "method", "detection", "false_alarm", "every"];
 const LIMIT_FIELDS: &[&str] = &["quantity", "max", "unit"];
 const SET_STATUS_FIELDS: &[&str] = &["facility", "status"];
 const VALUES_FIELDS: &[&str] = &["cost", "benefit", "threat_reduction"];
 const POWER_FIELDS: &[&str] = &[
-    "id", "title", "kind", "holders", "automatic", "trigger", "notice", "cancellable", "restores",
-    "suspends", "text", "source",
+    "id",
+    "title",
+    "kind",
+    "holders",
+    "automatic",
+    "trigger",
+    "notice",
+    "cancellable",
+    "restores",
+    "suspends",
+    "text",
+    "source",
 ];
 
 /// The keys accepted by each table of the format, by the name of its schema definition.
@@ -97,12 +112,8 @@ const RESERVED_IDS: &[&str] = &["and", "or", "not", "true", "false", "any", "of"
 
 /// Decodes a specification from TOML text.
 pub fn decode(text: &str) -> Decoded {
-    let mut decoder = Decoder {
-        text,
-        diagnostics: Vec::new(),
-        map: SourceMap::default(),
-        broken: HashSet::new(),
-    };
+    let mut decoder =
+        Decoder { text, diagnostics: Vec::new(), map: SourceMap::default(), broken: HashSet::new() };
     let spec = match toml_edit::Document::parse(text) {
         Ok(document) => decoder.spec(document.as_table()),
         Err(error) => {
@@ -111,12 +122,7 @@ pub fn decode(text: &str) -> Decoded {
         }
     };
     let spec = spec.unwrap_or_else(empty_spec);
-    Decoded {
-        spec,
-        source_map: decoder.map,
-        diagnostics: decoder.diagnostics,
-        broken_ids: decoder.broken,
-    }
+    Decoded { spec, source_map: decoder.map, diagnostics: decoder.diagnostics, broken_ids: decoder.broken }
 }
 
 fn empty_spec() -> Spec {
@@ -205,9 +211,7 @@ fn field_name(prefix: &'static str, key: &'static str) -> &'static str {
     }
     static NAMES: OnceLock<Mutex<HashMap<(&'static str, &'static str), &'static str>>> = OnceLock::new();
     let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    names
-        .entry((prefix, key))
-        .or_insert_with(|| Box::leak(format!("{prefix}{key}").into_boxed_str()))
+    names.entry((prefix, key)).or_insert_with(|| Box::leak(format!("{prefix}{key}").into_boxed_str()))
 }
 
 /// The number a TOML integer or float holds.
@@ -238,13 +242,7 @@ impl<'s> Decoder<'s> {
 
     fn syntax_error(&mut self, error: &toml_edit::TomlError) {
         let span = error.span().unwrap_or(0..0);
-        let message = error
-            .message()
-            .lines()
-            .next()
-            .unwrap_or("invalid TOML")
-            .trim()
-            .to_string();
+        let message = error.message().lines().next().unwrap_or("invalid TOML").trim().to_string();
         let help = if self.text.trim().is_empty() {
             "the file is empty".to_string()
         } else {
@@ -255,7 +253,10 @@ impl<'s> Decoder<'s> {
             label_span.end += 1;
         }
         // TOML checks date literals itself; report those as the date errors they are.
-        let (code, help) = if message.contains("date") || message.contains("day between") || message.contains("month between") {
+        let (code, help) = if message.contains("date")
+            || message.contains("day between")
+            || message.contains("month between")
+        {
             (Code::BadDate, "dates are YYYY-MM-DD and must exist in the calendar".to_string())
         } else {
             (Code::Syntax, help)
@@ -279,7 +280,8 @@ impl<'s> Decoder<'s> {
         self.check_keys(&top, TOP_LEVEL_FIELDS);
         match top.value("agreement") {
             Some(item) => {
-                if let Some(table) = self.open(item, ItemKey::Agreement, "", "[agreement]", AGREEMENT_FIELDS) {
+                if let Some(table) = self.open(item, ItemKey::Agreement, "", "[agreement]", AGREEMENT_FIELDS)
+                {
                     self.map.insert(ItemKey::Agreement, "", item_span(item).unwrap_or(0..0));
                     match self.agreement(&table) {
                         Some(agreement) => spec.agreement = agreement,
@@ -350,7 +352,10 @@ impl<'s> Decoder<'s> {
                         other => self.report(
                             Diagnostic::new(
                                 Code::WrongType,
-                                format!("each `{name}` must be a table, found {}", type_name(&Item::Value(other.clone()))),
+                                format!(
+                                    "each `{name}` must be a table, found {}",
+                                    type_name(&Item::Value(other.clone()))
+                                ),
                             )
                             .label(other.span(), "expected a table")
                             .help(format!("write each one as [[{name}]] followed by its keys")),
@@ -365,7 +370,10 @@ impl<'s> Decoder<'s> {
                         Code::WrongType,
                         format!("`{name}` must be an array of tables, found {}", type_name(other)),
                     )
-                    .label(item_span(other).or_else(|| root.get_key_value(name).and_then(|(k, _)| k.span())), "expected [[{name}]] tables")
+                    .label(
+                        item_span(other).or_else(|| root.get_key_value(name).and_then(|(k, _)| k.span())),
+                        "expected [[{name}]] tables",
+                    )
                     .help(format!("write each {name} as a [[{name}]] table")),
                 );
                 return Vec::new();
@@ -378,13 +386,7 @@ impl<'s> Decoder<'s> {
                 Some(id) => format!("{name} `{id}`"),
                 None => format!("a [[{name}]] table"),
             };
-            let wrapped = Table {
-                table,
-                span: span.clone(),
-                item: item_key,
-                prefix: "",
-                what,
-            };
+            let wrapped = Table { table, span: span.clone(), item: item_key, prefix: "", what };
             self.check_keys(&wrapped, fields);
             if let Some(span) = span {
                 self.map.insert(item_key, "", span);
@@ -435,19 +437,16 @@ impl<'s> Decoder<'s> {
     ) -> Option<Table<'a>> {
         let Some(table) = item.as_table_like() else {
             self.report(
-                Diagnostic::new(Code::WrongType, format!("{what} must be a table, found {}", type_name(item)))
-                    .label(item_span(item), "expected a table")
-                    .help(format!("write {what} as a table of keys, e.g. {{ key = \"value\" }}")),
+                Diagnostic::new(
+                    Code::WrongType,
+                    format!("{what} must be a table, found {}", type_name(item)),
+                )
+                .label(item_span(item), "expected a table")
+                .help(format!("write {what} as a table of keys, e.g. {{ key = \"value\" }}")),
             );
             return None;
         };
-        let table = Table {
-            table,
-            span: item_span(item),
-            item: key,
-            prefix,
-            what: what.to_string(),
-        };
+        let table = Table { table, span: item_span(item), item: key, prefix, what: what.to_string() };
         self.check_keys(&table, fields);
         Some(table)
     }
@@ -475,7 +474,14 @@ impl<'s> Decoder<'s> {
         field
     }
 
-    fn wrong_type(&mut self, table: &Table<'_>, key: &'static str, item: &Item, expected: &str, help: Option<String>) {
+    fn wrong_type(
+        &mut self,
+        table: &Table<'_>,
+        key: &'static str,
+        item: &Item,
+        expected: &str,
+        help: Option<String>,
+    ) {
         self.report(
             Diagnostic::new(
                 Code::WrongType,
@@ -537,9 +543,7 @@ impl<'s> Decoder<'s> {
         };
         let field = self.record(table, key, item);
         let Some(array) = item.as_array() else {
-            let help = item
-                .as_str()
-                .map(|s| format!("write a list: {key} = [\"{s}\"]"));
+            let help = item.as_str().map(|s| format!("write a list: {key} = [\"{s}\"]"));
             self.wrong_type(table, key, item, "a list of strings", help);
             return Vec::new();
         };
@@ -591,9 +595,12 @@ impl<'s> Decoder<'s> {
         if value < 0.0 {
             let span = self.map.field(table.item, field_name(table.prefix, key));
             self.report(
-                Diagnostic::new(Code::NumberOutOfRange, format!("`{key}` in {} cannot be negative", table.what))
-                    .label(span, "negative")
-                    .help("counts, stockpiles, rates and weights are zero or more"),
+                Diagnostic::new(
+                    Code::NumberOutOfRange,
+                    format!("`{key}` in {} cannot be negative", table.what),
+                )
+                .label(span, "negative")
+                .help("counts, stockpiles, rates and weights are zero or more"),
             );
             return None;
         }
@@ -601,11 +608,8 @@ impl<'s> Decoder<'s> {
     }
 
     fn probability(&mut self, table: &Table<'_>, key: &'static str, required: bool) -> Option<f64> {
-        let value = if required {
-            self.required_number(table, key, "0.9")?
-        } else {
-            self.number(table, key)?
-        };
+        let value =
+            if required { self.required_number(table, key, "0.9")? } else { self.number(table, key)? };
         if !(0.0..=1.0).contains(&value) {
             let span = self.map.field(table.item, field_name(table.prefix, key));
             let hint = if (1.0..=100.0).contains(&value) {
@@ -645,9 +649,12 @@ impl<'s> Decoder<'s> {
                     (Some(d), None) => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
                     _ => {
                         self.report(
-                            Diagnostic::new(Code::BadDate, format!("`{key}` must be a date without a time of day"))
-                                .label(item_span(item), "has a time")
-                                .help("write just the date, e.g. 2020-03-01"),
+                            Diagnostic::new(
+                                Code::BadDate,
+                                format!("`{key}` must be a date without a time of day"),
+                            )
+                            .label(item_span(item), "has a time")
+                            .help("write just the date, e.g. 2020-03-01"),
                         );
                         return None;
                     }
@@ -747,8 +754,10 @@ impl<'s> Decoder<'s> {
             // value itself. Otherwise, point at the whole string.
             let raw = self.text.get(span.clone())?;
             let quote = raw.chars().next()?;
-            let inner_start = span.start + if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
-            let exact = matches!(quote, '"' | '\'') && self.text.get(inner_start..inner_start + text.len()) == Some(text.as_str());
+            let inner_start =
+                span.start + if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
+            let exact = matches!(quote, '"' | '\'')
+                && self.text.get(inner_start..inner_start + text.len()) == Some(text.as_str());
             if exact {
                 Some(inner_start + range.start..inner_start + range.end)
             } else {
@@ -767,9 +776,12 @@ impl<'s> Decoder<'s> {
                     range.start = range.start.saturating_sub(1);
                 }
                 self.report(
-                    Diagnostic::new(Code::BadCondition, format!("invalid condition in `{key}`: {}", error.message))
-                        .label(to_file(range), error.message.clone())
-                        .help(error.help.unwrap_or_else(condition::known_forms)),
+                    Diagnostic::new(
+                        Code::BadCondition,
+                        format!("invalid condition in `{key}`: {}", error.message),
+                    )
+                    .label(to_file(range), error.message.clone())
+                    .help(error.help.unwrap_or_else(condition::known_forms)),
                 );
                 None
             }
@@ -810,16 +822,25 @@ impl<'s> Decoder<'s> {
                     Value::InlineTable(t) => Some((t as &dyn TableLike, t.span())),
                     other => {
                         self.report(
-                            Diagnostic::new(Code::WrongType, format!("each entry of `{key}` must be a table"))
-                                .label(other.span(), "expected { ... }")
-                                .help(format!("e.g. {key} = [{{ {} = ... }}]", fields[0])),
+                            Diagnostic::new(
+                                Code::WrongType,
+                                format!("each entry of `{key}` must be a table"),
+                            )
+                            .label(other.span(), "expected { ... }")
+                            .help(format!("e.g. {key} = [{{ {} = ... }}]", fields[0])),
                         );
                         None
                     }
                 })
                 .collect(),
             other => {
-                self.wrong_type(table, key, other, "a list of tables", Some(format!("e.g. {key} = [{{ {} = ... }}]", fields[0])));
+                self.wrong_type(
+                    table,
+                    key,
+                    other,
+                    "a list of tables",
+                    Some(format!("e.g. {key} = [{{ {} = ... }}]", fields[0])),
+                );
                 return Vec::new();
             }
         };
@@ -852,14 +873,7 @@ impl<'s> Decoder<'s> {
         let ends = self.date(t, "ends");
         let summary = self.string(t, "summary");
         let sources = self.strings(t, "sources");
-        Some(Agreement {
-            id: id?,
-            title: title?,
-            adopted: adopted?,
-            ends,
-            summary,
-            sources,
-        })
+        Some(Agreement { id: id?, title: title?, adopted: adopted?, ends, summary, sources })
     }
 
     fn party(&mut self, t: &Table<'_>) -> Option<Party> {
@@ -880,9 +894,12 @@ impl<'s> Decoder<'s> {
                                 None => format!("event kinds are: {}", all.join(", ")),
                             };
                             self.report(
-                                Diagnostic::new(Code::UnknownKeyword, format!("`{word}` is not an event kind"))
-                                    .label(self.map.element(t.item, "asserts", index), "unknown event kind")
-                                    .help(help),
+                                Diagnostic::new(
+                                    Code::UnknownKeyword,
+                                    format!("`{word}` is not an event kind"),
+                                )
+                                .label(self.map.element(t.item, "asserts", index), "unknown event kind")
+                                .help(help),
                             );
                         }
                     }
@@ -891,12 +908,7 @@ impl<'s> Decoder<'s> {
             }
             None => role.map(Role::default_asserts),
         };
-        Some(Party {
-            id: id?,
-            name: name?,
-            role: role?,
-            asserts: asserts?,
-        })
+        Some(Party { id: id?, name: name?, role: role?, asserts: asserts? })
     }
 
     fn instrument(&mut self, t: &Table<'_>) -> Option<Instrument> {
@@ -959,25 +971,14 @@ impl<'s> Decoder<'s> {
         let status = self.required_keyword(t, "status", FacilityStatus::ALL, FacilityStatus::keyword);
         let produces = self.table_list(t, "produces", "produces.", PRODUCTION_FIELDS, Self::production);
         let source = self.string(t, "source");
-        Some(Facility {
-            id: id?,
-            name: name?,
-            owner,
-            location,
-            status: status?,
-            produces,
-            source,
-        })
+        Some(Facility { id: id?, name: name?, owner, location, status: status?, produces, source })
     }
 
     fn production(&mut self, t: &Table<'_>) -> Option<Production> {
         let quantity = self.required_string(t, "quantity", "\"plutonium\"");
         let per_year = self.required_number(t, "per_year", "6");
         let per_year = self.non_negative(t, "per_year", per_year);
-        Some(Production {
-            quantity: quantity?,
-            per_year: per_year?,
-        })
+        Some(Production { quantity: quantity?, per_year: per_year? })
     }
 
     fn phase(&mut self, t: &Table<'_>) -> Option<Phase> {
@@ -986,13 +987,7 @@ impl<'s> Decoder<'s> {
         let after = self.strings(t, "after");
         let opens_when = self.condition(t, "opens_when");
         let summary = self.string(t, "summary");
-        Some(Phase {
-            id: id?,
-            title: title?,
-            after,
-            opens_when,
-            summary,
-        })
+        Some(Phase { id: id?, title: title?, after, opens_when, summary })
     }
 
     fn commitment(&mut self, t: &Table<'_>) -> Option<Commitment> {
@@ -1016,9 +1011,7 @@ impl<'s> Decoder<'s> {
         let limits = self.table_list(t, "limits", "limits.", LIMIT_FIELDS, Self::limit);
         let sets = self.table_list(t, "sets", "sets.", SET_STATUS_FIELDS, Self::set_status);
         let benefits = self.strings(t, "benefits");
-        let values = self
-            .subtable(t, "values", "values.", VALUES_FIELDS)
-            .and_then(|v| self.values(&v));
+        let values = self.subtable(t, "values", "values.", VALUES_FIELDS).and_then(|v| self.values(&v));
         let text = self.string(t, "text");
         let source = self.string(t, "source");
         Some(Commitment {
@@ -1089,20 +1082,13 @@ impl<'s> Decoder<'s> {
         let max = self.required_number(t, "max", "30");
         let max = self.non_negative(t, "max", max);
         let unit = self.string(t, "unit");
-        Some(Limit {
-            quantity: quantity?,
-            max: max?,
-            unit,
-        })
+        Some(Limit { quantity: quantity?, max: max?, unit })
     }
 
     fn set_status(&mut self, t: &Table<'_>) -> Option<SetStatus> {
         let facility = self.required_string(t, "facility", "\"yongbyon-reactor\"");
         let status = self.required_keyword(t, "status", FacilityStatus::ALL, FacilityStatus::keyword);
-        Some(SetStatus {
-            facility: facility?,
-            status: status?,
-        })
+        Some(SetStatus { facility: facility?, status: status? })
     }
 
     fn values(&mut self, t: &Table<'_>) -> Option<Values> {
@@ -1136,21 +1122,26 @@ impl<'s> Decoder<'s> {
                                 benefit.insert(key.to_string(), number);
                             }
                             _ => self.report(
-                                Diagnostic::new(Code::WrongType, format!("the benefit to `{key}` must be a finite number"))
-                                    .label(item_span(value), "expected a number")
-                                    .help("e.g. benefit = { dprk = 5, usa = 2.5 }"),
+                                Diagnostic::new(
+                                    Code::WrongType,
+                                    format!("the benefit to `{key}` must be a finite number"),
+                                )
+                                .label(item_span(value), "expected a number")
+                                .help("e.g. benefit = { dprk = 5, usa = 2.5 }"),
                             ),
                         }
                     }
                 }
-                None => self.wrong_type(t, "benefit", item, "a table of party ids to numbers", Some("e.g. benefit = { dprk = 5 }".into())),
+                None => self.wrong_type(
+                    t,
+                    "benefit",
+                    item,
+                    "a table of party ids to numbers",
+                    Some("e.g. benefit = { dprk = 5 }".into()),
+                ),
             }
         }
-        Some(Values {
-            cost,
-            benefit,
-            threat_reduction,
-        })
+        Some(Values { cost, benefit, threat_reduction })
     }
 
     fn power(&mut self, t: &Table<'_>) -> Option<Power> {

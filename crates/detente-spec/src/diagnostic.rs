@@ -151,22 +151,14 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic without location or help.
     pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            code,
-            message: message.into(),
-            labels: Vec::new(),
-            help: None,
-        }
+        Diagnostic { code, message: message.into(), labels: Vec::new(), help: None }
     }
 
     /// Adds a label; the first label added is the primary one. `None` spans are ignored,
     /// so callers can pass whatever the source map has.
     pub fn label(mut self, span: Option<Range<usize>>, message: impl Into<String>) -> Diagnostic {
         if let Some(span) = span {
-            self.labels.push(Label {
-                span,
-                message: message.into(),
-            });
+            self.labels.push(Label { span, message: message.into() });
         }
         self
     }
@@ -231,10 +223,7 @@ pub struct SourceFile {
 impl SourceFile {
     /// A source file named `name` with this text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        SourceFile {
-            name: name.into(),
-            text: Arc::new(text.into()),
-        }
+        SourceFile { name: name.into(), text: Arc::new(text.into()) }
     }
 }
 
@@ -358,9 +347,7 @@ pub fn render(diagnostics: &[Diagnostic], file: &SourceFile, style: Style) -> St
         Style::Color => miette::GraphicalTheme::unicode(),
         Style::Plain => miette::GraphicalTheme::unicode_nocolor(),
     };
-    let handler = miette::GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let report = Report::new(diagnostic, file);
@@ -413,11 +400,7 @@ impl JsonDiagnostic {
         let labels: Vec<JsonLabel> = diagnostic
             .labels
             .iter()
-            .map(|l| JsonLabel {
-                start: at(l.span.start),
-                end: at(l.span.end),
-                message: l.message.clone(),
-            })
+            .map(|l| JsonLabel { start: at(l.span.start), end: at(l.span.end), message: l.message.clone() })
             .collect();
         JsonDiagnostic {
             file: file.name.clone(),

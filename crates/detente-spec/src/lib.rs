@@ -79,11 +79,7 @@ pub fn check(file: &SourceFile) -> Checked {
         decoded_cleanly,
     ));
     validate::sort(&mut diagnostics);
-    Checked {
-        spec: decoded.spec,
-        source_map: decoded.source_map,
-        diagnostics,
-    }
+    Checked { spec: decoded.spec, source_map: decoded.source_map, diagnostics }
 }
 
 /// Checks a specification that is already in memory (e.g. read from normalized JSON).

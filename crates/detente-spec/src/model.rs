@@ -153,10 +153,9 @@ impl Role {
     pub fn default_asserts(self) -> Vec<EventKind> {
         use EventKind::*;
         match self {
-            Role::Signatory => vec![
-                Performed, Violation, Measured, Invoked, Resolved, Withdrew, Imposed, Lifted,
-                Extended,
-            ],
+            Role::Signatory => {
+                vec![Performed, Violation, Measured, Invoked, Resolved, Withdrew, Imposed, Lifted, Extended]
+            }
             Role::Verifier => vec![Verified, ViolationVerified, Measured],
             Role::Guarantor => vec![Violation, Invoked, Resolved, Extended],
             Role::Observer => vec![],
@@ -423,9 +422,7 @@ impl Serialize for Timeout {
 
 impl<'de> Deserialize<'de> for Timeout {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer)?
-            .parse()
-            .map_err(serde::de::Error::custom)
+        String::deserialize(deserializer)?.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -711,12 +708,9 @@ impl Spec {
                 .filter_map(|id| instrument(id))
                 .flat_map(|i| i.targets.iter().cloned())
                 .collect(),
-            (true, Category::Measure) => self
-                .party
-                .iter()
-                .filter(|p| p.role == Role::Signatory)
-                .map(|p| p.id.clone())
-                .collect(),
+            (true, Category::Measure) => {
+                self.party.iter().filter(|p| p.role == Role::Signatory).map(|p| p.id.clone()).collect()
+            }
             (true, Category::Mutual) => Vec::new(),
         };
         out.retain(|p| !commitment.by.contains(p));

@@ -27,10 +27,7 @@ struct Bullet {
 }
 
 fn bullet(text: impl Into<String>, details: Vec<String>) -> Bullet {
-    Bullet {
-        text: text.into(),
-        details,
-    }
+    Bullet { text: text.into(), details }
 }
 
 /// Renders the roadmap as plain text.
@@ -161,10 +158,7 @@ fn overview(spec: &Spec, blocks: &mut Vec<Block>) {
     }
     blocks.push(Block::Heading(2, "Parties".into()));
     blocks.push(Block::Bullets(
-        spec.party
-            .iter()
-            .map(|p| bullet(format!("{} ({}): {}", p.name, p.id, p.role), vec![]))
-            .collect(),
+        spec.party.iter().map(|p| bullet(format!("{} ({}): {}", p.name, p.id, p.role), vec![])).collect(),
     ));
 }
 
@@ -194,7 +188,11 @@ fn opening(spec: &Spec, phase: &Phase) -> String {
     let mut parts = Vec::new();
     if !phase.after.is_empty() {
         let after: Vec<String> = phase.after.iter().map(|a| format!("`{a}`")).collect();
-        parts.push(format!("once {} {} complete (performed and verified)", join_words(&after.iter().map(String::as_str).collect::<Vec<_>>()), if after.len() == 1 { "is" } else { "are" }));
+        parts.push(format!(
+            "once {} {} complete (performed and verified)",
+            join_words(&after.iter().map(String::as_str).collect::<Vec<_>>()),
+            if after.len() == 1 { "is" } else { "are" }
+        ));
     }
     if let Some(condition) = &phase.opens_when {
         parts.push(format!("when {condition}"));
@@ -209,8 +207,12 @@ fn opening(spec: &Spec, phase: &Phase) -> String {
 fn commitment_line(spec: &Spec, c: &Commitment) -> Bullet {
     let mut details = Vec::new();
     let timing = match (c.kind, c.due, c.on_timeout) {
-        (CommitmentKind::Action, Some(due), Some(t)) => format!("action, due {due} after the phase opens; if late: {t}"),
-        (CommitmentKind::Continuing, Some(due), Some(t)) => format!("continuing, in effect within {due}; if late: {t}"),
+        (CommitmentKind::Action, Some(due), Some(t)) => {
+            format!("action, due {due} after the phase opens; if late: {t}")
+        }
+        (CommitmentKind::Continuing, Some(due), Some(t)) => {
+            format!("continuing, in effect within {due}; if late: {t}")
+        }
         (CommitmentKind::Continuing, None, _) => "continuing, in effect from the phase opening".to_string(),
         (kind, _, _) => kind.to_string(),
     };
@@ -259,10 +261,8 @@ fn phase_section(spec: &Spec, number: usize, phase: &Phase, blocks: &mut Vec<Blo
     }
     let members: Vec<&Commitment> = spec.commitments_of(&phase.id).collect();
     for party in &spec.party {
-        let gives: Vec<&&Commitment> = members
-            .iter()
-            .filter(|c| c.category != Category::Mutual && c.by.contains(&party.id))
-            .collect();
+        let gives: Vec<&&Commitment> =
+            members.iter().filter(|c| c.category != Category::Mutual && c.by.contains(&party.id)).collect();
         let gets: Vec<&&Commitment> = members
             .iter()
             .filter(|c| c.category != Category::Mutual && spec.beneficiaries(c).contains(&party.id))
@@ -271,14 +271,18 @@ fn phase_section(spec: &Spec, number: usize, phase: &Phase, blocks: &mut Vec<Blo
             continue;
         }
         blocks.push(Block::Heading(3, party.name.clone()));
-        let mut items: Vec<Bullet> = gives.iter().map(|c| {
-            let mut line = commitment_line(spec, c);
-            line.text = format!("gives {}", line.text);
-            line
-        }).collect();
-        items.extend(gets.iter().map(|c| {
-            bullet(format!("gets {}: {} (from {})", c.id, c.title, names(spec, &c.by)), vec![])
-        }));
+        let mut items: Vec<Bullet> = gives
+            .iter()
+            .map(|c| {
+                let mut line = commitment_line(spec, c);
+                line.text = format!("gives {}", line.text);
+                line
+            })
+            .collect();
+        items
+            .extend(gets.iter().map(|c| {
+                bullet(format!("gets {}: {} (from {})", c.id, c.title, names(spec, &c.by)), vec![])
+            }));
         blocks.push(Block::Bullets(items));
     }
     let together: Vec<Bullet> = members
@@ -286,7 +290,8 @@ fn phase_section(spec: &Spec, number: usize, phase: &Phase, blocks: &mut Vec<Blo
         .filter(|c| c.category == Category::Mutual)
         .map(|c| {
             let mut line = commitment_line(spec, c);
-            line.details.insert(0, format!("undertaken by {}; done when all have performed", names(spec, &c.by)));
+            line.details
+                .insert(0, format!("undertaken by {}; done when all have performed", names(spec, &c.by)));
             line
         })
         .collect();
@@ -294,12 +299,8 @@ fn phase_section(spec: &Spec, number: usize, phase: &Phase, blocks: &mut Vec<Blo
         blocks.push(Block::Heading(3, "Together".into()));
         blocks.push(Block::Bullets(together));
     }
-    let unlocks: Vec<String> = spec
-        .phase
-        .iter()
-        .filter(|p| p.after.contains(&phase.id))
-        .map(|p| format!("`{}`", p.id))
-        .collect();
+    let unlocks: Vec<String> =
+        spec.phase.iter().filter(|p| p.after.contains(&phase.id)).map(|p| format!("`{}`", p.id)).collect();
     if !unlocks.is_empty() {
         blocks.push(Block::Paragraph(format!("Completing this phase unlocks {}.", unlocks.join(", "))));
     }
@@ -321,12 +322,20 @@ fn powers(spec: &Spec, blocks: &mut Vec<Block>) {
                 format!("{}; may be invoked by {} when {}", p.kind, names(spec, &p.holders), p.trigger)
             });
             if let Some(notice) = p.notice {
-                let cancel = if p.cancellable { "; a resolution of the dispute during the notice cancels it" } else { "" };
+                let cancel = if p.cancellable {
+                    "; a resolution of the dispute during the notice cancels it"
+                } else {
+                    ""
+                };
                 details.push(format!("takes effect {notice} after invocation{cancel}"));
             }
             match &p.restores {
-                Restores::AllRelieved => details.push("restores every instrument relieved under the agreement".into()),
-                Restores::Listed(ids) if !ids.is_empty() => details.push(format!("restores {}", ids.join(", "))),
+                Restores::AllRelieved => {
+                    details.push("restores every instrument relieved under the agreement".into())
+                }
+                Restores::Listed(ids) if !ids.is_empty() => {
+                    details.push(format!("restores {}", ids.join(", ")))
+                }
                 Restores::Listed(_) => {}
             }
             if !p.suspends.is_empty() {
@@ -421,7 +430,12 @@ fn quantities_and_facilities(spec: &Spec, blocks: &mut Vec<Block>) {
                 let steps: Vec<String> = spec
                     .commitment
                     .iter()
-                    .flat_map(|c| c.sets.iter().filter(|s| s.facility == f.id).map(move |s| format!("{} by {}", s.status, c.id)))
+                    .flat_map(|c| {
+                        c.sets
+                            .iter()
+                            .filter(|s| s.facility == f.id)
+                            .map(move |s| format!("{} by {}", s.status, c.id))
+                    })
                     .collect();
                 if !steps.is_empty() {
                     details.push(format!("to be {}", steps.join(", then ")));

@@ -11,10 +11,7 @@ use crate::model::Spec;
 pub fn schema() -> serde_json::Value {
     let mut schema = schemars::schema_for!(Spec);
     schema.insert("title".into(), "detente agreement specification".into());
-    schema.insert(
-        "$id".into(),
-        "https://detente.invalid/schema/agreement.json".into(),
-    );
+    schema.insert("$id".into(), "https://detente.invalid/schema/agreement.json".into());
     serde_json::to_value(schema).expect("schemas serialize")
 }
 

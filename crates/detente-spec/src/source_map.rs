@@ -54,26 +54,12 @@ pub struct SourceMap {
 impl SourceMap {
     /// Records the range of a field (or, with `field == ""`, of the whole item).
     pub fn insert(&mut self, item: ItemKey, field: &'static str, span: Range<usize>) {
-        self.fields.insert(
-            FieldKey {
-                item,
-                field,
-                index: None,
-            },
-            span,
-        );
+        self.fields.insert(FieldKey { item, field, index: None }, span);
     }
 
     /// Records the range of one element of a list field.
     pub fn insert_at(&mut self, item: ItemKey, field: &'static str, index: usize, span: Range<usize>) {
-        self.fields.insert(
-            FieldKey {
-                item,
-                field,
-                index: Some(index),
-            },
-            span,
-        );
+        self.fields.insert(FieldKey { item, field, index: Some(index) }, span);
     }
 
     /// Records the ranges of the references of a condition, in the order of
@@ -84,24 +70,14 @@ impl SourceMap {
 
     /// The range of a field.
     pub fn field(&self, item: ItemKey, field: &'static str) -> Option<Range<usize>> {
-        self.fields
-            .get(&FieldKey {
-                item,
-                field,
-                index: None,
-            })
-            .cloned()
+        self.fields.get(&FieldKey { item, field, index: None }).cloned()
     }
 
     /// The range of an element of a list field, or of the whole field if the element was
     /// not recorded.
     pub fn element(&self, item: ItemKey, field: &'static str, index: usize) -> Option<Range<usize>> {
         self.fields
-            .get(&FieldKey {
-                item,
-                field,
-                index: Some(index),
-            })
+            .get(&FieldKey { item, field, index: Some(index) })
             .cloned()
             .or_else(|| self.field(item, field))
     }

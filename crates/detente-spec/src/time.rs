@@ -13,9 +13,9 @@
 //! legal date computations; it never produces a date past the end of the intended month,
 //! so a deadline cannot silently slide into the following month.
 //!
-//! Because clamping is not associative (31 Jan + 1 month + 1 month = 28 Mar, but 31 Jan
-//! + 2 months = 31 Mar), a duration is always added **in one step to its anchor date**,
-//! never by chaining smaller steps. [`Duration::after`] is the only place dates move.
+//! Because clamping is not associative (31 Jan + 1 month + 1 month = 28 Mar, but
+//! 31 Jan + 2 months = 31 Mar), a duration is always added **in one step to its anchor
+//! date**, never by chaining smaller steps. [`Duration::after`] is the only place dates move.
 
 use std::fmt;
 use std::str::FromStr;
@@ -80,18 +80,12 @@ pub const MAX_DURATION_DAYS: u32 = 366_000;
 impl Duration {
     /// A duration of `n` days.
     pub fn days(n: u32) -> Duration {
-        Duration {
-            amount: n,
-            unit: Unit::Day,
-        }
+        Duration { amount: n, unit: Unit::Day }
     }
 
     /// A duration of `n` months.
     pub fn months(n: u32) -> Duration {
-        Duration {
-            amount: n,
-            unit: Unit::Month,
-        }
+        Duration { amount: n, unit: Unit::Month }
     }
 
     /// An upper bound of this duration in days, used for ordering deadlines statically.
@@ -146,23 +140,18 @@ impl FromStr for Duration {
 
     fn from_str(text: &str) -> Result<Duration, DurationError> {
         let text = text.trim();
-        let digits_end = text
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len());
+        let digits_end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
         let (number, rest) = text.split_at(digits_end);
         if number.is_empty() {
             return Err(DurationError(format!(
                 "`{text}` does not start with a whole number of days, weeks, months or years"
             )));
         }
-        let amount: u32 = number
-            .parse()
-            .map_err(|_| DurationError(format!("`{number}` is too large for a duration")))?;
+        let amount: u32 =
+            number.parse().map_err(|_| DurationError(format!("`{number}` is too large for a duration")))?;
         let word = rest.trim();
         let unit = Unit::parse(word).ok_or_else(|| {
-            DurationError(format!(
-                "`{word}` is not a unit of time; use days, weeks, months or years"
-            ))
+            DurationError(format!("`{word}` is not a unit of time; use days, weeks, months or years"))
         })?;
         let duration = Duration { amount, unit };
         if duration.approx_days() > u64::from(MAX_DURATION_DAYS) {
@@ -207,10 +196,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     let shaped = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !shaped {
         return Err(format!("`{text}` is not a date in the form YYYY-MM-DD"));
     }
@@ -224,9 +210,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         return Err(format!("`{text}`: there is no month {month}"));
     }
     Date::new(year, month, day).map_err(|_| {
-        let last = Date::new(year, month, 1)
-            .map(|d| d.days_in_month())
-            .unwrap_or(31);
+        let last = Date::new(year, month, 1).map(|d| d.days_in_month()).unwrap_or(31);
         format!("`{text}`: that month has only {last} days")
     })
 }

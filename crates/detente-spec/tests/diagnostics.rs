@@ -8,9 +8,7 @@ use detente_spec::diagnostic::{render, JsonDiagnostic, Style};
 use detente_spec::{check, Code, SourceFile};
 
 fn case(code: Code) -> (SourceFile, detente_spec::Checked) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/cases/codes")
-        .join(format!("{code}.toml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/codes").join(format!("{code}.toml"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("every code needs a case file; {}: {e}", path.display()));
     let file = SourceFile::new(format!("{code}.toml"), text);

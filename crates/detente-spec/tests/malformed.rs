@@ -10,10 +10,8 @@ use detente_spec::{check, Severity, SourceFile};
 
 fn corpus() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/malformed");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .collect();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir).unwrap().map(|entry| entry.unwrap().path()).collect();
     files.sort();
     files
 }
@@ -37,11 +35,7 @@ fn every_malformed_file_gets_located_errors_with_help() {
         };
         let len = text.len();
         let checked = check(&SourceFile::new(name.clone(), text));
-        let errors: Vec<_> = checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity() == Severity::Error)
-            .collect();
+        let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.severity() == Severity::Error).collect();
         assert!(!errors.is_empty(), "{name}: no error reported");
         for error in &errors {
             assert!(!error.message.is_empty(), "{name}: empty message");

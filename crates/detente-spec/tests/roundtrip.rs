@@ -64,8 +64,11 @@ fn condition() -> impl Strategy<Value = Condition> {
         id().prop_map(Condition::InForce),
         (id(), any::<bool>(), one_of(FacilityStatus::ALL))
             .prop_map(|(facility, equal, status)| Condition::Status { facility, equal, status }),
-        (id(), cmp.clone(), -1e6..1e6f64)
-            .prop_map(|(quantity, cmp, value)| Condition::Quantity { quantity, cmp, value }),
+        (id(), cmp.clone(), -1e6..1e6f64).prop_map(|(quantity, cmp, value)| Condition::Quantity {
+            quantity,
+            cmp,
+            value
+        }),
         (cmp, date()).prop_map(|(cmp, date)| Condition::Date { cmp, date }),
     ];
     leaf.prop_recursive(4, 24, 4, |inner| {
@@ -78,8 +81,22 @@ fn condition() -> impl Strategy<Value = Condition> {
 }
 
 fn agreement() -> impl Strategy<Value = Agreement> {
-    (id(), text(), date(), prop::option::of(date()), prop::option::of(text()), prop::collection::vec(text(), 0..3))
-        .prop_map(|(id, title, adopted, ends, summary, sources)| Agreement { id, title, adopted, ends, summary, sources })
+    (
+        id(),
+        text(),
+        date(),
+        prop::option::of(date()),
+        prop::option::of(text()),
+        prop::collection::vec(text(), 0..3),
+    )
+        .prop_map(|(id, title, adopted, ends, summary, sources)| Agreement {
+            id,
+            title,
+            adopted,
+            ends,
+            summary,
+            sources,
+        })
 }
 
 fn party() -> impl Strategy<Value = Party> {
@@ -88,9 +105,27 @@ fn party() -> impl Strategy<Value = Party> {
 }
 
 fn instrument() -> impl Strategy<Value = Instrument> {
-    (id(), text(), one_of(InstrumentKind::ALL), prop::option::of(text()), ids(), ids(), date(), prop::option::of(amount()), prop::option::of(text()))
+    (
+        id(),
+        text(),
+        one_of(InstrumentKind::ALL),
+        prop::option::of(text()),
+        ids(),
+        ids(),
+        date(),
+        prop::option::of(amount()),
+        prop::option::of(text()),
+    )
         .prop_map(|(id, name, kind, authority, imposed_by, targets, since, weight, source)| Instrument {
-            id, name, kind, authority, imposed_by, targets, since, weight, source,
+            id,
+            name,
+            kind,
+            authority,
+            imposed_by,
+            targets,
+            since,
+            weight,
+            source,
         })
 }
 
@@ -100,16 +135,30 @@ fn quantity() -> impl Strategy<Value = Quantity> {
         (amount(), prop::option::of(amount()), prop::option::of(amount())),
         (date(), prop::option::of(-100.0..100.0f64), prop::option::of(text())),
     )
-        .prop_map(|((id, name, unit, owner), (initial, low, high), (as_of, growth_per_year, source))| Quantity {
-            id, name, unit, owner, initial, low, high, as_of, growth_per_year, source,
+        .prop_map(|((id, name, unit, owner), (initial, low, high), (as_of, growth_per_year, source))| {
+            Quantity { id, name, unit, owner, initial, low, high, as_of, growth_per_year, source }
         })
 }
 
 fn facility() -> impl Strategy<Value = Facility> {
     let production = (id(), amount()).prop_map(|(quantity, per_year)| Production { quantity, per_year });
-    (id(), text(), prop::option::of(id()), prop::option::of(text()), one_of(FacilityStatus::ALL), prop::collection::vec(production, 0..3), prop::option::of(text()))
+    (
+        id(),
+        text(),
+        prop::option::of(id()),
+        prop::option::of(text()),
+        one_of(FacilityStatus::ALL),
+        prop::collection::vec(production, 0..3),
+        prop::option::of(text()),
+    )
         .prop_map(|(id, name, owner, location, status, produces, source)| Facility {
-            id, name, owner, location, status, produces, source,
+            id,
+            name,
+            owner,
+            location,
+            status,
+            produces,
+            source,
         })
 }
 
@@ -123,8 +172,15 @@ fn timeout() -> impl Strategy<Value = Timeout> {
 }
 
 fn verification() -> impl Strategy<Value = Verification> {
-    (id(), text(), probability(), probability(), prop::option::of(duration()))
-        .prop_map(|(by, method, detection, false_alarm, every)| Verification { by, method, detection, false_alarm, every })
+    (id(), text(), probability(), probability(), prop::option::of(duration())).prop_map(
+        |(by, method, detection, false_alarm, every)| Verification {
+            by,
+            method,
+            detection,
+            false_alarm,
+            every,
+        },
+    )
 }
 
 fn values() -> impl Strategy<Value = Values> {
@@ -133,17 +189,54 @@ fn values() -> impl Strategy<Value = Values> {
 }
 
 fn commitment() -> impl Strategy<Value = Commitment> {
-    let limit = (id(), amount(), prop::option::of(text())).prop_map(|(quantity, max, unit)| Limit { quantity, max, unit });
-    let set = (id(), one_of(FacilityStatus::ALL)).prop_map(|(facility, status)| SetStatus { facility, status });
+    let limit = (id(), amount(), prop::option::of(text())).prop_map(|(quantity, max, unit)| Limit {
+        quantity,
+        max,
+        unit,
+    });
+    let set =
+        (id(), one_of(FacilityStatus::ALL)).prop_map(|(facility, status)| SetStatus { facility, status });
     (
         (id(), text(), id(), ids(), one_of(CommitmentKind::ALL), one_of(Category::ALL)),
-        (prop::option::of(condition()), prop::option::of(duration()), prop::option::of(timeout()), prop::option::of(duration())),
-        (prop::option::of(verification()), ids(), prop::collection::vec(limit, 0..2), prop::collection::vec(set, 0..2)),
+        (
+            prop::option::of(condition()),
+            prop::option::of(duration()),
+            prop::option::of(timeout()),
+            prop::option::of(duration()),
+        ),
+        (
+            prop::option::of(verification()),
+            ids(),
+            prop::collection::vec(limit, 0..2),
+            prop::collection::vec(set, 0..2),
+        ),
         (ids(), prop::option::of(values()), prop::option::of(text()), prop::option::of(text())),
     )
         .prop_map(
-            |((id, title, phase, by, kind, category), (when, due, on_timeout, lasts), (verification, relieves, limits, sets), (benefits, values, text, source))| Commitment {
-                id, title, phase, by, kind, category, when, due, on_timeout, lasts, verification, relieves, limits, sets, benefits, values, text, source,
+            |(
+                (id, title, phase, by, kind, category),
+                (when, due, on_timeout, lasts),
+                (verification, relieves, limits, sets),
+                (benefits, values, text, source),
+            )| Commitment {
+                id,
+                title,
+                phase,
+                by,
+                kind,
+                category,
+                when,
+                due,
+                on_timeout,
+                lasts,
+                verification,
+                relieves,
+                limits,
+                sets,
+                benefits,
+                values,
+                text,
+                source,
             },
         )
 }
@@ -152,11 +245,35 @@ fn power() -> impl Strategy<Value = Power> {
     let restores = prop_oneof![Just(Restores::AllRelieved), ids().prop_map(Restores::Listed)];
     (
         (id(), text(), one_of(PowerKind::ALL), ids(), any::<bool>()),
-        (condition(), prop::option::of(duration()), any::<bool>(), restores, ids(), prop::option::of(text()), prop::option::of(text())),
+        (
+            condition(),
+            prop::option::of(duration()),
+            any::<bool>(),
+            restores,
+            ids(),
+            prop::option::of(text()),
+            prop::option::of(text()),
+        ),
     )
-        .prop_map(|((id, title, kind, holders, automatic), (trigger, notice, cancellable, restores, suspends, text, source))| Power {
-            id, title, kind, holders, automatic, trigger, notice, cancellable, restores, suspends, text, source,
-        })
+        .prop_map(
+            |(
+                (id, title, kind, holders, automatic),
+                (trigger, notice, cancellable, restores, suspends, text, source),
+            )| Power {
+                id,
+                title,
+                kind,
+                holders,
+                automatic,
+                trigger,
+                notice,
+                cancellable,
+                restores,
+                suspends,
+                text,
+                source,
+            },
+        )
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -171,7 +288,14 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::collection::vec(power(), 0..2),
     )
         .prop_map(|(agreement, party, instrument, quantity, facility, phase, commitment, power)| Spec {
-            agreement, party, instrument, quantity, facility, phase, commitment, power,
+            agreement,
+            party,
+            instrument,
+            quantity,
+            facility,
+            phase,
+            commitment,
+            power,
         })
 }
 

@@ -39,7 +39,9 @@ fn toml_to_json(text: &str) -> Value {
         match node {
             toml_edit::Item::None => Value::Null,
             toml_edit::Item::Value(v) => value(v),
-            toml_edit::Item::Table(t) => Value::Object(t.iter().map(|(k, v)| (k.to_string(), item(v))).collect()),
+            toml_edit::Item::Table(t) => {
+                Value::Object(t.iter().map(|(k, v)| (k.to_string(), item(v))).collect())
+            }
             toml_edit::Item::ArrayOfTables(a) => Value::Array(
                 a.iter()
                     .map(|t| Value::Object(t.iter().map(|(k, v)| (k.to_string(), item(v))).collect()))
@@ -65,7 +67,8 @@ fn toml_to_json(text: &str) -> Value {
 }
 
 fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str) {
-    let errors: Vec<String> = validator.iter_errors(instance).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{e} at {}", e.instance_path)).collect();
     assert!(errors.is_empty(), "{what} does not match the schema:\n{}", errors.join("\n"));
 }
 
@@ -84,7 +87,8 @@ fn bundled_files_and_their_normalized_json_match_the_schema() {
     for (name, text) in texts {
         assert_valid(&validator, &toml_to_json(&text), &name);
         let checked = detente_spec::check(&detente_spec::SourceFile::new(name.clone(), text));
-        let normalized: Value = serde_json::from_str(&detente_spec::to_normalized_json(&checked.spec)).unwrap();
+        let normalized: Value =
+            serde_json::from_str(&detente_spec::to_normalized_json(&checked.spec)).unwrap();
         assert_valid(&validator, &normalized, &format!("normalized {name}"));
     }
 }

@@ -50,10 +50,13 @@ fn agreement_dates(check: &mut Check<'_>) {
     if let Some(ends) = spec.agreement.ends {
         if ends <= adopted {
             check.report(
-                Diagnostic::new(Code::TemporalIncoherence, format!("the agreement ends ({ends}) on or before its adoption ({adopted})"))
-                    .label(check.map.field(ItemKey::Agreement, "ends"), "too early")
-                    .label(check.map.field(ItemKey::Agreement, "adopted"), "adopted here")
-                    .help("`ends` must come after `adopted`"),
+                Diagnostic::new(
+                    Code::TemporalIncoherence,
+                    format!("the agreement ends ({ends}) on or before its adoption ({adopted})"),
+                )
+                .label(check.map.field(ItemKey::Agreement, "ends"), "too early")
+                .label(check.map.field(ItemKey::Agreement, "adopted"), "adopted here")
+                .help("`ends` must come after `adopted`"),
             );
         }
     }
@@ -62,7 +65,10 @@ fn agreement_dates(check: &mut Check<'_>) {
             check.report(
                 Diagnostic::new(
                     Code::TemporalIncoherence,
-                    format!("the initial value of `{}` is dated {}, after adoption ({adopted})", quantity.id, quantity.as_of),
+                    format!(
+                        "the initial value of `{}` is dated {}, after adoption ({adopted})",
+                        quantity.id, quantity.as_of
+                    ),
                 )
                 .label(check.map.field(ItemKey::Quantity(i), "as_of"), "after adoption")
                 .help("use the latest estimate published on or before the adoption date"),
@@ -75,7 +81,10 @@ fn agreement_dates(check: &mut Check<'_>) {
                 check.report(
                     Diagnostic::new(
                         Code::TemporalIncoherence,
-                        format!("instrument `{}` starts ({}) after the agreement ends ({ends})", instrument.id, instrument.since),
+                        format!(
+                            "instrument `{}` starts ({}) after the agreement ends ({ends})",
+                            instrument.id, instrument.since
+                        ),
                     )
                     .label(check.map.field(ItemKey::Instrument(i), "since"), "too late")
                     .help("an instrument the agreement deals with must be in force during it"),
@@ -91,34 +100,49 @@ fn commitment_durations(check: &mut Check<'_>) {
         if commitment.kind == CommitmentKind::Action {
             if commitment.due.is_some_and(|d| d.is_zero()) {
                 check.report(
-                    Diagnostic::new(Code::TemporalIncoherence, format!("action `{}` is due 0 days after its phase opens", commitment.id))
-                        .label(check.map.field(item, "due"), "no time to perform")
-                        .help("give the parties at least one day"),
+                    Diagnostic::new(
+                        Code::TemporalIncoherence,
+                        format!("action `{}` is due 0 days after its phase opens", commitment.id),
+                    )
+                    .label(check.map.field(item, "due"), "no time to perform")
+                    .help("give the parties at least one day"),
                 );
             }
             if commitment.lasts.is_some() {
                 check.report(
-                    Diagnostic::new(Code::TemporalIncoherence, format!("action `{}` has `lasts`, which only continuing commitments have", commitment.id))
-                        .label(check.map.field(item, "lasts"), "an action is done once")
-                        .help("make it kind = \"continuing\", or remove `lasts`"),
+                    Diagnostic::new(
+                        Code::TemporalIncoherence,
+                        format!(
+                            "action `{}` has `lasts`, which only continuing commitments have",
+                            commitment.id
+                        ),
+                    )
+                    .label(check.map.field(item, "lasts"), "an action is done once")
+                    .help("make it kind = \"continuing\", or remove `lasts`"),
                 );
             }
         }
         if let Some(Timeout::Extended(by)) = commitment.on_timeout {
             if by.is_zero() {
                 check.report(
-                    Diagnostic::new(Code::TemporalIncoherence, format!("`{}` is extended by zero time", commitment.id))
-                        .label(check.map.field(item, "on_timeout"), "extends nothing")
-                        .help("extend by a positive duration, or use \"violated\""),
+                    Diagnostic::new(
+                        Code::TemporalIncoherence,
+                        format!("`{}` is extended by zero time", commitment.id),
+                    )
+                    .label(check.map.field(item, "on_timeout"), "extends nothing")
+                    .help("extend by a positive duration, or use \"violated\""),
                 );
             }
         }
         if let Some(lasts) = commitment.lasts {
             if lasts.is_zero() {
                 check.report(
-                    Diagnostic::new(Code::TemporalIncoherence, format!("`{}` lasts zero time", commitment.id))
-                        .label(check.map.field(item, "lasts"), "zero")
-                        .help("give a positive duration, or remove `lasts` to hold it until the agreement ends"),
+                    Diagnostic::new(
+                        Code::TemporalIncoherence,
+                        format!("`{}` lasts zero time", commitment.id),
+                    )
+                    .label(check.map.field(item, "lasts"), "zero")
+                    .help("give a positive duration, or remove `lasts` to hold it until the agreement ends"),
                 );
             }
             if let Some(every) = commitment.verification.as_ref().and_then(|v| v.every) {

@@ -35,9 +35,12 @@ fn estimates(check: &mut Check<'_>) {
         }
         if quantity.unit.trim().is_empty() {
             check.report(
-                Diagnostic::new(Code::QuantityMismatch, format!("quantity `{}` has an empty unit", quantity.id))
-                    .label(check.map.field(item, "unit"), "empty")
-                    .help("name the unit, e.g. \"kg\" or \"warheads\""),
+                Diagnostic::new(
+                    Code::QuantityMismatch,
+                    format!("quantity `{}` has an empty unit", quantity.id),
+                )
+                .label(check.map.field(item, "unit"), "empty")
+                .help("name the unit, e.g. \"kg\" or \"warheads\""),
             );
         }
     }
@@ -53,7 +56,10 @@ fn limit_units(check: &mut Check<'_>) {
                     check.report(
                         Diagnostic::new(
                             Code::QuantityMismatch,
-                            format!("the cap on `{}` is in {unit}, but the quantity is measured in {}", quantity.id, quantity.unit),
+                            format!(
+                                "the cap on `{}` is in {unit}, but the quantity is measured in {}",
+                                quantity.id, quantity.unit
+                            ),
                         )
                         .label(check.map.element(ItemKey::Commitment(i), "limits", n), "unit mismatch")
                         .help(format!("state the cap in {} (detente does not convert units)", quantity.unit)),
@@ -69,14 +75,17 @@ fn limit_units(check: &mut Check<'_>) {
 /// ordered is a restart (`operating`) beside any restriction of the same facility in the
 /// same phase: the outcome would depend on the order of events.
 fn contradictory_statuses(check: &mut Check<'_>) {
+    /// Where a status was set: commitment position, position in its `sets`, the status.
+    type Setting = (usize, usize, FacilityStatus);
     let spec = check.spec;
-    let mut seen: HashMap<(&str, &str), Vec<(usize, usize, FacilityStatus)>> = HashMap::new();
+    let mut seen: HashMap<(&str, &str), Vec<Setting>> = HashMap::new();
     for (i, commitment) in spec.commitment.iter().enumerate() {
         for (n, set) in commitment.sets.iter().enumerate() {
             let key = (commitment.phase.as_str(), set.facility.as_str());
             let earlier = seen.entry(key).or_default();
             let clash = earlier.iter().copied().find(|&(_, _, status)| {
-                status != set.status && (status == FacilityStatus::Operating || set.status == FacilityStatus::Operating)
+                status != set.status
+                    && (status == FacilityStatus::Operating || set.status == FacilityStatus::Operating)
             });
             earlier.push((i, n, set.status));
             if let Some((j, m, status)) = clash {
@@ -123,8 +132,11 @@ fn irreversible_dismantlement(check: &mut Check<'_>) {
             )
             .label(check.map.element(ItemKey::Commitment(i), "sets", n), format!("sets it {}", set.status));
             diagnostic = match earlier {
-                Some(j) => diagnostic.label(check.map.item(ItemKey::Commitment(j)), "dismantled by this earlier commitment"),
-                None => diagnostic.label(check.map.field(ItemKey::Facility(f), "status"), "dismantled already"),
+                Some(j) => diagnostic
+                    .label(check.map.item(ItemKey::Commitment(j)), "dismantled by this earlier commitment"),
+                None => {
+                    diagnostic.label(check.map.field(ItemKey::Facility(f), "status"), "dismantled already")
+                }
             };
             check.report(diagnostic.help("dismantlement is irreversible; a dismantled facility cannot be frozen, disabled or restarted"));
         }

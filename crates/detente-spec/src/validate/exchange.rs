@@ -94,7 +94,10 @@ fn performers_and_verifiers(check: &mut Check<'_>) {
                 check.report(
                     Diagnostic::new(
                         Code::Authorization,
-                        format!("`{party_id}` is a {} and cannot be bound by commitment `{}`", party.role, commitment.id),
+                        format!(
+                            "`{party_id}` is a {} and cannot be bound by commitment `{}`",
+                            party.role, commitment.id
+                        ),
                     )
                     .label(check.map.element(item, "by", n), format!("a {}", party.role))
                     .help("only signatories and guarantors undertake commitments; verifiers verify them"),
@@ -103,7 +106,10 @@ fn performers_and_verifiers(check: &mut Check<'_>) {
                 check.report(
                     Diagnostic::new(
                         Code::Authorization,
-                        format!("`{party_id}` is bound by `{}` but may not assert `performed`", commitment.id),
+                        format!(
+                            "`{party_id}` is bound by `{}` but may not assert `performed`",
+                            commitment.id
+                        ),
                     )
                     .label(check.map.element(item, "by", n), "cannot report its own performance")
                     .help(format!("add \"performed\" to the `asserts` of party `{party_id}`")),
@@ -144,18 +150,12 @@ fn one_sided_parties(check: &mut Check<'_>) {
         if party.role != Role::Signatory {
             continue;
         }
-        let gives = spec
-            .commitment
-            .iter()
-            .any(|c| c.category != Category::Mutual && c.by.contains(&party.id));
+        let gives =
+            spec.commitment.iter().any(|c| c.category != Category::Mutual && c.by.contains(&party.id));
         let gets = spec.commitment.iter().enumerate().any(|(n, c)| {
             (c.category == Category::Mutual && c.by.contains(&party.id))
                 || (c.category != Category::Mutual && check.beneficiaries[n].contains(&party.id))
-                || c
-                    .values
-                    .as_ref()
-                    .and_then(|v| v.benefit.get(&party.id))
-                    .is_some_and(|b| *b > 0.0)
+                || c.values.as_ref().and_then(|v| v.benefit.get(&party.id)).is_some_and(|b| *b > 0.0)
         });
         if gives && !gets {
             check.report(

@@ -25,7 +25,10 @@ fn unverified_measures(check: &mut Check<'_>) {
             check.report(
                 Diagnostic::new(
                     Code::UnverifiedMeasure,
-                    format!("continuing measure `{}` is not verified: a violation would go unseen", commitment.id),
+                    format!(
+                        "continuing measure `{}` is not verified: a violation would go unseen",
+                        commitment.id
+                    ),
                 )
                 .label(check.map.item(ItemKey::Commitment(i)), "no verification")
                 .help("add [commitment.verification] with a verifier, a method and a detection probability"),
@@ -54,9 +57,12 @@ fn missing_sources(check: &mut Check<'_>) {
     }
     for (item, noun, id) in unsourced {
         check.report(
-            Diagnostic::new(Code::MissingSource, format!("{noun} `{id}` states real-world facts without a source"))
-                .label(check.map.item(item), "unsourced")
-                .help("add source = \"...\" citing the public document the figures come from"),
+            Diagnostic::new(
+                Code::MissingSource,
+                format!("{noun} `{id}` states real-world facts without a source"),
+            )
+            .label(check.map.item(item), "unsourced")
+            .help("add source = \"...\" citing the public document the figures come from"),
         );
     }
 }
@@ -74,20 +80,19 @@ fn idle_instruments(check: &mut Check<'_>) {
     }
     for condition in conditions(spec) {
         touched.extend(
-            condition
-                .references()
-                .into_iter()
-                .filter(|r| r.kind == RefKind::Instrument)
-                .map(|r| r.id),
+            condition.references().into_iter().filter(|r| r.kind == RefKind::Instrument).map(|r| r.id),
         );
     }
     for (i, instrument) in spec.instrument.iter().enumerate() {
         let id = instrument.id.as_str();
         if !touched.contains(id) {
             check.report(
-                Diagnostic::new(Code::IdleInstrument, format!("instrument `{id}` is never relieved, restored or mentioned"))
-                    .label(check.map.item(ItemKey::Instrument(i)), "untouched")
-                    .help("relieve it in some concession's `relieves`, or remove it if it is context only"),
+                Diagnostic::new(
+                    Code::IdleInstrument,
+                    format!("instrument `{id}` is never relieved, restored or mentioned"),
+                )
+                .label(check.map.item(ItemKey::Instrument(i)), "untouched")
+                .help("relieve it in some concession's `relieves`, or remove it if it is context only"),
             );
         }
     }

@@ -115,10 +115,7 @@ impl<'a> Index<'a> {
     /// Ids of one kind, for "did you mean" suggestions.
     pub fn ids_of(&self, kinds: &[Kind]) -> impl Iterator<Item = &'a str> + '_ {
         let kinds = kinds.to_vec();
-        self.ids
-            .iter()
-            .filter(move |(_, (kind, _))| kinds.contains(kind))
-            .map(|(id, _)| *id)
+        self.ids.iter().filter(move |(_, (kind, _))| kinds.contains(kind)).map(|(id, _)| *id)
     }
 }
 
@@ -168,15 +165,8 @@ pub fn validate(
         .iter()
         .map(|c| spec.beneficiaries_with(c, |id| instruments.get(id).copied()))
         .collect();
-    let mut check = Check {
-        spec,
-        map,
-        index: Index::new(spec),
-        phases,
-        beneficiaries,
-        broken,
-        diagnostics: Vec::new(),
-    };
+    let mut check =
+        Check { spec, map, index: Index::new(spec), phases, beneficiaries, broken, diagnostics: Vec::new() };
     names::check(&mut check);
     let names_resolved = !has_errors(&check.diagnostics);
     if decoded_cleanly && names_resolved {

@@ -23,11 +23,31 @@ fn duplicates(check: &mut Check<'_>) {
         .iter()
         .enumerate()
         .map(|(i, x)| (x.id.as_str(), Kind::Party, ItemKey::Party(i)))
-        .chain(spec.instrument.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Instrument, ItemKey::Instrument(i))))
-        .chain(spec.quantity.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Quantity, ItemKey::Quantity(i))))
-        .chain(spec.facility.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Facility, ItemKey::Facility(i))))
+        .chain(
+            spec.instrument
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id.as_str(), Kind::Instrument, ItemKey::Instrument(i))),
+        )
+        .chain(
+            spec.quantity
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id.as_str(), Kind::Quantity, ItemKey::Quantity(i))),
+        )
+        .chain(
+            spec.facility
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id.as_str(), Kind::Facility, ItemKey::Facility(i))),
+        )
         .chain(spec.phase.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Phase, ItemKey::Phase(i))))
-        .chain(spec.commitment.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Commitment, ItemKey::Commitment(i))))
+        .chain(
+            spec.commitment
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id.as_str(), Kind::Commitment, ItemKey::Commitment(i))),
+        )
         .chain(spec.power.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Power, ItemKey::Power(i))));
     for (id, kind, key) in items {
         match first.get(id) {
@@ -61,11 +81,12 @@ enum At {
 fn references(check: &mut Check<'_>) {
     let spec = check.spec;
     let mut refs: Vec<(String, &'static [Kind], At, &'static str)> = Vec::new();
-    let list = |ids: &[String], kinds: &'static [Kind], item: ItemKey, field: &'static str, refs: &mut Vec<_>| {
-        for (i, id) in ids.iter().enumerate() {
-            refs.push((id.clone(), kinds, At::Element(item, field, i), field));
-        }
-    };
+    let list =
+        |ids: &[String], kinds: &'static [Kind], item: ItemKey, field: &'static str, refs: &mut Vec<_>| {
+            for (i, id) in ids.iter().enumerate() {
+                refs.push((id.clone(), kinds, At::Element(item, field, i), field));
+            }
+        };
     const PARTY: &[Kind] = &[Kind::Party];
     for (i, x) in spec.instrument.iter().enumerate() {
         let item = ItemKey::Instrument(i);

@@ -141,10 +141,7 @@ fn unreachable(check: &mut Check<'_>, graph: &Graph, in_cycle: &HashSet<usize>) 
     let mut dead: Vec<bool> = (0..count)
         .map(|i| {
             in_cycle.contains(&i)
-                || spec.phase[i]
-                    .opens_when
-                    .as_ref()
-                    .is_some_and(|c| constant_value(spec, c) == Some(false))
+                || spec.phase[i].opens_when.as_ref().is_some_and(|c| constant_value(spec, c) == Some(false))
         })
         .collect();
     let mut changed = true;
@@ -157,19 +154,19 @@ fn unreachable(check: &mut Check<'_>, graph: &Graph, in_cycle: &HashSet<usize>) 
             }
         }
     }
-    for i in 0..count {
+    for (i, phase) in spec.phase.iter().enumerate() {
         if !dead[i] || in_cycle.contains(&i) {
             continue;
         }
-        let phase = &spec.phase[i];
         let members: Vec<&str> = spec.commitments_of(&phase.id).map(|c| c.id.as_str()).collect();
         let why = match phase.opens_when.as_ref().map(|c| constant_value(spec, c)) {
             Some(Some(false)) => "its opening condition can never hold".to_string(),
             _ => "it waits for a phase that can never open".to_string(),
         };
         let item = ItemKey::Phase(i);
-        let mut diagnostic = Diagnostic::new(Code::Unreachable, format!("phase `{}` can never open: {why}", phase.id))
-            .label(check.map.item(item), "never opens");
+        let mut diagnostic =
+            Diagnostic::new(Code::Unreachable, format!("phase `{}` can never open: {why}", phase.id))
+                .label(check.map.item(item), "never opens");
         if let Some(span) = check.map.field(item, "opens_when").filter(|_| why.starts_with("its")) {
             diagnostic = diagnostic.label(Some(span), "never holds");
         }
@@ -190,9 +187,12 @@ fn unreachable(check: &mut Check<'_>, graph: &Graph, in_cycle: &HashSet<usize>) 
             if constant_value(spec, when) == Some(false) {
                 let item = ItemKey::Commitment(i);
                 check.report(
-                    Diagnostic::new(Code::Unreachable, format!("commitment `{}` can never be owed", commitment.id))
-                        .label(check.map.field(item, "when"), "this condition never holds")
-                        .help("remove the condition or correct it"),
+                    Diagnostic::new(
+                        Code::Unreachable,
+                        format!("commitment `{}` can never be owed", commitment.id),
+                    )
+                    .label(check.map.field(item, "when"), "this condition never holds")
+                    .help("remove the condition or correct it"),
                 );
             }
         }

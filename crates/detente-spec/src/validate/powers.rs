@@ -22,14 +22,23 @@ fn snapback_restores(check: &mut Check<'_>) {
         let item = ItemKey::Power(i);
         match &power.restores {
             Restores::AllRelieved if !anything_relieved => check.report(
-                Diagnostic::new(Code::SnapbackRestoresNothing, format!("snap-back `{}` restores \"all\", but no commitment relieves any instrument", power.id))
-                    .label(check.map.field(item, "restores"), "nothing to restore")
-                    .help("list the instruments concessions relieve in their `relieves`"),
+                Diagnostic::new(
+                    Code::SnapbackRestoresNothing,
+                    format!(
+                        "snap-back `{}` restores \"all\", but no commitment relieves any instrument",
+                        power.id
+                    ),
+                )
+                .label(check.map.field(item, "restores"), "nothing to restore")
+                .help("list the instruments concessions relieve in their `relieves`"),
             ),
             Restores::Listed(ids) if ids.is_empty() && power.suspends.is_empty() => check.report(
-                Diagnostic::new(Code::SnapbackRestoresNothing, format!("snap-back `{}` neither restores nor suspends anything", power.id))
-                    .label(check.map.item(item), "no effect")
-                    .help("add restores = \"all\" or a list of instruments, and/or `suspends`"),
+                Diagnostic::new(
+                    Code::SnapbackRestoresNothing,
+                    format!("snap-back `{}` neither restores nor suspends anything", power.id),
+                )
+                .label(check.map.item(item), "no effect")
+                .help("add restores = \"all\" or a list of instruments, and/or `suspends`"),
             ),
             Restores::Listed(ids) => {
                 for (n, id) in ids.iter().enumerate() {
@@ -56,9 +65,12 @@ fn holders(check: &mut Check<'_>) {
         let item = ItemKey::Power(i);
         if power.automatic && !power.holders.is_empty() {
             check.report(
-                Diagnostic::new(Code::Authorization, format!("power `{}` is automatic but also has holders", power.id))
-                    .label(check.map.field(item, "holders"), "holders of an automatic power")
-                    .help("an automatic power takes effect by itself; remove `holders` or set automatic = false"),
+                Diagnostic::new(
+                    Code::Authorization,
+                    format!("power `{}` is automatic but also has holders", power.id),
+                )
+                .label(check.map.field(item, "holders"), "holders of an automatic power")
+                .help("an automatic power takes effect by itself; remove `holders` or set automatic = false"),
             );
         }
         if !power.automatic && power.holders.is_empty() {
@@ -72,9 +84,12 @@ fn holders(check: &mut Check<'_>) {
             let Some(party) = spec.party(holder) else { continue };
             if !party.asserts.contains(&EventKind::Invoked) {
                 check.report(
-                    Diagnostic::new(Code::Authorization, format!("`{holder}` holds `{}` but may not assert `invoked`", power.id))
-                        .label(check.map.element(item, "holders", n), format!("a {}", party.role))
-                        .help("holders must be signatories or guarantors (or have \"invoked\" in `asserts`)"),
+                    Diagnostic::new(
+                        Code::Authorization,
+                        format!("`{holder}` holds `{}` but may not assert `invoked`", power.id),
+                    )
+                    .label(check.map.element(item, "holders", n), format!("a {}", party.role))
+                    .help("holders must be signatories or guarantors (or have \"invoked\" in `asserts`)"),
                 );
             }
         }
