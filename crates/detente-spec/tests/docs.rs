@@ -30,8 +30,10 @@ fn toml_blocks(markdown: &str) -> Vec<String> {
 
 #[test]
 fn the_language_examples_form_one_valid_agreement_without_warnings() {
-    let blocks: Vec<String> =
-        toml_blocks(&doc("language.md")).into_iter().filter(|b| !b.trim_start().starts_with("#:schema")).collect();
+    let blocks: Vec<String> = toml_blocks(&doc("language.md"))
+        .into_iter()
+        .filter(|b| !b.trim_start().starts_with("#:schema"))
+        .collect();
     assert!(blocks.len() >= 8, "expected an example per concept");
     let text = blocks.join("\n");
     let checked = check(&SourceFile::new("language.md examples", text));
