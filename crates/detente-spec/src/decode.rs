@@ -114,10 +114,21 @@ const RESERVED_IDS: &[&str] = &["and", "or", "not", "true", "false", "any", "of"
 pub fn decode(text: &str) -> Decoded {
     let mut decoder =
         Decoder { text, diagnostics: Vec::new(), map: SourceMap::default(), broken: HashSet::new() };
-    let spec = match toml_edit::Document::parse(text) {
-        Ok(document) => decoder.spec(document.as_table()),
-        Err(error) => {
+    // toml_edit 0.23 panicked on some malformed inputs (found by our fuzz target; fixed
+    // upstream). A parser bug must never crash a check, so a panic becomes an error.
+    let parsed = std::panic::catch_unwind(|| toml_edit::Document::parse(text));
+    let spec = match parsed {
+        Ok(Ok(document)) => decoder.spec(document.as_table()),
+        Ok(Err(error)) => {
             decoder.syntax_error(&error);
+            None
+        }
+        Err(_) => {
+            decoder.report(
+                Diagnostic::new(Code::Syntax, "the TOML parser failed on this file")
+                    .label(Some(0..text.len().min(1)), "could not be parsed")
+                    .help("this is a bug in the TOML parser; please report the file. Check the file's syntax meanwhile"),
+            );
             None
         }
     };
