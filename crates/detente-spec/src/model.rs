@@ -515,7 +515,8 @@ pub struct Commitment {
     /// A further condition, besides its phase being open, for the commitment to be owed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
-    /// How long after the phase opens it must be performed (actions) or in effect (continuing).
+    /// How long after it becomes owed (its phase open and `when` holding) it must be
+    /// performed (actions) or in effect (continuing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<Duration>,
     /// What happens if `due` passes without performance. Required whenever `due` is given.

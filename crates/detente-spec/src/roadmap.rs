@@ -206,14 +206,17 @@ fn opening(spec: &Spec, phase: &Phase) -> String {
 
 fn commitment_line(spec: &Spec, c: &Commitment) -> Bullet {
     let mut details = Vec::new();
+    // Deadlines count from the day the commitment becomes owed: the phase opening,
+    // unless a `when` condition holds only later.
+    let anchor = if c.when.is_some() { "it becomes owed" } else { "the phase opens" };
     let timing = match (c.kind, c.due, c.on_timeout) {
         (CommitmentKind::Action, Some(due), Some(t)) => {
-            format!("action, due {due} after the phase opens; if late: {t}")
+            format!("action, due {due} after {anchor}; if late: {t}")
         }
         (CommitmentKind::Continuing, Some(due), Some(t)) => {
-            format!("continuing, in effect within {due}; if late: {t}")
+            format!("continuing, in effect within {due} after {anchor}; if late: {t}")
         }
-        (CommitmentKind::Continuing, None, _) => "continuing, in effect from the phase opening".to_string(),
+        (CommitmentKind::Continuing, None, _) => format!("continuing, in effect from when {anchor}"),
         (kind, _, _) => kind.to_string(),
     };
     let held = match (c.kind, c.lasts) {
