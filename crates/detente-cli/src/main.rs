@@ -5,6 +5,7 @@
 //! 2 usage or I/O errors.
 
 mod load;
+mod replay;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -41,6 +42,22 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
     },
+    /// Replay an event log and print the agreement's state on a date, with reasons.
+    Replay {
+        /// The specification file.
+        spec: PathBuf,
+        /// The event log (JSON Lines, or CSV if it ends in .csv).
+        log: PathBuf,
+        /// The date of the state (default: the date of the last event).
+        #[arg(long)]
+        at: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+        /// Skip bad log lines (and list them) instead of rejecting the log.
+        #[arg(long)]
+        lenient: bool,
+    },
     /// Print the JSON Schema of the specification format (for editors such as taplo).
     Schema {
         /// Write the schema to this file instead of standard output.
@@ -67,14 +84,14 @@ enum CheckFormat {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ShowFormat {
+pub(crate) enum ShowFormat {
     Text,
     Markdown,
     Json,
 }
 
 /// Exit code for invalid input.
-const INVALID: u8 = 1;
+pub(crate) const INVALID: u8 = 1;
 /// Exit code for usage and I/O errors.
 const TROUBLE: u8 = 2;
 
@@ -83,6 +100,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { files, format } => check(&files, format),
         Command::Show { file, format } => show(&file, format),
+        Command::Replay { spec, log, at, format, lenient } => {
+            replay::replay(&spec, &log, at.as_deref(), format, lenient)
+        }
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),
     };
@@ -104,7 +124,7 @@ fn style() -> Style {
     }
 }
 
-fn write_stdout(text: &str) -> Result<(), String> {
+pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
         Ok(()) => Ok(()),
@@ -157,7 +177,7 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn summary(name: &str, errors: usize, warnings: usize) -> String {
+pub(crate) fn summary(name: &str, errors: usize, warnings: usize) -> String {
     match (errors, warnings) {
         (0, 0) => format!("{name}: valid\n"),
         (0, w) => format!("{name}: valid, {}\n", plural(w, "warning")),

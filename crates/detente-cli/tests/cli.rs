@@ -226,3 +226,88 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+fn log_file(name: &str) -> PathBuf {
+    repo().join("crates/detente-cli/tests/logs").join(name)
+}
+
+#[test]
+fn replay_reports_the_state_on_a_date() {
+    detente()
+        .arg("replay")
+        .arg(scenario("korea-2020.toml"))
+        .arg(log_file("korea-hypothetical.jsonl"))
+        .args(["--at", "2021-03-15"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("korea-2020 on 2021-03-15: partly suspended (10 events applied)"))
+        .stdout(predicate::str::contains("re-imposed by snap-back `snapback` on 2021-03-05"))
+        .stdout(predicate::str::contains("violation verified by `monitors` on 2021-02-01 (event #9)"));
+    let json = detente()
+        .arg("replay")
+        .arg(scenario("korea-2020.toml"))
+        .arg(log_file("korea-hypothetical.jsonl"))
+        .args(["--at", "2020-05-01", "--format", "json"])
+        .output()
+        .unwrap();
+    let state: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(state["events_applied"], 2);
+    let ban = state["instruments"].as_array().unwrap().iter().find(|i| i["id"] == "us-entry-ban").unwrap();
+    assert_eq!(ban["status"], "relieved");
+}
+
+#[test]
+fn replay_rejects_a_bad_log_whole_with_line_numbers() {
+    let dir = tempdir();
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"date\": \"2020-04-15\", \"actor\": \"usa\", \"kind\": \"performed\", \"subject\": \"lift-travel-ban\"}\n\
+         {\"date\": \"2020-04-16\", \"actor\": \"iaea\", \"kind\": \"performed\", \"subject\": \"lift-travel-ban\"}\n",
+    )
+    .unwrap();
+    detente()
+        .arg("replay")
+        .arg(scenario("korea-2020.toml"))
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("bad.jsonl:line 2: `iaea` may not assert `performed` events"))
+        .stderr(predicate::str::contains("nothing was applied"));
+    detente()
+        .arg("replay")
+        .arg(scenario("korea-2020.toml"))
+        .arg(&bad)
+        .arg("--lenient")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("(skipped)"));
+}
+
+#[test]
+fn replay_refuses_bad_dates_and_invalid_specs() {
+    detente()
+        .arg("replay")
+        .arg(scenario("korea-2020.toml"))
+        .arg(log_file("korea-hypothetical.jsonl"))
+        .args(["--at", "2020-02-30"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only 29 days"));
+    detente()
+        .arg("replay")
+        .arg(scenario("korea-2020.toml"))
+        .arg(log_file("korea-hypothetical.jsonl"))
+        .args(["--at", "2019-01-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("before the agreement was adopted"));
+    detente()
+        .arg("replay")
+        .arg(repo().join("crates/detente-spec/tests/cases/codes/E008.toml"))
+        .arg(log_file("korea-hypothetical.jsonl"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("E008"));
+}

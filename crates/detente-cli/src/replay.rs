@@ -1,0 +1,82 @@
+//! `detente replay`: load a valid agreement and a log, print the state on a date.
+
+use std::path::Path;
+
+use detente_engine::log::{self, Format};
+use detente_engine::report::{self, Style};
+use detente_engine::Agreement;
+use detente_spec::diagnostic::{self, Style as DiagnosticStyle};
+use detente_spec::time::parse_date;
+use detente_spec::Severity;
+
+use crate::{load, summary, write_stdout, ShowFormat, INVALID};
+
+/// Loads the specification and compiles it, or prints why it cannot be used.
+pub fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
+    let loaded = load::load(path)?;
+    let errors = loaded.count(Severity::Error);
+    if errors > 0 {
+        eprint!("{}", diagnostic::render(&loaded.diagnostics, &loaded.file, DiagnosticStyle::Plain));
+        eprint!("{}", summary(&loaded.file.name, errors, loaded.count(Severity::Warning)));
+        return Ok(Err(INVALID));
+    }
+    match Agreement::compile(&loaded.spec) {
+        Ok(agreement) => Ok(Ok(agreement)),
+        Err(e) => {
+            eprintln!("{}: {e}", loaded.file.name);
+            Ok(Err(INVALID))
+        }
+    }
+}
+
+/// Loads a log, printing every bad line; `Err(code)` when it was rejected.
+pub fn event_log(path: &Path, agreement: &Agreement, lenient: bool) -> Result<Result<log::Log, u8>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let name = path.display();
+    match log::load(&text, Format::from_path(path), agreement, lenient) {
+        Ok(log) => {
+            for skipped in &log.skipped {
+                eprintln!("{name}:{skipped} (skipped)");
+            }
+            Ok(Ok(log))
+        }
+        Err(errors) => {
+            for error in &errors {
+                eprintln!("{name}:{error}");
+            }
+            eprintln!(
+                "{name}: log rejected: {} bad line(s); nothing was applied (--lenient skips bad lines)",
+                errors.len()
+            );
+            Ok(Err(INVALID))
+        }
+    }
+}
+
+pub fn replay(
+    spec: &Path,
+    log_path: &Path,
+    at: Option<&str>,
+    format: ShowFormat,
+    lenient: bool,
+) -> Result<u8, String> {
+    let at = at.map(|text| parse_date(text).map_err(|e| format!("--at: {e}"))).transpose()?;
+    let agreement = match agreement(spec)? {
+        Ok(agreement) => agreement,
+        Err(code) => return Ok(code),
+    };
+    let log = match event_log(log_path, &agreement, lenient)? {
+        Ok(log) => log,
+        Err(code) => return Ok(code),
+    };
+    let adopted = agreement.spec.agreement.adopted;
+    let as_of = at.unwrap_or_else(|| log.events.last().map_or(adopted, |e| e.date));
+    let state = detente_engine::state(&agreement, &log, as_of).map_err(|e| format!("--at: {e}"))?;
+    let text = match format {
+        ShowFormat::Text => report::render(&agreement, &state, Style::Text),
+        ShowFormat::Markdown => report::render(&agreement, &state, Style::Markdown),
+        ShowFormat::Json => serde_json::to_string_pretty(&state).map_err(|e| e.to_string())? + "\n",
+    };
+    write_stdout(&text)?;
+    Ok(0)
+}

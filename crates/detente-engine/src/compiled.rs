@@ -1,0 +1,336 @@
+//! The compiled agreement: a valid specification with ids interned to indices and
+//! conditions compiled to index form, so that replay never looks anything up by name.
+
+use std::collections::HashMap;
+
+use detente_spec::condition::{Cmp, Condition, Predicate, Subject};
+use detente_spec::model::{
+    CommitmentKind, EventKind, FacilityStatus, PowerKind, Restores, Role, Spec, Timeout,
+};
+use detente_spec::time::{Date, Duration};
+
+/// A condition over indices.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cond {
+    /// Always holds.
+    True,
+    /// Never holds.
+    False,
+    /// A predicate over the commitments of a target.
+    Commitments(Predicate, Target),
+    /// The phase is complete.
+    Complete(usize),
+    /// The instrument is in force.
+    InForce(usize),
+    /// The facility has (or has not) the status.
+    Status(usize, bool, FacilityStatus),
+    /// The quantity's recorded value compares so.
+    Quantity(usize, Cmp, f64),
+    /// The evaluation date compares so.
+    Date(Cmp, Date),
+    /// All hold.
+    And(Vec<Cond>),
+    /// Some hold.
+    Or(Vec<Cond>),
+    /// Does not hold.
+    Not(Box<Cond>),
+}
+
+/// What a commitment predicate ranges over.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// One commitment.
+    Commitment(usize),
+    /// Every commitment of a phase (for `alleged` and `violated`: any of them).
+    Phase(usize),
+    /// Any commitment binding the party.
+    AnyOf(usize),
+}
+
+/// A compiled commitment.
+#[derive(Clone, Debug)]
+pub struct CCommitment {
+    /// Its phase.
+    pub phase: usize,
+    /// Bound parties.
+    pub by: Vec<usize>,
+    /// Action or continuing.
+    pub kind: CommitmentKind,
+    /// Extra condition for being owed.
+    pub when: Option<Cond>,
+    /// Deadline, from the day it becomes owed.
+    pub due: Option<Duration>,
+    /// What happens when the deadline passes.
+    pub on_timeout: Option<Timeout>,
+    /// How long a continuing commitment is held.
+    pub lasts: Option<Duration>,
+    /// The verifier, if verified.
+    pub verifier: Option<usize>,
+    /// Instruments relieved when fulfilled.
+    pub relieves: Vec<usize>,
+    /// Caps: (quantity, max).
+    pub limits: Vec<(usize, f64)>,
+    /// Facility statuses it brings about.
+    pub sets: Vec<(usize, FacilityStatus)>,
+}
+
+/// A compiled phase.
+#[derive(Clone, Debug)]
+pub struct CPhase {
+    /// Phases that must be complete first.
+    pub after: Vec<usize>,
+    /// Extra opening condition.
+    pub opens_when: Option<Cond>,
+    /// Its commitments.
+    pub commitments: Vec<usize>,
+}
+
+/// A compiled power.
+#[derive(Clone, Debug)]
+pub struct CPower {
+    /// What it does.
+    pub kind: PowerKind,
+    /// Who may invoke it.
+    pub holders: Vec<usize>,
+    /// Invoked by itself when available.
+    pub automatic: bool,
+    /// When it is available.
+    pub trigger: Cond,
+    /// Delay from invocation to effect.
+    pub notice: Option<Duration>,
+    /// Whether `resolved` cancels it during the notice.
+    pub cancellable: bool,
+    /// `None`: every relieved instrument; otherwise these.
+    pub restores: Option<Vec<usize>>,
+    /// Commitments suspended when it takes effect.
+    pub suspends_commitments: Vec<usize>,
+    /// Phases suspended when it takes effect.
+    pub suspends_phases: Vec<usize>,
+}
+
+/// A valid agreement ready for replay.
+#[derive(Clone, Debug)]
+pub struct Agreement {
+    /// The specification it was compiled from.
+    pub spec: Spec,
+    /// Index of every id, by kind.
+    pub ids: Ids,
+    /// Commitments, in specification order.
+    pub commitments: Vec<CCommitment>,
+    /// Phases, in specification order.
+    pub phases: Vec<CPhase>,
+    /// Powers, in specification order.
+    pub powers: Vec<CPower>,
+    /// Days on which a date condition can change value (`date >= D` changes on `D`,
+    /// `date > D` on the day after): timers for the engine.
+    pub condition_days: Vec<Date>,
+}
+
+/// Ids to indices, one map per kind.
+#[derive(Clone, Debug, Default)]
+pub struct Ids {
+    /// Parties.
+    pub parties: HashMap<String, usize>,
+    /// Instruments.
+    pub instruments: HashMap<String, usize>,
+    /// Quantities.
+    pub quantities: HashMap<String, usize>,
+    /// Facilities.
+    pub facilities: HashMap<String, usize>,
+    /// Phases.
+    pub phases: HashMap<String, usize>,
+    /// Commitments.
+    pub commitments: HashMap<String, usize>,
+    /// Powers.
+    pub powers: HashMap<String, usize>,
+}
+
+fn index<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+    ids.enumerate().map(|(i, id)| (id.clone(), i)).collect()
+}
+
+/// Why a specification could not be compiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError(pub String);
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Agreement {
+    /// Compiles a specification. It must be valid (`detente check` passes): an invalid
+    /// one is refused with the first error, since replay needs every id to resolve.
+    pub fn compile(spec: &Spec) -> Result<Agreement, CompileError> {
+        let diagnostics = detente_spec::check_spec(spec);
+        if let Some(error) = diagnostics.iter().find(|d| d.severity() == detente_spec::Severity::Error) {
+            return Err(CompileError(format!(
+                "the agreement is invalid: {} ({})",
+                error.message, error.code
+            )));
+        }
+        let ids = Ids {
+            parties: index(spec.party.iter().map(|x| &x.id)),
+            instruments: index(spec.instrument.iter().map(|x| &x.id)),
+            quantities: index(spec.quantity.iter().map(|x| &x.id)),
+            facilities: index(spec.facility.iter().map(|x| &x.id)),
+            phases: index(spec.phase.iter().map(|x| &x.id)),
+            commitments: index(spec.commitment.iter().map(|x| &x.id)),
+            powers: index(spec.power.iter().map(|x| &x.id)),
+        };
+        let compiler = Compiler { ids: &ids };
+        let commitments =
+            spec.commitment.iter().map(|c| compiler.commitment(c)).collect::<Result<Vec<_>, _>>()?;
+        let phases = spec
+            .phase
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                Ok(CPhase {
+                    after: p.after.iter().map(|a| compiler.id(&ids.phases, a)).collect::<Result<_, _>>()?,
+                    opens_when: p.opens_when.as_ref().map(|c| compiler.cond(c)).transpose()?,
+                    commitments: commitments
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.phase == i)
+                        .map(|(n, _)| n)
+                        .collect(),
+                })
+            })
+            .collect::<Result<Vec<_>, CompileError>>()?;
+        let powers = spec.power.iter().map(|p| compiler.power(p)).collect::<Result<Vec<_>, _>>()?;
+        let mut condition_days = Vec::new();
+        let conditions = phases
+            .iter()
+            .filter_map(|p| p.opens_when.as_ref())
+            .chain(commitments.iter().filter_map(|c| c.when.as_ref()))
+            .chain(powers.iter().map(|p| &p.trigger));
+        for condition in conditions {
+            collect_days(condition, &mut condition_days);
+        }
+        condition_days.sort();
+        condition_days.dedup();
+        Ok(Agreement { spec: spec.clone(), ids, commitments, phases, powers, condition_days })
+    }
+
+    /// Whether the party may assert events of this kind.
+    pub fn may_assert(&self, party: usize, kind: EventKind) -> bool {
+        self.spec.party[party].asserts.contains(&kind)
+    }
+
+    /// The number of signatories.
+    pub fn signatories(&self) -> impl Iterator<Item = usize> + '_ {
+        self.spec.party.iter().enumerate().filter(|(_, p)| p.role == Role::Signatory).map(|(i, _)| i)
+    }
+}
+
+fn collect_days(condition: &Cond, out: &mut Vec<Date>) {
+    match condition {
+        Cond::Date(cmp, date) => match cmp {
+            Cmp::Gt | Cmp::Le | Cmp::Eq | Cmp::Ne => {
+                out.push(*date);
+                if let Some(next) = Duration::days(1).after(*date) {
+                    out.push(next);
+                }
+            }
+            Cmp::Ge | Cmp::Lt => out.push(*date),
+        },
+        Cond::And(parts) | Cond::Or(parts) => parts.iter().for_each(|p| collect_days(p, out)),
+        Cond::Not(inner) => collect_days(inner, out),
+        _ => {}
+    }
+}
+
+struct Compiler<'a> {
+    ids: &'a Ids,
+}
+
+impl Compiler<'_> {
+    fn id(&self, map: &HashMap<String, usize>, id: &str) -> Result<usize, CompileError> {
+        map.get(id).copied().ok_or_else(|| CompileError(format!("unknown id `{id}`")))
+    }
+
+    fn ids(&self, map: &HashMap<String, usize>, ids: &[String]) -> Result<Vec<usize>, CompileError> {
+        ids.iter().map(|id| self.id(map, id)).collect()
+    }
+
+    fn commitment(&self, c: &detente_spec::model::Commitment) -> Result<CCommitment, CompileError> {
+        let ids = self.ids;
+        Ok(CCommitment {
+            phase: self.id(&ids.phases, &c.phase)?,
+            by: self.ids(&ids.parties, &c.by)?,
+            kind: c.kind,
+            when: c.when.as_ref().map(|w| self.cond(w)).transpose()?,
+            due: c.due,
+            on_timeout: c.on_timeout,
+            lasts: c.lasts,
+            verifier: c.verification.as_ref().map(|v| self.id(&ids.parties, &v.by)).transpose()?,
+            relieves: self.ids(&ids.instruments, &c.relieves)?,
+            limits: c
+                .limits
+                .iter()
+                .map(|l| Ok((self.id(&ids.quantities, &l.quantity)?, l.max)))
+                .collect::<Result<_, CompileError>>()?,
+            sets: c
+                .sets
+                .iter()
+                .map(|s| Ok((self.id(&ids.facilities, &s.facility)?, s.status)))
+                .collect::<Result<_, CompileError>>()?,
+        })
+    }
+
+    fn power(&self, p: &detente_spec::model::Power) -> Result<CPower, CompileError> {
+        let ids = self.ids;
+        let mut suspends_commitments = Vec::new();
+        let mut suspends_phases = Vec::new();
+        for id in &p.suspends {
+            match (ids.commitments.get(id), ids.phases.get(id)) {
+                (Some(&c), _) => suspends_commitments.push(c),
+                (None, Some(&ph)) => suspends_phases.push(ph),
+                (None, None) => return Err(CompileError(format!("unknown id `{id}`"))),
+            }
+        }
+        Ok(CPower {
+            kind: p.kind,
+            holders: self.ids(&ids.parties, &p.holders)?,
+            automatic: p.automatic,
+            trigger: self.cond(&p.trigger)?,
+            notice: p.notice,
+            cancellable: p.cancellable,
+            restores: match &p.restores {
+                Restores::AllRelieved => None,
+                Restores::Listed(list) => Some(self.ids(&ids.instruments, list)?),
+            },
+            suspends_commitments,
+            suspends_phases,
+        })
+    }
+
+    fn cond(&self, condition: &Condition) -> Result<Cond, CompileError> {
+        let ids = self.ids;
+        Ok(match condition {
+            Condition::True => Cond::True,
+            Condition::False => Cond::False,
+            Condition::Commitment(pred, Subject::Item(id)) => match ids.commitments.get(id) {
+                Some(&c) => Cond::Commitments(*pred, Target::Commitment(c)),
+                None => Cond::Commitments(*pred, Target::Phase(self.id(&ids.phases, id)?)),
+            },
+            Condition::Commitment(pred, Subject::AnyOf(party)) => {
+                Cond::Commitments(*pred, Target::AnyOf(self.id(&ids.parties, party)?))
+            }
+            Condition::Complete(phase) => Cond::Complete(self.id(&ids.phases, phase)?),
+            Condition::InForce(i) => Cond::InForce(self.id(&ids.instruments, i)?),
+            Condition::Status { facility, equal, status } => {
+                Cond::Status(self.id(&ids.facilities, facility)?, *equal, *status)
+            }
+            Condition::Quantity { quantity, cmp, value } => {
+                Cond::Quantity(self.id(&ids.quantities, quantity)?, *cmp, *value)
+            }
+            Condition::Date { cmp, date } => Cond::Date(*cmp, *date),
+            Condition::And(parts) => Cond::And(parts.iter().map(|p| self.cond(p)).collect::<Result<_, _>>()?),
+            Condition::Or(parts) => Cond::Or(parts.iter().map(|p| self.cond(p)).collect::<Result<_, _>>()?),
+            Condition::Not(inner) => Cond::Not(Box::new(self.cond(inner)?)),
+        })
+    }
+}

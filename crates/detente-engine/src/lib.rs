@@ -1,0 +1,55 @@
+//! The detente compliance engine: the one semantics of an agreement over time.
+//!
+//! Given a compiled [`Agreement`], an event [`Log`] and a date, [`state`] answers, for
+//! every commitment, phase, power, instrument, quantity and facility, what its status
+//! was on that date and why. There is no implicit "now": the date is always given.
+//! Replay of real histories, the simulator and the analysis all obtain states here;
+//! the rules are written down in `docs/semantics.md` and implemented once, in
+//! [`machine`].
+
+pub mod compiled;
+pub mod log;
+pub mod machine;
+pub mod report;
+pub mod state;
+
+pub use compiled::Agreement;
+pub use log::{Event, Log};
+pub use machine::Machine;
+pub use state::State;
+
+use detente_spec::time::Date;
+
+/// Why a state cannot be computed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateBeforeAdoption {
+    /// The date asked for.
+    pub asked: Date,
+    /// The adoption date.
+    pub adopted: Date,
+}
+
+impl std::fmt::Display for DateBeforeAdoption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is before the agreement was adopted ({})", self.asked, self.adopted)
+    }
+}
+
+/// The state of the agreement at the end of `as_of`, after every event dated on or
+/// before it and every deadline and notice period that fell due by then.
+pub fn state(agreement: &Agreement, log: &Log, as_of: Date) -> Result<State, DateBeforeAdoption> {
+    let adopted = agreement.spec.agreement.adopted;
+    if as_of < adopted {
+        return Err(DateBeforeAdoption { asked: as_of, adopted });
+    }
+    let mut machine = Machine::new(agreement, &log.events, false);
+    machine.advance_to(as_of);
+    Ok(machine.state())
+}
+
+/// Every status change from adoption to the end of `to`, in order.
+pub fn timeline(agreement: &Agreement, log: &Log, to: Date) -> Vec<state::Transition> {
+    let mut machine = Machine::new(agreement, &log.events, true);
+    machine.advance_to(to);
+    machine.timeline().to_vec()
+}

@@ -1,0 +1,428 @@
+//! Event logs: what happened, one event per line, as JSON Lines or CSV.
+//!
+//! A log is accepted whole or not at all. Loading checks every line against the
+//! agreement (ids, who may assert what, dates) and reports *every* bad line with its
+//! number; only `lenient` loading skips bad lines, and then it lists them. Nothing is
+//! dropped silently.
+
+use std::collections::HashMap;
+
+use detente_spec::model::EventKind;
+use detente_spec::suggest::closest;
+use detente_spec::time::{parse_date, Date};
+use serde::{Deserialize, Serialize};
+
+use crate::compiled::Agreement;
+
+/// What an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "index", rename_all = "lowercase")]
+pub enum Subject {
+    /// Nothing (a withdrawal).
+    None,
+    /// A commitment.
+    Commitment(usize),
+    /// A power.
+    Power(usize),
+    /// An instrument.
+    Instrument(usize),
+    /// A quantity.
+    Quantity(usize),
+}
+
+/// One accepted event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Event {
+    /// Its position in the accepted log, from 0.
+    pub index: usize,
+    /// The line it came from, from 1.
+    pub line: usize,
+    /// Its id, if it has one.
+    pub id: Option<String>,
+    /// When it happened.
+    pub date: Date,
+    /// Who asserts it (a party index).
+    pub actor: usize,
+    /// What kind of event it is.
+    pub kind: EventKind,
+    /// What it is about.
+    pub subject: Subject,
+    /// A measurement, or the days of an extension.
+    pub value: Option<f64>,
+    /// Its public source.
+    pub source: Option<String>,
+}
+
+/// An accepted log.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Log {
+    /// The events, in date order (log order within a date).
+    pub events: Vec<Event>,
+    /// Lines skipped in lenient mode, with why.
+    pub skipped: Vec<LogError>,
+}
+
+/// A bad line of a log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LogError {
+    /// The line, from 1.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl std::fmt::Display for LogError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The format of a log file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line.
+    JsonLines,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+impl Format {
+    /// The format a file name suggests: `.csv` is CSV, anything else JSON Lines.
+    pub fn from_path(path: &std::path::Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("csv") => Format::Csv,
+            _ => Format::JsonLines,
+        }
+    }
+}
+
+/// An event as written, before it is checked.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    date: Option<String>,
+    actor: Option<String>,
+    kind: Option<String>,
+    #[serde(default)]
+    subject: Option<String>,
+    #[serde(default)]
+    value: Option<f64>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+}
+
+/// Loads a log. With `lenient`, bad lines are skipped and listed in [`Log::skipped`];
+/// otherwise any bad line rejects the whole log with every error found.
+pub fn load(text: &str, format: Format, agreement: &Agreement, lenient: bool) -> Result<Log, Vec<LogError>> {
+    let raw = match format {
+        Format::JsonLines => read_json_lines(text),
+        Format::Csv => read_csv(text),
+    };
+    let mut checker = Checker { agreement, seen_ids: HashMap::new(), last_date: None };
+    let mut log = Log::default();
+    let mut errors = Vec::new();
+    for (line, parsed) in raw {
+        let outcome = parsed.and_then(|raw| checker.check(line, raw, log.events.len()));
+        match outcome {
+            Ok(event) => log.events.push(event),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() || lenient {
+        log.skipped = errors;
+        Ok(log)
+    } else {
+        Err(errors)
+    }
+}
+
+type RawLine = (usize, Result<RawEvent, LogError>);
+
+fn read_json_lines(text: &str) -> Vec<RawLine> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| {
+            let parsed = serde_json::from_str::<RawEvent>(line).map_err(|e| LogError {
+                line: n + 1,
+                message: format!("not a valid event: {e}"),
+                help: Some(
+                    "each line is one JSON object: {\"date\": \"2020-03-01\", \"actor\": \"usa\", \"kind\": \"performed\", \"subject\": \"...\"}"
+                        .into(),
+                ),
+            });
+            (n + 1, parsed)
+        })
+        .collect()
+}
+
+fn read_csv(text: &str) -> Vec<RawLine> {
+    let mut reader =
+        csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(headers) => headers.clone(),
+        Err(e) => {
+            return vec![(
+                1,
+                Err(LogError { line: 1, message: format!("unreadable CSV header: {e}"), help: None }),
+            )]
+        }
+    };
+    const COLUMNS: &[&str] = &["date", "actor", "kind", "subject", "value", "source", "id"];
+    if let Some(unknown) = headers.iter().find(|h| !COLUMNS.contains(h)) {
+        let help = closest(unknown, COLUMNS.iter().copied())
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| format!("columns are: {}", COLUMNS.join(", ")));
+        return vec![(
+            1,
+            Err(LogError { line: 1, message: format!("unknown column `{unknown}`"), help: Some(help) }),
+        )];
+    }
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let line = record.as_ref().ok().and_then(|r| r.position()).map_or(0, |p| p.line() as usize);
+        let parsed = record.map_err(|e| LogError {
+            line: e.position().map_or(line, |p| p.line() as usize),
+            message: format!("unreadable CSV row: {e}"),
+            help: Some("every row needs as many fields as the header".into()),
+        });
+        let raw = parsed.and_then(|record| {
+            let mut raw = RawEvent::default();
+            for (name, field) in headers.iter().zip(record.iter()) {
+                let field = (!field.is_empty()).then(|| field.to_string());
+                match name {
+                    "date" => raw.date = field,
+                    "actor" => raw.actor = field,
+                    "kind" => raw.kind = field,
+                    "subject" => raw.subject = field,
+                    "source" => raw.source = field,
+                    "id" => raw.id = field,
+                    _ => {
+                        raw.value = match field {
+                            None => None,
+                            Some(text) => Some(text.parse::<f64>().map_err(|_| LogError {
+                                line,
+                                message: format!("value `{text}` is not a number"),
+                                help: None,
+                            })?),
+                        }
+                    }
+                }
+            }
+            Ok(raw)
+        });
+        out.push((line, raw));
+    }
+    out
+}
+
+struct Checker<'a> {
+    agreement: &'a Agreement,
+    seen_ids: HashMap<String, usize>,
+    last_date: Option<Date>,
+}
+
+fn error(line: usize, message: impl Into<String>, help: Option<String>) -> LogError {
+    LogError { line, message: message.into(), help }
+}
+
+impl Checker<'_> {
+    fn check(&mut self, line: usize, raw: RawEvent, index: usize) -> Result<Event, LogError> {
+        let spec = &self.agreement.spec;
+        let date_text = raw.date.ok_or_else(|| error(line, "the event has no `date`", None))?;
+        let date = parse_date(&date_text).map_err(|m| error(line, format!("bad date: {m}"), None))?;
+        if date < spec.agreement.adopted {
+            return Err(error(
+                line,
+                format!("{date} is before the agreement was adopted ({})", spec.agreement.adopted),
+                Some(
+                    "events before adoption belong in the instruments' `since` or the quantities' estimates"
+                        .into(),
+                ),
+            ));
+        }
+        if let Some(last) = self.last_date.filter(|last| date < *last) {
+            return Err(error(
+                line,
+                format!("{date} comes after an event dated {last}: the log is out of date order"),
+                Some("sort the log by date; events of the same date keep their order".into()),
+            ));
+        }
+        let actor_id = raw.actor.ok_or_else(|| error(line, "the event has no `actor`", None))?;
+        let actor = self.lookup(line, &self.agreement.ids.parties, &actor_id, "party")?;
+        let kind_text = raw.kind.ok_or_else(|| error(line, "the event has no `kind`", None))?;
+        let kind = EventKind::from_keyword(&kind_text).ok_or_else(|| {
+            let words: Vec<&str> = EventKind::ALL.iter().map(|k| k.keyword()).collect();
+            let help = closest(&kind_text, words.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("kinds are: {}", words.join(", ")));
+            error(line, format!("`{kind_text}` is not an event kind"), Some(help))
+        })?;
+        if !self.agreement.may_assert(actor, kind) {
+            return Err(error(
+                line,
+                format!("`{actor_id}` may not assert `{kind}` events"),
+                Some(format!(
+                    "a {} may assert: {}",
+                    spec.party[actor].role,
+                    list(&spec.party[actor].asserts)
+                )),
+            ));
+        }
+        let subject = self.subject(line, kind, raw.subject.as_deref(), actor)?;
+        let value = self.value(line, kind, raw.value)?;
+        if let Some(id) = &raw.id {
+            if let Some(first) = self.seen_ids.insert(id.clone(), line) {
+                return Err(error(line, format!("duplicate event id `{id}` (first on line {first})"), None));
+            }
+        }
+        self.last_date = Some(date);
+        Ok(Event { index, line, id: raw.id, date, actor, kind, subject, value, source: raw.source })
+    }
+
+    fn lookup(
+        &self,
+        line: usize,
+        map: &HashMap<String, usize>,
+        id: &str,
+        noun: &str,
+    ) -> Result<usize, LogError> {
+        map.get(id).copied().ok_or_else(|| {
+            let help = closest(id, map.keys().map(String::as_str)).map(|s| format!("did you mean `{s}`?"));
+            error(line, format!("no {noun} has the id `{id}`"), help)
+        })
+    }
+
+    fn subject(
+        &self,
+        line: usize,
+        kind: EventKind,
+        subject: Option<&str>,
+        actor: usize,
+    ) -> Result<Subject, LogError> {
+        use EventKind::*;
+        let ids = &self.agreement.ids;
+        let need = |noun: &str| {
+            error(line, format!("a `{kind}` event needs a `subject`: the {noun} it is about"), None)
+        };
+        let actor_id = &self.agreement.spec.party[actor].id;
+        match kind {
+            Withdrew => match subject {
+                None => Ok(Subject::None),
+                Some(s) if s == actor_id => Ok(Subject::None),
+                Some(s) => Err(error(
+                    line,
+                    format!("`{actor_id}` cannot withdraw `{s}`"),
+                    Some("a party withdraws itself: leave `subject` empty".into()),
+                )),
+            },
+            Performed | Verified | Violation | ViolationVerified | Extended => {
+                let c = self.lookup(
+                    line,
+                    &ids.commitments,
+                    subject.ok_or_else(|| need("commitment"))?,
+                    "commitment",
+                )?;
+                self.check_commitment_actor(line, kind, c, actor)?;
+                Ok(Subject::Commitment(c))
+            }
+            Measured => Ok(Subject::Quantity(self.lookup(
+                line,
+                &ids.quantities,
+                subject.ok_or_else(|| need("quantity"))?,
+                "quantity",
+            )?)),
+            Invoked => {
+                let p = self.lookup(line, &ids.powers, subject.ok_or_else(|| need("power"))?, "power")?;
+                if !self.agreement.powers[p].holders.contains(&actor) {
+                    return Err(error(
+                        line,
+                        format!("`{actor_id}` does not hold power `{}`", self.agreement.spec.power[p].id),
+                        None,
+                    ));
+                }
+                Ok(Subject::Power(p))
+            }
+            Resolved => {
+                let s = subject.ok_or_else(|| need("power or commitment"))?;
+                match (ids.powers.get(s), ids.commitments.get(s)) {
+                    (Some(&p), _) => Ok(Subject::Power(p)),
+                    (None, Some(&c)) => Ok(Subject::Commitment(c)),
+                    _ => Err(error(line, format!("no power or commitment has the id `{s}`"), None)),
+                }
+            }
+            Imposed | Lifted => Ok(Subject::Instrument(self.lookup(
+                line,
+                &ids.instruments,
+                subject.ok_or_else(|| need("instrument"))?,
+                "instrument",
+            )?)),
+        }
+    }
+
+    fn check_commitment_actor(
+        &self,
+        line: usize,
+        kind: EventKind,
+        c: usize,
+        actor: usize,
+    ) -> Result<(), LogError> {
+        let commitment = &self.agreement.commitments[c];
+        let spec = &self.agreement.spec;
+        let (actor_id, c_id) = (&spec.party[actor].id, &spec.commitment[c].id);
+        match kind {
+            EventKind::Performed if !commitment.by.contains(&actor) => Err(error(
+                line,
+                format!("`{actor_id}` is not bound by `{c_id}` and cannot perform it"),
+                Some(format!("`{c_id}` binds: {}", list_ids(spec, &commitment.by))),
+            )),
+            EventKind::Verified | EventKind::ViolationVerified => match commitment.verifier {
+                None => {
+                    Err(error(line, format!("`{c_id}` has no verification, so nobody verifies it"), None))
+                }
+                Some(v) if v != actor => Err(error(
+                    line,
+                    format!("`{actor_id}` is not the verifier of `{c_id}`"),
+                    Some(format!("its verifier is `{}`", spec.party[v].id)),
+                )),
+                Some(_) => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    fn value(&self, line: usize, kind: EventKind, value: Option<f64>) -> Result<Option<f64>, LogError> {
+        match (kind, value) {
+            (_, Some(v)) if !v.is_finite() => Err(error(line, "the value is not a finite number", None)),
+            (EventKind::Measured, None) => Err(error(line, "a `measured` event needs a `value`", None)),
+            (EventKind::Extended, None) => {
+                Err(error(line, "an `extended` event needs a `value`: the days added", None))
+            }
+            (EventKind::Extended, Some(v)) if v < 1.0 || v.fract() != 0.0 || v > 36_600.0 => Err(error(
+                line,
+                format!("an extension of {v} days is not a whole number of days from 1 to 36,600"),
+                None,
+            )),
+            _ => Ok(value),
+        }
+    }
+}
+
+fn list(kinds: &[EventKind]) -> String {
+    if kinds.is_empty() {
+        return "nothing".into();
+    }
+    kinds.iter().map(|k| k.keyword()).collect::<Vec<_>>().join(", ")
+}
+
+fn list_ids(spec: &detente_spec::Spec, parties: &[usize]) -> String {
+    parties.iter().map(|&p| spec.party[p].id.as_str()).collect::<Vec<_>>().join(", ")
+}

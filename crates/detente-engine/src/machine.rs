@@ -1,0 +1,591 @@
+//! The replay machine: the one implementation of `docs/semantics.md`.
+//!
+//! The machine walks forward in time, visiting only days on which something can
+//! change: a timer fires (agreement end, a notice period ending, a deadline passing, a
+//! `lasts` term ending, a date in a condition) or an event is dated. On each such day
+//! it fires timers, settles, then applies that day's events one by one, settling after
+//! each. Settling re-derives statuses until nothing changes.
+
+use std::collections::HashMap;
+
+use detente_spec::model::{CommitmentKind, EventKind, FacilityStatus, PowerKind, Role, Timeout};
+use detente_spec::time::{Date, Duration};
+
+use crate::compiled::Agreement;
+use crate::log::{Event, Subject};
+use crate::state::*;
+
+/// What the machine keeps about a commitment.
+#[derive(Clone, Debug)]
+struct Commitment {
+    owed: Option<Date>,
+    performed: Vec<Option<(Date, usize)>>,
+    verified: Option<(Date, usize)>,
+    due: Option<Date>,
+    extended: bool,
+    alleged: Option<usize>,
+    violated: Option<Reason>,
+    suspended: Option<Reason>,
+    discharged: Option<Reason>,
+    released: Option<Reason>,
+    terminated: Option<Reason>,
+    in_effect_since: Option<Date>,
+    status: CommitmentStatus,
+    reason: Reason,
+}
+
+#[derive(Clone, Debug)]
+enum Stage {
+    Idle,
+    Invoked { effect: Date, by: usize, event: Option<usize> },
+    Exercised { on: Date },
+    Cancelled { on: Date },
+}
+
+#[derive(Clone, Debug)]
+struct Power {
+    stage: Stage,
+    trigger_holds: bool,
+    status: PowerStatus,
+    reason: Reason,
+}
+
+#[derive(Clone, Debug)]
+struct Phase {
+    opened: Option<Date>,
+    status: PhaseStatus,
+    reason: Reason,
+}
+
+#[derive(Clone, Debug)]
+struct Instrument {
+    status: InstrumentStatus,
+    relieved_by: Option<usize>,
+    reason: Reason,
+}
+
+#[derive(Clone, Debug)]
+struct Facility {
+    status: FacilityStatus,
+    reason: Reason,
+}
+
+/// The replay machine over one agreement and log.
+pub struct Machine<'a> {
+    ag: &'a Agreement,
+    events: &'a [Event],
+    day: Date,
+    next_event: usize,
+    commitments: Vec<Commitment>,
+    phases: Vec<Phase>,
+    powers: Vec<Power>,
+    instruments: Vec<Instrument>,
+    quantities: Vec<(f64, Reason)>,
+    facilities: Vec<Facility>,
+    /// The status a commitment's `sets` replaced, to restore when it stops being in effect.
+    replaced: HashMap<(usize, usize), FacilityStatus>,
+    withdrawn: Vec<Option<Date>>,
+    agreement_status: AgreementStatus,
+    agreement_reason: Reason,
+    notes: Vec<Note>,
+    timeline: Option<Vec<Transition>>,
+}
+
+mod settle;
+mod view;
+
+fn event_ref(index: usize) -> String {
+    format!("event #{}", index + 1)
+}
+
+impl<'a> Machine<'a> {
+    /// A machine at the adoption date, before anything has happened. With
+    /// `record_timeline`, every status change is kept for [`Machine::timeline`].
+    pub fn new(ag: &'a Agreement, events: &'a [Event], record_timeline: bool) -> Machine<'a> {
+        let adopted = ag.spec.agreement.adopted;
+        let start = |text: &str| Reason::new(adopted, text);
+        let commitments = ag
+            .commitments
+            .iter()
+            .map(|c| Commitment {
+                owed: None,
+                performed: vec![None; c.by.len()],
+                verified: None,
+                due: None,
+                extended: false,
+                alleged: None,
+                violated: None,
+                suspended: None,
+                discharged: None,
+                released: None,
+                terminated: None,
+                in_effect_since: None,
+                status: CommitmentStatus::Inactive,
+                reason: start("its phase has not opened"),
+            })
+            .collect();
+        let mut machine = Machine {
+            ag,
+            events,
+            day: adopted,
+            next_event: 0,
+            commitments,
+            phases: ag
+                .phases
+                .iter()
+                .map(|_| Phase { opened: None, status: PhaseStatus::Locked, reason: start("not yet open") })
+                .collect(),
+            powers: ag
+                .powers
+                .iter()
+                .map(|_| Power {
+                    stage: Stage::Idle,
+                    trigger_holds: false,
+                    status: PowerStatus::Dormant,
+                    reason: start("its trigger does not hold"),
+                })
+                .collect(),
+            instruments: ag
+                .spec
+                .instrument
+                .iter()
+                .map(|i| Instrument {
+                    status: InstrumentStatus::InForce,
+                    relieved_by: None,
+                    reason: Reason::new(i.since, format!("in force since {}", i.since)),
+                })
+                .collect(),
+            quantities: ag
+                .spec
+                .quantity
+                .iter()
+                .map(|q| (q.initial, Reason::new(q.as_of, format!("initial estimate as of {}", q.as_of))))
+                .collect(),
+            facilities: ag
+                .spec
+                .facility
+                .iter()
+                .map(|f| Facility { status: f.status, reason: start("status at adoption") })
+                .collect(),
+            replaced: HashMap::new(),
+            withdrawn: vec![None; ag.spec.party.len()],
+            agreement_status: AgreementStatus::InForce,
+            agreement_reason: start(format!("adopted on {adopted}").as_str()),
+            notes: Vec::new(),
+            timeline: record_timeline.then(Vec::new),
+        };
+        machine.settle();
+        machine
+    }
+
+    /// Advances the machine to the end of `as_of`: every timer and event up to and
+    /// including that day. Advancing to an earlier day than the current one does nothing.
+    pub fn advance_to(&mut self, as_of: Date) {
+        loop {
+            let next_event_day = self.events.get(self.next_event).map(|e| e.date).filter(|d| *d <= as_of);
+            let next_timer_day = self.next_timer().filter(|d| *d <= as_of);
+            let day = match (next_event_day, next_timer_day) {
+                (None, None) => break,
+                (Some(e), Some(t)) => e.min(t),
+                (Some(e), None) => e,
+                (None, Some(t)) => t,
+            };
+            self.day = day;
+            self.fire_timers();
+            self.settle();
+            while let Some(event) = self.events.get(self.next_event).filter(|e| e.date == day) {
+                self.next_event += 1;
+                self.apply(event);
+                self.settle();
+            }
+        }
+        if as_of > self.day {
+            self.day = as_of;
+        }
+    }
+
+    /// The earliest day after the current one on which a timer fires.
+    fn next_timer(&self) -> Option<Date> {
+        let today = self.day;
+        let mut next: Option<Date> = None;
+        let mut consider = |d: Option<Date>| {
+            if let Some(d) = d.filter(|d| *d > today) {
+                next = Some(next.map_or(d, |n: Date| n.min(d)));
+            }
+        };
+        if self.agreement_status != AgreementStatus::Terminated {
+            consider(self.ag.spec.agreement.ends);
+        }
+        for power in &self.powers {
+            if let Stage::Invoked { effect, .. } = power.stage {
+                consider(Some(effect));
+            }
+        }
+        for (i, c) in self.commitments.iter().enumerate() {
+            if matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue) {
+                consider(c.due.and_then(|d| Duration::days(1).after(d)));
+            }
+            if matches!(c.status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled) {
+                let lasts = self.ag.commitments[i].lasts;
+                consider(lasts.zip(c.in_effect_since).and_then(|(l, s)| l.after(s)));
+            }
+        }
+        let upcoming = self.ag.condition_days.partition_point(|d| *d <= today);
+        consider(self.ag.condition_days.get(upcoming).copied());
+        next
+    }
+
+    fn fire_timers(&mut self) {
+        let day = self.day;
+        if self.ag.spec.agreement.ends == Some(day) && self.agreement_status != AgreementStatus::Terminated {
+            self.terminate(Reason::new(day, format!("the agreement ended on {day}, its end date")), true);
+        }
+        for p in 0..self.powers.len() {
+            if let Stage::Invoked { effect, by, event } = self.powers[p].stage {
+                if effect == day {
+                    self.exercise(p, by, event);
+                }
+            }
+        }
+        for i in 0..self.commitments.len() {
+            let c = &self.commitments[i];
+            let lapsed = matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue)
+                && c.due.and_then(|d| Duration::days(1).after(d)) == Some(day);
+            if lapsed {
+                self.time_out(i);
+            }
+            let c = &self.commitments[i];
+            let term = self.ag.commitments[i].lasts.zip(c.in_effect_since).and_then(|(l, s)| l.after(s));
+            if term == Some(day)
+                && matches!(c.status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled)
+            {
+                let lasts = self.ag.commitments[i].lasts.map(|l| l.to_string()).unwrap_or_default();
+                self.commitments[i].released =
+                    Some(Reason::new(day, format!("held for its full term of {lasts}")));
+            }
+        }
+    }
+
+    fn time_out(&mut self, i: usize) {
+        let day = self.day;
+        let c = &self.commitments[i];
+        let (Some(due), Some(owed)) = (c.due, c.owed) else { return };
+        let spec = &self.ag.commitments[i];
+        let what = format!(
+            "due on {due} ({} after it became owed on {owed}) but not performed",
+            spec.due.map(|d| d.to_string()).unwrap_or_default()
+        );
+        let phase_id = self.ag.spec.phase[spec.phase].id.clone();
+        let outcome = if c.extended { Some(Timeout::Violated) } else { spec.on_timeout };
+        let c = &mut self.commitments[i];
+        match outcome {
+            Some(Timeout::Violated) | None => {
+                c.violated = Some(
+                    Reason::new(day, format!("{what}; the deadline's outcome is a violation"))
+                        .cause(phase_id),
+                );
+            }
+            Some(Timeout::Discharged) => {
+                c.discharged = Some(
+                    Reason::new(day, format!("{what}; the obligation lapsed without fault")).cause(phase_id),
+                );
+            }
+            Some(Timeout::Extended(by)) => {
+                c.extended = true;
+                c.due = by.after(due);
+            }
+        }
+    }
+
+    // ---- events -------------------------------------------------------------------
+
+    fn note(&mut self, event: &Event, text: impl Into<String>) {
+        self.notes.push(Note { event: event.index, text: text.into() });
+    }
+
+    fn apply(&mut self, event: &Event) {
+        let day = event.date;
+        let actor = self.ag.spec.party[event.actor].id.clone();
+        match (event.kind, event.subject) {
+            (EventKind::Performed, Subject::Commitment(c)) => {
+                let slot = self.ag.commitments[c].by.iter().position(|&p| p == event.actor);
+                match slot.map(|s| &mut self.commitments[c].performed[s]) {
+                    Some(record @ None) => *record = Some((day, event.index)),
+                    _ => self
+                        .note(event, format!("`{actor}` had already performed it; repeated report ignored")),
+                }
+            }
+            (EventKind::Verified, Subject::Commitment(c)) => {
+                if self.commitments[c].verified.is_none() {
+                    self.commitments[c].verified = Some((day, event.index));
+                } else {
+                    self.note(event, "already verified; repeated verification ignored");
+                }
+            }
+            (EventKind::Violation, Subject::Commitment(c)) => {
+                if self.commitments[c].owed.is_some() && !self.commitments[c].status.is_terminal() {
+                    self.commitments[c].alleged = Some(event.index);
+                } else {
+                    self.note(
+                        event,
+                        "violation claimed while the commitment was not owed or already final; recorded only",
+                    );
+                }
+            }
+            (EventKind::ViolationVerified, Subject::Commitment(c)) => {
+                if self.commitments[c].owed.is_some() && !self.commitments[c].status.is_terminal() {
+                    let text =
+                        format!("violation verified by `{actor}` on {day} ({})", event_ref(event.index));
+                    self.commitments[c].violated = Some(Reason::new(day, text).event(event.index));
+                } else {
+                    self.note(event, "violation verified while the commitment was not owed or already final; recorded only");
+                }
+            }
+            (EventKind::Measured, Subject::Quantity(q)) => self.measure(event, q),
+            (EventKind::Invoked, Subject::Power(p)) => self.invoke(event, p),
+            (EventKind::Resolved, Subject::Power(p)) => self.resolve_power(event, p),
+            (EventKind::Resolved, Subject::Commitment(c)) => {
+                let record = &mut self.commitments[c];
+                if record.alleged.is_none() && record.violated.is_none() {
+                    self.note(event, "nothing to resolve: no violation was claimed or established");
+                } else {
+                    record.alleged = None;
+                    record.violated = None;
+                }
+            }
+            (EventKind::Withdrew, _) => {
+                let reason =
+                    Reason::new(day, format!("`{actor}` withdrew on {day} ({})", event_ref(event.index)))
+                        .event(event.index);
+                self.withdraw(event.actor, reason);
+            }
+            (EventKind::Imposed, Subject::Instrument(i)) => {
+                let text = format!(
+                    "imposed again by `{actor}` outside the agreement on {day} ({})",
+                    event_ref(event.index)
+                );
+                self.set_instrument(
+                    i,
+                    InstrumentStatus::InForce,
+                    None,
+                    Reason::new(day, text).event(event.index),
+                );
+            }
+            (EventKind::Lifted, Subject::Instrument(i)) => {
+                let text = format!(
+                    "lifted by `{actor}` outside the agreement on {day} ({})",
+                    event_ref(event.index)
+                );
+                self.set_instrument(
+                    i,
+                    InstrumentStatus::Lifted,
+                    None,
+                    Reason::new(day, text).event(event.index),
+                );
+            }
+            (EventKind::Extended, Subject::Commitment(c)) => {
+                let days = event.value.unwrap_or(0.0) as u32;
+                match self.commitments[c].due.and_then(|d| Duration::days(days).after(d)) {
+                    Some(new_due) if !self.commitments[c].status.is_terminal() => {
+                        self.commitments[c].due = Some(new_due)
+                    }
+                    _ => self.note(event, "extension of a commitment with no running deadline; ignored"),
+                }
+            }
+            _ => self.note(event, "event does not apply to its subject; ignored"),
+        }
+    }
+
+    fn measure(&mut self, event: &Event, q: usize) {
+        let day = event.date;
+        let value = event.value.unwrap_or_default();
+        let actor = &self.ag.spec.party[event.actor];
+        let text = format!("measured at {value} by `{}` on {day} ({})", actor.id, event_ref(event.index));
+        self.quantities[q] = (value, Reason::new(day, text).event(event.index));
+        let by_verifier = actor.role == Role::Verifier;
+        for c in 0..self.commitments.len() {
+            let cap = self.ag.commitments[c]
+                .limits
+                .iter()
+                .find(|(quantity, _)| *quantity == q)
+                .map(|(_, max)| *max);
+            let in_effect = matches!(
+                self.commitments[c].status,
+                CommitmentStatus::Performed | CommitmentStatus::Fulfilled
+            );
+            let Some(max) = cap.filter(|max| value > *max && in_effect) else { continue };
+            if by_verifier {
+                let quantity = &self.ag.spec.quantity[q].id;
+                let text = format!(
+                    "`{quantity}` measured at {value}, above the cap of {max}, by `{}` on {day}",
+                    actor.id
+                );
+                self.commitments[c].violated =
+                    Some(Reason::new(day, text).event(event.index).cause(quantity.clone()));
+            } else {
+                self.commitments[c].alleged = Some(event.index);
+            }
+        }
+    }
+
+    fn invoke(&mut self, event: &Event, p: usize) {
+        let invocable = self.powers[p].trigger_holds
+            && matches!(self.powers[p].stage, Stage::Idle | Stage::Cancelled { .. });
+        if !invocable {
+            self.note(event, "invoked while its trigger did not hold or while already invoked; ignored");
+            return;
+        }
+        self.start_invocation(p, event.actor, Some(event.index));
+    }
+
+    fn start_invocation(&mut self, p: usize, by: usize, event: Option<usize>) {
+        let day = self.day;
+        let effect = self.ag.powers[p].notice.and_then(|n| n.after(day)).unwrap_or(day);
+        self.powers[p].stage = Stage::Invoked { effect, by, event };
+        if effect == day {
+            self.exercise(p, by, event);
+        }
+    }
+
+    fn resolve_power(&mut self, event: &Event, p: usize) {
+        match self.powers[p].stage {
+            Stage::Invoked { .. } if self.ag.powers[p].cancellable => {
+                self.powers[p].stage = Stage::Cancelled { on: event.date }
+            }
+            Stage::Invoked { .. } => self.note(event, "this power cannot be cancelled; resolution ignored"),
+            _ => self.note(event, "nothing to cancel: the power is not invoked"),
+        }
+    }
+
+    fn exercise(&mut self, p: usize, by: usize, event: Option<usize>) {
+        let day = self.day;
+        let power = &self.ag.powers[p];
+        let id = self.ag.spec.power[p].id.clone();
+        self.powers[p].stage = Stage::Exercised { on: day };
+        let mut because = Reason::new(day, format!("power `{id}` took effect on {day}")).cause(id.clone());
+        if let Some(e) = event {
+            because = because.event(e);
+        }
+        match power.kind {
+            PowerKind::Snapback => {
+                let targets: Vec<usize> = match &power.restores {
+                    Some(list) => list.clone(),
+                    None => (0..self.instruments.len())
+                        .filter(|&i| self.instruments[i].status == InstrumentStatus::Relieved)
+                        .collect(),
+                };
+                for i in targets {
+                    let text = format!("re-imposed by snap-back `{id}` on {day}");
+                    self.set_instrument(
+                        i,
+                        InstrumentStatus::ReImposed,
+                        None,
+                        Reason { text, ..because.clone() },
+                    );
+                }
+                self.suspend_listed(p, &because);
+            }
+            PowerKind::Suspend => self.suspend_listed(p, &because),
+            PowerKind::Withdraw => {
+                let party = self.ag.spec.party[by].id.clone();
+                let text = format!("`{party}` withdrew through power `{id}` on {day}");
+                self.withdraw(by, Reason { text, ..because });
+            }
+        }
+    }
+
+    fn suspend_listed(&mut self, p: usize, because: &Reason) {
+        let power = &self.ag.powers[p];
+        let id = &self.ag.spec.power[p].id;
+        let text = format!("suspended by `{id}` on {}", because.since);
+        for &ph in &power.suspends_phases {
+            self.phases[ph].status = PhaseStatus::Suspended;
+            self.phases[ph].reason = Reason { text: text.clone(), ..because.clone() };
+            for &c in &self.ag.phases[ph].commitments {
+                self.commitments[c].suspended.get_or_insert(Reason { text: text.clone(), ..because.clone() });
+            }
+        }
+        for &c in &power.suspends_commitments {
+            self.commitments[c].suspended.get_or_insert(Reason { text: text.clone(), ..because.clone() });
+        }
+    }
+
+    fn withdraw(&mut self, party: usize, reason: Reason) {
+        if self.withdrawn[party].is_some() {
+            return;
+        }
+        self.withdrawn[party] = Some(reason.since);
+        for (c, spec) in self.ag.commitments.iter().enumerate() {
+            let record = &self.commitments[c];
+            let done_deed =
+                spec.kind == CommitmentKind::Action && record.status == CommitmentStatus::Fulfilled;
+            if spec.by.contains(&party) && !record.status.is_terminal() && !done_deed {
+                self.commitments[c].terminated.get_or_insert(reason.clone());
+            }
+        }
+        let remaining = self.ag.signatories().filter(|&s| self.withdrawn[s].is_none()).count();
+        if remaining < 2 {
+            let text = format!("{}; fewer than two signatories remain", reason.text);
+            self.terminate(Reason { text, ..reason }, false);
+        }
+    }
+
+    /// Ends the agreement: open commitments are discharged (at its end date) or
+    /// terminated (by withdrawal).
+    fn terminate(&mut self, reason: Reason, ended: bool) {
+        self.agreement_status = AgreementStatus::Terminated;
+        self.agreement_reason = reason.clone();
+        for c in 0..self.commitments.len() {
+            let record = &mut self.commitments[c];
+            let done = matches!(record.status, CommitmentStatus::Fulfilled | CommitmentStatus::Released)
+                && self.ag.commitments[c].kind == CommitmentKind::Action;
+            if record.status.is_terminal() || done {
+                continue;
+            }
+            if ended {
+                record.discharged.get_or_insert(reason.clone());
+            } else {
+                record.terminated.get_or_insert(reason.clone());
+            }
+        }
+    }
+
+    fn set_instrument(&mut self, i: usize, status: InstrumentStatus, by: Option<usize>, reason: Reason) {
+        let old = self.instruments[i].status;
+        self.instruments[i] = Instrument { status, relieved_by: by, reason: reason.clone() };
+        if old != status {
+            self.record(
+                "instrument",
+                self.ag.spec.instrument[i].id.clone(),
+                format!("{old:?}"),
+                format!("{status:?}"),
+                reason,
+            );
+        }
+    }
+
+    fn record(&mut self, kind: &'static str, item: String, from: String, to: String, reason: Reason) {
+        if let Some(timeline) = &mut self.timeline {
+            timeline.push(Transition {
+                date: self.day,
+                item,
+                kind,
+                from: kebab(&from),
+                to: kebab(&to),
+                reason,
+            });
+        }
+    }
+}
+
+/// `ReImposed` → `re-imposed`, for timeline entries.
+fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}

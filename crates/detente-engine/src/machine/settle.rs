@@ -1,0 +1,462 @@
+//! Settling: re-deriving statuses after a timer or an event until nothing changes, and
+//! evaluating conditions on the machine's current state.
+
+use detente_spec::condition::Predicate;
+use detente_spec::model::{CommitmentKind, FacilityStatus};
+
+use super::{Machine, Stage};
+use crate::compiled::{Cond, Target};
+use crate::state::*;
+
+/// Settling stops after this many rounds even if statuses still change; every round
+/// moves some item forward along a finite lifecycle, so real agreements settle in a few.
+const MAX_ROUNDS: usize = 10_000;
+
+impl Machine<'_> {
+    /// Re-derives every status until a fixed point (see `docs/semantics.md`).
+    pub(crate) fn settle(&mut self) {
+        for _ in 0..MAX_ROUNDS {
+            let mut changed = false;
+            changed |= self.open_phases();
+            changed |= self.owe_commitments();
+            changed |= self.derive_commitments();
+            changed |= self.complete_phases();
+            changed |= self.update_powers();
+            if !changed {
+                break;
+            }
+        }
+        self.derive_agreement();
+    }
+
+    fn open_phases(&mut self) -> bool {
+        let mut changed = false;
+        for p in 0..self.phases.len() {
+            if self.phases[p].status != PhaseStatus::Locked {
+                continue;
+            }
+            let phase = &self.ag.phases[p];
+            let waiting = phase.after.iter().find(|&&a| self.phases[a].status != PhaseStatus::Complete);
+            if waiting.is_some() || !phase.opens_when.as_ref().is_none_or(|c| self.eval(c)) {
+                continue;
+            }
+            let mut reason = Reason::new(self.day, "opened");
+            reason.text = match (phase.after.is_empty(), phase.opens_when.is_some()) {
+                (true, false) => format!("opened on adoption ({})", self.day),
+                (false, false) => {
+                    format!("opened on {} when {} became complete", self.day, self.phase_list(&phase.after))
+                }
+                (_, true) => format!("opened on {} when its opening condition came to hold", self.day),
+            };
+            for &a in &phase.after {
+                reason = reason.cause(self.ag.spec.phase[a].id.clone());
+            }
+            self.phases[p].opened = Some(self.day);
+            self.set_phase(p, PhaseStatus::Open, reason);
+            changed = true;
+        }
+        changed
+    }
+
+    fn phase_list(&self, phases: &[usize]) -> String {
+        phases.iter().map(|&p| format!("`{}`", self.ag.spec.phase[p].id)).collect::<Vec<_>>().join(", ")
+    }
+
+    fn owe_commitments(&mut self) -> bool {
+        let mut changed = false;
+        for c in 0..self.commitments.len() {
+            let spec = &self.ag.commitments[c];
+            let phase_open = self.phases[spec.phase].opened.is_some();
+            let blocked = self.commitments[c].suspended.is_some() || self.commitments[c].terminated.is_some();
+            if self.commitments[c].owed.is_some() || !phase_open || blocked {
+                continue;
+            }
+            if spec.when.as_ref().is_some_and(|w| !self.eval(w)) {
+                continue;
+            }
+            let record = &mut self.commitments[c];
+            record.owed = Some(self.day);
+            record.due = spec.due.and_then(|d| d.after(self.day));
+            changed = true;
+        }
+        changed
+    }
+
+    /// Recomputes each commitment's status from its record, applying the effects of
+    /// entering and leaving performance (facility statuses, relief).
+    fn derive_commitments(&mut self) -> bool {
+        let mut changed = false;
+        for c in 0..self.commitments.len() {
+            let (status, reason) = self.derive(c);
+            let old = self.commitments[c].status;
+            if old == status {
+                continue;
+            }
+            changed = true;
+            self.commitments[c].status = status;
+            self.commitments[c].reason = reason.clone();
+            let id = self.ag.spec.commitment[c].id.clone();
+            self.on_commitment_change(c, old, status);
+            let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
+            self.record_change(
+                "commitment",
+                id,
+                old.describe(continuing),
+                status.describe(continuing),
+                reason,
+            );
+        }
+        changed
+    }
+
+    fn derive(&self, c: usize) -> (CommitmentStatus, Reason) {
+        let record = &self.commitments[c];
+        let spec = &self.ag.commitments[c];
+        let stored = [
+            (CommitmentStatus::Terminated, &record.terminated),
+            (CommitmentStatus::Suspended, &record.suspended),
+            (CommitmentStatus::Violated, &record.violated),
+            (CommitmentStatus::Discharged, &record.discharged),
+            (CommitmentStatus::Released, &record.released),
+        ];
+        if let Some((status, Some(reason))) = stored.iter().find(|(_, r)| r.is_some()) {
+            return (*status, reason.clone());
+        }
+        let phase_id = self.ag.spec.phase[spec.phase].id.clone();
+        let Some(owed) = record.owed else {
+            let text = if self.phases[spec.phase].opened.is_none() {
+                format!("its phase `{phase_id}` has not opened")
+            } else {
+                let when =
+                    self.ag.spec.commitment[c].when.as_ref().map(|w| w.to_string()).unwrap_or_default();
+                format!("owed only when {when}, which does not hold yet")
+            };
+            return (CommitmentStatus::Inactive, Reason::new(self.day, text).cause(phase_id));
+        };
+        let auto_in_effect = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
+        let all_performed = record.performed.iter().all(Option::is_some);
+        if auto_in_effect || all_performed {
+            let performed_on = if auto_in_effect {
+                owed
+            } else {
+                record.performed.iter().flatten().map(|(d, _)| *d).max().unwrap_or(owed).max(owed)
+            };
+            let mut reason = Reason::new(performed_on, "").cause(phase_id);
+            for (_, e) in record.performed.iter().flatten() {
+                reason = reason.event(*e);
+            }
+            let how = if auto_in_effect {
+                format!("in effect since it became owed on {owed}")
+            } else {
+                format!("performed by all bound parties, last on {performed_on}")
+            };
+            return match (spec.verifier, record.verified) {
+                (Some(v), None) => {
+                    let verifier = &self.ag.spec.party[v].id;
+                    reason.text = format!("{how}; awaiting verification by `{verifier}`");
+                    (CommitmentStatus::Performed, reason)
+                }
+                (Some(_), Some((on, e))) => {
+                    reason.text = format!("{how}; verified on {on} ({})", format_event(e));
+                    reason.since = on.max(performed_on);
+                    (CommitmentStatus::Fulfilled, reason.event(e))
+                }
+                (None, _) => {
+                    reason.text = format!("{how}; no verification required");
+                    (CommitmentStatus::Fulfilled, reason)
+                }
+            };
+        }
+        let due = record.due.map(|d| format!(", due by {d}")).unwrap_or_default();
+        if record.extended {
+            let text = format!("not performed by its first deadline; extended{due}");
+            return (CommitmentStatus::Overdue, Reason::new(owed, text).cause(phase_id));
+        }
+        (CommitmentStatus::Pending, Reason::new(owed, format!("owed since {owed}{due}")).cause(phase_id))
+    }
+
+    fn on_commitment_change(&mut self, c: usize, old: CommitmentStatus, new: CommitmentStatus) {
+        let performing =
+            |s: CommitmentStatus| matches!(s, CommitmentStatus::Performed | CommitmentStatus::Fulfilled);
+        let id = self.ag.spec.commitment[c].id.clone();
+        let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
+        if performing(new) && !performing(old) {
+            self.commitments[c].in_effect_since.get_or_insert(self.day);
+            self.apply_sets(c, &id);
+        }
+        if performing(old) && !performing(new) && new != CommitmentStatus::Released && continuing {
+            self.revert_sets(c, &id, new);
+        }
+        let relieving =
+            |s: CommitmentStatus| matches!(s, CommitmentStatus::Fulfilled | CommitmentStatus::Released);
+        if relieving(new) && !relieving(old) {
+            for &i in &self.ag.commitments[c].relieves.clone() {
+                if self.instruments[i].status.in_force() {
+                    let reason =
+                        Reason::new(self.day, format!("relieved by `{id}`, fulfilled on {}", self.day))
+                            .cause(id.clone());
+                    self.set_instrument(i, InstrumentStatus::Relieved, Some(c), reason);
+                }
+            }
+        }
+        if relieving(old) && !relieving(new) {
+            for i in 0..self.ag.spec.instrument.len() {
+                if self.instruments[i].relieved_by == Some(c)
+                    && self.instruments[i].status == InstrumentStatus::Relieved
+                {
+                    let text = format!("relief withdrawn: `{id}` is now {}", new.describe(continuing));
+                    self.set_instrument(
+                        i,
+                        InstrumentStatus::InForce,
+                        None,
+                        Reason::new(self.day, text).cause(id.clone()),
+                    );
+                }
+            }
+        }
+    }
+
+    fn complete_phases(&mut self) -> bool {
+        let mut changed = false;
+        for p in 0..self.phases.len() {
+            if self.phases[p].status != PhaseStatus::Open {
+                continue;
+            }
+            let members = &self.ag.phases[p].commitments;
+            let done = members.iter().all(|&c| {
+                matches!(
+                    self.commitments[c].status,
+                    CommitmentStatus::Fulfilled | CommitmentStatus::Released | CommitmentStatus::Discharged
+                )
+            });
+            if done {
+                let mut reason = Reason::new(
+                    self.day,
+                    format!("every commitment fulfilled, released or discharged by {}", self.day),
+                );
+                for &c in members {
+                    reason = reason.cause(self.ag.spec.commitment[c].id.clone());
+                }
+                self.set_phase(p, PhaseStatus::Complete, reason);
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    fn update_powers(&mut self) -> bool {
+        let mut changed = false;
+        for p in 0..self.powers.len() {
+            let holds = self.eval(&self.ag.powers[p].trigger) && self.holder_remains(p);
+            self.powers[p].trigger_holds = holds;
+            if holds && self.ag.powers[p].automatic && matches!(self.powers[p].stage, Stage::Idle) {
+                let by = self.ag.powers[p].holders.first().copied().unwrap_or(0);
+                self.start_invocation(p, by, None);
+            }
+            changed |= self.derive_power(p);
+        }
+        changed
+    }
+
+    fn holder_remains(&self, p: usize) -> bool {
+        let power = &self.ag.powers[p];
+        power.automatic || power.holders.iter().any(|&h| self.withdrawn[h].is_none())
+    }
+
+    /// Evaluates a condition on the current day and state.
+    pub(crate) fn eval(&self, cond: &Cond) -> bool {
+        match cond {
+            Cond::True => true,
+            Cond::False => false,
+            Cond::Commitments(pred, target) => self.eval_commitments(*pred, target),
+            Cond::Complete(p) => self.phases[*p].status == PhaseStatus::Complete,
+            Cond::InForce(i) => self.instruments[*i].status.in_force(),
+            Cond::Status(f, equal, status) => (self.facilities[*f].status == *status) == *equal,
+            Cond::Quantity(q, cmp, value) => cmp.holds(self.quantities[*q].0, *value),
+            Cond::Date(cmp, date) => cmp.holds(self.day, *date),
+            Cond::And(parts) => parts.iter().all(|p| self.eval(p)),
+            Cond::Or(parts) => parts.iter().any(|p| self.eval(p)),
+            Cond::Not(inner) => !self.eval(inner),
+        }
+    }
+
+    fn eval_commitments(&self, pred: Predicate, target: &Target) -> bool {
+        let holds = |c: usize| {
+            let status = self.commitments[c].status;
+            match pred {
+                Predicate::Performed => matches!(
+                    status,
+                    CommitmentStatus::Performed | CommitmentStatus::Fulfilled | CommitmentStatus::Released
+                ),
+                Predicate::Fulfilled => {
+                    matches!(status, CommitmentStatus::Fulfilled | CommitmentStatus::Released)
+                }
+                Predicate::Verified => {
+                    self.commitments[c].verified.is_some() && status != CommitmentStatus::Inactive
+                }
+                Predicate::Alleged => {
+                    self.commitments[c].alleged.is_some() || status == CommitmentStatus::Violated
+                }
+                Predicate::Violated => status == CommitmentStatus::Violated,
+            }
+        };
+        let any = matches!(pred, Predicate::Alleged | Predicate::Violated);
+        match target {
+            Target::Commitment(c) => holds(*c),
+            Target::Phase(p) => {
+                let members = &self.ag.phases[*p].commitments;
+                if any {
+                    members.iter().any(|&c| holds(c))
+                } else {
+                    !members.is_empty() && members.iter().all(|&c| holds(c))
+                }
+            }
+            Target::AnyOf(party) => {
+                self.ag.commitments.iter().enumerate().any(|(c, spec)| spec.by.contains(party) && holds(c))
+            }
+        }
+    }
+}
+
+fn format_event(index: usize) -> String {
+    format!("event #{}", index + 1)
+}
+
+impl Machine<'_> {
+    pub(super) fn set_phase(&mut self, p: usize, status: PhaseStatus, reason: Reason) {
+        let old = self.phases[p].status;
+        self.phases[p].status = status;
+        self.phases[p].reason = reason.clone();
+        if old != status {
+            let id = self.ag.spec.phase[p].id.clone();
+            self.record("phase", id, format!("{old:?}"), format!("{status:?}"), reason);
+        }
+    }
+
+    pub(super) fn record_change(
+        &mut self,
+        kind: &'static str,
+        id: String,
+        from: &str,
+        to: &str,
+        reason: Reason,
+    ) {
+        if let Some(timeline) = &mut self.timeline {
+            let date = self.day;
+            timeline.push(Transition {
+                date,
+                item: id,
+                kind,
+                from: from.to_string(),
+                to: to.to_string(),
+                reason,
+            });
+        }
+    }
+
+    /// A commitment came into effect or was performed: its facilities take the statuses
+    /// it sets (never leaving `dismantled`).
+    fn apply_sets(&mut self, c: usize, id: &str) {
+        for &(f, status) in &self.ag.commitments[c].sets.clone() {
+            let old = self.facilities[f].status;
+            if old == FacilityStatus::Dismantled || old == status {
+                continue;
+            }
+            self.replaced.entry((c, f)).or_insert(old);
+            let reason =
+                Reason::new(self.day, format!("made {} by `{id}` on {}", status.keyword(), self.day))
+                    .cause(id);
+            self.set_facility(f, status, reason);
+        }
+    }
+
+    /// A continuing commitment stopped being in effect: its facilities return to the
+    /// statuses it replaced, unless dismantled since.
+    fn revert_sets(&mut self, c: usize, id: &str, now: CommitmentStatus) {
+        for &(f, _) in &self.ag.commitments[c].sets.clone() {
+            let Some(previous) = self.replaced.remove(&(c, f)) else { continue };
+            if self.facilities[f].status == FacilityStatus::Dismantled {
+                continue;
+            }
+            let text = format!(
+                "back to {} since `{id}` is {} ({})",
+                previous.keyword(),
+                now.describe(true),
+                self.day
+            );
+            self.set_facility(f, previous, Reason::new(self.day, text).cause(id));
+        }
+    }
+
+    fn set_facility(&mut self, f: usize, status: FacilityStatus, reason: Reason) {
+        let old = self.facilities[f].status;
+        self.facilities[f].status = status;
+        self.facilities[f].reason = reason.clone();
+        let id = self.ag.spec.facility[f].id.clone();
+        self.record_change("facility", id, old.keyword(), status.keyword(), reason);
+    }
+
+    /// Re-derives a power's displayed status from its stage and trigger.
+    fn derive_power(&mut self, p: usize) -> bool {
+        let power = &self.powers[p];
+        let trigger = self.ag.spec.power[p].trigger.to_string();
+        let (status, text) = match &power.stage {
+            Stage::Idle if power.trigger_holds => {
+                (PowerStatus::Available, format!("its trigger holds: {trigger}"))
+            }
+            Stage::Idle => (PowerStatus::Dormant, format!("its trigger does not hold: {trigger}")),
+            Stage::Invoked { effect, .. } => {
+                (PowerStatus::Invoked, format!("invoked; takes effect on {effect}"))
+            }
+            Stage::Exercised { on } => (PowerStatus::Exercised, format!("took effect on {on}")),
+            Stage::Cancelled { on } => {
+                (PowerStatus::Cancelled, format!("invoked, then cancelled by a resolution on {on}"))
+            }
+        };
+        if status == power.status {
+            return false;
+        }
+        let old = power.status;
+        let mut reason = Reason::new(self.day, text);
+        if let Stage::Invoked { event: Some(e), .. } = power.stage {
+            reason = reason.event(e);
+        }
+        self.powers[p].status = status;
+        self.powers[p].reason = reason.clone();
+        let id = self.ag.spec.power[p].id.clone();
+        self.record("power", id, format!("{old:?}"), format!("{status:?}"), reason);
+        true
+    }
+
+    fn derive_agreement(&mut self) {
+        if self.agreement_status == AgreementStatus::Terminated {
+            return;
+        }
+        let suspended_commitment =
+            self.commitments.iter().position(|c| c.status == CommitmentStatus::Suspended);
+        let reimposed = self.instruments.iter().position(|i| i.status == InstrumentStatus::ReImposed);
+        let status = if suspended_commitment.is_some() || reimposed.is_some() {
+            AgreementStatus::PartlySuspended
+        } else {
+            AgreementStatus::InForce
+        };
+        if status != self.agreement_status {
+            let text = match (suspended_commitment, reimposed) {
+                (Some(c), _) => format!("`{}` is suspended", self.ag.spec.commitment[c].id),
+                (None, Some(i)) => format!("`{}` is re-imposed", self.ag.spec.instrument[i].id),
+                _ => "no commitment is suspended and no instrument re-imposed".to_string(),
+            };
+            let old = self.agreement_status;
+            self.agreement_status = status;
+            self.agreement_reason = Reason::new(self.day, text);
+            let id = self.ag.spec.agreement.id.clone();
+            self.record(
+                "agreement",
+                id,
+                format!("{old:?}"),
+                format!("{status:?}"),
+                self.agreement_reason.clone(),
+            );
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Building the engine's answer ([`State`]) from the machine.
+
+use detente_spec::model::CommitmentKind;
+
+use super::Machine;
+use crate::state::*;
+
+impl Machine<'_> {
+    /// The state at the machine's current day.
+    pub fn state(&self) -> State {
+        let spec = &self.ag.spec;
+        State {
+            as_of: self.day,
+            events_applied: self.next_event,
+            agreement: self.agreement_status,
+            agreement_reason: self.agreement_reason.clone(),
+            parties: spec
+                .party
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PartyState { id: p.id.clone(), withdrawn: self.withdrawn[i] })
+                .collect(),
+            phases: self
+                .phases
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PhaseState {
+                    id: spec.phase[i].id.clone(),
+                    status: p.status,
+                    opened: p.opened,
+                    reason: p.reason.clone(),
+                })
+                .collect(),
+            commitments: self
+                .commitments
+                .iter()
+                .enumerate()
+                .map(|(i, c)| CommitmentState {
+                    id: spec.commitment[i].id.clone(),
+                    phase: spec.commitment[i].phase.clone(),
+                    status: c.status,
+                    describe: c.status.describe(self.ag.commitments[i].kind == CommitmentKind::Continuing),
+                    alleged: c.alleged.is_some(),
+                    due: c.due.filter(|_| {
+                        matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue)
+                    }),
+                    reason: c.reason.clone(),
+                })
+                .collect(),
+            powers: self
+                .powers
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PowerState {
+                    id: spec.power[i].id.clone(),
+                    status: p.status,
+                    takes_effect: match p.stage {
+                        super::Stage::Invoked { effect, .. } => Some(effect),
+                        _ => None,
+                    },
+                    reason: p.reason.clone(),
+                })
+                .collect(),
+            instruments: self
+                .instruments
+                .iter()
+                .enumerate()
+                .map(|(i, x)| InstrumentState {
+                    id: spec.instrument[i].id.clone(),
+                    status: x.status,
+                    reason: x.reason.clone(),
+                })
+                .collect(),
+            quantities: self
+                .quantities
+                .iter()
+                .enumerate()
+                .map(|(q, (value, reason))| QuantityState {
+                    id: spec.quantity[q].id.clone(),
+                    value: *value,
+                    caps: self.caps_on(q),
+                    reason: reason.clone(),
+                })
+                .collect(),
+            facilities: self
+                .facilities
+                .iter()
+                .enumerate()
+                .map(|(f, x)| FacilityState {
+                    id: spec.facility[f].id.clone(),
+                    status: x.status,
+                    reason: x.reason.clone(),
+                })
+                .collect(),
+            notes: self.notes.clone(),
+        }
+    }
+
+    /// Caps in force on a quantity: those of commitments now in effect.
+    fn caps_on(&self, q: usize) -> Vec<(String, f64)> {
+        self.ag
+            .commitments
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| {
+                matches!(
+                    self.commitments[*c].status,
+                    CommitmentStatus::Performed | CommitmentStatus::Fulfilled
+                )
+            })
+            .flat_map(|(c, spec)| {
+                spec.limits.iter().filter(|(quantity, _)| *quantity == q).map(move |(_, max)| (c, *max))
+            })
+            .map(|(c, max)| (self.ag.spec.commitment[c].id.clone(), max))
+            .collect()
+    }
+
+    /// Every status change so far, if the machine records them.
+    pub fn timeline(&self) -> &[Transition] {
+        self.timeline.as_deref().unwrap_or(&[])
+    }
+}

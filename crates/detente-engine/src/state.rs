@@ -1,0 +1,309 @@
+//! The state of an agreement on a date: every item's status, each with its reason.
+//!
+//! These types are the engine's answer. They serialize to the JSON that
+//! `detente replay --format json` prints (documented in `docs/replay-json.md`).
+
+use detente_spec::model::FacilityStatus;
+use detente_spec::time::Date;
+use serde::Serialize;
+
+/// Why an item has its status: since when, in words, and what caused it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reason {
+    /// The day the status began.
+    pub since: Date,
+    /// The explanation, in words.
+    pub text: String,
+    /// Events that caused it, by position in the log.
+    pub events: Vec<usize>,
+    /// Other items (by id) whose status caused it.
+    pub causes: Vec<String>,
+}
+
+impl Reason {
+    /// A reason with no event or item behind it.
+    pub fn new(since: Date, text: impl Into<String>) -> Reason {
+        Reason { since, text: text.into(), events: Vec::new(), causes: Vec::new() }
+    }
+
+    /// Adds the event at this log position.
+    pub fn event(mut self, index: usize) -> Reason {
+        if !self.events.contains(&index) {
+            self.events.push(index);
+        }
+        self
+    }
+
+    /// Adds an item whose status caused this one.
+    pub fn cause(mut self, id: impl Into<String>) -> Reason {
+        let id = id.into();
+        if !self.causes.contains(&id) {
+            self.causes.push(id);
+        }
+        self
+    }
+}
+
+/// The lifecycle of a commitment (see `docs/semantics.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommitmentStatus {
+    /// Not owed yet: its phase is locked or its `when` does not hold.
+    Inactive,
+    /// Owed, not yet performed, deadline not passed.
+    Pending,
+    /// Its deadline passed and was extended.
+    Overdue,
+    /// Performed, awaiting verification (for a continuing commitment: in effect).
+    Performed,
+    /// Performed and verified where required (continuing: in effect, verified).
+    Fulfilled,
+    /// A violation is established.
+    Violated,
+    /// Suspended by a power.
+    Suspended,
+    /// A continuing commitment held for its whole term.
+    Released,
+    /// Lapsed without fault.
+    Discharged,
+    /// Ended by a withdrawal or by termination of the agreement.
+    Terminated,
+}
+
+impl CommitmentStatus {
+    /// Whether the status is final.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            CommitmentStatus::Violated
+                | CommitmentStatus::Released
+                | CommitmentStatus::Discharged
+                | CommitmentStatus::Terminated
+        )
+    }
+
+    /// The status in words, as a continuing or an action commitment reads it.
+    pub fn describe(self, continuing: bool) -> &'static str {
+        match (self, continuing) {
+            (CommitmentStatus::Performed, true) => "in effect",
+            (CommitmentStatus::Fulfilled, true) => "in effect, verified",
+            (CommitmentStatus::Inactive, _) => "inactive",
+            (CommitmentStatus::Pending, _) => "pending",
+            (CommitmentStatus::Overdue, _) => "overdue",
+            (CommitmentStatus::Performed, false) => "performed, awaiting verification",
+            (CommitmentStatus::Fulfilled, false) => "fulfilled",
+            (CommitmentStatus::Violated, _) => "violated",
+            (CommitmentStatus::Suspended, _) => "suspended",
+            (CommitmentStatus::Released, _) => "released",
+            (CommitmentStatus::Discharged, _) => "discharged",
+            (CommitmentStatus::Terminated, _) => "terminated",
+        }
+    }
+}
+
+/// A commitment in a state.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CommitmentState {
+    /// Its id.
+    pub id: String,
+    /// Its phase's id.
+    pub phase: String,
+    /// Its status.
+    pub status: CommitmentStatus,
+    /// The status in words.
+    pub describe: &'static str,
+    /// Whether a violation is claimed but not established.
+    pub alleged: bool,
+    /// The current due date, if it has a deadline and is owed.
+    pub due: Option<Date>,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// The lifecycle of a phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PhaseStatus {
+    /// Not open yet.
+    Locked,
+    /// Open.
+    Open,
+    /// Every commitment fulfilled, released or discharged.
+    Complete,
+    /// Suspended by a power.
+    Suspended,
+}
+
+/// A phase in a state.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PhaseState {
+    /// Its id.
+    pub id: String,
+    /// Its status.
+    pub status: PhaseStatus,
+    /// The day it opened, if it has.
+    pub opened: Option<Date>,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// The lifecycle of a power.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PowerStatus {
+    /// Its trigger does not hold.
+    Dormant,
+    /// Its trigger holds; it may be invoked.
+    Available,
+    /// Invoked; its notice period is running.
+    Invoked,
+    /// It has taken effect.
+    Exercised,
+    /// Invoked, then cancelled by a resolution.
+    Cancelled,
+}
+
+/// A power in a state.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PowerState {
+    /// Its id.
+    pub id: String,
+    /// Its status.
+    pub status: PowerStatus,
+    /// When an invoked power takes effect.
+    pub takes_effect: Option<Date>,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// The status of an instrument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstrumentStatus {
+    /// In force.
+    InForce,
+    /// Relieved by a fulfilled commitment.
+    Relieved,
+    /// Re-imposed by a power.
+    ReImposed,
+    /// Lifted outside the agreement.
+    Lifted,
+}
+
+impl InstrumentStatus {
+    /// Whether the instrument bites (in force or re-imposed).
+    pub fn in_force(self) -> bool {
+        matches!(self, InstrumentStatus::InForce | InstrumentStatus::ReImposed)
+    }
+}
+
+/// An instrument in a state.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InstrumentState {
+    /// Its id.
+    pub id: String,
+    /// Its status.
+    pub status: InstrumentStatus,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// A quantity in a state.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QuantityState {
+    /// Its id.
+    pub id: String,
+    /// Its recorded value: the latest measurement, else the initial estimate.
+    pub value: f64,
+    /// Caps in force: (commitment id, max).
+    pub caps: Vec<(String, f64)>,
+    /// Why the value is what it is.
+    pub reason: Reason,
+}
+
+/// A facility in a state.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FacilityState {
+    /// Its id.
+    pub id: String,
+    /// Its recorded status.
+    pub status: FacilityStatus,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// A party in a state.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartyState {
+    /// Its id.
+    pub id: String,
+    /// The day it withdrew, if it has.
+    pub withdrawn: Option<Date>,
+}
+
+/// The status of the agreement as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AgreementStatus {
+    /// In force.
+    InForce,
+    /// Some commitment or phase suspended, or an instrument re-imposed by a power.
+    PartlySuspended,
+    /// Ended.
+    Terminated,
+}
+
+/// Something the log did that had no effect, kept so that nothing is lost silently.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Note {
+    /// The event, by position in the log.
+    pub event: usize,
+    /// What happened to it.
+    pub text: String,
+}
+
+/// The whole state on a date.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct State {
+    /// The date of the state.
+    pub as_of: Date,
+    /// How many events of the log were applied (those dated on or before `as_of`).
+    pub events_applied: usize,
+    /// The agreement's status.
+    pub agreement: AgreementStatus,
+    /// Why.
+    pub agreement_reason: Reason,
+    /// Parties.
+    pub parties: Vec<PartyState>,
+    /// Phases, in specification order.
+    pub phases: Vec<PhaseState>,
+    /// Commitments, in specification order.
+    pub commitments: Vec<CommitmentState>,
+    /// Powers.
+    pub powers: Vec<PowerState>,
+    /// Instruments.
+    pub instruments: Vec<InstrumentState>,
+    /// Quantities.
+    pub quantities: Vec<QuantityState>,
+    /// Facilities.
+    pub facilities: Vec<FacilityState>,
+    /// Events that had no effect, and why.
+    pub notes: Vec<Note>,
+}
+
+/// One change of status, for the timeline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Transition {
+    /// When.
+    pub date: Date,
+    /// The item's id.
+    pub item: String,
+    /// Its kind (`commitment`, `phase`, ...).
+    pub kind: &'static str,
+    /// The status before.
+    pub from: String,
+    /// The status after.
+    pub to: String,
+    /// Why.
+    pub reason: Reason,
+}
