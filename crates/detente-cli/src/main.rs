@@ -58,6 +58,43 @@ enum Command {
         #[arg(long)]
         lenient: bool,
     },
+    /// List every status change of a replayed log, dated, with its reason.
+    Timeline {
+        /// The specification file.
+        spec: PathBuf,
+        /// The event log.
+        log: PathBuf,
+        /// First day to list (default: adoption).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day to list (default: the date of the last event).
+        #[arg(long)]
+        to: Option<String>,
+        /// Output format (text or json).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Skip bad log lines (and list them) instead of rejecting the log.
+        #[arg(long)]
+        lenient: bool,
+    },
+    /// Explain why a commitment, phase, power, instrument, quantity or facility is in its status.
+    Explain {
+        /// The specification file.
+        spec: PathBuf,
+        /// The event log.
+        log: PathBuf,
+        /// The id of the item to explain.
+        id: String,
+        /// The date (default: the date of the last event).
+        #[arg(long)]
+        at: Option<String>,
+        /// Output format (text or json).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Skip bad log lines (and list them) instead of rejecting the log.
+        #[arg(long)]
+        lenient: bool,
+    },
     /// Print the JSON Schema of the specification format (for editors such as taplo).
     Schema {
         /// Write the schema to this file instead of standard output.
@@ -78,7 +115,7 @@ enum Command {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum CheckFormat {
+pub(crate) enum CheckFormat {
     Text,
     Json,
 }
@@ -102,6 +139,17 @@ fn main() -> ExitCode {
         Command::Show { file, format } => show(&file, format),
         Command::Replay { spec, log, at, format, lenient } => {
             replay::replay(&spec, &log, at.as_deref(), format, lenient)
+        }
+        Command::Timeline { spec, log, from, to, format, lenient } => replay::timeline(
+            &spec,
+            &log,
+            from.as_deref(),
+            to.as_deref(),
+            format == CheckFormat::Json,
+            lenient,
+        ),
+        Command::Explain { spec, log, id, at, format, lenient } => {
+            replay::explain(&spec, &log, &id, at.as_deref(), format == CheckFormat::Json, lenient)
         }
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),

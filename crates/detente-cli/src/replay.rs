@@ -80,3 +80,86 @@ pub fn replay(
     write_stdout(&text)?;
     Ok(0)
 }
+
+/// Loads the agreement and log for a command, or the exit code to stop with.
+fn inputs(spec: &Path, log_path: &Path, lenient: bool) -> Result<Result<(Agreement, log::Log), u8>, String> {
+    let agreement = match agreement(spec)? {
+        Ok(agreement) => agreement,
+        Err(code) => return Ok(Err(code)),
+    };
+    Ok(event_log(log_path, &agreement, lenient)?.map(|log| (agreement, log)))
+}
+
+fn date_arg(name: &str, text: Option<&str>) -> Result<Option<detente_spec::time::Date>, String> {
+    text.map(|t| parse_date(t).map_err(|e| format!("--{name}: {e}"))).transpose()
+}
+
+fn last_event_or_adoption(agreement: &Agreement, log: &log::Log) -> detente_spec::time::Date {
+    log.events.last().map_or(agreement.spec.agreement.adopted, |e| e.date)
+}
+
+pub fn timeline(
+    spec: &Path,
+    log_path: &Path,
+    from: Option<&str>,
+    to: Option<&str>,
+    json: bool,
+    lenient: bool,
+) -> Result<u8, String> {
+    let (from, to) = (date_arg("from", from)?, date_arg("to", to)?);
+    let (agreement, log) = match inputs(spec, log_path, lenient)? {
+        Ok(inputs) => inputs,
+        Err(code) => return Ok(code),
+    };
+    let to = to.unwrap_or_else(|| last_event_or_adoption(&agreement, &log));
+    let transitions: Vec<_> = detente_engine::timeline(&agreement, &log, to)
+        .into_iter()
+        .filter(|t| from.is_none_or(|f| t.date >= f))
+        .collect();
+    let text = if json {
+        serde_json::to_string_pretty(&transitions).map_err(|e| e.to_string())? + "\n"
+    } else {
+        transitions
+            .iter()
+            .map(|t| {
+                format!(
+                    "{}  {:<10} {:<28} {} -> {}: {}\n",
+                    t.date, t.kind, t.item, t.from, t.to, t.reason.text
+                )
+            })
+            .collect()
+    };
+    write_stdout(&text)?;
+    Ok(0)
+}
+
+pub fn explain(
+    spec: &Path,
+    log_path: &Path,
+    id: &str,
+    at: Option<&str>,
+    json: bool,
+    lenient: bool,
+) -> Result<u8, String> {
+    let at = date_arg("at", at)?;
+    let (agreement, log) = match inputs(spec, log_path, lenient)? {
+        Ok(inputs) => inputs,
+        Err(code) => return Ok(code),
+    };
+    let as_of = at.unwrap_or_else(|| last_event_or_adoption(&agreement, &log));
+    let state = detente_engine::state(&agreement, &log, as_of).map_err(|e| format!("--at: {e}"))?;
+    let explanation = match detente_engine::explain::explain(&state, id) {
+        Ok(explanation) => explanation,
+        Err(unknown) => {
+            eprintln!("error: {unknown}");
+            return Ok(INVALID);
+        }
+    };
+    let text = if json {
+        serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())? + "\n"
+    } else {
+        format!("As of {as_of}:\n{}", detente_engine::explain::render(&agreement, &log, &explanation))
+    };
+    write_stdout(&text)?;
+    Ok(0)
+}

@@ -311,3 +311,43 @@ fn replay_refuses_bad_dates_and_invalid_specs() {
         .code(1)
         .stderr(predicate::str::contains("E008"));
 }
+
+#[test]
+fn timeline_lists_transitions_cause_first() {
+    let output = detente()
+        .arg("timeline")
+        .arg(scenario("korea-2020.toml"))
+        .arg(log_file("korea-hypothetical.jsonl"))
+        .args(["--from", "2020-04-15", "--to", "2020-04-15"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].contains("lift-travel-ban") && lines[0].contains("pending -> fulfilled"));
+    assert!(lines[1].contains("us-passport-restriction") && lines[1].contains("in-force -> relieved"));
+}
+
+#[test]
+fn explain_follows_reasons_to_events_and_causes() {
+    detente()
+        .arg("explain")
+        .arg(scenario("korea-2020.toml"))
+        .arg(log_file("korea-hypothetical.jsonl"))
+        .arg("us-entry-ban")
+        .args(["--at", "2021-03-15"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("instrument `us-entry-ban` is re-imposed since 2021-03-05"))
+        .stdout(predicate::str::contains("event #10 (line 10) 2021-02-03: usa invoked snapback"))
+        .stdout(predicate::str::contains("because power `snapback` is exercised since 2021-03-05"));
+    detente()
+        .arg("explain")
+        .arg(scenario("korea-2020.toml"))
+        .arg(log_file("korea-hypothetical.jsonl"))
+        .arg("us-entry-bam")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `us-entry-ban`?"));
+}

@@ -8,6 +8,7 @@
 //! [`machine`].
 
 pub mod compiled;
+pub mod explain;
 pub mod log;
 pub mod machine;
 pub mod report;

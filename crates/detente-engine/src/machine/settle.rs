@@ -96,8 +96,9 @@ impl Machine<'_> {
             self.commitments[c].status = status;
             self.commitments[c].reason = reason.clone();
             let id = self.ag.spec.commitment[c].id.clone();
-            self.on_commitment_change(c, old, status);
             let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
+            // The change itself is recorded before its effects (relief, facilities), so
+            // the timeline reads cause first.
             self.record_change(
                 "commitment",
                 id,
@@ -105,6 +106,7 @@ impl Machine<'_> {
                 status.describe(continuing),
                 reason,
             );
+            self.on_commitment_change(c, old, status);
         }
         changed
     }
