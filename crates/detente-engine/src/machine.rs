@@ -38,7 +38,7 @@ struct Commitment {
 enum Stage {
     Idle,
     Invoked { effect: Date, by: usize, event: Option<usize> },
-    Exercised { on: Date },
+    Exercised { on: Date, event: Option<usize> },
     Cancelled { on: Date },
 }
 
@@ -461,7 +461,7 @@ impl<'a> Machine<'a> {
         let day = self.day;
         let power = &self.ag.powers[p];
         let id = self.ag.spec.power[p].id.clone();
-        self.powers[p].stage = Stage::Exercised { on: day };
+        self.powers[p].stage = Stage::Exercised { on: day, event };
         let mut because = Reason::new(day, format!("power `{id}` took effect on {day}")).cause(id.clone());
         if let Some(e) = event {
             because = because.event(e);

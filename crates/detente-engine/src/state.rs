@@ -82,11 +82,13 @@ impl CommitmentStatus {
         )
     }
 
-    /// The status in words, as a continuing or an action commitment reads it.
-    pub fn describe(self, continuing: bool) -> &'static str {
+    /// The status in words, as a continuing or an action commitment reads it, and with
+    /// or without verification ("in effect, verified" only when someone verifies it).
+    pub fn describe(self, continuing: bool, verified: bool) -> &'static str {
         match (self, continuing) {
             (CommitmentStatus::Performed, true) => "in effect",
-            (CommitmentStatus::Fulfilled, true) => "in effect, verified",
+            (CommitmentStatus::Fulfilled, true) if verified => "in effect, verified",
+            (CommitmentStatus::Fulfilled, true) => "in effect",
             (CommitmentStatus::Inactive, _) => "inactive",
             (CommitmentStatus::Pending, _) => "pending",
             (CommitmentStatus::Overdue, _) => "overdue",

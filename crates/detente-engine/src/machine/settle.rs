@@ -90,6 +90,9 @@ impl Machine<'_> {
             let (status, reason) = self.derive(c);
             let old = self.commitments[c].status;
             if old == status {
+                // The same status can have a new reason (its phase opened, its deadline
+                // moved); keep the reason current without recording a transition.
+                self.commitments[c].reason = reason;
                 continue;
             }
             changed = true;
@@ -97,15 +100,11 @@ impl Machine<'_> {
             self.commitments[c].reason = reason.clone();
             let id = self.ag.spec.commitment[c].id.clone();
             let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
+            let verified = self.ag.commitments[c].verifier.is_some();
             // The change itself is recorded before its effects (relief, facilities), so
             // the timeline reads cause first.
-            self.record_change(
-                "commitment",
-                id,
-                old.describe(continuing),
-                status.describe(continuing),
-                reason,
-            );
+            let (from, to) = (old.describe(continuing, verified), status.describe(continuing, verified));
+            self.record_change("commitment", id, from, to, reason);
             self.on_commitment_change(c, old, status);
         }
         changed
@@ -143,15 +142,21 @@ impl Machine<'_> {
             } else {
                 record.performed.iter().flatten().map(|(d, _)| *d).max().unwrap_or(owed).max(owed)
             };
-            let mut reason = Reason::new(performed_on, "").cause(phase_id);
+            let mut reason = Reason::new(performed_on, "");
             for (_, e) in record.performed.iter().flatten() {
                 reason = reason.event(*e);
             }
-            let how = if auto_in_effect {
+            let mut how = if auto_in_effect {
                 format!("in effect since it became owed on {owed}")
             } else {
                 format!("performed by all bound parties, last on {performed_on}")
             };
+            if let Some(e) = record.alleged {
+                let date = self.events[e].date;
+                let by = &self.ag.spec.party[self.events[e].actor].id;
+                how.push_str(&format!(" (a violation alleged by `{by}` on {date}, {})", format_event(e)));
+                reason = reason.event(e);
+            }
             return match (spec.verifier, record.verified) {
                 (Some(v), None) => {
                     let verifier = &self.ag.spec.party[v].id;
@@ -206,7 +211,9 @@ impl Machine<'_> {
                 if self.instruments[i].relieved_by == Some(c)
                     && self.instruments[i].status == InstrumentStatus::Relieved
                 {
-                    let text = format!("relief withdrawn: `{id}` is now {}", new.describe(continuing));
+                    let verified = self.ag.commitments[c].verifier.is_some();
+                    let text =
+                        format!("relief withdrawn: `{id}` is now {}", new.describe(continuing, verified));
                     self.set_instrument(
                         i,
                         InstrumentStatus::InForce,
@@ -320,6 +327,31 @@ impl Machine<'_> {
     }
 }
 
+impl Machine<'_> {
+    /// The commitments that make a holding condition hold, for explanations: for a
+    /// commitment predicate, the commitments of its target that satisfy it.
+    fn witnesses(&self, cond: &Cond) -> Vec<String> {
+        match cond {
+            Cond::Commitments(pred, target) if self.eval(cond) => {
+                let members: Vec<usize> = match target {
+                    Target::Commitment(c) => vec![*c],
+                    Target::Phase(p) => self.ag.phases[*p].commitments.clone(),
+                    Target::AnyOf(party) => (0..self.commitments.len())
+                        .filter(|&c| self.ag.commitments[c].by.contains(party))
+                        .collect(),
+                };
+                members
+                    .into_iter()
+                    .filter(|&c| self.eval(&Cond::Commitments(*pred, Target::Commitment(c))))
+                    .map(|c| self.ag.spec.commitment[c].id.clone())
+                    .collect()
+            }
+            Cond::And(parts) | Cond::Or(parts) => parts.iter().flat_map(|p| self.witnesses(p)).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 fn format_event(index: usize) -> String {
     format!("event #{}", index + 1)
 }
@@ -383,7 +415,7 @@ impl Machine<'_> {
             let text = format!(
                 "back to {} since `{id}` is {} ({})",
                 previous.keyword(),
-                now.describe(true),
+                now.describe(true, true),
                 self.day
             );
             self.set_facility(f, previous, Reason::new(self.day, text).cause(id));
@@ -410,7 +442,9 @@ impl Machine<'_> {
             Stage::Invoked { effect, .. } => {
                 (PowerStatus::Invoked, format!("invoked; takes effect on {effect}"))
             }
-            Stage::Exercised { on } => (PowerStatus::Exercised, format!("took effect on {on}")),
+            Stage::Exercised { on, .. } => {
+                (PowerStatus::Exercised, format!("took effect on {on}; its trigger: {trigger}"))
+            }
             Stage::Cancelled { on } => {
                 (PowerStatus::Cancelled, format!("invoked, then cancelled by a resolution on {on}"))
             }
@@ -420,8 +454,13 @@ impl Machine<'_> {
         }
         let old = power.status;
         let mut reason = Reason::new(self.day, text);
-        if let Stage::Invoked { event: Some(e), .. } = power.stage {
+        if let Stage::Invoked { event: Some(e), .. } | Stage::Exercised { event: Some(e), .. } = power.stage {
             reason = reason.event(e);
+        }
+        if matches!(status, PowerStatus::Available | PowerStatus::Invoked | PowerStatus::Exercised) {
+            for id in self.witnesses(&self.ag.powers[p].trigger) {
+                reason = reason.cause(id);
+            }
         }
         self.powers[p].status = status;
         self.powers[p].reason = reason.clone();

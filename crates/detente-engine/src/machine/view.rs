@@ -39,7 +39,10 @@ impl Machine<'_> {
                     id: spec.commitment[i].id.clone(),
                     phase: spec.commitment[i].phase.clone(),
                     status: c.status,
-                    describe: c.status.describe(self.ag.commitments[i].kind == CommitmentKind::Continuing),
+                    describe: c.status.describe(
+                        self.ag.commitments[i].kind == CommitmentKind::Continuing,
+                        self.ag.commitments[i].verifier.is_some(),
+                    ),
                     alleged: c.alleged.is_some(),
                     due: c.due.filter(|_| {
                         matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue)
