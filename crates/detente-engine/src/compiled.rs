@@ -124,6 +124,9 @@ pub struct Agreement {
     /// Days on which a date condition can change value (`date >= D` changes on `D`,
     /// `date > D` on the day after): timers for the engine.
     pub condition_days: Vec<Date>,
+    /// For each quantity, whether any condition reads it: a measurement of a quantity
+    /// no condition reads, below every cap, cannot change any status.
+    pub quantity_read: Vec<bool>,
 }
 
 /// Ids to indices, one map per kind.
@@ -211,7 +214,16 @@ impl Agreement {
         }
         condition_days.sort();
         condition_days.dedup();
-        Ok(Agreement { spec: spec.clone(), ids, commitments, phases, powers, condition_days })
+        let mut quantity_read = vec![false; spec.quantity.len()];
+        let conditions = phases
+            .iter()
+            .filter_map(|p| p.opens_when.as_ref())
+            .chain(commitments.iter().filter_map(|c| c.when.as_ref()))
+            .chain(powers.iter().map(|p| &p.trigger));
+        for condition in conditions {
+            mark_quantities(condition, &mut quantity_read);
+        }
+        Ok(Agreement { spec: spec.clone(), ids, commitments, phases, powers, condition_days, quantity_read })
     }
 
     /// Whether the party may assert events of this kind.
@@ -222,6 +234,15 @@ impl Agreement {
     /// The number of signatories.
     pub fn signatories(&self) -> impl Iterator<Item = usize> + '_ {
         self.spec.party.iter().enumerate().filter(|(_, p)| p.role == Role::Signatory).map(|(i, _)| i)
+    }
+}
+
+fn mark_quantities(condition: &Cond, read: &mut [bool]) {
+    match condition {
+        Cond::Quantity(q, _, _) => read[*q] = true,
+        Cond::And(parts) | Cond::Or(parts) => parts.iter().for_each(|p| mark_quantities(p, read)),
+        Cond::Not(inner) => mark_quantities(inner, read),
+        _ => {}
     }
 }
 

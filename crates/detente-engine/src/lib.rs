@@ -11,12 +11,14 @@ pub mod compiled;
 pub mod explain;
 pub mod log;
 pub mod machine;
+pub mod replay;
 pub mod report;
 pub mod state;
 
 pub use compiled::Agreement;
 pub use log::{Event, Log};
 pub use machine::Machine;
+pub use replay::Replay;
 pub use state::State;
 
 use detente_spec::time::Date;

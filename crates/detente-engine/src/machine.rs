@@ -30,8 +30,8 @@ struct Commitment {
     released: Option<Reason>,
     terminated: Option<Reason>,
     in_effect_since: Option<Date>,
+    overdue_since: Option<Date>,
     status: CommitmentStatus,
-    reason: Reason,
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +71,7 @@ struct Facility {
 }
 
 /// The replay machine over one agreement and log.
+#[derive(Clone)]
 pub struct Machine<'a> {
     ag: &'a Agreement,
     events: &'a [Event],
@@ -80,7 +81,9 @@ pub struct Machine<'a> {
     phases: Vec<Phase>,
     powers: Vec<Power>,
     instruments: Vec<Instrument>,
-    quantities: Vec<(f64, Reason)>,
+    /// Each quantity's recorded value and the measuring event, if any (the reason is
+    /// built only when a state is read: measurements are the bulk of any log).
+    quantities: Vec<(f64, Option<usize>)>,
     facilities: Vec<Facility>,
     /// The status a commitment's `sets` replaced, to restore when it stops being in effect.
     replaced: HashMap<(usize, usize), FacilityStatus>,
@@ -120,8 +123,8 @@ impl<'a> Machine<'a> {
                 released: None,
                 terminated: None,
                 in_effect_since: None,
+                overdue_since: None,
                 status: CommitmentStatus::Inactive,
-                reason: start("its phase has not opened"),
             })
             .collect();
         let mut machine = Machine {
@@ -155,12 +158,7 @@ impl<'a> Machine<'a> {
                     reason: Reason::new(i.since, format!("in force since {}", i.since)),
                 })
                 .collect(),
-            quantities: ag
-                .spec
-                .quantity
-                .iter()
-                .map(|q| (q.initial, Reason::new(q.as_of, format!("initial estimate as of {}", q.as_of))))
-                .collect(),
+            quantities: ag.spec.quantity.iter().map(|q| (q.initial, None)).collect(),
             facilities: ag
                 .spec
                 .facility
@@ -195,13 +193,24 @@ impl<'a> Machine<'a> {
             self.settle();
             while let Some(event) = self.events.get(self.next_event).filter(|e| e.date == day) {
                 self.next_event += 1;
-                self.apply(event);
-                self.settle();
+                if self.apply(event) {
+                    self.settle();
+                }
             }
         }
         if as_of > self.day {
             self.day = as_of;
         }
+    }
+
+    /// The day the machine has advanced to.
+    pub fn day(&self) -> Date {
+        self.day
+    }
+
+    /// How many events of the log have been applied.
+    pub fn events_applied(&self) -> usize {
+        self.next_event
     }
 
     /// The earliest day after the current one on which a timer fires.
@@ -292,6 +301,7 @@ impl<'a> Machine<'a> {
             }
             Some(Timeout::Extended(by)) => {
                 c.extended = true;
+                c.overdue_since = Some(day);
                 c.due = by.after(due);
             }
         }
@@ -303,7 +313,10 @@ impl<'a> Machine<'a> {
         self.notes.push(Note { event: event.index, text: text.into() });
     }
 
-    fn apply(&mut self, event: &Event) {
+    /// Applies one event; `false` when it cannot have changed any derived status (it was
+    /// only noted, or it measured a quantity nothing reads), so settling can be skipped.
+    fn apply(&mut self, event: &Event) -> bool {
+        let notes_before = self.notes.len();
         let day = event.date;
         let actor = self.ag.spec.party[event.actor].id.clone();
         match (event.kind, event.subject) {
@@ -341,7 +354,7 @@ impl<'a> Machine<'a> {
                     self.note(event, "violation verified while the commitment was not owed or already final; recorded only");
                 }
             }
-            (EventKind::Measured, Subject::Quantity(q)) => self.measure(event, q),
+            (EventKind::Measured, Subject::Quantity(q)) => return self.measure(event, q),
             (EventKind::Invoked, Subject::Power(p)) => self.invoke(event, p),
             (EventKind::Resolved, Subject::Power(p)) => self.resolve_power(event, p),
             (EventKind::Resolved, Subject::Commitment(c)) => {
@@ -394,15 +407,18 @@ impl<'a> Machine<'a> {
             }
             _ => self.note(event, "event does not apply to its subject; ignored"),
         }
+        self.notes.len() == notes_before
     }
 
-    fn measure(&mut self, event: &Event, q: usize) {
+    /// Records a measurement; `true` when it may change a status (it crossed a cap in
+    /// effect, or a condition reads the quantity).
+    fn measure(&mut self, event: &Event, q: usize) -> bool {
         let day = event.date;
         let value = event.value.unwrap_or_default();
         let actor = &self.ag.spec.party[event.actor];
-        let text = format!("measured at {value} by `{}` on {day} ({})", actor.id, event_ref(event.index));
-        self.quantities[q] = (value, Reason::new(day, text).event(event.index));
+        self.quantities[q] = (value, Some(event.index));
         let by_verifier = actor.role == Role::Verifier;
+        let mut crossed = false;
         for c in 0..self.commitments.len() {
             let cap = self.ag.commitments[c]
                 .limits
@@ -414,6 +430,7 @@ impl<'a> Machine<'a> {
                 CommitmentStatus::Performed | CommitmentStatus::Fulfilled
             );
             let Some(max) = cap.filter(|max| value > *max && in_effect) else { continue };
+            crossed = true;
             if by_verifier {
                 let quantity = &self.ag.spec.quantity[q].id;
                 let text = format!(
@@ -426,6 +443,7 @@ impl<'a> Machine<'a> {
                 self.commitments[c].alleged = Some(event.index);
             }
         }
+        crossed || self.ag.quantity_read[q]
     }
 
     fn invoke(&mut self, event: &Event, p: usize) {
@@ -553,7 +571,7 @@ impl<'a> Machine<'a> {
     fn set_instrument(&mut self, i: usize, status: InstrumentStatus, by: Option<usize>, reason: Reason) {
         let old = self.instruments[i].status;
         self.instruments[i] = Instrument { status, relieved_by: by, reason: reason.clone() };
-        if old != status {
+        if old != status && self.timeline.is_some() {
             self.record(
                 "instrument",
                 self.ag.spec.instrument[i].id.clone(),

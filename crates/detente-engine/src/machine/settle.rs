@@ -3,6 +3,7 @@
 
 use detente_spec::condition::Predicate;
 use detente_spec::model::{CommitmentKind, FacilityStatus};
+use detente_spec::time::Date;
 
 use super::{Machine, Stage};
 use crate::compiled::{Cond, Target};
@@ -83,103 +84,147 @@ impl Machine<'_> {
     }
 
     /// Recomputes each commitment's status from its record, applying the effects of
-    /// entering and leaving performance (facility statuses, relief).
+    /// entering and leaving performance (facility statuses, relief). Reasons are not
+    /// built here: they are derived from the records when a state is read.
     fn derive_commitments(&mut self) -> bool {
         let mut changed = false;
         for c in 0..self.commitments.len() {
-            let (status, reason) = self.derive(c);
+            let status = self.derive_status(c);
             let old = self.commitments[c].status;
             if old == status {
-                // The same status can have a new reason (its phase opened, its deadline
-                // moved); keep the reason current without recording a transition.
-                self.commitments[c].reason = reason;
                 continue;
             }
             changed = true;
             self.commitments[c].status = status;
-            self.commitments[c].reason = reason.clone();
-            let id = self.ag.spec.commitment[c].id.clone();
-            let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
-            let verified = self.ag.commitments[c].verifier.is_some();
-            // The change itself is recorded before its effects (relief, facilities), so
-            // the timeline reads cause first.
-            let (from, to) = (old.describe(continuing, verified), status.describe(continuing, verified));
-            self.record_change("commitment", id, from, to, reason);
+            if self.timeline.is_some() {
+                let id = self.ag.spec.commitment[c].id.clone();
+                let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
+                let verified = self.ag.commitments[c].verifier.is_some();
+                // The change itself is recorded before its effects (relief,
+                // facilities), so the timeline reads cause first.
+                let (from, to) = (old.describe(continuing, verified), status.describe(continuing, verified));
+                let reason = self.commitment_reason(c);
+                self.record_change("commitment", id, from, to, reason);
+            }
             self.on_commitment_change(c, old, status);
         }
         changed
     }
 
-    fn derive(&self, c: usize) -> (CommitmentStatus, Reason) {
+    /// The status a commitment's record gives it (see `docs/semantics.md`); the one
+    /// place that decides it.
+    fn derive_status(&self, c: usize) -> CommitmentStatus {
         let record = &self.commitments[c];
         let spec = &self.ag.commitments[c];
         let stored = [
-            (CommitmentStatus::Terminated, &record.terminated),
-            (CommitmentStatus::Suspended, &record.suspended),
-            (CommitmentStatus::Violated, &record.violated),
-            (CommitmentStatus::Discharged, &record.discharged),
-            (CommitmentStatus::Released, &record.released),
+            (CommitmentStatus::Terminated, record.terminated.is_some()),
+            (CommitmentStatus::Suspended, record.suspended.is_some()),
+            (CommitmentStatus::Violated, record.violated.is_some()),
+            (CommitmentStatus::Discharged, record.discharged.is_some()),
+            (CommitmentStatus::Released, record.released.is_some()),
         ];
-        if let Some((status, Some(reason))) = stored.iter().find(|(_, r)| r.is_some()) {
-            return (*status, reason.clone());
+        if let Some((status, _)) = stored.iter().find(|(_, set)| *set) {
+            return *status;
         }
-        let phase_id = self.ag.spec.phase[spec.phase].id.clone();
-        let Some(owed) = record.owed else {
-            let text = if self.phases[spec.phase].opened.is_none() {
-                format!("its phase `{phase_id}` has not opened")
-            } else {
-                let when =
-                    self.ag.spec.commitment[c].when.as_ref().map(|w| w.to_string()).unwrap_or_default();
-                format!("owed only when {when}, which does not hold yet")
-            };
-            return (CommitmentStatus::Inactive, Reason::new(self.day, text).cause(phase_id));
-        };
+        if record.owed.is_none() {
+            return CommitmentStatus::Inactive;
+        }
         let auto_in_effect = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
-        let all_performed = record.performed.iter().all(Option::is_some);
-        if auto_in_effect || all_performed {
-            let performed_on = if auto_in_effect {
-                owed
+        if auto_in_effect || record.performed.iter().all(Option::is_some) {
+            return if spec.verifier.is_some() && record.verified.is_none() {
+                CommitmentStatus::Performed
             } else {
-                record.performed.iter().flatten().map(|(d, _)| *d).max().unwrap_or(owed).max(owed)
+                CommitmentStatus::Fulfilled
             };
-            let mut reason = Reason::new(performed_on, "");
-            for (_, e) in record.performed.iter().flatten() {
-                reason = reason.event(*e);
+        }
+        if record.extended {
+            CommitmentStatus::Overdue
+        } else {
+            CommitmentStatus::Pending
+        }
+    }
+
+    /// Why a commitment has its current status, in words, with events and causes.
+    pub(super) fn commitment_reason(&self, c: usize) -> Reason {
+        let record = &self.commitments[c];
+        let spec = &self.ag.commitments[c];
+        let adopted = self.ag.spec.agreement.adopted;
+        let phase_id = self.ag.spec.phase[spec.phase].id.clone();
+        let stored = match record.status {
+            CommitmentStatus::Terminated => &record.terminated,
+            CommitmentStatus::Suspended => &record.suspended,
+            CommitmentStatus::Violated => &record.violated,
+            CommitmentStatus::Discharged => &record.discharged,
+            CommitmentStatus::Released => &record.released,
+            _ => &None,
+        };
+        if let Some(reason) = stored {
+            return reason.clone();
+        }
+        let Some(owed) = record.owed else {
+            return match self.phases[spec.phase].opened {
+                None => {
+                    Reason::new(adopted, format!("its phase `{phase_id}` has not opened")).cause(phase_id)
+                }
+                Some(opened) => {
+                    let when =
+                        self.ag.spec.commitment[c].when.as_ref().map(|w| w.to_string()).unwrap_or_default();
+                    Reason::new(opened, format!("owed only when {when}, which does not hold yet"))
+                        .cause(phase_id)
+                }
+            };
+        };
+        match record.status {
+            CommitmentStatus::Performed | CommitmentStatus::Fulfilled => self.performance_reason(c, owed),
+            CommitmentStatus::Overdue => {
+                let due = record.due.map(|d| format!(", due by {d}")).unwrap_or_default();
+                let since = record.overdue_since.unwrap_or(owed);
+                Reason::new(since, format!("not performed by its first deadline; extended{due}"))
+                    .cause(phase_id)
             }
-            let mut how = if auto_in_effect {
-                format!("in effect since it became owed on {owed}")
-            } else {
-                format!("performed by all bound parties, last on {performed_on}")
-            };
-            if let Some(e) = record.alleged {
-                let date = self.events[e].date;
-                let by = &self.ag.spec.party[self.events[e].actor].id;
-                how.push_str(&format!(" (a violation alleged by `{by}` on {date}, {})", format_event(e)));
+            _ => {
+                let due = record.due.map(|d| format!(", due by {d}")).unwrap_or_default();
+                Reason::new(owed, format!("owed since {owed}{due}")).cause(phase_id)
+            }
+        }
+    }
+
+    fn performance_reason(&self, c: usize, owed: Date) -> Reason {
+        let record = &self.commitments[c];
+        let spec = &self.ag.commitments[c];
+        let auto_in_effect = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
+        let performed_on = if auto_in_effect {
+            owed
+        } else {
+            record.performed.iter().flatten().map(|(d, _)| *d).max().unwrap_or(owed).max(owed)
+        };
+        let mut reason = Reason::new(performed_on, "");
+        for (_, e) in record.performed.iter().flatten() {
+            reason = reason.event(*e);
+        }
+        let mut how = if auto_in_effect {
+            format!("in effect since it became owed on {owed}")
+        } else {
+            format!("performed by all bound parties, last on {performed_on}")
+        };
+        if let Some(e) = record.alleged {
+            let date = self.events[e].date;
+            let by = &self.ag.spec.party[self.events[e].actor].id;
+            how.push_str(&format!(" (a violation alleged by `{by}` on {date}, {})", format_event(e)));
+            reason = reason.event(e);
+        }
+        match (spec.verifier, record.verified) {
+            (Some(v), None) => {
+                reason.text = format!("{how}; awaiting verification by `{}`", self.ag.spec.party[v].id);
+            }
+            (Some(_), Some((on, e))) => {
+                reason.text = format!("{how}; verified on {on} ({})", format_event(e));
+                reason.since = on.max(performed_on);
                 reason = reason.event(e);
             }
-            return match (spec.verifier, record.verified) {
-                (Some(v), None) => {
-                    let verifier = &self.ag.spec.party[v].id;
-                    reason.text = format!("{how}; awaiting verification by `{verifier}`");
-                    (CommitmentStatus::Performed, reason)
-                }
-                (Some(_), Some((on, e))) => {
-                    reason.text = format!("{how}; verified on {on} ({})", format_event(e));
-                    reason.since = on.max(performed_on);
-                    (CommitmentStatus::Fulfilled, reason.event(e))
-                }
-                (None, _) => {
-                    reason.text = format!("{how}; no verification required");
-                    (CommitmentStatus::Fulfilled, reason)
-                }
-            };
+            (None, _) => reason.text = format!("{how}; no verification required"),
         }
-        let due = record.due.map(|d| format!(", due by {d}")).unwrap_or_default();
-        if record.extended {
-            let text = format!("not performed by its first deadline; extended{due}");
-            return (CommitmentStatus::Overdue, Reason::new(owed, text).cause(phase_id));
-        }
-        (CommitmentStatus::Pending, Reason::new(owed, format!("owed since {owed}{due}")).cause(phase_id))
+        reason
     }
 
     fn on_commitment_change(&mut self, c: usize, old: CommitmentStatus, new: CommitmentStatus) {
@@ -430,28 +475,28 @@ impl Machine<'_> {
         self.record_change("facility", id, old.keyword(), status.keyword(), reason);
     }
 
-    /// Re-derives a power's displayed status from its stage and trigger.
+    /// Re-derives a power's displayed status from its stage and trigger; its reason is
+    /// built only when the status changes.
     fn derive_power(&mut self, p: usize) -> bool {
         let power = &self.powers[p];
-        let trigger = self.ag.spec.power[p].trigger.to_string();
-        let (status, text) = match &power.stage {
-            Stage::Idle if power.trigger_holds => {
-                (PowerStatus::Available, format!("its trigger holds: {trigger}"))
-            }
-            Stage::Idle => (PowerStatus::Dormant, format!("its trigger does not hold: {trigger}")),
-            Stage::Invoked { effect, .. } => {
-                (PowerStatus::Invoked, format!("invoked; takes effect on {effect}"))
-            }
-            Stage::Exercised { on, .. } => {
-                (PowerStatus::Exercised, format!("took effect on {on}; its trigger: {trigger}"))
-            }
-            Stage::Cancelled { on } => {
-                (PowerStatus::Cancelled, format!("invoked, then cancelled by a resolution on {on}"))
-            }
+        let status = match &power.stage {
+            Stage::Idle if power.trigger_holds => PowerStatus::Available,
+            Stage::Idle => PowerStatus::Dormant,
+            Stage::Invoked { .. } => PowerStatus::Invoked,
+            Stage::Exercised { .. } => PowerStatus::Exercised,
+            Stage::Cancelled { .. } => PowerStatus::Cancelled,
         };
         if status == power.status {
             return false;
         }
+        let trigger = self.ag.spec.power[p].trigger.to_string();
+        let text = match &power.stage {
+            Stage::Idle if power.trigger_holds => format!("its trigger holds: {trigger}"),
+            Stage::Idle => format!("its trigger does not hold: {trigger}"),
+            Stage::Invoked { effect, .. } => format!("invoked; takes effect on {effect}"),
+            Stage::Exercised { on, .. } => format!("took effect on {on}; its trigger: {trigger}"),
+            Stage::Cancelled { on } => format!("invoked, then cancelled by a resolution on {on}"),
+        };
         let old = power.status;
         let mut reason = Reason::new(self.day, text);
         if let Stage::Invoked { event: Some(e), .. } | Stage::Exercised { event: Some(e), .. } = power.stage {

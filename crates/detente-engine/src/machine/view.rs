@@ -47,7 +47,7 @@ impl Machine<'_> {
                     due: c.due.filter(|_| {
                         matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue)
                     }),
-                    reason: c.reason.clone(),
+                    reason: self.commitment_reason(i),
                 })
                 .collect(),
             powers: self
@@ -78,11 +78,11 @@ impl Machine<'_> {
                 .quantities
                 .iter()
                 .enumerate()
-                .map(|(q, (value, reason))| QuantityState {
+                .map(|(q, (value, measured))| QuantityState {
                     id: spec.quantity[q].id.clone(),
                     value: *value,
                     caps: self.caps_on(q),
-                    reason: reason.clone(),
+                    reason: self.quantity_reason(q, *value, *measured),
                 })
                 .collect(),
             facilities: self
@@ -96,6 +96,21 @@ impl Machine<'_> {
                 })
                 .collect(),
             notes: self.notes.clone(),
+        }
+    }
+
+    fn quantity_reason(&self, q: usize, value: f64, measured: Option<usize>) -> Reason {
+        match measured.map(|e| &self.events[e]) {
+            Some(event) => {
+                let by = &self.ag.spec.party[event.actor].id;
+                let text =
+                    format!("measured at {value} by `{by}` on {} (event #{})", event.date, event.index + 1);
+                Reason::new(event.date, text).event(event.index)
+            }
+            None => {
+                let as_of = self.ag.spec.quantity[q].as_of;
+                Reason::new(as_of, format!("initial estimate as of {as_of}"))
+            }
         }
     }
 
