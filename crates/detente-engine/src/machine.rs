@@ -25,6 +25,8 @@ struct Commitment {
     extended: bool,
     alleged: Option<usize>,
     violated: Option<Reason>,
+    /// Whether the violation is a missed deadline, which no resolution can undo.
+    missed_deadline: bool,
     suspended: Option<Reason>,
     discharged: Option<Reason>,
     released: Option<Reason>,
@@ -118,6 +120,7 @@ impl<'a> Machine<'a> {
                 extended: false,
                 alleged: None,
                 violated: None,
+                missed_deadline: false,
                 suspended: None,
                 discharged: None,
                 released: None,
@@ -319,6 +322,14 @@ impl<'a> Machine<'a> {
         let notes_before = self.notes.len();
         let day = event.date;
         let actor = self.ag.spec.party[event.actor].id.clone();
+        if self.agreement_status == AgreementStatus::Terminated {
+            self.note(event, "the agreement had terminated; recorded only");
+            return false;
+        }
+        if self.withdrawn[event.actor].is_some() {
+            self.note(event, format!("`{actor}` had withdrawn; recorded only"));
+            return false;
+        }
         match (event.kind, event.subject) {
             (EventKind::Performed, Subject::Commitment(c)) => {
                 let slot = self.ag.commitments[c].by.iter().position(|&p| p == event.actor);
@@ -359,7 +370,12 @@ impl<'a> Machine<'a> {
             (EventKind::Resolved, Subject::Power(p)) => self.resolve_power(event, p),
             (EventKind::Resolved, Subject::Commitment(c)) => {
                 let record = &mut self.commitments[c];
-                if record.alleged.is_none() && record.violated.is_none() {
+                if record.missed_deadline {
+                    self.note(
+                        event,
+                        "a missed deadline cannot be resolved; only an extension before it passes avoids it",
+                    );
+                } else if record.alleged.is_none() && record.violated.is_none() {
                     self.note(event, "nothing to resolve: no violation was claimed or established");
                 } else {
                     record.alleged = None;

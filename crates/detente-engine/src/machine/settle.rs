@@ -116,11 +116,13 @@ impl Machine<'_> {
     fn derive_status(&self, c: usize) -> CommitmentStatus {
         let record = &self.commitments[c];
         let spec = &self.ag.commitments[c];
+        // Final statuses outrank suspension, so that every commitment is final once the
+        // agreement has ended (see the precedence in docs/semantics.md).
         let stored = [
             (CommitmentStatus::Terminated, record.terminated.is_some()),
+            (CommitmentStatus::Discharged, record.discharged.is_some()),
             (CommitmentStatus::Suspended, record.suspended.is_some()),
             (CommitmentStatus::Violated, record.violated.is_some()),
-            (CommitmentStatus::Discharged, record.discharged.is_some()),
             (CommitmentStatus::Released, record.released.is_some()),
         ];
         if let Some((status, _)) = stored.iter().find(|(_, set)| *set) {
