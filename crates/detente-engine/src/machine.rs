@@ -296,6 +296,7 @@ impl<'a> Machine<'a> {
                     Reason::new(day, format!("{what}; the deadline's outcome is a violation"))
                         .cause(phase_id),
                 );
+                c.missed_deadline = true;
             }
             Some(Timeout::Discharged) => {
                 c.discharged = Some(
