@@ -327,7 +327,10 @@ impl<'a> Machine<'a> {
             self.note(event, "the agreement had terminated; recorded only");
             return false;
         }
-        if self.withdrawn[event.actor].is_some() {
+        // A party that has left can no longer act under the agreement, but it can still
+        // impose or lift its own instruments outside it (the US did in 2018).
+        let outside = matches!(event.kind, EventKind::Imposed | EventKind::Lifted);
+        if self.withdrawn[event.actor].is_some() && !outside {
             self.note(event, format!("`{actor}` had withdrawn; recorded only"));
             return false;
         }

@@ -451,12 +451,13 @@ impl Machine<'_> {
         }
     }
 
-    /// A continuing commitment stopped being in effect: its facilities return to the
-    /// statuses it replaced, unless dismantled since.
+    /// A continuing commitment stopped being in effect: facilities it froze return to
+    /// the statuses it replaced, unless they have changed since. A freeze is held, so it
+    /// ends with the commitment; disabling and dismantling are deeds, and stay done.
     fn revert_sets(&mut self, c: usize, id: &str, now: CommitmentStatus) {
-        for &(f, _) in &self.ag.commitments[c].sets.clone() {
+        for &(f, set) in &self.ag.commitments[c].sets.clone() {
             let Some(previous) = self.replaced.remove(&(c, f)) else { continue };
-            if self.facilities[f].status == FacilityStatus::Dismantled {
+            if set != FacilityStatus::Frozen || self.facilities[f].status != FacilityStatus::Frozen {
                 continue;
             }
             let text = format!(

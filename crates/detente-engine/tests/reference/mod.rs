@@ -289,9 +289,9 @@ impl Reference<'_> {
         }
         let stops = performing(old) && !performing(Some(new)) && new != CommitmentStatus::Released;
         if stops && spec.kind == CommitmentKind::Continuing {
-            for &(f, _) in &spec.sets {
+            for &(f, set) in &spec.sets {
                 if let Some(previous) = self.replaced.remove(&(c, f)) {
-                    if self.facility[f] != FacilityStatus::Dismantled {
+                    if set == FacilityStatus::Frozen && self.facility[f] == FacilityStatus::Frozen {
                         self.facility[f] = previous;
                     }
                 }
@@ -368,7 +368,8 @@ impl Reference<'_> {
 
     // 3. Events.
     fn apply(&mut self, e: &Event) {
-        if self.terminated || self.withdrawn[e.actor] {
+        let outside = matches!(e.kind, EventKind::Imposed | EventKind::Lifted);
+        if self.terminated || (self.withdrawn[e.actor] && !outside) {
             return;
         }
         let final_or_idle = |x: &C| {
