@@ -23,16 +23,7 @@ fuzz_target!(|seed: [u8; 32]| {
     let expected = reference::statuses_at(&agreement, &log.events, &days);
     for (as_of, expected) in days.iter().zip(expected) {
         let s = detente_engine::state(&agreement, &log, *as_of).unwrap();
-        let actual = reference::Statuses {
-            agreement: s.agreement,
-            phases: s.phases.iter().map(|p| p.status).collect(),
-            commitments: s.commitments.iter().map(|c| c.status).collect(),
-            alleged: s.commitments.iter().map(|c| c.alleged).collect(),
-            powers: s.powers.iter().map(|p| p.status).collect(),
-            instruments: s.instruments.iter().map(|i| i.status).collect(),
-            quantities: s.quantities.iter().map(|q| q.value).collect(),
-            facilities: s.facilities.iter().map(|f| f.status).collect(),
-        };
+        let actual = reference::Statuses::of(&s);
         assert_eq!(actual, expected, "on {as_of}");
     }
 });

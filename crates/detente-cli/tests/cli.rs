@@ -326,7 +326,7 @@ fn timeline_lists_transitions_cause_first() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert!(lines[0].contains("lift-travel-ban") && lines[0].contains("pending -> fulfilled"));
-    assert!(lines[1].contains("us-passport-restriction") && lines[1].contains("in-force -> relieved"));
+    assert!(lines[1].contains("us-passport-restriction") && lines[1].contains("in force -> relieved"));
 }
 
 #[test]

@@ -98,19 +98,18 @@ fn walk(
 }
 
 fn find(state: &State, id: &str) -> Option<(&'static str, String, Reason)> {
-    let words = |debug: String| kebab(&debug);
     if let Some(c) = state.commitments.iter().find(|c| c.id == id) {
         let alleged = if c.alleged { ", violation alleged" } else { "" };
         return Some(("commitment", format!("{}{alleged}", c.describe), c.reason.clone()));
     }
     if let Some(p) = state.phases.iter().find(|p| p.id == id) {
-        return Some(("phase", words(format!("{:?}", p.status)), p.reason.clone()));
+        return Some(("phase", p.status.words().to_string(), p.reason.clone()));
     }
     if let Some(p) = state.powers.iter().find(|p| p.id == id) {
-        return Some(("power", words(format!("{:?}", p.status)), p.reason.clone()));
+        return Some(("power", p.status.words().to_string(), p.reason.clone()));
     }
     if let Some(i) = state.instruments.iter().find(|i| i.id == id) {
-        return Some(("instrument", words(format!("{:?}", i.status)), i.reason.clone()));
+        return Some(("instrument", i.status.words().to_string(), i.reason.clone()));
     }
     if let Some(q) = state.quantities.iter().find(|q| q.id == id) {
         return Some(("quantity", format!("at {}", q.value), q.reason.clone()));
@@ -130,17 +129,6 @@ fn all_ids(state: &State) -> Vec<String> {
     ids.extend(state.quantities.iter().map(|x| x.id.clone()));
     ids.extend(state.facilities.iter().map(|x| x.id.clone()));
     ids
-}
-
-fn kebab(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push(' ');
-        }
-        out.extend(c.to_lowercase());
-    }
-    out.replace("re imposed", "re-imposed")
 }
 
 /// Renders an explanation as indented text, with each cited event spelled out.

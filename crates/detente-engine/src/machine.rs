@@ -592,38 +592,8 @@ impl<'a> Machine<'a> {
         let old = self.instruments[i].status;
         self.instruments[i] = Instrument { status, relieved_by: by, reason: reason.clone() };
         if old != status && self.timeline.is_some() {
-            self.record(
-                "instrument",
-                self.ag.spec.instrument[i].id.clone(),
-                format!("{old:?}"),
-                format!("{status:?}"),
-                reason,
-            );
+            let id = self.ag.spec.instrument[i].id.clone();
+            self.record_change("instrument", id, old.words(), status.words(), reason);
         }
     }
-
-    fn record(&mut self, kind: &'static str, item: String, from: String, to: String, reason: Reason) {
-        if let Some(timeline) = &mut self.timeline {
-            timeline.push(Transition {
-                date: self.day,
-                item,
-                kind,
-                from: kebab(&from),
-                to: kebab(&to),
-                reason,
-            });
-        }
-    }
-}
-
-/// `ReImposed` → `re-imposed`, for timeline entries.
-fn kebab(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('-');
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
 }

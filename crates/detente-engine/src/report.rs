@@ -19,7 +19,7 @@ pub enum Style {
 pub fn render(agreement: &Agreement, state: &State, style: Style) -> String {
     let mut out = String::new();
     let spec = &agreement.spec;
-    let status = kebab_debug(&format!("{:?}", state.agreement));
+    let status = state.agreement.words();
     let title = format!("{} on {}", spec.agreement.id, state.as_of);
     match style {
         Style::Text => {
@@ -55,7 +55,7 @@ pub fn render(agreement: &Agreement, state: &State, style: Style) -> String {
         .map(|p| {
             [
                 p.id.clone(),
-                kebab_debug(&format!("{:?}", p.status)),
+                p.status.words().to_string(),
                 p.takes_effect.map(|d| d.to_string()).unwrap_or_default(),
                 p.reason.text.clone(),
             ]
@@ -66,12 +66,7 @@ pub fn render(agreement: &Agreement, state: &State, style: Style) -> String {
         .instruments
         .iter()
         .map(|i| {
-            [
-                i.id.clone(),
-                kebab_debug(&format!("{:?}", i.status)),
-                i.reason.since.to_string(),
-                i.reason.text.clone(),
-            ]
+            [i.id.clone(), i.status.words().to_string(), i.reason.since.to_string(), i.reason.text.clone()]
         })
         .collect();
     section(&mut out, style, "Instruments", &["instrument", "status", "since", "why"], &rows);
@@ -107,7 +102,7 @@ fn phase_line(phase: &PhaseState) -> String {
     match (phase.status, phase.opened) {
         (PhaseStatus::Locked, _) => "locked".into(),
         (PhaseStatus::Open, Some(d)) => format!("open since {d}"),
-        (status, _) => format!("{} since {}", kebab_debug(&format!("{status:?}")), phase.reason.since),
+        (status, _) => format!("{} since {}", status.words(), phase.reason.since),
     }
 }
 
@@ -143,16 +138,4 @@ fn section(out: &mut String, style: Style, heading: &str, columns: &[&str; 4], r
             }
         }
     }
-}
-
-/// `PartlySuspended` → `partly suspended`.
-fn kebab_debug(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push(' ');
-        }
-        out.extend(c.to_lowercase());
-    }
-    out.replace("re imposed", "re-imposed")
 }

@@ -136,6 +136,18 @@ pub enum PhaseStatus {
     Suspended,
 }
 
+impl PhaseStatus {
+    /// The status in words, as reports and timelines print it.
+    pub fn words(self) -> &'static str {
+        match self {
+            PhaseStatus::Locked => "locked",
+            PhaseStatus::Open => "open",
+            PhaseStatus::Complete => "complete",
+            PhaseStatus::Suspended => "suspended",
+        }
+    }
+}
+
 /// A phase in a state.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PhaseState {
@@ -165,6 +177,19 @@ pub enum PowerStatus {
     Cancelled,
 }
 
+impl PowerStatus {
+    /// The status in words, as reports and timelines print it.
+    pub fn words(self) -> &'static str {
+        match self {
+            PowerStatus::Dormant => "dormant",
+            PowerStatus::Available => "available",
+            PowerStatus::Invoked => "invoked",
+            PowerStatus::Exercised => "exercised",
+            PowerStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// A power in a state.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PowerState {
@@ -190,6 +215,18 @@ pub enum InstrumentStatus {
     ReImposed,
     /// Lifted outside the agreement.
     Lifted,
+}
+
+impl InstrumentStatus {
+    /// The status in words, as reports and timelines print it.
+    pub fn words(self) -> &'static str {
+        match self {
+            InstrumentStatus::InForce => "in force",
+            InstrumentStatus::Relieved => "relieved",
+            InstrumentStatus::ReImposed => "re-imposed",
+            InstrumentStatus::Lifted => "lifted",
+        }
+    }
 }
 
 impl InstrumentStatus {
@@ -253,6 +290,17 @@ pub enum AgreementStatus {
     PartlySuspended,
     /// Ended.
     Terminated,
+}
+
+impl AgreementStatus {
+    /// The status in words, as reports and timelines print it.
+    pub fn words(self) -> &'static str {
+        match self {
+            AgreementStatus::InForce => "in force",
+            AgreementStatus::PartlySuspended => "partly suspended",
+            AgreementStatus::Terminated => "terminated",
+        }
+    }
 }
 
 /// Something the log did that had no effect, kept so that nothing is lost silently.

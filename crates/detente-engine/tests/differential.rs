@@ -7,22 +7,8 @@ mod reference;
 
 use common::{build, events, plan, query_days};
 use detente_engine::state;
-use detente_engine::state::State;
 use proptest::prelude::*;
 use reference::{statuses_at, Statuses};
-
-fn engine_statuses(s: &State) -> Statuses {
-    Statuses {
-        agreement: s.agreement,
-        phases: s.phases.iter().map(|p| p.status).collect(),
-        commitments: s.commitments.iter().map(|c| c.status).collect(),
-        alleged: s.commitments.iter().map(|c| c.alleged).collect(),
-        powers: s.powers.iter().map(|p| p.status).collect(),
-        instruments: s.instruments.iter().map(|i| i.status).collect(),
-        quantities: s.quantities.iter().map(|q| q.value).collect(),
-        facilities: s.facilities.iter().map(|f| f.status).collect(),
-    }
-}
 
 proptest! {
     // 1,000 cases by default; PROPTEST_CASES raises it for longer runs.
@@ -38,7 +24,7 @@ proptest! {
         let days = query_days();
         let expected = statuses_at(&agreement, &log.events, &days);
         for (as_of, expected) in days.iter().zip(expected) {
-            let actual = engine_statuses(&state(&agreement, &log, *as_of).unwrap());
+            let actual = Statuses::of(&state(&agreement, &log, *as_of).unwrap());
             prop_assert_eq!(actual, expected, "on {}", as_of);
         }
     }

@@ -410,7 +410,7 @@ impl Machine<'_> {
         self.phases[p].reason = reason.clone();
         if old != status {
             let id = self.ag.spec.phase[p].id.clone();
-            self.record("phase", id, format!("{old:?}"), format!("{status:?}"), reason);
+            self.record_change("phase", id, old.words(), status.words(), reason);
         }
     }
 
@@ -513,7 +513,7 @@ impl Machine<'_> {
         self.powers[p].status = status;
         self.powers[p].reason = reason.clone();
         let id = self.ag.spec.power[p].id.clone();
-        self.record("power", id, format!("{old:?}"), format!("{status:?}"), reason);
+        self.record_change("power", id, old.words(), status.words(), reason);
         true
     }
 
@@ -539,13 +539,8 @@ impl Machine<'_> {
             self.agreement_status = status;
             self.agreement_reason = Reason::new(self.day, text);
             let id = self.ag.spec.agreement.id.clone();
-            self.record(
-                "agreement",
-                id,
-                format!("{old:?}"),
-                format!("{status:?}"),
-                self.agreement_reason.clone(),
-            );
+            let reason = self.agreement_reason.clone();
+            self.record_change("agreement", id, old.words(), status.words(), reason);
         }
     }
 }

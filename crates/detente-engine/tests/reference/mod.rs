@@ -57,6 +57,22 @@ pub struct Statuses {
     pub facilities: Vec<FacilityStatus>,
 }
 
+impl Statuses {
+    /// The engine's statuses in the same shape, for comparison.
+    pub fn of(s: &detente_engine::State) -> Statuses {
+        Statuses {
+            agreement: s.agreement,
+            phases: s.phases.iter().map(|p| p.status).collect(),
+            commitments: s.commitments.iter().map(|c| c.status).collect(),
+            alleged: s.commitments.iter().map(|c| c.alleged).collect(),
+            powers: s.powers.iter().map(|p| p.status).collect(),
+            instruments: s.instruments.iter().map(|i| i.status).collect(),
+            quantities: s.quantities.iter().map(|q| q.value).collect(),
+            facilities: s.facilities.iter().map(|f| f.status).collect(),
+        }
+    }
+}
+
 pub struct Reference<'a> {
     ag: &'a Agreement,
     day: Date,
