@@ -36,13 +36,13 @@ pub fn event_log(path: &Path, agreement: &Agreement, lenient: bool) -> Result<Re
     match log::load(&text, Format::from_path(path), agreement, lenient) {
         Ok(log) => {
             for skipped in &log.skipped {
-                eprintln!("{name}:{skipped} (skipped)");
+                eprintln!("{name}:{}: skipped: {}", skipped.line, describe(skipped));
             }
             Ok(Ok(log))
         }
         Err(errors) => {
             for error in &errors {
-                eprintln!("{name}:{error}");
+                eprintln!("{name}:{}: error: {}", error.line, describe(error));
             }
             eprintln!(
                 "{name}: log rejected: {} bad line(s); nothing was applied (--lenient skips bad lines)",
@@ -50,6 +50,14 @@ pub fn event_log(path: &Path, agreement: &Agreement, lenient: bool) -> Result<Re
             );
             Ok(Err(INVALID))
         }
+    }
+}
+
+/// A log error's message and help, for `file:line: error: ...` output.
+fn describe(error: &log::LogError) -> String {
+    match &error.help {
+        Some(help) => format!("{}\n  help: {help}", error.message),
+        None => error.message.clone(),
     }
 }
 

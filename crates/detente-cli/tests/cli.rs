@@ -273,7 +273,7 @@ fn replay_rejects_a_bad_log_whole_with_line_numbers() {
         .assert()
         .code(1)
         .stdout(predicate::str::is_empty())
-        .stderr(predicate::str::contains("bad.jsonl:line 2: `iaea` may not assert `performed` events"))
+        .stderr(predicate::str::contains("bad.jsonl:2: error: `iaea` may not assert `performed` events"))
         .stderr(predicate::str::contains("nothing was applied"));
     detente()
         .arg("replay")
@@ -282,7 +282,7 @@ fn replay_rejects_a_bad_log_whole_with_line_numbers() {
         .arg("--lenient")
         .assert()
         .success()
-        .stderr(predicate::str::contains("(skipped)"));
+        .stderr(predicate::str::contains("bad.jsonl:2: skipped:"));
 }
 
 #[test]
