@@ -266,19 +266,10 @@ impl Checker<'_> {
                 .unwrap_or_else(|| format!("kinds are: {}", words.join(", ")));
             error(line, format!("`{kind_text}` is not an event kind"), Some(help))
         })?;
-        if !self.agreement.may_assert(actor, kind) {
-            return Err(error(
-                line,
-                format!("`{actor_id}` may not assert `{kind}` events"),
-                Some(format!(
-                    "a {} may assert: {}",
-                    spec.party[actor].role,
-                    list(&spec.party[actor].asserts)
-                )),
-            ));
-        }
         let subject = self.subject(line, kind, raw.subject.as_deref(), actor)?;
-        let value = self.value(line, kind, raw.value)?;
+        let value = raw.value;
+        validate_event(self.agreement, actor, kind, subject, value)
+            .map_err(|p| error(line, p.message, p.help))?;
         if let Some(id) = &raw.id {
             if let Some(first) = self.seen_ids.insert(id.clone(), line) {
                 return Err(error(line, format!("duplicate event id `{id}` (first on line {first})"), None));
@@ -331,7 +322,6 @@ impl Checker<'_> {
                     subject.ok_or_else(|| need("commitment"))?,
                     "commitment",
                 )?;
-                self.check_commitment_actor(line, kind, c, actor)?;
                 Ok(Subject::Commitment(c))
             }
             Measured => Ok(Subject::Quantity(self.lookup(
@@ -342,13 +332,6 @@ impl Checker<'_> {
             )?)),
             Invoked => {
                 let p = self.lookup(line, &ids.powers, subject.ok_or_else(|| need("power"))?, "power")?;
-                if !self.agreement.powers[p].holders.contains(&actor) {
-                    return Err(error(
-                        line,
-                        format!("`{actor_id}` does not hold power `{}`", self.agreement.spec.power[p].id),
-                        None,
-                    ));
-                }
                 Ok(Subject::Power(p))
             }
             Resolved => {
@@ -367,52 +350,87 @@ impl Checker<'_> {
             )?)),
         }
     }
+}
 
-    fn check_commitment_actor(
-        &self,
-        line: usize,
-        kind: EventKind,
-        c: usize,
-        actor: usize,
-    ) -> Result<(), LogError> {
-        let commitment = &self.agreement.commitments[c];
-        let spec = &self.agreement.spec;
-        let (actor_id, c_id) = (&spec.party[actor].id, &spec.commitment[c].id);
-        match kind {
-            EventKind::Performed if !commitment.by.contains(&actor) => Err(error(
-                line,
-                format!("`{actor_id}` is not bound by `{c_id}` and cannot perform it"),
-                Some(format!("`{c_id}` binds: {}", list_ids(spec, &commitment.by))),
-            )),
-            EventKind::Verified | EventKind::ViolationVerified => match commitment.verifier {
-                None => {
-                    Err(error(line, format!("`{c_id}` has no verification, so nobody verifies it"), None))
-                }
-                Some(v) if v != actor => Err(error(
-                    line,
-                    format!("`{actor_id}` is not the verifier of `{c_id}`"),
-                    Some(format!("its verifier is `{}`", spec.party[v].id)),
-                )),
-                Some(_) => Ok(()),
-            },
-            _ => Ok(()),
-        }
+/// Why a typed event breaks the agreement's rules of assertion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+fn problem(message: impl Into<String>, help: Option<String>) -> Result<(), Problem> {
+    Err(Problem { message: message.into(), help })
+}
+
+/// Checks a typed event against the agreement: whether the actor may assert its kind,
+/// whether its subject is of the right sort, whether the actor is the one who can do
+/// it (a bound party performs, the verifier verifies, a holder invokes), and whether
+/// its value is what the kind needs. Log loading and [`crate::Machine::push`] both use
+/// it, so an event means the same whichever way it arrives.
+pub fn validate_event(
+    agreement: &Agreement,
+    actor: usize,
+    kind: EventKind,
+    subject: Subject,
+    value: Option<f64>,
+) -> Result<(), Problem> {
+    use EventKind::*;
+    let spec = &agreement.spec;
+    let actor_id = &spec.party[actor].id;
+    if !agreement.may_assert(actor, kind) {
+        let party = &spec.party[actor];
+        let help = format!("a {} may assert: {}", party.role, list(&party.asserts));
+        return problem(format!("`{actor_id}` may not assert `{kind}` events"), Some(help));
     }
-
-    fn value(&self, line: usize, kind: EventKind, value: Option<f64>) -> Result<Option<f64>, LogError> {
-        match (kind, value) {
-            (_, Some(v)) if !v.is_finite() => Err(error(line, "the value is not a finite number", None)),
-            (EventKind::Measured, None) => Err(error(line, "a `measured` event needs a `value`", None)),
-            (EventKind::Extended, None) => {
-                Err(error(line, "an `extended` event needs a `value`: the days added", None))
-            }
-            (EventKind::Extended, Some(v)) if v < 1.0 || v.fract() != 0.0 || v > 36_600.0 => Err(error(
-                line,
-                format!("an extension of {v} days is not a whole number of days from 1 to 36,600"),
-                None,
-            )),
-            _ => Ok(value),
+    let subject_fits = match kind {
+        Performed | Verified | Violation | ViolationVerified | Extended => {
+            matches!(subject, Subject::Commitment(_))
         }
+        Measured => matches!(subject, Subject::Quantity(_)),
+        Invoked => matches!(subject, Subject::Power(_)),
+        Resolved => matches!(subject, Subject::Power(_) | Subject::Commitment(_)),
+        Withdrew => subject == Subject::None,
+        Imposed | Lifted => matches!(subject, Subject::Instrument(_)),
+    };
+    if !subject_fits {
+        return problem(format!("a `{kind}` event cannot be about {subject:?}"), None);
+    }
+    match (kind, subject) {
+        (Performed, Subject::Commitment(c)) if !agreement.commitments[c].by.contains(&actor) => {
+            let c_id = &spec.commitment[c].id;
+            let help = format!("`{c_id}` binds: {}", list_ids(spec, &agreement.commitments[c].by));
+            return problem(
+                format!("`{actor_id}` is not bound by `{c_id}` and cannot perform it"),
+                Some(help),
+            );
+        }
+        (Verified | ViolationVerified, Subject::Commitment(c)) => {
+            let c_id = &spec.commitment[c].id;
+            match agreement.commitments[c].verifier {
+                None => return problem(format!("`{c_id}` has no verification, so nobody verifies it"), None),
+                Some(v) if v != actor => {
+                    let help = format!("its verifier is `{}`", spec.party[v].id);
+                    return problem(format!("`{actor_id}` is not the verifier of `{c_id}`"), Some(help));
+                }
+                Some(_) => {}
+            }
+        }
+        (Invoked, Subject::Power(p)) if !agreement.powers[p].holders.contains(&actor) => {
+            return problem(format!("`{actor_id}` does not hold power `{}`", spec.power[p].id), None);
+        }
+        _ => {}
+    }
+    match (kind, value) {
+        (_, Some(v)) if !v.is_finite() => problem("the value is not a finite number", None),
+        (Measured, None) => problem("a `measured` event needs a `value`", None),
+        (Extended, None) => problem("an `extended` event needs a `value`: the days added", None),
+        (Extended, Some(v)) if v < 1.0 || v.fract() != 0.0 || v > 36_600.0 => {
+            problem(format!("an extension of {v} days is not a whole number of days from 1 to 36,600"), None)
+        }
+        _ => Ok(()),
     }
 }
 

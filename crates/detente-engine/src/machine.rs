@@ -6,13 +6,14 @@
 //! it fires timers, settles, then applies that day's events one by one, settling after
 //! each. Settling re-derives statuses until nothing changes.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use detente_spec::model::{CommitmentKind, EventKind, FacilityStatus, PowerKind, Role, Timeout};
 use detente_spec::time::{Date, Duration};
 
 use crate::compiled::Agreement;
-use crate::log::{Event, Subject};
+use crate::log::{validate_event, Event, Problem, Subject};
 use crate::state::*;
 
 /// What the machine keeps about a commitment.
@@ -76,7 +77,9 @@ struct Facility {
 #[derive(Clone)]
 pub struct Machine<'a> {
     ag: &'a Agreement,
-    events: &'a [Event],
+    /// The log: borrowed when replaying a loaded log, owned when events are pushed
+    /// one by one (a simulation).
+    events: Cow<'a, [Event]>,
     day: Date,
     next_event: usize,
     commitments: Vec<Commitment>,
@@ -98,6 +101,24 @@ pub struct Machine<'a> {
 
 mod settle;
 mod view;
+
+/// What applying an event needs: its `Copy` fields, so the machine can read its own log
+/// while changing its state.
+#[derive(Clone, Copy, Debug)]
+struct Act {
+    index: usize,
+    date: Date,
+    actor: usize,
+    kind: EventKind,
+    subject: Subject,
+    value: Option<f64>,
+}
+
+impl From<&Event> for Act {
+    fn from(e: &Event) -> Act {
+        Act { index: e.index, date: e.date, actor: e.actor, kind: e.kind, subject: e.subject, value: e.value }
+    }
+}
 
 fn event_ref(index: usize) -> String {
     format!("event #{}", index + 1)
@@ -132,7 +153,7 @@ impl<'a> Machine<'a> {
             .collect();
         let mut machine = Machine {
             ag,
-            events,
+            events: Cow::Borrowed(events),
             day: adopted,
             next_event: 0,
             commitments,
@@ -194,9 +215,10 @@ impl<'a> Machine<'a> {
             self.day = day;
             self.fire_timers();
             self.settle();
-            while let Some(event) = self.events.get(self.next_event).filter(|e| e.date == day) {
+            while let Some(event) = self.events.get(self.next_event).filter(|e| e.date == day).map(Act::from)
+            {
                 self.next_event += 1;
-                if self.apply(event) {
+                if self.apply(&event) {
                     self.settle();
                 }
             }
@@ -204,6 +226,40 @@ impl<'a> Machine<'a> {
         if as_of > self.day {
             self.day = as_of;
         }
+    }
+
+    /// A machine with no log yet, to which events are [pushed](Machine::push) as they
+    /// happen: how a simulator drives the engine.
+    pub fn live(ag: &'a Agreement, record_timeline: bool) -> Machine<'a> {
+        let mut machine = Machine::new(ag, &[], record_timeline);
+        machine.events = Cow::Owned(Vec::new());
+        machine
+    }
+
+    /// Appends an event, checked exactly as a log line is (see
+    /// [`crate::log::validate_event`]). Its date must not precede the last event's, nor
+    /// the day the machine has advanced to; it takes effect on the next
+    /// [`Machine::advance_to`] that reaches its date. Returns its position in the log.
+    pub fn push(
+        &mut self,
+        date: Date,
+        actor: usize,
+        kind: EventKind,
+        subject: Subject,
+        value: Option<f64>,
+    ) -> Result<usize, Problem> {
+        let last = self.events.last().map_or(self.day, |e| e.date.max(self.day));
+        if date < last {
+            return Err(Problem {
+                message: format!("{date} is before {last}, where the machine already is"),
+                help: Some("push events in date order, and before advancing past their date".into()),
+            });
+        }
+        validate_event(self.ag, actor, kind, subject, value)?;
+        let index = self.events.len();
+        let event = Event { index, line: 0, id: None, date, actor, kind, subject, value, source: None };
+        self.events.to_mut().push(event);
+        Ok(index)
     }
 
     /// The day the machine has advanced to.
@@ -313,13 +369,13 @@ impl<'a> Machine<'a> {
 
     // ---- events -------------------------------------------------------------------
 
-    fn note(&mut self, event: &Event, text: impl Into<String>) {
+    fn note(&mut self, event: &Act, text: impl Into<String>) {
         self.notes.push(Note { event: event.index, text: text.into() });
     }
 
     /// Applies one event; `false` when it cannot have changed any derived status (it was
     /// only noted, or it measured a quantity nothing reads), so settling can be skipped.
-    fn apply(&mut self, event: &Event) -> bool {
+    fn apply(&mut self, event: &Act) -> bool {
         let notes_before = self.notes.len();
         let day = event.date;
         let actor = self.ag.spec.party[event.actor].id.clone();
@@ -432,7 +488,7 @@ impl<'a> Machine<'a> {
 
     /// Records a measurement; `true` when it may change a status (it crossed a cap in
     /// effect, or a condition reads the quantity).
-    fn measure(&mut self, event: &Event, q: usize) -> bool {
+    fn measure(&mut self, event: &Act, q: usize) -> bool {
         let day = event.date;
         let value = event.value.unwrap_or_default();
         let actor = &self.ag.spec.party[event.actor];
@@ -466,7 +522,7 @@ impl<'a> Machine<'a> {
         crossed || self.ag.quantity_read[q]
     }
 
-    fn invoke(&mut self, event: &Event, p: usize) {
+    fn invoke(&mut self, event: &Act, p: usize) {
         let invocable = self.powers[p].trigger_holds
             && matches!(self.powers[p].stage, Stage::Idle | Stage::Cancelled { .. });
         if !invocable {
@@ -485,7 +541,7 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn resolve_power(&mut self, event: &Event, p: usize) {
+    fn resolve_power(&mut self, event: &Act, p: usize) {
         match self.powers[p].stage {
             Stage::Invoked { .. } if self.ag.powers[p].cancellable => {
                 self.powers[p].stage = Stage::Cancelled { on: event.date }

@@ -8,7 +8,7 @@ mod common;
 
 use common::{build, day, events, plan, query_days};
 use detente_engine::state::*;
-use detente_engine::{state, timeline, Replay};
+use detente_engine::{state, timeline, Machine, Replay};
 use proptest::prelude::*;
 
 proptest! {
@@ -40,6 +40,37 @@ proptest! {
         for c in &end.commitments {
             let done_deed = c.status == CommitmentStatus::Fulfilled;
             prop_assert!(c.status.is_terminal() || done_deed, "{} is {:?} after the end", c.id, c.status);
+        }
+    }
+
+    #[test]
+    fn pushing_events_live_equals_replaying_the_log(plan in plan()) {
+        let agreement = build(&plan);
+        let log = events(&agreement, &plan);
+        let mut live = Machine::live(&agreement, false);
+        for e in &log.events {
+            // Advance to the eve of each event (or, for every third, to its very day,
+            // which then runs that day's timers twice), compare, then push it.
+            let same_day = e.index % 3 == 0;
+            let to = if same_day { e.date } else { e.date.yesterday().unwrap() };
+            if to > live.day() {
+                live.advance_to(to);
+                let mut before = log.clone();
+                before.events.truncate(e.index);
+                prop_assert_eq!(live.state(), state(&agreement, &before, to).unwrap(), "on {}", to);
+            }
+            live.push(e.date, e.actor, e.kind, e.subject, e.value).unwrap();
+            if same_day && live.day() == e.date {
+                live.advance_to(e.date);
+                let mut upto = log.clone();
+                upto.events.truncate(e.index + 1);
+                prop_assert_eq!(live.state(), state(&agreement, &upto, e.date).unwrap(), "same day {}", e.date);
+            }
+        }
+        let last = live.day();
+        for as_of in query_days().into_iter().filter(|d| *d >= last) {
+            live.advance_to(as_of);
+            prop_assert_eq!(live.state(), state(&agreement, &log, as_of).unwrap(), "on {}", as_of);
         }
     }
 
