@@ -33,6 +33,8 @@ struct Commitment {
     released: Option<Reason>,
     terminated: Option<Reason>,
     in_effect_since: Option<Date>,
+    /// When a continuing commitment's `lasts` term ends, computed once it is in effect.
+    term_ends: Option<Date>,
     overdue_since: Option<Date>,
     status: CommitmentStatus,
 }
@@ -147,6 +149,7 @@ impl<'a> Machine<'a> {
                 released: None,
                 terminated: None,
                 in_effect_since: None,
+                term_ends: None,
                 overdue_since: None,
                 status: CommitmentStatus::Inactive,
             })
@@ -267,6 +270,12 @@ impl<'a> Machine<'a> {
         self.day
     }
 
+    /// Every commitment's status now, cheaply (no reasons): what a strategy reads
+    /// to decide its next move.
+    pub fn commitment_statuses(&self) -> Vec<CommitmentStatus> {
+        self.commitments.iter().map(|c| c.status).collect()
+    }
+
     /// How many events of the log have been applied.
     pub fn events_applied(&self) -> usize {
         self.next_event
@@ -289,13 +298,12 @@ impl<'a> Machine<'a> {
                 consider(Some(effect));
             }
         }
-        for (i, c) in self.commitments.iter().enumerate() {
+        for c in &self.commitments {
             if matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue) {
-                consider(c.due.and_then(|d| Duration::days(1).after(d)));
+                consider(c.due.and_then(|d| d.tomorrow().ok()));
             }
             if matches!(c.status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled) {
-                let lasts = self.ag.commitments[i].lasts;
-                consider(lasts.zip(c.in_effect_since).and_then(|(l, s)| l.after(s)));
+                consider(c.term_ends);
             }
         }
         let upcoming = self.ag.condition_days.partition_point(|d| *d <= today);
@@ -318,12 +326,12 @@ impl<'a> Machine<'a> {
         for i in 0..self.commitments.len() {
             let c = &self.commitments[i];
             let lapsed = matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue)
-                && c.due.and_then(|d| Duration::days(1).after(d)) == Some(day);
+                && c.due.and_then(|d| d.tomorrow().ok()) == Some(day);
             if lapsed {
                 self.time_out(i);
             }
             let c = &self.commitments[i];
-            let term = self.ag.commitments[i].lasts.zip(c.in_effect_since).and_then(|(l, s)| l.after(s));
+            let term = c.term_ends;
             if term == Some(day)
                 && matches!(c.status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled)
             {

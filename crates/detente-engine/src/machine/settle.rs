@@ -235,7 +235,9 @@ impl Machine<'_> {
         let id = self.ag.spec.commitment[c].id.clone();
         let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
         if performing(new) && !performing(old) {
-            self.commitments[c].in_effect_since.get_or_insert(self.day);
+            let since = *self.commitments[c].in_effect_since.get_or_insert(self.day);
+            let lasts = self.ag.commitments[c].lasts;
+            self.commitments[c].term_ends = lasts.and_then(|l| l.after(since));
             self.apply_sets(c, &id);
         }
         if performing(old) && !performing(new) && new != CommitmentStatus::Released && continuing {
