@@ -203,26 +203,21 @@ impl Agreement {
             })
             .collect::<Result<Vec<_>, CompileError>>()?;
         let powers = spec.power.iter().map(|p| compiler.power(p)).collect::<Result<Vec<_>, _>>()?;
-        let mut condition_days = Vec::new();
-        let conditions = phases
+        // Every condition of the agreement, once, for the facts replay needs about them.
+        let conditions: Vec<&Cond> = phases
             .iter()
             .filter_map(|p| p.opens_when.as_ref())
             .chain(commitments.iter().filter_map(|c| c.when.as_ref()))
-            .chain(powers.iter().map(|p| &p.trigger));
-        for condition in conditions {
+            .chain(powers.iter().map(|p| &p.trigger))
+            .collect();
+        let mut condition_days = Vec::new();
+        let mut quantity_read = vec![false; spec.quantity.len()];
+        for condition in &conditions {
             collect_days(condition, &mut condition_days);
+            mark_quantities(condition, &mut quantity_read);
         }
         condition_days.sort();
         condition_days.dedup();
-        let mut quantity_read = vec![false; spec.quantity.len()];
-        let conditions = phases
-            .iter()
-            .filter_map(|p| p.opens_when.as_ref())
-            .chain(commitments.iter().filter_map(|c| c.when.as_ref()))
-            .chain(powers.iter().map(|p| &p.trigger));
-        for condition in conditions {
-            mark_quantities(condition, &mut quantity_read);
-        }
         Ok(Agreement { spec: spec.clone(), ids, commitments, phases, powers, condition_days, quantity_read })
     }
 
