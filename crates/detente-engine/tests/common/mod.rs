@@ -107,7 +107,15 @@ pub fn build(plan: &Plan) -> Agreement {
             toml += "verification = { by = \"v\", method = \"m\", detection = 0.5 }\n";
         }
         if extras & 1 != 0 {
-            toml += &format!("when = \"verified(mb{phase}) or quantity(q0) > 60\"\n");
+            // Every form of condition, so every kind of state change is exercised.
+            let when = match n % 4 {
+                0 => format!("verified(mb{phase}) or quantity(q0) > 60"),
+                1 => format!("complete(p{}) or alleged(any of a)", phase.saturating_sub(1)),
+                2 => "not in_force(i0) or status(f0) == frozen".to_string(),
+                _ => "date >= 2020-09-01 and not violated(any of b)".to_string(),
+            };
+            let when = if plan.instruments == 0 { when.replace("not in_force(i0) or ", "") } else { when };
+            toml += &format!("when = \"{when}\"\n");
         }
         if extras & 2 != 0 && !*action {
             toml += &format!("lasts = \"{} days\"\n", due + 30);
