@@ -99,6 +99,13 @@ pub struct Machine<'a> {
     agreement_reason: Reason,
     notes: Vec<Note>,
     timeline: Option<Vec<Transition>>,
+    /// Bumped by every change a condition could read (see `settle`): settling
+    /// re-evaluates conditions only when it moved since they were last evaluated.
+    version: u64,
+    /// The version at which phase openings and owed commitments were last evaluated.
+    evaluated: u64,
+    /// The version at which power triggers were last evaluated.
+    powers_evaluated: u64,
 }
 
 mod settle;
@@ -198,6 +205,9 @@ impl<'a> Machine<'a> {
             agreement_reason: start(format!("adopted on {adopted}").as_str()),
             notes: Vec::new(),
             timeline: record_timeline.then(Vec::new),
+            version: 1,
+            evaluated: 0,
+            powers_evaluated: 0,
         };
         machine.settle();
         machine
@@ -216,12 +226,15 @@ impl<'a> Machine<'a> {
                 (None, Some(t)) => t,
             };
             self.day = day;
+            // A new day (date conditions) and whatever timers did: conditions may differ.
+            self.version += 1;
             self.fire_timers();
             self.settle();
             while let Some(event) = self.events.get(self.next_event).filter(|e| e.date == day).map(Act::from)
             {
                 self.next_event += 1;
                 if self.apply(&event) {
+                    self.version += 1;
                     self.settle();
                 }
             }
@@ -602,6 +615,7 @@ impl<'a> Machine<'a> {
         let text = format!("suspended by `{id}` on {}", because.since);
         for &ph in &power.suspends_phases {
             self.phases[ph].status = PhaseStatus::Suspended;
+            self.version += 1;
             self.phases[ph].reason = Reason { text: text.clone(), ..because.clone() };
             for &c in &self.ag.phases[ph].commitments {
                 self.commitments[c].suspended.get_or_insert(Reason { text: text.clone(), ..because.clone() });
@@ -617,6 +631,7 @@ impl<'a> Machine<'a> {
             return;
         }
         self.withdrawn[party] = Some(reason.since);
+        self.version += 1;
         for (c, spec) in self.ag.commitments.iter().enumerate() {
             let record = &self.commitments[c];
             let done_deed =
@@ -655,6 +670,7 @@ impl<'a> Machine<'a> {
     fn set_instrument(&mut self, i: usize, status: InstrumentStatus, by: Option<usize>, reason: Reason) {
         let old = self.instruments[i].status;
         self.instruments[i] = Instrument { status, relieved_by: by, reason: reason.clone() };
+        self.version += 1;
         if old != status && self.timeline.is_some() {
             let id = self.ag.spec.instrument[i].id.clone();
             self.record_change("instrument", id, old.words(), status.words(), reason);

@@ -15,14 +15,25 @@ const MAX_ROUNDS: usize = 10_000;
 
 impl Machine<'_> {
     /// Re-derives every status until a fixed point (see `docs/semantics.md`).
+    ///
+    /// Conditions are pure functions of the state and the day, so they are evaluated
+    /// again only when something they could read has changed since (`version`): an
+    /// event that changed no status (the first of two parties performing) costs no
+    /// condition evaluation at all.
     pub(crate) fn settle(&mut self) {
         for _ in 0..MAX_ROUNDS {
             let mut changed = false;
-            changed |= self.open_phases();
-            changed |= self.owe_commitments();
+            if self.evaluated != self.version {
+                self.evaluated = self.version;
+                changed |= self.open_phases();
+                changed |= self.owe_commitments();
+            }
             changed |= self.derive_commitments();
             changed |= self.complete_phases();
-            changed |= self.update_powers();
+            if self.powers_evaluated != self.version {
+                self.powers_evaluated = self.version;
+                changed |= self.update_powers();
+            }
             if !changed {
                 break;
             }
@@ -79,6 +90,7 @@ impl Machine<'_> {
             record.owed = Some(self.day);
             record.due = spec.due.and_then(|d| d.after(self.day));
             changed = true;
+            self.version += 1;
         }
         changed
     }
@@ -96,6 +108,7 @@ impl Machine<'_> {
             }
             changed = true;
             self.commitments[c].status = status;
+            self.version += 1;
             if self.timeline.is_some() {
                 let id = self.ag.spec.commitment[c].id.clone();
                 let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
@@ -409,6 +422,7 @@ impl Machine<'_> {
     pub(super) fn set_phase(&mut self, p: usize, status: PhaseStatus, reason: Reason) {
         let old = self.phases[p].status;
         self.phases[p].status = status;
+        self.version += 1;
         self.phases[p].reason = reason.clone();
         if old != status {
             let id = self.ag.spec.phase[p].id.clone();
@@ -475,6 +489,7 @@ impl Machine<'_> {
     fn set_facility(&mut self, f: usize, status: FacilityStatus, reason: Reason) {
         let old = self.facilities[f].status;
         self.facilities[f].status = status;
+        self.version += 1;
         self.facilities[f].reason = reason.clone();
         let id = self.ag.spec.facility[f].id.clone();
         self.record_change("facility", id, old.keyword(), status.keyword(), reason);
