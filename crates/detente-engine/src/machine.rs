@@ -283,10 +283,10 @@ impl<'a> Machine<'a> {
         self.day
     }
 
-    /// Every commitment's status now, cheaply (no reasons): what a strategy reads
-    /// to decide its next move.
-    pub fn commitment_statuses(&self) -> Vec<CommitmentStatus> {
-        self.commitments.iter().map(|c| c.status).collect()
+    /// A commitment's status now, cheaply (no reason built, nothing allocated): what a
+    /// strategy reads to decide its next move.
+    pub fn commitment_status(&self, c: usize) -> CommitmentStatus {
+        self.commitments[c].status
     }
 
     /// How many events of the log have been applied.
