@@ -70,9 +70,9 @@ enum Command {
         /// Last day to list (default: the date of the last event).
         #[arg(long)]
         to: Option<String>,
-        /// Output format (text or json).
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
         /// Skip bad log lines (and list them) instead of rejecting the log.
         #[arg(long)]
         lenient: bool,
@@ -88,9 +88,9 @@ enum Command {
         /// The date (default: the date of the last event).
         #[arg(long)]
         at: Option<String>,
-        /// Output format (text or json).
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
         /// Skip bad log lines (and list them) instead of rejecting the log.
         #[arg(long)]
         lenient: bool,
@@ -115,7 +115,7 @@ enum Command {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum CheckFormat {
+enum CheckFormat {
     Text,
     Json,
 }
@@ -140,16 +140,11 @@ fn main() -> ExitCode {
         Command::Replay { spec, log, at, format, lenient } => {
             replay::replay(&spec, &log, at.as_deref(), format, lenient)
         }
-        Command::Timeline { spec, log, from, to, format, lenient } => replay::timeline(
-            &spec,
-            &log,
-            from.as_deref(),
-            to.as_deref(),
-            format == CheckFormat::Json,
-            lenient,
-        ),
+        Command::Timeline { spec, log, from, to, format, lenient } => {
+            replay::timeline(&spec, &log, from.as_deref(), to.as_deref(), format, lenient)
+        }
         Command::Explain { spec, log, id, at, format, lenient } => {
-            replay::explain(&spec, &log, &id, at.as_deref(), format == CheckFormat::Json, lenient)
+            replay::explain(&spec, &log, &id, at.as_deref(), format, lenient)
         }
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),

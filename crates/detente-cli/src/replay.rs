@@ -111,7 +111,7 @@ pub fn timeline(
     log_path: &Path,
     from: Option<&str>,
     to: Option<&str>,
-    json: bool,
+    format: ShowFormat,
     lenient: bool,
 ) -> Result<u8, String> {
     let (from, to) = (date_arg("from", from)?, date_arg("to", to)?);
@@ -124,18 +124,10 @@ pub fn timeline(
         .into_iter()
         .filter(|t| from.is_none_or(|f| t.date >= f))
         .collect();
-    let text = if json {
-        serde_json::to_string_pretty(&transitions).map_err(|e| e.to_string())? + "\n"
-    } else {
-        transitions
-            .iter()
-            .map(|t| {
-                format!(
-                    "{}  {:<10} {:<28} {} -> {}: {}\n",
-                    t.date, t.kind, t.item, t.from, t.to, t.reason.text
-                )
-            })
-            .collect()
+    let text = match format {
+        ShowFormat::Json => serde_json::to_string_pretty(&transitions).map_err(|e| e.to_string())? + "\n",
+        ShowFormat::Text => report::timeline(&transitions, Style::Text),
+        ShowFormat::Markdown => report::timeline(&transitions, Style::Markdown),
     };
     write_stdout(&text)?;
     Ok(0)
@@ -146,7 +138,7 @@ pub fn explain(
     log_path: &Path,
     id: &str,
     at: Option<&str>,
-    json: bool,
+    format: ShowFormat,
     lenient: bool,
 ) -> Result<u8, String> {
     let at = date_arg("at", at)?;
@@ -163,10 +155,11 @@ pub fn explain(
             return Ok(INVALID);
         }
     };
-    let text = if json {
-        serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())? + "\n"
-    } else {
-        format!("As of {as_of}:\n{}", detente_engine::explain::render(&agreement, &log, &explanation))
+    let render = |style| detente_engine::explain::render(&agreement, &log, &explanation, style);
+    let text = match format {
+        ShowFormat::Json => serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())? + "\n",
+        ShowFormat::Text => format!("As of {as_of}:\n{}", render(Style::Text)),
+        ShowFormat::Markdown => format!("As of {as_of}:\n\n{}", render(Style::Markdown)),
     };
     write_stdout(&text)?;
     Ok(0)

@@ -351,3 +351,30 @@ fn explain_follows_reasons_to_events_and_causes() {
         .code(1)
         .stderr(predicate::str::contains("did you mean `us-entry-ban`?"));
 }
+
+#[test]
+fn timeline_and_explain_render_markdown_for_reports() {
+    detente()
+        .arg("timeline")
+        .arg(scenario("agreed-framework-1994.toml"))
+        .arg(scenario("agreed-framework-1994.events.jsonl"))
+        .args(["--to", "1995-01-31", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("| date | kind | item | from | to | why |"))
+        .stdout(predicate::str::contains(
+            "| 1995-01-20 | instrument | `us-sanctions-first-tranche` | in force | relieved |",
+        ));
+    detente()
+        .arg("explain")
+        .arg(scenario("jcpoa-2015.toml"))
+        .arg(scenario("jcpoa-2015.events.jsonl"))
+        .arg("un-sanctions")
+        .args(["--at", "2025-10-01", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("- instrument `un-sanctions` is re-imposed since 2025-09-27"))
+        .stdout(predicate::str::contains(
+            "    - because commitment `nuclear-limits` is violated since 2019-07-01",
+        ));
+}

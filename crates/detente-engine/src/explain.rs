@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::compiled::Agreement;
 use crate::log::{Event, Log, Subject};
+use crate::report::Style;
 use crate::state::{Reason, State};
 
 /// One step of an explanation: an item, its status, and why.
@@ -131,18 +132,22 @@ fn all_ids(state: &State) -> Vec<String> {
     ids
 }
 
-/// Renders an explanation as indented text, with each cited event spelled out.
-pub fn render(agreement: &Agreement, log: &Log, explanation: &Explanation) -> String {
+/// Renders an explanation, each cited event spelled out: indented text, or a nested
+/// Markdown list.
+pub fn render(agreement: &Agreement, log: &Log, explanation: &Explanation, style: Style) -> String {
     let mut out = String::new();
     for step in &explanation.steps {
-        let indent = "  ".repeat(step.depth);
+        let (indent, bullet) = match style {
+            Style::Text => ("  ".repeat(step.depth), ""),
+            Style::Markdown => ("  ".repeat(step.depth), "- "),
+        };
         let arrow = if step.depth == 0 { "" } else { "because " };
         let (kind, id) = (step.kind, &step.id);
         let (status, since, text) = (&step.status, step.reason.since, &step.reason.text);
         let _ = if step.changed_since {
-            writeln!(out, "{indent}{arrow}{kind} `{id}` (which has changed since: it is {status} since {since}: {text})")
+            writeln!(out, "{indent}{bullet}{arrow}{kind} `{id}` (which has changed since: it is {status} since {since}: {text})")
         } else {
-            writeln!(out, "{indent}{arrow}{kind} `{id}` is {status} since {since}: {text}")
+            writeln!(out, "{indent}{bullet}{arrow}{kind} `{id}` is {status} since {since}: {text}")
         };
         for &e in &step.reason.events {
             if let Some(event) = log.events.get(e) {

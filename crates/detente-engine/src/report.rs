@@ -139,3 +139,31 @@ fn section(out: &mut String, style: Style, heading: &str, columns: &[&str; 4], r
         }
     }
 }
+
+/// Renders a timeline: one line per transition (text), or a table (Markdown).
+pub fn timeline(transitions: &[Transition], style: Style) -> String {
+    let mut out = String::new();
+    match style {
+        Style::Text => {
+            for t in transitions {
+                let _ = writeln!(
+                    out,
+                    "{}  {:<10} {:<28} {} -> {}: {}",
+                    t.date, t.kind, t.item, t.from, t.to, t.reason.text
+                );
+            }
+        }
+        Style::Markdown => {
+            let _ = writeln!(out, "| date | kind | item | from | to | why |\n|---|---|---|---|---|---|");
+            for t in transitions {
+                let why = t.reason.text.replace('|', "\\|");
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | `{}` | {} | {} | {why} |",
+                    t.date, t.kind, t.item, t.from, t.to
+                );
+            }
+        }
+    }
+    out
+}

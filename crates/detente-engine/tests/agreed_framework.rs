@@ -125,7 +125,7 @@ fn explain_snapshot() {
     let reactors = explain(&s, "lwr-construction").unwrap();
     insta::assert_snapshot!(format!(
         "{}\n{}",
-        render_explanation(&agreement, &log, &freeze),
-        render_explanation(&agreement, &log, &reactors)
+        render_explanation(&agreement, &log, &freeze, Style::Text),
+        render_explanation(&agreement, &log, &reactors, Style::Text)
     ));
 }
