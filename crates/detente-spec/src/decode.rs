@@ -33,8 +33,17 @@ pub struct Decoded {
 
 /// Top-level keys and, for each table of the format, the keys it accepts. The schema
 /// test checks these against the JSON Schema derived from the model.
-pub const TOP_LEVEL_FIELDS: &[&str] =
-    &["agreement", "party", "instrument", "quantity", "facility", "phase", "commitment", "power"];
+pub const TOP_LEVEL_FIELDS: &[&str] = &[
+    "agreement",
+    "party",
+    "instrument",
+    "quantity",
+    "facility",
+    "phase",
+    "commitment",
+    "power",
+    "simulation",
+];
 const AGREEMENT_FIELDS: &[&str] = &["id", "title", "adopted", "ends", "summary", "sources"];
 const PARTY_FIELDS: &[&str] = &["id", "name", "role", "asserts"];
 const INSTRUMENT_FIELDS: &[&str] =
@@ -83,6 +92,11 @@ const POWER_FIELDS: &[&str] = &[
     "source",
 ];
 
+const SIMULATION_FIELDS: &[&str] =
+    &["horizon", "step", "runs", "seed", "strategy", "election", "detection", "false_alarm"];
+const STRATEGY_FIELDS: &[&str] = &["kind", "cheat", "max_cost", "patience"];
+const ELECTION_FIELDS: &[&str] = &["party", "first", "every", "reversal"];
+
 /// The keys accepted by each table of the format, by the name of its schema definition.
 pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
     vec![
@@ -100,6 +114,9 @@ pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
         ("SetStatus", SET_STATUS_FIELDS),
         ("Values", VALUES_FIELDS),
         ("Power", POWER_FIELDS),
+        ("Simulation", SIMULATION_FIELDS),
+        ("Strategy", STRATEGY_FIELDS),
+        ("Election", ELECTION_FIELDS),
     ]
 }
 
@@ -153,6 +170,7 @@ fn empty_spec() -> Spec {
         phase: Vec::new(),
         commitment: Vec::new(),
         power: Vec::new(),
+        simulation: None,
     }
 }
 
@@ -338,6 +356,7 @@ impl<'s> Decoder<'s> {
         spec.commitment =
             self.list(root, "commitment", ItemKey::Commitment, COMMITMENT_FIELDS, Self::commitment);
         spec.power = self.list(root, "power", ItemKey::Power, POWER_FIELDS, Self::power);
+        spec.simulation = root.get("simulation").filter(|i| !i.is_none()).and_then(|i| self.simulation(i));
     }
 
     /// Decodes `[[name]]` (or `name = [{...}]`) into items. Item keys are numbered by
@@ -1205,6 +1224,155 @@ impl<'s> Decoder<'s> {
             }
             Some(_) => Restores::Listed(self.strings(t, "restores")),
         }
+    }
+}
+
+impl Decoder<'_> {
+    // ---- the [simulation] table ---------------------------------------------------
+
+    fn simulation(&mut self, item: &Item) -> Option<Simulation> {
+        let t = self.open(item, ItemKey::Simulation, "", "[simulation]", SIMULATION_FIELDS)?;
+        if let Some(span) = item_span(item) {
+            self.map.insert(ItemKey::Simulation, "", self.first_line(span));
+        }
+        let mut sim = Simulation::default();
+        if let Some(d) = self.duration(&t, "horizon") {
+            sim.horizon = d;
+        }
+        if let Some(d) = self.duration(&t, "step") {
+            sim.step = d;
+        }
+        if let Some(n) = self.whole_number(&t, "runs", 1, 10_000_000) {
+            sim.runs = n as u32;
+        }
+        if let Some(n) = self.whole_number(&t, "seed", 0, i64::MAX) {
+            sim.seed = n as u64;
+        }
+        sim.strategy = self.by_id(&t, "strategy", Self::strategy);
+        sim.election = self.table_list(&t, "election", "election.", ELECTION_FIELDS, Self::election);
+        sim.detection = self.by_id(&t, "detection", Self::probability_value);
+        sim.false_alarm = self.by_id(&t, "false_alarm", Self::probability_value);
+        Some(sim)
+    }
+
+    /// A whole number in `min..=max` (runs, seeds).
+    fn whole_number(&mut self, t: &Table<'_>, key: &'static str, min: i64, max: i64) -> Option<i64> {
+        let item = t.value(key)?;
+        self.record(t, key, item);
+        let Some(n) = item.as_integer() else {
+            self.wrong_type(t, key, item, "a whole number", Some(format!("e.g. {key} = {}", min.max(1))));
+            return None;
+        };
+        if !(min..=max).contains(&n) {
+            self.report(
+                Diagnostic::new(Code::NumberOutOfRange, format!("`{key}` = {n} is out of range"))
+                    .label(item_span(item), "out of range")
+                    .help(format!("`{key}` is a whole number from {min} to {max}")),
+            );
+            return None;
+        }
+        Some(n)
+    }
+
+    /// A table keyed by ids (parties, commitments), each value decoded by `decode`. Key
+    /// spans are numbered in sorted order, the order of the model's map.
+    fn by_id<T>(
+        &mut self,
+        t: &Table<'_>,
+        key: &'static str,
+        decode: fn(&mut Self, &Item, &str, &str) -> Option<T>,
+    ) -> std::collections::BTreeMap<String, T> {
+        let mut out = std::collections::BTreeMap::new();
+        let Some(item) = t.value(key) else { return out };
+        self.record(t, key, item);
+        let Some(table) = item.as_table_like() else {
+            self.wrong_type(t, key, item, "a table keyed by ids", Some(format!("e.g. [simulation.{key}]")));
+            return out;
+        };
+        let mut keys: Vec<&str> = table.iter().map(|(k, _)| k).collect();
+        keys.sort_unstable();
+        for (index, id) in keys.iter().enumerate() {
+            if let Some(span) = table.get_key_value(id).and_then(|(k, _)| k.span()) {
+                self.map.insert_at(ItemKey::Simulation, key, index, span);
+            }
+            let value = table.get(id).expect("the key was just listed");
+            if let Some(decoded) = decode(self, value, key, id) {
+                out.insert(id.to_string(), decoded);
+            }
+        }
+        out
+    }
+
+    fn probability_value(&mut self, item: &Item, key: &str, id: &str) -> Option<f64> {
+        let value = item.as_value().and_then(number_of);
+        match value {
+            Some(p) if (0.0..=1.0).contains(&p) => Some(p),
+            Some(p) => {
+                self.report(
+                    Diagnostic::new(
+                        Code::Probability,
+                        format!("the {key} probability of `{id}` is {p}, not a probability"),
+                    )
+                    .label(item_span(item), "outside [0, 1]")
+                    .help("probabilities are between 0 and 1"),
+                );
+                None
+            }
+            None => {
+                self.report(
+                    Diagnostic::new(Code::WrongType, format!("the {key} of `{id}` must be a number"))
+                        .label(item_span(item), "expected a probability")
+                        .help(format!("e.g. {id} = 0.8")),
+                );
+                None
+            }
+        }
+    }
+
+    fn strategy(&mut self, item: &Item, _key: &str, party: &str) -> Option<Strategy> {
+        let what = format!("the strategy of `{party}`");
+        let t = self.open(item, ItemKey::Simulation, "strategy.", &what, STRATEGY_FIELDS)?;
+        let kind = self.required_keyword(&t, "kind", StrategyKind::ALL, StrategyKind::keyword)?;
+        let allowed = kind.parameters();
+        for parameter in ["cheat", "max_cost", "patience"] {
+            let present = t.value(parameter).is_some();
+            if present && !allowed.contains(&parameter) {
+                self.report(
+                    Diagnostic::new(
+                        Code::UnknownField,
+                        format!("`{parameter}` does not apply to strategy `{kind}`"),
+                    )
+                    .label(t.key_span(parameter), "not a parameter of this strategy")
+                    .help(match allowed {
+                        [] => format!("`{kind}` takes no parameters"),
+                        _ => format!("`{kind}` takes: {}", allowed.join(", ")),
+                    }),
+                );
+            }
+            if !present && allowed.contains(&parameter) {
+                let example = match parameter {
+                    "cheat" => "0.05",
+                    "max_cost" => "2",
+                    _ => "\"6 months\"",
+                };
+                self.missing(&t, parameter, example);
+            }
+        }
+        let cheat = if t.value("cheat").is_some() { self.probability(&t, "cheat", false) } else { None };
+        let max_cost = self.number(&t, "max_cost");
+        let patience = self.duration(&t, "patience");
+        Some(Strategy { kind, cheat, max_cost, patience })
+    }
+
+    fn election(&mut self, t: &Table<'_>) -> Option<Election> {
+        let party = self.required_string(t, "party", "\"usa\"");
+        let first = self.required_date(t, "first");
+        if t.value("every").is_none() {
+            self.missing(t, "every", "\"4 years\"");
+        }
+        let every = self.duration(t, "every");
+        let reversal = self.probability(t, "reversal", true);
+        Some(Election { party: party?, first: first?, every: every?, reversal: reversal? })
     }
 }
 

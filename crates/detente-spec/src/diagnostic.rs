@@ -101,6 +101,8 @@ codes! {
     BadId = "E023", Error, "malformed id";
     /// A facility is made to leave the dismantled status.
     IrreversibleStatus = "E024", Error, "dismantled facility revived";
+    /// A simulation assumption about something it cannot apply to.
+    AssumptionCannotApply = "E025", Error, "assumption that cannot apply";
     /// A continuing measure that nobody verifies.
     UnverifiedMeasure = "W101", Warning, "continuing measure without verification";
     /// A party that gives without getting anything.

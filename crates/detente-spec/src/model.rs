@@ -77,6 +77,9 @@ pub struct Spec {
     /// Rights a party may exercise: snap-back, suspension, withdrawal.
     #[serde(default)]
     pub power: Vec<Power>,
+    /// Assumptions for simulating futures of the agreement (`detente simulate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<Simulation>,
 }
 
 /// The agreement itself.
@@ -718,5 +721,130 @@ impl Spec {
         out.sort();
         out.dedup();
         out
+    }
+}
+
+keyword_enum! {
+    /// How a party behaves in simulated futures (see docs/simulation.md for each rule).
+    StrategyKind {
+        /// Performs everything owed on time and never cheats.
+        Sincere = "sincere",
+        /// Performs actions; breaks continuing measures with probability `cheat` a month.
+        CovertCheater = "covert-cheater",
+        /// Performs steps costing at most `max_cost`; lets costlier ones lapse.
+        Hedger = "hedger",
+        /// Performs while the other side has no violation on record.
+        TitForTat = "tit-for-tat",
+        /// Stops for good after the other side's first violation.
+        GrimTrigger = "grim-trigger",
+        /// Graduated reciprocation: keeps stepping while the other side answers within `patience`.
+        Grit = "grit",
+        /// Gives no concession before every measure of the other side is fulfilled.
+        Maximalist = "maximalist",
+    }
+}
+
+impl StrategyKind {
+    /// The parameters this strategy takes (besides `kind`).
+    pub fn parameters(self) -> &'static [&'static str] {
+        match self {
+            StrategyKind::CovertCheater => &["cheat"],
+            StrategyKind::Hedger => &["max_cost"],
+            StrategyKind::Grit => &["patience"],
+            _ => &[],
+        }
+    }
+}
+
+/// A party's strategy in simulated futures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Strategy {
+    /// Which decision rule.
+    pub kind: StrategyKind,
+    /// `covert-cheater`: the monthly probability of breaking a continuing measure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cheat: Option<f64>,
+    /// `hedger`: the highest `values.cost` of a step it still performs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cost: Option<f64>,
+    /// `grit`: how long it waits for the other side to reciprocate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patience: Option<Duration>,
+}
+
+/// A political shock: elections that may bring a government reversing course.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Election {
+    /// The party that holds elections.
+    pub party: String,
+    /// The first election date.
+    #[schemars(schema_with = "crate::time::date_schema")]
+    pub first: Date,
+    /// The interval between elections.
+    pub every: Duration,
+    /// The probability that a new government turns `maximalist`, in [0, 1].
+    pub reversal: f64,
+}
+
+fn default_horizon() -> Duration {
+    Duration { amount: 20, unit: crate::time::Unit::Year }
+}
+
+fn default_step() -> Duration {
+    Duration::months(1)
+}
+
+fn default_runs() -> u32 {
+    10_000
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+/// Assumptions for simulating futures. Every assumption is explicit, with a default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Simulation {
+    /// How far ahead to simulate (default 20 years).
+    #[serde(default = "default_horizon")]
+    pub horizon: Duration,
+    /// The time step (default 1 month).
+    #[serde(default = "default_step")]
+    pub step: Duration,
+    /// How many futures to simulate (default 10,000).
+    #[serde(default = "default_runs")]
+    pub runs: u32,
+    /// The seed of the random streams (default 1): the same seed gives the same results.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Strategies by party id; parties not listed are `sincere`.
+    #[serde(default)]
+    pub strategy: BTreeMap<String, Strategy>,
+    /// Political shocks.
+    #[serde(default)]
+    pub election: Vec<Election>,
+    /// Detection probabilities by commitment id, overriding their verification's.
+    #[serde(default)]
+    pub detection: BTreeMap<String, f64>,
+    /// False-alarm probabilities by commitment id, overriding their verification's.
+    #[serde(default)]
+    pub false_alarm: BTreeMap<String, f64>,
+}
+
+impl Default for Simulation {
+    fn default() -> Simulation {
+        Simulation {
+            horizon: default_horizon(),
+            step: default_step(),
+            runs: default_runs(),
+            seed: default_seed(),
+            strategy: BTreeMap::new(),
+            election: Vec::new(),
+            detection: BTreeMap::new(),
+            false_alarm: BTreeMap::new(),
+        }
     }
 }

@@ -110,7 +110,61 @@ fn document(spec: &Spec) -> Vec<Block> {
     powers(spec, &mut blocks);
     instruments(spec, &mut blocks);
     quantities_and_facilities(spec, &mut blocks);
+    simulation(spec, &mut blocks);
     blocks
+}
+
+fn simulation(spec: &Spec, blocks: &mut Vec<Block>) {
+    let Some(sim) = &spec.simulation else { return };
+    blocks.push(Block::Heading(2, "Simulation assumptions".into()));
+    let mut items = vec![bullet(
+        format!("{} runs over {} in steps of {}, seed {}", sim.runs, sim.horizon, sim.step, sim.seed),
+        vec![],
+    )];
+    for party in &spec.party {
+        if party.role != Role::Signatory {
+            continue;
+        }
+        let text = match sim.strategy.get(&party.id) {
+            None => "sincere (default)".to_string(),
+            Some(s) => {
+                let mut parameters = Vec::new();
+                if let Some(cheat) = s.cheat {
+                    parameters.push(format!("cheats with probability {cheat} a month"));
+                }
+                if let Some(max) = s.max_cost {
+                    parameters.push(format!("performs steps costing at most {max}"));
+                }
+                if let Some(patience) = s.patience {
+                    parameters.push(format!("waits {patience} for reciprocation"));
+                }
+                match parameters.is_empty() {
+                    true => s.kind.to_string(),
+                    false => format!("{} ({})", s.kind, parameters.join(", ")),
+                }
+            }
+        };
+        items.push(bullet(format!("{} plays {text}", party.name), vec![]));
+    }
+    for e in &sim.election {
+        items.push(bullet(
+            format!(
+                "{} holds elections every {} from {}; a new government reverses course with probability {}",
+                party_name(spec, &e.party),
+                e.every,
+                e.first,
+                e.reversal
+            ),
+            vec![],
+        ));
+    }
+    for (id, p) in &sim.detection {
+        items.push(bullet(format!("violations of {id} are detected with probability {p} (assumed)"), vec![]));
+    }
+    for (id, p) in &sim.false_alarm {
+        items.push(bullet(format!("false alarms about {id} with probability {p} (assumed)"), vec![]));
+    }
+    blocks.push(Block::Bullets(items));
 }
 
 fn party_name<'a>(spec: &'a Spec, id: &'a str) -> &'a str {

@@ -29,6 +29,8 @@ pub enum ItemKey {
     Commitment(usize),
     /// The n-th `[[power]]`.
     Power(usize),
+    /// The `[simulation]` table.
+    Simulation,
 }
 
 /// A field of an item, optionally an element of a list field. Nested fields use dotted

@@ -94,6 +94,7 @@ snapshot_cases! {
     e022_number_out_of_range => NumberOutOfRange,
     e023_bad_id => BadId,
     e024_irreversible_status => IrreversibleStatus,
+    e025_assumption_cannot_apply => AssumptionCannotApply,
     w101_unverified_measure => UnverifiedMeasure,
     w102_one_sided_party => OneSidedParty,
     w103_missing_source => MissingSource,

@@ -10,6 +10,8 @@ use detente_spec::model::*;
 use detente_spec::time::{Date, Duration, Unit};
 use detente_spec::{check, from_normalized_json, to_normalized_json, SourceFile};
 use proptest::prelude::*;
+// The model has a `Strategy` (a party's) too; in this file `Strategy` is proptest's.
+use proptest::strategy::Strategy;
 
 const RESERVED: &[&str] = &["and", "or", "not", "true", "false", "any", "of", "date", "all"];
 
@@ -276,6 +278,29 @@ fn power() -> impl Strategy<Value = Power> {
         )
 }
 
+fn simulation() -> impl Strategy<Value = Simulation> {
+    let strategy = (one_of(StrategyKind::ALL), probability(), -10.0..10.0f64, duration()).prop_map(
+        |(kind, cheat, max_cost, patience)| detente_spec::model::Strategy {
+            kind,
+            cheat: kind.parameters().contains(&"cheat").then_some(cheat),
+            max_cost: kind.parameters().contains(&"max_cost").then_some(max_cost),
+            patience: kind.parameters().contains(&"patience").then_some(patience),
+        },
+    );
+    let election = (id(), date(), duration(), probability())
+        .prop_map(|(party, first, every, reversal)| Election { party, first, every, reversal });
+    (
+        (duration(), duration(), 1u32..1_000_000, 0u64..(i64::MAX as u64)),
+        prop::collection::btree_map(id(), strategy, 0..3),
+        prop::collection::vec(election, 0..2),
+        prop::collection::btree_map(id(), probability(), 0..3),
+        prop::collection::btree_map(id(), probability(), 0..3),
+    )
+        .prop_map(|((horizon, step, runs, seed), strategy, election, detection, false_alarm)| {
+            Simulation { horizon, step, runs, seed, strategy, election, detection, false_alarm }
+        })
+}
+
 fn spec() -> impl Strategy<Value = Spec> {
     (
         agreement(),
@@ -286,17 +311,21 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::collection::vec(phase(), 0..3),
         prop::collection::vec(commitment(), 0..4),
         prop::collection::vec(power(), 0..2),
+        prop::option::of(simulation()),
     )
-        .prop_map(|(agreement, party, instrument, quantity, facility, phase, commitment, power)| Spec {
-            agreement,
-            party,
-            instrument,
-            quantity,
-            facility,
-            phase,
-            commitment,
-            power,
-        })
+        .prop_map(
+            |(agreement, party, instrument, quantity, facility, phase, commitment, power, simulation)| Spec {
+                agreement,
+                party,
+                instrument,
+                quantity,
+                facility,
+                phase,
+                commitment,
+                power,
+                simulation,
+            },
+        )
 }
 
 proptest! {

@@ -22,6 +22,7 @@ mod hygiene;
 mod names;
 mod phases;
 mod powers;
+mod simulation;
 
 use std::collections::{HashMap, HashSet};
 
@@ -176,6 +177,7 @@ pub fn validate(
         powers::check(&mut check);
         effects::check(&mut check);
         hygiene::check(&mut check);
+        simulation::check(&mut check);
     }
     let mut diagnostics = check.diagnostics;
     sort(&mut diagnostics);

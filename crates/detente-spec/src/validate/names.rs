@@ -143,6 +143,20 @@ fn references(check: &mut Check<'_>) {
         }
         list(&x.suspends, &[Kind::Commitment, Kind::Phase], item, "suspends", &mut refs);
     }
+    if let Some(sim) = &spec.simulation {
+        let item = ItemKey::Simulation;
+        for (n, party) in sim.strategy.keys().enumerate() {
+            refs.push((party.clone(), PARTY, At::Element(item, "strategy", n), "strategy"));
+        }
+        for (n, election) in sim.election.iter().enumerate() {
+            refs.push((election.party.clone(), PARTY, At::Element(item, "election", n), "election"));
+        }
+        for (field, map) in [("detection", &sim.detection), ("false_alarm", &sim.false_alarm)] {
+            for (n, id) in map.keys().enumerate() {
+                refs.push((id.clone(), &[Kind::Commitment], At::Element(item, field, n), field));
+            }
+        }
+    }
     for (id, kinds, at, field) in refs {
         resolve(check, &id, kinds, at, field);
     }

@@ -1,0 +1,63 @@
+//! The `[simulation]` assumptions: coherent durations (E013), and assumptions that can
+//! apply (E025): strategies and elections for signatories, detection and false-alarm
+//! overrides for commitments that someone verifies.
+
+use super::Check;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Role;
+use crate::source_map::ItemKey;
+
+pub(super) fn check(check: &mut Check<'_>) {
+    let Some(sim) = &check.spec.simulation else { return };
+    let item = ItemKey::Simulation;
+    let mut report = |code, message: String, span, help: &str| {
+        check.diagnostics.push(Diagnostic::new(code, message).label(span, "here").help(help));
+    };
+    if sim.horizon.is_zero() || sim.step.is_zero() {
+        report(
+            Code::TemporalIncoherence,
+            "the simulation's horizon and step must be longer than zero".to_string(),
+            check.map.field(item, if sim.horizon.is_zero() { "horizon" } else { "step" }),
+            "e.g. horizon = \"20 years\", step = \"1 month\"",
+        );
+    } else if sim.step.approx_days() > sim.horizon.approx_days() {
+        report(
+            Code::TemporalIncoherence,
+            format!("the step ({}) is longer than the horizon ({})", sim.step, sim.horizon),
+            check.map.field(item, "step"),
+            "the horizon must hold at least one step",
+        );
+    }
+    let spec = check.spec;
+    let signatory = |id: &str| spec.party(id).is_some_and(|p| p.role == Role::Signatory);
+    let for_non_signatories: Vec<(usize, &String, &'static str)> = sim
+        .strategy
+        .keys()
+        .enumerate()
+        .map(|(n, id)| (n, id, "strategy"))
+        .chain(sim.election.iter().enumerate().map(|(n, e)| (n, &e.party, "election")))
+        .filter(|(_, id, _)| spec.party(id).is_some() && !signatory(id))
+        .collect();
+    for (n, id, field) in for_non_signatories {
+        report(
+            Code::AssumptionCannotApply,
+            format!("`{id}` is not a signatory, so a {field} assumption cannot apply to it"),
+            check.map.element(item, field, n),
+            "strategies and elections are for signatories; verifiers verify and observers watch",
+        );
+    }
+    for (field, map) in [("detection", &sim.detection), ("false_alarm", &sim.false_alarm)] {
+        for (n, id) in map.keys().enumerate() {
+            let unverified =
+                spec.commitment.iter().find(|c| &c.id == id).is_some_and(|c| c.verification.is_none());
+            if unverified {
+                report(
+                    Code::AssumptionCannotApply,
+                    format!("`{id}` has no verification, so its {field} cannot be assumed"),
+                    check.map.element(item, field, n),
+                    "add a [commitment.verification] to it, or drop this assumption",
+                );
+            }
+        }
+    }
+}
