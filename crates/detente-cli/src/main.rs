@@ -44,26 +44,19 @@ enum Command {
     },
     /// Replay an event log and print the agreement's state on a date, with reasons.
     Replay {
-        /// The specification file.
-        spec: PathBuf,
-        /// The event log (JSON Lines, or CSV if it ends in .csv).
-        log: PathBuf,
+        #[command(flatten)]
+        inputs: replay::LogInputs,
         /// The date of the state (default: the date of the last event).
         #[arg(long)]
         at: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
-        /// Skip bad log lines (and list them) instead of rejecting the log.
-        #[arg(long)]
-        lenient: bool,
     },
     /// List every status change of a replayed log, dated, with its reason.
     Timeline {
-        /// The specification file.
-        spec: PathBuf,
-        /// The event log.
-        log: PathBuf,
+        #[command(flatten)]
+        inputs: replay::LogInputs,
         /// First day to list (default: adoption).
         #[arg(long)]
         from: Option<String>,
@@ -73,16 +66,11 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
-        /// Skip bad log lines (and list them) instead of rejecting the log.
-        #[arg(long)]
-        lenient: bool,
     },
     /// Explain why a commitment, phase, power, instrument, quantity or facility is in its status.
     Explain {
-        /// The specification file.
-        spec: PathBuf,
-        /// The event log.
-        log: PathBuf,
+        #[command(flatten)]
+        inputs: replay::LogInputs,
         /// The id of the item to explain.
         id: String,
         /// The date (default: the date of the last event).
@@ -91,9 +79,6 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
-        /// Skip bad log lines (and list them) instead of rejecting the log.
-        #[arg(long)]
-        lenient: bool,
     },
     /// Print the JSON Schema of the specification format (for editors such as taplo).
     Schema {
@@ -137,15 +122,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { files, format } => check(&files, format),
         Command::Show { file, format } => show(&file, format),
-        Command::Replay { spec, log, at, format, lenient } => {
-            replay::replay(&spec, &log, at.as_deref(), format, lenient)
+        Command::Replay { inputs, at, format } => replay::replay(&inputs, at.as_deref(), format),
+        Command::Timeline { inputs, from, to, format } => {
+            replay::timeline(&inputs, from.as_deref(), to.as_deref(), format)
         }
-        Command::Timeline { spec, log, from, to, format, lenient } => {
-            replay::timeline(&spec, &log, from.as_deref(), to.as_deref(), format, lenient)
-        }
-        Command::Explain { spec, log, id, at, format, lenient } => {
-            replay::explain(&spec, &log, &id, at.as_deref(), format, lenient)
-        }
+        Command::Explain { inputs, id, at, format } => replay::explain(&inputs, &id, at.as_deref(), format),
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),
     };

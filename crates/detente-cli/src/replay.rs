@@ -1,6 +1,7 @@
-//! `detente replay`: load a valid agreement and a log, print the state on a date.
+//! `detente replay`, `timeline` and `explain`: load a valid agreement and a log, then
+//! print the state on a date, the transitions, or why an item has its status.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use detente_engine::log::{self, Format};
 use detente_engine::report::{self, Style};
@@ -12,7 +13,7 @@ use detente_spec::Severity;
 use crate::{load, summary, write_stdout, ShowFormat, INVALID};
 
 /// Loads the specification and compiles it, or prints why it cannot be used.
-pub fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
+fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
     let loaded = load::load(path)?;
     let errors = loaded.count(Severity::Error);
     if errors > 0 {
@@ -30,7 +31,7 @@ pub fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
 }
 
 /// Loads a log, printing every bad line; `Err(code)` when it was rejected.
-pub fn event_log(path: &Path, agreement: &Agreement, lenient: bool) -> Result<Result<log::Log, u8>, String> {
+fn event_log(path: &Path, agreement: &Agreement, lenient: bool) -> Result<Result<log::Log, u8>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let name = path.display();
     match log::load(&text, Format::from_path(path), agreement, lenient) {
@@ -61,24 +62,34 @@ fn describe(error: &log::LogError) -> String {
     }
 }
 
-pub fn replay(
-    spec: &Path,
-    log_path: &Path,
-    at: Option<&str>,
-    format: ShowFormat,
+/// The inputs `replay`, `timeline` and `explain` share.
+#[derive(clap::Args)]
+pub struct LogInputs {
+    /// The specification file.
+    spec: PathBuf,
+    /// The event log (JSON Lines, or CSV if it ends in .csv).
+    log: PathBuf,
+    /// Skip bad log lines (and list them) instead of rejecting the log.
+    #[arg(long)]
     lenient: bool,
-) -> Result<u8, String> {
-    let at = at.map(|text| parse_date(text).map_err(|e| format!("--at: {e}"))).transpose()?;
-    let agreement = match agreement(spec)? {
+}
+
+/// Loads the agreement and log, or the exit code to stop with (after printing why).
+fn load_inputs(inputs: &LogInputs) -> Result<Result<(Agreement, log::Log), u8>, String> {
+    let agreement = match agreement(&inputs.spec)? {
         Ok(agreement) => agreement,
+        Err(code) => return Ok(Err(code)),
+    };
+    Ok(event_log(&inputs.log, &agreement, inputs.lenient)?.map(|log| (agreement, log)))
+}
+
+pub fn replay(inputs: &LogInputs, at: Option<&str>, format: ShowFormat) -> Result<u8, String> {
+    let at = date_arg("at", at)?;
+    let (agreement, log) = match load_inputs(inputs)? {
+        Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let log = match event_log(log_path, &agreement, lenient)? {
-        Ok(log) => log,
-        Err(code) => return Ok(code),
-    };
-    let adopted = agreement.spec.agreement.adopted;
-    let as_of = at.unwrap_or_else(|| log.events.last().map_or(adopted, |e| e.date));
+    let as_of = at.unwrap_or_else(|| last_event_or_adoption(&agreement, &log));
     let state = detente_engine::state(&agreement, &log, as_of).map_err(|e| format!("--at: {e}"))?;
     let text = match format {
         ShowFormat::Text => report::render(&agreement, &state, Style::Text),
@@ -87,15 +98,6 @@ pub fn replay(
     };
     write_stdout(&text)?;
     Ok(0)
-}
-
-/// Loads the agreement and log for a command, or the exit code to stop with.
-fn inputs(spec: &Path, log_path: &Path, lenient: bool) -> Result<Result<(Agreement, log::Log), u8>, String> {
-    let agreement = match agreement(spec)? {
-        Ok(agreement) => agreement,
-        Err(code) => return Ok(Err(code)),
-    };
-    Ok(event_log(log_path, &agreement, lenient)?.map(|log| (agreement, log)))
 }
 
 fn date_arg(name: &str, text: Option<&str>) -> Result<Option<detente_spec::time::Date>, String> {
@@ -107,16 +109,14 @@ fn last_event_or_adoption(agreement: &Agreement, log: &log::Log) -> detente_spec
 }
 
 pub fn timeline(
-    spec: &Path,
-    log_path: &Path,
+    inputs: &LogInputs,
     from: Option<&str>,
     to: Option<&str>,
     format: ShowFormat,
-    lenient: bool,
 ) -> Result<u8, String> {
     let (from, to) = (date_arg("from", from)?, date_arg("to", to)?);
-    let (agreement, log) = match inputs(spec, log_path, lenient)? {
-        Ok(inputs) => inputs,
+    let (agreement, log) = match load_inputs(inputs)? {
+        Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
     let to = to.unwrap_or_else(|| last_event_or_adoption(&agreement, &log));
@@ -133,17 +133,10 @@ pub fn timeline(
     Ok(0)
 }
 
-pub fn explain(
-    spec: &Path,
-    log_path: &Path,
-    id: &str,
-    at: Option<&str>,
-    format: ShowFormat,
-    lenient: bool,
-) -> Result<u8, String> {
+pub fn explain(inputs: &LogInputs, id: &str, at: Option<&str>, format: ShowFormat) -> Result<u8, String> {
     let at = date_arg("at", at)?;
-    let (agreement, log) = match inputs(spec, log_path, lenient)? {
-        Ok(inputs) => inputs,
+    let (agreement, log) = match load_inputs(inputs)? {
+        Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
     let as_of = at.unwrap_or_else(|| last_event_or_adoption(&agreement, &log));
