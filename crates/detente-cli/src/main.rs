@@ -6,6 +6,7 @@
 
 mod load;
 mod replay;
+mod simulate;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -80,6 +81,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
     },
+    /// Simulate many futures of an agreement under its `[simulation]` assumptions.
+    Simulate {
+        /// The specification file.
+        spec: PathBuf,
+        #[command(flatten)]
+        options: simulate::RunOptions,
+        /// Keep one row per run (runs.csv in --out); off by default to bound memory.
+        #[arg(long)]
+        keep_runs: bool,
+    },
     /// Print the JSON Schema of the specification format (for editors such as taplo).
     Schema {
         /// Write the schema to this file instead of standard output.
@@ -127,6 +138,7 @@ fn main() -> ExitCode {
             replay::timeline(&inputs, from.as_deref(), to.as_deref(), format)
         }
         Command::Explain { inputs, id, at, format } => replay::explain(&inputs, &id, at.as_deref(), format),
+        Command::Simulate { spec, options, keep_runs } => simulate::simulate(&spec, &options, keep_runs),
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),
     };

@@ -13,7 +13,7 @@ use detente_spec::Severity;
 use crate::{load, summary, write_stdout, ShowFormat, INVALID};
 
 /// Loads the specification and compiles it, or prints why it cannot be used.
-fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
+pub(crate) fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
     let loaded = load::load(path)?;
     let errors = loaded.count(Severity::Error);
     if errors > 0 {

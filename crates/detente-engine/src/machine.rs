@@ -289,6 +289,48 @@ impl<'a> Machine<'a> {
         self.commitments[c].status
     }
 
+    /// Whether `party` has performed its part of commitment `c` (false for a party the
+    /// commitment does not bind).
+    pub fn has_performed(&self, c: usize, party: usize) -> bool {
+        let slot = self.ag.commitments[c].by.iter().position(|&p| p == party);
+        slot.is_some_and(|s| self.commitments[c].performed[s].is_some())
+    }
+
+    /// A phase's status now, cheaply.
+    pub fn phase_status(&self, p: usize) -> PhaseStatus {
+        self.phases[p].status
+    }
+
+    /// A power's status now, cheaply.
+    pub fn power_status(&self, p: usize) -> PowerStatus {
+        self.powers[p].status
+    }
+
+    /// Whether a power's trigger holds now (it may hold while the power is invoked).
+    pub fn power_trigger_holds(&self, p: usize) -> bool {
+        self.powers[p].trigger_holds
+    }
+
+    /// An instrument's status now, cheaply.
+    pub fn instrument_status(&self, i: usize) -> InstrumentStatus {
+        self.instruments[i].status
+    }
+
+    /// A facility's recorded status now, cheaply.
+    pub fn facility_status(&self, f: usize) -> FacilityStatus {
+        self.facilities[f].status
+    }
+
+    /// Whether a party has withdrawn.
+    pub fn has_withdrawn(&self, party: usize) -> bool {
+        self.withdrawn[party].is_some()
+    }
+
+    /// The agreement's status now, cheaply.
+    pub fn agreement_status(&self) -> AgreementStatus {
+        self.agreement_status
+    }
+
     /// How many events of the log have been applied.
     pub fn events_applied(&self) -> usize {
         self.next_event

@@ -93,7 +93,18 @@ const POWER_FIELDS: &[&str] = &[
 ];
 
 const SIMULATION_FIELDS: &[&str] =
-    &["horizon", "step", "runs", "seed", "strategy", "election", "detection", "false_alarm"];
+    &[
+    "horizon",
+    "step",
+    "runs",
+    "seed",
+    "strategy",
+    "election",
+    "detection",
+    "false_alarm",
+    "inspection",
+    "resolution",
+];
 const STRATEGY_FIELDS: &[&str] = &["kind", "cheat", "max_cost", "patience"];
 const ELECTION_FIELDS: &[&str] = &["party", "first", "every", "reversal"];
 
@@ -1252,6 +1263,10 @@ impl Decoder<'_> {
         sim.election = self.table_list(&t, "election", "election.", ELECTION_FIELDS, Self::election);
         sim.detection = self.by_id(&t, "detection", Self::probability_value);
         sim.false_alarm = self.by_id(&t, "false_alarm", Self::probability_value);
+        sim.inspection = self.by_id(&t, "inspection", Self::probability_value);
+        if let Some(p) = self.probability(&t, "resolution", false) {
+            sim.resolution = p;
+        }
         Some(sim)
     }
 

@@ -804,6 +804,10 @@ fn default_seed() -> u64 {
     1
 }
 
+fn default_resolution() -> f64 {
+    0.5
+}
+
 /// Assumptions for simulating futures. Every assumption is explicit, with a default.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -832,6 +836,15 @@ pub struct Simulation {
     /// False-alarm probabilities by commitment id, overriding their verification's.
     #[serde(default)]
     pub false_alarm: BTreeMap<String, f64>,
+    /// By commitment id, the probability that an inspection actually takes place in an
+    /// inspection period (default 1: every period). Detection and false alarms apply to
+    /// inspections that take place.
+    #[serde(default)]
+    pub inspection: BTreeMap<String, f64>,
+    /// The monthly probability that the dispute procedure clears a recorded violation
+    /// that was a false alarm (default 0.5).
+    #[serde(default = "default_resolution")]
+    pub resolution: f64,
 }
 
 impl Default for Simulation {
@@ -845,6 +858,8 @@ impl Default for Simulation {
             election: Vec::new(),
             detection: BTreeMap::new(),
             false_alarm: BTreeMap::new(),
+            inspection: BTreeMap::new(),
+            resolution: default_resolution(),
         }
     }
 }

@@ -295,10 +295,24 @@ fn simulation() -> impl Strategy<Value = Simulation> {
         prop::collection::vec(election, 0..2),
         prop::collection::btree_map(id(), probability(), 0..3),
         prop::collection::btree_map(id(), probability(), 0..3),
+        (prop::collection::btree_map(id(), probability(), 0..3), probability()),
     )
-        .prop_map(|((horizon, step, runs, seed), strategy, election, detection, false_alarm)| {
-            Simulation { horizon, step, runs, seed, strategy, election, detection, false_alarm }
-        })
+        .prop_map(
+            |((horizon, step, runs, seed), strategy, election, detection, false_alarm, (inspection, resolution))| {
+                Simulation {
+                    horizon,
+                    step,
+                    runs,
+                    seed,
+                    strategy,
+                    election,
+                    detection,
+                    false_alarm,
+                    inspection,
+                    resolution,
+                }
+            },
+        )
 }
 
 fn spec() -> impl Strategy<Value = Spec> {

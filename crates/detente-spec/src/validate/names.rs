@@ -151,7 +151,11 @@ fn references(check: &mut Check<'_>) {
         for (n, election) in sim.election.iter().enumerate() {
             refs.push((election.party.clone(), PARTY, At::Element(item, "election", n), "election"));
         }
-        for (field, map) in [("detection", &sim.detection), ("false_alarm", &sim.false_alarm)] {
+        for (field, map) in [
+            ("detection", &sim.detection),
+            ("false_alarm", &sim.false_alarm),
+            ("inspection", &sim.inspection),
+        ] {
             for (n, id) in map.keys().enumerate() {
                 refs.push((id.clone(), &[Kind::Commitment], At::Element(item, field, n), field));
             }

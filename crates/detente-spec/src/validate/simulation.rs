@@ -6,6 +6,7 @@ use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Role;
 use crate::source_map::ItemKey;
+use crate::time::Unit;
 
 pub(super) fn check(check: &mut Check<'_>) {
     let Some(sim) = &check.spec.simulation else { return };
@@ -28,6 +29,14 @@ pub(super) fn check(check: &mut Check<'_>) {
             "the horizon must hold at least one step",
         );
     }
+    if !matches!(sim.step.unit, Unit::Month | Unit::Year) {
+        report(
+            Code::AssumptionCannotApply,
+            format!("the simulation steps by whole months, not by {}", sim.step),
+            check.map.field(item, "step"),
+            "use step = \"1 month\" (or a number of months or years)",
+        );
+    }
     let spec = check.spec;
     let signatory = |id: &str| spec.party(id).is_some_and(|p| p.role == Role::Signatory);
     let for_non_signatories: Vec<(usize, &String, &'static str)> = sim
@@ -46,7 +55,11 @@ pub(super) fn check(check: &mut Check<'_>) {
             "strategies and elections are for signatories; verifiers verify and observers watch",
         );
     }
-    for (field, map) in [("detection", &sim.detection), ("false_alarm", &sim.false_alarm)] {
+    for (field, map) in [
+            ("detection", &sim.detection),
+            ("false_alarm", &sim.false_alarm),
+            ("inspection", &sim.inspection),
+        ] {
         for (n, id) in map.keys().enumerate() {
             let unverified =
                 spec.commitment.iter().find(|c| &c.id == id).is_some_and(|c| c.verification.is_none());

@@ -1,0 +1,166 @@
+//! `detente simulate`: Monte Carlo futures of one agreement, summarised as text or JSON,
+//! with CSV tables (and charts) in `--out DIR`.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use detente_engine::Agreement;
+use detente_sim::summary::Summary;
+use detente_sim::{Overrides, Plan, RunRecord, Simulator};
+
+use crate::{replay, write_stdout, INVALID};
+
+/// Output formats of `simulate`, `compare` and `merge`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimFormat {
+    /// A terminal summary.
+    Text,
+    /// The full summary as JSON.
+    Json,
+}
+
+/// The options every simulating command shares.
+#[derive(clap::Args, Clone)]
+pub struct RunOptions {
+    /// How many futures (default: the file's `[simulation] runs`, else 10,000).
+    #[arg(long)]
+    runs: Option<u32>,
+    /// The horizon in years (default: the file's `horizon`, else 20).
+    #[arg(long)]
+    years: Option<u32>,
+    /// The seed (default: the file's `seed`, else 1). The same seed gives the same output.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+    format: SimFormat,
+    /// Also write CSV tables and charts (SVG and PNG) into this directory.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+impl RunOptions {
+    fn overrides(&self) -> Overrides {
+        Overrides { runs: self.runs, years: self.years, seed: self.seed }
+    }
+}
+
+/// Sets the size of rayon's pool once; results are the same whatever the size.
+fn threads(options: &RunOptions) -> Result<(), String> {
+    if let Some(n) = options.threads {
+        if n == 0 {
+            return Err("--threads must be at least 1".into());
+        }
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// A progress bar on standard error for long runs (hidden when it is not a terminal).
+fn progress_bar(runs: u64) -> indicatif::ProgressBar {
+    let bar = if runs >= 20_000 { indicatif::ProgressBar::new(runs) } else { indicatif::ProgressBar::hidden() };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs ({per_sec}, {eta} left)")
+            .expect("a valid template"),
+    );
+    bar
+}
+
+/// Loads and plans one agreement, or the exit code to stop with.
+pub(crate) fn planned(path: &Path, overrides: Overrides) -> Result<Result<(Agreement, Plan), u8>, String> {
+    let agreement = match replay::agreement(path)? {
+        Ok(agreement) => agreement,
+        Err(code) => return Ok(Err(code)),
+    };
+    match Plan::new(&agreement, overrides) {
+        Ok(plan) => Ok(Ok((agreement, plan))),
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            Ok(Err(INVALID))
+        }
+    }
+}
+
+pub fn simulate(spec: &Path, options: &RunOptions, keep_runs: bool) -> Result<u8, String> {
+    threads(options)?;
+    let (agreement, plan) = match planned(spec, options.overrides())? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let runs = plan.runs as u64;
+    let sim = Simulator::new(&agreement, plan);
+    let bar = progress_bar(runs);
+    let done = AtomicU64::new(0);
+    let (tally, records) = detente_sim::simulate(&sim, 0..runs, keep_runs, &|n| {
+        bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
+    });
+    bar.finish_and_clear();
+    let summary = Summary::new(&agreement, sim.plan(), &tally);
+    if let Some(dir) = &options.out {
+        write_outputs(dir, &summary, keep_runs.then_some(&records[..]), &agreement)?;
+    }
+    print_summary(&summary, options.format)
+}
+
+fn print_summary(summary: &Summary, format: SimFormat) -> Result<u8, String> {
+    let text = match format {
+        SimFormat::Text => summary.text(),
+        SimFormat::Json => serde_json::to_string_pretty(summary).map_err(|e| e.to_string())? + "\n",
+    };
+    write_stdout(&text)?;
+    Ok(0)
+}
+
+pub(crate) fn write_file(dir: &Path, name: &str, contents: &[u8]) -> Result<(), String> {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+pub(crate) fn create_dir(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
+}
+
+fn write_outputs(
+    dir: &Path,
+    summary: &Summary,
+    records: Option<&[RunRecord]>,
+    agreement: &Agreement,
+) -> Result<(), String> {
+    create_dir(dir)?;
+    for (name, text) in summary.csv() {
+        write_file(dir, name, text.as_bytes())?;
+    }
+    let json = serde_json::to_string_pretty(summary).map_err(|e| e.to_string())? + "\n";
+    write_file(dir, "summary.json", json.as_bytes())?;
+    if let Some(records) = records {
+        write_file(dir, "runs.csv", runs_csv(records, agreement).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// One row per run, in run order (`--keep-runs`).
+fn runs_csv(records: &[RunRecord], agreement: &Agreement) -> String {
+    let mut out = String::from("run");
+    for q in &agreement.spec.quantity {
+        out.push_str(&format!(",final_{}", q.id));
+    }
+    out.push_str(",relief_delivered,phases_opened,snapback_month,breakdown_month\n");
+    let month = |m: Option<u32>| m.map_or(String::new(), |m| m.to_string());
+    for r in records {
+        out.push_str(&r.run.to_string());
+        for v in &r.final_quantities {
+            out.push_str(&format!(",{v}"));
+        }
+        out.push_str(&format!(
+            ",{},{},{},{}\n",
+            r.relief,
+            r.phases_opened,
+            month(r.snapback_month),
+            month(r.breakdown_month)
+        ));
+    }
+    out
+}

@@ -1,0 +1,144 @@
+//! Monte Carlo simulation of phased reciprocal agreements.
+//!
+//! `detente-sim` runs many futures of one agreement under the assumptions of its
+//! `[simulation]` table (docs/simulation.md). Each future keeps the *ground truth* (what
+//! the parties really do, what facilities really produce) beside the *record* (what
+//! verification lets the agreement know), and the record goes through the same engine
+//! as a real event log: the simulator decides no status itself.
+//!
+//! * [`plan`]: the assumptions resolved against the agreement.
+//! * [`random`]: counter-based random numbers (common random numbers across designs).
+//! * [`strategy`]: the parties' decision rules.
+//! * [`run`]: one future.
+//! * [`tally`]: exact, mergeable aggregation of many futures.
+//! * [`summary`]: what a tally says (quantiles, probabilities), as text, JSON and CSV.
+//! * [`compare`]: several designs on common random numbers, with paired differences.
+//!
+//! Runs are split into fixed chunks run in parallel (rayon); since a run's draws depend
+//! only on `(seed, run)` and tallies add exactly, the result is byte-identical whatever
+//! the number of threads.
+
+pub mod plan;
+pub mod random;
+pub mod run;
+pub mod strategy;
+pub mod summary;
+pub mod tally;
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use plan::{Overrides, Plan, PlanError};
+pub use run::{Simulator, Trajectory};
+pub use tally::Tally;
+
+/// How many runs a parallel task takes at a time.
+const CHUNK: u64 = 64;
+
+/// The outcome of one run, kept only on request (`--keep-runs`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// The run's index (its random stream).
+    pub run: u64,
+    /// Each quantity's true value at the horizon.
+    pub final_quantities: Vec<f64>,
+    /// Relief delivered (economic weight times years).
+    pub relief: f64,
+    /// How many phases opened.
+    pub phases_opened: usize,
+    /// The month of the first snap-back, if any.
+    pub snapback_month: Option<u32>,
+    /// The month of the breakdown, if any.
+    pub breakdown_month: Option<u32>,
+}
+
+impl RunRecord {
+    fn of(sim: &Simulator, run: u64, t: &Trajectory) -> RunRecord {
+        let plan = sim.plan();
+        let q = plan.quantities.len();
+        let last = plan.steps() - 1;
+        let month = |k: u32| (k + 1) * plan.step_months;
+        RunRecord {
+            run,
+            final_quantities: (0..q).map(|i| t.quantity(last, i, q)).collect(),
+            relief: t.relief.iter().sum::<f64>() * plan.step_months as f64 / 12.0,
+            phases_opened: t.phase_opened.iter().filter(|p| p.is_some()).count(),
+            snapback_month: t.first_snapback.map(month),
+            breakdown_month: t.breakdown.map(month),
+        }
+    }
+}
+
+/// An empty tally shaped for `sim`.
+pub fn empty_tally(sim: &Simulator) -> Tally {
+    let ag = sim.agreement();
+    Tally::new(sim.plan(), ag.phases.len(), ag.powers.len(), ag.commitments.len(), ag.spec.instrument.len())
+}
+
+/// Runs the futures with indices in `runs`, in parallel, calling `progress` with the
+/// number of runs finished as chunks complete. With `keep_runs`, also returns each run's
+/// record, in run order.
+pub fn simulate(
+    sim: &Simulator,
+    runs: Range<u64>,
+    keep_runs: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Tally, Vec<RunRecord>) {
+    let chunks = runs.end.saturating_sub(runs.start).div_ceil(CHUNK);
+    let (tally, mut records) = (0..chunks)
+        .into_par_iter()
+        .fold(
+            || (empty_tally(sim), Vec::new(), Trajectory::default()),
+            |(mut tally, mut records, mut trajectory), chunk| {
+                let first = runs.start + chunk * CHUNK;
+                let last = (first + CHUNK).min(runs.end);
+                for run in first..last {
+                    sim.run(run, &mut trajectory);
+                    tally.add(sim.plan(), &trajectory);
+                    if keep_runs {
+                        records.push(RunRecord::of(sim, run, &trajectory));
+                    }
+                }
+                progress(last - first);
+                (tally, records, trajectory)
+            },
+        )
+        .map(|(tally, records, _)| (tally, records))
+        .reduce(
+            || (empty_tally(sim), Vec::new()),
+            |(mut a, mut ra), (b, rb)| {
+                a.merge(&b);
+                ra.extend(rb);
+                (a, ra)
+            },
+        );
+    records.sort_by_key(|r| r.run);
+    (tally, records)
+}
+
+/// A slice `index` of `count` (1-based, as `--shard 2/4` writes it) of `runs` runs: a
+/// contiguous range of run indices, so that the shards together are exactly the runs.
+pub fn shard(runs: u64, index: u64, count: u64) -> Range<u64> {
+    let start = runs * (index - 1) / count;
+    let end = runs * index / count;
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_runs() {
+        for runs in [1u64, 7, 100, 10_001] {
+            for count in 1..=5u64 {
+                let ranges: Vec<Range<u64>> = (1..=count).map(|i| shard(runs, i, count)).collect();
+                assert_eq!(ranges[0].start, 0);
+                assert_eq!(ranges.last().unwrap().end, runs);
+                assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+            }
+        }
+    }
+}

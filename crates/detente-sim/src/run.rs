@@ -1,0 +1,514 @@
+//! One simulated future: the ground truth kept here, the record kept by the engine.
+//!
+//! The simulator owns what really happens (whether a measure was kept this month, what a
+//! facility really produced, the true quantities). The record is a live
+//! [`Machine`](detente_engine::Machine), fed only the events that verification and the
+//! parties' own acts would produce: a covert violation reaches it only as a
+//! `violation-verified` by the verifier, drawn with the measure's detection probability
+//! at an inspection that takes place. Every status (owed, performed, violated, suspended,
+//! snapped back, terminated) is the engine's: nothing here re-implements a rule.
+//!
+//! A step of `step_months` ending on date `d` goes:
+//! 1. **Truth for the period**: each continuing measure in effect at its start is kept
+//!    or covertly broken (cheaters draw); facilities produce (an operating facility, or
+//!    one held by a measure broken this period); quantities grow unless something holds
+//!    them.
+//! 2. **Timers** up to `d` fire in the engine (deadlines, notices).
+//! 3. **Elections** on or before `d` may reverse a party's course.
+//! 4. **Verification** at `d`: false alarms already on record may be cleared by the
+//!    dispute procedure; inspections due take place with their probability; a broken
+//!    measure is detected with its detection probability, a kept one draws a false alarm
+//!    at its rate, and performance is confirmed with the detection probability.
+//! 5. **Parties act** on the record as it stands: perform what they are willing to,
+//!    invoke or cancel powers.
+//! 6. **Outcomes** of the step are read: true quantities, phases opened, relief,
+//!    snap-backs, breakdown.
+
+use detente_engine::log::Subject;
+use detente_engine::state::{AgreementStatus, CommitmentStatus, InstrumentStatus, PhaseStatus, PowerStatus};
+use detente_engine::{Agreement, Machine};
+use detente_spec::model::{Category, EventKind, FacilityStatus, PowerKind};
+use detente_spec::time::Date;
+
+use crate::plan::Plan;
+use crate::random::{Draws, Stream};
+use crate::strategy::{Memory, Outlook, Rule};
+
+/// What one run produced, step by step. Reused between runs to avoid allocating.
+#[derive(Clone, Debug, Default)]
+pub struct Trajectory {
+    /// True quantities at the end of each step: `[step * quantities + q]`.
+    pub quantities: Vec<f64>,
+    /// Economic weight of the instruments relieved under the agreement, each step.
+    pub relief: Vec<f64>,
+    /// The step at which each phase was first open (or complete), if it was.
+    pub phase_opened: Vec<Option<u32>>,
+    /// The first step at which a snap-back had taken effect.
+    pub first_snapback: Option<u32>,
+    /// How many snap-back powers took effect.
+    pub snapbacks: u32,
+    /// The first step at which the agreement had broken down (a signatory withdrew, or
+    /// it terminated before its end date).
+    pub breakdown: Option<u32>,
+    /// Each commitment's status at the horizon.
+    pub end_status: Vec<CommitmentStatus>,
+    /// Whether each instrument was relieved at the horizon.
+    pub relieved_at_end: Vec<bool>,
+    /// Party-months of covert violation (a measure broken by a party in a step).
+    pub covert_violations: u32,
+    /// Real violations detected and recorded.
+    pub detected: u32,
+    /// False alarms recorded.
+    pub false_alarms: u32,
+    /// False alarms cleared by the dispute procedure.
+    pub resolved: u32,
+    /// Events the agreement refused (an actor not allowed to assert them): should be
+    /// zero; reported so a design that silences a verifier is visible.
+    pub refused: u32,
+}
+
+impl Trajectory {
+    /// The true value of quantity `q` at step `k`.
+    pub fn quantity(&self, k: usize, q: usize, quantities: usize) -> f64 {
+        self.quantities[k * quantities + q]
+    }
+}
+
+/// Runs futures of one agreement under one plan.
+pub struct Simulator<'a> {
+    ag: &'a Agreement,
+    plan: Plan,
+    /// A fresh live machine, cloned for each run.
+    fresh: Machine<'a>,
+    /// For each quantity, the commitments that limit it.
+    limiting: Vec<Vec<usize>>,
+    /// Signatories, in party order.
+    signatories: Vec<usize>,
+    /// For each commitment, who records the settlement of a false alarm about it: a
+    /// signatory it does not bind, allowed to assert `resolved`.
+    resolver: Vec<Option<usize>>,
+}
+
+impl<'a> Simulator<'a> {
+    /// A simulator of `ag` under `plan`.
+    pub fn new(ag: &'a Agreement, plan: Plan) -> Simulator<'a> {
+        let mut limiting = vec![Vec::new(); ag.spec.quantity.len()];
+        for (c, commitment) in ag.commitments.iter().enumerate() {
+            for &(q, _) in &commitment.limits {
+                limiting[q].push(c);
+            }
+        }
+        let signatories: Vec<usize> = ag.signatories().collect();
+        let resolver = ag
+            .commitments
+            .iter()
+            .map(|c| {
+                let allowed = |p: &usize| ag.may_assert(*p, EventKind::Resolved);
+                let outsider = signatories.iter().copied().filter(allowed).find(|p| !c.by.contains(p));
+                outsider.or_else(|| signatories.iter().copied().find(allowed))
+            })
+            .collect();
+        Simulator { ag, plan, fresh: Machine::live(ag, false), limiting, signatories, resolver }
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The agreement.
+    pub fn agreement(&self) -> &'a Agreement {
+        self.ag
+    }
+
+    /// Simulates run `run` into `out`.
+    pub fn run(&self, run: u64, out: &mut Trajectory) {
+        let mut future = Future::new(self, run, out);
+        for k in 0..self.plan.steps() {
+            future.step(k as u32);
+        }
+        future.finish();
+    }
+}
+
+/// The state of one run in progress.
+struct Future<'s, 'a> {
+    sim: &'s Simulator<'a>,
+    draws: Draws,
+    machine: Machine<'a>,
+    out: &'s mut Trajectory,
+    /// True quantities now.
+    truth: Vec<f64>,
+    /// Measures broken since their last inspection that took place.
+    broken_unseen: Vec<bool>,
+    /// Measures broken in the current step.
+    broken_now: Vec<bool>,
+    /// Violations on record that were false alarms.
+    false_alarm_on_record: Vec<bool>,
+    memory: Vec<Memory>,
+    /// Performances by each party so far (GRIT reads the others').
+    performed_by: Vec<u64>,
+    /// Who invoked each power that is invoked.
+    invoker: Vec<Option<usize>>,
+    /// The current step's date.
+    date: Date,
+    /// Whether each commitment was violated on record when the parties last acted.
+    was_violated: Vec<bool>,
+}
+
+fn in_effect(status: CommitmentStatus) -> bool {
+    matches!(status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled)
+}
+
+impl<'s, 'a> Future<'s, 'a> {
+    fn new(sim: &'s Simulator<'a>, run: u64, out: &'s mut Trajectory) -> Future<'s, 'a> {
+        let plan = &sim.plan;
+        let draws = Draws::new(plan.seed, run);
+        let truth = plan
+            .quantities
+            .iter()
+            .map(|q| {
+                let (low, high) = q.initial;
+                low + (high - low) * draws.uniform(Stream::Initial, q.key, 0)
+            })
+            .collect();
+        let (commitments, phases, instruments) =
+            (sim.ag.commitments.len(), sim.ag.phases.len(), sim.ag.spec.instrument.len());
+        out.quantities.clear();
+        out.relief.clear();
+        out.phase_opened.clear();
+        out.phase_opened.resize(phases, None);
+        out.first_snapback = None;
+        out.snapbacks = 0;
+        out.breakdown = None;
+        out.end_status.clear();
+        out.relieved_at_end.clear();
+        out.relieved_at_end.resize(instruments, false);
+        out.covert_violations = 0;
+        out.detected = 0;
+        out.false_alarms = 0;
+        out.resolved = 0;
+        out.refused = 0;
+        let parties = sim.ag.spec.party.len();
+        Future {
+            sim,
+            draws,
+            machine: sim.fresh.clone(),
+            out,
+            truth,
+            broken_unseen: vec![false; commitments],
+            broken_now: vec![false; commitments],
+            false_alarm_on_record: vec![false; commitments],
+            memory: vec![Memory::default(); parties],
+            performed_by: vec![0; parties],
+            invoker: vec![None; sim.ag.powers.len()],
+            date: sim.ag.spec.agreement.adopted,
+            was_violated: vec![false; commitments],
+        }
+    }
+
+    fn step(&mut self, k: u32) {
+        let date = self.sim.plan.dates[k as usize];
+        self.date = date;
+        let live = self.machine.agreement_status() != AgreementStatus::Terminated;
+        self.truth_for_the_period(k);
+        if live {
+            self.machine.advance_to(date);
+            self.elections(k);
+            self.settle_disputes(k);
+            self.verify(k);
+            self.machine.advance_to(date);
+            self.act(k);
+            self.machine.advance_to(date);
+        }
+        self.record(k);
+    }
+
+    /// Records an event on the current step's date.
+    fn push(&mut self, actor: usize, kind: EventKind, subject: Subject) {
+        if self.machine.push(self.date, actor, kind, subject, None).is_err() {
+            self.out.refused += 1;
+        }
+    }
+
+    /// Step 1: what really happens over the period ending at step `k`.
+    fn truth_for_the_period(&mut self, k: u32) {
+        let (ag, plan) = (self.sim.ag, &self.sim.plan);
+        let month_factor = plan.step_months as i32;
+        for (c, commitment) in ag.commitments.iter().enumerate() {
+            self.broken_now[c] = false;
+            if !plan.commitments[c].continuing || !in_effect(self.machine.commitment_status(c)) {
+                continue;
+            }
+            for &party in &commitment.by {
+                let Some(rule) = plan.rules[party] else { continue };
+                let monthly = rule.effective(&self.memory[party]).cheat();
+                let per_step = 1.0 - (1.0 - monthly).powi(month_factor);
+                let key = plan.commitments[c].key ^ (party as u64).wrapping_mul(0x2545_f491);
+                if self.draws.chance(per_step, Stream::Cheat, key, k as u64) {
+                    self.broken_now[c] = true;
+                    self.out.covert_violations += 1;
+                }
+            }
+            self.broken_unseen[c] |= self.broken_now[c];
+        }
+        // Production by facilities really operating.
+        for (f, produces) in plan.production.iter().enumerate() {
+            if produces.is_empty() {
+                continue;
+            }
+            let operating = self.machine.facility_status(f) == FacilityStatus::Operating
+                || ag.commitments.iter().enumerate().any(|(c, commitment)| {
+                    self.broken_now[c] && commitment.sets.iter().any(|&(g, _)| g == f)
+                });
+            if operating {
+                for &(q, amount) in produces {
+                    self.truth[q] += amount;
+                }
+            }
+        }
+        // Growth, unless a commitment limiting the quantity holds it: a continuing one in
+        // effect and kept this period, or an action performed.
+        for (q, quantity) in plan.quantities.iter().enumerate() {
+            let held = self.sim.limiting[q].iter().any(|&c| {
+                in_effect(self.machine.commitment_status(c)) && !self.broken_now[c]
+            });
+            if !held {
+                self.truth[q] += quantity.growth;
+            }
+        }
+    }
+
+    /// Step 3: changes of government.
+    fn elections(&mut self, k: u32) {
+        for election in self.sim.plan.elections.iter().filter(|e| e.step == k) {
+            if self.draws.chance(election.probability, Stream::Election, election.key, k as u64) {
+                self.memory[election.party].reversed ^= true;
+            }
+        }
+    }
+
+    /// Step 4: inspections at the end of step `k`.
+    fn verify(&mut self, k: u32) {
+        let (ag, plan) = (self.sim.ag, &self.sim.plan);
+        for (c, commitment) in ag.commitments.iter().enumerate() {
+            let Some(verifier) = commitment.verifier else { continue };
+            let p = &plan.commitments[c];
+            let status = self.machine.commitment_status(c);
+            let due = (k + 1) % p.every == 0;
+            let step = k as u64;
+            let subject = Subject::Commitment(c);
+            if p.continuing && in_effect(status) && due {
+                if !self.draws.chance(p.inspection, Stream::Inspection, p.key, step) {
+                    continue;
+                }
+                if std::mem::take(&mut self.broken_unseen[c]) {
+                    if self.draws.chance(p.detection, Stream::Detection, p.key, step) {
+                        self.out.detected += 1;
+                        self.push(verifier, EventKind::ViolationVerified, subject);
+                    }
+                } else if self.draws.chance(p.false_alarm, Stream::FalseAlarm, p.key, step) {
+                    self.raise_false_alarm(c, verifier);
+                } else if status == CommitmentStatus::Performed
+                    && self.draws.chance(p.detection, Stream::Confirmation, p.key, step)
+                {
+                    self.push(verifier, EventKind::Verified, subject);
+                }
+            } else if !p.continuing && status == CommitmentStatus::Performed {
+                if !self.draws.chance(p.inspection, Stream::Inspection, p.key, step) {
+                    continue;
+                }
+                if self.draws.chance(p.false_alarm, Stream::FalseAlarm, p.key, step) {
+                    self.raise_false_alarm(c, verifier);
+                } else if self.draws.chance(p.detection, Stream::Confirmation, p.key, step) {
+                    self.push(verifier, EventKind::Verified, subject);
+                }
+            }
+        }
+    }
+
+    fn raise_false_alarm(&mut self, c: usize, verifier: usize) {
+        self.out.false_alarms += 1;
+        self.false_alarm_on_record[c] = true;
+        self.push(verifier, EventKind::ViolationVerified, Subject::Commitment(c));
+    }
+
+    /// The dispute procedure: a false alarm on record is cleared with the plan's
+    /// probability per step (a real violation is not).
+    fn settle_disputes(&mut self, k: u32) {
+        let plan = &self.sim.plan;
+        for c in 0..self.false_alarm_on_record.len() {
+            if !self.false_alarm_on_record[c] {
+                continue;
+            }
+            if self.machine.commitment_status(c) != CommitmentStatus::Violated {
+                self.false_alarm_on_record[c] = false;
+                continue;
+            }
+            let Some(resolver) = self.sim.resolver[c] else { continue };
+            if self.draws.chance(plan.resolution, Stream::Resolution, plan.commitments[c].key, k as u64) {
+                self.false_alarm_on_record[c] = false;
+                self.out.resolved += 1;
+                self.push(resolver, EventKind::Resolved, Subject::Commitment(c));
+            }
+        }
+    }
+
+    /// What `party` reads from the record.
+    fn outlook(&self, party: usize) -> Outlook {
+        let ag = self.sim.ag;
+        let mut outlook = Outlook {
+            others_violating: false,
+            violation_stands: false,
+            others_measures_done: true,
+            others_concessions_done: true,
+            answered: false,
+        };
+        for (c, commitment) in ag.commitments.iter().enumerate() {
+            if commitment.by.contains(&party) {
+                continue;
+            }
+            let status = self.machine.commitment_status(c);
+            let violated = status == CommitmentStatus::Violated;
+            outlook.others_violating |= violated;
+            outlook.violation_stands |= violated && self.was_violated[c];
+            let done = matches!(status, CommitmentStatus::Fulfilled | CommitmentStatus::Released);
+            match self.sim.plan.commitments[c].category {
+                Category::Measure => outlook.others_measures_done &= done,
+                Category::Concession => outlook.others_concessions_done &= done,
+                Category::Mutual => {}
+            }
+        }
+        let others: u64 = self.performed_by.iter().sum::<u64>() - self.performed_by[party];
+        outlook.answered = others > self.memory[party].answers_seen;
+        outlook
+    }
+
+    /// Step 5: each signatory acts on the record.
+    fn act(&mut self, k: u32) {
+        let (ag, plan) = (self.sim.ag, &self.sim.plan);
+        let month = (k + 1) * plan.step_months;
+        for &party in &self.sim.signatories {
+            if self.machine.has_withdrawn(party) {
+                continue;
+            }
+            let Some(base) = plan.rules[party] else { continue };
+            let outlook = self.outlook(party);
+            self.memory[party].betrayed |= outlook.others_violating;
+            let memory = self.memory[party];
+            let rule = base.effective(&memory);
+            let mut budget = rule.budget(&memory, &outlook, month);
+            for c in 0..ag.commitments.len() {
+                if budget == 0 {
+                    break;
+                }
+                let owed = matches!(
+                    self.machine.commitment_status(c),
+                    CommitmentStatus::Pending | CommitmentStatus::Overdue
+                );
+                if owed
+                    && ag.commitments[c].by.contains(&party)
+                    && !self.machine.has_performed(c, party)
+                    && rule.performs(&plan.commitments[c], &memory, &outlook)
+                {
+                    budget -= 1;
+                    self.performed_by[party] += 1;
+                    // An action that caps quantities really brings them down to the caps
+                    // (dismantling warheads, down-blending material); a continuing cap
+                    // only holds them (growth, below).
+                    if !plan.commitments[c].continuing {
+                        for &(q, max) in &ag.commitments[c].limits {
+                            self.truth[q] = self.truth[q].min(max);
+                        }
+                    }
+                    self.memory[party].last_step_month = Some(month);
+                    self.push(party, EventKind::Performed, Subject::Commitment(c));
+                }
+            }
+            if self.memory[party].last_step_month == Some(month) {
+                let others: u64 = self.performed_by.iter().sum::<u64>() - self.performed_by[party];
+                self.memory[party].answers_seen = others;
+            }
+            self.use_powers(party, rule, &outlook);
+        }
+        for c in 0..ag.commitments.len() {
+            self.was_violated[c] = self.machine.commitment_status(c) == CommitmentStatus::Violated;
+        }
+    }
+
+    fn use_powers(&mut self, party: usize, rule: Rule, outlook: &Outlook) {
+        let ag = self.sim.ag;
+        for (w, power) in ag.powers.iter().enumerate() {
+            if power.automatic || !power.holders.contains(&party) {
+                continue;
+            }
+            match self.machine.power_status(w) {
+                PowerStatus::Available => {
+                    let wants = match power.kind {
+                        PowerKind::Snapback | PowerKind::Suspend => rule.enforces(outlook),
+                        PowerKind::Withdraw => rule.withdraws(&self.memory[party]),
+                    };
+                    if wants && self.invoker[w].is_none() {
+                        self.invoker[w] = Some(party);
+                        self.push(party, EventKind::Invoked, Subject::Power(w));
+                    }
+                }
+                PowerStatus::Invoked
+                    if self.invoker[w] == Some(party)
+                        && power.cancellable
+                        && !self.machine.power_trigger_holds(w)
+                        && rule.cancels() =>
+                {
+                    self.push(party, EventKind::Resolved, Subject::Power(w));
+                }
+                PowerStatus::Cancelled | PowerStatus::Dormant => self.invoker[w] = None,
+                _ => {}
+            }
+        }
+    }
+
+    /// Step 6: the outcomes of step `k`.
+    fn record(&mut self, k: u32) {
+        let (ag, plan) = (self.sim.ag, &self.sim.plan);
+        self.out.quantities.extend_from_slice(&self.truth);
+        let relief: f64 = (0..ag.spec.instrument.len())
+            .filter(|&i| self.machine.instrument_status(i) == InstrumentStatus::Relieved)
+            .map(|i| plan.weights[i])
+            .sum();
+        self.out.relief.push(relief);
+        for p in 0..ag.phases.len() {
+            if self.out.phase_opened[p].is_none() && self.machine.phase_status(p) != PhaseStatus::Locked {
+                self.out.phase_opened[p] = Some(k);
+            }
+        }
+        let snapbacks = ag
+            .powers
+            .iter()
+            .enumerate()
+            .filter(|(w, p)| p.kind == PowerKind::Snapback && self.machine.power_status(*w) == PowerStatus::Exercised)
+            .count() as u32;
+        if snapbacks > 0 && self.out.first_snapback.is_none() {
+            self.out.first_snapback = Some(k);
+        }
+        self.out.snapbacks = snapbacks;
+        if self.out.breakdown.is_none() && self.broken_down() {
+            self.out.breakdown = Some(k);
+        }
+    }
+
+    fn broken_down(&self) -> bool {
+        let ag = self.sim.ag;
+        let withdrew = self.sim.signatories.iter().any(|&p| self.machine.has_withdrawn(p));
+        let ended_early = self.machine.agreement_status() == AgreementStatus::Terminated
+            && ag.spec.agreement.ends.is_none_or(|end| self.machine.day() < end);
+        withdrew || ended_early
+    }
+
+    fn finish(self) {
+        let ag = self.sim.ag;
+        self.out.end_status.extend((0..ag.commitments.len()).map(|c| self.machine.commitment_status(c)));
+        for (i, relieved) in self.out.relieved_at_end.iter_mut().enumerate() {
+            *relieved = self.machine.instrument_status(i) == InstrumentStatus::Relieved;
+        }
+    }
+}
