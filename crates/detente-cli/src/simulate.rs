@@ -61,7 +61,8 @@ fn threads(options: &RunOptions) -> Result<(), String> {
 
 /// A progress bar on standard error for long runs (hidden when it is not a terminal).
 fn progress_bar(runs: u64) -> indicatif::ProgressBar {
-    let bar = if runs >= 20_000 { indicatif::ProgressBar::new(runs) } else { indicatif::ProgressBar::hidden() };
+    let bar =
+        if runs >= 20_000 { indicatif::ProgressBar::new(runs) } else { indicatif::ProgressBar::hidden() };
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs ({per_sec}, {eta} left)")
             .expect("a valid template"),

@@ -147,7 +147,10 @@ impl Plan {
         let horizon_months = (sim.horizon.approx_days() as f64 / 30.436_875).round() as u32;
         let steps = horizon_months / step_months;
         if steps == 0 {
-            return Err(PlanError(format!("the horizon ({}) is shorter than a step ({})", sim.horizon, sim.step)));
+            return Err(PlanError(format!(
+                "the horizon ({}) is shorter than a step ({})",
+                sim.horizon, sim.step
+            )));
         }
         let adopted = ag.spec.agreement.adopted;
         let dates = (1..=steps)
@@ -165,7 +168,9 @@ impl Plan {
             .map(|f| {
                 f.produces
                     .iter()
-                    .filter_map(|p| Some((ag.ids.quantities.get(&p.quantity).copied()?, p.per_year * step_years)))
+                    .filter_map(|p| {
+                        Some((ag.ids.quantities.get(&p.quantity).copied()?, p.per_year * step_years))
+                    })
                     .collect()
             })
             .collect();
@@ -178,7 +183,8 @@ impl Plan {
                 let initial = (spec.low.unwrap_or(spec.initial), spec.high.unwrap_or(spec.initial));
                 let initial = (initial.0.min(spec.initial), initial.1.max(spec.initial));
                 let growth = spec.growth_per_year.unwrap_or(0.0) * step_years;
-                let produced: f64 = production.iter().flatten().filter(|(p, _)| *p == q).map(|(_, a)| a).sum();
+                let produced: f64 =
+                    production.iter().flatten().filter(|(p, _)| *p == q).map(|(_, a)| a).sum();
                 let low = initial.0.min(0.0);
                 let high = initial.1 + (growth.max(0.0) + produced.max(0.0)) * years / step_years;
                 let high = if high > low { high } else { low + 1.0 };
@@ -254,7 +260,12 @@ fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<Commit
                 continuing: c.kind == CommitmentKind::Continuing,
                 category: c.category,
                 cost: c.values.as_ref().map_or(0.0, |v| v.cost),
-                detection: sim.detection.get(&c.id).copied().or(verification.map(|v| v.detection)).unwrap_or(0.0),
+                detection: sim
+                    .detection
+                    .get(&c.id)
+                    .copied()
+                    .or(verification.map(|v| v.detection))
+                    .unwrap_or(0.0),
                 false_alarm: sim
                     .false_alarm
                     .get(&c.id)

@@ -103,7 +103,8 @@ mod tests {
     #[test]
     fn neighbouring_coordinates_are_uncorrelated() {
         let n = 50_000;
-        let pairs: [(Box<dyn Fn(u64) -> f64>, Box<dyn Fn(u64) -> f64>); 3] = [
+        type Draw = Box<dyn Fn(u64) -> f64>;
+        let pairs: [(Draw, Draw); 3] = [
             (
                 Box::new(|i| Draws::new(7, i).uniform(Stream::Detection, 1, 3)),
                 Box::new(|i| Draws::new(7, i + 1).uniform(Stream::Detection, 1, 3)),

@@ -139,7 +139,7 @@ struct Future<'s, 'a> {
     out: &'s mut Trajectory,
     /// True quantities now.
     truth: Vec<f64>,
-    /// Measures broken since their last inspection that took place.
+    /// Measures broken since their last scheduled inspection.
     broken_unseen: Vec<bool>,
     /// Measures broken in the current step.
     broken_now: Vec<bool>,
@@ -270,9 +270,9 @@ impl<'s, 'a> Future<'s, 'a> {
         // Growth, unless a commitment limiting the quantity holds it: a continuing one in
         // effect and kept this period, or an action performed.
         for (q, quantity) in plan.quantities.iter().enumerate() {
-            let held = self.sim.limiting[q].iter().any(|&c| {
-                in_effect(self.machine.commitment_status(c)) && !self.broken_now[c]
-            });
+            let held = self.sim.limiting[q]
+                .iter()
+                .any(|&c| in_effect(self.machine.commitment_status(c)) && !self.broken_now[c]);
             if !held {
                 self.truth[q] += quantity.growth;
             }
@@ -295,14 +295,17 @@ impl<'s, 'a> Future<'s, 'a> {
             let Some(verifier) = commitment.verifier else { continue };
             let p = &plan.commitments[c];
             let status = self.machine.commitment_status(c);
-            let due = (k + 1) % p.every == 0;
+            let due = (k + 1).is_multiple_of(p.every);
             let step = k as u64;
             let subject = Subject::Commitment(c);
             if p.continuing && in_effect(status) && due {
+                // An inspection examines the period since the last scheduled one: if it
+                // does not take place, or misses, that period's evidence is gone.
+                let broken = std::mem::take(&mut self.broken_unseen[c]);
                 if !self.draws.chance(p.inspection, Stream::Inspection, p.key, step) {
                     continue;
                 }
-                if std::mem::take(&mut self.broken_unseen[c]) {
+                if broken {
                     if self.draws.chance(p.detection, Stream::Detection, p.key, step) {
                         self.out.detected += 1;
                         self.push(verifier, EventKind::ViolationVerified, subject);
@@ -485,7 +488,9 @@ impl<'s, 'a> Future<'s, 'a> {
             .powers
             .iter()
             .enumerate()
-            .filter(|(w, p)| p.kind == PowerKind::Snapback && self.machine.power_status(*w) == PowerStatus::Exercised)
+            .filter(|(w, p)| {
+                p.kind == PowerKind::Snapback && self.machine.power_status(*w) == PowerStatus::Exercised
+            })
             .count() as u32;
         if snapbacks > 0 && self.out.first_snapback.is_none() {
             self.out.first_snapback = Some(k);

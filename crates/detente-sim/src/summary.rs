@@ -71,7 +71,14 @@ impl Spread {
             value(counts.len() - 1)
         };
         let mean = counts.iter().enumerate().map(|(k, &n)| value(k) * n as f64).sum::<f64>() / total as f64;
-        Some(Spread { p5: at(0.05), p25: at(0.25), p50: at(0.5), p75: at(0.75), p95: at(0.95), mean: r4(mean) })
+        Some(Spread {
+            p5: at(0.05),
+            p25: at(0.25),
+            p50: at(0.5),
+            p75: at(0.75),
+            p95: at(0.95),
+            mean: r4(mean),
+        })
     }
 }
 
@@ -239,7 +246,8 @@ impl Summary {
             by_step: tally.by_step(first).into_iter().map(r4).collect(),
         };
         let snapbacks_per_run =
-            r4(tally.snapbacks.iter().enumerate().map(|(k, &c)| k as f64 * c as f64).sum::<f64>() / n.max(1) as f64);
+            r4(tally.snapbacks.iter().enumerate().map(|(k, &c)| k as f64 * c as f64).sum::<f64>()
+                / n.max(1) as f64);
         let commitments = ag
             .spec
             .commitment
@@ -303,19 +311,23 @@ impl Summary {
             .collect();
         let _ = writeln!(out, "\nTrue quantities, median [5%-95%]:");
         let header: Vec<String> = marks.iter().map(|&m| format!("month {m}")).collect();
-        let _ = writeln!(out, "  {:<34} {}", "", header.iter().map(|h| format!("{h:>20}")).collect::<String>());
+        let _ =
+            writeln!(out, "  {:<34}{}", "", header.iter().map(|h| format!("  {h:>22}")).collect::<String>());
         for q in &self.quantities {
             let cells: String = marks
                 .iter()
                 .map(|&m| {
                     let s = &q.steps[self.step_at(m)];
-                    format!("{:>20}", format!("{} [{}-{}]", num(s.p50), num(s.p5), num(s.p95)))
+                    format!("  {:>22}", format!("{} [{}-{}]", num(s.p50), num(s.p5), num(s.p95)))
                 })
                 .collect();
             let label = format!("{} ({})", q.id, q.unit);
-            let _ = writeln!(out, "  {label:<34} {cells}");
+            let _ = writeln!(out, "  {label:<34}{cells}");
         }
         let _ = writeln!(out, "\nPhases: probability of opening, and months to open [5%-95%]:");
+        if self.phases.is_empty() {
+            let _ = writeln!(out, "  (no phases)");
+        }
         for p in &self.phases {
             let when = p
                 .months_to_open
@@ -359,7 +371,8 @@ impl Summary {
             num(r.false_alarms_cleared)
         );
         if r.refused_events > 0 {
-            let _ = writeln!(out, "warning: {} events were refused by the agreement's rules", r.refused_events);
+            let _ =
+                writeln!(out, "warning: {} events were refused by the agreement's rules", r.refused_events);
         }
         let _ = writeln!(out, "\nCommitments at the horizon:");
         for (id, statuses) in &self.commitments {
@@ -388,8 +401,11 @@ impl Summary {
             let params = if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) };
             parts.push(format!("{party} {}{params}", s.kind));
         }
-        let strategies =
-            if parts.is_empty() { "every signatory sincere".to_string() } else { format!("{}; others sincere", parts.join(", ")) };
+        let strategies = if parts.is_empty() {
+            "every signatory sincere".to_string()
+        } else {
+            format!("{}; others sincere", parts.join(", "))
+        };
         let _ = writeln!(out, "Assumptions: {strategies}");
         for e in &a.election {
             let _ = writeln!(
@@ -398,7 +414,9 @@ impl Summary {
                 e.party, e.every, e.first, e.reversal
             );
         }
-        for (name, map) in [("detection", &a.detection), ("false alarm", &a.false_alarm), ("inspection", &a.inspection)] {
+        for (name, map) in
+            [("detection", &a.detection), ("false alarm", &a.false_alarm), ("inspection", &a.inspection)]
+        {
             for (id, p) in map {
                 let _ = writeln!(out, "  {name} of {id}: {p}");
             }
@@ -424,7 +442,8 @@ impl Summary {
                 let _ = writeln!(phases, "{},{},{},{}", p.id, self.months[k], self.dates[k], prob);
             }
         }
-        let mut outcomes = String::from("month,date,mean_relief,probability_snapback,probability_breakdown\n");
+        let mut outcomes =
+            String::from("month,date,mean_relief,probability_snapback,probability_breakdown\n");
         for k in 0..self.months.len() {
             let _ = writeln!(
                 outcomes,

@@ -92,8 +92,7 @@ const POWER_FIELDS: &[&str] = &[
     "source",
 ];
 
-const SIMULATION_FIELDS: &[&str] =
-    &[
+const SIMULATION_FIELDS: &[&str] = &[
     "horizon",
     "step",
     "runs",

@@ -165,10 +165,16 @@ fn simulation(spec: &Spec, blocks: &mut Vec<Block>) {
         items.push(bullet(format!("false alarms about {id} with probability {p} (assumed)"), vec![]));
     }
     for (id, p) in &sim.inspection {
-        items.push(bullet(format!("an inspection of {id} takes place with probability {p} a period (assumed)"), vec![]));
+        items.push(bullet(
+            format!("an inspection of {id} takes place with probability {p} a period (assumed)"),
+            vec![],
+        ));
     }
     items.push(bullet(
-        format!("a false alarm is cleared by the dispute procedure with probability {} a month", sim.resolution),
+        format!(
+            "a false alarm is cleared by the dispute procedure with probability {} a month",
+            sim.resolution
+        ),
         vec![],
     ));
     blocks.push(Block::Bullets(items));

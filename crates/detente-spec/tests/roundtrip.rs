@@ -298,7 +298,14 @@ fn simulation() -> impl Strategy<Value = Simulation> {
         (prop::collection::btree_map(id(), probability(), 0..3), probability()),
     )
         .prop_map(
-            |((horizon, step, runs, seed), strategy, election, detection, false_alarm, (inspection, resolution))| {
+            |(
+                (horizon, step, runs, seed),
+                strategy,
+                election,
+                detection,
+                false_alarm,
+                (inspection, resolution),
+            )| {
                 Simulation {
                     horizon,
                     step,

@@ -55,11 +55,9 @@ pub(super) fn check(check: &mut Check<'_>) {
             "strategies and elections are for signatories; verifiers verify and observers watch",
         );
     }
-    for (field, map) in [
-            ("detection", &sim.detection),
-            ("false_alarm", &sim.false_alarm),
-            ("inspection", &sim.inspection),
-        ] {
+    for (field, map) in
+        [("detection", &sim.detection), ("false_alarm", &sim.false_alarm), ("inspection", &sim.inspection)]
+    {
         for (n, id) in map.keys().enumerate() {
             let unverified =
                 spec.commitment.iter().find(|c| &c.id == id).is_some_and(|c| c.verification.is_none());

@@ -1,0 +1,69 @@
+//! Reproducibility: the same seed gives byte-identical results whatever the thread
+//! count, shards merge into exactly what one run gives, and a small fixed-seed summary is
+//! pinned by a snapshot.
+
+mod common;
+
+use common::{compile, spec};
+use detente_sim::summary::Summary;
+use detente_sim::{empty_tally, shard, simulate, Overrides, Plan, Simulator, Tally};
+
+fn korea(runs: u32) -> (detente_engine::Agreement, Plan) {
+    let ag = compile(&spec("../../scenarios/korea-2020.toml"));
+    let plan = Plan::new(&ag, Overrides { runs: Some(runs), years: Some(10), seed: Some(7) }).unwrap();
+    (ag, plan)
+}
+
+fn on_threads(threads: usize, sim: &Simulator, runs: u64) -> Tally {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    pool.install(|| simulate(sim, 0..runs, false, &|_| {}).0)
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let (ag, plan) = korea(700);
+    let sim = Simulator::new(&ag, plan);
+    let one = on_threads(1, &sim, 700);
+    let json = |t: &Tally| serde_json::to_string(&Summary::new(&ag, sim.plan(), t)).unwrap();
+    for threads in [2, 3, 8] {
+        let many = on_threads(threads, &sim, 700);
+        assert_eq!(one, many, "tally with {threads} threads");
+        assert_eq!(json(&one), json(&many), "summary with {threads} threads");
+    }
+}
+
+#[test]
+fn shards_merge_into_exactly_one_run() {
+    let (ag, plan) = korea(500);
+    let sim = Simulator::new(&ag, plan);
+    let whole = on_threads(2, &sim, 500);
+    for count in [2u64, 3, 7] {
+        let mut merged = empty_tally(&sim);
+        // Merge in reverse order: the order must not matter either.
+        for index in (1..=count).rev() {
+            let part = simulate(&sim, shard(500, index, count), false, &|_| {}).0;
+            merged.merge(&part);
+        }
+        assert_eq!(whole, merged, "{count} shards");
+    }
+}
+
+#[test]
+fn kept_runs_are_in_run_order_and_agree_with_the_tally() {
+    let (ag, plan) = korea(300);
+    let sim = Simulator::new(&ag, plan);
+    let (tally, records) = simulate(&sim, 0..300, true, &|_| {});
+    assert_eq!(records.iter().map(|r| r.run).collect::<Vec<_>>(), (0..300).collect::<Vec<_>>());
+    let snapbacks = records.iter().filter(|r| r.snapback_month.is_some()).count() as u64;
+    assert_eq!(snapbacks, tally.first_snapback[..tally.steps].iter().sum::<u64>());
+    let mean_relief = records.iter().map(|r| r.relief).sum::<f64>() / 300.0;
+    assert!((mean_relief - tally.relief_total.mean(300)).abs() < 1e-3);
+}
+
+#[test]
+fn summary_of_a_small_fixed_seed_run() {
+    let (ag, plan) = korea(400);
+    let sim = Simulator::new(&ag, plan);
+    let tally = on_threads(2, &sim, 400);
+    insta::assert_snapshot!(Summary::new(&ag, sim.plan(), &tally).text());
+}
