@@ -91,6 +91,15 @@ enum Command {
         #[arg(long)]
         keep_runs: bool,
     },
+    /// Compare designs on common random numbers: the same futures, side by side, with
+    /// paired differences from the first design and their confidence intervals.
+    Compare {
+        /// Two or more specification files; the first is the reference.
+        #[arg(required = true, num_args = 2..)]
+        specs: Vec<PathBuf>,
+        #[command(flatten)]
+        options: simulate::RunOptions,
+    },
     /// Print the JSON Schema of the specification format (for editors such as taplo).
     Schema {
         /// Write the schema to this file instead of standard output.
@@ -139,6 +148,7 @@ fn main() -> ExitCode {
         }
         Command::Explain { inputs, id, at, format } => replay::explain(&inputs, &id, at.as_deref(), format),
         Command::Simulate { spec, options, keep_runs } => simulate::simulate(&spec, &options, keep_runs),
+        Command::Compare { specs, options } => simulate::compare(&specs, &options),
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),
     };

@@ -139,6 +139,7 @@ fn write_outputs(
     if let Some(records) = records {
         write_file(dir, "runs.csv", runs_csv(records, agreement).as_bytes())?;
     }
+    detente_charts::simulation(summary, dir)?;
     Ok(())
 }
 
@@ -164,4 +165,73 @@ fn runs_csv(records: &[RunRecord], agreement: &Agreement) -> String {
         ));
     }
     out
+}
+
+/// `detente compare`: several designs on common random numbers.
+pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
+    threads(options)?;
+    if specs.len() < 2 {
+        return Err("compare needs at least two specification files".into());
+    }
+    let mut agreements = Vec::new();
+    for path in specs {
+        match replay::agreement(path)? {
+            Ok(agreement) => agreements.push(agreement),
+            Err(code) => return Ok(code),
+        }
+    }
+    // Every design runs under the first design's horizon, step, runs and seed, so that run
+    // `i` lines up month by month; each keeps its own strategies and other assumptions.
+    let first = match Plan::new(&agreements[0], options.overrides()) {
+        Ok(plan) => plan.assumptions,
+        Err(e) => {
+            eprintln!("{}: {e}", specs[0].display());
+            return Ok(INVALID);
+        }
+    };
+    for agreement in &mut agreements {
+        let sim = agreement.spec.simulation.get_or_insert_with(Default::default);
+        sim.horizon = first.horizon;
+        sim.step = first.step;
+        sim.runs = first.runs;
+        sim.seed = first.seed;
+    }
+    let mut sims = Vec::new();
+    for (agreement, path) in agreements.iter().zip(specs) {
+        match Plan::new(agreement, Overrides::default()) {
+            Ok(plan) => sims.push(Simulator::new(agreement, plan)),
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                return Ok(INVALID);
+            }
+        }
+    }
+    let runs = first.runs as u64;
+    let bar = progress_bar(runs * sims.len() as u64 / 2);
+    let done = AtomicU64::new(0);
+    let comparison = detente_sim::compare::compare(&sims, 0..runs, &|n| {
+        bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
+    });
+    bar.finish_and_clear();
+    let report = detente_sim::compare::CompareReport::new(&sims, &comparison);
+    if let Some(dir) = &options.out {
+        create_dir(dir)?;
+        let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n";
+        write_file(dir, "comparison.json", json.as_bytes())?;
+        for summary in &report.summaries {
+            let sub = dir.join(&summary.agreement);
+            create_dir(&sub)?;
+            for (name, text) in summary.csv() {
+                write_file(&sub, name, text.as_bytes())?;
+            }
+            detente_charts::simulation(summary, &sub)?;
+        }
+        detente_charts::comparison(&report, dir)?;
+    }
+    let text = match options.format {
+        SimFormat::Text => report.text(),
+        SimFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
+    };
+    write_stdout(&text)?;
+    Ok(0)
 }

@@ -18,6 +18,7 @@
 //! only on `(seed, run)` and tallies add exactly, the result is byte-identical whatever
 //! the number of threads.
 
+pub mod compare;
 pub mod plan;
 pub mod random;
 pub mod run;

@@ -72,7 +72,8 @@ impl Moments {
         self.max = self.max.max(fixed);
     }
 
-    fn merge(&mut self, other: &Moments) {
+    /// Adds the values of another set (exact).
+    pub fn merge(&mut self, other: &Moments) {
         self.sum += other.sum;
         self.sum_sq += other.sum_sq;
         self.min = self.min.min(other.min);
