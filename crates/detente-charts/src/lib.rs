@@ -345,3 +345,24 @@ pub fn comparison(report: &CompareReport, dir: &Path) -> Result<Vec<PathBuf>, St
     written.extend(save(&snapback, dir, "compare-snapback")?);
     Ok(written)
 }
+
+/// The charts of a sweep: each outcome against the swept parameter, written into `dir`.
+pub fn sweep(report: &detente_sim::sweep::SweepReport, dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut written = Vec::new();
+    let x: Vec<f64> = report.points.iter().map(|p| p.value).collect();
+    for (i, (name, values)) in detente_sim::sweep::outcomes(report).into_iter().enumerate() {
+        let probability = name.starts_with("probability");
+        let fig = Figure {
+            title: format!("{name} against {}", report.parameter),
+            x_label: report.parameter.clone(),
+            y_label: name.clone(),
+            x: x.clone(),
+            bands: vec![],
+            lines: vec![Line { y: values, color: i % 3, label: String::new(), points: true }],
+            y_range: probability.then_some((0.0, 1.05)),
+            legend_lower_right: false,
+        };
+        written.extend(save(&fig, dir, &format!("sweep-{:02}", i + 1))?);
+    }
+    Ok(written)
+}

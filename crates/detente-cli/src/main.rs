@@ -90,6 +90,24 @@ enum Command {
         /// Keep one row per run (runs.csv in --out); off by default to bound memory.
         #[arg(long)]
         keep_runs: bool,
+        /// Vary one assumption: PARAM=FROM..TO:POINTS, e.g. detection.production-freeze=0.3..0.9:7.
+        #[arg(long, value_name = "PARAM=FROM..TO:POINTS", conflicts_with_all = ["shard", "keep_runs"])]
+        sweep: Option<String>,
+        /// Run only slice INDEX of COUNT (e.g. 2/8) and write its tally for `detente merge`.
+        #[arg(long, value_name = "INDEX/COUNT", conflicts_with = "keep_runs")]
+        shard: Option<String>,
+    },
+    /// Combine shard files from `simulate --shard` into exactly the result of one run.
+    Merge {
+        /// The shard files, all of one split.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = simulate::SimFormat::Text)]
+        format: simulate::SimFormat,
+        /// Also write CSV tables and charts into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Compare designs on common random numbers: the same futures, side by side, with
     /// paired differences from the first design and their confidence intervals.
@@ -147,7 +165,10 @@ fn main() -> ExitCode {
             replay::timeline(&inputs, from.as_deref(), to.as_deref(), format)
         }
         Command::Explain { inputs, id, at, format } => replay::explain(&inputs, &id, at.as_deref(), format),
-        Command::Simulate { spec, options, keep_runs } => simulate::simulate(&spec, &options, keep_runs),
+        Command::Simulate { spec, options, keep_runs, sweep, shard } => {
+            simulate::simulate(&spec, &options, &simulate::Extras { keep_runs, sweep, shard })
+        }
+        Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),

@@ -85,12 +85,29 @@ pub(crate) fn planned(path: &Path, overrides: Overrides) -> Result<Result<(Agree
     }
 }
 
-pub fn simulate(spec: &Path, options: &RunOptions, keep_runs: bool) -> Result<u8, String> {
+/// What `simulate` is asked to do besides the plain run.
+pub struct Extras {
+    /// `--keep-runs`.
+    pub keep_runs: bool,
+    /// `--sweep PARAM=a..b:n`.
+    pub sweep: Option<String>,
+    /// `--shard i/n`.
+    pub shard: Option<String>,
+}
+
+pub fn simulate(spec: &Path, options: &RunOptions, extras: &Extras) -> Result<u8, String> {
     threads(options)?;
     let (agreement, plan) = match planned(spec, options.overrides())? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
+    if let Some(sweep) = &extras.sweep {
+        return run_sweep(agreement, options, sweep);
+    }
+    if let Some(shard) = &extras.shard {
+        return run_shard(agreement, plan, options, shard);
+    }
+    let keep_runs = extras.keep_runs;
     let runs = plan.runs as u64;
     let sim = Simulator::new(&agreement, plan);
     let bar = progress_bar(runs);
@@ -104,6 +121,187 @@ pub fn simulate(spec: &Path, options: &RunOptions, keep_runs: bool) -> Result<u8
         write_outputs(dir, &summary, keep_runs.then_some(&records[..]), &agreement)?;
     }
     print_summary(&summary, options.format)
+}
+
+/// The assumptions as they were resolved, written back into the agreement, so that a
+/// shard file or a sweep point carries everything needed to reproduce it.
+fn with_assumptions(mut agreement: Agreement, plan: &Plan) -> Agreement {
+    agreement.spec.simulation = Some(plan.assumptions.clone());
+    agreement
+}
+
+fn run_sweep(agreement: Agreement, options: &RunOptions, sweep: &str) -> Result<u8, String> {
+    let sweep = detente_sim::sweep::Sweep::parse(sweep).map_err(|e| format!("--sweep: {e}"))?;
+    let base = Plan::new(&agreement, options.overrides()).map_err(|e| e.to_string())?;
+    let agreement = with_assumptions(agreement, &base);
+    let bar = progress_bar(base.runs as u64 * sweep.values.len() as u64);
+    let done = AtomicU64::new(0);
+    let mut points = Vec::new();
+    for &value in &sweep.values {
+        let mut point = agreement.clone();
+        detente_sim::sweep::apply(&mut point.spec, &sweep.parameter, value)
+            .map_err(|e| format!("--sweep: {e}"))?;
+        let plan = Plan::new(&point, Overrides::default()).map_err(|e| format!("--sweep at {value}: {e}"))?;
+        let runs = plan.runs as u64;
+        let sim = Simulator::new(&point, plan);
+        let (tally, _) = detente_sim::simulate(&sim, 0..runs, false, &|n| {
+            bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
+        });
+        points.push(detente_sim::sweep::Point { value, summary: Summary::new(&point, sim.plan(), &tally) });
+    }
+    bar.finish_and_clear();
+    let report = detente_sim::sweep::SweepReport { parameter: sweep.parameter, points };
+    if let Some(dir) = &options.out {
+        create_dir(dir)?;
+        write_file(dir, "sweep.csv", report.csv().as_bytes())?;
+        let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n";
+        write_file(dir, "sweep.json", json.as_bytes())?;
+        detente_charts::sweep(&report, dir)?;
+    }
+    let text = match options.format {
+        SimFormat::Text => report.text(),
+        SimFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
+    };
+    write_stdout(&text)?;
+    Ok(0)
+}
+
+/// A shard of a simulation: everything `detente merge` needs to combine shards into
+/// exactly the result of one run.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ShardFile {
+    /// Identifies the file type and version.
+    format: String,
+    /// This shard's index (from 1) and the number of shards.
+    shard: (u64, u64),
+    /// The agreement, with its resolved assumptions.
+    spec: detente_spec::model::Spec,
+    /// The runs of this shard.
+    runs: (u64, u64),
+    /// The tally of those runs.
+    tally: detente_sim::Tally,
+}
+
+const SHARD_FORMAT: &str = "detente-shard/1";
+
+fn parse_shard(text: &str) -> Result<(u64, u64), String> {
+    let usage = "write --shard INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. --shard 2/8";
+    let (i, n) = text.split_once('/').ok_or_else(|| format!("--shard `{text}`: {usage}"))?;
+    let (i, n): (u64, u64) = match (i.trim().parse(), n.trim().parse()) {
+        (Ok(i), Ok(n)) => (i, n),
+        _ => return Err(format!("--shard `{text}`: {usage}")),
+    };
+    if i == 0 || i > n {
+        return Err(format!("--shard `{text}`: {usage}"));
+    }
+    Ok((i, n))
+}
+
+fn run_shard(agreement: Agreement, plan: Plan, options: &RunOptions, shard: &str) -> Result<u8, String> {
+    let (index, count) = parse_shard(shard)?;
+    let runs = detente_sim::shard(plan.runs as u64, index, count);
+    let agreement = with_assumptions(agreement, &plan);
+    let sim = Simulator::new(&agreement, plan);
+    let (tally, _) = detente_sim::simulate(&sim, runs.clone(), false, &|_| {});
+    let file = ShardFile {
+        format: SHARD_FORMAT.into(),
+        shard: (index, count),
+        spec: agreement.spec.clone(),
+        runs: (runs.start, runs.end),
+        tally,
+    };
+    let json = serde_json::to_string(&file).map_err(|e| e.to_string())? + "\n";
+    match &options.out {
+        Some(dir) => {
+            create_dir(dir)?;
+            let name = format!("shard-{index}-of-{count}.json");
+            write_file(dir, &name, json.as_bytes())?;
+            eprintln!("wrote {}; combine all {count} shards with `detente merge`", dir.join(name).display());
+        }
+        None => write_stdout(&json)?,
+    }
+    Ok(0)
+}
+
+/// `detente merge`: combines shard files into the result one run would have given.
+pub fn merge(files: &[PathBuf], format: SimFormat, out: Option<&Path>) -> Result<u8, String> {
+    let mut shards: Vec<(PathBuf, ShardFile)> = Vec::new();
+    for path in files {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let shard: ShardFile = match serde_json::from_str(&text) {
+            Ok(shard) => shard,
+            Err(e) => {
+                eprintln!(
+                    "{}:{}:{}: error: not a detente shard file: {e}\n  help: shard files are written by `detente simulate --shard I/N`",
+                    path.display(),
+                    e.line(),
+                    e.column()
+                );
+                return Ok(INVALID);
+            }
+        };
+        if shard.format != SHARD_FORMAT {
+            eprintln!(
+                "{}: error: shard format `{}`, expected `{SHARD_FORMAT}`",
+                path.display(),
+                shard.format
+            );
+            return Ok(INVALID);
+        }
+        shards.push((path.clone(), shard));
+    }
+    shards.sort_by_key(|(_, s)| s.shard.0);
+    let (first_path, first) = &shards[0];
+    let count = first.shard.1;
+    for (path, shard) in &shards {
+        if shard.spec != first.spec {
+            eprintln!(
+                "{}: error: this shard simulates a different agreement or assumptions than {}",
+                path.display(),
+                first_path.display()
+            );
+            return Ok(INVALID);
+        }
+        if shard.shard.1 != count {
+            eprintln!(
+                "{}: error: shard {}/{} does not belong to a split into {count}",
+                path.display(),
+                shard.shard.0,
+                shard.shard.1
+            );
+            return Ok(INVALID);
+        }
+    }
+    let indices: Vec<u64> = shards.iter().map(|(_, s)| s.shard.0).collect();
+    let expected: Vec<u64> = (1..=count).collect();
+    if indices != expected {
+        let missing: Vec<String> =
+            expected.iter().filter(|i| !indices.contains(i)).map(|i| format!("{i}/{count}")).collect();
+        let repeated: Vec<String> =
+            indices.windows(2).filter(|w| w[0] == w[1]).map(|w| format!("{}/{count}", w[0])).collect();
+        eprintln!(
+            "error: the shards do not cover the runs exactly once (missing: [{}], repeated: [{}])",
+            missing.join(", "),
+            repeated.join(", ")
+        );
+        return Ok(INVALID);
+    }
+    let agreement = Agreement::compile(&first.spec).map_err(|e| e.to_string())?;
+    let plan = Plan::new(&agreement, Overrides::default()).map_err(|e| e.to_string())?;
+    let mut tally = first.tally.clone();
+    for (path, shard) in &shards[1..] {
+        if !tally.same_shape(&shard.tally) {
+            eprintln!("{}: error: the tally does not match the agreement's shape", path.display());
+            return Ok(INVALID);
+        }
+        tally.merge(&shard.tally);
+    }
+    let summary = Summary::new(&agreement, &plan, &tally);
+    if let Some(dir) = out {
+        write_outputs(dir, &summary, None, &agreement)?;
+    }
+    print_summary(&summary, format)
 }
 
 fn print_summary(summary: &Summary, format: SimFormat) -> Result<u8, String> {

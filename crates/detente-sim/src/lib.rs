@@ -13,6 +13,7 @@
 //! * [`tally`]: exact, mergeable aggregation of many futures.
 //! * [`summary`]: what a tally says (quantiles, probabilities), as text, JSON and CSV.
 //! * [`compare`]: several designs on common random numbers, with paired differences.
+//! * [`sweep`]: one assumption varied over a range.
 //!
 //! Runs are split into fixed chunks run in parallel (rayon); since a run's draws depend
 //! only on `(seed, run)` and tallies add exactly, the result is byte-identical whatever
@@ -24,6 +25,7 @@ pub mod random;
 pub mod run;
 pub mod strategy;
 pub mod summary;
+pub mod sweep;
 pub mod tally;
 
 use std::ops::Range;
