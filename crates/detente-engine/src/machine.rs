@@ -331,6 +331,12 @@ impl<'a> Machine<'a> {
         self.agreement_status
     }
 
+    /// A counter that changes whenever a status may have changed: a reader that cached
+    /// statuses need not read them again while it stays the same.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     /// How many events of the log have been applied.
     pub fn events_applied(&self) -> usize {
         self.next_event

@@ -133,6 +133,12 @@ impl Plan {
         if let Some(seed) = overrides.seed {
             sim.seed = seed;
         }
+        if ag.spec.party.len() > 128 {
+            return Err(PlanError(format!(
+                "the simulator handles at most 128 parties; this agreement has {}",
+                ag.spec.party.len()
+            )));
+        }
         if sim.runs == 0 {
             return Err(PlanError("the number of runs must be at least 1".into()));
         }

@@ -87,6 +87,22 @@ pub struct Simulator<'a> {
     /// For each commitment, who records the settlement of a false alarm about it: a
     /// signatory it does not bind, allowed to assert `resolved`.
     resolver: Vec<Option<usize>>,
+    /// For each party, the commitments that bind it.
+    own: Vec<Vec<usize>>,
+    /// For each commitment, the parties it binds, as a bit set (at most 128 parties,
+    /// checked by [`Plan::new`]).
+    binds: Vec<u128>,
+}
+
+/// What the record says about each party's counterparts, as bit sets over parties: bit
+/// `p` is set when the statement holds of the commitments that do not bind `p`. One pass
+/// over the commitments gives every party's [`Outlook`].
+#[derive(Clone, Copy, Debug, Default)]
+struct Counterparts {
+    violating: u128,
+    violation_stands: u128,
+    measures_open: u128,
+    concessions_open: u128,
 }
 
 impl<'a> Simulator<'a> {
@@ -108,7 +124,15 @@ impl<'a> Simulator<'a> {
                 outsider.or_else(|| signatories.iter().copied().find(allowed))
             })
             .collect();
-        Simulator { ag, plan, fresh: Machine::live(ag, false), limiting, signatories, resolver }
+        let mut own = vec![Vec::new(); ag.spec.party.len()];
+        let mut binds = vec![0u128; ag.commitments.len()];
+        for (c, commitment) in ag.commitments.iter().enumerate() {
+            for &p in &commitment.by {
+                own[p].push(c);
+                binds[c] |= 1 << p;
+            }
+        }
+        Simulator { ag, plan, fresh: Machine::live(ag, false), limiting, signatories, resolver, own, binds }
     }
 
     /// The plan.
@@ -148,12 +172,37 @@ struct Future<'s, 'a> {
     memory: Vec<Memory>,
     /// Performances by each party so far (GRIT reads the others').
     performed_by: Vec<u64>,
+    /// Performances by all parties so far.
+    performed_total: u64,
     /// Who invoked each power that is invoked.
     invoker: Vec<Option<usize>>,
     /// The current step's date.
     date: Date,
     /// Whether each commitment was violated on record when the parties last acted.
     was_violated: Vec<bool>,
+    /// Whether events were pushed that the machine has not applied yet.
+    pushed: bool,
+    /// Cached commitment statuses, valid at `statuses_version`.
+    statuses: Vec<CommitmentStatus>,
+    statuses_version: u64,
+    /// Derived from the statuses at `statuses_version`: continuing commitments in effect,
+    /// and commitments an inspection can look at now.
+    in_effect_continuing: Vec<usize>,
+    verifiable: Vec<usize>,
+    /// Measures broken in the current step (the set bits of `broken_now`).
+    broken_list: Vec<usize>,
+    /// The version at which the parties last read the record, and what they read.
+    acted_version: u64,
+    counterparts: Counterparts,
+    /// The version at which outcomes were last read, and the relief then in effect.
+    recorded_version: u64,
+    relief_in_effect: f64,
+    /// How many false alarms are on record, awaiting the dispute procedure.
+    open_false_alarms: usize,
+    /// Derived with the statuses: whether each party owes something now, and whether
+    /// any power is available or invoked (otherwise acting can skip them).
+    owes: Vec<bool>,
+    powers_active: bool,
 }
 
 fn in_effect(status: CommitmentStatus) -> bool {
@@ -201,9 +250,23 @@ impl<'s, 'a> Future<'s, 'a> {
             false_alarm_on_record: vec![false; commitments],
             memory: vec![Memory::default(); parties],
             performed_by: vec![0; parties],
+            performed_total: 0,
             invoker: vec![None; sim.ag.powers.len()],
             date: sim.ag.spec.agreement.adopted,
             was_violated: vec![false; commitments],
+            pushed: false,
+            statuses: vec![CommitmentStatus::Inactive; commitments],
+            statuses_version: u64::MAX,
+            in_effect_continuing: Vec::new(),
+            verifiable: Vec::new(),
+            broken_list: Vec::new(),
+            acted_version: u64::MAX,
+            counterparts: Counterparts::default(),
+            recorded_version: u64::MAX,
+            relief_in_effect: 0.0,
+            open_false_alarms: 0,
+            owes: vec![false; parties],
+            powers_active: false,
         }
     }
 
@@ -211,23 +274,72 @@ impl<'s, 'a> Future<'s, 'a> {
         let date = self.sim.plan.dates[k as usize];
         self.date = date;
         let live = self.machine.agreement_status() != AgreementStatus::Terminated;
+        self.refresh_statuses();
         self.truth_for_the_period(k);
         if live {
             self.machine.advance_to(date);
+            self.refresh_statuses();
             self.elections(k);
             self.settle_disputes(k);
             self.verify(k);
-            self.machine.advance_to(date);
+            self.apply_pushed();
             self.act(k);
-            self.machine.advance_to(date);
+            self.apply_pushed();
         }
         self.record(k);
     }
 
+    /// A commitment's recorded status, from a cache refreshed only when the machine's
+    /// version moved (status reads are the simulator's most frequent operation).
+    fn status(&self, c: usize) -> CommitmentStatus {
+        self.statuses[c]
+    }
+
+    fn refresh_statuses(&mut self) {
+        let version = self.machine.version();
+        if version == self.statuses_version {
+            return;
+        }
+        self.statuses_version = version;
+        self.owes.iter_mut().for_each(|o| *o = false);
+        self.powers_active = (0..self.sim.ag.powers.len())
+            .any(|w| matches!(self.machine.power_status(w), PowerStatus::Available | PowerStatus::Invoked));
+        self.in_effect_continuing.clear();
+        self.verifiable.clear();
+        for (c, commitment) in self.sim.ag.commitments.iter().enumerate() {
+            let status = self.machine.commitment_status(c);
+            self.statuses[c] = status;
+            if matches!(status, CommitmentStatus::Pending | CommitmentStatus::Overdue) {
+                for &party in &commitment.by {
+                    self.owes[party] = true;
+                }
+            }
+            let continuing = self.sim.plan.commitments[c].continuing;
+            if continuing && in_effect(status) {
+                self.in_effect_continuing.push(c);
+            }
+            let inspectable =
+                if continuing { in_effect(status) } else { status == CommitmentStatus::Performed };
+            if inspectable && commitment.verifier.is_some() {
+                self.verifiable.push(c);
+            }
+        }
+    }
+
     /// Records an event on the current step's date.
     fn push(&mut self, actor: usize, kind: EventKind, subject: Subject) {
+        self.pushed = true;
         if self.machine.push(self.date, actor, kind, subject, None).is_err() {
             self.out.refused += 1;
+        }
+    }
+
+    /// Applies the events pushed since the last call (settling costs a pass over the
+    /// agreement, so steps in which nobody acts skip it).
+    fn apply_pushed(&mut self) {
+        if std::mem::take(&mut self.pushed) {
+            self.machine.advance_to(self.date);
+            self.refresh_statuses();
         }
     }
 
@@ -235,17 +347,21 @@ impl<'s, 'a> Future<'s, 'a> {
     fn truth_for_the_period(&mut self, k: u32) {
         let (ag, plan) = (self.sim.ag, &self.sim.plan);
         let month_factor = plan.step_months as i32;
-        for (c, commitment) in ag.commitments.iter().enumerate() {
+        for c in self.broken_list.drain(..) {
             self.broken_now[c] = false;
-            if !plan.commitments[c].continuing || !in_effect(self.machine.commitment_status(c)) {
-                continue;
-            }
+        }
+        for i in 0..self.in_effect_continuing.len() {
+            let c = self.in_effect_continuing[i];
+            let commitment = &ag.commitments[c];
             for &party in &commitment.by {
                 let Some(rule) = plan.rules[party] else { continue };
                 let monthly = rule.effective(&self.memory[party]).cheat();
                 let per_step = 1.0 - (1.0 - monthly).powi(month_factor);
                 let key = plan.commitments[c].key ^ (party as u64).wrapping_mul(0x2545_f491);
                 if self.draws.chance(per_step, Stream::Cheat, key, k as u64) {
+                    if !self.broken_now[c] {
+                        self.broken_list.push(c);
+                    }
                     self.broken_now[c] = true;
                     self.out.covert_violations += 1;
                 }
@@ -258,9 +374,7 @@ impl<'s, 'a> Future<'s, 'a> {
                 continue;
             }
             let operating = self.machine.facility_status(f) == FacilityStatus::Operating
-                || ag.commitments.iter().enumerate().any(|(c, commitment)| {
-                    self.broken_now[c] && commitment.sets.iter().any(|&(g, _)| g == f)
-                });
+                || self.broken_list.iter().any(|&c| ag.commitments[c].sets.iter().any(|&(g, _)| g == f));
             if operating {
                 for &(q, amount) in produces {
                     self.truth[q] += amount;
@@ -270,9 +384,7 @@ impl<'s, 'a> Future<'s, 'a> {
         // Growth, unless a commitment limiting the quantity holds it: a continuing one in
         // effect and kept this period, or an action performed.
         for (q, quantity) in plan.quantities.iter().enumerate() {
-            let held = self.sim.limiting[q]
-                .iter()
-                .any(|&c| in_effect(self.machine.commitment_status(c)) && !self.broken_now[c]);
+            let held = self.sim.limiting[q].iter().any(|&c| in_effect(self.status(c)) && !self.broken_now[c]);
             if !held {
                 self.truth[q] += quantity.growth;
             }
@@ -291,10 +403,11 @@ impl<'s, 'a> Future<'s, 'a> {
     /// Step 4: inspections at the end of step `k`.
     fn verify(&mut self, k: u32) {
         let (ag, plan) = (self.sim.ag, &self.sim.plan);
-        for (c, commitment) in ag.commitments.iter().enumerate() {
-            let Some(verifier) = commitment.verifier else { continue };
+        for i in 0..self.verifiable.len() {
+            let c = self.verifiable[i];
+            let Some(verifier) = ag.commitments[c].verifier else { continue };
             let p = &plan.commitments[c];
-            let status = self.machine.commitment_status(c);
+            let status = self.status(c);
             let due = (k + 1).is_multiple_of(p.every);
             let step = k as u64;
             let subject = Subject::Commitment(c);
@@ -332,6 +445,9 @@ impl<'s, 'a> Future<'s, 'a> {
 
     fn raise_false_alarm(&mut self, c: usize, verifier: usize) {
         self.out.false_alarms += 1;
+        if !self.false_alarm_on_record[c] {
+            self.open_false_alarms += 1;
+        }
         self.false_alarm_on_record[c] = true;
         self.push(verifier, EventKind::ViolationVerified, Subject::Commitment(c));
     }
@@ -339,83 +455,103 @@ impl<'s, 'a> Future<'s, 'a> {
     /// The dispute procedure: a false alarm on record is cleared with the plan's
     /// probability per step (a real violation is not).
     fn settle_disputes(&mut self, k: u32) {
+        if self.open_false_alarms == 0 {
+            return;
+        }
         let plan = &self.sim.plan;
         for c in 0..self.false_alarm_on_record.len() {
             if !self.false_alarm_on_record[c] {
                 continue;
             }
-            if self.machine.commitment_status(c) != CommitmentStatus::Violated {
+            if self.status(c) != CommitmentStatus::Violated {
                 self.false_alarm_on_record[c] = false;
+                self.open_false_alarms -= 1;
                 continue;
             }
             let Some(resolver) = self.sim.resolver[c] else { continue };
             if self.draws.chance(plan.resolution, Stream::Resolution, plan.commitments[c].key, k as u64) {
                 self.false_alarm_on_record[c] = false;
+                self.open_false_alarms -= 1;
                 self.out.resolved += 1;
                 self.push(resolver, EventKind::Resolved, Subject::Commitment(c));
             }
         }
     }
 
-    /// What `party` reads from the record.
-    fn outlook(&self, party: usize) -> Outlook {
-        let ag = self.sim.ag;
-        let mut outlook = Outlook {
-            others_violating: false,
-            violation_stands: false,
-            others_measures_done: true,
-            others_concessions_done: true,
-            answered: false,
-        };
-        for (c, commitment) in ag.commitments.iter().enumerate() {
-            if commitment.by.contains(&party) {
-                continue;
+    /// What the record says about every party's counterparts, in one pass.
+    fn counterparts(&self) -> Counterparts {
+        let mut out = Counterparts::default();
+        for (c, &binds) in self.sim.binds.iter().enumerate() {
+            let others = !binds;
+            let status = self.status(c);
+            if status == CommitmentStatus::Violated {
+                out.violating |= others;
+                if self.was_violated[c] {
+                    out.violation_stands |= others;
+                }
             }
-            let status = self.machine.commitment_status(c);
-            let violated = status == CommitmentStatus::Violated;
-            outlook.others_violating |= violated;
-            outlook.violation_stands |= violated && self.was_violated[c];
-            let done = matches!(status, CommitmentStatus::Fulfilled | CommitmentStatus::Released);
-            match self.sim.plan.commitments[c].category {
-                Category::Measure => outlook.others_measures_done &= done,
-                Category::Concession => outlook.others_concessions_done &= done,
-                Category::Mutual => {}
+            if !matches!(status, CommitmentStatus::Fulfilled | CommitmentStatus::Released) {
+                match self.sim.plan.commitments[c].category {
+                    Category::Measure => out.measures_open |= others,
+                    Category::Concession => out.concessions_open |= others,
+                    Category::Mutual => {}
+                }
             }
         }
-        let others: u64 = self.performed_by.iter().sum::<u64>() - self.performed_by[party];
-        outlook.answered = others > self.memory[party].answers_seen;
-        outlook
+        out
+    }
+
+    /// What `party` reads from the record.
+    fn outlook(&self, party: usize, record: &Counterparts) -> Outlook {
+        let bit = 1u128 << party;
+        let others: u64 = self.performed_total - self.performed_by[party];
+        Outlook {
+            others_violating: record.violating & bit != 0,
+            violation_stands: record.violation_stands & bit != 0,
+            others_measures_done: record.measures_open & bit == 0,
+            others_concessions_done: record.concessions_open & bit == 0,
+            answered: others > self.memory[party].answers_seen,
+        }
     }
 
     /// Step 5: each signatory acts on the record.
     fn act(&mut self, k: u32) {
         let (ag, plan) = (self.sim.ag, &self.sim.plan);
         let month = (k + 1) * plan.step_months;
+        // Statuses change only with the machine's version: read the record again only
+        // then. A violation stands once the parties have seen it at a previous step.
+        if self.acted_version != self.statuses_version {
+            self.acted_version = self.statuses_version;
+            self.counterparts = self.counterparts();
+            for c in 0..ag.commitments.len() {
+                self.was_violated[c] = self.status(c) == CommitmentStatus::Violated;
+            }
+        } else {
+            self.counterparts.violation_stands = self.counterparts.violating;
+        }
+        let record = self.counterparts;
         for &party in &self.sim.signatories {
             if self.machine.has_withdrawn(party) {
                 continue;
             }
             let Some(base) = plan.rules[party] else { continue };
-            let outlook = self.outlook(party);
+            let outlook = self.outlook(party, &record);
             self.memory[party].betrayed |= outlook.others_violating;
             let memory = self.memory[party];
             let rule = base.effective(&memory);
             let mut budget = rule.budget(&memory, &outlook, month);
-            for c in 0..ag.commitments.len() {
-                if budget == 0 {
+            for &c in &self.sim.own[party] {
+                if budget == 0 || !self.owes[party] {
                     break;
                 }
-                let owed = matches!(
-                    self.machine.commitment_status(c),
-                    CommitmentStatus::Pending | CommitmentStatus::Overdue
-                );
+                let owed = matches!(self.status(c), CommitmentStatus::Pending | CommitmentStatus::Overdue);
                 if owed
-                    && ag.commitments[c].by.contains(&party)
                     && !self.machine.has_performed(c, party)
                     && rule.performs(&plan.commitments[c], &memory, &outlook)
                 {
                     budget -= 1;
                     self.performed_by[party] += 1;
+                    self.performed_total += 1;
                     // An action that caps quantities really brings them down to the caps
                     // (dismantling warheads, down-blending material); a continuing cap
                     // only holds them (growth, below).
@@ -429,13 +565,12 @@ impl<'s, 'a> Future<'s, 'a> {
                 }
             }
             if self.memory[party].last_step_month == Some(month) {
-                let others: u64 = self.performed_by.iter().sum::<u64>() - self.performed_by[party];
+                let others: u64 = self.performed_total - self.performed_by[party];
                 self.memory[party].answers_seen = others;
             }
-            self.use_powers(party, rule, &outlook);
-        }
-        for c in 0..ag.commitments.len() {
-            self.was_violated[c] = self.machine.commitment_status(c) == CommitmentStatus::Violated;
+            if self.powers_active {
+                self.use_powers(party, rule, &outlook);
+            }
         }
     }
 
@@ -474,11 +609,18 @@ impl<'s, 'a> Future<'s, 'a> {
     fn record(&mut self, k: u32) {
         let (ag, plan) = (self.sim.ag, &self.sim.plan);
         self.out.quantities.extend_from_slice(&self.truth);
-        let relief: f64 = (0..ag.spec.instrument.len())
+        if self.recorded_version == self.statuses_version {
+            // Nothing on record changed since the last step: the same relief, phases,
+            // snap-backs and agreement status.
+            self.out.relief.push(self.relief_in_effect);
+            return;
+        }
+        self.recorded_version = self.statuses_version;
+        self.relief_in_effect = (0..ag.spec.instrument.len())
             .filter(|&i| self.machine.instrument_status(i) == InstrumentStatus::Relieved)
             .map(|i| plan.weights[i])
             .sum();
-        self.out.relief.push(relief);
+        self.out.relief.push(self.relief_in_effect);
         for p in 0..ag.phases.len() {
             if self.out.phase_opened[p].is_none() && self.machine.phase_status(p) != PhaseStatus::Locked {
                 self.out.phase_opened[p] = Some(k);
@@ -510,8 +652,7 @@ impl<'s, 'a> Future<'s, 'a> {
     }
 
     fn finish(self) {
-        let ag = self.sim.ag;
-        self.out.end_status.extend((0..ag.commitments.len()).map(|c| self.machine.commitment_status(c)));
+        self.out.end_status.extend_from_slice(&self.statuses);
         for (i, relieved) in self.out.relieved_at_end.iter_mut().enumerate() {
             *relieved = self.machine.instrument_status(i) == InstrumentStatus::Relieved;
         }

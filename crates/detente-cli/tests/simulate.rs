@@ -1,0 +1,201 @@
+//! Integration tests of `simulate`, `compare` and `merge`: the binary on the bundled
+//! scenarios, its outputs, its reproducibility and its errors.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios").join(name)
+}
+
+fn detente() -> Command {
+    let mut command = Command::cargo_bin("detente").unwrap();
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("detente-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn stdout(args: &[&str]) -> Vec<u8> {
+    detente().args(args).assert().success().get_output().stdout.clone()
+}
+
+#[test]
+fn simulate_summarises_the_default_scenario() {
+    let korea = scenario("korea-2020.toml");
+    detente()
+        .args(["simulate", korea.to_str().unwrap(), "--runs", "300", "--years", "5"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("korea-2020: 300 simulated futures over 5 years"))
+        .stdout(predicate::str::contains("Phases: probability of opening"))
+        .stdout(predicate::str::contains("Snap-back:"));
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_output_whatever_the_threads() {
+    let korea = scenario("korea-2020.toml");
+    let run = |threads: &str| {
+        stdout(&[
+            "simulate",
+            korea.to_str().unwrap(),
+            "--runs",
+            "500",
+            "--seed",
+            "9",
+            "--format",
+            "json",
+            "--threads",
+            threads,
+        ])
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("4"));
+    let json: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(json["runs"], 500);
+}
+
+#[test]
+fn out_writes_tables_charts_and_kept_runs() {
+    let dir = temp_dir("out");
+    let korea = scenario("korea-2020.toml");
+    detente()
+        .args(["simulate", korea.to_str().unwrap(), "--runs", "200", "--keep-runs", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    for file in
+        ["quantities.csv", "phases.csv", "outcomes.csv", "commitments.csv", "summary.json", "runs.csv"]
+    {
+        assert!(dir.join(file).is_file(), "{file}");
+    }
+    for chart in ["fan-warheads", "phases", "risks", "relief"] {
+        let svg = std::fs::read_to_string(dir.join(format!("{chart}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg"), "{chart}.svg is an SVG");
+        let png = std::fs::read(dir.join(format!("{chart}.png"))).unwrap();
+        assert_eq!(&png[..4], b"\x89PNG", "{chart}.png is a PNG");
+    }
+    let runs = std::fs::read_to_string(dir.join("runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 201, "a header and one row per run");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn shards_merge_into_the_output_of_one_run() {
+    let dir = temp_dir("shards");
+    let korea = scenario("korea-2020.toml");
+    let k = korea.to_str().unwrap();
+    for shard in ["1/3", "2/3", "3/3"] {
+        detente()
+            .args(["simulate", k, "--runs", "400", "--shard", shard, "--out"])
+            .arg(&dir)
+            .assert()
+            .success();
+    }
+    let whole = stdout(&["simulate", k, "--runs", "400", "--format", "json"]);
+    let shards: Vec<PathBuf> = (1..=3).map(|i| dir.join(format!("shard-{i}-of-3.json"))).collect();
+    let merged = detente().arg("merge").args(&shards).args(["--format", "json"]).assert().success();
+    assert_eq!(merged.get_output().stdout, whole);
+    // A missing shard is named, and nothing is merged.
+    detente()
+        .arg("merge")
+        .args(&shards[..2])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("missing: [3/3]"));
+    // A file that is not a shard is reported with its position.
+    detente()
+        .arg("merge")
+        .arg(scenario("korea-2020.toml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("korea-2020.toml:1:1: error: not a detente shard file"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn compare_pairs_the_designs_with_the_status_quo() {
+    let dir = temp_dir("compare");
+    detente()
+        .arg("compare")
+        .arg(scenario("korea-status-quo.toml"))
+        .arg(scenario("korea-2020.toml"))
+        .arg(scenario("korea-2020-big-deal.toml"))
+        .args(["--runs", "300", "--out"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 designs, 300 futures each on common random numbers"))
+        .stdout(predicate::str::contains("korea-2020 minus korea-status-quo (paired by run)"))
+        .stdout(predicate::str::contains("heu at the horizon"));
+    assert!(dir.join("comparison.json").is_file());
+    assert!(dir.join("compare-heu.svg").is_file() && dir.join("compare-heu.png").is_file());
+    assert!(dir.join("korea-2020").join("quantities.csv").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sweep_varies_one_assumption() {
+    let dir = temp_dir("sweep");
+    let korea = scenario("korea-2020.toml");
+    detente()
+        .args([
+            "simulate",
+            korea.to_str().unwrap(),
+            "--runs",
+            "200",
+            "--sweep",
+            "detection.production-freeze=0.2..0.8:3",
+            "--out",
+        ])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("sweep of detection.production-freeze over 3 points"));
+    let csv = std::fs::read_to_string(dir.join("sweep.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4);
+    assert!(dir.join("sweep-01.svg").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_simulation_arguments_are_explained() {
+    let korea = scenario("korea-2020.toml");
+    let k = korea.to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["--sweep", "detection.production-freeze"], "has no `=`"),
+        (&["--sweep", "detection.nonexistent=0..1:3"], "no commitment `nonexistent`"),
+        (&["--sweep", "strategy.usa.cheat=0..1:3"], "`usa` plays tit-for-tat, which has no `cheat`"),
+        (&["--sweep", "detection.production-freeze=0..2:3"], "out of range"),
+        (&["--shard", "0/3"], "--shard `0/3`"),
+        (&["--threads", "0"], "--threads must be at least 1"),
+    ];
+    for (args, message) in cases {
+        detente()
+            .args(["simulate", k, "--runs", "10"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn simulate_refuses_an_invalid_specification_with_its_diagnostics() {
+    let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("../detente-spec/tests/cases/malformed");
+    let first = std::fs::read_dir(bad).unwrap().map(|e| e.unwrap().path()).min().unwrap();
+    detente().arg("simulate").arg(&first).assert().code(1).stderr(predicate::str::contains("invalid"));
+    detente()
+        .args(["compare"])
+        .arg(scenario("korea-2020.toml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("required"));
+}
