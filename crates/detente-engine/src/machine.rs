@@ -106,6 +106,8 @@ pub struct Machine<'a> {
     evaluated: u64,
     /// The version at which power triggers were last evaluated.
     powers_evaluated: u64,
+    /// The next timer and the version it was computed at (see `cached_next_timer`).
+    timer_cache: (u64, Option<Date>),
 }
 
 mod settle;
@@ -208,6 +210,7 @@ impl<'a> Machine<'a> {
             version: 1,
             evaluated: 0,
             powers_evaluated: 0,
+            timer_cache: (0, None),
         };
         machine.settle();
         machine
@@ -218,7 +221,7 @@ impl<'a> Machine<'a> {
     pub fn advance_to(&mut self, as_of: Date) {
         loop {
             let next_event_day = self.events.get(self.next_event).map(|e| e.date).filter(|d| *d <= as_of);
-            let next_timer_day = self.next_timer().filter(|d| *d <= as_of);
+            let next_timer_day = self.cached_next_timer().filter(|d| *d <= as_of);
             let day = match (next_event_day, next_timer_day) {
                 (None, None) => break,
                 (Some(e), Some(t)) => e.min(t),
@@ -340,6 +343,20 @@ impl<'a> Machine<'a> {
     /// How many events of the log have been applied.
     pub fn events_applied(&self) -> usize {
         self.next_event
+    }
+
+    /// [`Machine::next_timer`], remembered until the version moves: timers are derived
+    /// from state that only changes with the version, and a remembered timer still after
+    /// the current day is still the earliest one after it. A simulator advancing month by
+    /// month through quiet months then pays nothing to find that no timer fires.
+    fn cached_next_timer(&mut self) -> Option<Date> {
+        let (version, next) = self.timer_cache;
+        if version == self.version && next.is_none_or(|d| d > self.day) {
+            return next;
+        }
+        let next = self.next_timer();
+        self.timer_cache = (self.version, next);
+        next
     }
 
     /// The earliest day after the current one on which a timer fires.

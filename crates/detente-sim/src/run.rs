@@ -174,8 +174,11 @@ struct Future<'s, 'a> {
     performed_by: Vec<u64>,
     /// Performances by all parties so far.
     performed_total: u64,
-    /// Who invoked each power that is invoked.
+    /// Who last invoked each power, and in which step.
     invoker: Vec<Option<usize>>,
+    invoked_on: Vec<Option<u32>>,
+    /// The current step.
+    step: u32,
     /// The current step's date.
     date: Date,
     /// Whether each commitment was violated on record when the parties last acted.
@@ -203,6 +206,11 @@ struct Future<'s, 'a> {
     /// any power is available or invoked (otherwise acting can skip them).
     owes: Vec<bool>,
     powers_active: bool,
+    powers_invoked: bool,
+    /// The next election to hold (elections are in step order).
+    next_election: usize,
+    /// Each party's probability of breaking a measure in a step (see `update_cheat`).
+    cheat_per_step: Vec<f64>,
 }
 
 fn in_effect(status: CommitmentStatus) -> bool {
@@ -239,7 +247,7 @@ impl<'s, 'a> Future<'s, 'a> {
         out.resolved = 0;
         out.refused = 0;
         let parties = sim.ag.spec.party.len();
-        Future {
+        let mut future = Future {
             sim,
             draws,
             machine: sim.fresh.clone(),
@@ -252,6 +260,8 @@ impl<'s, 'a> Future<'s, 'a> {
             performed_by: vec![0; parties],
             performed_total: 0,
             invoker: vec![None; sim.ag.powers.len()],
+            invoked_on: vec![None; sim.ag.powers.len()],
+            step: 0,
             date: sim.ag.spec.agreement.adopted,
             was_violated: vec![false; commitments],
             pushed: false,
@@ -267,12 +277,20 @@ impl<'s, 'a> Future<'s, 'a> {
             open_false_alarms: 0,
             owes: vec![false; parties],
             powers_active: false,
+            powers_invoked: false,
+            next_election: 0,
+            cheat_per_step: vec![0.0; parties],
+        };
+        for party in 0..parties {
+            future.update_cheat(party);
         }
+        future
     }
 
     fn step(&mut self, k: u32) {
         let date = self.sim.plan.dates[k as usize];
         self.date = date;
+        self.step = k;
         let live = self.machine.agreement_status() != AgreementStatus::Terminated;
         self.refresh_statuses();
         self.truth_for_the_period(k);
@@ -304,6 +322,8 @@ impl<'s, 'a> Future<'s, 'a> {
         self.owes.iter_mut().for_each(|o| *o = false);
         self.powers_active = (0..self.sim.ag.powers.len())
             .any(|w| matches!(self.machine.power_status(w), PowerStatus::Available | PowerStatus::Invoked));
+        self.powers_invoked =
+            (0..self.sim.ag.powers.len()).any(|w| self.machine.power_status(w) == PowerStatus::Invoked);
         self.in_effect_continuing.clear();
         self.verifiable.clear();
         for (c, commitment) in self.sim.ag.commitments.iter().enumerate() {
@@ -346,7 +366,6 @@ impl<'s, 'a> Future<'s, 'a> {
     /// Step 1: what really happens over the period ending at step `k`.
     fn truth_for_the_period(&mut self, k: u32) {
         let (ag, plan) = (self.sim.ag, &self.sim.plan);
-        let month_factor = plan.step_months as i32;
         for c in self.broken_list.drain(..) {
             self.broken_now[c] = false;
         }
@@ -354,9 +373,10 @@ impl<'s, 'a> Future<'s, 'a> {
             let c = self.in_effect_continuing[i];
             let commitment = &ag.commitments[c];
             for &party in &commitment.by {
-                let Some(rule) = plan.rules[party] else { continue };
-                let monthly = rule.effective(&self.memory[party]).cheat();
-                let per_step = 1.0 - (1.0 - monthly).powi(month_factor);
+                let per_step = self.cheat_per_step[party];
+                if per_step <= 0.0 {
+                    continue;
+                }
                 let key = plan.commitments[c].key ^ (party as u64).wrapping_mul(0x2545_f491);
                 if self.draws.chance(per_step, Stream::Cheat, key, k as u64) {
                     if !self.broken_now[c] {
@@ -393,11 +413,21 @@ impl<'s, 'a> Future<'s, 'a> {
 
     /// Step 3: changes of government.
     fn elections(&mut self, k: u32) {
-        for election in self.sim.plan.elections.iter().filter(|e| e.step == k) {
+        let elections = &self.sim.plan.elections;
+        while let Some(election) = elections.get(self.next_election).filter(|e| e.step == k) {
+            self.next_election += 1;
             if self.draws.chance(election.probability, Stream::Election, election.key, k as u64) {
                 self.memory[election.party].reversed ^= true;
+                self.update_cheat(election.party);
             }
         }
+    }
+
+    /// A party's probability of breaking a measure in a step, under its current course.
+    fn update_cheat(&mut self, party: usize) {
+        let plan = &self.sim.plan;
+        let monthly = plan.rules[party].map_or(0.0, |rule| rule.effective(&self.memory[party]).cheat());
+        self.cheat_per_step[party] = 1.0 - (1.0 - monthly).powi(plan.step_months as i32);
     }
 
     /// Step 4: inspections at the end of step `k`.
@@ -575,6 +605,12 @@ impl<'s, 'a> Future<'s, 'a> {
     }
 
     fn use_powers(&mut self, party: usize, rule: Rule, outlook: &Outlook) {
+        // Nothing to invoke without a violation on record (or a grievance), and nothing
+        // to cancel without an invoked power: the common case, decided at once.
+        let aggrieved = outlook.others_violating || rule.withdraws(&self.memory[party]);
+        if !aggrieved && !self.powers_invoked {
+            return;
+        }
         let ag = self.sim.ag;
         for (w, power) in ag.powers.iter().enumerate() {
             if power.automatic || !power.holders.contains(&party) {
@@ -586,8 +622,11 @@ impl<'s, 'a> Future<'s, 'a> {
                         PowerKind::Snapback | PowerKind::Suspend => rule.enforces(outlook),
                         PowerKind::Withdraw => rule.withdraws(&self.memory[party]),
                     };
-                    if wants && self.invoker[w].is_none() {
+                    // One invocation per power and step: a second holder acting in the
+                    // same step sees the power still available (events apply after).
+                    if wants && self.invoked_on[w] != Some(self.step) {
                         self.invoker[w] = Some(party);
+                        self.invoked_on[w] = Some(self.step);
                         self.push(party, EventKind::Invoked, Subject::Power(w));
                     }
                 }
@@ -599,7 +638,6 @@ impl<'s, 'a> Future<'s, 'a> {
                 {
                     self.push(party, EventKind::Resolved, Subject::Power(w));
                 }
-                PowerStatus::Cancelled | PowerStatus::Dormant => self.invoker[w] = None,
                 _ => {}
             }
         }

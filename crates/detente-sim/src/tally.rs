@@ -39,6 +39,18 @@ fn status_index(status: CommitmentStatus) -> usize {
 /// sums are integers and exact in any order.
 const SCALE: f64 = 1e6;
 
+/// `value` in millionths, rounded half away from zero. Through i64 (one instruction, and
+/// enough for |value| < 9e12) rather than `round()` and i128, which are library calls
+/// on the hottest path of aggregation.
+fn fixed_point(value: f64) -> i64 {
+    let scaled = value * SCALE;
+    if scaled >= 0.0 {
+        (scaled + 0.5) as i64
+    } else {
+        (scaled - 0.5) as i64
+    }
+}
+
 /// The sum, sum of squares, least and greatest of a value over runs, in fixed point.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Moments {
@@ -65,8 +77,7 @@ impl Default for Moments {
 impl Moments {
     /// Adds one value.
     pub fn add(&mut self, value: f64) {
-        // Through i64 (one instruction, and enough for |value| < 9e12), not straight to i128.
-        let fixed = (value * SCALE).round() as i64 as i128;
+        let fixed = fixed_point(value) as i128;
         self.sum += fixed;
         self.sum_sq += fixed * fixed;
         self.min = self.min.min(fixed);
@@ -129,8 +140,9 @@ fn bin(value: f64, (low, high): (f64, f64), bins: usize) -> usize {
     if value.is_nan() || value <= low {
         return 0;
     }
-    let x = ((value - low) / (high - low) * (bins - 1) as f64).floor();
-    1 + (x as usize).min(bins - 2)
+    // Positive here, so truncation is the floor (and saturates for huge values).
+    let x = ((value - low) / (high - low) * (bins - 1) as f64) as usize;
+    1 + x.min(bins - 2)
 }
 
 /// The `p`-quantile of a histogram made by [`bin`], interpolating within a bin.
@@ -238,11 +250,12 @@ impl Tally {
         let quantities = plan.quantities.len();
         self.runs += 1;
         for (q, quantity) in plan.quantities.iter().enumerate() {
-            for k in 0..steps {
-                let value = run.quantity(k, q, quantities);
-                let cell = q * steps + k;
-                self.quantity_bins[cell * BINS + bin(value, quantity.range, BINS)] += 1;
-                self.quantity_moments[cell].add(value);
+            let bins = &mut self.quantity_bins[q * steps * BINS..(q + 1) * steps * BINS];
+            let moments = &mut self.quantity_moments[q * steps..(q + 1) * steps];
+            for (k, (cell, m)) in bins.chunks_exact_mut(BINS).zip(moments).enumerate() {
+                let value = run.quantities[k * quantities + q];
+                cell[bin(value, quantity.range, BINS)] += 1;
+                m.add(value);
             }
         }
         let step_years = plan.step_months as f64 / 12.0;
@@ -371,6 +384,14 @@ mod tests {
         assert_eq!(bin(99.0, (0.0, 10.0), 10), 9);
         assert_eq!(bin(0.001, (0.0, 10.0), 10), 1);
         assert_eq!(bin(f64::NAN, (0.0, 10.0), 10), 0);
+    }
+
+    #[test]
+    fn fixed_point_rounds_half_away_from_zero() {
+        assert_eq!(fixed_point(1.0000005), 1_000_001);
+        assert_eq!(fixed_point(-1.0000005), -1_000_001);
+        assert_eq!(fixed_point(0.0), 0);
+        assert_eq!(fixed_point(2.25e-7), 0);
     }
 
     #[test]
