@@ -108,6 +108,9 @@ pub struct Machine<'a> {
     powers_evaluated: u64,
     /// The next timer and the version it was computed at (see `cached_next_timer`).
     timer_cache: (u64, Option<Date>),
+    /// A lean machine keeps statuses but not the words of their reasons (see
+    /// [`Machine::live_lean`]).
+    lean: bool,
 }
 
 mod settle;
@@ -211,6 +214,7 @@ impl<'a> Machine<'a> {
             evaluated: 0,
             powers_evaluated: 0,
             timer_cache: (0, None),
+            lean: false,
         };
         machine.settle();
         machine
@@ -253,6 +257,26 @@ impl<'a> Machine<'a> {
         let mut machine = Machine::new(ag, &[], record_timeline);
         machine.events = Cow::Owned(Vec::new());
         machine
+    }
+
+    /// A live machine for simulators, which read statuses and never the reasons: it
+    /// derives exactly the same statuses as [`Machine::live`] (a property test checks
+    /// it) but does not compose the text of phase, power, instrument and facility
+    /// reasons, which would cost an allocation at every change. The reasons of a state
+    /// read from it are not meaningful.
+    pub fn live_lean(ag: &'a Agreement) -> Machine<'a> {
+        let mut machine = Machine::live(ag, false);
+        machine.lean = true;
+        machine
+    }
+
+    /// Builds a reason, unless the machine is lean (then an empty one: no allocation).
+    pub(crate) fn reason_with(&self, build: impl FnOnce() -> Reason) -> Reason {
+        if self.lean {
+            Reason::new(self.day, String::new())
+        } else {
+            build()
+        }
     }
 
     /// Appends an event, checked exactly as a log line is (see
@@ -464,7 +488,9 @@ impl<'a> Machine<'a> {
     fn apply(&mut self, event: &Act) -> bool {
         let notes_before = self.notes.len();
         let day = event.date;
-        let actor = self.ag.spec.party[event.actor].id.clone();
+        // Borrowed from the agreement, not the machine: no copy per event.
+        let ag = self.ag;
+        let actor = ag.spec.party[event.actor].id.as_str();
         if self.agreement_status == AgreementStatus::Terminated {
             self.note(event, "the agreement had terminated; recorded only");
             return false;
@@ -734,11 +760,11 @@ impl<'a> Machine<'a> {
 
     fn set_instrument(&mut self, i: usize, status: InstrumentStatus, by: Option<usize>, reason: Reason) {
         let old = self.instruments[i].status;
-        self.instruments[i] = Instrument { status, relieved_by: by, reason: reason.clone() };
-        self.version += 1;
         if old != status && self.timeline.is_some() {
             let id = self.ag.spec.instrument[i].id.clone();
-            self.record_change("instrument", id, old.words(), status.words(), reason);
+            self.record_change("instrument", id, old.words(), status.words(), reason.clone());
         }
+        self.instruments[i] = Instrument { status, relieved_by: by, reason };
+        self.version += 1;
     }
 }

@@ -75,6 +75,27 @@ proptest! {
     }
 
     #[test]
+    fn a_lean_machine_derives_the_same_statuses(plan in plan()) {
+        let agreement = build(&plan);
+        let log = events(&agreement, &plan);
+        let mut full = Machine::live(&agreement, false);
+        let mut lean = Machine::live_lean(&agreement);
+        for e in &log.events {
+            for machine in [&mut full, &mut lean] {
+                machine.push(e.date, e.actor, e.kind, e.subject, e.value).unwrap();
+                machine.advance_to(e.date);
+            }
+            prop_assert_eq!(statuses(&full.state()), statuses(&lean.state()), "after event {}", e.index);
+            prop_assert_eq!(full.version() == lean.version(), true);
+        }
+        for as_of in query_days() {
+            full.advance_to(as_of);
+            lean.advance_to(as_of);
+            prop_assert_eq!(statuses(&full.state()), statuses(&lean.state()), "on {}", as_of);
+        }
+    }
+
+    #[test]
     fn the_timeline_ends_in_the_state(plan in plan()) {
         let agreement = build(&plan);
         let log = events(&agreement, &plan);
@@ -119,4 +140,25 @@ fn check_state(s: &State) -> Result<(), TestCaseError> {
         }
     }
     Ok(())
+}
+
+/// Every status of a state, without the reasons (which a lean machine does not keep).
+fn statuses(s: &State) -> String {
+    let mut out = format!("agreement {:?}\n", s.agreement);
+    for c in &s.commitments {
+        out += &format!("{} {:?} alleged={} due={:?}\n", c.id, c.status, c.alleged, c.due);
+    }
+    for p in &s.phases {
+        out += &format!("{} {:?} {:?}\n", p.id, p.status, p.opened);
+    }
+    for p in &s.powers {
+        out += &format!("{} {:?} {:?}\n", p.id, p.status, p.takes_effect);
+    }
+    for i in &s.instruments {
+        out += &format!("{} {:?}\n", i.id, i.status);
+    }
+    for f in &s.facilities {
+        out += &format!("{} {:?}\n", f.id, f.status);
+    }
+    out
 }

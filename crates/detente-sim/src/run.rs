@@ -132,7 +132,7 @@ impl<'a> Simulator<'a> {
                 binds[c] |= 1 << p;
             }
         }
-        Simulator { ag, plan, fresh: Machine::live(ag, false), limiting, signatories, resolver, own, binds }
+        Simulator { ag, plan, fresh: Machine::live_lean(ag), limiting, signatories, resolver, own, binds }
     }
 
     /// The plan.

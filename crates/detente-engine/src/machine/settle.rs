@@ -52,17 +52,24 @@ impl Machine<'_> {
             if waiting.is_some() || !phase.opens_when.as_ref().is_none_or(|c| self.eval(c)) {
                 continue;
             }
-            let mut reason = Reason::new(self.day, "opened");
-            reason.text = match (phase.after.is_empty(), phase.opens_when.is_some()) {
-                (true, false) => format!("opened on adoption ({})", self.day),
-                (false, false) => {
-                    format!("opened on {} when {} became complete", self.day, self.phase_list(&phase.after))
+            let reason = self.reason_with(|| {
+                let mut reason = Reason::new(self.day, "opened");
+                reason.text = match (phase.after.is_empty(), phase.opens_when.is_some()) {
+                    (true, false) => format!("opened on adoption ({})", self.day),
+                    (false, false) => {
+                        format!(
+                            "opened on {} when {} became complete",
+                            self.day,
+                            self.phase_list(&phase.after)
+                        )
+                    }
+                    (_, true) => format!("opened on {} when its opening condition came to hold", self.day),
+                };
+                for &a in &phase.after {
+                    reason = reason.cause(self.ag.spec.phase[a].id.clone());
                 }
-                (_, true) => format!("opened on {} when its opening condition came to hold", self.day),
-            };
-            for &a in &phase.after {
-                reason = reason.cause(self.ag.spec.phase[a].id.clone());
-            }
+                reason
+            });
             self.phases[p].opened = Some(self.day);
             self.set_phase(p, PhaseStatus::Open, reason);
             changed = true;
@@ -245,25 +252,27 @@ impl Machine<'_> {
     fn on_commitment_change(&mut self, c: usize, old: CommitmentStatus, new: CommitmentStatus) {
         let performing =
             |s: CommitmentStatus| matches!(s, CommitmentStatus::Performed | CommitmentStatus::Fulfilled);
-        let id = self.ag.spec.commitment[c].id.clone();
-        let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
+        let ag = self.ag;
+        let id = ag.spec.commitment[c].id.as_str();
+        let continuing = ag.commitments[c].kind == CommitmentKind::Continuing;
         if performing(new) && !performing(old) {
             let since = *self.commitments[c].in_effect_since.get_or_insert(self.day);
             let lasts = self.ag.commitments[c].lasts;
             self.commitments[c].term_ends = lasts.and_then(|l| l.after(since));
-            self.apply_sets(c, &id);
+            self.apply_sets(c, id);
         }
         if performing(old) && !performing(new) && new != CommitmentStatus::Released && continuing {
-            self.revert_sets(c, &id, new);
+            self.revert_sets(c, id, new);
         }
         let relieving =
             |s: CommitmentStatus| matches!(s, CommitmentStatus::Fulfilled | CommitmentStatus::Released);
         if relieving(new) && !relieving(old) {
-            for &i in &self.ag.commitments[c].relieves.clone() {
+            for &i in &ag.commitments[c].relieves {
                 if self.instruments[i].status.in_force() {
-                    let reason =
+                    let reason = self.reason_with(|| {
                         Reason::new(self.day, format!("relieved by `{id}`, fulfilled on {}", self.day))
-                            .cause(id.clone());
+                            .cause(id)
+                    });
                     self.set_instrument(i, InstrumentStatus::Relieved, Some(c), reason);
                 }
             }
@@ -273,15 +282,13 @@ impl Machine<'_> {
                 if self.instruments[i].relieved_by == Some(c)
                     && self.instruments[i].status == InstrumentStatus::Relieved
                 {
-                    let verified = self.ag.commitments[c].verifier.is_some();
-                    let text =
-                        format!("relief withdrawn: `{id}` is now {}", new.describe(continuing, verified));
-                    self.set_instrument(
-                        i,
-                        InstrumentStatus::InForce,
-                        None,
-                        Reason::new(self.day, text).cause(id.clone()),
-                    );
+                    let verified = ag.commitments[c].verifier.is_some();
+                    let reason = self.reason_with(|| {
+                        let text =
+                            format!("relief withdrawn: `{id}` is now {}", new.describe(continuing, verified));
+                        Reason::new(self.day, text).cause(id)
+                    });
+                    self.set_instrument(i, InstrumentStatus::InForce, None, reason);
                 }
             }
         }
@@ -301,13 +308,16 @@ impl Machine<'_> {
                 )
             });
             if done {
-                let mut reason = Reason::new(
-                    self.day,
-                    format!("every commitment fulfilled, released or discharged by {}", self.day),
-                );
-                for &c in members {
-                    reason = reason.cause(self.ag.spec.commitment[c].id.clone());
-                }
+                let reason = self.reason_with(|| {
+                    let mut reason = Reason::new(
+                        self.day,
+                        format!("every commitment fulfilled, released or discharged by {}", self.day),
+                    );
+                    for &c in members {
+                        reason = reason.cause(self.ag.spec.commitment[c].id.clone());
+                    }
+                    reason
+                });
                 self.set_phase(p, PhaseStatus::Complete, reason);
                 changed = true;
             }
@@ -423,11 +433,11 @@ impl Machine<'_> {
         let old = self.phases[p].status;
         self.phases[p].status = status;
         self.version += 1;
-        self.phases[p].reason = reason.clone();
-        if old != status {
+        if old != status && self.timeline.is_some() {
             let id = self.ag.spec.phase[p].id.clone();
-            self.record_change("phase", id, old.words(), status.words(), reason);
+            self.record_change("phase", id, old.words(), status.words(), reason.clone());
         }
+        self.phases[p].reason = reason;
     }
 
     pub(super) fn record_change(
@@ -454,15 +464,17 @@ impl Machine<'_> {
     /// A commitment came into effect or was performed: its facilities take the statuses
     /// it sets (never leaving `dismantled`).
     fn apply_sets(&mut self, c: usize, id: &str) {
-        for &(f, status) in &self.ag.commitments[c].sets.clone() {
+        let ag = self.ag;
+        for &(f, status) in &ag.commitments[c].sets {
             let old = self.facilities[f].status;
             if old == FacilityStatus::Dismantled || old == status {
                 continue;
             }
             self.replaced.entry((c, f)).or_insert(old);
-            let reason =
+            let reason = self.reason_with(|| {
                 Reason::new(self.day, format!("made {} by `{id}` on {}", status.keyword(), self.day))
-                    .cause(id);
+                    .cause(id)
+            });
             self.set_facility(f, status, reason);
         }
     }
@@ -471,18 +483,22 @@ impl Machine<'_> {
     /// the statuses it replaced, unless they have changed since. A freeze is held, so it
     /// ends with the commitment; disabling and dismantling are deeds, and stay done.
     fn revert_sets(&mut self, c: usize, id: &str, now: CommitmentStatus) {
-        for &(f, set) in &self.ag.commitments[c].sets.clone() {
+        let ag = self.ag;
+        for &(f, set) in &ag.commitments[c].sets {
             let Some(previous) = self.replaced.remove(&(c, f)) else { continue };
             if set != FacilityStatus::Frozen || self.facilities[f].status != FacilityStatus::Frozen {
                 continue;
             }
-            let text = format!(
-                "back to {} since `{id}` is {} ({})",
-                previous.keyword(),
-                now.describe(true, true),
-                self.day
-            );
-            self.set_facility(f, previous, Reason::new(self.day, text).cause(id));
+            let reason = self.reason_with(|| {
+                let text = format!(
+                    "back to {} since `{id}` is {} ({})",
+                    previous.keyword(),
+                    now.describe(true, true),
+                    self.day
+                );
+                Reason::new(self.day, text).cause(id)
+            });
+            self.set_facility(f, previous, reason);
         }
     }
 
@@ -490,9 +506,11 @@ impl Machine<'_> {
         let old = self.facilities[f].status;
         self.facilities[f].status = status;
         self.version += 1;
-        self.facilities[f].reason = reason.clone();
-        let id = self.ag.spec.facility[f].id.clone();
-        self.record_change("facility", id, old.keyword(), status.keyword(), reason);
+        if self.timeline.is_some() {
+            let id = self.ag.spec.facility[f].id.clone();
+            self.record_change("facility", id, old.keyword(), status.keyword(), reason.clone());
+        }
+        self.facilities[f].reason = reason;
     }
 
     /// Re-derives a power's displayed status from its stage and trigger; its reason is
@@ -508,6 +526,10 @@ impl Machine<'_> {
         };
         if status == power.status {
             return false;
+        }
+        if self.lean {
+            self.powers[p].status = status;
+            return true;
         }
         let trigger = self.ag.spec.power[p].trigger.to_string();
         let text = match &power.stage {
@@ -528,9 +550,11 @@ impl Machine<'_> {
             }
         }
         self.powers[p].status = status;
-        self.powers[p].reason = reason.clone();
-        let id = self.ag.spec.power[p].id.clone();
-        self.record_change("power", id, old.words(), status.words(), reason);
+        if self.timeline.is_some() {
+            let id = self.ag.spec.power[p].id.clone();
+            self.record_change("power", id, old.words(), status.words(), reason.clone());
+        }
+        self.powers[p].reason = reason;
         true
     }
 
