@@ -54,7 +54,11 @@ impl Draws {
 
     /// A uniform number in `[0, 1)` for a decision of `stream` about `item` at `step`.
     pub fn uniform(self, stream: Stream, item: u64, step: u64) -> f64 {
-        let h = mix(mix(mix(self.key ^ stream as u64) ^ item) ^ step);
+        // The stream is spread over the high bits by an odd multiplier before it meets the
+        // item's key, so (stream, item) pairs do not collide in practice; two rounds of
+        // mixing then separate the step and the pair.
+        let what = item ^ (stream as u64).wrapping_mul(0xd6e8_feb8_6659_fd93);
+        let h = mix(mix(self.key ^ step) ^ what);
         // The top 53 bits, as every f64 in [0, 1) with equal spacing.
         (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }

@@ -13,7 +13,7 @@ use detente_spec::model::Simulation;
 use serde::Serialize;
 
 use crate::plan::{Plan, BINS};
-use crate::tally::{quantile, Moments, Tally, STATUSES};
+use crate::tally::{quantile, Tally, STATUSES};
 
 /// Rounds to four decimals (and turns NaN into 0, for empty distributions).
 fn r4(x: f64) -> f64 {
@@ -46,11 +46,11 @@ const LEVELS: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 impl Spread {
     /// Quantiles from a histogram, kept within the exact least and greatest values (so a
     /// quantity every run agrees on reads exactly, not as a bin's interpolation).
-    fn from_histogram(counts: &[u32], range: (f64, f64), moments: &Moments, n: u64) -> Spread {
-        let (least, greatest) = moments.bounds().unwrap_or(range);
+    fn from_histogram(counts: &[u32], range: (f64, f64), bounds: Option<(f64, f64)>, mean: f64) -> Spread {
+        let (least, greatest) = bounds.unwrap_or(range);
         let q: Vec<f64> =
             LEVELS.iter().map(|&p| r4(quantile(counts, range, p).clamp(least, greatest))).collect();
-        Spread { p5: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4], mean: r4(moments.mean(n)) }
+        Spread { p5: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4], mean: r4(mean) }
     }
 
     /// Quantiles of a discrete distribution given as counts of values `value(k)`.
@@ -202,8 +202,13 @@ impl Summary {
                     resolution: r4((range.1 - range.0) / BINS as f64),
                     steps: (0..steps)
                         .map(|k| {
-                            let moments = &tally.quantity_moments[q * steps + k];
-                            Spread::from_histogram(tally.quantity_histogram(q, k), range, moments, n)
+                            let level = &tally.quantity_moments[q * steps + k];
+                            Spread::from_histogram(
+                                tally.quantity_histogram(q, k),
+                                range,
+                                level.bounds(),
+                                level.mean(n),
+                            )
                         })
                         .collect(),
                 }
@@ -230,8 +235,8 @@ impl Summary {
             delivered: Spread::from_histogram(
                 &tally.relief_total_bins,
                 Tally::relief_range(plan),
-                &tally.relief_total,
-                n,
+                tally.relief_total.bounds(),
+                tally.relief_total.mean(n),
             ),
             relieved_at_end: ag
                 .spec

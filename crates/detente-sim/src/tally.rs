@@ -117,6 +117,56 @@ impl Moments {
     }
 }
 
+/// The sum, least and greatest of a value over runs, in fixed point: [`Moments`] without
+/// the sum of squares, for the per-step quantity cells whose spread the histograms give
+/// (they are the bulk of aggregation, so the squares are not computed there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Level {
+    /// Sum of the values, in millionths.
+    #[serde(with = "i128_string")]
+    pub sum: i128,
+    /// The least value, in millionths.
+    pub min: i64,
+    /// The greatest value, in millionths.
+    pub max: i64,
+}
+
+impl Default for Level {
+    fn default() -> Level {
+        Level { sum: 0, min: i64::MAX, max: i64::MIN }
+    }
+}
+
+impl Level {
+    /// Adds one value.
+    pub fn add(&mut self, value: f64) {
+        let fixed = fixed_point(value);
+        self.sum += fixed as i128;
+        self.min = self.min.min(fixed);
+        self.max = self.max.max(fixed);
+    }
+
+    /// Adds the values of another set (exact).
+    pub fn merge(&mut self, other: &Level) {
+        self.sum += other.sum;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+    }
+
+    /// The mean over `n` values.
+    pub fn mean(&self, n: u64) -> f64 {
+        if n == 0 {
+            return 0.0;
+        }
+        self.sum as f64 / SCALE / n as f64
+    }
+
+    /// The least and greatest values added (`None` when nothing was).
+    pub fn bounds(&self) -> Option<(f64, f64)> {
+        (self.min <= self.max).then(|| (self.min as f64 / SCALE, self.max as f64 / SCALE))
+    }
+}
+
 /// i128 sums as decimal strings: JSON numbers cannot carry them exactly everywhere.
 mod i128_string {
     use serde::{Deserialize, Deserializer, Serializer};
@@ -178,7 +228,7 @@ pub struct Tally {
     /// Quantity histograms: `[(q * steps + k) * BINS + bin]`.
     pub quantity_bins: Vec<u32>,
     /// Quantity sums: `[q * steps + k]`.
-    pub quantity_moments: Vec<Moments>,
+    pub quantity_moments: Vec<Level>,
     /// Relief in effect (economic weight), per step.
     pub relief: Vec<Moments>,
     /// Relief delivered over the horizon (weight times years), per run.
@@ -219,7 +269,7 @@ impl Tally {
             runs: 0,
             steps,
             quantity_bins: vec![0; quantities * steps * BINS],
-            quantity_moments: vec![Moments::default(); quantities * steps],
+            quantity_moments: vec![Level::default(); quantities * steps],
             relief: vec![Moments::default(); steps],
             relief_total: Moments::default(),
             relief_total_bins: vec![0; BINS],
