@@ -25,13 +25,15 @@ struct Commitment {
     due: Option<Date>,
     extended: bool,
     alleged: Option<usize>,
-    violated: Option<Reason>,
+    /// (The final-status reasons are boxed: they are rarely set, and unboxed they made
+    /// each record span many cache lines on the engine's hottest loop.)
+    violated: Option<Box<Reason>>,
     /// Whether the violation is a missed deadline, which no resolution can undo.
     missed_deadline: bool,
-    suspended: Option<Reason>,
-    discharged: Option<Reason>,
-    released: Option<Reason>,
-    terminated: Option<Reason>,
+    suspended: Option<Box<Reason>>,
+    discharged: Option<Box<Reason>>,
+    released: Option<Box<Reason>>,
+    terminated: Option<Box<Reason>>,
     in_effect_since: Option<Date>,
     /// When a continuing commitment's `lasts` term ends, computed once it is in effect.
     term_ends: Option<Date>,
@@ -439,7 +441,7 @@ impl<'a> Machine<'a> {
             {
                 let lasts = self.ag.commitments[i].lasts.map(|l| l.to_string()).unwrap_or_default();
                 self.commitments[i].released =
-                    Some(Reason::new(day, format!("held for its full term of {lasts}")));
+                    Some(Box::new(Reason::new(day, format!("held for its full term of {lasts}"))));
             }
         }
     }
@@ -458,16 +460,16 @@ impl<'a> Machine<'a> {
         let c = &mut self.commitments[i];
         match outcome {
             Some(Timeout::Violated) | None => {
-                c.violated = Some(
+                c.violated = Some(Box::new(
                     Reason::new(day, format!("{what}; the deadline's outcome is a violation"))
                         .cause(phase_id),
-                );
+                ));
                 c.missed_deadline = true;
             }
             Some(Timeout::Discharged) => {
-                c.discharged = Some(
+                c.discharged = Some(Box::new(
                     Reason::new(day, format!("{what}; the obligation lapsed without fault")).cause(phase_id),
-                );
+                ));
             }
             Some(Timeout::Extended(by)) => {
                 c.extended = true;
@@ -532,7 +534,7 @@ impl<'a> Machine<'a> {
                 if self.commitments[c].owed.is_some() && !self.commitments[c].status.is_terminal() {
                     let text =
                         format!("violation verified by `{actor}` on {day} ({})", event_ref(event.index));
-                    self.commitments[c].violated = Some(Reason::new(day, text).event(event.index));
+                    self.commitments[c].violated = Some(Box::new(Reason::new(day, text).event(event.index)));
                 } else {
                     self.note(event, "violation verified while the commitment was not owed or already final; recorded only");
                 }
@@ -626,7 +628,7 @@ impl<'a> Machine<'a> {
                     actor.id
                 );
                 self.commitments[c].violated =
-                    Some(Reason::new(day, text).event(event.index).cause(quantity.clone()));
+                    Some(Box::new(Reason::new(day, text).event(event.index).cause(quantity.clone())));
             } else {
                 self.commitments[c].alleged = Some(event.index);
             }
@@ -709,11 +711,11 @@ impl<'a> Machine<'a> {
             self.version += 1;
             self.phases[ph].reason = Reason { text: text.clone(), ..because.clone() };
             for &c in &self.ag.phases[ph].commitments {
-                self.commitments[c].suspended.get_or_insert(Reason { text: text.clone(), ..because.clone() });
+                self.commitments[c].suspended.get_or_insert_with(|| Box::new(Reason { text: text.clone(), ..because.clone() }));
             }
         }
         for &c in &power.suspends_commitments {
-            self.commitments[c].suspended.get_or_insert(Reason { text: text.clone(), ..because.clone() });
+            self.commitments[c].suspended.get_or_insert_with(|| Box::new(Reason { text: text.clone(), ..because.clone() }));
         }
     }
 
@@ -728,7 +730,7 @@ impl<'a> Machine<'a> {
             let done_deed =
                 spec.kind == CommitmentKind::Action && record.status == CommitmentStatus::Fulfilled;
             if spec.by.contains(&party) && !record.status.is_terminal() && !done_deed {
-                self.commitments[c].terminated.get_or_insert(reason.clone());
+                self.commitments[c].terminated.get_or_insert_with(|| Box::new(reason.clone()));
             }
         }
         let remaining = self.ag.signatories().filter(|&s| self.withdrawn[s].is_none()).count();
@@ -751,9 +753,9 @@ impl<'a> Machine<'a> {
                 continue;
             }
             if ended {
-                record.discharged.get_or_insert(reason.clone());
+                record.discharged.get_or_insert_with(|| Box::new(reason.clone()));
             } else {
-                record.terminated.get_or_insert(reason.clone());
+                record.terminated.get_or_insert_with(|| Box::new(reason.clone()));
             }
         }
     }

@@ -181,7 +181,7 @@ impl Machine<'_> {
             _ => &None,
         };
         if let Some(reason) = stored {
-            return reason.clone();
+            return Reason::clone(reason);
         }
         let Some(owed) = record.owed else {
             return match self.phases[spec.phase].opened {
