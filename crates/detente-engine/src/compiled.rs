@@ -127,6 +127,8 @@ pub struct Agreement {
     /// For each quantity, whether any condition reads it: a measurement of a quantity
     /// no condition reads, below every cap, cannot change any status.
     pub quantity_read: Vec<bool>,
+    /// For each party, the commitments that bind it (what `violated(any of P)` reads).
+    pub binding: Vec<Vec<usize>>,
 }
 
 /// Ids to indices, one map per kind.
@@ -218,7 +220,22 @@ impl Agreement {
         }
         condition_days.sort();
         condition_days.dedup();
-        Ok(Agreement { spec: spec.clone(), ids, commitments, phases, powers, condition_days, quantity_read })
+        let mut binding = vec![Vec::new(); spec.party.len()];
+        for (n, c) in commitments.iter().enumerate() {
+            for &p in &c.by {
+                binding[p].push(n);
+            }
+        }
+        Ok(Agreement {
+            spec: spec.clone(),
+            ids,
+            commitments,
+            phases,
+            powers,
+            condition_days,
+            quantity_read,
+            binding,
+        })
     }
 
     /// Whether the party may assert events of this kind.

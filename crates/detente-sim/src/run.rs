@@ -438,7 +438,7 @@ impl<'s, 'a> Future<'s, 'a> {
             let Some(verifier) = ag.commitments[c].verifier else { continue };
             let p = &plan.commitments[c];
             let status = self.status(c);
-            let due = (k + 1).is_multiple_of(p.every);
+            let due = p.every == 1 || (k + 1).is_multiple_of(p.every);
             let step = k as u64;
             let subject = Subject::Commitment(c);
             if p.continuing && in_effect(status) && due {

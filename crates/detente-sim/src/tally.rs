@@ -186,13 +186,30 @@ mod i128_string {
 /// are clamped into the last. Bin 0 is a point mass because the floor of a range is
 /// where whole distributions pile up (a quantity dismantled to zero, no relief at all),
 /// and such a mass should read as that exact value, not as a spread within a bin.
-fn bin(value: f64, (low, high): (f64, f64), bins: usize) -> usize {
-    if value.is_nan() || value <= low {
-        return 0;
+fn bin(value: f64, range: (f64, f64), bins: usize) -> usize {
+    Binning::new(range, bins).bin(value)
+}
+
+/// [`bin`] for one range, with the division done once (aggregation bins 240 values per
+/// quantity and run with one `Binning`).
+struct Binning {
+    low: f64,
+    per_unit: f64,
+    last: usize,
+}
+
+impl Binning {
+    fn new((low, high): (f64, f64), bins: usize) -> Binning {
+        Binning { low, per_unit: (bins - 1) as f64 / (high - low), last: bins - 2 }
     }
-    // Positive here, so truncation is the floor (and saturates for huge values).
-    let x = ((value - low) / (high - low) * (bins - 1) as f64) as usize;
-    1 + x.min(bins - 2)
+
+    fn bin(&self, value: f64) -> usize {
+        if value.is_nan() || value <= self.low {
+            return 0;
+        }
+        // Positive here, so truncation is the floor (and saturates for huge values).
+        1 + (((value - self.low) * self.per_unit) as usize).min(self.last)
+    }
 }
 
 /// The `p`-quantile of a histogram made by [`bin`], interpolating within a bin.
@@ -302,9 +319,10 @@ impl Tally {
         for (q, quantity) in plan.quantities.iter().enumerate() {
             let bins = &mut self.quantity_bins[q * steps * BINS..(q + 1) * steps * BINS];
             let moments = &mut self.quantity_moments[q * steps..(q + 1) * steps];
+            let binning = Binning::new(quantity.range, BINS);
             for (k, (cell, m)) in bins.chunks_exact_mut(BINS).zip(moments).enumerate() {
                 let value = run.quantities[k * quantities + q];
-                cell[bin(value, quantity.range, BINS)] += 1;
+                cell[binning.bin(value)] += 1;
                 m.add(value);
             }
         }

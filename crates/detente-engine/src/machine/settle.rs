@@ -392,9 +392,7 @@ impl Machine<'_> {
                     !members.is_empty() && members.iter().all(|&c| holds(c))
                 }
             }
-            Target::AnyOf(party) => {
-                self.ag.commitments.iter().enumerate().any(|(c, spec)| spec.by.contains(party) && holds(c))
-            }
+            Target::AnyOf(party) => self.ag.binding[*party].iter().any(|&c| holds(c)),
         }
     }
 }
