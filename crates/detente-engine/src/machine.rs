@@ -269,7 +269,21 @@ impl<'a> Machine<'a> {
     pub fn live_lean(ag: &'a Agreement) -> Machine<'a> {
         let mut machine = Machine::live(ag, false);
         machine.lean = true;
+        // Without words, a clone of this machine (one per simulated run) allocates no
+        // reason text.
+        let silent = |r: &mut Reason| *r = Reason::new(r.since, String::new());
+        machine.phases.iter_mut().for_each(|p| silent(&mut p.reason));
+        machine.powers.iter_mut().for_each(|p| silent(&mut p.reason));
+        machine.instruments.iter_mut().for_each(|i| silent(&mut i.reason));
+        machine.facilities.iter_mut().for_each(|f| silent(&mut f.reason));
+        silent(&mut machine.agreement_reason);
         machine
+    }
+
+    /// Makes room for `additional` more pushed events at once (a simulator knows roughly
+    /// how many a run records), instead of growing the log by doubling.
+    pub fn reserve(&mut self, additional: usize) {
+        self.events.to_mut().reserve(additional);
     }
 
     /// Builds a reason, unless the machine is lean (then an empty one: no allocation).
@@ -711,11 +725,15 @@ impl<'a> Machine<'a> {
             self.version += 1;
             self.phases[ph].reason = Reason { text: text.clone(), ..because.clone() };
             for &c in &self.ag.phases[ph].commitments {
-                self.commitments[c].suspended.get_or_insert_with(|| Box::new(Reason { text: text.clone(), ..because.clone() }));
+                self.commitments[c]
+                    .suspended
+                    .get_or_insert_with(|| Box::new(Reason { text: text.clone(), ..because.clone() }));
             }
         }
         for &c in &power.suspends_commitments {
-            self.commitments[c].suspended.get_or_insert_with(|| Box::new(Reason { text: text.clone(), ..because.clone() }));
+            self.commitments[c]
+                .suspended
+                .get_or_insert_with(|| Box::new(Reason { text: text.clone(), ..because.clone() }));
         }
     }
 

@@ -92,6 +92,9 @@ pub struct Simulator<'a> {
     /// For each commitment, the parties it binds, as a bit set (at most 128 parties,
     /// checked by [`Plan::new`]).
     binds: Vec<u128>,
+    /// Whether some party paces itself by the calendar (GRIT), so that a round of acts
+    /// can never be skipped as a repeat of the last.
+    paced: bool,
 }
 
 /// What the record says about each party's counterparts, as bit sets over parties: bit
@@ -132,7 +135,18 @@ impl<'a> Simulator<'a> {
                 binds[c] |= 1 << p;
             }
         }
-        Simulator { ag, plan, fresh: Machine::live_lean(ag), limiting, signatories, resolver, own, binds }
+        let paced = plan.rules.iter().flatten().any(|r| matches!(r, Rule::Grit { .. }));
+        Simulator {
+            ag,
+            plan,
+            fresh: Machine::live_lean(ag),
+            limiting,
+            signatories,
+            resolver,
+            own,
+            binds,
+            paced,
+        }
     }
 
     /// The plan.
@@ -211,6 +225,14 @@ struct Future<'s, 'a> {
     next_election: usize,
     /// Each party's probability of breaking a measure in a step (see `update_cheat`).
     cheat_per_step: Vec<f64>,
+    /// How each true quantity changed in the last step, and the record version it was
+    /// computed at (production and growth depend only on the record and on cheating).
+    growth: Vec<f64>,
+    growth_version: u64,
+    /// Whether the parties' last round of acts pushed nothing, and whether a change of
+    /// government has happened since (see `act`).
+    quiet: bool,
+    reversed_since_act: bool,
 }
 
 fn in_effect(status: CommitmentStatus) -> bool {
@@ -250,7 +272,11 @@ impl<'s, 'a> Future<'s, 'a> {
         let mut future = Future {
             sim,
             draws,
-            machine: sim.fresh.clone(),
+            machine: {
+                let mut machine = sim.fresh.clone();
+                machine.reserve(64);
+                machine
+            },
             out,
             truth,
             broken_unseen: vec![false; commitments],
@@ -280,6 +306,10 @@ impl<'s, 'a> Future<'s, 'a> {
             powers_invoked: false,
             next_election: 0,
             cheat_per_step: vec![0.0; parties],
+            growth: vec![0.0; sim.plan.quantities.len()],
+            growth_version: u64::MAX,
+            quiet: false,
+            reversed_since_act: false,
         };
         for party in 0..parties {
             future.update_cheat(party);
@@ -388,6 +418,16 @@ impl<'s, 'a> Future<'s, 'a> {
             }
             self.broken_unseen[c] |= self.broken_now[c];
         }
+        if self.broken_list.is_empty() && self.growth_version == self.statuses_version {
+            // Everything kept and nothing on record changed: the same change as last step.
+            for (value, delta) in self.truth.iter_mut().zip(&self.growth) {
+                *value += delta;
+            }
+            return;
+        }
+        for delta in self.growth.iter_mut() {
+            *delta = 0.0;
+        }
         // Production by facilities really operating.
         for (f, produces) in plan.production.iter().enumerate() {
             if produces.is_empty() {
@@ -397,7 +437,7 @@ impl<'s, 'a> Future<'s, 'a> {
                 || self.broken_list.iter().any(|&c| ag.commitments[c].sets.iter().any(|&(g, _)| g == f));
             if operating {
                 for &(q, amount) in produces {
-                    self.truth[q] += amount;
+                    self.growth[q] += amount;
                 }
             }
         }
@@ -406,9 +446,14 @@ impl<'s, 'a> Future<'s, 'a> {
         for (q, quantity) in plan.quantities.iter().enumerate() {
             let held = self.sim.limiting[q].iter().any(|&c| in_effect(self.status(c)) && !self.broken_now[c]);
             if !held {
-                self.truth[q] += quantity.growth;
+                self.growth[q] += quantity.growth;
             }
         }
+        for (value, delta) in self.truth.iter_mut().zip(&self.growth) {
+            *value += delta;
+        }
+        // The change holds for later steps only if no measure was broken in this one.
+        self.growth_version = if self.broken_list.is_empty() { self.statuses_version } else { u64::MAX };
     }
 
     /// Step 3: changes of government.
@@ -418,6 +463,7 @@ impl<'s, 'a> Future<'s, 'a> {
             self.next_election += 1;
             if self.draws.chance(election.probability, Stream::Election, election.key, k as u64) {
                 self.memory[election.party].reversed ^= true;
+                self.reversed_since_act = true;
                 self.update_cheat(election.party);
             }
         }
@@ -548,6 +594,22 @@ impl<'s, 'a> Future<'s, 'a> {
     fn act(&mut self, k: u32) {
         let (ag, plan) = (self.sim.ag, &self.sim.plan);
         let month = (k + 1) * plan.step_months;
+        // The rules are deterministic functions of the record, memory and month: if the
+        // last round changed nothing, the record has not moved, no violation is coming to
+        // stand and no government changed, this round would decide the same (GRIT alone
+        // reads the month).
+        let settled = self.counterparts.violation_stands == self.counterparts.violating;
+        if self.quiet
+            && settled
+            && self.acted_version == self.statuses_version
+            && !self.reversed_since_act
+            && !self.sim.paced
+        {
+            return;
+        }
+        self.reversed_since_act = false;
+        let pushed_before = self.pushed;
+        self.pushed = false;
         // Statuses change only with the machine's version: read the record again only
         // then. A violation stands once the parties have seen it at a previous step.
         if self.acted_version != self.statuses_version {
@@ -602,6 +664,8 @@ impl<'s, 'a> Future<'s, 'a> {
                 self.use_powers(party, rule, &outlook);
             }
         }
+        self.quiet = !self.pushed;
+        self.pushed |= pushed_before;
     }
 
     fn use_powers(&mut self, party: usize, rule: Rule, outlook: &Outlook) {
