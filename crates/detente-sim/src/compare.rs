@@ -286,14 +286,19 @@ impl CompareReport {
             for row in &self.metrics {
                 let diff = &row.differences[d - 1];
                 let e = &diff.estimate;
-                let gain = if e.se > 0.0 { diff.se_independent / e.se } else { 1.0 };
+                let pairing = if e.se > 0.0 {
+                    format!("{}x narrower than unpaired", num(diff.se_independent / e.se))
+                } else if diff.se_independent > 0.0 {
+                    "exact when paired".to_string()
+                } else {
+                    "no variation".to_string()
+                };
                 let _ = writeln!(
                     out,
-                    "  {:<34}{:>30}   standard error {} ({}x narrower than unpaired)",
+                    "  {:<34}{:>30}   standard error {} ({pairing})",
                     format!("{} ({})", row.name, row.unit),
                     format!("{} [{}, {}]", num(e.mean), num(e.low), num(e.high)),
                     num(e.se),
-                    num(gain)
                 );
             }
         }

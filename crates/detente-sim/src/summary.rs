@@ -475,14 +475,32 @@ impl Summary {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(num(235.11), "235.11");
+        assert_eq!(num(30.0), "30");
+        assert_eq!(num(0.0033), "0.0033");
+        assert_eq!(num(0.25), "0.25");
+        assert_eq!(num(-0.00001), "0");
+        assert_eq!(num(0.0), "0");
+    }
+}
+
 /// A commitment status as reports name it.
 fn status_name(status: detente_engine::state::CommitmentStatus, continuing: bool) -> String {
     status.describe(continuing, false).to_string()
 }
 
 /// A number without trailing zeros.
+/// Two decimals from 0.1 up, four below (standard errors of probabilities are small),
+/// and no trailing zeros.
 pub fn num(x: f64) -> String {
-    let text = format!("{:.2}", r4(x));
+    let x = r4(x);
+    let text = if x.abs() >= 0.1 { format!("{x:.2}") } else { format!("{x:.4}") };
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {
         "0".into()
