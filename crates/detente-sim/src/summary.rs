@@ -475,21 +475,6 @@ impl Summary {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::num;
-
-    #[test]
-    fn numbers_read_well() {
-        assert_eq!(num(235.11), "235.11");
-        assert_eq!(num(30.0), "30");
-        assert_eq!(num(0.0033), "0.0033");
-        assert_eq!(num(0.25), "0.25");
-        assert_eq!(num(-0.00001), "0");
-        assert_eq!(num(0.0), "0");
-    }
-}
-
 /// A commitment status as reports name it.
 fn status_name(status: detente_engine::state::CommitmentStatus, continuing: bool) -> String {
     status.describe(continuing, false).to_string()
@@ -506,5 +491,20 @@ pub fn num(x: f64) -> String {
         "0".into()
     } else {
         text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(num(235.11), "235.11");
+        assert_eq!(num(30.0), "30");
+        assert_eq!(num(0.0033), "0.0033");
+        assert_eq!(num(0.25), "0.25");
+        assert_eq!(num(-0.00001), "0");
+        assert_eq!(num(0.0), "0");
     }
 }
