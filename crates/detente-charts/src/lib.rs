@@ -346,6 +346,18 @@ pub fn comparison(report: &CompareReport, dir: &Path) -> Result<Vec<PathBuf>, St
     Ok(written)
 }
 
+/// A file-name form of an outcome's name: lower case, words joined by dashes.
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for word in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word.to_ascii_lowercase());
+    }
+    out
+}
+
 /// The charts of a sweep: each outcome against the swept parameter, written into `dir`.
 pub fn sweep(report: &detente_sim::sweep::SweepReport, dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
@@ -362,7 +374,7 @@ pub fn sweep(report: &detente_sim::sweep::SweepReport, dir: &Path) -> Result<Vec
             y_range: probability.then_some((0.0, 1.05)),
             legend_lower_right: false,
         };
-        written.extend(save(&fig, dir, &format!("sweep-{:02}", i + 1))?);
+        written.extend(save(&fig, dir, &format!("sweep-{:02}-{}", i + 1, slug(&name)))?);
     }
     Ok(written)
 }

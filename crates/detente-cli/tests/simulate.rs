@@ -161,7 +161,8 @@ fn sweep_varies_one_assumption() {
         .stdout(predicate::str::contains("sweep of detection.production-freeze over 3 points"));
     let csv = std::fs::read_to_string(dir.join("sweep.csv")).unwrap();
     assert_eq!(csv.lines().count(), 4);
-    assert!(dir.join("sweep-01.svg").is_file());
+    assert!(dir.join("sweep-01-probability-of-snap-back.svg").is_file());
+    assert!(dir.join("sweep-01-probability-of-snap-back.png").is_file());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

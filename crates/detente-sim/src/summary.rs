@@ -121,6 +121,9 @@ pub struct ReliefSummary {
     pub delivered: Spread,
     /// Each instrument's probability of being relieved at the horizon.
     pub relieved_at_end: BTreeMap<String, f64>,
+    /// Whether any instrument states an economic weight (otherwise relief in weight is 0
+    /// by construction).
+    pub weighted: bool,
 }
 
 /// An event's probability over time.
@@ -245,6 +248,7 @@ impl Summary {
                 .zip(&tally.relieved_at_end)
                 .map(|(i, &count)| (i.id.clone(), prob(count)))
                 .collect(),
+            weighted: plan.weights.iter().any(|&w| w != 0.0),
         };
         let risk = |first: &[u64]| Risk {
             probability: prob(first[..steps].iter().sum()),
@@ -315,9 +319,12 @@ impl Summary {
             .chain(self.months.last().copied())
             .collect();
         let _ = writeln!(out, "\nTrue quantities, median [5%-95%]:");
-        let header: Vec<String> = marks.iter().map(|&m| format!("month {m}")).collect();
-        let _ =
-            writeln!(out, "  {:<34}{}", "", header.iter().map(|h| format!("  {h:>22}")).collect::<String>());
+        if self.quantities.is_empty() {
+            let _ = writeln!(out, "  (the agreement tracks no quantities)");
+        } else {
+            let header: String = marks.iter().map(|&m| format!("  {:>22}", format!("month {m}"))).collect();
+            let _ = writeln!(out, "  {:<34}{header}", "");
+        }
         for q in &self.quantities {
             let cells: String = marks
                 .iter()
@@ -349,6 +356,12 @@ impl Summary {
             num(d.p5),
             num(d.p95)
         );
+        if !self.relief.weighted {
+            let _ = writeln!(
+                out,
+                "  (no instrument states an economic `weight`: relief is counted by instrument only)"
+            );
+        }
         let relieved: Vec<String> = self
             .relief
             .relieved_at_end
