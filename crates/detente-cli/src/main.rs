@@ -7,6 +7,7 @@
 mod load;
 mod replay;
 mod simulate;
+mod solve;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -118,6 +119,21 @@ enum Command {
         #[command(flatten)]
         options: simulate::RunOptions,
     },
+    /// Nash equilibria of a strategic-form game in Gambit's .nfg format, in exact
+    /// arithmetic (all of them for two players; pure ones for more).
+    Solve {
+        /// The game file (.nfg, payoff or outcome form).
+        game: PathBuf,
+        /// Every equilibrium (the default).
+        #[arg(long, conflicts_with = "one")]
+        all: bool,
+        /// Only one equilibrium.
+        #[arg(long)]
+        one: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = solve::SolveFormat::Text)]
+        format: solve::SolveFormat,
+    },
     /// Print the JSON Schema of the specification format (for editors such as taplo).
     Schema {
         /// Write the schema to this file instead of standard output.
@@ -170,6 +186,7 @@ fn main() -> ExitCode {
         }
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),
+        Command::Solve { game, all: _, one, format } => solve::solve(&game, one, format),
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),
     };

@@ -1,0 +1,61 @@
+//! Integration tests of `solve`: exact equilibria of Gambit games, and bad files.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn detente() -> Command {
+    let mut command = Command::cargo_bin("detente").unwrap();
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn stdout(args: &[&str]) -> Vec<u8> {
+    detente().args(args).assert().success().get_output().stdout.clone()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("detente-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn game_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../detente-game/tests/games").join(name)
+}
+
+#[test]
+fn solve_prints_exact_equilibria_as_json() {
+    let out = stdout(&["solve", game_file("long-lh-unique.nfg").to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({ "equilibria": [[
+            ["1/30", "1/6", "3/10", "3/10", "1/6", "1/30"],
+            ["1/6", "1/30", "3/10", "3/10", "1/30", "1/6"]
+        ]] })
+    );
+    let all = stdout(&["solve", game_file("vonstengel-75.nfg").to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&all).unwrap();
+    assert_eq!(json["equilibria"].as_array().unwrap().len(), 75);
+    let one =
+        stdout(&["solve", game_file("vonstengel-75.nfg").to_str().unwrap(), "--one", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(json["equilibria"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn solve_explains_a_bad_game_file_with_its_position() {
+    let dir = temp_dir("bad-game");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.nfg");
+    std::fs::write(&bad, "NFG 1 R \"x\" { \"1\" \"2\" } { 2 2 }\n1 2 3 oops").unwrap();
+    detente()
+        .arg("solve")
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.nfg:2:7: error: expected a payoff, found `oops`"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

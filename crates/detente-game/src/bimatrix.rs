@@ -1,0 +1,215 @@
+//! All Nash equilibria of two-player games by support enumeration, in exact arithmetic.
+//!
+//! For every pair of supports of equal size `k` (rows `I`, columns `J`), the column
+//! player's mix on `J` must make the row player indifferent among `I`, and the row
+//! player's mix on `I` must make the column player indifferent among `J`: two square
+//! linear systems of size `k + 1`, solved exactly. A solution is an equilibrium when both
+//! mixes are non-negative and no strategy outside a support pays more. For a
+//! *nondegenerate* game (no mixed strategy with support of size `k` has more than `k` pure
+//! best responses) this finds every equilibrium, and they are finitely many: the same set
+//! Gambit's `enummixed` reports. A degenerate game can have continua of equilibria;
+//! [`Solution::degenerate`] says so instead of pretending the list is complete.
+//! (Support enumeration: Dickhaut and Kaplen 1991; see von Stengel, "Computing
+//! equilibria for two-person games", Handbook of Game Theory vol. 3, 2002, section 2.)
+
+use num_traits::{One, Zero};
+
+use crate::game::{Game, Profile, Sign, Q};
+
+/// The equilibria found, and whether the game showed degeneracy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Solution {
+    /// Every equilibrium found, each checked exactly, sorted.
+    pub equilibria: Vec<Profile>,
+    /// The game is degenerate: the list may miss equilibria on continua (the extreme
+    /// points of which need vertex enumeration).
+    pub degenerate: bool,
+}
+
+/// Payoff matrices of a two-player game: `a[i][j]` to the row player, `b[i][j]` to the
+/// column player.
+pub fn matrices(game: &Game) -> (Vec<Vec<Q>>, Vec<Vec<Q>>) {
+    let shape = game.shape();
+    let (m, n) = (shape[0], shape[1]);
+    let a = (0..m).map(|i| (0..n).map(|j| game.payoff(&[i, j], 0).clone()).collect()).collect();
+    let b = (0..m).map(|i| (0..n).map(|j| game.payoff(&[i, j], 1).clone()).collect()).collect();
+    (a, b)
+}
+
+/// Solves the square system `m x = rhs` exactly; `None` when it is singular.
+fn solve(mut m: Vec<Vec<Q>>, mut rhs: Vec<Q>) -> Option<Vec<Q>> {
+    let size = rhs.len();
+    for col in 0..size {
+        let pivot = (col..size).find(|&r| !m[r][col].is_zero())?;
+        m.swap(col, pivot);
+        rhs.swap(col, pivot);
+        let inverse = Q::one() / &m[col][col];
+        let pivot_row = m[col].clone();
+        for r in 0..size {
+            if r == col || m[r][col].is_zero() {
+                continue;
+            }
+            let factor = &m[r][col] * &inverse;
+            for (cell, p) in m[r].iter_mut().zip(&pivot_row).skip(col) {
+                *cell -= &factor * p;
+            }
+            let delta = &factor * &rhs[col];
+            rhs[r] -= delta;
+        }
+    }
+    Some((0..size).map(|r| &rhs[r] / &m[r][r]).collect())
+}
+
+/// The opponent's mix on `support` that makes `payoff[own][other]` equal across `own`
+/// (rows of `payoff` are the indifferent player's strategies); returns the mix (full
+/// length) and the common value.
+fn indifference(payoff: &[Vec<Q>], own: &[usize], support: &[usize], width: usize) -> Option<(Vec<Q>, Q)> {
+    let k = support.len();
+    // Unknowns: the mix on `support`, then the value. Equations: one per own strategy,
+    // then the probabilities summing to one.
+    let mut m = Vec::with_capacity(k + 1);
+    let mut rhs = Vec::with_capacity(k + 1);
+    for &i in own {
+        let mut row: Vec<Q> = support.iter().map(|&j| payoff[i][j].clone()).collect();
+        row.push(-Q::one());
+        m.push(row);
+        rhs.push(Q::zero());
+    }
+    let mut total = vec![Q::one(); k];
+    total.push(Q::zero());
+    m.push(total);
+    rhs.push(Q::one());
+    let solution = solve(m, rhs)?;
+    if solution[..k].iter().any(|p| p.is_negative_q()) {
+        return None;
+    }
+    let mut mix = vec![Q::zero(); width];
+    for (n, &j) in support.iter().enumerate() {
+        mix[j] = solution[n].clone();
+    }
+    Some((mix, solution[k].clone()))
+}
+
+/// Whether no strategy of the indifferent player pays more than `value` against `mix`,
+/// and how many attain it.
+fn best_responses(payoff: &[Vec<Q>], mix: &[Q], value: &Q) -> Option<usize> {
+    let mut attained = 0;
+    for row in payoff {
+        let earned: Q = row.iter().zip(mix).filter(|(_, p)| !p.is_zero()).map(|(u, p)| u * p).sum();
+        if earned > *value {
+            return None;
+        }
+        attained += usize::from(earned == *value);
+    }
+    Some(attained)
+}
+
+fn transpose(m: &[Vec<Q>]) -> Vec<Vec<Q>> {
+    let cols = m.first().map_or(0, Vec::len);
+    (0..cols).map(|j| m.iter().map(|row| row[j].clone()).collect()).collect()
+}
+
+/// Calls `f` with every subset of `0..n` of size `k`, in lexicographic order.
+fn subsets(n: usize, k: usize, f: &mut dyn FnMut(&[usize])) {
+    let mut chosen: Vec<usize> = (0..k).collect();
+    if k > n {
+        return;
+    }
+    loop {
+        f(&chosen);
+        let Some(i) = (0..k).rev().find(|&i| chosen[i] != i + n - k) else { return };
+        chosen[i] += 1;
+        for j in i + 1..k {
+            chosen[j] = chosen[j - 1] + 1;
+        }
+    }
+}
+
+/// Every equilibrium of a two-player game found by support enumeration.
+pub fn enumerate(game: &Game) -> Solution {
+    assert_eq!(game.players.len(), 2, "support enumeration is for two-player games");
+    let (a, b) = matrices(game);
+    let bt = transpose(&b);
+    let (m, n) = (a.len(), bt.len());
+    let mut equilibria: Vec<Profile> = Vec::new();
+    let mut degenerate = false;
+    for k in 1..=m.min(n) {
+        subsets(m, k, &mut |rows| {
+            subsets(n, k, &mut |cols| {
+                // The column player's mix makes the row player indifferent over `rows`.
+                let Some((y, u)) = indifference(&a, rows, cols, n) else { return };
+                let Some(row_best) = best_responses(&a, &y, &u) else { return };
+                let Some((x, v)) = indifference(&bt, cols, rows, m) else { return };
+                let Some(col_best) = best_responses(&bt, &x, &v) else { return };
+                // More best responses than the other's support: a degenerate game.
+                let support = |mix: &[Q]| mix.iter().filter(|p| !p.is_zero()).count();
+                if row_best > support(&y) || col_best > support(&x) {
+                    degenerate = true;
+                }
+                let profile = vec![x, y];
+                if !equilibria.contains(&profile) {
+                    equilibria.push(profile);
+                }
+            });
+        });
+    }
+    equilibria.sort();
+    debug_assert!(equilibria.iter().all(|e| game.is_equilibrium(e)));
+    Solution { equilibria, degenerate }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(n: i64) -> Q {
+        Q::from_integer(n.into())
+    }
+
+    fn game(a: &[[i64; 3]; 3], b: &[[i64; 3]; 3]) -> Game {
+        let m =
+            |x: &[[i64; 3]; 3]| x.iter().map(|r| r.iter().map(|&v| q(v)).collect()).collect::<Vec<Vec<Q>>>();
+        Game::bimatrix(&m(a), &m(b))
+    }
+
+    #[test]
+    fn rock_paper_scissors_has_one_equilibrium_all_thirds() {
+        let a = [[0, -1, 1], [1, 0, -1], [-1, 1, 0]];
+        let b = [[0, 1, -1], [-1, 0, 1], [1, -1, 0]];
+        let s = enumerate(&game(&a, &b));
+        let third = Q::new(1.into(), 3.into());
+        assert_eq!(s.equilibria, vec![vec![vec![third.clone(); 3], vec![third; 3]]]);
+        assert!(!s.degenerate);
+    }
+
+    #[test]
+    fn battle_of_the_sexes_has_three() {
+        let a = vec![vec![q(3), q(0)], vec![q(0), q(2)]];
+        let b = vec![vec![q(2), q(0)], vec![q(0), q(3)]];
+        let s = enumerate(&Game::bimatrix(&a, &b));
+        assert_eq!(s.equilibria.len(), 3);
+        // The mixed one: row plays (3/5, 2/5), column (2/5, 3/5).
+        let mixed = vec![
+            vec![Q::new(3.into(), 5.into()), Q::new(2.into(), 5.into())],
+            vec![Q::new(2.into(), 5.into()), Q::new(3.into(), 5.into())],
+        ];
+        assert!(s.equilibria.contains(&mixed));
+    }
+
+    #[test]
+    fn a_degenerate_game_is_reported() {
+        // The column player is indifferent everywhere: a continuum of equilibria.
+        let a = vec![vec![q(1), q(0)], vec![q(0), q(1)]];
+        let b = vec![vec![q(0), q(0)], vec![q(0), q(0)]];
+        assert!(enumerate(&Game::bimatrix(&a, &b)).degenerate);
+    }
+
+    #[test]
+    fn subsets_are_all_there() {
+        let mut seen = Vec::new();
+        subsets(4, 2, &mut |s| seen.push(s.to_vec()));
+        assert_eq!(seen.len(), 6);
+        assert_eq!(seen[0], vec![0, 1]);
+        assert_eq!(seen[5], vec![2, 3]);
+    }
+}

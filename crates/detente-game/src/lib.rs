@@ -1,0 +1,13 @@
+//! Game theory for detente: exact equilibria of strategic-form games and Gambit
+//! interoperability (issue 5; inspection games, phase games and tournaments build on
+//! this).
+//!
+//! Arithmetic is exact throughout (arbitrary-precision rationals): an equilibrium is
+//! reported only after it has been checked to be one, with no tolerance.
+
+pub mod bimatrix;
+pub mod game;
+pub mod nfg;
+pub mod pure;
+
+pub use game::{Game, Profile, Q};

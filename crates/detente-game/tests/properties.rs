@@ -1,0 +1,45 @@
+//! Properties of the solvers on random integer games: every equilibrium returned is one
+//! (checked exactly), and a nondegenerate two-player game has an odd number of
+//! equilibria (Shapley 1974; the parity of Lemke-Howson paths), hence at least one.
+
+use detente_game::{bimatrix, pure, Game, Q};
+use proptest::prelude::*;
+
+fn games() -> impl Strategy<Value = Game> {
+    (1usize..=4, 1usize..=4).prop_flat_map(|(m, n)| {
+        prop::collection::vec(-6i64..=6, 2 * m * n).prop_map(move |v| {
+            let q = |x: i64| Q::from_integer(x.into());
+            let a: Vec<Vec<Q>> = (0..m).map(|i| (0..n).map(|j| q(v[i * n + j])).collect()).collect();
+            let b: Vec<Vec<Q>> = (0..m).map(|i| (0..n).map(|j| q(v[m * n + i * n + j])).collect()).collect();
+            Game::bimatrix(&a, &b)
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_equilibrium_returned_is_one(game in games()) {
+        let solution = bimatrix::enumerate(&game);
+        for e in &solution.equilibria {
+            prop_assert!(game.is_equilibrium(e));
+        }
+        for e in pure::equilibria(&game) {
+            prop_assert!(game.is_equilibrium(&pure::as_profile(&game, &e)));
+        }
+        if !solution.degenerate {
+            prop_assert!(solution.equilibria.len() % 2 == 1, "{} equilibria", solution.equilibria.len());
+        }
+    }
+
+    #[test]
+    fn pure_equilibria_are_among_all_equilibria(game in games()) {
+        let solution = bimatrix::enumerate(&game);
+        if !solution.degenerate {
+            for e in pure::equilibria(&game) {
+                prop_assert!(solution.equilibria.contains(&pure::as_profile(&game, &e)));
+            }
+        }
+    }
+}
