@@ -4,6 +4,7 @@
 //! crates and prints. Exit codes: 0 success (warnings allowed), 1 invalid input,
 //! 2 usage or I/O errors.
 
+mod analyze;
 mod load;
 mod replay;
 mod simulate;
@@ -119,6 +120,17 @@ enum Command {
         #[command(flatten)]
         options: simulate::RunOptions,
     },
+    /// Which steps are self-enforcing, and which measures inspection and snap-back deter.
+    Analyze {
+        /// The specification file.
+        spec: PathBuf,
+        /// The discount factor per phase in the backward induction.
+        #[arg(long, default_value_t = 0.9)]
+        discount: f64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+    },
     /// Nash equilibria of a strategic-form game in Gambit's .nfg format, in exact
     /// arithmetic (all of them for two players; pure ones for more).
     Solve {
@@ -186,6 +198,7 @@ fn main() -> ExitCode {
         }
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),
+        Command::Analyze { spec, discount, format } => analyze::analyze(&spec, discount, format),
         Command::Solve { game, all: _, one, format } => solve::solve(&game, one, format),
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),

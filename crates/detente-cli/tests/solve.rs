@@ -1,4 +1,5 @@
-//! Integration tests of `solve`: exact equilibria of Gambit games, and bad files.
+//! Integration tests of `solve` (exact equilibria of Gambit games, bad files) and
+//! `analyze` (incentives of an agreement).
 
 use std::path::{Path, PathBuf};
 
@@ -58,4 +59,36 @@ fn solve_explains_a_bad_game_file_with_its_position() {
         .code(1)
         .stderr(predicate::str::contains("bad.nfg:2:7: error: expected a payoff, found `oops`"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn analyze_reports_deterrence_and_phases_with_warnings() {
+    let korea = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/korea-2020.toml");
+    detente()
+        .arg("analyze")
+        .arg(&korea)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("production-freeze"))
+        .stdout(predicate::str::contains("Self-enforcement by phase"))
+        .stderr(predicate::str::contains(
+            "`talks-on-all-subjects`: cheating by `dprk` is not deterred: nothing verifies it",
+        ));
+    let json = stdout(&["analyze", korea.to_str().unwrap(), "--format", "json", "--discount", "0.5"]);
+    let report: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(report["discount"], 0.5);
+    let freeze = report["deterrence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["commitment"] == "production-freeze")
+        .unwrap();
+    assert_eq!(freeze["deterred"], true);
+    detente()
+        .arg("analyze")
+        .arg(&korea)
+        .args(["--discount", "1.5"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not between 0 and 1"));
 }

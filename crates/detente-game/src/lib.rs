@@ -5,6 +5,7 @@
 //! Arithmetic is exact throughout (arbitrary-precision rationals): an equilibrium is
 //! reported only after it has been checked to be one, with no tolerance.
 
+pub mod analysis;
 pub mod bimatrix;
 pub mod game;
 pub mod nfg;

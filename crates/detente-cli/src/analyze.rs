@@ -1,0 +1,28 @@
+//! `detente analyze SPEC`: deterrence of each measure and self-enforcement of each phase.
+
+use std::path::Path;
+
+use detente_game::analysis::Report;
+
+use crate::{replay, write_stdout, ShowFormat};
+
+pub fn analyze(path: &Path, discount: f64, format: ShowFormat) -> Result<u8, String> {
+    if !(0.0..=1.0).contains(&discount) {
+        return Err(format!("--discount {discount} is not between 0 and 1"));
+    }
+    let agreement = match replay::agreement(path)? {
+        Ok(agreement) => agreement,
+        Err(code) => return Ok(code),
+    };
+    let report = Report::new(&agreement.spec, discount);
+    for warning in report.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    let text = match format {
+        ShowFormat::Text => report.render(false),
+        ShowFormat::Markdown => report.render(true),
+        ShowFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
+    };
+    write_stdout(&text)?;
+    Ok(0)
+}

@@ -1,0 +1,143 @@
+//! The incentive analysis worked by hand on small agreements.
+
+use detente_game::analysis::{deterrence, self_enforcement, Report};
+use detente_spec::model::Spec;
+use detente_spec::{check, SourceFile};
+
+const BASE: &str = r#"
+[agreement]
+id = "hand"
+title = "Worked by hand"
+adopted = 2030-01-01
+
+[[party]]
+id = "alpha"
+name = "Alpha"
+role = "signatory"
+
+[[party]]
+id = "beta"
+name = "Beta"
+role = "signatory"
+
+[[party]]
+id = "inspectorate"
+name = "Inspectorate"
+role = "verifier"
+
+[[instrument]]
+id = "embargo"
+name = "Embargo"
+kind = "sanction"
+imposed_by = ["beta"]
+targets = ["alpha"]
+since = 2029-01-01
+source = "Fictitious."
+
+[[phase]]
+id = "first"
+title = "First"
+
+[[phase]]
+id = "second"
+title = "Second"
+after = ["first"]
+
+[[commitment]]
+id = "freeze"
+title = "Alpha freezes"
+phase = "first"
+by = ["alpha"]
+kind = "continuing"
+category = "measure"
+values = { cost = 1, benefit = { beta = 3 } }
+
+[commitment.verification]
+by = "inspectorate"
+method = "inspection"
+detection = 0.5
+false_alarm = 0.1
+
+[[commitment]]
+id = "relief"
+title = "Beta lifts the embargo"
+phase = "first"
+by = ["beta"]
+kind = "action"
+category = "concession"
+due = "3 months"
+on_timeout = "violated"
+when = "performed(freeze)"
+relieves = ["embargo"]
+values = { cost = 1, benefit = { alpha = 2 } }
+
+[[commitment]]
+id = "dismantle"
+title = "Alpha dismantles"
+phase = "second"
+by = ["alpha"]
+kind = "action"
+category = "measure"
+due = "1 year"
+on_timeout = "violated"
+values = { cost = ALPHA_COST, benefit = { beta = 4, alpha = 1 } }
+
+[[power]]
+id = "snapback"
+title = "Snap-back"
+kind = "snapback"
+holders = ["beta"]
+trigger = "violated(freeze)"
+restores = "all"
+suspends = ["relief"]
+"#;
+
+fn spec(alpha_cost: &str) -> Spec {
+    let text = BASE.replace("ALPHA_COST", alpha_cost);
+    let checked = check(&SourceFile::new("hand.toml", &text));
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    checked.spec
+}
+
+#[test]
+fn the_deterrence_threshold_is_worked_by_hand() {
+    // g = 1 (the freeze's cost), L = 2 (Alpha's benefit from the relief the snap-back
+    // takes back), a = 0.1: the threshold is (1 + 0.1 * 2) / (1 + 2) = 0.4.
+    let d = &deterrence(&spec("5"))[0];
+    assert_eq!((d.gain, d.sanction), (1.0, 2.0));
+    assert_eq!(d.threshold, Some(0.4));
+    assert_eq!(d.stated, 0.5);
+    assert!(d.deterred);
+    assert_eq!(d.min_detection, Some(0.4));
+    assert_eq!(d.min_inspection, Some(0.8));
+    assert_eq!(d.powers, ["snapback"]);
+
+    // At a detection of 0.3 the same measure is not deterred, and says what would do.
+    let mut weak = spec("5");
+    weak.commitment[0].verification.as_mut().unwrap().detection = 0.3;
+    let report = Report::new(&weak, 0.9);
+    assert!(!report.deterrence[0].deterred);
+    assert_eq!(report.warnings().len(), 1);
+    assert!(report.warnings()[0].contains("below the 0.4 that deters"), "{}", report.warnings()[0]);
+}
+
+#[test]
+fn backward_induction_is_worked_by_hand() {
+    // Phase 2: Alpha pays 5 and gets 1, so it would defect (-4): the phase rests on
+    // trust and is worth nothing to anyone going into it. Phase 1: Alpha gets 2 for 1,
+    // Beta 3 for 1: self-enforcing on its own.
+    let phases = self_enforcement(&spec("5"), 0.5);
+    assert_eq!(phases[0].phase, "first");
+    assert!(phases[0].self_enforcing && phases[0].reached);
+    assert_eq!(phases[0].parties[0].value_of_performing, 1.0);
+    assert_eq!(phases[0].parties[1].value_of_performing, 2.0);
+    assert!(!phases[1].self_enforcing && phases[1].reached);
+    assert_eq!(phases[1].parties[0].value_of_performing, -4.0);
+
+    // With a cost of 1, phase 2 holds (Alpha 0, Beta 4), and its value, discounted by
+    // half, is added to phase 1's: Alpha 1 + 0, Beta 2 + 2.
+    let phases = self_enforcement(&spec("1"), 0.5);
+    assert!(phases.iter().all(|p| p.self_enforcing));
+    assert_eq!(phases[1].parties[0].value_of_performing, 0.0);
+    assert_eq!(phases[0].parties[1].value_of_performing, 4.0);
+}
