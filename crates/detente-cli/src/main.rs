@@ -9,6 +9,7 @@ mod load;
 mod replay;
 mod simulate;
 mod solve;
+mod tournament;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -131,6 +132,25 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
     },
+    /// A round robin of strategies: `--ipd` plays the classic iterated prisoner's dilemma
+    /// as the Axelrod library does (deterministic strategies, the same scores).
+    Tournament {
+        /// The iterated prisoner's dilemma round robin.
+        #[arg(long, required = true)]
+        ipd: bool,
+        /// Comma-separated strategy names (default: all 15).
+        #[arg(long)]
+        players: Option<String>,
+        /// Moves per match.
+        #[arg(long, default_value_t = 200)]
+        turns: usize,
+        /// Repetitions of the round robin.
+        #[arg(long, default_value_t = 5)]
+        repetitions: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+    },
     /// Nash equilibria of a strategic-form game in Gambit's .nfg format, in exact
     /// arithmetic (all of them for two players; pure ones for more).
     Solve {
@@ -199,6 +219,9 @@ fn main() -> ExitCode {
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),
         Command::Analyze { spec, discount, format } => analyze::analyze(&spec, discount, format),
+        Command::Tournament { ipd: _, players, turns, repetitions, format } => {
+            tournament::ipd(players.as_deref(), turns, repetitions, format)
+        }
         Command::Solve { game, all: _, one, format } => solve::solve(&game, one, format),
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),

@@ -125,17 +125,67 @@ fn subsets(n: usize, k: usize, f: &mut dyn FnMut(&[usize])) {
     }
 }
 
+/// A floating-point screen of one indifference system: `false` only when the system
+/// clearly has no feasible solution (a probability clearly negative, or a strategy
+/// outside the support clearly better). Exact arithmetic then decides every pair the
+/// screen lets through, so the screen can only save time, never change an answer: its
+/// tolerance is loose, and a near-singular system always passes.
+fn plausible(payoff: &[Vec<f64>], own: &[usize], support: &[usize], scale: f64) -> bool {
+    let k = support.len();
+    let mut m: Vec<Vec<f64>> =
+        own.iter().map(|&i| support.iter().map(|&j| payoff[i][j]).chain([-1.0, 0.0]).collect()).collect();
+    m.push(std::iter::repeat_n(1.0, k).chain([0.0, 1.0]).collect());
+    let size = k + 1;
+    for col in 0..size {
+        let pivot = (col..size).max_by(|&x, &y| m[x][col].abs().total_cmp(&m[y][col].abs())).unwrap_or(col);
+        if m[pivot][col].abs() < 1e-9 * scale.max(1.0) {
+            return true;
+        }
+        m.swap(col, pivot);
+        let pivot_row = m[col].clone();
+        for (r, row) in m.iter_mut().enumerate() {
+            let factor = row[col] / pivot_row[col];
+            if r != col && factor != 0.0 {
+                for (cell, p) in row.iter_mut().zip(&pivot_row).skip(col) {
+                    *cell -= factor * p;
+                }
+            }
+        }
+    }
+    let solution: Vec<f64> = (0..size).map(|r| m[r][size] / m[r][r]).collect();
+    let tolerance = 1e-6;
+    if solution[..k].iter().any(|&p| p < -tolerance) {
+        return false;
+    }
+    let value = solution[k];
+    payoff.iter().all(|row| {
+        let earned: f64 = support.iter().zip(&solution).map(|(&j, p)| row[j] * p).sum();
+        earned <= value + tolerance * scale.max(1.0)
+    })
+}
+
+fn to_f64(m: &[Vec<Q>]) -> Vec<Vec<f64>> {
+    use num_traits::ToPrimitive;
+    m.iter().map(|row| row.iter().map(|q| q.to_f64().unwrap_or(f64::NAN)).collect()).collect()
+}
+
 /// Every equilibrium of a two-player game found by support enumeration.
 pub fn enumerate(game: &Game) -> Solution {
     assert_eq!(game.players.len(), 2, "support enumeration is for two-player games");
     let (a, b) = matrices(game);
     let bt = transpose(&b);
     let (m, n) = (a.len(), bt.len());
+    let (af, btf) = (to_f64(&a), to_f64(&bt));
+    let scale = af.iter().chain(&btf).flatten().fold(0.0f64, |s, x| s.max(x.abs()));
+    let screen = scale.is_finite();
     let mut equilibria: Vec<Profile> = Vec::new();
     let mut degenerate = false;
     for k in 1..=m.min(n) {
         subsets(m, k, &mut |rows| {
             subsets(n, k, &mut |cols| {
+                if screen && !(plausible(&af, rows, cols, scale) && plausible(&btf, cols, rows, scale)) {
+                    return;
+                }
                 // The column player's mix makes the row player indifferent over `rows`.
                 let Some((y, u)) = indifference(&a, rows, cols, n) else { return };
                 let Some(row_best) = best_responses(&a, &y, &u) else { return };

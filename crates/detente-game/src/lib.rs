@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod bimatrix;
 pub mod game;
+pub mod ipd;
 pub mod nfg;
 pub mod pure;
 

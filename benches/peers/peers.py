@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Times detente's game workloads with the peer libraries, side by side.
+
+Runs with pygambit and axelrod from PyPI (`pip install pygambit axelrod`), and the
+release `detente` binary (`cargo build --release`). Prints one line per workload:
+the peer's time and detente's. With --axelrod-scores FILE it also writes the per-pair
+scores of axelrod's deterministic strategies over 200 turns, the fixture that
+crates/detente-game/tests/ipd.rs compares against.
+"""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DETENTE = ROOT / "target" / "release" / "detente"
+GAMES = ROOT / "crates" / "detente-game" / "tests" / "games"
+NAMES = [
+    "Cooperator", "Defector", "Tit For Tat", "Suspicious Tit For Tat", "Tit For 2 Tats",
+    "Grudger", "Alternator", "Win-Stay Lose-Shift", "Soft Go By Majority", "Bully",
+    "Two Tits For Tat", "Hard Tit For Tat", "Cycler CCD", "Cycler DDC", "Cycler CCCD",
+]
+
+
+def timed(function, repeat=3):
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def detente(*args):
+    return lambda: subprocess.run([str(DETENTE), *args], check=True, capture_output=True)
+
+
+def axelrod_players():
+    import axelrod as axl
+
+    by_name = {s().name: s for s in axl.strategies}
+    return [by_name[n]() for n in NAMES]
+
+
+def axelrod_scores(path):
+    import axelrod as axl
+
+    players = axelrod_players()
+    scores = {}
+    for i, a in enumerate(players):
+        for b in players[i + 1:]:
+            match = axl.Match((a.clone(), b.clone()), turns=200)
+            match.play()
+            sa, sb = match.final_score()
+            scores[f"{a.name} | {b.name}"] = [int(sa), int(sb)]
+    Path(path).write_text(json.dumps({"turns": 200, "scores": scores}, indent=1) + "\n")
+
+
+def main():
+    if "--axelrod-scores" in sys.argv:
+        axelrod_scores(sys.argv[sys.argv.index("--axelrod-scores") + 1])
+        return
+    import axelrod as axl
+    import pygambit as gbt
+
+    game = gbt.read_nfg(str(GAMES / "vonstengel-75.nfg"))
+    peer = timed(lambda: gbt.nash.enummixed_solve(game, rational=True))
+    ours = timed(detente("solve", str(GAMES / "vonstengel-75.nfg"), "--format", "json"))
+    print(f"all equilibria, 75-equilibrium game: pygambit {peer:.3f} s, detente {ours:.3f} s")
+
+    players = axelrod_players()
+    tournament = axl.Tournament(players, turns=200, repetitions=5)
+    peer = timed(lambda: tournament.play(progress_bar=False, processes=1), repeat=1)
+    turns = len(players) * (len(players) - 1) // 2 * 200 * 5
+    ours = timed(detente("tournament", "--ipd", "--turns", "200", "--repetitions", "5"))
+    print(f"15-strategy round robin, 200 turns x 5: axelrod {peer:.3f} s ({turns / peer:,.0f} turns/s), "
+          f"detente {ours:.3f} s ({turns / ours:,.0f} turns/s, including process start)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+//! Solver throughput: all equilibria of von Stengel's 75-equilibrium game and of random
+//! 8x8 games, and the 15-strategy, 200-turn, 5-repetition prisoner's dilemma round robin
+//! (turns per second). benches/peers/peers.py times the same workloads with pygambit and
+//! the Axelrod library.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use detente_game::ipd::{round_robin, Player};
+use detente_game::{bimatrix, nfg, Game, Q};
+
+fn random_game(size: usize, seed: u64) -> Game {
+    // A small linear congruential generator: the games only need to be fixed and varied.
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        Q::from_integer((((state >> 33) % 21) as i64 - 10).into())
+    };
+    let a: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
+    let b: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
+    Game::bimatrix(&a, &b)
+}
+
+fn bench_solvers(c: &mut Criterion) {
+    let text = include_str!("../tests/games/vonstengel-75.nfg");
+    let game = nfg::read(text).unwrap();
+    let mut group = c.benchmark_group("equilibria");
+    group.sample_size(20);
+    group.bench_function("all 75 equilibria of von Stengel's 6x6 game", |b| {
+        b.iter(|| bimatrix::enumerate(&game).equilibria.len())
+    });
+    let games: Vec<Game> = (0..4).map(|s| random_game(8, s)).collect();
+    group.bench_function("all equilibria of four random 8x8 games", |b| {
+        b.iter(|| games.iter().map(|g| bimatrix::enumerate(g).equilibria.len()).sum::<usize>())
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("prisoners-dilemma");
+    let turns = 15 * 14 / 2 * 200 * 5;
+    group.throughput(Throughput::Elements(turns));
+    group.bench_function("15 strategies, 200 turns, 5 repetitions (turns/s)", |b| {
+        b.iter(|| round_robin(&Player::ALL, 200, 5).totals[0])
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_solvers);
+criterion_main!(benches);
