@@ -26,8 +26,9 @@ fn matches_worked_by_hand() {
     assert_eq!(play(Player::TitForTwoTats, Player::Alternator, 5), (9, 19));
     // Win-stay lose-shift against a defector: C D C D C (shifts after each S or P).
     assert_eq!(play(Player::WinStayLoseShift, Player::Defector, 5), (2, 17));
-    // Grudger against the alternator: C C D D D against C D C D C.
-    assert_eq!(play(Player::Grudger, Player::Alternator, 5), (3 + 0 + 5 + 1 + 5, 3 + 5 + 0 + 1 + 0));
+    // Grudger against the alternator: C C D D D against C D C D C, scoring
+    // 3, 0, 5, 1, 5 against 3, 5, 0, 1, 0.
+    assert_eq!(play(Player::Grudger, Player::Alternator, 5), (14, 9));
 }
 
 #[test]
