@@ -24,6 +24,30 @@ NAMES = [
 ]
 
 
+def random_game(size, seed):
+    """The random games of crates/detente-game/benches/solvers.rs (same generator)."""
+    state = seed
+    mask = (1 << 64) - 1
+
+    def draw():
+        nonlocal state
+        state = (state * 6364136223846793005 + 1442695040888963407) & mask
+        return (state >> 33) % 201 - 100
+
+    a = [[draw() for _ in range(size)] for _ in range(size)]
+    b = [[draw() for _ in range(size)] for _ in range(size)]
+    return a, b
+
+
+def write_nfg(a, b, path):
+    m, n = len(a), len(a[0])
+    payoffs = []
+    for j in range(n):
+        for i in range(m):
+            payoffs += [str(a[i][j]), str(b[i][j])]
+    path.write_text(f'NFG 1 R "random" {{ "1" "2" }} {{ {m} {n} }}\n\n' + " ".join(payoffs) + "\n")
+
+
 def timed(function, repeat=3):
     best = float("inf")
     for _ in range(repeat):
@@ -69,6 +93,18 @@ def main():
     peer = timed(lambda: gbt.nash.enummixed_solve(game, rational=True))
     ours = timed(detente("solve", str(GAMES / "vonstengel-75.nfg"), "--format", "json"))
     print(f"all equilibria, 75-equilibrium game: pygambit {peer:.3f} s, detente {ours:.3f} s")
+
+    import tempfile
+
+    for size in (50, 100):
+        a, b = random_game(size, 7)
+        peer_game = gbt.Game.from_arrays(a, b)
+        peer = timed(lambda: gbt.nash.lcp_solve(peer_game, rational=True, stop_after=1), repeat=1)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "random.nfg"
+            write_nfg(a, b, path)
+            ours = timed(detente("solve", str(path), "--one", "--format", "json"))
+        print(f"one equilibrium, random {size}x{size}: pygambit lcp_solve (rational) {peer:.3f} s, detente {ours:.3f} s")
 
     players = axelrod_players()
     tournament = axl.Tournament(players, turns=200, repetitions=5)

@@ -6,6 +6,9 @@ use std::path::Path;
 use detente_game::game::to_text;
 use detente_game::{bimatrix, nfg, pure, Game, Profile};
 
+// `--one` on a two-player game follows the Lemke-Howson path (verified exactly); `--all`
+// enumerates supports.
+
 use crate::{write_stdout, INVALID};
 
 /// Output formats of `solve`.
@@ -26,7 +29,9 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
             return Ok(INVALID);
         }
     };
-    let mut equilibria: Vec<Profile> = if game.players.len() == 2 {
+    let mut equilibria: Vec<Profile> = if game.players.len() == 2 && one {
+        detente_game::lemke_howson::one(&game).map(|(e, _)| e).into_iter().collect()
+    } else if game.players.len() == 2 {
         let solution = bimatrix::enumerate(&game);
         if solution.degenerate {
             eprintln!(

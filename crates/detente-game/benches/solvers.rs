@@ -12,7 +12,7 @@ fn random_game(size: usize, seed: u64) -> Game {
     let mut state = seed;
     let mut next = || {
         state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        Q::from_integer((((state >> 33) % 21) as i64 - 10).into())
+        Q::from_integer((((state >> 33) % 201) as i64 - 100).into())
     };
     let a: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
     let b: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
@@ -31,6 +31,13 @@ fn bench_solvers(c: &mut Criterion) {
     group.bench_function("all equilibria of four random 8x8 games", |b| {
         b.iter(|| games.iter().map(|g| bimatrix::enumerate(g).equilibria.len()).sum::<usize>())
     });
+    for size in [50, 100] {
+        let game = random_game(size, 7);
+        group.bench_function(
+            format!("one equilibrium of a random {size}x{size} game (Lemke-Howson, exact check)"),
+            |b| b.iter(|| detente_game::lemke_howson::one(&game).is_some()),
+        );
+    }
     group.finish();
 
     let mut group = c.benchmark_group("prisoners-dilemma");

@@ -169,6 +169,43 @@ fn to_f64(m: &[Vec<Q>]) -> Vec<Vec<f64>> {
     m.iter().map(|row| row.iter().map(|q| q.to_f64().unwrap_or(f64::NAN)).collect()).collect()
 }
 
+/// Whether `profile` is an equilibrium of the bimatrix game `(a, b)`, exactly: the same
+/// test as [`Game::is_equilibrium`], by two matrix-vector products instead of a pass
+/// over every pure profile for every deviation (which large games cannot afford).
+pub fn is_equilibrium(a: &[Vec<Q>], b: &[Vec<Q>], profile: &Profile) -> bool {
+    let (x, y) = (&profile[0], &profile[1]);
+    let valid = |mix: &[Q], len: usize| {
+        mix.len() == len && mix.iter().all(|p| !p.is_negative_q()) && mix.iter().sum::<Q>() == Q::one()
+    };
+    let (m, n) = (a.len(), a.first().map_or(0, Vec::len));
+    if !valid(x, m) || !valid(y, n) {
+        return false;
+    }
+    let dot = |row: &[Q], mix: &[Q]| -> Q {
+        row.iter().zip(mix).filter(|(_, p)| !p.is_zero()).map(|(u, p)| u * p).sum()
+    };
+    let row_payoffs: Vec<Q> = a.iter().map(|row| dot(row, y)).collect();
+    let bt = transpose(b);
+    let col_payoffs: Vec<Q> = bt.iter().map(|col| dot(col, x)).collect();
+    let value = |payoffs: &[Q], mix: &[Q]| -> Q { dot(payoffs, mix) };
+    let (u, v) = (value(&row_payoffs, x), value(&col_payoffs, y));
+    row_payoffs.iter().all(|p| *p <= u) && col_payoffs.iter().all(|p| *p <= v)
+}
+
+/// The equilibrium with supports `rows` and `cols`, computed exactly, if there is one.
+pub fn exact_at(a: &[Vec<Q>], b: &[Vec<Q>], rows: &[usize], cols: &[usize]) -> Option<Profile> {
+    if rows.len() != cols.len() || rows.is_empty() {
+        return None;
+    }
+    let bt = transpose(b);
+    let (m, n) = (a.len(), bt.len());
+    let (y, u) = indifference(a, rows, cols, n)?;
+    best_responses(a, &y, &u)?;
+    let (x, v) = indifference(&bt, cols, rows, m)?;
+    best_responses(&bt, &x, &v)?;
+    Some(vec![x, y])
+}
+
 /// Every equilibrium of a two-player game found by support enumeration.
 pub fn enumerate(game: &Game) -> Solution {
     assert_eq!(game.players.len(), 2, "support enumeration is for two-player games");

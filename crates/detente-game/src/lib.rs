@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod bimatrix;
 pub mod game;
 pub mod ipd;
+pub mod lemke_howson;
 pub mod nfg;
 pub mod pure;
 

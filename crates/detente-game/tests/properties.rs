@@ -43,3 +43,22 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn the_fast_bimatrix_check_agrees_with_the_general_one(game in games(), weights in prop::collection::vec(0u32..4, 8)) {
+        // Arbitrary mixes (and the equilibria): both checks must give the same verdict.
+        let (a, b) = bimatrix::matrices(&game);
+        let shape = game.shape();
+        let mix = |n: usize, offset: usize| {
+            let w: Vec<u32> = (0..n).map(|i| weights[(i + offset) % weights.len()]).collect();
+            let total: u32 = w.iter().sum::<u32>().max(1);
+            w.iter().map(|&x| Q::new(x.into(), total.into())).collect::<Vec<Q>>()
+        };
+        let mut profiles = vec![vec![mix(shape[0], 0), mix(shape[1], 3)]];
+        profiles.extend(bimatrix::enumerate(&game).equilibria);
+        for p in &profiles {
+            prop_assert_eq!(bimatrix::is_equilibrium(&a, &b, p), game.is_equilibrium(p));
+        }
+    }
+}

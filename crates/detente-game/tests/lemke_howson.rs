@@ -1,0 +1,60 @@
+//! Lemke-Howson: one equilibrium, always exactly verified.
+
+use detente_game::game::to_text;
+use detente_game::lemke_howson::{one, Method};
+use detente_game::{bimatrix, nfg, Game, Q};
+use proptest::prelude::*;
+
+fn random_game(size: usize, seed: u64) -> Game {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        Q::from_integer((((state >> 33) % 201) as i64 - 100).into())
+    };
+    let a: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
+    let b: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
+    Game::bimatrix(&a, &b)
+}
+
+#[test]
+fn the_long_path_game_ends_at_its_unique_equilibrium() {
+    let text = include_str!("games/long-lh-unique.nfg");
+    let game = nfg::read(text).unwrap();
+    let (e, method) = one(&game).unwrap();
+    assert_eq!(method, Method::Path);
+    let texts: Vec<String> = e[0].iter().map(to_text).collect();
+    assert_eq!(texts, ["1/30", "1/6", "3/10", "3/10", "1/6", "1/30"]);
+}
+
+#[test]
+fn large_random_games_are_solved_by_the_path_and_verified() {
+    for (size, seed) in [(20, 1), (50, 2), (50, 3)] {
+        let game = random_game(size, seed);
+        let (e, method) = one(&game).unwrap();
+        assert!(game.is_equilibrium(&e), "{size}x{size}");
+        assert_eq!(method, Method::Path, "{size}x{size} seed {seed}");
+    }
+}
+
+#[test]
+fn every_equilibrium_of_the_75_game_includes_the_one_found() {
+    let game = nfg::read(include_str!("games/vonstengel-75.nfg")).unwrap();
+    let (e, _) = one(&game).unwrap();
+    assert!(bimatrix::enumerate(&game).equilibria.contains(&e));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn one_always_returns_an_equilibrium(
+        (m, n, v) in (1usize..=5, 1usize..=5).prop_flat_map(|(m, n)| (Just(m), Just(n), prop::collection::vec(-4i64..=4, 2 * m * n)))
+    ) {
+        let q = |x: i64| Q::from_integer(x.into());
+        let a: Vec<Vec<Q>> = (0..m).map(|i| (0..n).map(|j| q(v[i * n + j])).collect()).collect();
+        let b: Vec<Vec<Q>> = (0..m).map(|i| (0..n).map(|j| q(v[m * n + i * n + j])).collect()).collect();
+        let game = Game::bimatrix(&a, &b);
+        let (e, _) = one(&game).expect("every finite game has an equilibrium");
+        prop_assert!(game.is_equilibrium(&e));
+    }
+}
