@@ -132,19 +132,44 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
     },
-    /// A round robin of strategies: `--ipd` plays the classic iterated prisoner's dilemma
-    /// as the Axelrod library does (deterministic strategies, the same scores).
+    /// Strategy tournaments: of two parties of an agreement, simulated pair by pair and
+    /// solved as a game (SPEC); or the classic iterated prisoner's dilemma (`--ipd`),
+    /// scored as the Axelrod library scores it.
     Tournament {
-        /// The iterated prisoner's dilemma round robin.
-        #[arg(long, required = true)]
+        /// The specification whose parties play (omit with --ipd).
+        #[arg(required_unless_present = "ipd", conflicts_with = "ipd")]
+        spec: Option<PathBuf>,
+        /// The iterated prisoner's dilemma round robin instead.
+        #[arg(long)]
         ipd: bool,
-        /// Comma-separated strategy names (default: all 15).
+        /// SPEC: the two parties, comma-separated (default: the first two signatories).
+        #[arg(long)]
+        parties: Option<String>,
+        /// SPEC: candidate strategies, comma-separated, `kind` or `kind:parameter`.
+        #[arg(
+            long,
+            default_value = "sincere,covert-cheater:0.05,hedger:3,tit-for-tat,grim-trigger,grit:6,maximalist"
+        )]
+        candidates: String,
+        /// SPEC: simulated futures per pair of strategies.
+        #[arg(long, default_value_t = 500)]
+        runs: u32,
+        /// SPEC: the horizon in years (default: the file's).
+        #[arg(long)]
+        years: Option<u32>,
+        /// SPEC: the seed (default: the file's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// SPEC: also write the game (game.nfg, for Gambit) and tournament.json here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// --ipd: comma-separated strategy names (default: all 15).
         #[arg(long)]
         players: Option<String>,
-        /// Moves per match.
+        /// --ipd: moves per match.
         #[arg(long, default_value_t = 200)]
         turns: usize,
-        /// Repetitions of the round robin.
+        /// --ipd: repetitions of the round robin.
         #[arg(long, default_value_t = 5)]
         repetitions: usize,
         /// Output format.
@@ -219,9 +244,27 @@ fn main() -> ExitCode {
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),
         Command::Analyze { spec, discount, format } => analyze::analyze(&spec, discount, format),
-        Command::Tournament { ipd: _, players, turns, repetitions, format } => {
-            tournament::ipd(players.as_deref(), turns, repetitions, format)
-        }
+        Command::Tournament {
+            spec,
+            ipd: _,
+            parties,
+            candidates,
+            runs,
+            years,
+            seed,
+            out,
+            players,
+            turns,
+            repetitions,
+            format,
+        } => match spec {
+            Some(spec) => tournament::agreement(
+                &spec,
+                &tournament::AgreementOptions { parties, candidates, runs, years, seed, out },
+                format,
+            ),
+            None => tournament::ipd(players.as_deref(), turns, repetitions, format),
+        },
         Command::Solve { game, all: _, one, format } => solve::solve(&game, one, format),
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),

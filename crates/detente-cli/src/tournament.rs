@@ -1,8 +1,77 @@
-//! `detente tournament --ipd`: the iterated prisoner's dilemma round robin.
+//! `detente tournament`: an agreement's parties simulated strategy against strategy and
+//! solved as a game, or the iterated prisoner's dilemma round robin (`--ipd`).
+
+use std::path::{Path, PathBuf};
 
 use detente_game::ipd::{round_robin, Player};
+use detente_game::tournament::{parse_candidate, play};
+use detente_sim::Overrides;
 
-use crate::{write_stdout, ShowFormat};
+use crate::simulate::{create_dir, write_file};
+use crate::{replay, write_stdout, ShowFormat, INVALID};
+
+/// The options of an agreement tournament.
+pub struct AgreementOptions {
+    pub parties: Option<String>,
+    pub candidates: String,
+    pub runs: u32,
+    pub years: Option<u32>,
+    pub seed: Option<u64>,
+    pub out: Option<PathBuf>,
+}
+
+pub fn agreement(path: &Path, options: &AgreementOptions, format: ShowFormat) -> Result<u8, String> {
+    let candidates = options
+        .candidates
+        .split(',')
+        .map(|c| parse_candidate(c).map_err(|e| format!("--candidates: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    if options.runs == 0 {
+        return Err("--runs must be at least 1".into());
+    }
+    let ag = match replay::agreement(path)? {
+        Ok(ag) => ag,
+        Err(code) => return Ok(code),
+    };
+    let signatories: Vec<usize> = ag.signatories().collect();
+    let parties: Vec<usize> = match &options.parties {
+        Some(list) => list
+            .split(',')
+            .map(|id| {
+                let id = id.trim();
+                ag.ids.parties.get(id).copied().filter(|p| signatories.contains(p)).ok_or_else(|| {
+                    let known: Vec<&str> =
+                        signatories.iter().map(|&p| ag.spec.party[p].id.as_str()).collect();
+                    format!("--parties: `{id}` is not a signatory; signatories: {}", known.join(", "))
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        None => signatories.iter().take(2).copied().collect(),
+    };
+    if parties.len() != 2 || parties[0] == parties[1] {
+        return Err("--parties: name two different signatories, e.g. --parties usa,dprk".into());
+    }
+    let overrides = Overrides { runs: Some(options.runs), years: options.years, seed: options.seed };
+    let result = match play(&ag, [parties[0], parties[1]], &candidates, overrides) {
+        Ok(result) => result,
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            return Ok(INVALID);
+        }
+    };
+    if let Some(dir) = &options.out {
+        create_dir(dir)?;
+        write_file(dir, "game.nfg", result.nfg().as_bytes())?;
+        let json = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n";
+        write_file(dir, "tournament.json", json.as_bytes())?;
+    }
+    let text = match format {
+        ShowFormat::Json => serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n",
+        ShowFormat::Text | ShowFormat::Markdown => result.text(),
+    };
+    write_stdout(&text)?;
+    Ok(0)
+}
 
 pub fn ipd(
     players: Option<&str>,

@@ -92,3 +92,63 @@ fn analyze_reports_deterrence_and_phases_with_warnings() {
         .code(2)
         .stderr(predicate::str::contains("not between 0 and 1"));
 }
+
+#[test]
+fn tournament_of_an_agreement_writes_its_game_for_gambit() {
+    let korea = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/korea-2020.toml");
+    let dir = temp_dir("tournament");
+    detente()
+        .arg("tournament")
+        .arg(&korea)
+        .args([
+            "--parties",
+            "usa,dprk",
+            "--candidates",
+            "sincere,maximalist",
+            "--runs",
+            "50",
+            "--years",
+            "3",
+            "--out",
+        ])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Empirical game: usa (rows) against dprk (columns)"))
+        .stdout(predicate::str::contains("Equilibria of the game of mean payoffs"));
+    let game = std::fs::read_to_string(dir.join("game.nfg")).unwrap();
+    assert!(game.starts_with("NFG 1 R \"detente tournament: usa against dprk\""));
+    detente()
+        .arg("tournament")
+        .arg(&korea)
+        .args(["--parties", "usa,iaea"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`iaea` is not a signatory"));
+    detente()
+        .arg("tournament")
+        .arg(&korea)
+        .args(["--candidates", "hedger"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs its `max_cost`"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn tournament_ipd_reproduces_axelrods_oracle() {
+    let out = stdout(&[
+        "tournament",
+        "--ipd",
+        "--players",
+        "Cooperator,Tit For Tat,Defector,Grudger,Go By Majority",
+        "--turns",
+        "5",
+        "--repetitions",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["totals"], serde_json::json!([135, 147, 156, 147, 147]));
+}

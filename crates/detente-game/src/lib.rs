@@ -12,5 +12,6 @@ pub mod ipd;
 pub mod lemke_howson;
 pub mod nfg;
 pub mod pure;
+pub mod tournament;
 
 pub use game::{Game, Profile, Q};
