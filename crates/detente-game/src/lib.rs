@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod bimatrix;
 pub mod game;
+pub mod inspection;
 pub mod ipd;
 pub mod lemke_howson;
 pub mod nfg;
