@@ -6,7 +6,7 @@ use detente_game::analysis::Report;
 
 use crate::{replay, write_stdout, ShowFormat};
 
-pub fn analyze(path: &Path, discount: f64, format: ShowFormat) -> Result<u8, String> {
+pub fn analyze(path: &Path, discount: f64, efg: Option<&Path>, format: ShowFormat) -> Result<u8, String> {
     if !(0.0..=1.0).contains(&discount) {
         return Err(format!("--discount {discount} is not between 0 and 1"));
     }
@@ -15,6 +15,10 @@ pub fn analyze(path: &Path, discount: f64, format: ShowFormat) -> Result<u8, Str
         Err(code) => return Ok(code),
     };
     let report = Report::new(&agreement.spec, discount);
+    if let Some(out) = efg {
+        let game = detente_game::phase_game::PhaseGame::new(&agreement.spec, discount);
+        std::fs::write(out, game.efg()).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    }
     for warning in report.warnings() {
         eprintln!("warning: {warning}");
     }

@@ -128,6 +128,9 @@ enum Command {
         /// The discount factor per phase in the backward induction.
         #[arg(long, default_value_t = 0.9)]
         discount: f64,
+        /// Also write the phase game to this file in Gambit's .efg format.
+        #[arg(long)]
+        efg: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
@@ -243,7 +246,9 @@ fn main() -> ExitCode {
         }
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),
-        Command::Analyze { spec, discount, format } => analyze::analyze(&spec, discount, format),
+        Command::Analyze { spec, discount, efg, format } => {
+            analyze::analyze(&spec, discount, efg.as_deref(), format)
+        }
         Command::Tournament {
             spec,
             ipd: _,

@@ -205,6 +205,7 @@ pub fn self_enforcement(spec: &Spec, discount: f64) -> Vec<PhaseResult> {
         for (n, party) in signatories.iter().enumerate() {
             let (cost, benefit) = stakes(phase, party);
             let value = benefit - cost + discount * continuation[n];
+            let value = if value.abs() < 1e-12 { 0.0 } else { value };
             parties.push(PhaseStake {
                 party: party.to_string(),
                 cost,
@@ -214,9 +215,11 @@ pub fn self_enforcement(spec: &Spec, discount: f64) -> Vec<PhaseResult> {
             });
         }
         let holds = parties.iter().all(|p| p.self_enforcing);
-        // If some party defects here, nothing from here on is delivered to anyone.
-        for (n, p) in parties.iter().enumerate() {
-            continuation[n] = if holds { p.value_of_performing } else { 0.0 };
+        // If some party defects here, nothing from here on is delivered to anyone. The
+        // continuation is carried unrounded (reports round; long chains must not).
+        for (n, party) in signatories.iter().enumerate() {
+            let (cost, benefit) = stakes(phase, party);
+            continuation[n] = if holds { benefit - cost + discount * continuation[n] } else { 0.0 };
         }
         results.push(PhaseResult {
             phase: phase.to_string(),

@@ -12,6 +12,7 @@ pub mod inspection;
 pub mod ipd;
 pub mod lemke_howson;
 pub mod nfg;
+pub mod phase_game;
 pub mod pure;
 pub mod tournament;
 

@@ -1,0 +1,85 @@
+//! The phase game: backward induction over the tree agrees with the analysis of phase
+//! values, for 2 to 1,000 phases, and the tree is written as Gambit expects.
+
+use detente_game::analysis::self_enforcement;
+use detente_game::phase_game::PhaseGame;
+use detente_spec::model::Spec;
+use detente_spec::{check, SourceFile};
+use num_traits::ToPrimitive;
+
+/// An agreement of `phases` phases between two signatories whose phase values follow a
+/// fixed pseudo-random pattern (some phases worth performing, some not).
+fn chain(phases: usize, seed: u64) -> Spec {
+    let mut text = String::from(
+        "[agreement]\nid = \"chain\"\ntitle = \"A chain of phases\"\nadopted = 2030-01-01\n\n\
+         [[party]]\nid = \"alpha\"\nname = \"Alpha\"\nrole = \"signatory\"\n\n\
+         [[party]]\nid = \"beta\"\nname = \"Beta\"\nrole = \"signatory\"\n\n",
+    );
+    let mut state = seed;
+    let mut draw = |range: u64| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) % range
+    };
+    for k in 0..phases {
+        let after = if k == 0 { String::new() } else { format!("after = [\"p{}\"]\n", k - 1) };
+        text.push_str(&format!("[[phase]]\nid = \"p{k}\"\ntitle = \"Phase {k}\"\n{after}\n"));
+        for (party, other) in [("alpha", "beta"), ("beta", "alpha")] {
+            let (cost, benefit) = (draw(6), draw(5));
+            text.push_str(&format!(
+                "[[commitment]]\nid = \"{party}-{k}\"\ntitle = \"{party} step {k}\"\nphase = \"p{k}\"\n\
+                 by = [\"{party}\"]\nkind = \"continuing\"\ncategory = \"mutual\"\n\
+                 values = {{ cost = {cost}, benefit = {{ {other} = {benefit} }} }}\n\n"
+            ));
+        }
+    }
+    let checked = check(&SourceFile::new("chain.toml", &text));
+    assert!(
+        !checked.has_errors(),
+        "{:?}",
+        checked.diagnostics.iter().find(|d| d.severity() == detente_spec::Severity::Error)
+    );
+    checked.spec
+}
+
+#[test]
+fn backward_induction_on_the_tree_equals_the_phase_analysis() {
+    let cases: [(usize, u64, &[f64]); 5] = [
+        (2, 1, &[0.5, 0.9, 1.0]),
+        (3, 2, &[0.5, 0.9, 1.0]),
+        (16, 3, &[0.5, 0.9, 1.0]),
+        (100, 4, &[0.9, 1.0]),
+        (1000, 5, &[0.9]),
+    ];
+    for (phases, seed, discounts) in cases {
+        let spec = chain(phases, seed);
+        for &discount in discounts {
+            let game = PhaseGame::new(&spec, discount);
+            let tree = game.backward_induction();
+            let phases_result = self_enforcement(&spec, discount);
+            let first = &phases_result[0];
+            for (i, stake) in first.parties.iter().enumerate() {
+                let expected = if first.self_enforcing { stake.value_of_performing } else { 0.0 };
+                let got = tree[i].to_f64().unwrap();
+                assert!(
+                    (got - expected).abs() <= 1e-4 * (1.0 + expected.abs()),
+                    "{phases} phases, δ {discount}: {got} vs {expected}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_efg_file_has_every_node_in_gambits_order() {
+    let game = PhaseGame::new(&chain(16, 3), 0.9);
+    let efg = game.efg();
+    assert!(efg.starts_with("EFG 2 R \"detente phase game\" { \"alpha\" \"beta\" }"));
+    let decisions = efg.lines().filter(|l| l.starts_with("p ")).count();
+    let leaves = efg.lines().filter(|l| l.starts_with("t ")).count();
+    assert_eq!((decisions, leaves), (32, 33));
+    // The chain first, then the end of the chain, then the leaves innermost first.
+    let first_leaf = efg.lines().position(|l| l.starts_with("t ")).unwrap();
+    assert!(efg.lines().nth(first_leaf).unwrap().contains("all performed"));
+    assert!(efg.lines().nth(first_leaf + 1).unwrap().contains("defection in p15"));
+    assert!(efg.lines().last().unwrap().contains("defection in p0"));
+}
