@@ -4,20 +4,9 @@
 //! the Axelrod library.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use detente_game::game::random_bimatrix;
 use detente_game::ipd::{round_robin, Player};
-use detente_game::{bimatrix, nfg, Game, Q};
-
-fn random_game(size: usize, seed: u64) -> Game {
-    // A small linear congruential generator: the games only need to be fixed and varied.
-    let mut state = seed;
-    let mut next = || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        Q::from_integer((((state >> 33) % 201) as i64 - 100).into())
-    };
-    let a: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
-    let b: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
-    Game::bimatrix(&a, &b)
-}
+use detente_game::{bimatrix, nfg, Game};
 
 fn bench_solvers(c: &mut Criterion) {
     let text = include_str!("../tests/games/vonstengel-75.nfg");
@@ -27,12 +16,12 @@ fn bench_solvers(c: &mut Criterion) {
     group.bench_function("all 75 equilibria of von Stengel's 6x6 game", |b| {
         b.iter(|| bimatrix::enumerate(&game).equilibria.len())
     });
-    let games: Vec<Game> = (0..4).map(|s| random_game(8, s)).collect();
+    let games: Vec<Game> = (0..4).map(|s| random_bimatrix(8, s)).collect();
     group.bench_function("all equilibria of four random 8x8 games", |b| {
         b.iter(|| games.iter().map(|g| bimatrix::enumerate(g).equilibria.len()).sum::<usize>())
     });
     for size in [50, 100] {
-        let game = random_game(size, 7);
+        let game = random_bimatrix(size, 7);
         group.bench_function(
             format!("one equilibrium of a random {size}x{size} game (Lemke-Howson, exact check)"),
             |b| b.iter(|| detente_game::lemke_howson::one(&game).is_some()),

@@ -74,7 +74,7 @@ impl Game {
         let shape = self.shape();
         let mut total = Q::zero();
         let mut pure = vec![0usize; shape.len()];
-        'profiles: loop {
+        loop {
             let mut weight = Q::one();
             for (p, &s) in pure.iter().enumerate() {
                 let prob = match (p == player, own) {
@@ -96,14 +96,9 @@ impl Game {
             if !weight.is_zero() {
                 total += weight * self.payoff(&pure, player);
             }
-            for p in 0..pure.len() {
-                pure[p] += 1;
-                if pure[p] < shape[p] {
-                    continue 'profiles;
-                }
-                pure[p] = 0;
+            if !next_profile(&mut pure, &shape) {
+                break;
             }
-            break;
         }
         total
     }
@@ -125,6 +120,33 @@ impl Game {
         }
         true
     }
+}
+
+/// Moves `pure` to the next pure profile in Gambit's order (first player fastest);
+/// `false` after the last one.
+pub fn next_profile(pure: &mut [usize], shape: &[usize]) -> bool {
+    for (s, &n) in pure.iter_mut().zip(shape) {
+        *s += 1;
+        if *s < n {
+            return true;
+        }
+        *s = 0;
+    }
+    false
+}
+
+/// A fixed pseudo-random `size` x `size` game with integer payoffs in -100..=100 (a
+/// linear congruential generator): the same game for a seed everywhere, for tests and
+/// benchmarks (`benches/peers/peers.py` builds the same games).
+pub fn random_bimatrix(size: usize, seed: u64) -> Game {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        Q::from_integer((((state >> 33) % 201) as i64 - 100).into())
+    };
+    let a: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
+    let b: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
+    Game::bimatrix(&a, &b)
 }
 
 /// Sign tests on rationals without importing `Signed` everywhere.

@@ -3,14 +3,14 @@
 
 use num_traits::{One, Zero};
 
-use crate::game::{Game, Profile, Q};
+use crate::game::{next_profile, Game, Profile, Q};
 
 /// Every pure equilibrium, as strategy indices per player, in profile order.
 pub fn equilibria(game: &Game) -> Vec<Vec<usize>> {
     let shape = game.shape();
     let mut out = Vec::new();
     let mut pure = vec![0usize; shape.len()];
-    'profiles: loop {
+    loop {
         let stable = (0..shape.len()).all(|player| {
             let here = game.payoff(&pure, player);
             let mut deviation = pure.clone();
@@ -22,14 +22,9 @@ pub fn equilibria(game: &Game) -> Vec<Vec<usize>> {
         if stable {
             out.push(pure.clone());
         }
-        for p in 0..pure.len() {
-            pure[p] += 1;
-            if pure[p] < shape[p] {
-                continue 'profiles;
-            }
-            pure[p] = 0;
+        if !next_profile(&mut pure, &shape) {
+            break;
         }
-        break;
     }
     out
 }

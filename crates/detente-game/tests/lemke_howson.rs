@@ -1,20 +1,10 @@
 //! Lemke-Howson: one equilibrium, always exactly verified.
 
+use detente_game::game::random_bimatrix;
 use detente_game::game::to_text;
 use detente_game::lemke_howson::{one, Method};
 use detente_game::{bimatrix, nfg, Game, Q};
 use proptest::prelude::*;
-
-fn random_game(size: usize, seed: u64) -> Game {
-    let mut state = seed;
-    let mut next = || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        Q::from_integer((((state >> 33) % 201) as i64 - 100).into())
-    };
-    let a: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
-    let b: Vec<Vec<Q>> = (0..size).map(|_| (0..size).map(|_| next()).collect()).collect();
-    Game::bimatrix(&a, &b)
-}
 
 #[test]
 fn the_long_path_game_ends_at_its_unique_equilibrium() {
@@ -29,7 +19,7 @@ fn the_long_path_game_ends_at_its_unique_equilibrium() {
 #[test]
 fn large_random_games_are_solved_by_the_path_and_verified() {
     for (size, seed) in [(20, 1), (50, 2), (50, 3)] {
-        let game = random_game(size, seed);
+        let game = random_bimatrix(size, seed);
         let (e, method) = one(&game).unwrap();
         assert!(game.is_equilibrium(&e), "{size}x{size}");
         assert_eq!(method, Method::Path, "{size}x{size} seed {seed}");
