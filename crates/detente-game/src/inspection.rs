@@ -76,3 +76,59 @@ pub fn closed_form(p: &Parameters) -> Option<(Q, Q)> {
     let inside = |x: &Q| *x > Q::zero() && *x < one;
     (inside(&inspect) && inside(&violate)).then_some((inspect, violate))
 }
+
+/// The value of a 2x2 zero-sum game to the row player (exact): a saddle point if there
+/// is one, otherwise the mixed value `(a d - b c) / (a + d - b - c)`.
+pub fn zero_sum_value(a: &Q, b: &Q, c: &Q, d: &Q) -> Q {
+    let lower = (a.min(b)).max(c.min(d)).clone();
+    let upper = (a.max(c)).min(b.max(d)).clone();
+    if lower == upper {
+        return lower;
+    }
+    (a * d - b * c) / (a + d - b - c)
+}
+
+/// Dresher's sequential inspection game (M. Dresher, "A sampling inspection problem in
+/// arms control agreements: a game-theoretic analysis", RAND RM-2972-ARPA, 1962), by
+/// its recursion: `n` periods, `k` inspections, an inspectee who violates at most once
+/// and sees each inspection; the inspector gains 1 for a caught violation, loses 1 for
+/// an undetected one, 0 if there is none. Each period is the 2x2 zero-sum game
+///
+/// ```text
+///                 violate   wait
+///   inspect          1      v(n-1, k-1)
+///   no inspection   -1      v(n-1, k)
+/// ```
+///
+/// with `v(n, 0) = -1` (nothing stops the violation) and `v(n, k) = 0` for `k >= n` (the
+/// inspectee never violates). Returns `v(n, k)`, exactly.
+pub fn dresher_value(n: usize, k: usize) -> Q {
+    // Period by period: values[j] = v(periods, j). With no periods left nothing happens.
+    let mut values: Vec<Q> = vec![Q::zero(); k + 1];
+    for periods in 1..=n {
+        let mut next = values.clone();
+        for (j, value) in next.iter_mut().enumerate() {
+            *value = if j == 0 {
+                -Q::one()
+            } else if j >= periods {
+                Q::zero()
+            } else {
+                zero_sum_value(&Q::one(), &values[j - 1], &(-Q::one()), &values[j])
+            };
+        }
+        values = next;
+    }
+    values[k].clone()
+}
+
+/// Dresher's closed form: `v(n, k) = -C(n-1, k) / sum_{i=0..k} C(n, i)` for `k < n`.
+pub fn dresher_closed_form(n: usize, k: usize) -> Q {
+    if k >= n {
+        return Q::zero();
+    }
+    let binomial = |n: usize, r: usize| -> num_bigint::BigInt {
+        (0..r).fold(num_bigint::BigInt::one(), |acc, i| acc * (n - i) / (i + 1))
+    };
+    let denominator: num_bigint::BigInt = (0..=k).map(|i| binomial(n, i)).sum();
+    -Q::new(binomial(n - 1, k), denominator)
+}

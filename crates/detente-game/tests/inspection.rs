@@ -76,3 +76,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn dreshers_recursion_has_its_closed_form() {
+    use detente_game::inspection::{dresher_closed_form, dresher_value};
+    // Worked by hand: v(2, 1) = -1/3, v(3, 1) = -1/2.
+    assert_eq!(to_text(&dresher_value(2, 1)), "-1/3");
+    assert_eq!(to_text(&dresher_value(3, 1)), "-1/2");
+    for n in 1..=30 {
+        for k in 0..=n {
+            assert_eq!(dresher_value(n, k), dresher_closed_form(n, k), "v({n}, {k})");
+        }
+    }
+}
