@@ -41,6 +41,22 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
             );
         }
         solution.equilibria
+    } else if game.shape() == [2, 2, 2] {
+        let solution = detente_game::three_player::equilibria(&game);
+        if solution.degenerate {
+            eprintln!(
+                "warning: {} is degenerate: continua of equilibria may exist and are not listed",
+                path.display()
+            );
+        }
+        for p in &solution.irrational {
+            eprintln!(
+                "note: an equilibrium at irrational probabilities is not listed exactly: first strategies with \
+                 probabilities {:.6}, {:.6}, {:.6}",
+                p[0], p[1], p[2]
+            );
+        }
+        solution.equilibria
     } else {
         eprintln!(
             "note: {} has {} players: only its pure-strategy equilibria are computed",

@@ -152,3 +152,12 @@ fn tournament_ipd_reproduces_axelrods_oracle() {
     let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(json["totals"], serde_json::json!([135, 147, 156, 147, 147]));
 }
+
+#[test]
+fn solve_finds_all_nine_equilibria_of_the_three_player_game() {
+    let out = stdout(&["solve", game_file("mckelvey-mclennan-9.nfg").to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let equilibria = json["equilibria"].as_array().unwrap();
+    assert_eq!(equilibria.len(), 9);
+    assert!(equilibria.contains(&serde_json::json!([["2/5", "3/5"], ["1/2", "1/2"], ["1/3", "2/3"]])));
+}

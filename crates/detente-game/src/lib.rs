@@ -14,6 +14,7 @@ pub mod lemke_howson;
 pub mod nfg;
 pub mod phase_game;
 pub mod pure;
+pub mod three_player;
 pub mod tournament;
 
 pub use game::{Game, Profile, Q};

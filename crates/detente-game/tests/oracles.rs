@@ -9,8 +9,8 @@ fn game(name: &str) -> Game {
     nfg::read(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{path}:{e}"))
 }
 
-fn texts(mix: &[Q]) -> Vec<String> {
-    mix.iter().map(to_text).collect()
+fn texts<T: std::fmt::Display>(items: &[T]) -> Vec<String> {
+    items.iter().map(|x| x.to_string()).collect()
 }
 
 #[test]
@@ -34,6 +34,30 @@ fn the_long_lemke_howson_game_has_its_unique_equilibrium() {
     assert_eq!(texts(&e[1]), ["1/6", "1/30", "3/10", "3/10", "1/30", "1/6"]);
     assert_eq!(to_text(&g.expected(e, 0, None)), "3/2");
     assert_eq!(to_text(&g.expected(e, 1, None)), "3/2");
+}
+
+#[test]
+fn the_three_player_game_has_its_nine_equilibria_two_totally_mixed() {
+    let g = game("mckelvey-mclennan-9.nfg");
+    let solution = detente_game::three_player::equilibria(&g);
+    assert!(!solution.degenerate);
+    assert!(solution.irrational.is_empty());
+    assert_eq!(solution.equilibria.len(), 9);
+    assert!(solution.equilibria.iter().all(|e| g.is_equilibrium(e)));
+    let totally_mixed: Vec<_> = solution
+        .equilibria
+        .iter()
+        .filter(|e| e.iter().all(|mix| mix.iter().all(|p| *p > Q::from_integer(0.into()))))
+        .collect();
+    assert_eq!(totally_mixed.len(), 2);
+    // The one Gambit's catalogue names: (0.4, 0.6), (0.5, 0.5), (1/3, 2/3).
+    let named: Vec<Vec<String>> =
+        vec![texts(&["2/5", "3/5"]), texts(&["1/2", "1/2"]), texts(&["1/3", "2/3"])];
+    assert!(totally_mixed.iter().any(|e| e.iter().map(|m| texts_of(m)).collect::<Vec<_>>() == named));
+}
+
+fn texts_of(mix: &[Q]) -> Vec<String> {
+    mix.iter().map(to_text).collect()
 }
 
 #[test]

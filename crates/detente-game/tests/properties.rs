@@ -62,3 +62,29 @@ proptest! {
         }
     }
 }
+
+fn three_player_games() -> impl Strategy<Value = Game> {
+    prop::collection::vec(-40i64..=40, 24).prop_map(|v| {
+        let mut game = Game::zeros(3, &[2, 2, 2]);
+        for (profile, payoffs) in game.payoffs.iter_mut().enumerate() {
+            *payoffs = (0..3).map(|p| Q::from_integer(v[profile * 3 + p].into())).collect();
+        }
+        game
+    })
+}
+
+proptest! {
+    #[test]
+    fn every_three_player_equilibrium_is_one_and_generic_games_have_an_odd_number(game in three_player_games()) {
+        let solution = detente_game::three_player::equilibria(&game);
+        for e in &solution.equilibria {
+            prop_assert!(game.is_equilibrium(e));
+        }
+        // Wilson's oddness theorem (1971): a generic finite game has an odd number of
+        // equilibria (rational and irrational alike).
+        if !solution.degenerate {
+            prop_assert!((solution.equilibria.len() + solution.irrational.len()) % 2 == 1,
+                "{} + {} equilibria", solution.equilibria.len(), solution.irrational.len());
+        }
+    }
+}
