@@ -166,7 +166,12 @@ pub fn parse_number(text: &str) -> Option<Q> {
         return None;
     }
     let numerator: BigInt = format!("{whole}{fraction}").parse().ok()?;
-    let scale = exponent - fraction.len() as i32;
+    let scale = exponent.checked_sub(fraction.len() as i32)?;
+    // A payoff of 10^1000 is not a payoff; refusing it keeps a hostile file from making
+    // the reader compute enormous powers.
+    if scale.abs() > 1000 {
+        return None;
+    }
     let ten = BigInt::from(10);
     let mut value = Q::from_integer(numerator);
     if scale >= 0 {

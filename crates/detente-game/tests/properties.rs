@@ -88,3 +88,23 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn the_nfg_reader_never_panics(text in ".{0,300}") {
+        let _ = detente_game::nfg::read(&text);
+    }
+
+    #[test]
+    fn mangled_games_are_errors_or_games(cut in 0usize..200, insert in "[{}\",0-9a-zA-Z/.-]{0,3}") {
+        let original = include_str!("games/long-lh-unique.nfg");
+        let at = cut.min(original.len());
+        let at = (0..=at).rev().find(|&i| original.is_char_boundary(i)).unwrap_or(0);
+        let text = format!("{}{}{}", &original[..at], insert, &original[at..]);
+        if let Ok(game) = detente_game::nfg::read(&text) {
+            if game.players.len() == 2 && game.shape().iter().all(|&n| n <= 8) {
+                let _ = detente_game::bimatrix::enumerate(&game);
+            }
+        }
+    }
+}
