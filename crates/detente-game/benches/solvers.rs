@@ -39,4 +39,32 @@ fn bench_solvers(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench_solvers);
-criterion_main!(benches);
+
+fn bench_phase_game(c: &mut Criterion) {
+    use detente_game::phase_game::PhaseGame;
+    use detente_game::Q;
+    let mut group = c.benchmark_group("phase-game");
+    for phases in [16usize, 1000] {
+        let game = PhaseGame {
+            parties: vec!["alpha".into(), "beta".into()],
+            phases: (0..phases).map(|k| format!("p{k}")).collect(),
+            values: (0..phases)
+                .map(|k| {
+                    vec![
+                        Q::from_integer(((k % 7) as i64 - 2).into()),
+                        Q::from_integer(((k % 5) as i64 - 1).into()),
+                    ]
+                })
+                .collect(),
+            discount: Q::new(9.into(), 10.into()),
+        };
+        group.bench_function(format!("backward induction, {phases} phases"), |b| {
+            b.iter(|| game.backward_induction())
+        });
+        group.bench_function(format!(".efg of {phases} phases"), |b| b.iter(|| game.efg().len()));
+    }
+    group.finish();
+}
+
+criterion_group!(phase_games, bench_phase_game);
+criterion_main!(benches, phase_games);
