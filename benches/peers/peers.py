@@ -3,7 +3,8 @@
 
 Runs with pygambit and axelrod from PyPI (`pip install pygambit axelrod`), and the
 release `detente` binary (`cargo build --release`). Prints one line per workload:
-the peer's time and detente's. With --axelrod-scores FILE it also writes the per-pair
+the peer's time and detente's. With --check-phase-games it reads every scenario's
+phase game (.efg) with pygambit and compares subgame-perfect payoffs. With --axelrod-scores FILE it also writes the per-pair
 scores of axelrod's deterministic strategies over 200 turns, the fixture that
 crates/detente-game/tests/ipd.rs compares against.
 """
@@ -82,7 +83,47 @@ def axelrod_scores(path):
     Path(path).write_text(json.dumps({"turns": 200, "scores": scores}, indent=1) + "\n")
 
 
+def check_phase_games():
+    """Reads each scenario's phase game (`detente analyze --efg`) with pygambit, solves
+    it by backward induction over Gambit's own tree, and compares the subgame-perfect
+    payoffs with detente's analysis."""
+    import tempfile
+
+    import pygambit as gbt
+
+    sys.setrecursionlimit(100_000)
+    for scenario in sorted((ROOT / "scenarios").glob("*.toml")):
+        with tempfile.TemporaryDirectory() as tmp:
+            efg = Path(tmp) / "phases.efg"
+            report = subprocess.run(
+                [str(DETENTE), "analyze", str(scenario), "--efg", str(efg), "--format", "json"],
+                check=True, capture_output=True, text=True,
+            )
+            phases = json.loads(report.stdout)["phases"]
+            if not phases:
+                continue
+            game = gbt.read_efg(str(efg))
+            players = list(game.players)
+
+            def solve(node):
+                if node.is_terminal:
+                    return [float(node.outcome[p]) if node.outcome is not None else 0.0 for p in players]
+                mover = players.index(node.player)
+                perform, defect = solve(node.children["perform"]), solve(node.children["defect"])
+                return perform if perform[mover] >= defect[mover] else defect
+
+            gambit = solve(game.root)
+            first = phases[0]
+            ours = [s["value_of_performing"] if first["self_enforcing"] else 0.0 for s in first["parties"]]
+            agree = all(abs(a - b) < 1e-3 for a, b in zip(gambit, ours))
+            print(f"phase game of {scenario.name}: Gambit's tree gives {[round(x, 4) for x in gambit]}, "
+                  f"detente {ours}: {'agree' if agree else 'DISAGREE'}")
+
+
 def main():
+    if "--check-phase-games" in sys.argv:
+        check_phase_games()
+        return
     if "--axelrod-scores" in sys.argv:
         axelrod_scores(sys.argv[sys.argv.index("--axelrod-scores") + 1])
         return
