@@ -36,8 +36,54 @@ pub fn matrices(game: &Game) -> (Vec<Vec<Q>>, Vec<Vec<Q>>) {
     (a, b)
 }
 
-/// Solves the square system `m x = rhs` exactly; `None` when it is singular.
-fn solve(mut m: Vec<Vec<Q>>, mut rhs: Vec<Q>) -> Option<Vec<Q>> {
+/// Solves the square system `m x = rhs` exactly; `None` when it is singular. Integer
+/// systems small enough for 128-bit arithmetic take the fraction-free path (Bareiss's
+/// Gauss-Jordan elimination, every intermediate an exact integer); the rest, or any
+/// system whose intermediates would overflow, take the rational path.
+fn solve(m: Vec<Vec<Q>>, rhs: Vec<Q>) -> Option<Vec<Q>> {
+    match solve_integer(&m, &rhs) {
+        Some(answer) => answer,
+        None => solve_rational(m, rhs),
+    }
+}
+
+/// Fraction-free Gauss-Jordan elimination (E. H. Bareiss, "Sylvester's identity and
+/// multistep integer-preserving Gaussian elimination", Math. Comp. 22, 1968) in checked
+/// 128-bit integers. `None` when an entry is not an integer or an intermediate would
+/// overflow; `Some(None)` when the system is singular.
+fn solve_integer(m: &[Vec<Q>], rhs: &[Q]) -> Option<Option<Vec<Q>>> {
+    let size = rhs.len();
+    let as_int = |q: &Q| -> Option<i128> { q.is_integer().then(|| q.to_integer().try_into().ok()).flatten() };
+    let mut a: Vec<Vec<i128>> = Vec::with_capacity(size);
+    for (row, b) in m.iter().zip(rhs) {
+        let mut r: Vec<i128> = row.iter().map(as_int).collect::<Option<_>>()?;
+        r.push(as_int(b)?);
+        a.push(r);
+    }
+    let mut previous: i128 = 1;
+    for k in 0..size {
+        let Some(pivot) = (k..size).find(|&r| a[r][k] != 0) else { return Some(None) };
+        a.swap(k, pivot);
+        for i in 0..size {
+            if i == k {
+                continue;
+            }
+            for j in 0..=size {
+                if j == k {
+                    continue;
+                }
+                let value = a[k][k].checked_mul(a[i][j])?.checked_sub(a[i][k].checked_mul(a[k][j])?)?;
+                a[i][j] = value / previous;
+            }
+            a[i][k] = 0;
+        }
+        previous = a[k][k];
+    }
+    // Now a[i][i] * x_i = a[i][size] for every i.
+    Some(Some((0..size).map(|i| Q::new(a[i][size].into(), a[i][i].into())).collect()))
+}
+
+fn solve_rational(mut m: Vec<Vec<Q>>, mut rhs: Vec<Q>) -> Option<Vec<Q>> {
     let size = rhs.len();
     for col in 0..size {
         let pivot = (col..size).find(|&r| !m[r][col].is_zero())?;
@@ -289,6 +335,21 @@ mod tests {
         let a = vec![vec![q(1), q(0)], vec![q(0), q(1)]];
         let b = vec![vec![q(0), q(0)], vec![q(0), q(0)]];
         assert!(enumerate(&Game::bimatrix(&a, &b)).degenerate);
+    }
+
+    #[test]
+    fn the_integer_and_rational_paths_agree() {
+        let m = vec![vec![q(2), q(1), q(-1)], vec![q(-3), q(-1), q(2)], vec![q(-2), q(1), q(2)]];
+        let rhs = vec![q(8), q(-11), q(-3)];
+        let integer = solve_integer(&m, &rhs).unwrap().unwrap();
+        assert_eq!(integer, vec![q(2), q(3), q(-1)]);
+        assert_eq!(Some(integer), solve_rational(m, rhs));
+        // Singular systems are singular on both paths.
+        let singular = vec![vec![q(1), q(2)], vec![q(2), q(4)]];
+        assert_eq!(solve_integer(&singular, &[q(1), q(2)]), Some(None));
+        assert_eq!(solve_rational(singular, vec![q(1), q(2)]), None);
+        // Fractions and huge entries leave the integer path.
+        assert_eq!(solve_integer(&[vec![Q::new(1.into(), 2.into())]], &[q(1)]), None);
     }
 
     #[test]
