@@ -6,15 +6,24 @@ use detente_game::analysis::Report;
 
 use crate::{replay, write_stdout, ShowFormat};
 
-pub fn analyze(path: &Path, discount: f64, efg: Option<&Path>, format: ShowFormat) -> Result<u8, String> {
+pub fn analyze(
+    path: &Path,
+    discount: f64,
+    inspection_cost: f64,
+    efg: Option<&Path>,
+    format: ShowFormat,
+) -> Result<u8, String> {
     if !(0.0..=1.0).contains(&discount) {
         return Err(format!("--discount {discount} is not between 0 and 1"));
+    }
+    if !(inspection_cost > 0.0 && inspection_cost.is_finite()) {
+        return Err(format!("--inspection-cost {inspection_cost} must be a positive number"));
     }
     let agreement = match replay::agreement(path)? {
         Ok(agreement) => agreement,
         Err(code) => return Ok(code),
     };
-    let report = Report::new(&agreement.spec, discount);
+    let report = Report::new(&agreement.spec, discount, inspection_cost);
     if let Some(out) = efg {
         let game = detente_game::phase_game::PhaseGame::new(&agreement.spec, discount);
         std::fs::write(out, game.efg()).map_err(|e| format!("cannot write {}: {e}", out.display()))?;

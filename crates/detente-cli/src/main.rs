@@ -128,6 +128,10 @@ enum Command {
         /// The discount factor per phase in the backward induction.
         #[arg(long, default_value_t = 0.9)]
         discount: f64,
+        /// The cost of one inspection, on the scale of the specification's values, for
+        /// the simultaneous inspection game.
+        #[arg(long, default_value_t = 0.5)]
+        inspection_cost: f64,
         /// Also write the phase game to this file in Gambit's .efg format.
         #[arg(long)]
         efg: Option<PathBuf>,
@@ -246,8 +250,8 @@ fn main() -> ExitCode {
         }
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),
-        Command::Analyze { spec, discount, efg, format } => {
-            analyze::analyze(&spec, discount, efg.as_deref(), format)
+        Command::Analyze { spec, discount, inspection_cost, efg, format } => {
+            analyze::analyze(&spec, discount, inspection_cost, efg.as_deref(), format)
         }
         Command::Tournament {
             spec,

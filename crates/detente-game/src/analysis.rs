@@ -46,6 +46,13 @@ pub struct Deterrence {
     pub min_inspection: Option<f64>,
     /// Whether a verifier checks the measure at all.
     pub verified: bool,
+    /// What the other parties lose if the measure is broken undetected: their benefit
+    /// from it (the inspector's damage `D` in the simultaneous game).
+    pub damage: f64,
+    /// The simultaneous inspection game's mixed equilibrium, when it has one: the
+    /// inspection probability and the violation probability (see
+    /// [`crate::inspection::closed_form`]).
+    pub simultaneous: Option<[f64; 2]>,
 }
 
 /// Deterrence of every continuing measure, for every party it binds.
@@ -87,6 +94,11 @@ pub fn deterrence(spec: &Spec) -> Vec<Deterrence> {
                 min_detection: threshold.and_then(|t| feasible(t, inspection)),
                 min_inspection: threshold.and_then(|t| feasible(t, detection)),
                 verified: c.verification.is_some(),
+                damage: c
+                    .values
+                    .as_ref()
+                    .map_or(0.0, |v| v.benefit.iter().filter(|(p, _)| *p != party).map(|(_, b)| b).sum()),
+                simultaneous: None,
             });
         }
     }
@@ -263,6 +275,8 @@ pub struct Report {
     pub agreement: String,
     /// The discount factor per phase used in the backward induction.
     pub discount: f64,
+    /// The inspection cost assumed in the simultaneous inspection game.
+    pub inspection_cost: f64,
     /// Deterrence of each continuing measure.
     pub deterrence: Vec<Deterrence>,
     /// Self-enforcement of each phase.
@@ -280,12 +294,35 @@ fn num(x: f64) -> String {
 }
 
 impl Report {
-    /// Analyses `spec` with discount factor `discount` per phase.
-    pub fn new(spec: &Spec, discount: f64) -> Report {
+    /// Analyses `spec` with discount factor `discount` per phase and, for the
+    /// simultaneous inspection game, an inspection cost of `inspection_cost` (on the
+    /// scale of the specification's values).
+    pub fn new(spec: &Spec, discount: f64, inspection_cost: f64) -> Report {
+        let mut deterrence = deterrence(spec);
+        for d in
+            deterrence.iter_mut().filter(|d| d.verified && d.gain > 0.0 && d.sanction > 0.0 && d.damage > 0.0)
+        {
+            let q = |x: f64| num_rational::BigRational::from_float(x).unwrap_or_default();
+            let parameters = crate::inspection::Parameters {
+                gain: q(d.gain),
+                sanction: q(d.sanction),
+                cost: q(inspection_cost),
+                damage: q(d.damage),
+                detected_loss: q(0.0),
+                false_alarm_loss: q(0.0),
+                beta: q(1.0 - d.detection),
+                alpha: q(d.false_alarm),
+            };
+            d.simultaneous = crate::inspection::closed_form(&parameters).map(|(p, v)| {
+                use num_traits::ToPrimitive;
+                [r4(p.to_f64().unwrap_or(f64::NAN)), r4(v.to_f64().unwrap_or(f64::NAN))]
+            });
+        }
         Report {
             agreement: spec.agreement.id.clone(),
             discount,
-            deterrence: deterrence(spec),
+            inspection_cost,
+            deterrence,
             phases: self_enforcement(spec, discount),
         }
     }
@@ -367,6 +404,34 @@ impl Report {
         }
         if self.deterrence.is_empty() {
             out.push_str("  (no continuing measures)\n");
+        }
+        out.push('\n');
+        heading(
+            &mut out,
+            &format!(
+                "If inspections cannot be committed to (simultaneous game, inspection cost {})",
+                num(self.inspection_cost)
+            ),
+        );
+        out.push_str(
+            "The inspector inspects with p* = g / ((1-b)(g+L) - aL) and the party violates with\n\
+             q* = e / ((1-b) D), D being what the others lose from an undetected violation.\n\n",
+        );
+        for d in self.deterrence.iter().filter(|d| d.verified) {
+            let line = match d.simultaneous {
+                Some([p, q]) => {
+                    format!("inspect with probability {}, violation probability {}", num(p), num(q))
+                }
+                None => {
+                    "no mixed equilibrium (detection too weak to deter, or inspection not worth its cost)"
+                        .into()
+                }
+            };
+            if markdown {
+                out.push_str(&format!("* {} ({}): {line}\n", d.commitment, d.party));
+            } else {
+                out.push_str(&format!("  {:<26} {:<6} {line}\n", d.commitment, d.party));
+            }
         }
         out.push('\n');
         heading(

@@ -112,10 +112,16 @@ fn the_deterrence_threshold_is_worked_by_hand() {
     assert_eq!(d.min_inspection, Some(0.8));
     assert_eq!(d.powers, ["snapback"]);
 
+    // Without commitment (the simultaneous game, inspection cost 0.5, Beta's damage 3):
+    // p* = 1 / (0.5 * 3 - 0.1 * 2) = 1/1.3, q* = 0.5 / (0.5 * 3) = 1/3.
+    let report = Report::new(&spec("5"), 0.9, 0.5);
+    assert_eq!(report.deterrence[0].damage, 3.0);
+    assert_eq!(report.deterrence[0].simultaneous, Some([0.7692, 0.3333]));
+
     // At a detection of 0.3 the same measure is not deterred, and says what would do.
     let mut weak = spec("5");
     weak.commitment[0].verification.as_mut().unwrap().detection = 0.3;
-    let report = Report::new(&weak, 0.9);
+    let report = Report::new(&weak, 0.9, 0.5);
     assert!(!report.deterrence[0].deterred);
     assert_eq!(report.warnings().len(), 1);
     assert!(report.warnings()[0].contains("below the 0.4 that deters"), "{}", report.warnings()[0]);
