@@ -30,8 +30,25 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
         }
     };
     let mut equilibria: Vec<Profile> = if game.players.len() == 2 && one {
-        detente_game::lemke_howson::one(&game).map(|(e, _)| e).into_iter().collect()
+        match detente_game::lemke_howson::one(&game) {
+            Some((e, _)) => vec![e],
+            None => {
+                return Err(format!(
+                    "{}: no Lemke-Howson path ended at a verifiable equilibrium (a degenerate game), and \
+                     the game is too large to enumerate exactly",
+                    path.display()
+                ))
+            }
+        }
     } else if game.players.len() == 2 {
+        if !bimatrix::affordable(&game) {
+            return Err(format!(
+                "{}: enumerating all equilibria means {:.3e} pairs of supports, too many to finish; \
+                 use --one for one equilibrium",
+                path.display(),
+                bimatrix::support_pairs(&game)
+            ));
+        }
         let solution = bimatrix::enumerate(&game);
         if solution.degenerate {
             eprintln!(

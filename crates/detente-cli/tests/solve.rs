@@ -161,3 +161,18 @@ fn solve_finds_all_nine_equilibria_of_the_three_player_game() {
     assert_eq!(equilibria.len(), 9);
     assert!(equilibria.contains(&serde_json::json!([["2/5", "3/5"], ["1/2", "1/2"], ["1/3", "2/3"]])));
 }
+
+#[test]
+fn solve_refuses_enumerations_that_cannot_finish_and_still_finds_one() {
+    let dir = temp_dir("big-game");
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big.nfg");
+    let payoffs: Vec<String> = (0..40 * 40 * 2).map(|i| ((i * 7919 + 13) % 97).to_string()).collect();
+    std::fs::write(&big, format!("NFG 1 R \"big\" {{ \"1\" \"2\" }} {{ 40 40 }}\n{}", payoffs.join(" ")))
+        .unwrap();
+    detente().arg("solve").arg(&big).assert().code(2).stderr(predicate::str::contains("use --one"));
+    let out = stdout(&["solve", big.to_str().unwrap(), "--one", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["equilibria"].as_array().unwrap().len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -252,6 +252,20 @@ pub fn exact_at(a: &[Vec<Q>], b: &[Vec<Q>], rows: &[usize], cols: &[usize]) -> O
     Some(vec![x, y])
 }
 
+/// How many pairs of equal-size supports a game has: the work of [`enumerate`].
+pub fn support_pairs(game: &Game) -> f64 {
+    let shape = game.shape();
+    let (m, n) = (shape[0], shape[1]);
+    let choose = |n: usize, k: usize| (0..k).fold(1.0f64, |acc, i| acc * (n - i) as f64 / (i + 1) as f64);
+    (1..=m.min(n)).map(|k| choose(m, k) * choose(n, k)).sum()
+}
+
+/// Whether support enumeration finishes in reasonable time (at most 50 million pairs of
+/// supports: about a minute; von Stengel's 6x6 game has 923).
+pub fn affordable(game: &Game) -> bool {
+    support_pairs(game) <= 5e7
+}
+
 /// Every equilibrium of a two-player game found by support enumeration.
 pub fn enumerate(game: &Game) -> Solution {
     assert_eq!(game.players.len(), 2, "support enumeration is for two-player games");

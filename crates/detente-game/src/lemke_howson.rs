@@ -173,13 +173,20 @@ pub fn one(game: &Game) -> Option<(Profile, Method)> {
         for v in af.iter_mut().chain(bf.iter_mut()).flatten() {
             *v += shift;
         }
-        if let Some((rows, cols)) = path_supports(&af, &bf, 0) {
+        // Every label starts a path; on a degenerate game, or when rounding misleads one
+        // path, another may still end at a verifiable equilibrium.
+        for dropped in 0..af.len() + af[0].len() {
+            let Some((rows, cols)) = path_supports(&af, &bf, dropped) else { continue };
             if let Some(profile) = bimatrix::exact_at(&a, &b, &rows, &cols) {
                 if bimatrix::is_equilibrium(&a, &b, &profile) {
                     return Some((profile, Method::Path));
                 }
             }
         }
+    }
+    // Exact enumeration as the last resort, only where it is affordable.
+    if !bimatrix::affordable(game) {
+        return None;
     }
     let solution = bimatrix::enumerate(game);
     solution.equilibria.into_iter().next().map(|e| (e, Method::Enumeration))

@@ -48,3 +48,22 @@ proptest! {
         prop_assert!(game.is_equilibrium(&e));
     }
 }
+
+#[test]
+fn degenerate_games_still_get_a_verified_equilibrium() {
+    // A column player indifferent everywhere, and a row player with tied rows: paths
+    // may fail; some label, or enumeration, still gives a checked equilibrium.
+    let q = |x: i64| Q::from_integer(x.into());
+    let a = vec![vec![q(1), q(1), q(0)], vec![q(1), q(1), q(0)], vec![q(0), q(0), q(1)]];
+    let b = vec![vec![q(0); 3]; 3];
+    let game = Game::bimatrix(&a, &b);
+    let (e, _) = one(&game).unwrap();
+    assert!(game.is_equilibrium(&e));
+}
+
+#[test]
+fn enumeration_knows_when_it_cannot_finish() {
+    assert!(bimatrix::affordable(&random_bimatrix(10, 1)));
+    assert!(!bimatrix::affordable(&random_bimatrix(40, 1)));
+    assert_eq!(bimatrix::support_pairs(&random_bimatrix(2, 1)), 5.0);
+}
