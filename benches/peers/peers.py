@@ -83,16 +83,54 @@ def axelrod_scores(path):
     Path(path).write_text(json.dumps({"turns": 200, "scores": scores}, indent=1) + "\n")
 
 
+def chain_spec(phases, seed):
+    """A two-party agreement of `phases` phases with pseudo-random phase values."""
+    state = seed
+    mask = (1 << 64) - 1
+
+    def draw(n):
+        nonlocal state
+        state = (state * 6364136223846793005 + 1442695040888963407) & mask
+        return (state >> 33) % n
+
+    text = ('[agreement]\nid = "chain"\ntitle = "A chain"\nadopted = 2030-01-01\n\n'
+            '[[party]]\nid = "alpha"\nname = "Alpha"\nrole = "signatory"\n\n'
+            '[[party]]\nid = "beta"\nname = "Beta"\nrole = "signatory"\n\n')
+    for k in range(phases):
+        after = f'after = ["p{k - 1}"]\n' if k else ""
+        text += f'[[phase]]\nid = "p{k}"\ntitle = "Phase {k}"\n{after}\n'
+        for party, other in (("alpha", "beta"), ("beta", "alpha")):
+            cost, benefit = draw(4), 1 + draw(5)
+            text += (f'[[commitment]]\nid = "{party}-{k}"\ntitle = "step"\nphase = "p{k}"\nby = ["{party}"]\n'
+                     f'kind = "continuing"\ncategory = "mutual"\n'
+                     f'values = {{ cost = {cost}, benefit = {{ {other} = {benefit} }} }}\n\n')
+    return text
+
+
 def check_phase_games():
-    """Reads each scenario's phase game (`detente analyze --efg`) with pygambit, solves
-    it by backward induction over Gambit's own tree, and compares the subgame-perfect
-    payoffs with detente's analysis."""
+    """Reads phase games (`detente analyze --efg`) with pygambit, solves them by
+    backward induction over Gambit's own tree, and compares the subgame-perfect payoffs
+    with detente's analysis: every bundled scenario, and chains of 2 to 1,000 phases."""
     import tempfile
 
     import pygambit as gbt
 
     sys.setrecursionlimit(100_000)
-    for scenario in sorted((ROOT / "scenarios").glob("*.toml")):
+    # Exact payoffs of long chains have thousands of digits (0.9 to the 1,000th power).
+    sys.set_int_max_str_digits(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        chains = []
+        for phases, seed in ((2, 1), (16, 2), (100, 3), (1000, 4)):
+            path = Path(tmp) / f"chain-{phases}.toml"
+            path.write_text(chain_spec(phases, seed))
+            chains.append(path)
+        check_files(sorted((ROOT / "scenarios").glob("*.toml")) + chains, gbt)
+
+
+def check_files(files, gbt):
+    import tempfile
+
+    for scenario in files:
         with tempfile.TemporaryDirectory() as tmp:
             efg = Path(tmp) / "phases.efg"
             report = subprocess.run(

@@ -503,8 +503,35 @@ fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// Writes a game in the payoff form.
-pub fn write(game: &Game) -> String {
+/// Writes a game in the outcome form: each distinct payoff vector once, as a named
+/// outcome, then the outcome of every profile.
+pub fn write_outcomes(game: &Game) -> String {
+    let mut out = header(game);
+    let mut outcomes: Vec<&Vec<Q>> = Vec::new();
+    let mut numbers = Vec::with_capacity(game.payoffs.len());
+    for payoffs in &game.payoffs {
+        let index = match outcomes.iter().position(|o| *o == payoffs) {
+            Some(i) => i,
+            None => {
+                outcomes.push(payoffs);
+                outcomes.len() - 1
+            }
+        };
+        numbers.push((index + 1).to_string());
+    }
+    out.push_str("{\n");
+    for (i, o) in outcomes.iter().enumerate() {
+        let values: Vec<String> = o.iter().map(to_text).collect();
+        let _ = writeln!(out, "{{ {} {} }}", quote(&format!("outcome {}", i + 1)), values.join(", "));
+    }
+    out.push_str("}\n");
+    out.push_str(&numbers.join(" "));
+    out.push('\n');
+    out
+}
+
+/// The title, players and strategies, and an empty comment.
+fn header(game: &Game) -> String {
     let mut out = String::new();
     let players: Vec<String> = game.players.iter().map(|p| quote(p)).collect();
     let _ = writeln!(out, "NFG 1 R {} {{ {} }}", quote(&game.title), players.join(" "));
@@ -514,6 +541,12 @@ pub fn write(game: &Game) -> String {
         let _ = writeln!(out, "{{ {} }}", names.join(" "));
     }
     out.push_str("}\n\"\"\n\n");
+    out
+}
+
+/// Writes a game in the payoff form.
+pub fn write(game: &Game) -> String {
+    let mut out = header(game);
     let numbers: Vec<String> = game.payoffs.iter().flatten().map(to_text).collect();
     out.push_str(&numbers.join(" "));
     out.push('\n');

@@ -82,6 +82,15 @@ fn the_outcome_form_and_the_payoff_form_read_the_same_game() {
     let again = nfg::read(&nfg::write(&g)).unwrap();
     assert_eq!(again.payoffs, g.payoffs);
     assert_eq!(again.strategies, g.strategies);
+    let outcomes = nfg::write_outcomes(&g);
+    assert!(outcomes.contains("{ \"outcome 1\" 1, 2 }"), "{outcomes}");
+    let again = nfg::read(&outcomes).unwrap();
+    assert_eq!((again.payoffs, again.strategies), (g.payoffs.clone(), g.strategies.clone()));
+    // Every oracle survives both forms.
+    for name in ["vonstengel-75.nfg", "mckelvey-mclennan-9.nfg", "long-lh-unique.nfg"] {
+        let original = game(name);
+        assert_eq!(nfg::read(&nfg::write_outcomes(&original)).unwrap().payoffs, original.payoffs, "{name}");
+    }
 }
 
 #[test]
