@@ -58,9 +58,9 @@ pub struct Deterrence {
 /// Deterrence of every continuing measure, for every party it binds.
 pub fn deterrence(spec: &Spec) -> Vec<Deterrence> {
     let mut out = Vec::new();
+    let sim = spec.simulation.clone().unwrap_or_default();
     for c in spec.commitment.iter().filter(|c| c.kind == CommitmentKind::Continuing) {
         let gain = c.values.as_ref().map_or(0.0, |v| v.cost);
-        let sim = spec.simulation.clone().unwrap_or_default();
         let detection =
             sim.detection.get(&c.id).copied().or(c.verification.as_ref().map(|v| v.detection)).unwrap_or(0.0);
         let false_alarm = sim
