@@ -99,6 +99,9 @@ enum Command {
         /// Run only slice INDEX of COUNT (e.g. 2/8) and write its tally for `detente merge`.
         #[arg(long, value_name = "INDEX/COUNT", conflicts_with = "keep_runs")]
         shard: Option<String>,
+        /// Continue a real history: replay this event log, then simulate from its last date.
+        #[arg(long, value_name = "LOG", conflicts_with_all = ["sweep", "shard"])]
+        from: Option<PathBuf>,
     },
     /// Combine shard files from `simulate --shard` into exactly the result of one run.
     Merge {
@@ -245,8 +248,8 @@ fn main() -> ExitCode {
             replay::timeline(&inputs, from.as_deref(), to.as_deref(), format)
         }
         Command::Explain { inputs, id, at, format } => replay::explain(&inputs, &id, at.as_deref(), format),
-        Command::Simulate { spec, options, keep_runs, sweep, shard } => {
-            simulate::simulate(&spec, &options, &simulate::Extras { keep_runs, sweep, shard })
+        Command::Simulate { spec, options, keep_runs, sweep, shard, from } => {
+            simulate::simulate(&spec, &options, &simulate::Extras { keep_runs, sweep, shard, from })
         }
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),

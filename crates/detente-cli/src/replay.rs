@@ -31,7 +31,11 @@ pub(crate) fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
 }
 
 /// Loads a log, printing every bad line; `Err(code)` when it was rejected.
-fn event_log(path: &Path, agreement: &Agreement, lenient: bool) -> Result<Result<log::Log, u8>, String> {
+pub(crate) fn event_log(
+    path: &Path,
+    agreement: &Agreement,
+    lenient: bool,
+) -> Result<Result<log::Log, u8>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let name = path.display();
     match log::load(&text, Format::from_path(path), agreement, lenient) {

@@ -44,7 +44,7 @@ pub struct RunOptions {
 
 impl RunOptions {
     fn overrides(&self) -> Overrides {
-        Overrides { runs: self.runs, years: self.years, seed: self.seed }
+        Overrides { runs: self.runs, years: self.years, seed: self.seed, start: None }
     }
 }
 
@@ -93,10 +93,65 @@ pub struct Extras {
     pub sweep: Option<String>,
     /// `--shard i/n`.
     pub shard: Option<String>,
+    /// `--from LOG`.
+    pub from: Option<PathBuf>,
+}
+
+/// Replays a real log into a lean live machine: the history simulated futures continue.
+/// Returns the machine and the log's last date.
+fn history<'a>(
+    ag: &'a Agreement,
+    path: &Path,
+    lenient: bool,
+) -> Result<Result<(detente_engine::Machine<'a>, detente_spec::time::Date), u8>, String> {
+    let log = match replay::event_log(path, ag, lenient)? {
+        Ok(log) => log,
+        Err(code) => return Ok(Err(code)),
+    };
+    let mut machine = detente_engine::Machine::live_lean(ag);
+    for e in &log.events {
+        machine
+            .push(e.date, e.actor, e.kind, e.subject, e.value)
+            .map_err(|p| format!("{}:{}: {}", path.display(), e.line, p.message))?;
+    }
+    let last = log.events.last().map_or(ag.spec.agreement.adopted, |e| e.date);
+    machine.advance_to(last);
+    Ok(Ok((machine, last)))
+}
+
+/// `simulate --from LOG`: futures that continue a real history from its last date.
+fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, keep_runs: bool) -> Result<u8, String> {
+    let agreement = match replay::agreement(spec)? {
+        Ok(agreement) => agreement,
+        Err(code) => return Ok(code),
+    };
+    let (machine, last) = match history(&agreement, log, false)? {
+        Ok(found) => found,
+        Err(code) => return Ok(code),
+    };
+    let overrides = Overrides { start: Some(last), ..options.overrides() };
+    let plan = match Plan::new(&agreement, overrides) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("{}: {e}", spec.display());
+            return Ok(INVALID);
+        }
+    };
+    let runs = plan.runs as u64;
+    let sim = Simulator::after(&agreement, plan, machine);
+    let (tally, records) = detente_sim::simulate(&sim, 0..runs, keep_runs, &|_| {});
+    let summary = Summary::new(&agreement, sim.plan(), &tally);
+    if let Some(dir) = &options.out {
+        write_outputs(dir, &summary, keep_runs.then_some(&records[..]), &agreement)?;
+    }
+    print_summary(&summary, options.format)
 }
 
 pub fn simulate(spec: &Path, options: &RunOptions, extras: &Extras) -> Result<u8, String> {
     threads(options)?;
+    if let Some(log) = &extras.from {
+        return simulate_after(spec, log, options, extras.keep_runs);
+    }
     let (agreement, plan) = match planned(spec, options.overrides())? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),

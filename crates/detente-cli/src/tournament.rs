@@ -51,7 +51,8 @@ pub fn agreement(path: &Path, options: &AgreementOptions, format: ShowFormat) ->
     if parties.len() != 2 || parties[0] == parties[1] {
         return Err("--parties: name two different signatories, e.g. --parties usa,dprk".into());
     }
-    let overrides = Overrides { runs: Some(options.runs), years: options.years, seed: options.seed };
+    let overrides =
+        Overrides { runs: Some(options.runs), years: options.years, seed: options.seed, start: None };
     let result = match play(&ag, [parties[0], parties[1]], &candidates, overrides) {
         Ok(result) => result,
         Err(e) => {

@@ -200,3 +200,33 @@ fn simulate_refuses_an_invalid_specification_with_its_diagnostics() {
         .code(2)
         .stderr(predicate::str::contains("required"));
 }
+
+#[test]
+fn futures_can_continue_a_real_history() {
+    // The Six-Party log ends with the DPRK's exit in April 2009: every future starts
+    // broken down, with the declaration and disablement terminated.
+    let out = stdout(&[
+        "simulate",
+        scenario("six-party-2007.toml").to_str().unwrap(),
+        "--from",
+        scenario("six-party-2007.events.jsonl").to_str().unwrap(),
+        "--runs",
+        "100",
+        "--years",
+        "2",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["start"], "2009-04-14");
+    assert_eq!(json["dates"][0], "2009-05-14");
+    assert_eq!(json["breakdown"]["probability"], 1.0);
+    assert_eq!(json["commitments"]["disablement"]["terminated"], 1.0);
+    // A log that does not fit the agreement is rejected with its lines, as in replay.
+    detente()
+        .args(["simulate", scenario("korea-2020.toml").to_str().unwrap(), "--from"])
+        .arg(scenario("six-party-2007.events.jsonl"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("log rejected"));
+}

@@ -339,6 +339,12 @@ impl<'a> Machine<'a> {
         slot.is_some_and(|s| self.commitments[c].performed[s].is_some())
     }
 
+    /// A quantity's recorded value, if some event has measured it.
+    pub fn measured(&self, q: usize) -> Option<f64> {
+        let (value, event) = self.quantities[q];
+        event.map(|_| value)
+    }
+
     /// A phase's status now, cheaply.
     pub fn phase_status(&self, p: usize) -> PhaseStatus {
         self.phases[p].status

@@ -30,7 +30,7 @@ fn the_empirical_game_is_reproducible_and_its_equilibria_are_equilibria() {
     let dprk = ag.ids.parties["dprk"];
     let candidates: Vec<_> =
         ["sincere", "maximalist", "grim-trigger"].iter().map(|c| parse_candidate(c).unwrap()).collect();
-    let overrides = Overrides { runs: Some(120), years: Some(5), seed: Some(3) };
+    let overrides = Overrides { runs: Some(120), years: Some(5), seed: Some(3), start: None };
     let result = play(&ag, [usa, dprk], &candidates, overrides).unwrap();
     assert_eq!(result.cells.len(), 3);
     assert!(result.cells.iter().all(|r| r.len() == 3));

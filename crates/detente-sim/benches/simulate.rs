@@ -17,7 +17,9 @@ fn agreement() -> Agreement {
 fn bench_simulate(c: &mut Criterion) {
     let ag = agreement();
     let runs = 2_000u64;
-    let plan = Plan::new(&ag, Overrides { runs: Some(runs as u32), years: Some(20), seed: None }).unwrap();
+    let plan =
+        Plan::new(&ag, Overrides { runs: Some(runs as u32), years: Some(20), seed: None, start: None })
+            .unwrap();
     let sim = Simulator::new(&ag, plan);
     let mut group = c.benchmark_group("simulate");
     group.sample_size(10);

@@ -78,6 +78,8 @@ pub struct Plan {
     pub seed: u64,
     /// The assumptions as written (after overrides), for reports.
     pub assumptions: Simulation,
+    /// The date the futures start from: adoption, or the end of a replayed history.
+    pub start: Date,
     /// The date of each step's end, step 1 first.
     pub dates: Vec<Date>,
     /// The length of a step in months.
@@ -107,6 +109,8 @@ pub struct Overrides {
     pub years: Option<u32>,
     /// `--seed`.
     pub seed: Option<u64>,
+    /// Simulate from this date instead of adoption (after a replayed history).
+    pub start: Option<Date>,
 }
 
 /// Why a plan cannot be made.
@@ -158,9 +162,9 @@ impl Plan {
                 sim.horizon, sim.step
             )));
         }
-        let adopted = ag.spec.agreement.adopted;
+        let start = overrides.start.unwrap_or(ag.spec.agreement.adopted);
         let dates = (1..=steps)
-            .map(|k| Duration::months(k * step_months).after(adopted))
+            .map(|k| Duration::months(k * step_months).after(start))
             .collect::<Option<Vec<Date>>>()
             .ok_or_else(|| PlanError("the horizon runs past the last representable date".into()))?;
         let step_years = step_months as f64 / 12.0;
@@ -197,13 +201,14 @@ impl Plan {
                 QuantityPlan { key: key_of(&spec.id), initial, growth, range: (low, high) }
             })
             .collect();
-        let elections = elections(ag, &sim, &dates);
+        let elections = elections(ag, &sim, &dates, start);
         let weights = ag.spec.instrument.iter().map(|i| i.weight.unwrap_or(0.0)).collect();
         Ok(Plan {
             runs: sim.runs,
             seed: sim.seed,
             resolution: 1.0 - (1.0 - sim.resolution).powi(step_months as i32),
             assumptions: sim,
+            start,
             dates,
             step_months,
             rules,
@@ -285,7 +290,7 @@ fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<Commit
         .collect()
 }
 
-fn elections(ag: &Agreement, sim: &Simulation, dates: &[Date]) -> Vec<ElectionPlan> {
+fn elections(ag: &Agreement, sim: &Simulation, dates: &[Date], start: Date) -> Vec<ElectionPlan> {
     let mut out = Vec::new();
     let Some(&last) = dates.last() else { return out };
     for election in &sim.election {
@@ -294,7 +299,7 @@ fn elections(ag: &Agreement, sim: &Simulation, dates: &[Date]) -> Vec<ElectionPl
         let mut number: u32 = 0;
         while date <= last {
             if let Some(step) = dates.iter().position(|d| *d >= date) {
-                if date > ag.spec.agreement.adopted {
+                if date > start {
                     out.push(ElectionPlan {
                         step: step as u32,
                         party,

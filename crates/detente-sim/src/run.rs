@@ -95,6 +95,8 @@ pub struct Simulator<'a> {
     /// Whether some party paces itself by the calendar (GRIT), so that a round of acts
     /// can never be skipped as a repeat of the last.
     paced: bool,
+    /// Quantities measured in the history the futures continue: their starting truth.
+    measured: Vec<Option<f64>>,
 }
 
 /// What the record says about each party's counterparts, as bit sets over parties: bit
@@ -109,8 +111,15 @@ struct Counterparts {
 }
 
 impl<'a> Simulator<'a> {
-    /// A simulator of `ag` under `plan`.
+    /// A simulator of `ag` under `plan`, from adoption.
     pub fn new(ag: &'a Agreement, plan: Plan) -> Simulator<'a> {
+        Simulator::after(ag, plan, Machine::live_lean(ag))
+    }
+
+    /// A simulator whose futures continue a history: `history` is a lean live machine
+    /// that has been fed a real log (and advanced to its last day, which should be the
+    /// plan's start). Quantities the log measured start from their recorded values.
+    pub fn after(ag: &'a Agreement, plan: Plan, history: Machine<'a>) -> Simulator<'a> {
         let mut limiting = vec![Vec::new(); ag.spec.quantity.len()];
         for (c, commitment) in ag.commitments.iter().enumerate() {
             for &(q, _) in &commitment.limits {
@@ -136,17 +145,8 @@ impl<'a> Simulator<'a> {
             }
         }
         let paced = plan.rules.iter().flatten().any(|r| matches!(r, Rule::Grit { .. }));
-        Simulator {
-            ag,
-            plan,
-            fresh: Machine::live_lean(ag),
-            limiting,
-            signatories,
-            resolver,
-            own,
-            binds,
-            paced,
-        }
+        let measured = (0..ag.spec.quantity.len()).map(|q| history.measured(q)).collect();
+        Simulator { ag, plan, fresh: history, limiting, signatories, resolver, own, binds, paced, measured }
     }
 
     /// The plan.
@@ -246,9 +246,10 @@ impl<'s, 'a> Future<'s, 'a> {
         let truth = plan
             .quantities
             .iter()
-            .map(|q| {
+            .zip(&sim.measured)
+            .map(|(q, measured)| {
                 let (low, high) = q.initial;
-                low + (high - low) * draws.uniform(Stream::Initial, q.key, 0)
+                measured.unwrap_or_else(|| low + (high - low) * draws.uniform(Stream::Initial, q.key, 0))
             })
             .collect();
         let (commitments, phases, instruments) =
@@ -288,7 +289,7 @@ impl<'s, 'a> Future<'s, 'a> {
             invoker: vec![None; sim.ag.powers.len()],
             invoked_on: vec![None; sim.ag.powers.len()],
             step: 0,
-            date: sim.ag.spec.agreement.adopted,
+            date: sim.fresh.day(),
             was_violated: vec![false; commitments],
             pushed: false,
             statuses: vec![CommitmentStatus::Inactive; commitments],

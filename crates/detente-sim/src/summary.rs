@@ -161,6 +161,8 @@ pub struct Summary {
     pub runs: u64,
     /// The assumptions, as written after command-line overrides.
     pub assumptions: Simulation,
+    /// The date the futures start from (adoption, or the end of a replayed history).
+    pub start: String,
     /// Months from adoption at the end of each step.
     pub months: Vec<u32>,
     /// The date at the end of each step.
@@ -278,6 +280,7 @@ impl Summary {
             title: ag.spec.agreement.title.clone(),
             runs: n,
             assumptions: plan.assumptions.clone(),
+            start: plan.start.to_string(),
             months: (0..steps).map(month).collect(),
             dates: plan.dates.iter().map(|d| d.to_string()).collect(),
             quantities,
@@ -308,8 +311,8 @@ impl Summary {
         let years = *self.months.last().unwrap_or(&0) as f64 / 12.0;
         let _ = writeln!(
             out,
-            "{}: {} simulated futures over {} years, step {} (seed {})",
-            self.agreement, self.runs, years, self.assumptions.step, self.assumptions.seed
+            "{}: {} simulated futures over {} years from {}, step {} (seed {})",
+            self.agreement, self.runs, years, self.start, self.assumptions.step, self.assumptions.seed
         );
         let _ = writeln!(out, "{}", self.title);
         self.text_assumptions(&mut out);

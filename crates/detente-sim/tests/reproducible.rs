@@ -10,7 +10,8 @@ use detente_sim::{empty_tally, shard, simulate, Overrides, Plan, Simulator, Tall
 
 fn korea(runs: u32) -> (detente_engine::Agreement, Plan) {
     let ag = compile(&spec("../../scenarios/korea-2020.toml"));
-    let plan = Plan::new(&ag, Overrides { runs: Some(runs), years: Some(10), seed: Some(7) }).unwrap();
+    let plan =
+        Plan::new(&ag, Overrides { runs: Some(runs), years: Some(10), seed: Some(7), start: None }).unwrap();
     (ag, plan)
 }
 
@@ -78,7 +79,7 @@ fn common_random_numbers_narrow_the_comparison_of_similar_designs() {
     let mut weaker_spec = base.spec.clone();
     weaker_spec.simulation.as_mut().unwrap().detection.insert("production-freeze".into(), 0.4);
     let weaker = compile(&weaker_spec);
-    let overrides = Overrides { runs: Some(400), years: Some(10), seed: Some(5) };
+    let overrides = Overrides { runs: Some(400), years: Some(10), seed: Some(5), start: None };
     let sims = [
         Simulator::new(&base, Plan::new(&base, overrides).unwrap()),
         Simulator::new(&weaker, Plan::new(&weaker, overrides).unwrap()),
