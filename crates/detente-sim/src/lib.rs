@@ -9,7 +9,7 @@
 //! * [`plan`]: the assumptions resolved against the agreement.
 //! * [`random`]: counter-based random numbers (common random numbers across designs).
 //! * [`strategy`]: the parties' decision rules.
-//! * [`run`]: one future.
+//! * [`run`]: one future (and `reading`, its cached view of the engine's record).
 //! * [`tally`]: exact, mergeable aggregation of many futures.
 //! * [`summary`]: what a tally says (quantiles, probabilities), as text, JSON and CSV.
 //! * [`compare`]: several designs on common random numbers, with paired differences.
@@ -22,6 +22,7 @@
 pub mod compare;
 pub mod plan;
 pub mod random;
+mod reading;
 pub mod run;
 pub mod strategy;
 pub mod summary;

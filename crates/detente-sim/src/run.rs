@@ -32,6 +32,7 @@ use detente_spec::time::Date;
 
 use crate::plan::Plan;
 use crate::random::{Draws, Stream};
+use crate::reading::{in_effect, Reading};
 use crate::strategy::{Memory, Outlook, Rule};
 
 /// What one run produced, step by step. Reused between runs to avoid allocating.
@@ -199,13 +200,8 @@ struct Future<'s, 'a> {
     was_violated: Vec<bool>,
     /// Whether events were pushed that the machine has not applied yet.
     pushed: bool,
-    /// Cached commitment statuses, valid at `statuses_version`.
-    statuses: Vec<CommitmentStatus>,
-    statuses_version: u64,
-    /// Derived from the statuses at `statuses_version`: continuing commitments in effect,
-    /// and commitments an inspection can look at now.
-    in_effect_continuing: Vec<usize>,
-    verifiable: Vec<usize>,
+    /// The record as last read (re-read only when the engine's version moves).
+    reading: Reading,
     /// Measures broken in the current step (the set bits of `broken_now`).
     broken_list: Vec<usize>,
     /// The version at which the parties last read the record, and what they read.
@@ -216,11 +212,6 @@ struct Future<'s, 'a> {
     relief_in_effect: f64,
     /// How many false alarms are on record, awaiting the dispute procedure.
     open_false_alarms: usize,
-    /// Derived with the statuses: whether each party owes something now, and whether
-    /// any power is available or invoked (otherwise acting can skip them).
-    owes: Vec<bool>,
-    powers_active: bool,
-    powers_invoked: bool,
     /// The next election to hold (elections are in step order).
     next_election: usize,
     /// Each party's probability of breaking a measure in a step (see `update_cheat`).
@@ -233,10 +224,6 @@ struct Future<'s, 'a> {
     /// government has happened since (see `act`).
     quiet: bool,
     reversed_since_act: bool,
-}
-
-fn in_effect(status: CommitmentStatus) -> bool {
-    matches!(status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled)
 }
 
 impl<'s, 'a> Future<'s, 'a> {
@@ -292,19 +279,13 @@ impl<'s, 'a> Future<'s, 'a> {
             date: sim.fresh.day(),
             was_violated: vec![false; commitments],
             pushed: false,
-            statuses: vec![CommitmentStatus::Inactive; commitments],
-            statuses_version: u64::MAX,
-            in_effect_continuing: Vec::new(),
-            verifiable: Vec::new(),
             broken_list: Vec::new(),
+            reading: Reading::new(commitments, parties),
             acted_version: u64::MAX,
             counterparts: Counterparts::default(),
             recorded_version: u64::MAX,
             relief_in_effect: 0.0,
             open_false_alarms: 0,
-            owes: vec![false; parties],
-            powers_active: false,
-            powers_invoked: false,
             next_election: 0,
             cheat_per_step: vec![0.0; parties],
             growth: vec![0.0; sim.plan.quantities.len()],
@@ -323,11 +304,11 @@ impl<'s, 'a> Future<'s, 'a> {
         self.date = date;
         self.step = k;
         let live = self.machine.agreement_status() != AgreementStatus::Terminated;
-        self.refresh_statuses();
+        self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
         self.truth_for_the_period(k);
         if live {
             self.machine.advance_to(date);
-            self.refresh_statuses();
+            self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
             self.elections(k);
             self.settle_disputes(k);
             self.verify(k);
@@ -341,40 +322,7 @@ impl<'s, 'a> Future<'s, 'a> {
     /// A commitment's recorded status, from a cache refreshed only when the machine's
     /// version moved (status reads are the simulator's most frequent operation).
     fn status(&self, c: usize) -> CommitmentStatus {
-        self.statuses[c]
-    }
-
-    fn refresh_statuses(&mut self) {
-        let version = self.machine.version();
-        if version == self.statuses_version {
-            return;
-        }
-        self.statuses_version = version;
-        self.owes.iter_mut().for_each(|o| *o = false);
-        self.powers_active = (0..self.sim.ag.powers.len())
-            .any(|w| matches!(self.machine.power_status(w), PowerStatus::Available | PowerStatus::Invoked));
-        self.powers_invoked =
-            (0..self.sim.ag.powers.len()).any(|w| self.machine.power_status(w) == PowerStatus::Invoked);
-        self.in_effect_continuing.clear();
-        self.verifiable.clear();
-        for (c, commitment) in self.sim.ag.commitments.iter().enumerate() {
-            let status = self.machine.commitment_status(c);
-            self.statuses[c] = status;
-            if matches!(status, CommitmentStatus::Pending | CommitmentStatus::Overdue) {
-                for &party in &commitment.by {
-                    self.owes[party] = true;
-                }
-            }
-            let continuing = self.sim.plan.commitments[c].continuing;
-            if continuing && in_effect(status) {
-                self.in_effect_continuing.push(c);
-            }
-            let inspectable =
-                if continuing { in_effect(status) } else { status == CommitmentStatus::Performed };
-            if inspectable && commitment.verifier.is_some() {
-                self.verifiable.push(c);
-            }
-        }
+        self.reading.statuses[c]
     }
 
     /// Records an event on the current step's date.
@@ -390,7 +338,7 @@ impl<'s, 'a> Future<'s, 'a> {
     fn apply_pushed(&mut self) {
         if std::mem::take(&mut self.pushed) {
             self.machine.advance_to(self.date);
-            self.refresh_statuses();
+            self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
         }
     }
 
@@ -400,8 +348,8 @@ impl<'s, 'a> Future<'s, 'a> {
         for c in self.broken_list.drain(..) {
             self.broken_now[c] = false;
         }
-        for i in 0..self.in_effect_continuing.len() {
-            let c = self.in_effect_continuing[i];
+        for i in 0..self.reading.in_effect_continuing.len() {
+            let c = self.reading.in_effect_continuing[i];
             let commitment = &ag.commitments[c];
             for &party in &commitment.by {
                 let per_step = self.cheat_per_step[party];
@@ -419,7 +367,7 @@ impl<'s, 'a> Future<'s, 'a> {
             }
             self.broken_unseen[c] |= self.broken_now[c];
         }
-        if self.broken_list.is_empty() && self.growth_version == self.statuses_version {
+        if self.broken_list.is_empty() && self.growth_version == self.reading.version {
             // Everything kept and nothing on record changed: the same change as last step.
             for (value, delta) in self.truth.iter_mut().zip(&self.growth) {
                 *value += delta;
@@ -454,7 +402,7 @@ impl<'s, 'a> Future<'s, 'a> {
             *value += delta;
         }
         // The change holds for later steps only if no measure was broken in this one.
-        self.growth_version = if self.broken_list.is_empty() { self.statuses_version } else { u64::MAX };
+        self.growth_version = if self.broken_list.is_empty() { self.reading.version } else { u64::MAX };
     }
 
     /// Step 3: changes of government.
@@ -480,8 +428,8 @@ impl<'s, 'a> Future<'s, 'a> {
     /// Step 4: inspections at the end of step `k`.
     fn verify(&mut self, k: u32) {
         let (ag, plan) = (self.sim.ag, &self.sim.plan);
-        for i in 0..self.verifiable.len() {
-            let c = self.verifiable[i];
+        for i in 0..self.reading.verifiable.len() {
+            let c = self.reading.verifiable[i];
             let Some(verifier) = ag.commitments[c].verifier else { continue };
             let p = &plan.commitments[c];
             let status = self.status(c);
@@ -602,7 +550,7 @@ impl<'s, 'a> Future<'s, 'a> {
         let settled = self.counterparts.violation_stands == self.counterparts.violating;
         if self.quiet
             && settled
-            && self.acted_version == self.statuses_version
+            && self.acted_version == self.reading.version
             && !self.reversed_since_act
             && !self.sim.paced
         {
@@ -613,8 +561,8 @@ impl<'s, 'a> Future<'s, 'a> {
         self.pushed = false;
         // Statuses change only with the machine's version: read the record again only
         // then. A violation stands once the parties have seen it at a previous step.
-        if self.acted_version != self.statuses_version {
-            self.acted_version = self.statuses_version;
+        if self.acted_version != self.reading.version {
+            self.acted_version = self.reading.version;
             self.counterparts = self.counterparts();
             for c in 0..ag.commitments.len() {
                 self.was_violated[c] = self.status(c) == CommitmentStatus::Violated;
@@ -634,7 +582,7 @@ impl<'s, 'a> Future<'s, 'a> {
             let rule = base.effective(&memory);
             let mut budget = rule.budget(&memory, &outlook, month);
             for &c in &self.sim.own[party] {
-                if budget == 0 || !self.owes[party] {
+                if budget == 0 || !self.reading.owes[party] {
                     break;
                 }
                 let owed = matches!(self.status(c), CommitmentStatus::Pending | CommitmentStatus::Overdue);
@@ -661,7 +609,7 @@ impl<'s, 'a> Future<'s, 'a> {
                 let others: u64 = self.performed_total - self.performed_by[party];
                 self.memory[party].answers_seen = others;
             }
-            if self.powers_active {
+            if self.reading.powers_active {
                 self.use_powers(party, rule, &outlook);
             }
         }
@@ -673,7 +621,7 @@ impl<'s, 'a> Future<'s, 'a> {
         // Nothing to invoke without a violation on record (or a grievance), and nothing
         // to cancel without an invoked power: the common case, decided at once.
         let aggrieved = outlook.others_violating || rule.withdraws(&self.memory[party]);
-        if !aggrieved && !self.powers_invoked {
+        if !aggrieved && !self.reading.powers_invoked {
             return;
         }
         let ag = self.sim.ag;
@@ -712,13 +660,13 @@ impl<'s, 'a> Future<'s, 'a> {
     fn record(&mut self, k: u32) {
         let (ag, plan) = (self.sim.ag, &self.sim.plan);
         self.out.quantities.extend_from_slice(&self.truth);
-        if self.recorded_version == self.statuses_version {
+        if self.recorded_version == self.reading.version {
             // Nothing on record changed since the last step: the same relief, phases,
             // snap-backs and agreement status.
             self.out.relief.push(self.relief_in_effect);
             return;
         }
-        self.recorded_version = self.statuses_version;
+        self.recorded_version = self.reading.version;
         self.relief_in_effect = (0..ag.spec.instrument.len())
             .filter(|&i| self.machine.instrument_status(i) == InstrumentStatus::Relieved)
             .map(|i| plan.weights[i])
@@ -755,7 +703,7 @@ impl<'s, 'a> Future<'s, 'a> {
     }
 
     fn finish(self) {
-        self.out.end_status.extend_from_slice(&self.statuses);
+        self.out.end_status.extend_from_slice(&self.reading.statuses);
         for (i, relieved) in self.out.relieved_at_end.iter_mut().enumerate() {
             *relieved = self.machine.instrument_status(i) == InstrumentStatus::Relieved;
         }

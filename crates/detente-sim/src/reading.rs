@@ -1,0 +1,83 @@
+//! What a future reads from the engine's record, cached.
+//!
+//! Statuses are the simulator's most frequent read, and most steps change nothing on
+//! record. The engine's version counter moves whenever a status may have changed, so
+//! the statuses and the lists derived from them are re-read only when it moves.
+
+use detente_engine::state::{CommitmentStatus, PowerStatus};
+use detente_engine::{Agreement, Machine};
+
+use crate::plan::Plan;
+
+/// Whether a status means the commitment is in effect (performed, verified or not).
+pub(crate) fn in_effect(status: CommitmentStatus) -> bool {
+    matches!(status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled)
+}
+
+/// The record as last read.
+pub(crate) struct Reading {
+    /// The machine's version when it was read (`u64::MAX`: never).
+    pub version: u64,
+    /// Each commitment's status.
+    pub statuses: Vec<CommitmentStatus>,
+    /// Continuing commitments in effect.
+    pub in_effect_continuing: Vec<usize>,
+    /// Commitments an inspection can look at: continuing ones in effect, and performed
+    /// actions awaiting verification, that someone verifies.
+    pub verifiable: Vec<usize>,
+    /// Whether each party owes something (a commitment pending or overdue).
+    pub owes: Vec<bool>,
+    /// Whether any power is available or invoked.
+    pub powers_active: bool,
+    /// Whether any power is invoked.
+    pub powers_invoked: bool,
+}
+
+impl Reading {
+    /// An empty reading for an agreement with these many commitments and parties.
+    pub fn new(commitments: usize, parties: usize) -> Reading {
+        Reading {
+            version: u64::MAX,
+            statuses: vec![CommitmentStatus::Inactive; commitments],
+            in_effect_continuing: Vec::new(),
+            verifiable: Vec::new(),
+            owes: vec![false; parties],
+            powers_active: false,
+            powers_invoked: false,
+        }
+    }
+
+    /// Reads the record again if the machine's version moved since the last reading.
+    pub fn refresh(&mut self, machine: &Machine<'_>, ag: &Agreement, plan: &Plan) {
+        let version = machine.version();
+        if version == self.version {
+            return;
+        }
+        self.version = version;
+        self.owes.iter_mut().for_each(|o| *o = false);
+        let power = |w: usize| machine.power_status(w);
+        self.powers_active =
+            (0..ag.powers.len()).any(|w| matches!(power(w), PowerStatus::Available | PowerStatus::Invoked));
+        self.powers_invoked = (0..ag.powers.len()).any(|w| power(w) == PowerStatus::Invoked);
+        self.in_effect_continuing.clear();
+        self.verifiable.clear();
+        for (c, commitment) in ag.commitments.iter().enumerate() {
+            let status = machine.commitment_status(c);
+            self.statuses[c] = status;
+            if matches!(status, CommitmentStatus::Pending | CommitmentStatus::Overdue) {
+                for &party in &commitment.by {
+                    self.owes[party] = true;
+                }
+            }
+            let continuing = plan.commitments[c].continuing;
+            if continuing && in_effect(status) {
+                self.in_effect_continuing.push(c);
+            }
+            let inspectable =
+                if continuing { in_effect(status) } else { status == CommitmentStatus::Performed };
+            if inspectable && commitment.verifier.is_some() {
+                self.verifiable.push(c);
+            }
+        }
+    }
+}
