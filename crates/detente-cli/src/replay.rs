@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use detente_engine::log::{self, Format};
 use detente_engine::report::{self, Style};
-use detente_engine::Agreement;
+use detente_engine::{Agreement, State};
 use detente_spec::diagnostic::{self, Style as DiagnosticStyle};
 use detente_spec::time::parse_date;
 use detente_spec::Severity;
@@ -87,14 +87,26 @@ fn load_inputs(inputs: &LogInputs) -> Result<Result<(Agreement, log::Log), u8>, 
     Ok(event_log(&inputs.log, &agreement, inputs.lenient)?.map(|log| (agreement, log)))
 }
 
-pub fn replay(inputs: &LogInputs, at: Option<&str>, format: ShowFormat) -> Result<u8, String> {
+/// Loads the inputs and computes the state on `--at` (default: the last event's date).
+fn state_on(
+    inputs: &LogInputs,
+    at: Option<&str>,
+) -> Result<Result<(Agreement, log::Log, State), u8>, String> {
     let at = date_arg("at", at)?;
     let (agreement, log) = match load_inputs(inputs)? {
         Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
+        Err(code) => return Ok(Err(code)),
     };
     let as_of = at.unwrap_or_else(|| last_event_or_adoption(&agreement, &log));
     let state = detente_engine::state(&agreement, &log, as_of).map_err(|e| format!("--at: {e}"))?;
+    Ok(Ok((agreement, log, state)))
+}
+
+pub fn replay(inputs: &LogInputs, at: Option<&str>, format: ShowFormat) -> Result<u8, String> {
+    let (agreement, _log, state) = match state_on(inputs, at)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
     let text = match format {
         ShowFormat::Text => report::render(&agreement, &state, Style::Text),
         ShowFormat::Markdown => report::render(&agreement, &state, Style::Markdown),
@@ -138,13 +150,10 @@ pub fn timeline(
 }
 
 pub fn explain(inputs: &LogInputs, id: &str, at: Option<&str>, format: ShowFormat) -> Result<u8, String> {
-    let at = date_arg("at", at)?;
-    let (agreement, log) = match load_inputs(inputs)? {
+    let (agreement, log, state) = match state_on(inputs, at)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let as_of = at.unwrap_or_else(|| last_event_or_adoption(&agreement, &log));
-    let state = detente_engine::state(&agreement, &log, as_of).map_err(|e| format!("--at: {e}"))?;
     let explanation = match detente_engine::explain::explain(&state, id) {
         Ok(explanation) => explanation,
         Err(unknown) => {
@@ -155,8 +164,8 @@ pub fn explain(inputs: &LogInputs, id: &str, at: Option<&str>, format: ShowForma
     let render = |style| detente_engine::explain::render(&agreement, &log, &explanation, style);
     let text = match format {
         ShowFormat::Json => serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())? + "\n",
-        ShowFormat::Text => format!("As of {as_of}:\n{}", render(Style::Text)),
-        ShowFormat::Markdown => format!("As of {as_of}:\n\n{}", render(Style::Markdown)),
+        ShowFormat::Text => format!("As of {}:\n{}", state.as_of, render(Style::Text)),
+        ShowFormat::Markdown => format!("As of {}:\n\n{}", state.as_of, render(Style::Markdown)),
     };
     write_stdout(&text)?;
     Ok(0)

@@ -137,12 +137,24 @@ fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, keep_runs: bool
             return Ok(INVALID);
         }
     };
-    let runs = plan.runs as u64;
     let sim = Simulator::after(&agreement, plan, machine);
-    let (tally, records) = detente_sim::simulate(&sim, 0..runs, keep_runs, &|_| {});
-    let summary = Summary::new(&agreement, sim.plan(), &tally);
+    run_and_report(&sim, options, keep_runs)
+}
+
+/// Runs every future of `sim` (with a progress bar on long runs), then prints the
+/// summary and writes the outputs.
+fn run_and_report(sim: &Simulator, options: &RunOptions, keep_runs: bool) -> Result<u8, String> {
+    let agreement = sim.agreement();
+    let runs = sim.plan().runs as u64;
+    let bar = progress_bar(runs);
+    let done = AtomicU64::new(0);
+    let (tally, records) = detente_sim::simulate(sim, 0..runs, keep_runs, &|n| {
+        bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
+    });
+    bar.finish_and_clear();
+    let summary = Summary::new(agreement, sim.plan(), &tally);
     if let Some(dir) = &options.out {
-        write_outputs(dir, &summary, keep_runs.then_some(&records[..]), &agreement)?;
+        write_outputs(dir, &summary, keep_runs.then_some(&records[..]), agreement)?;
     }
     print_summary(&summary, options.format)
 }
@@ -162,20 +174,8 @@ pub fn simulate(spec: &Path, options: &RunOptions, extras: &Extras) -> Result<u8
     if let Some(shard) = &extras.shard {
         return run_shard(agreement, plan, options, shard);
     }
-    let keep_runs = extras.keep_runs;
-    let runs = plan.runs as u64;
     let sim = Simulator::new(&agreement, plan);
-    let bar = progress_bar(runs);
-    let done = AtomicU64::new(0);
-    let (tally, records) = detente_sim::simulate(&sim, 0..runs, keep_runs, &|n| {
-        bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
-    });
-    bar.finish_and_clear();
-    let summary = Summary::new(&agreement, sim.plan(), &tally);
-    if let Some(dir) = &options.out {
-        write_outputs(dir, &summary, keep_runs.then_some(&records[..]), &agreement)?;
-    }
-    print_summary(&summary, options.format)
+    run_and_report(&sim, options, extras.keep_runs)
 }
 
 /// The assumptions as they were resolved, written back into the agreement, so that a
