@@ -374,7 +374,9 @@ fn timeline_and_explain_render_markdown_for_reports() {
         .assert()
         .success()
         .stdout(predicate::str::contains("- instrument `un-sanctions` is re-imposed since 2025-09-27"))
+        // The snap-back's trigger is explained by the event that established it, not
+        // by the commitment (whose status could since be an effect of the snap-back).
         .stdout(predicate::str::contains(
-            "    - because commitment `nuclear-limits` is violated since 2019-07-01",
+            "    - event #11 (line 11) 2019-07-01: iaea violation-verified nuclear-limits",
         ));
 }

@@ -27,6 +27,10 @@ pub struct Step {
     /// Whether this cause's status began after the status it explains: the cause has
     /// changed since (e.g. a commitment fulfilled when its phase completed, violated later).
     pub changed_since: bool,
+    /// Whether this cause's present status is itself an effect of the status it
+    /// explains (a commitment suspended by the snap-back it triggered): its chain is not
+    /// followed, so an explanation never runs in a circle.
+    pub effect_of_parent: bool,
 }
 
 /// Every step of an explanation, the item asked about first, then its causes.
@@ -47,7 +51,11 @@ pub struct UnknownItem {
 
 impl std::fmt::Display for UnknownItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "no commitment, phase, power, instrument, quantity or facility has the id `{}`", self.id)?;
+        write!(
+            f,
+            "no commitment, phase, power, instrument, quantity, facility, party or agreement has the id `{}`",
+            self.id
+        )?;
         if let Some(s) = &self.suggestion {
             write!(f, "; did you mean `{s}`?")?;
         }
@@ -68,7 +76,7 @@ pub fn explain(state: &State, id: &str) -> Result<Explanation, UnknownItem> {
     }
     let mut steps = Vec::new();
     let mut seen = HashSet::new();
-    walk(state, id, 0, None, &mut steps, &mut seen);
+    walk(state, id, 0, None, None, &mut steps, &mut seen);
     Ok(Explanation { steps })
 }
 
@@ -76,6 +84,7 @@ fn walk(
     state: &State,
     id: &str,
     depth: usize,
+    parent: Option<&str>,
     parent_since: Option<detente_spec::time::Date>,
     steps: &mut Vec<Step>,
     seen: &mut HashSet<String>,
@@ -86,22 +95,24 @@ fn walk(
     let Some((kind, status, reason)) = find(state, id) else { return };
     let causes = reason.causes.clone();
     let since = reason.since;
-    let changed_since = parent_since.is_some_and(|parent| since > parent);
-    steps.push(Step { depth, kind, id: id.to_string(), status, reason, changed_since });
+    // A cause whose status has changed since no longer explains its parent; nor does one
+    // whose present status is an effect of the parent (a commitment a snap-back suspended).
+    let effect_of_parent = parent.is_some_and(|parent| reason.causes.iter().any(|c| c == parent));
+    let changed_since = parent_since.is_some_and(|parent| since > parent) && !effect_of_parent;
+    steps.push(Step { depth, kind, id: id.to_string(), status, reason, changed_since, effect_of_parent });
     // The causes of a status that has changed since explain the new status, not the
     // old one; following them would mislead.
-    if changed_since {
+    if changed_since || effect_of_parent {
         return;
     }
     for cause in causes {
-        walk(state, &cause, depth + 1, Some(since), steps, seen);
+        walk(state, &cause, depth + 1, Some(id), Some(since), steps, seen);
     }
 }
 
 fn find(state: &State, id: &str) -> Option<(&'static str, String, Reason)> {
     if let Some(c) = state.commitments.iter().find(|c| c.id == id) {
-        let alleged = if c.alleged { ", violation alleged" } else { "" };
-        return Some(("commitment", format!("{}{alleged}", c.describe), c.reason.clone()));
+        return Some(("commitment", c.describe.clone(), c.reason.clone()));
     }
     if let Some(p) = state.phases.iter().find(|p| p.id == id) {
         return Some(("phase", p.status.words().to_string(), p.reason.clone()));
@@ -118,6 +129,14 @@ fn find(state: &State, id: &str) -> Option<(&'static str, String, Reason)> {
     if let Some(f) = state.facilities.iter().find(|f| f.id == id) {
         return Some(("facility", f.status.keyword().to_string(), f.reason.clone()));
     }
+    if let Some(p) = state.parties.iter().find(|p| p.id == id) {
+        let reason = p.reason.clone().unwrap_or_else(|| Reason::new(state.as_of, "it has not withdrawn"));
+        let status = if p.withdrawn.is_some() { "withdrawn" } else { "participating" };
+        return Some(("party", status.to_string(), reason));
+    }
+    if state.agreement_id == id {
+        return Some(("agreement", state.agreement.words().to_string(), state.agreement_reason.clone()));
+    }
     None
 }
 
@@ -129,6 +148,8 @@ fn all_ids(state: &State) -> Vec<String> {
     ids.extend(state.instruments.iter().map(|x| x.id.clone()));
     ids.extend(state.quantities.iter().map(|x| x.id.clone()));
     ids.extend(state.facilities.iter().map(|x| x.id.clone()));
+    ids.extend(state.parties.iter().map(|x| x.id.clone()));
+    ids.push(state.agreement_id.clone());
     ids
 }
 
@@ -144,7 +165,9 @@ pub fn render(agreement: &Agreement, log: &Log, explanation: &Explanation, style
         let arrow = if step.depth == 0 { "" } else { "because " };
         let (kind, id) = (step.kind, &step.id);
         let (status, since, text) = (&step.status, step.reason.since, &step.reason.text);
-        let _ = if step.changed_since {
+        let _ = if step.effect_of_parent {
+            writeln!(out, "{indent}{bullet}{arrow}{kind} `{id}` (now {status} since {since} as an effect of it: {text})")
+        } else if step.changed_since {
             writeln!(out, "{indent}{bullet}{arrow}{kind} `{id}` (which has changed since: it is {status} since {since}: {text})")
         } else {
             writeln!(out, "{indent}{bullet}{arrow}{kind} `{id}` is {status} since {since}: {text}")

@@ -49,6 +49,9 @@ pub struct Event {
     pub subject: Subject,
     /// A measurement, or the days of an extension.
     pub value: Option<f64>,
+    /// For a violation claimed or verified: the bound party accused (by default, every
+    /// bound party but the claimant).
+    pub against: Option<usize>,
     /// Its public source.
     pub source: Option<String>,
 }
@@ -114,6 +117,8 @@ struct RawEvent {
     #[serde(default)]
     value: Option<f64>,
     #[serde(default)]
+    against: Option<String>,
+    #[serde(default)]
     source: Option<String>,
     #[serde(default)]
     id: Option<String>,
@@ -176,7 +181,7 @@ fn read_csv(text: &str) -> Vec<RawLine> {
             )]
         }
     };
-    const COLUMNS: &[&str] = &["date", "actor", "kind", "subject", "value", "source", "id"];
+    const COLUMNS: &[&str] = &["date", "actor", "kind", "subject", "value", "against", "source", "id"];
     if let Some(unknown) = headers.iter().find(|h| !COLUMNS.contains(h)) {
         let help = closest(unknown, COLUMNS.iter().copied())
             .map(|s| format!("did you mean `{s}`?"))
@@ -204,6 +209,7 @@ fn read_csv(text: &str) -> Vec<RawLine> {
                     "kind" => raw.kind = field,
                     "subject" => raw.subject = field,
                     "source" => raw.source = field,
+                    "against" => raw.against = field,
                     "id" => raw.id = field,
                     _ => {
                         raw.value = match field {
@@ -268,7 +274,11 @@ impl Checker<'_> {
         })?;
         let subject = self.subject(line, kind, raw.subject.as_deref(), actor)?;
         let value = raw.value;
-        validate_event(self.agreement, actor, kind, subject, value)
+        let against = match &raw.against {
+            Some(id) => Some(self.lookup(line, &self.agreement.ids.parties, id, "party")?),
+            None => None,
+        };
+        validate_event(self.agreement, actor, kind, subject, value, against)
             .map_err(|p| error(line, p.message, p.help))?;
         if let Some(id) = &raw.id {
             if let Some(first) = self.seen_ids.insert(id.clone(), line) {
@@ -276,7 +286,7 @@ impl Checker<'_> {
             }
         }
         self.last_date = Some(date);
-        Ok(Event { index, line, id: raw.id, date, actor, kind, subject, value, source: raw.source })
+        Ok(Event { index, line, id: raw.id, date, actor, kind, subject, value, against, source: raw.source })
     }
 
     fn lookup(
@@ -368,14 +378,16 @@ fn problem(message: impl Into<String>, help: Option<String>) -> Result<(), Probl
 /// Checks a typed event against the agreement: whether the actor may assert its kind,
 /// whether its subject is of the right sort, whether the actor is the one who can do
 /// it (a bound party performs, the verifier verifies, a holder invokes), and whether
-/// its value is what the kind needs. Log loading and [`crate::Machine::push`] both use
-/// it, so an event means the same whichever way it arrives.
+/// its value is what the kind needs, and whether the party it accuses (`against`) is one
+/// the commitment binds. Log loading and [`crate::Machine::push`] both use it, so an
+/// event means the same whichever way it arrives.
 pub fn validate_event(
     agreement: &Agreement,
     actor: usize,
     kind: EventKind,
     subject: Subject,
     value: Option<f64>,
+    against: Option<usize>,
 ) -> Result<(), Problem> {
     use EventKind::*;
     let spec = &agreement.spec;
@@ -422,6 +434,24 @@ pub fn validate_event(
             return problem(format!("`{actor_id}` does not hold power `{}`", spec.power[p].id), None);
         }
         _ => {}
+    }
+    if let Some(accused) = against {
+        let accused_id = &spec.party[accused].id;
+        match (kind, subject) {
+            (Violation | ViolationVerified, Subject::Commitment(c)) => {
+                if !agreement.commitments[c].by.contains(&accused) {
+                    let c_id = &spec.commitment[c].id;
+                    let help = format!("`{c_id}` binds: {}", list_ids(spec, &agreement.commitments[c].by));
+                    return problem(format!("`{accused_id}` is not bound by `{c_id}` and cannot be accused of violating it"), Some(help));
+                }
+            }
+            _ => {
+                return problem(
+                    format!("a `{kind}` event accuses nobody: `against` belongs to `violation` and `violation-verified` events"),
+                    None,
+                )
+            }
+        }
     }
     match (kind, value) {
         (_, Some(v)) if !v.is_finite() => problem("the value is not a finite number", None),

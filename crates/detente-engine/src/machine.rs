@@ -5,31 +5,68 @@
 //! `lasts` term ending, a date in a condition) or an event is dated. On each such day
 //! it fires timers, settles, then applies that day's events one by one, settling after
 //! each. Settling re-derives statuses until nothing changes.
+//!
+//! The modules split the work: `events` applies one event, `settle` re-derives statuses
+//! and evaluates conditions, `reasons` puts a commitment's status into words, `view`
+//! builds the answer.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use detente_spec::model::{CommitmentKind, EventKind, FacilityStatus, PowerKind, Role, Timeout};
-use detente_spec::time::{Date, Duration};
+use detente_spec::model::{CommitmentKind, EventKind, FacilityStatus, PowerKind, Timeout};
+use detente_spec::time::Date;
 
 use crate::compiled::Agreement;
 use crate::log::{validate_event, Event, Problem, Subject};
 use crate::state::*;
 
-/// What the machine keeps about a commitment.
+mod events;
+mod reasons;
+mod settle;
+mod view;
+
+/// A claim of violation that stands.
+#[derive(Clone, Debug)]
+struct Allegation {
+    /// The claiming event.
+    event: usize,
+    /// Its date.
+    date: Date,
+    /// The claimant.
+    by: usize,
+    /// The parties accused.
+    against: Vec<usize>,
+}
+
+/// An established breach: who is at fault, how and when it was established.
+#[derive(Clone, Debug)]
+struct Breach {
+    kind: BreachKind,
+    reason: Reason,
+    /// The parties at fault.
+    parties: Vec<usize>,
+}
+
+/// What the machine keeps about a commitment. Its status is derived from these facts
+/// (see `settle::derive_status`); breaches and claims are kept beside the status, so a
+/// suspension or a termination never hides them.
 #[derive(Clone, Debug)]
 struct Commitment {
     owed: Option<Date>,
+    /// Each bound party's performance (date, event), in the order of `by`.
     performed: Vec<Option<(Date, usize)>>,
     verified: Option<(Date, usize)>,
     due: Option<Date>,
     extended: bool,
-    alleged: Option<usize>,
-    /// (The final-status reasons are boxed: they are rarely set, and unboxed they made
-    /// each record span many cache lines on the engine's hottest loop.)
-    violated: Option<Box<Reason>>,
-    /// Whether the violation is a missed deadline, which no resolution can undo.
-    missed_deadline: bool,
+    /// Days of the deadline that remained when a suspension stopped it running.
+    tolled: Option<i32>,
+    allegation: Option<Allegation>,
+    /// A missed deadline: never undone, even by late performance.
+    /// (Final-status facts are boxed: they are rarely set, and unboxed they made each
+    /// record span many cache lines on the engine's hottest loop.)
+    missed: Option<Box<Breach>>,
+    /// A verified violation or an exceeded cap, until resolved.
+    violation: Option<Box<Breach>>,
     suspended: Option<Box<Reason>>,
     discharged: Option<Box<Reason>>,
     released: Option<Box<Reason>>,
@@ -39,6 +76,8 @@ struct Commitment {
     term_ends: Option<Date>,
     overdue_since: Option<Date>,
     status: CommitmentStatus,
+    /// The facts shown beside the status when it was last derived (see `Flags`).
+    flags: u8,
 }
 
 #[derive(Clone, Debug)]
@@ -96,7 +135,8 @@ pub struct Machine<'a> {
     facilities: Vec<Facility>,
     /// The status a commitment's `sets` replaced, to restore when it stops being in effect.
     replaced: HashMap<(usize, usize), FacilityStatus>,
-    withdrawn: Vec<Option<Date>>,
+    /// For each party, when and why it withdrew.
+    withdrawn: Vec<Option<Reason>>,
     agreement_status: AgreementStatus,
     agreement_reason: Reason,
     notes: Vec<Note>,
@@ -115,9 +155,6 @@ pub struct Machine<'a> {
     lean: bool,
 }
 
-mod settle;
-mod view;
-
 /// What applying an event needs: its `Copy` fields, so the machine can read its own log
 /// while changing its state.
 #[derive(Clone, Copy, Debug)]
@@ -128,16 +165,31 @@ struct Act {
     kind: EventKind,
     subject: Subject,
     value: Option<f64>,
+    against: Option<usize>,
 }
 
 impl From<&Event> for Act {
     fn from(e: &Event) -> Act {
-        Act { index: e.index, date: e.date, actor: e.actor, kind: e.kind, subject: e.subject, value: e.value }
+        Act {
+            index: e.index,
+            date: e.date,
+            actor: e.actor,
+            kind: e.kind,
+            subject: e.subject,
+            value: e.value,
+            against: e.against,
+        }
     }
 }
 
 fn event_ref(index: usize) -> String {
     format!("event #{}", index + 1)
+}
+
+/// Whether a commitment's status has ended its life: nothing that happens to it later
+/// changes its obligations (a violation can still be resolved).
+fn ended(status: CommitmentStatus) -> bool {
+    matches!(status, CommitmentStatus::Terminated | CommitmentStatus::Discharged | CommitmentStatus::Released)
 }
 
 impl<'a> Machine<'a> {
@@ -155,9 +207,10 @@ impl<'a> Machine<'a> {
                 verified: None,
                 due: None,
                 extended: false,
-                alleged: None,
-                violated: None,
-                missed_deadline: false,
+                tolled: None,
+                allegation: None,
+                missed: None,
+                violation: None,
                 suspended: None,
                 discharged: None,
                 released: None,
@@ -166,6 +219,7 @@ impl<'a> Machine<'a> {
                 term_ends: None,
                 overdue_since: None,
                 status: CommitmentStatus::Inactive,
+                flags: 0,
             })
             .collect();
         let mut machine = Machine {
@@ -307,6 +361,20 @@ impl<'a> Machine<'a> {
         subject: Subject,
         value: Option<f64>,
     ) -> Result<usize, Problem> {
+        self.push_against(date, actor, kind, subject, value, None)
+    }
+
+    /// [`Machine::push`] for a violation claimed or verified against one bound party
+    /// (`against` in a log line).
+    pub fn push_against(
+        &mut self,
+        date: Date,
+        actor: usize,
+        kind: EventKind,
+        subject: Subject,
+        value: Option<f64>,
+        against: Option<usize>,
+    ) -> Result<usize, Problem> {
         let last = self.events.last().map_or(self.day, |e| e.date.max(self.day));
         if date < last {
             return Err(Problem {
@@ -314,9 +382,10 @@ impl<'a> Machine<'a> {
                 help: Some("push events in date order, and before advancing past their date".into()),
             });
         }
-        validate_event(self.ag, actor, kind, subject, value)?;
+        validate_event(self.ag, actor, kind, subject, value, against)?;
         let index = self.events.len();
-        let event = Event { index, line: 0, id: None, date, actor, kind, subject, value, source: None };
+        let event =
+            Event { index, line: 0, id: None, date, actor, kind, subject, value, against, source: None };
         self.events.to_mut().push(event);
         Ok(index)
     }
@@ -466,32 +535,40 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// A deadline passed without performance: its outcome applies. A missed deadline
+    /// is blamed on the bound parties that had not performed their part.
     fn time_out(&mut self, i: usize) {
         let day = self.day;
         let c = &self.commitments[i];
         let (Some(due), Some(owed)) = (c.due, c.owed) else { return };
         let spec = &self.ag.commitments[i];
-        let what = format!(
-            "due on {due} ({} after it became owed on {owed}) but not performed",
-            spec.due.map(|d| d.to_string()).unwrap_or_default()
-        );
-        let phase_id = self.ag.spec.phase[spec.phase].id.clone();
         let outcome = if c.extended { Some(Timeout::Violated) } else { spec.on_timeout };
-        let c = &mut self.commitments[i];
+        let defaulters: Vec<usize> =
+            spec.by.iter().zip(&c.performed).filter(|(_, done)| done.is_none()).map(|(&p, _)| p).collect();
+        let phase_id = self.ag.spec.phase[spec.phase].id.clone();
+        let what = || {
+            let mut what = format!(
+                "due on {due} ({} after it became owed on {owed}) but not performed",
+                spec.due.map(|d| d.to_string()).unwrap_or_default()
+            );
+            if defaulters.len() < spec.by.len() {
+                what.push_str(&format!(" by {}", self.party_list(&defaulters)));
+            }
+            what
+        };
         match outcome {
             Some(Timeout::Violated) | None => {
-                c.violated = Some(Box::new(
-                    Reason::new(day, format!("{what}; the deadline's outcome is a violation"))
-                        .cause(phase_id),
-                ));
-                c.missed_deadline = true;
+                let text = format!("{}; the deadline's outcome is a violation", what());
+                let reason = Reason::new(day, text).cause(phase_id);
+                let breach = Breach { kind: BreachKind::MissedDeadline, reason, parties: defaulters };
+                self.commitments[i].missed = Some(Box::new(breach));
             }
             Some(Timeout::Discharged) => {
-                c.discharged = Some(Box::new(
-                    Reason::new(day, format!("{what}; the obligation lapsed without fault")).cause(phase_id),
-                ));
+                let text = format!("{}; the obligation lapsed without fault", what());
+                self.commitments[i].discharged = Some(Box::new(Reason::new(day, text).cause(phase_id)));
             }
             Some(Timeout::Extended(by)) => {
+                let c = &mut self.commitments[i];
                 c.extended = true;
                 c.overdue_since = Some(day);
                 c.due = by.after(due);
@@ -499,172 +576,12 @@ impl<'a> Machine<'a> {
         }
     }
 
-    // ---- events -------------------------------------------------------------------
-
-    fn note(&mut self, event: &Act, text: impl Into<String>) {
-        self.notes.push(Note { event: event.index, text: text.into() });
+    /// Party ids in backquotes, for reasons.
+    fn party_list(&self, parties: &[usize]) -> String {
+        parties.iter().map(|&p| format!("`{}`", self.ag.spec.party[p].id)).collect::<Vec<_>>().join(", ")
     }
 
-    /// Applies one event; `false` when it cannot have changed any derived status (it was
-    /// only noted, or it measured a quantity nothing reads), so settling can be skipped.
-    fn apply(&mut self, event: &Act) -> bool {
-        let notes_before = self.notes.len();
-        let day = event.date;
-        // Borrowed from the agreement, not the machine: no copy per event.
-        let ag = self.ag;
-        let actor = ag.spec.party[event.actor].id.as_str();
-        if self.agreement_status == AgreementStatus::Terminated {
-            self.note(event, "the agreement had terminated; recorded only");
-            return false;
-        }
-        // A party that has left can no longer act under the agreement, but it can still
-        // impose or lift its own instruments outside it (the US did in 2018).
-        let outside = matches!(event.kind, EventKind::Imposed | EventKind::Lifted);
-        if self.withdrawn[event.actor].is_some() && !outside {
-            self.note(event, format!("`{actor}` had withdrawn; recorded only"));
-            return false;
-        }
-        match (event.kind, event.subject) {
-            (EventKind::Performed, Subject::Commitment(c)) => {
-                let slot = self.ag.commitments[c].by.iter().position(|&p| p == event.actor);
-                match slot.map(|s| &mut self.commitments[c].performed[s]) {
-                    Some(record @ None) => *record = Some((day, event.index)),
-                    _ => self
-                        .note(event, format!("`{actor}` had already performed it; repeated report ignored")),
-                }
-            }
-            (EventKind::Verified, Subject::Commitment(c)) => {
-                if self.commitments[c].verified.is_none() {
-                    self.commitments[c].verified = Some((day, event.index));
-                } else {
-                    self.note(event, "already verified; repeated verification ignored");
-                }
-            }
-            (EventKind::Violation, Subject::Commitment(c)) => {
-                if self.commitments[c].owed.is_some() && !self.commitments[c].status.is_terminal() {
-                    self.commitments[c].alleged = Some(event.index);
-                } else {
-                    self.note(
-                        event,
-                        "violation claimed while the commitment was not owed or already final; recorded only",
-                    );
-                }
-            }
-            (EventKind::ViolationVerified, Subject::Commitment(c)) => {
-                if self.commitments[c].owed.is_some() && !self.commitments[c].status.is_terminal() {
-                    let text =
-                        format!("violation verified by `{actor}` on {day} ({})", event_ref(event.index));
-                    self.commitments[c].violated = Some(Box::new(Reason::new(day, text).event(event.index)));
-                } else {
-                    self.note(event, "violation verified while the commitment was not owed or already final; recorded only");
-                }
-            }
-            (EventKind::Measured, Subject::Quantity(q)) => return self.measure(event, q),
-            (EventKind::Invoked, Subject::Power(p)) => self.invoke(event, p),
-            (EventKind::Resolved, Subject::Power(p)) => self.resolve_power(event, p),
-            (EventKind::Resolved, Subject::Commitment(c)) => {
-                let record = &mut self.commitments[c];
-                if record.missed_deadline {
-                    self.note(
-                        event,
-                        "a missed deadline cannot be resolved; only an extension before it passes avoids it",
-                    );
-                } else if record.alleged.is_none() && record.violated.is_none() {
-                    self.note(event, "nothing to resolve: no violation was claimed or established");
-                } else {
-                    record.alleged = None;
-                    record.violated = None;
-                }
-            }
-            (EventKind::Withdrew, _) => {
-                let reason =
-                    Reason::new(day, format!("`{actor}` withdrew on {day} ({})", event_ref(event.index)))
-                        .event(event.index);
-                self.withdraw(event.actor, reason);
-            }
-            (EventKind::Imposed, Subject::Instrument(i)) => {
-                let text = format!(
-                    "imposed again by `{actor}` outside the agreement on {day} ({})",
-                    event_ref(event.index)
-                );
-                self.set_instrument(
-                    i,
-                    InstrumentStatus::InForce,
-                    None,
-                    Reason::new(day, text).event(event.index),
-                );
-            }
-            (EventKind::Lifted, Subject::Instrument(i)) => {
-                let text = format!(
-                    "lifted by `{actor}` outside the agreement on {day} ({})",
-                    event_ref(event.index)
-                );
-                self.set_instrument(
-                    i,
-                    InstrumentStatus::Lifted,
-                    None,
-                    Reason::new(day, text).event(event.index),
-                );
-            }
-            (EventKind::Extended, Subject::Commitment(c)) => {
-                let days = event.value.unwrap_or(0.0) as u32;
-                match self.commitments[c].due.and_then(|d| Duration::days(days).after(d)) {
-                    Some(new_due) if !self.commitments[c].status.is_terminal() => {
-                        self.commitments[c].due = Some(new_due)
-                    }
-                    _ => self.note(event, "extension of a commitment with no running deadline; ignored"),
-                }
-            }
-            _ => self.note(event, "event does not apply to its subject; ignored"),
-        }
-        self.notes.len() == notes_before
-    }
-
-    /// Records a measurement; `true` when it may change a status (it crossed a cap in
-    /// effect, or a condition reads the quantity).
-    fn measure(&mut self, event: &Act, q: usize) -> bool {
-        let day = event.date;
-        let value = event.value.unwrap_or_default();
-        let actor = &self.ag.spec.party[event.actor];
-        self.quantities[q] = (value, Some(event.index));
-        let by_verifier = actor.role == Role::Verifier;
-        let mut crossed = false;
-        for c in 0..self.commitments.len() {
-            let cap = self.ag.commitments[c]
-                .limits
-                .iter()
-                .find(|(quantity, _)| *quantity == q)
-                .map(|(_, max)| *max);
-            let in_effect = matches!(
-                self.commitments[c].status,
-                CommitmentStatus::Performed | CommitmentStatus::Fulfilled
-            );
-            let Some(max) = cap.filter(|max| value > *max && in_effect) else { continue };
-            crossed = true;
-            if by_verifier {
-                let quantity = &self.ag.spec.quantity[q].id;
-                let text = format!(
-                    "`{quantity}` measured at {value}, above the cap of {max}, by `{}` on {day}",
-                    actor.id
-                );
-                self.commitments[c].violated =
-                    Some(Box::new(Reason::new(day, text).event(event.index).cause(quantity.clone())));
-            } else {
-                self.commitments[c].alleged = Some(event.index);
-            }
-        }
-        crossed || self.ag.quantity_read[q]
-    }
-
-    fn invoke(&mut self, event: &Act, p: usize) {
-        let invocable = self.powers[p].trigger_holds
-            && matches!(self.powers[p].stage, Stage::Idle | Stage::Cancelled { .. });
-        if !invocable {
-            self.note(event, "invoked while its trigger did not hold or while already invoked; ignored");
-            return;
-        }
-        self.start_invocation(p, event.actor, Some(event.index));
-    }
+    // ---- powers ---------------------------------------------------------------------
 
     fn start_invocation(&mut self, p: usize, by: usize, event: Option<usize>) {
         let day = self.day;
@@ -675,21 +592,14 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn resolve_power(&mut self, event: &Act, p: usize) {
-        match self.powers[p].stage {
-            Stage::Invoked { .. } if self.ag.powers[p].cancellable => {
-                self.powers[p].stage = Stage::Cancelled { on: event.date }
-            }
-            Stage::Invoked { .. } => self.note(event, "this power cannot be cancelled; resolution ignored"),
-            _ => self.note(event, "nothing to cancel: the power is not invoked"),
-        }
-    }
-
+    /// A power takes effect. Its own change of status is recorded first, so that the
+    /// timeline reads cause before effect.
     fn exercise(&mut self, p: usize, by: usize, event: Option<usize>) {
         let day = self.day;
         let power = &self.ag.powers[p];
         let id = self.ag.spec.power[p].id.clone();
         self.powers[p].stage = Stage::Exercised { on: day, event };
+        self.derive_power(p);
         let mut because = Reason::new(day, format!("power `{id}` took effect on {day}")).cause(id.clone());
         if let Some(e) = event {
             because = because.event(e);
@@ -723,37 +633,51 @@ impl<'a> Machine<'a> {
     }
 
     fn suspend_listed(&mut self, p: usize, because: &Reason) {
-        let power = &self.ag.powers[p];
-        let id = &self.ag.spec.power[p].id;
+        let ag = self.ag;
+        let power = &ag.powers[p];
+        let id = &ag.spec.power[p].id;
         let text = format!("suspended by `{id}` on {}", because.since);
         for &ph in &power.suspends_phases {
-            self.phases[ph].status = PhaseStatus::Suspended;
-            self.version += 1;
-            self.phases[ph].reason = Reason { text: text.clone(), ..because.clone() };
-            for &c in &self.ag.phases[ph].commitments {
-                self.commitments[c]
-                    .suspended
-                    .get_or_insert_with(|| Box::new(Reason { text: text.clone(), ..because.clone() }));
+            self.set_phase(ph, PhaseStatus::Suspended, Reason { text: text.clone(), ..because.clone() });
+            for &c in &ag.phases[ph].commitments {
+                self.suspend(c, Reason { text: text.clone(), ..because.clone() });
             }
         }
         for &c in &power.suspends_commitments {
-            self.commitments[c]
-                .suspended
-                .get_or_insert_with(|| Box::new(Reason { text: text.clone(), ..because.clone() }));
+            self.suspend(c, Reason { text: text.clone(), ..because.clone() });
         }
+    }
+
+    /// Suspends a commitment. A running deadline stops: the days it had left are kept
+    /// (tolled), so a suspension never turns into a missed deadline.
+    fn suspend(&mut self, c: usize, reason: Reason) {
+        let day = self.day;
+        let record = &mut self.commitments[c];
+        if record.suspended.is_some() || ended(record.status) {
+            return;
+        }
+        if matches!(record.status, CommitmentStatus::Pending | CommitmentStatus::Overdue) {
+            if let Some(due) = record.due.take() {
+                record.tolled = Some((due - day).get_days());
+            }
+        }
+        record.suspended = Some(Box::new(reason));
     }
 
     fn withdraw(&mut self, party: usize, reason: Reason) {
         if self.withdrawn[party].is_some() {
             return;
         }
-        self.withdrawn[party] = Some(reason.since);
+        self.withdrawn[party] = Some(reason.clone());
         self.version += 1;
+        if self.timeline.is_some() {
+            let id = self.ag.spec.party[party].id.clone();
+            self.record_change("party", id, "participating", "withdrawn", reason.clone());
+        }
         for (c, spec) in self.ag.commitments.iter().enumerate() {
             let record = &self.commitments[c];
-            let done_deed =
-                spec.kind == CommitmentKind::Action && record.status == CommitmentStatus::Fulfilled;
-            if spec.by.contains(&party) && !record.status.is_terminal() && !done_deed {
+            let final_ = ended(record.status) || record.status == CommitmentStatus::Violated;
+            if spec.by.contains(&party) && !final_ && !self.is_done_deed(c) {
                 self.commitments[c].terminated.get_or_insert_with(|| Box::new(reason.clone()));
             }
         }
@@ -764,19 +688,36 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// Whether a commitment is a deed done: an action performed by every bound party and
+    /// verified where required. Neither a suspension nor a withdrawal nor the
+    /// agreement's end undoes it.
+    pub(crate) fn is_done_deed(&self, c: usize) -> bool {
+        let spec = &self.ag.commitments[c];
+        let record = &self.commitments[c];
+        spec.kind == CommitmentKind::Action
+            && record.owed.is_some()
+            && record.performed.iter().all(Option::is_some)
+            && (spec.verifier.is_none() || record.verified.is_some())
+    }
+
     /// Ends the agreement: open commitments are discharged (at its end date) or
-    /// terminated (by withdrawal).
-    fn terminate(&mut self, reason: Reason, ended: bool) {
+    /// terminated (by withdrawal). Deeds done stay done.
+    fn terminate(&mut self, reason: Reason, ended_on_date: bool) {
+        let old = self.agreement_status;
         self.agreement_status = AgreementStatus::Terminated;
         self.agreement_reason = reason.clone();
+        self.version += 1;
+        if self.timeline.is_some() {
+            let id = self.ag.spec.agreement.id.clone();
+            self.record_change("agreement", id, old.words(), "terminated", reason.clone());
+        }
         for c in 0..self.commitments.len() {
-            let record = &mut self.commitments[c];
-            let done = matches!(record.status, CommitmentStatus::Fulfilled | CommitmentStatus::Released)
-                && self.ag.commitments[c].kind == CommitmentKind::Action;
-            if record.status.is_terminal() || done {
+            let status = self.commitments[c].status;
+            if ended(status) || status == CommitmentStatus::Violated || self.is_done_deed(c) {
                 continue;
             }
-            if ended {
+            let record = &mut self.commitments[c];
+            if ended_on_date {
                 record.discharged.get_or_insert_with(|| Box::new(reason.clone()));
             } else {
                 record.terminated.get_or_insert_with(|| Box::new(reason.clone()));

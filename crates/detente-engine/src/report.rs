@@ -34,6 +34,15 @@ pub fn render(agreement: &Agreement, state: &State, style: Style) -> String {
             );
         }
     }
+    let rows: Vec<[String; 4]> = state
+        .parties
+        .iter()
+        .filter_map(|p| {
+            let reason = p.reason.as_ref()?;
+            Some([p.id.clone(), "withdrawn".into(), reason.since.to_string(), reason.text.clone()])
+        })
+        .collect();
+    section(&mut out, style, "Parties that withdrew", &["party", "status", "since", "why"], &rows);
     for phase in &state.phases {
         let rows: Vec<[String; 4]> = state
             .commitments
@@ -42,8 +51,7 @@ pub fn render(agreement: &Agreement, state: &State, style: Style) -> String {
             .filter(|(_, c)| c.phase == phase.id)
             .map(|(i, c)| {
                 let by = spec.commitment[i].by.join(", ");
-                let alleged = if c.alleged { " (violation alleged)" } else { "" };
-                [by, c.id.clone(), format!("{}{alleged}", c.describe), c.reason.text.clone()]
+                [by, c.id.clone(), c.describe.clone(), c.reason.text.clone()]
             })
             .collect();
         let heading = format!("Phase {}: {}", phase.id, phase_line(phase));

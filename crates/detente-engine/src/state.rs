@@ -112,14 +112,89 @@ pub struct CommitmentState {
     pub phase: String,
     /// Its status.
     pub status: CommitmentStatus,
-    /// The status in words.
-    pub describe: &'static str,
+    /// The status in words, with what stands beside it ("suspended, violation verified",
+    /// "fulfilled late", "in effect, violation alleged").
+    pub describe: String,
     /// Whether a violation is claimed but not established.
     pub alleged: bool,
+    /// The claim of a violation that stands, if any (established or not).
+    pub allegation: Option<AllegationState>,
+    /// Established breaches that stand, whatever the status: a missed deadline (which
+    /// nothing undoes), a verified violation, a cap exceeded on a verifier's measurement.
+    pub breaches: Vec<BreachState>,
+    /// When an action or continuing commitment was performed after its deadline had
+    /// passed: the day the last bound party performed (a breach of the deadline still).
+    pub late: Option<Date>,
+    /// Each bound party's part: who has performed and who has not.
+    pub shares: Vec<ShareState>,
+    /// Whether it is a deed done: an action performed by every bound party and verified
+    /// where required. No suspension, withdrawal or end of the agreement undoes it.
+    pub done: bool,
     /// The current due date, if it has a deadline and is owed.
     pub due: Option<Date>,
     /// Why.
     pub reason: Reason,
+}
+
+/// A claim that a commitment was violated.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AllegationState {
+    /// The day of the claim.
+    pub since: Date,
+    /// Who made it.
+    pub by: String,
+    /// The parties it accuses.
+    pub against: Vec<String>,
+    /// The claiming event, by position in the log.
+    pub event: usize,
+}
+
+/// How a breach was established.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BreachKind {
+    /// The deadline passed with outcome `violated` (or after its extension).
+    MissedDeadline,
+    /// A verifier recorded `violation-verified`.
+    Verified,
+    /// A verifier measured a capped quantity above the cap.
+    CapExceeded,
+}
+
+impl BreachKind {
+    /// The breach in words.
+    pub fn words(self) -> &'static str {
+        match self {
+            BreachKind::MissedDeadline => "deadline missed",
+            BreachKind::Verified => "violation verified",
+            BreachKind::CapExceeded => "cap exceeded",
+        }
+    }
+}
+
+/// An established breach of a commitment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BreachState {
+    /// How it was established.
+    pub kind: BreachKind,
+    /// The day it was established.
+    pub since: Date,
+    /// The parties at fault: for a missed deadline, those bound parties that had not
+    /// performed; otherwise those the establishing event names (default: every bound party).
+    pub parties: Vec<String>,
+    /// The establishing event, if any (a missed deadline has none).
+    pub event: Option<usize>,
+}
+
+/// One bound party's part of a commitment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ShareState {
+    /// The party.
+    pub party: String,
+    /// The day it performed, if it has.
+    pub performed: Option<Date>,
+    /// Its performing event, by position in the log.
+    pub event: Option<usize>,
 }
 
 /// The lifecycle of a phase.
@@ -278,6 +353,8 @@ pub struct PartyState {
     pub id: String,
     /// The day it withdrew, if it has.
     pub withdrawn: Option<Date>,
+    /// Why it withdrew (the event or power), if it has.
+    pub reason: Option<Reason>,
 }
 
 /// The status of the agreement as a whole.
@@ -315,6 +392,8 @@ pub struct Note {
 /// The whole state on a date.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct State {
+    /// The agreement's id.
+    pub agreement_id: String,
     /// The date of the state.
     pub as_of: Date,
     /// How many events of the log were applied (those dated on or before `as_of`).

@@ -3,7 +3,6 @@
 
 use detente_spec::condition::Predicate;
 use detente_spec::model::{CommitmentKind, FacilityStatus};
-use detente_spec::time::Date;
 
 use super::{Machine, Stage};
 use crate::compiled::{Cond, Target};
@@ -110,25 +109,46 @@ impl Machine<'_> {
         for c in 0..self.commitments.len() {
             let status = self.derive_status(c);
             let old = self.commitments[c].status;
+            if self.timeline.is_some() {
+                self.record_commitment_change(c, status);
+            }
             if old == status {
                 continue;
             }
             changed = true;
             self.commitments[c].status = status;
             self.version += 1;
-            if self.timeline.is_some() {
-                let id = self.ag.spec.commitment[c].id.clone();
-                let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
-                let verified = self.ag.commitments[c].verifier.is_some();
-                // The change itself is recorded before its effects (relief,
-                // facilities), so the timeline reads cause first.
-                let (from, to) = (old.describe(continuing, verified), status.describe(continuing, verified));
-                let reason = self.commitment_reason(c);
-                self.record_change("commitment", id, from, to, reason);
-            }
             self.on_commitment_change(c, old, status);
         }
         changed
+    }
+
+    /// Records a change of a commitment's status, or of what stands beside it (a claim,
+    /// a breach), in the timeline. The change itself is recorded before its effects
+    /// (relief, facilities), so the timeline reads cause first.
+    fn record_commitment_change(&mut self, c: usize, status: CommitmentStatus) {
+        let flags = self.flags(c, status);
+        let (old, old_flags) = (self.commitments[c].status, self.commitments[c].flags);
+        if (old, old_flags) == (status, flags) {
+            return;
+        }
+        let from = self.describe(c, old, old_flags);
+        self.commitments[c].flags = flags;
+        let to = self.describe(c, status, flags);
+        // The reason is that of the new status: derive it with the status in place.
+        self.commitments[c].status = status;
+        let reason = self.commitment_reason(c);
+        self.commitments[c].status = old;
+        let id = self.ag.spec.commitment[c].id.clone();
+        self.record_change("commitment", id, &from, &to, reason);
+    }
+
+    /// Whether every bound party has performed (or, for a continuing commitment
+    /// without a deadline, whether it needs no performance at all).
+    pub(super) fn all_performed(&self, c: usize) -> bool {
+        let spec = &self.ag.commitments[c];
+        let automatic = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
+        automatic || self.commitments[c].performed.iter().all(Option::is_some)
     }
 
     /// The status a commitment's record gives it (see `docs/semantics.md`); the one
@@ -138,21 +158,27 @@ impl Machine<'_> {
         let spec = &self.ag.commitments[c];
         // Final statuses outrank suspension, so that every commitment is final once the
         // agreement has ended (see the precedence in docs/semantics.md).
-        let stored = [
-            (CommitmentStatus::Terminated, record.terminated.is_some()),
-            (CommitmentStatus::Discharged, record.discharged.is_some()),
-            (CommitmentStatus::Suspended, record.suspended.is_some()),
-            (CommitmentStatus::Violated, record.violated.is_some()),
-            (CommitmentStatus::Released, record.released.is_some()),
-        ];
-        if let Some((status, _)) = stored.iter().find(|(_, set)| *set) {
-            return *status;
+        if record.terminated.is_some() {
+            return CommitmentStatus::Terminated;
+        }
+        if record.discharged.is_some() {
+            return CommitmentStatus::Discharged;
+        }
+        if record.suspended.is_some() {
+            return CommitmentStatus::Suspended;
+        }
+        let performed = self.all_performed(c);
+        // A missed deadline stands for ever, but performance after it (late) counts.
+        if record.violation.is_some() || (record.missed.is_some() && !performed) {
+            return CommitmentStatus::Violated;
+        }
+        if record.released.is_some() {
+            return CommitmentStatus::Released;
         }
         if record.owed.is_none() {
             return CommitmentStatus::Inactive;
         }
-        let auto_in_effect = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
-        if auto_in_effect || record.performed.iter().all(Option::is_some) {
+        if performed {
             return if spec.verifier.is_some() && record.verified.is_none() {
                 CommitmentStatus::Performed
             } else {
@@ -164,89 +190,6 @@ impl Machine<'_> {
         } else {
             CommitmentStatus::Pending
         }
-    }
-
-    /// Why a commitment has its current status, in words, with events and causes.
-    pub(super) fn commitment_reason(&self, c: usize) -> Reason {
-        let record = &self.commitments[c];
-        let spec = &self.ag.commitments[c];
-        let adopted = self.ag.spec.agreement.adopted;
-        let phase_id = self.ag.spec.phase[spec.phase].id.clone();
-        let stored = match record.status {
-            CommitmentStatus::Terminated => &record.terminated,
-            CommitmentStatus::Suspended => &record.suspended,
-            CommitmentStatus::Violated => &record.violated,
-            CommitmentStatus::Discharged => &record.discharged,
-            CommitmentStatus::Released => &record.released,
-            _ => &None,
-        };
-        if let Some(reason) = stored {
-            return Reason::clone(reason);
-        }
-        let Some(owed) = record.owed else {
-            return match self.phases[spec.phase].opened {
-                None => {
-                    Reason::new(adopted, format!("its phase `{phase_id}` has not opened")).cause(phase_id)
-                }
-                Some(opened) => {
-                    let when =
-                        self.ag.spec.commitment[c].when.as_ref().map(|w| w.to_string()).unwrap_or_default();
-                    Reason::new(opened, format!("owed only when {when}, which does not hold yet"))
-                        .cause(phase_id)
-                }
-            };
-        };
-        match record.status {
-            CommitmentStatus::Performed | CommitmentStatus::Fulfilled => self.performance_reason(c, owed),
-            CommitmentStatus::Overdue => {
-                let due = record.due.map(|d| format!(", due by {d}")).unwrap_or_default();
-                let since = record.overdue_since.unwrap_or(owed);
-                Reason::new(since, format!("not performed by its first deadline; extended{due}"))
-                    .cause(phase_id)
-            }
-            _ => {
-                let due = record.due.map(|d| format!(", due by {d}")).unwrap_or_default();
-                Reason::new(owed, format!("owed since {owed}{due}")).cause(phase_id)
-            }
-        }
-    }
-
-    fn performance_reason(&self, c: usize, owed: Date) -> Reason {
-        let record = &self.commitments[c];
-        let spec = &self.ag.commitments[c];
-        let auto_in_effect = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
-        let performed_on = if auto_in_effect {
-            owed
-        } else {
-            record.performed.iter().flatten().map(|(d, _)| *d).max().unwrap_or(owed).max(owed)
-        };
-        let mut reason = Reason::new(performed_on, "");
-        for (_, e) in record.performed.iter().flatten() {
-            reason = reason.event(*e);
-        }
-        let mut how = if auto_in_effect {
-            format!("in effect since it became owed on {owed}")
-        } else {
-            format!("performed by all bound parties, last on {performed_on}")
-        };
-        if let Some(e) = record.alleged {
-            let date = self.events[e].date;
-            let by = &self.ag.spec.party[self.events[e].actor].id;
-            how.push_str(&format!(" (a violation alleged by `{by}` on {date}, {})", format_event(e)));
-            reason = reason.event(e);
-        }
-        match (spec.verifier, record.verified) {
-            (Some(v), None) => {
-                reason.text = format!("{how}; awaiting verification by `{}`", self.ag.spec.party[v].id);
-            }
-            (Some(_), Some((on, e))) => {
-                reason.text = format!("{how}; verified on {on} ({})", format_event(e));
-                reason.since = on.max(performed_on);
-                reason = reason.event(e);
-            }
-            (None, _) => reason.text = format!("{how}; no verification required"),
-        }
-        reason
     }
 
     fn on_commitment_change(&mut self, c: usize, old: CommitmentStatus, new: CommitmentStatus) {
@@ -362,62 +305,132 @@ impl Machine<'_> {
     }
 
     fn eval_commitments(&self, pred: Predicate, target: &Target) -> bool {
-        let holds = |c: usize| {
-            let status = self.commitments[c].status;
-            match pred {
-                Predicate::Performed => matches!(
-                    status,
-                    CommitmentStatus::Performed | CommitmentStatus::Fulfilled | CommitmentStatus::Released
-                ),
-                Predicate::Fulfilled => {
-                    matches!(status, CommitmentStatus::Fulfilled | CommitmentStatus::Released)
-                }
-                Predicate::Verified => {
-                    self.commitments[c].verified.is_some() && status != CommitmentStatus::Inactive
-                }
-                Predicate::Alleged => {
-                    self.commitments[c].alleged.is_some() || status == CommitmentStatus::Violated
-                }
-                Predicate::Violated => status == CommitmentStatus::Violated,
-            }
-        };
         let any = matches!(pred, Predicate::Alleged | Predicate::Violated);
         match target {
-            Target::Commitment(c) => holds(*c),
+            Target::Commitment(c) => self.holds(pred, *c, None),
             Target::Phase(p) => {
                 let members = &self.ag.phases[*p].commitments;
                 if any {
-                    members.iter().any(|&c| holds(c))
+                    members.iter().any(|&c| self.holds(pred, c, None))
                 } else {
-                    !members.is_empty() && members.iter().all(|&c| holds(c))
+                    !members.is_empty() && members.iter().all(|&c| self.holds(pred, c, None))
                 }
             }
-            Target::AnyOf(party) => self.ag.binding[*party].iter().any(|&c| holds(c)),
+            Target::AnyOf(party) => {
+                self.ag.binding[*party].iter().any(|&c| self.holds(pred, c, Some(*party)))
+            }
+        }
+    }
+
+    /// Whether a commitment predicate holds of commitment `c`; with `party`, whether it
+    /// holds against that party (`violated(any of P)`): a breach or claim counts against
+    /// the parties it blames, not every party the commitment binds.
+    pub(super) fn holds(&self, pred: Predicate, c: usize, party: Option<usize>) -> bool {
+        let record = &self.commitments[c];
+        let status = record.status;
+        let blames = |parties: &[usize]| party.is_none_or(|p| parties.contains(&p));
+        let violated = || {
+            record.missed.as_ref().is_some_and(|b| blames(&b.parties))
+                || record.violation.as_ref().is_some_and(|b| blames(&b.parties))
+        };
+        match pred {
+            Predicate::Performed => matches!(
+                status,
+                CommitmentStatus::Performed | CommitmentStatus::Fulfilled | CommitmentStatus::Released
+            ),
+            Predicate::Fulfilled => {
+                matches!(status, CommitmentStatus::Fulfilled | CommitmentStatus::Released)
+            }
+            Predicate::Verified => record.verified.is_some() && status != CommitmentStatus::Inactive,
+            Predicate::Violated => violated(),
+            Predicate::Alleged => {
+                violated() || record.allegation.as_ref().is_some_and(|a| blames(&a.against))
+            }
         }
     }
 }
 
+/// Why a condition holds: the items and events behind it, for a power's reason.
+#[derive(Default)]
+pub(super) struct Evidence {
+    /// Facts in words, one per item.
+    pub facts: Vec<String>,
+    /// Items whose status is the fact (a phase complete, an instrument in force), or
+    /// whose fact has no event (a missed deadline).
+    pub causes: Vec<String>,
+    /// Events that established the facts.
+    pub events: Vec<usize>,
+}
+
 impl Machine<'_> {
-    /// The commitments that make a holding condition hold, for explanations: for a
-    /// commitment predicate, the commitments of its target that satisfy it.
-    fn witnesses(&self, cond: &Cond) -> Vec<String> {
+    /// The evidence that a holding condition holds. Events are cited rather than the
+    /// commitments themselves where an event established the fact, so that an
+    /// explanation never runs in a circle (a snap-back exercised because of a
+    /// commitment it then suspended).
+    pub(super) fn evidence(&self, cond: &Cond, out: &mut Evidence) {
+        if !self.eval(cond) {
+            return;
+        }
         match cond {
-            Cond::Commitments(pred, target) if self.eval(cond) => {
-                let members: Vec<usize> = match target {
-                    Target::Commitment(c) => vec![*c],
-                    Target::Phase(p) => self.ag.phases[*p].commitments.clone(),
-                    Target::AnyOf(party) => (0..self.commitments.len())
-                        .filter(|&c| self.ag.commitments[c].by.contains(party))
-                        .collect(),
+            Cond::Commitments(pred, target) => {
+                let (members, party): (Vec<usize>, Option<usize>) = match target {
+                    Target::Commitment(c) => (vec![*c], None),
+                    Target::Phase(p) => (self.ag.phases[*p].commitments.clone(), None),
+                    Target::AnyOf(party) => (self.ag.binding[*party].clone(), Some(*party)),
                 };
-                members
-                    .into_iter()
-                    .filter(|&c| self.eval(&Cond::Commitments(*pred, Target::Commitment(c))))
-                    .map(|c| self.ag.spec.commitment[c].id.clone())
-                    .collect()
+                for c in members.into_iter().filter(|&c| self.holds(*pred, c, party)) {
+                    self.commitment_evidence(*pred, c, out);
+                }
             }
-            Cond::And(parts) | Cond::Or(parts) => parts.iter().flat_map(|p| self.witnesses(p)).collect(),
-            _ => Vec::new(),
+            Cond::Complete(p) => out.causes.push(self.ag.spec.phase[*p].id.clone()),
+            Cond::InForce(i) => out.causes.push(self.ag.spec.instrument[*i].id.clone()),
+            Cond::Status(f, ..) => out.causes.push(self.ag.spec.facility[*f].id.clone()),
+            Cond::Quantity(q, ..) => out.causes.push(self.ag.spec.quantity[*q].id.clone()),
+            Cond::And(parts) | Cond::Or(parts) => parts.iter().for_each(|p| self.evidence(p, out)),
+            Cond::True | Cond::False | Cond::Date(..) | Cond::Not(_) => {}
+        }
+    }
+
+    fn commitment_evidence(&self, pred: Predicate, c: usize, out: &mut Evidence) {
+        let record = &self.commitments[c];
+        let id = &self.ag.spec.commitment[c].id;
+        let breach = record.violation.as_deref().or(record.missed.as_deref());
+        let claim = record.allegation.as_ref().filter(|_| breach.is_none());
+        match pred {
+            Predicate::Violated | Predicate::Alleged if breach.is_some() || claim.is_some() => {
+                if let Some(b) = breach {
+                    out.facts.push(format!("`{id}`: {}", b.reason.text));
+                    if b.reason.events.is_empty() {
+                        out.causes.push(id.clone());
+                    }
+                    out.events.extend(&b.reason.events);
+                } else if let Some(a) = claim {
+                    let by = &self.ag.spec.party[a.by].id;
+                    out.facts.push(format!(
+                        "`{id}`: violation alleged by `{by}` on {} ({})",
+                        a.date,
+                        format_event(a.event)
+                    ));
+                    out.events.push(a.event);
+                }
+            }
+            Predicate::Verified => {
+                if let Some((on, e)) = record.verified {
+                    out.facts.push(format!("`{id}`: verified on {on} ({})", format_event(e)));
+                    out.events.push(e);
+                }
+            }
+            _ => {
+                let events: Vec<usize> = record.performed.iter().flatten().map(|(_, e)| *e).collect();
+                let spec = &self.ag.commitments[c];
+                let continuing = spec.kind == CommitmentKind::Continuing;
+                let words = record.status.describe(continuing, spec.verifier.is_some());
+                out.facts.push(format!("`{id}` is {words}"));
+                if events.is_empty() {
+                    out.causes.push(id.clone());
+                }
+                out.events.extend(events);
+            }
         }
     }
 }
@@ -513,7 +526,7 @@ impl Machine<'_> {
 
     /// Re-derives a power's displayed status from its stage and trigger; its reason is
     /// built only when the status changes.
-    fn derive_power(&mut self, p: usize) -> bool {
+    pub(super) fn derive_power(&mut self, p: usize) -> bool {
         let power = &self.powers[p];
         let status = match &power.stage {
             Stage::Idle if power.trigger_holds => PowerStatus::Available,
@@ -529,24 +542,8 @@ impl Machine<'_> {
             self.powers[p].status = status;
             return true;
         }
-        let trigger = self.ag.spec.power[p].trigger.to_string();
-        let text = match &power.stage {
-            Stage::Idle if power.trigger_holds => format!("its trigger holds: {trigger}"),
-            Stage::Idle => format!("its trigger does not hold: {trigger}"),
-            Stage::Invoked { effect, .. } => format!("invoked; takes effect on {effect}"),
-            Stage::Exercised { on, .. } => format!("took effect on {on}; its trigger: {trigger}"),
-            Stage::Cancelled { on } => format!("invoked, then cancelled by a resolution on {on}"),
-        };
-        let old = power.status;
-        let mut reason = Reason::new(self.day, text);
-        if let Stage::Invoked { event: Some(e), .. } | Stage::Exercised { event: Some(e), .. } = power.stage {
-            reason = reason.event(e);
-        }
-        if matches!(status, PowerStatus::Available | PowerStatus::Invoked | PowerStatus::Exercised) {
-            for id in self.witnesses(&self.ag.powers[p].trigger) {
-                reason = reason.cause(id);
-            }
-        }
+        let reason = self.power_reason(p, status);
+        let old = self.powers[p].status;
         self.powers[p].status = status;
         if self.timeline.is_some() {
             let id = self.ag.spec.power[p].id.clone();
@@ -554,6 +551,50 @@ impl Machine<'_> {
         }
         self.powers[p].reason = reason;
         true
+    }
+
+    /// Why a power has its status: its stage in words, the invoking event, and for an
+    /// available, invoked or exercised power the evidence that its trigger held.
+    fn power_reason(&self, p: usize, status: PowerStatus) -> Reason {
+        let power = &self.powers[p];
+        let trigger = self.ag.spec.power[p].trigger.to_string();
+        let invoked_by = |event: Option<usize>| match event {
+            Some(e) => {
+                let by = &self.ag.spec.party[self.events[e].actor].id;
+                format!("invoked by `{by}` on {} ({})", self.events[e].date, format_event(e))
+            }
+            None => "invoked automatically".to_string(),
+        };
+        let mut text = match &power.stage {
+            Stage::Idle if power.trigger_holds => format!("its trigger holds: {trigger}"),
+            Stage::Idle => format!("its trigger does not hold: {trigger}"),
+            Stage::Invoked { effect, event, .. } => {
+                format!("{}; takes effect on {effect}; its trigger: {trigger}", invoked_by(*event))
+            }
+            Stage::Exercised { on, event } => {
+                format!("took effect on {on}, {}; its trigger: {trigger}", invoked_by(*event))
+            }
+            Stage::Cancelled { on } => format!("invoked, then cancelled by a resolution on {on}"),
+        };
+        let mut reason = Reason::new(self.day, String::new());
+        if let Stage::Invoked { event: Some(e), .. } | Stage::Exercised { event: Some(e), .. } = power.stage {
+            reason = reason.event(e);
+        }
+        if matches!(status, PowerStatus::Available | PowerStatus::Invoked | PowerStatus::Exercised) {
+            let mut evidence = Evidence::default();
+            self.evidence(&self.ag.powers[p].trigger, &mut evidence);
+            if !evidence.facts.is_empty() {
+                text.push_str(&format!(" (held because {})", evidence.facts.join("; ")));
+            }
+            for e in evidence.events {
+                reason = reason.event(e);
+            }
+            for id in evidence.causes {
+                reason = reason.cause(id);
+            }
+        }
+        reason.text = text;
+        reason
     }
 
     fn derive_agreement(&mut self) {

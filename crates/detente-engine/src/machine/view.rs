@@ -1,7 +1,5 @@
 //! Building the engine's answer ([`State`]) from the machine.
 
-use detente_spec::model::CommitmentKind;
-
 use super::Machine;
 use crate::state::*;
 
@@ -10,6 +8,7 @@ impl Machine<'_> {
     pub fn state(&self) -> State {
         let spec = &self.ag.spec;
         State {
+            agreement_id: spec.agreement.id.clone(),
             as_of: self.day,
             events_applied: self.next_event,
             agreement: self.agreement_status,
@@ -18,7 +17,11 @@ impl Machine<'_> {
                 .party
                 .iter()
                 .enumerate()
-                .map(|(i, p)| PartyState { id: p.id.clone(), withdrawn: self.withdrawn[i] })
+                .map(|(i, p)| PartyState {
+                    id: p.id.clone(),
+                    withdrawn: self.withdrawn[i].as_ref().map(|r| r.since),
+                    reason: self.withdrawn[i].clone(),
+                })
                 .collect(),
             phases: self
                 .phases
@@ -31,25 +34,7 @@ impl Machine<'_> {
                     reason: p.reason.clone(),
                 })
                 .collect(),
-            commitments: self
-                .commitments
-                .iter()
-                .enumerate()
-                .map(|(i, c)| CommitmentState {
-                    id: spec.commitment[i].id.clone(),
-                    phase: spec.commitment[i].phase.clone(),
-                    status: c.status,
-                    describe: c.status.describe(
-                        self.ag.commitments[i].kind == CommitmentKind::Continuing,
-                        self.ag.commitments[i].verifier.is_some(),
-                    ),
-                    alleged: c.alleged.is_some(),
-                    due: c.due.filter(|_| {
-                        matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue)
-                    }),
-                    reason: self.commitment_reason(i),
-                })
-                .collect(),
+            commitments: (0..self.commitments.len()).map(|i| self.commitment_state(i)).collect(),
             powers: self
                 .powers
                 .iter()
@@ -96,6 +81,54 @@ impl Machine<'_> {
                 })
                 .collect(),
             notes: self.notes.clone(),
+        }
+    }
+
+    fn commitment_state(&self, i: usize) -> CommitmentState {
+        let spec = &self.ag.spec;
+        let c = &self.commitments[i];
+        let party = |p: usize| spec.party[p].id.clone();
+        let breaches = [c.missed.as_deref(), c.violation.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(|b| BreachState {
+                kind: b.kind,
+                since: b.reason.since,
+                parties: b.parties.iter().map(|&p| party(p)).collect(),
+                event: b.reason.events.first().copied(),
+            })
+            .collect();
+        let performed_on = c.performed.iter().flatten().map(|(d, _)| *d).max();
+        let late = performed_on.filter(|_| {
+            c.missed.is_some() && self.all_performed(i) && c.status != CommitmentStatus::Inactive
+        });
+        CommitmentState {
+            id: spec.commitment[i].id.clone(),
+            phase: spec.commitment[i].phase.clone(),
+            status: c.status,
+            describe: self.describe_now(i),
+            alleged: c.allegation.is_some() && c.violation.is_none(),
+            allegation: c.allegation.as_ref().map(|a| AllegationState {
+                since: a.date,
+                by: party(a.by),
+                against: a.against.iter().map(|&p| party(p)).collect(),
+                event: a.event,
+            }),
+            breaches,
+            late,
+            shares: self.ag.commitments[i]
+                .by
+                .iter()
+                .zip(&c.performed)
+                .map(|(&p, performed)| ShareState {
+                    party: party(p),
+                    performed: performed.map(|(d, _)| d),
+                    event: performed.map(|(_, e)| e),
+                })
+                .collect(),
+            done: self.is_done_deed(i),
+            due: c.due.filter(|_| matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue)),
+            reason: self.commitment_reason(i),
         }
     }
 

@@ -22,6 +22,9 @@ pub struct Plan {
     snapback: Option<(bool, u32, bool)>,
     events: Vec<(u32, u8, usize, u32)>,
     dated_phases: bool,
+    /// Extras: 1 b holds a power suspending its own first measure when a is alleged in
+    /// breach; 2 the snap-back also suspends the last phase.
+    powers: u8,
 }
 
 pub fn plan() -> impl Strategy<Value = Plan> {
@@ -31,16 +34,18 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         prop::collection::vec((0usize..3, commitment), 1..7),
         0usize..3,
         prop::option::of((any::<bool>(), 0u32..60, any::<bool>())),
-        prop::collection::vec((0u32..20, 0u8..10, 0usize..12, 1u32..60), 0..40),
+        prop::collection::vec((0u32..20, 0u8..14, 0usize..12, 1u32..60), 0..40),
         any::<bool>(),
+        0u8..4,
     )
-        .prop_map(|(phases, commitments, instruments, snapback, events, dated_phases)| Plan {
+        .prop_map(|(phases, commitments, instruments, snapback, events, dated_phases, powers)| Plan {
             phases,
             commitments: commitments.into_iter().map(|(p, c)| (p % phases, c)).collect(),
             instruments,
             snapback,
             events,
             dated_phases,
+            powers,
         })
 }
 
@@ -133,6 +138,13 @@ pub fn build(plan: &Plan) -> Agreement {
             "\n[[power]]\nid = \"snap\"\ntitle = \"S\"\nkind = \"snapback\"\nholders = [\"a\"]\ntrigger = \"{trigger}\"\n\
              notice = \"{notice} days\"\ncancellable = {cancellable}\nrestores = \"all\"\n"
         );
+        if plan.powers & 2 != 0 {
+            toml += &format!("suspends = [\"p{}\"]\n", plan.phases - 1);
+        }
+    }
+    if plan.powers & 1 != 0 {
+        toml += "\n[[power]]\nid = \"hold\"\ntitle = \"H\"\nkind = \"suspend\"\nholders = [\"b\"]\n\
+                 trigger = \"alleged(any of a)\"\nsuspends = [\"mb0\"]\n";
     }
     let checked = check(&SourceFile::new("random.toml", toml.clone()));
     assert!(!checked.has_errors(), "{:?}\n{toml}", checked.diagnostics.first());
@@ -163,10 +175,14 @@ pub fn events(agreement: &Agreement, plan: &Plan) -> Log {
             2 => c.verification.as_ref().map(|_| line("v", "verified", &c.id, None)),
             3 => Some(line(if subject % 2 == 0 { "a" } else { "b" }, "violation", &c.id, None)),
             4 => c.verification.as_ref().map(|_| line("v", "violation-verified", &c.id, None)),
-            5 => spec.power.first().map(|p| line("a", "invoked", &p.id, None)),
+            5 => spec.power.iter().find(|p| p.id == "snap").map(|p| line("a", "invoked", &p.id, None)),
             6 => {
-                let target =
-                    spec.power.first().filter(|_| subject % 2 == 0).map_or(c.id.as_str(), |p| p.id.as_str());
+                let target = spec
+                    .power
+                    .iter()
+                    .find(|p| p.id == "snap")
+                    .filter(|_| subject % 2 == 0)
+                    .map_or(c.id.as_str(), |p| p.id.as_str());
                 Some(line("b", "resolved", target, None))
             }
             7 => Some(line("a", "extended", &c.id, Some(value))),
@@ -175,6 +191,18 @@ pub fn events(agreement: &Agreement, plan: &Plan) -> Log {
                 let quantity = format!("{{\"date\": \"{date}\", \"actor\": \"{actor}\", \"kind\": \"measured\", \"subject\": \"q0\", \"value\": {}}}", value * 2);
                 Some(quantity)
             }
+            10 => spec.power.iter().find(|p| p.id == "hold").map(|p| line("b", "invoked", &p.id, None)),
+            11 => {
+                // A claim naming one accused party of the commitment.
+                let accused = &c.by[value as usize % c.by.len()];
+                let claimant = if subject % 2 == 0 { "a" } else { "b" };
+                Some(format!("{{\"date\": \"{date}\", \"actor\": \"{claimant}\", \"kind\": \"violation\", \"subject\": \"{}\", \"against\": \"{accused}\"}}", c.id))
+            }
+            12 => {
+                let accused = &c.by[value as usize % c.by.len()];
+                c.verification.as_ref().map(|_| format!("{{\"date\": \"{date}\", \"actor\": \"v\", \"kind\": \"violation-verified\", \"subject\": \"{}\", \"against\": \"{accused}\"}}", c.id))
+            }
+            13 => Some(line("a", "resolved", &c.id, None)),
             _ => (subject == 0)
                 .then(|| format!("{{\"date\": \"{date}\", \"actor\": \"b\", \"kind\": \"withdrew\"}}")),
         };

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 
 use detente_engine::compiled::{Agreement, Cond, Target};
 use detente_engine::log::{Event, Subject};
-use detente_engine::state::{AgreementStatus, CommitmentStatus, InstrumentStatus, PhaseStatus, PowerStatus};
+use detente_engine::state::{
+    AgreementStatus, BreachKind, CommitmentStatus, InstrumentStatus, PhaseStatus, PowerStatus,
+};
 use detente_spec::condition::Predicate;
 use detente_spec::model::{CommitmentKind, EventKind, FacilityStatus, PowerKind, Role, Timeout};
 use detente_spec::time::{Date, Duration};
@@ -25,9 +27,12 @@ struct C {
     verified: bool,
     due: Option<Date>,
     extended: bool,
-    alleged: bool,
-    violated: bool,
-    missed_deadline: bool,
+    /// A standing claim: the parties accused.
+    allegation: Option<Vec<usize>>,
+    /// A verified violation or exceeded cap: the parties at fault.
+    violation: Option<Vec<usize>>,
+    /// A missed deadline: the parties that had not performed.
+    missed: Option<Vec<usize>>,
     suspended: bool,
     discharged: bool,
     released: bool,
@@ -51,6 +56,9 @@ pub struct Statuses {
     pub phases: Vec<PhaseStatus>,
     pub commitments: Vec<CommitmentStatus>,
     pub alleged: Vec<bool>,
+    /// Per commitment: the parties a standing claim accuses, those at fault for a
+    /// missed deadline, and those at fault for a verified violation.
+    pub blame: Vec<[Option<Vec<String>>; 3]>,
     pub powers: Vec<PowerStatus>,
     pub instruments: Vec<InstrumentStatus>,
     pub quantities: Vec<f64>,
@@ -65,6 +73,19 @@ impl Statuses {
             phases: s.phases.iter().map(|p| p.status).collect(),
             commitments: s.commitments.iter().map(|c| c.status).collect(),
             alleged: s.commitments.iter().map(|c| c.alleged).collect(),
+            blame: s
+                .commitments
+                .iter()
+                .map(|c| {
+                    let breach = |missed: bool| {
+                        c.breaches
+                            .iter()
+                            .find(|b| (b.kind == BreachKind::MissedDeadline) == missed)
+                            .map(|b| b.parties.clone())
+                    };
+                    [c.allegation.as_ref().map(|a| a.against.clone()), breach(true), breach(false)]
+                })
+                .collect(),
             powers: s.powers.iter().map(|p| p.status).collect(),
             instruments: s.instruments.iter().map(|i| i.status).collect(),
             quantities: s.quantities.iter().map(|q| q.value).collect(),
@@ -154,7 +175,10 @@ impl Reference<'_> {
         if x.suspended {
             return CommitmentStatus::Suspended;
         }
-        if x.violated {
+        let automatic = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
+        let all_performed = automatic || x.performed.iter().all(Option::is_some);
+        // Late performance cures the status of a missed deadline, never the breach.
+        if x.violation.is_some() || (x.missed.is_some() && !all_performed) {
             return CommitmentStatus::Violated;
         }
         if x.released {
@@ -163,8 +187,7 @@ impl Reference<'_> {
         if x.owed.is_none() {
             return CommitmentStatus::Inactive;
         }
-        let automatic = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
-        if automatic || x.performed.iter().all(Option::is_some) {
+        if all_performed {
             if spec.verifier.is_some() && !x.verified {
                 return CommitmentStatus::Performed;
             }
@@ -192,7 +215,10 @@ impl Reference<'_> {
         }
         for c in 0..self.c.len() {
             let status = self.c[c].status;
-            let pending = matches!(status, Some(CommitmentStatus::Pending | CommitmentStatus::Overdue));
+            // A deadline does not run while its commitment is suspended (even by a power
+            // that took effect earlier today).
+            let pending = matches!(status, Some(CommitmentStatus::Pending | CommitmentStatus::Overdue))
+                && !self.c[c].suspended;
             if pending && self.c[c].due.map(next_day) == Some(day) {
                 let outcome = if self.c[c].extended {
                     Some(Timeout::Violated)
@@ -206,8 +232,12 @@ impl Reference<'_> {
                         self.c[c].due = by.after(self.c[c].due.unwrap());
                     }
                     _ => {
-                        self.c[c].violated = true;
-                        self.c[c].missed_deadline = true;
+                        let by = &self.ag.commitments[c].by;
+                        let late: Vec<usize> = (0..by.len())
+                            .filter(|&s| self.c[c].performed[s].is_none())
+                            .map(|s| by[s])
+                            .collect();
+                        self.c[c].missed = Some(late);
                     }
                 }
             }
@@ -337,8 +367,15 @@ impl Reference<'_> {
             Cond::True => true,
             Cond::False => false,
             Cond::Commitments(pred, target) => {
-                let holds = |c: usize| {
-                    let s = self.c[c].status.unwrap_or(CommitmentStatus::Inactive);
+                // `party` is set for `any of P`: then a breach or a claim counts only
+                // against the parties it blames.
+                let holds = |c: usize, party: Option<usize>| {
+                    let x = &self.c[c];
+                    let s = x.status.unwrap_or(CommitmentStatus::Inactive);
+                    let blames = |list: &Option<Vec<usize>>| {
+                        list.as_ref().is_some_and(|l| party.is_none_or(|p| l.contains(&p)))
+                    };
+                    let violated = blames(&x.missed) || blames(&x.violation);
                     match pred {
                         Predicate::Performed => {
                             matches!(
@@ -351,22 +388,25 @@ impl Reference<'_> {
                         Predicate::Fulfilled => {
                             matches!(s, CommitmentStatus::Fulfilled | CommitmentStatus::Released)
                         }
-                        Predicate::Verified => self.c[c].verified && s != CommitmentStatus::Inactive,
-                        Predicate::Alleged => self.c[c].alleged || s == CommitmentStatus::Violated,
-                        Predicate::Violated => s == CommitmentStatus::Violated,
+                        Predicate::Verified => x.verified && s != CommitmentStatus::Inactive,
+                        Predicate::Alleged => violated || blames(&x.allegation),
+                        Predicate::Violated => violated,
                     }
                 };
                 let any = matches!(pred, Predicate::Alleged | Predicate::Violated);
-                let members: Vec<usize> = match target {
-                    Target::Commitment(c) => vec![*c],
-                    Target::Phase(p) => self.ag.phases[*p].commitments.clone(),
-                    Target::AnyOf(party) => {
-                        (0..self.c.len()).filter(|&c| self.ag.commitments[c].by.contains(party)).collect()
+                match target {
+                    Target::AnyOf(party) => (0..self.c.len())
+                        .filter(|&c| self.ag.commitments[c].by.contains(party))
+                        .any(|c| holds(c, Some(*party))),
+                    Target::Commitment(c) => holds(*c, None),
+                    Target::Phase(p) => {
+                        let members = &self.ag.phases[*p].commitments;
+                        if any {
+                            members.iter().any(|&c| holds(c, None))
+                        } else {
+                            !members.is_empty() && members.iter().all(|&c| holds(c, None))
+                        }
                     }
-                };
-                match (target, any) {
-                    (Target::AnyOf(_), _) | (_, true) => members.iter().any(|&c| holds(c)),
-                    _ => !members.is_empty() && members.iter().all(|&c| holds(c)),
                 }
             }
             Cond::Complete(p) => self.complete[*p] && !self.phase_suspended[*p],
@@ -388,29 +428,56 @@ impl Reference<'_> {
         if self.terminated || (self.withdrawn[e.actor] && !outside) {
             return;
         }
-        let final_or_idle = |x: &C| {
-            x.owed.is_none()
-                || matches!(
-                    x.status,
-                    Some(
-                        CommitmentStatus::Violated
-                            | CommitmentStatus::Released
-                            | CommitmentStatus::Discharged
-                            | CommitmentStatus::Terminated
-                    )
+        let ended = |x: &C| {
+            matches!(
+                x.status,
+                Some(
+                    CommitmentStatus::Released | CommitmentStatus::Discharged | CommitmentStatus::Terminated
                 )
+            )
+        };
+        // Whom a claim accuses: the named party, else every bound party but the claimant
+        // (all of them when the claimant is the only one).
+        let accused = |c: usize| -> Vec<usize> {
+            if let Some(p) = e.against {
+                return vec![p];
+            }
+            let by = &self.ag.commitments[c].by;
+            let others: Vec<usize> = by.iter().copied().filter(|&p| p != e.actor).collect();
+            if others.is_empty() {
+                by.clone()
+            } else {
+                others
+            }
         };
         match (e.kind, e.subject) {
             (EventKind::Performed, Subject::Commitment(c)) => {
-                let slot = self.ag.commitments[c].by.iter().position(|&p| p == e.actor).unwrap();
-                self.c[c].performed[slot].get_or_insert(e.date);
+                if !ended(&self.c[c]) {
+                    let slot = self.ag.commitments[c].by.iter().position(|&p| p == e.actor).unwrap();
+                    self.c[c].performed[slot].get_or_insert(e.date);
+                }
             }
             (EventKind::Verified, Subject::Commitment(c)) => self.c[c].verified = true,
-            (EventKind::Violation, Subject::Commitment(c)) if !final_or_idle(&self.c[c]) => {
-                self.c[c].alleged = true
+            (EventKind::Violation, Subject::Commitment(c)) => {
+                let x = &self.c[c];
+                let open = x.owed.is_some() && !ended(x);
+                let established = x.violation.is_some() || x.status == Some(CommitmentStatus::Violated);
+                if open && !established {
+                    let mut list = self.c[c].allegation.take().unwrap_or_default();
+                    for p in accused(c) {
+                        if !list.contains(&p) {
+                            list.push(p);
+                        }
+                    }
+                    self.c[c].allegation = Some(list);
+                }
             }
-            (EventKind::ViolationVerified, Subject::Commitment(c)) if !final_or_idle(&self.c[c]) => {
-                self.c[c].violated = true
+            (EventKind::ViolationVerified, Subject::Commitment(c)) => {
+                let x = &self.c[c];
+                if x.owed.is_some() && !ended(x) && x.violation.is_none() {
+                    let parties = e.against.map_or_else(|| self.ag.commitments[c].by.clone(), |p| vec![p]);
+                    self.c[c].violation = Some(parties);
+                }
             }
             (EventKind::Measured, Subject::Quantity(q)) => {
                 let value = e.value.unwrap();
@@ -420,9 +487,11 @@ impl Reference<'_> {
                     let over = self.ag.commitments[c].limits.iter().any(|&(x, max)| x == q && value > max);
                     if over && performing(self.c[c].status) {
                         if verifier {
-                            self.c[c].violated = true;
-                        } else {
-                            self.c[c].alleged = true;
+                            if self.c[c].violation.is_none() {
+                                self.c[c].violation = Some(self.ag.commitments[c].by.clone());
+                            }
+                        } else if self.c[c].allegation.is_none() {
+                            self.c[c].allegation = Some(accused(c));
                         }
                     }
                 }
@@ -438,9 +507,12 @@ impl Reference<'_> {
                 }
             }
             (EventKind::Resolved, Subject::Commitment(c)) => {
-                if !self.c[c].missed_deadline {
-                    self.c[c].alleged = false;
-                    self.c[c].violated = false;
+                // The accused cannot settle a claim against itself.
+                let x = &self.c[c];
+                let is_accused = x.allegation.iter().chain(x.violation.iter()).any(|l| l.contains(&e.actor));
+                if !is_accused {
+                    self.c[c].allegation = None;
+                    self.c[c].violation = None;
                 }
             }
             (EventKind::Withdrew, _) => self.withdraw(e.actor),
@@ -451,13 +523,24 @@ impl Reference<'_> {
                 self.instrument[i] = (InstrumentStatus::Lifted, None)
             }
             (EventKind::Extended, Subject::Commitment(c)) => {
-                let not_final = !self.c[c].status.is_some_and(|s| s.is_terminal());
-                if let (Some(due), true) = (self.c[c].due, not_final) {
+                let running =
+                    matches!(self.c[c].status, Some(CommitmentStatus::Pending | CommitmentStatus::Overdue));
+                if let (Some(due), true) = (self.c[c].due, running) {
                     self.c[c].due = Duration::days(e.value.unwrap() as u32).after(due);
                 }
             }
             _ => {}
         }
+    }
+
+    /// A deed done: an action every bound party performed, verified where required.
+    fn done_deed(&self, c: usize) -> bool {
+        let spec = &self.ag.commitments[c];
+        let x = &self.c[c];
+        spec.kind == CommitmentKind::Action
+            && x.owed.is_some()
+            && x.performed.iter().all(Option::is_some)
+            && (spec.verifier.is_none() || x.verified)
     }
 
     fn invoke(&mut self, p: usize, by: usize) {
@@ -490,14 +573,22 @@ impl Reference<'_> {
     }
 
     fn suspend(&mut self, power: &detente_engine::compiled::CPower) {
+        let mut targets: Vec<usize> = power.suspends_commitments.clone();
         for &ph in &power.suspends_phases {
             self.phase_suspended[ph] = true;
-            for &c in &self.ag.phases[ph].commitments {
+            targets.extend(&self.ag.phases[ph].commitments);
+        }
+        for c in targets {
+            // What has ended cannot be suspended.
+            let ended = matches!(
+                self.c[c].status,
+                Some(
+                    CommitmentStatus::Released | CommitmentStatus::Discharged | CommitmentStatus::Terminated
+                )
+            );
+            if !ended {
                 self.c[c].suspended = true;
             }
-        }
-        for &c in &power.suspends_commitments {
-            self.c[c].suspended = true;
         }
     }
 
@@ -507,10 +598,9 @@ impl Reference<'_> {
         }
         self.withdrawn[party] = true;
         for c in 0..self.c.len() {
-            let spec = &self.ag.commitments[c];
             let status = self.c[c].status.unwrap_or(CommitmentStatus::Inactive);
-            let done_deed = spec.kind == CommitmentKind::Action && status == CommitmentStatus::Fulfilled;
-            if spec.by.contains(&party) && !status.is_terminal() && !done_deed {
+            let bound = self.ag.commitments[c].by.contains(&party);
+            if bound && !status.is_terminal() && !self.done_deed(c) {
                 self.c[c].terminated = true;
             }
         }
@@ -524,9 +614,7 @@ impl Reference<'_> {
         self.terminated = true;
         for c in 0..self.c.len() {
             let status = self.c[c].status.unwrap_or(CommitmentStatus::Inactive);
-            let action = self.ag.commitments[c].kind == CommitmentKind::Action;
-            let done = matches!(status, CommitmentStatus::Fulfilled | CommitmentStatus::Released) && action;
-            if status.is_terminal() || done {
+            if status.is_terminal() || self.done_deed(c) {
                 continue;
             }
             if ended {
@@ -562,7 +650,17 @@ impl Reference<'_> {
                 })
                 .collect(),
             commitments: self.c.iter().map(|c| c.status.unwrap_or(CommitmentStatus::Inactive)).collect(),
-            alleged: self.c.iter().map(|c| c.alleged).collect(),
+            alleged: self.c.iter().map(|c| c.allegation.is_some() && c.violation.is_none()).collect(),
+            blame: self
+                .c
+                .iter()
+                .map(|c| {
+                    let ids = |l: &Option<Vec<usize>>| {
+                        l.as_ref().map(|l| l.iter().map(|&p| self.ag.spec.party[p].id.clone()).collect())
+                    };
+                    [ids(&c.allegation), ids(&c.missed), ids(&c.violation)]
+                })
+                .collect(),
             powers: (0..self.power.len())
                 .map(|p| match self.power[p] {
                     P::Idle if self.trigger[p] => PowerStatus::Available,

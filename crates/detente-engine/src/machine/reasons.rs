@@ -1,0 +1,219 @@
+//! A commitment's status in words: what it is, what stands beside it (a claim, a
+//! breach, late performance, a stopped deadline), and why, with the events and items
+//! behind it.
+//!
+//! Reasons are composed only when read (a state, a timeline entry), never while
+//! replaying, so their cost does not fall on the engine's hot loop.
+
+use detente_spec::model::CommitmentKind;
+use detente_spec::time::Date;
+
+use super::{event_ref, Machine};
+use crate::state::*;
+
+/// A verified violation or an exceeded cap stands.
+const VIOLATION: u8 = 1;
+/// A deadline was missed.
+const MISSED: u8 = 2;
+/// Performed after a missed deadline.
+const LATE: u8 = 4;
+/// A violation is claimed but not established.
+const ALLEGED: u8 = 8;
+
+impl Machine<'_> {
+    /// The facts that stand beside a commitment's status, as bits: what a reader is told
+    /// after the status ("suspended, violation verified").
+    pub(super) fn flags(&self, c: usize, status: CommitmentStatus) -> u8 {
+        let record = &self.commitments[c];
+        let mut flags = 0;
+        if record.violation.is_some() {
+            flags |= VIOLATION;
+        }
+        if record.missed.is_some() {
+            flags |= MISSED;
+            if self.all_performed(c) && status != CommitmentStatus::Inactive {
+                flags |= LATE;
+            }
+        }
+        if record.allegation.is_some() && record.violation.is_none() {
+            flags |= ALLEGED;
+        }
+        flags
+    }
+
+    /// A commitment's status in words, with the facts that stand beside it.
+    pub(super) fn describe(&self, c: usize, status: CommitmentStatus, flags: u8) -> String {
+        let spec = &self.ag.commitments[c];
+        let continuing = spec.kind == CommitmentKind::Continuing;
+        let mut words = status.describe(continuing, spec.verifier.is_some()).to_string();
+        let breach = self.commitments[c].violation.as_ref().map(|b| b.kind.words());
+        if status == CommitmentStatus::Violated {
+            let how = breach.unwrap_or(BreachKind::MissedDeadline.words());
+            words.push_str(&format!(" ({how})"));
+            return words;
+        }
+        if flags & LATE != 0 {
+            words.push_str(" (performed late)");
+        } else if flags & MISSED != 0 {
+            words.push_str(", deadline missed");
+        }
+        if let Some(how) = breach.filter(|_| flags & VIOLATION != 0) {
+            words.push_str(&format!(", {how}"));
+        }
+        if flags & ALLEGED != 0 {
+            words.push_str(", violation alleged");
+        }
+        words
+    }
+
+    /// A commitment's status in words now.
+    pub(super) fn describe_now(&self, c: usize) -> String {
+        let status = self.commitments[c].status;
+        self.describe(c, status, self.flags(c, status))
+    }
+
+    /// Why a commitment has its current status, in words, with events and causes: the
+    /// reason of the status itself, then whatever stands beside it.
+    pub(super) fn commitment_reason(&self, c: usize) -> Reason {
+        let mut reason = self.status_reason(c);
+        let record = &self.commitments[c];
+        let status = record.status;
+        let mut also: Vec<String> = Vec::new();
+        // A breach that is not itself the reason for the status is still told.
+        if let Some(v) = record.violation.as_ref().filter(|_| status != CommitmentStatus::Violated) {
+            also.push(v.reason.text.clone());
+            for &e in &v.reason.events {
+                reason = reason.event(e);
+            }
+        }
+        let missed_is_reason = status == CommitmentStatus::Violated && record.violation.is_none();
+        if let Some(m) = record.missed.as_ref().filter(|_| !missed_is_reason) {
+            let late = self.all_performed(c) && status != CommitmentStatus::Inactive;
+            let prefix = if late { "performed late: it was " } else { "" };
+            also.push(format!("{prefix}{}", m.reason.text));
+        }
+        if let Some(a) = record.allegation.as_ref().filter(|_| record.violation.is_none()) {
+            let by = &self.ag.spec.party[a.by].id;
+            also.push(format!(
+                "violation alleged by `{by}` against {} on {} ({})",
+                self.party_list(&a.against),
+                a.date,
+                event_ref(a.event)
+            ));
+            reason = reason.event(a.event);
+        }
+        if let (CommitmentStatus::Suspended, Some(left)) = (status, record.tolled) {
+            also.push(format!("its deadline does not run while it is suspended ({left} days were left)"));
+        }
+        if let Some(shares) = self.shares_in_words(c) {
+            also.push(shares);
+        }
+        if !also.is_empty() {
+            reason.text = format!("{}; {}", reason.text, also.join("; "));
+        }
+        reason
+    }
+
+    /// For a commitment binding several parties that not all have performed: who has
+    /// and who has not.
+    fn shares_in_words(&self, c: usize) -> Option<String> {
+        let spec = &self.ag.commitments[c];
+        let record = &self.commitments[c];
+        let done = record.performed.iter().filter(|p| p.is_some()).count();
+        if spec.by.len() < 2 || done == 0 || done == spec.by.len() {
+            return None;
+        }
+        let parts: Vec<String> = spec
+            .by
+            .iter()
+            .zip(&record.performed)
+            .map(|(&p, performed)| {
+                let id = &self.ag.spec.party[p].id;
+                match performed {
+                    Some((on, e)) => format!("`{id}` performed on {on} ({})", event_ref(*e)),
+                    None => format!("`{id}` has not performed"),
+                }
+            })
+            .collect();
+        Some(parts.join(", "))
+    }
+
+    /// The reason of the status alone.
+    fn status_reason(&self, c: usize) -> Reason {
+        let record = &self.commitments[c];
+        let spec = &self.ag.commitments[c];
+        let adopted = self.ag.spec.agreement.adopted;
+        let phase_id = self.ag.spec.phase[spec.phase].id.clone();
+        let stored = match record.status {
+            CommitmentStatus::Terminated => record.terminated.as_deref(),
+            CommitmentStatus::Suspended => record.suspended.as_deref(),
+            CommitmentStatus::Violated => {
+                record.violation.as_deref().or(record.missed.as_deref()).map(|b| &b.reason)
+            }
+            CommitmentStatus::Discharged => record.discharged.as_deref(),
+            CommitmentStatus::Released => record.released.as_deref(),
+            _ => None,
+        };
+        if let Some(reason) = stored {
+            return reason.clone();
+        }
+        let Some(owed) = record.owed else {
+            return match self.phases[spec.phase].opened {
+                None => {
+                    Reason::new(adopted, format!("its phase `{phase_id}` has not opened")).cause(phase_id)
+                }
+                Some(opened) => {
+                    let when =
+                        self.ag.spec.commitment[c].when.as_ref().map(|w| w.to_string()).unwrap_or_default();
+                    Reason::new(opened, format!("owed only when {when}, which does not hold yet"))
+                        .cause(phase_id)
+                }
+            };
+        };
+        match record.status {
+            CommitmentStatus::Performed | CommitmentStatus::Fulfilled => self.performance_reason(c, owed),
+            CommitmentStatus::Overdue => {
+                let due = record.due.map(|d| format!(", due by {d}")).unwrap_or_default();
+                let since = record.overdue_since.unwrap_or(owed);
+                Reason::new(since, format!("not performed by its first deadline; extended{due}"))
+                    .cause(phase_id)
+            }
+            _ => {
+                let due = record.due.map(|d| format!(", due by {d}")).unwrap_or_default();
+                Reason::new(owed, format!("owed since {owed}{due}")).cause(phase_id)
+            }
+        }
+    }
+
+    fn performance_reason(&self, c: usize, owed: Date) -> Reason {
+        let record = &self.commitments[c];
+        let spec = &self.ag.commitments[c];
+        let auto_in_effect = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
+        let performed_on = if auto_in_effect {
+            owed
+        } else {
+            record.performed.iter().flatten().map(|(d, _)| *d).max().unwrap_or(owed).max(owed)
+        };
+        let mut reason = Reason::new(performed_on, "");
+        for (_, e) in record.performed.iter().flatten() {
+            reason = reason.event(*e);
+        }
+        let how = if auto_in_effect {
+            format!("in effect since it became owed on {owed}")
+        } else {
+            format!("performed by all bound parties, last on {performed_on}")
+        };
+        match (spec.verifier, record.verified) {
+            (Some(v), None) => {
+                reason.text = format!("{how}; awaiting verification by `{}`", self.ag.spec.party[v].id);
+            }
+            (Some(_), Some((on, e))) => {
+                reason.text = format!("{how}; verified on {on} ({})", event_ref(e));
+                reason.since = on.max(performed_on);
+                reason = reason.event(e);
+            }
+            (None, _) => reason.text = format!("{how}; no verification required"),
+        }
+        reason
+    }
+}
