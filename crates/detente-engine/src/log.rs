@@ -124,74 +124,136 @@ struct RawEvent {
     id: Option<String>,
 }
 
-/// Loads a log. With `lenient`, bad lines are skipped and listed in [`Log::skipped`];
-/// otherwise any bad line rejects the whole log with every error found.
+/// At most this many bad lines are listed; the rest are counted in one last entry, so
+/// that a huge bad log cannot exhaust memory with error messages.
+pub const MAX_LISTED_ERRORS: usize = 1_000;
+
+/// Loads a log from its text. With `lenient`, bad lines are skipped and listed in
+/// [`Log::skipped`]; otherwise any bad line rejects the whole log with every error found
+/// (up to [`MAX_LISTED_ERRORS`]).
 pub fn load(text: &str, format: Format, agreement: &Agreement, lenient: bool) -> Result<Log, Vec<LogError>> {
-    let raw = match format {
-        Format::JsonLines => read_json_lines(text),
-        Format::Csv => read_csv(text),
+    load_from(text.as_bytes(), format, agreement, lenient)
+}
+
+/// Loads a log from a reader, line by line: memory holds the accepted events, never the
+/// whole text. An unreadable stream or a line that is not UTF-8 is a bad line like any
+/// other. A UTF-8 byte-order mark at the start is skipped, in either format.
+pub fn load_from(
+    reader: impl std::io::Read,
+    format: Format,
+    agreement: &Agreement,
+    lenient: bool,
+) -> Result<Log, Vec<LogError>> {
+    let mut loader = Loader {
+        checker: Checker { agreement, seen_ids: HashMap::new(), last_date: None },
+        log: Log::default(),
+        errors: Vec::new(),
+        unlisted: 0,
+        last_line: 0,
     };
-    let mut checker = Checker { agreement, seen_ids: HashMap::new(), last_date: None };
-    let mut log = Log::default();
-    let mut errors = Vec::new();
-    for (line, parsed) in raw {
-        let outcome = parsed.and_then(|raw| checker.check(line, raw, log.events.len()));
-        match outcome {
-            Ok(event) => log.events.push(event),
-            Err(error) => errors.push(error),
+    let reader = std::io::BufReader::new(reader);
+    match format {
+        Format::JsonLines => read_json_lines(reader, &mut |line, raw| loader.take(line, raw)),
+        Format::Csv => read_csv(reader, &mut |line, raw| loader.take(line, raw)),
+    }
+    loader.finish(lenient)
+}
+
+/// Checks raw events as they are read, keeping the accepted ones and the errors.
+struct Loader<'a> {
+    checker: Checker<'a>,
+    log: Log,
+    errors: Vec<LogError>,
+    unlisted: usize,
+    last_line: usize,
+}
+
+impl Loader<'_> {
+    fn take(&mut self, line: usize, raw: Result<RawEvent, LogError>) {
+        self.last_line = line;
+        match raw.and_then(|raw| self.checker.check(line, raw, self.log.events.len())) {
+            Ok(event) => self.log.events.push(event),
+            Err(error) if self.errors.len() < MAX_LISTED_ERRORS => self.errors.push(error),
+            Err(_) => self.unlisted += 1,
         }
     }
-    if errors.is_empty() || lenient {
-        log.skipped = errors;
-        Ok(log)
-    } else {
-        Err(errors)
+
+    fn finish(mut self, lenient: bool) -> Result<Log, Vec<LogError>> {
+        if self.unlisted > 0 {
+            self.errors.push(LogError {
+                line: self.last_line,
+                message: format!("and {} more bad line(s), not listed", self.unlisted),
+                help: Some(format!("only the first {MAX_LISTED_ERRORS} bad lines are listed")),
+            });
+        }
+        if self.errors.is_empty() || lenient {
+            self.log.skipped = self.errors;
+            Ok(self.log)
+        } else {
+            Err(self.errors)
+        }
     }
 }
 
-type RawLine = (usize, Result<RawEvent, LogError>);
+const BOM: &str = "\u{feff}";
 
-fn read_json_lines(text: &str) -> Vec<RawLine> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(n, line)| {
-            let parsed = serde_json::from_str::<RawEvent>(line).map_err(|e| LogError {
-                line: n + 1,
-                message: format!("not a valid event: {e}"),
-                help: Some(
-                    "each line is one JSON object: {\"date\": \"2020-03-01\", \"actor\": \"usa\", \"kind\": \"performed\", \"subject\": \"...\"}"
-                        .into(),
-                ),
-            });
-            (n + 1, parsed)
-        })
-        .collect()
+fn read_json_lines(
+    mut reader: impl std::io::BufRead,
+    take: &mut dyn FnMut(usize, Result<RawEvent, LogError>),
+) {
+    let mut bytes = Vec::new();
+    let mut number = 0;
+    loop {
+        bytes.clear();
+        match reader.read_until(b'\n', &mut bytes) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) => {
+                take(number + 1, Err(error(number + 1, format!("cannot read the log: {e}"), None)));
+                return;
+            }
+        }
+        number += 1;
+        let line = match std::str::from_utf8(&bytes) {
+            Ok(line) => line,
+            Err(e) => {
+                let message = format!("not UTF-8 text (byte {} of the line)", e.valid_up_to() + 1);
+                take(number, Err(error(number, message, Some("save the log as UTF-8".into()))));
+                continue;
+            }
+        };
+        let line = if number == 1 { line.strip_prefix(BOM).unwrap_or(line) } else { line };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed = serde_json::from_str::<RawEvent>(line).map_err(|e| LogError {
+            line: number,
+            message: format!("not a valid event: {e}"),
+            help: Some(
+                "each line is one JSON object: {\"date\": \"2020-03-01\", \"actor\": \"usa\", \"kind\": \"performed\", \"subject\": \"...\"}"
+                    .into(),
+            ),
+        });
+        take(number, parsed);
+    }
 }
 
-fn read_csv(text: &str) -> Vec<RawLine> {
-    let mut reader =
-        csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
+const COLUMNS: &[&str] = &["date", "actor", "kind", "subject", "value", "against", "source", "id"];
+
+fn read_csv(reader: impl std::io::Read, take: &mut dyn FnMut(usize, Result<RawEvent, LogError>)) {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(reader);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(e) => {
-            return vec![(
+            return take(
                 1,
                 Err(LogError { line: 1, message: format!("unreadable CSV header: {e}"), help: None }),
-            )]
+            );
         }
     };
-    const COLUMNS: &[&str] = &["date", "actor", "kind", "subject", "value", "against", "source", "id"];
-    if let Some(unknown) = headers.iter().find(|h| !COLUMNS.contains(h)) {
-        let help = closest(unknown, COLUMNS.iter().copied())
-            .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| format!("columns are: {}", COLUMNS.join(", ")));
-        return vec![(
-            1,
-            Err(LogError { line: 1, message: format!("unknown column `{unknown}`"), help: Some(help) }),
-        )];
+    if let Err(e) = check_columns(&headers) {
+        return take(1, Err(e));
     }
-    let mut out = Vec::new();
     for record in reader.records() {
         let line = record.as_ref().ok().and_then(|r| r.position()).map_or(0, |p| p.line() as usize);
         let parsed = record.map_err(|e| LogError {
@@ -199,35 +261,63 @@ fn read_csv(text: &str) -> Vec<RawLine> {
             message: format!("unreadable CSV row: {e}"),
             help: Some("every row needs as many fields as the header".into()),
         });
-        let raw = parsed.and_then(|record| {
-            let mut raw = RawEvent::default();
-            for (name, field) in headers.iter().zip(record.iter()) {
-                let field = (!field.is_empty()).then(|| field.to_string());
-                match name {
-                    "date" => raw.date = field,
-                    "actor" => raw.actor = field,
-                    "kind" => raw.kind = field,
-                    "subject" => raw.subject = field,
-                    "source" => raw.source = field,
-                    "against" => raw.against = field,
-                    "id" => raw.id = field,
-                    _ => {
-                        raw.value = match field {
-                            None => None,
-                            Some(text) => Some(text.parse::<f64>().map_err(|_| LogError {
-                                line,
-                                message: format!("value `{text}` is not a number"),
-                                help: None,
-                            })?),
-                        }
-                    }
+        let raw = parsed.and_then(|record| csv_event(line, &headers, &record));
+        take(line, raw);
+    }
+}
+
+/// Every column must be known, and named once (a second `date` column would silently
+/// win over the first).
+fn check_columns(headers: &csv::StringRecord) -> Result<(), LogError> {
+    for (n, name) in headers.iter().enumerate() {
+        let name = name.strip_prefix(BOM).unwrap_or(name);
+        if !COLUMNS.contains(&name) {
+            let help = closest(name, COLUMNS.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("columns are: {}", COLUMNS.join(", ")));
+            return Err(LogError { line: 1, message: format!("unknown column `{name}`"), help: Some(help) });
+        }
+        if headers.iter().take(n).any(|earlier| earlier.strip_prefix(BOM).unwrap_or(earlier) == name) {
+            return Err(LogError {
+                line: 1,
+                message: format!("the column `{name}` appears twice"),
+                help: Some("each column may appear once".into()),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn csv_event(
+    line: usize,
+    headers: &csv::StringRecord,
+    record: &csv::StringRecord,
+) -> Result<RawEvent, LogError> {
+    let mut raw = RawEvent::default();
+    for (name, field) in headers.iter().zip(record.iter()) {
+        let name = name.strip_prefix(BOM).unwrap_or(name);
+        let field = (!field.is_empty()).then(|| field.to_string());
+        match name {
+            "date" => raw.date = field,
+            "actor" => raw.actor = field,
+            "kind" => raw.kind = field,
+            "subject" => raw.subject = field,
+            "source" => raw.source = field,
+            "against" => raw.against = field,
+            "id" => raw.id = field,
+            _ => {
+                raw.value = match field {
+                    None => None,
+                    Some(text) => Some(text.parse::<f64>().map_err(|_| LogError {
+                        line,
+                        message: format!("value `{text}` is not a number"),
+                        help: None,
+                    })?),
                 }
             }
-            Ok(raw)
-        });
-        out.push((line, raw));
+        }
     }
-    out
+    Ok(raw)
 }
 
 struct Checker<'a> {

@@ -118,3 +118,44 @@ fn csv_logs_read_like_json_lines() {
         load("date,actor,knd\n2025-01-02,beta,performed\n", Format::Csv, &agreement(), false).unwrap_err();
     assert!(bad[0].help.as_deref().unwrap().contains("kind"));
 }
+
+#[test]
+fn a_byte_order_mark_is_skipped_in_json_lines_as_in_csv() {
+    let line = "\u{feff}{\"date\": \"2025-01-02\", \"actor\": \"beta\", \"kind\": \"performed\", \"subject\": \"freeze-enrichment\"}";
+    let log = load(line, Format::JsonLines, &agreement(), false).unwrap();
+    assert_eq!(log.events.len(), 1);
+    let csv = "\u{feff}date,actor,kind,subject\n2025-01-02,beta,performed,freeze-enrichment\n";
+    assert_eq!(load(csv, Format::Csv, &agreement(), false).unwrap().events.len(), 1);
+}
+
+#[test]
+fn a_column_named_twice_is_an_error() {
+    let csv = "date,actor,kind,subject,date\n2025-01-02,beta,performed,freeze-enrichment,2025-03-01\n";
+    let errors = load(csv, Format::Csv, &agreement(), false).unwrap_err();
+    assert!(errors[0].message.contains("the column `date` appears twice"), "{errors:?}");
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_a_bad_line_not_a_failure() {
+    let mut bytes =
+        br#"{"date": "2025-01-02", "actor": "beta", "kind": "performed", "subject": "freeze-enrichment"}"#
+            .to_vec();
+    bytes.extend_from_slice(b"\n{\"date\": \"2025-01-03\xff\"}\n");
+    let errors =
+        detente_engine::log::load_from(&bytes[..], Format::JsonLines, &agreement(), false).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].line, 2);
+    assert!(errors[0].message.contains("not UTF-8"), "{errors:?}");
+}
+
+#[test]
+fn a_huge_bad_log_lists_a_bounded_number_of_errors() {
+    let bad =
+        "{\"date\": \"2025-01-02\", \"actor\": \"nobody\", \"kind\": \"performed\", \"subject\": \"x\"}\n";
+    let text = bad.repeat(5_000);
+    let errors = load(&text, Format::JsonLines, &agreement(), false).unwrap_err();
+    assert_eq!(errors.len(), detente_engine::log::MAX_LISTED_ERRORS + 1);
+    let last = errors.last().unwrap();
+    assert!(last.message.contains("and 4000 more bad line(s)"), "{last:?}");
+    assert_eq!(last.line, 5_000);
+}
