@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use detente_spec::condition::{Cmp, Condition, Predicate, Subject};
 use detente_spec::model::{
-    CommitmentKind, EventKind, FacilityStatus, PowerKind, Restores, Role, Spec, Timeout,
+    CommitmentKind, Due, EventKind, FacilityStatus, PowerKind, Restores, Role, Spec, Timeout, WhileEnds,
 };
 use detente_spec::time::{Date, Duration};
 
@@ -56,16 +56,33 @@ pub struct CCommitment {
     pub by: Vec<usize>,
     /// Action or continuing.
     pub kind: CommitmentKind,
+    /// Whether it binds (`false`: a declaration no deadline can violate, which no phase
+    /// waits for).
+    pub binding: bool,
     /// Extra condition for being owed.
     pub when: Option<Cond>,
-    /// Deadline, from the day it becomes owed.
-    pub due: Option<Duration>,
+    /// Condition for it to last, and what becomes of it when that stops holding.
+    pub while_: Option<(Cond, WhileEnds)>,
+    /// Deadline, from the day it becomes owed or on a date.
+    pub due: Option<Due>,
     /// What happens when the deadline passes.
     pub on_timeout: Option<Timeout>,
     /// How long a continuing commitment is held.
     pub lasts: Option<Duration>,
     /// The verifier, if verified.
     pub verifier: Option<usize>,
+    /// Who may establish a breach by `violation-verified`: the verifier and the parties
+    /// of `established_by`.
+    pub establishers: Vec<usize>,
+    /// Delay from performance to effect (a notification period).
+    pub notice: Option<Duration>,
+    /// The amendment that adds it.
+    pub amendment: Option<usize>,
+    /// The commitment of a later amendment that replaces it, if any.
+    pub replaced_by: Option<usize>,
+    /// Matters its reading excludes: a violation event about one of them is no
+    /// violation (set only when compiled as one party reads it).
+    pub excludes: Vec<String>,
     /// Instruments relieved when fulfilled.
     pub relieves: Vec<usize>,
     /// Caps: (quantity, max).
@@ -83,6 +100,8 @@ pub struct CPhase {
     pub opens_when: Option<Cond>,
     /// Its commitments.
     pub commitments: Vec<usize>,
+    /// The amendment that adds it.
+    pub amendment: Option<usize>,
 }
 
 /// A compiled power.
@@ -106,6 +125,17 @@ pub struct CPower {
     pub suspends_commitments: Vec<usize>,
     /// Phases suspended when it takes effect.
     pub suspends_phases: Vec<usize>,
+    /// When the suspension it caused ends by itself.
+    pub resumes_when: Option<Cond>,
+    /// The amendment that adds it.
+    pub amendment: Option<usize>,
+}
+
+/// A compiled amendment.
+#[derive(Clone, Debug)]
+pub struct CAmendment {
+    /// The day it takes effect, if the text fixes it.
+    pub effective: Option<Date>,
 }
 
 /// A valid agreement ready for replay.
@@ -127,8 +157,18 @@ pub struct Agreement {
     /// For each quantity, whether any condition reads it: a measurement of a quantity
     /// no condition reads, below every cap, cannot change any status.
     pub quantity_read: Vec<bool>,
-    /// For each party, the commitments that bind it (what `violated(any of P)` reads).
+    /// For each party, the commitments that bind it (what `violated(any of P)` reads),
+    /// a successor's including its predecessor's.
     pub binding: Vec<Vec<usize>>,
+    /// Amendments, in specification order.
+    pub amendments: Vec<CAmendment>,
+    /// For each party, whether the agreement ends when it withdraws.
+    pub essential: Vec<bool>,
+    /// For each party that succeeds another: (the predecessor, from when).
+    pub succeeds: Vec<Option<(usize, Date)>>,
+    /// The party whose reading this compilation follows, if any (see
+    /// [`Agreement::compile_as_read_by`]).
+    pub reading: Option<usize>,
 }
 
 /// Ids to indices, one map per kind.
@@ -148,6 +188,8 @@ pub struct Ids {
     pub commitments: HashMap<String, usize>,
     /// Powers.
     pub powers: HashMap<String, usize>,
+    /// Amendments.
+    pub amendments: HashMap<String, usize>,
 }
 
 fn index<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
@@ -183,10 +225,16 @@ impl Agreement {
             phases: index(spec.phase.iter().map(|x| &x.id)),
             commitments: index(spec.commitment.iter().map(|x| &x.id)),
             powers: index(spec.power.iter().map(|x| &x.id)),
+            amendments: index(spec.amendment.iter().map(|x| &x.id)),
         };
         let compiler = Compiler { ids: &ids };
-        let commitments =
+        let mut commitments =
             spec.commitment.iter().map(|c| compiler.commitment(c)).collect::<Result<Vec<_>, _>>()?;
+        for (new, c) in spec.commitment.iter().enumerate() {
+            for old in &c.replaces {
+                commitments[compiler.id(&ids.commitments, old)?].replaced_by = Some(new);
+            }
+        }
         let phases = spec
             .phase
             .iter()
@@ -195,6 +243,7 @@ impl Agreement {
                 Ok(CPhase {
                     after: p.after.iter().map(|a| compiler.id(&ids.phases, a)).collect::<Result<_, _>>()?,
                     opens_when: p.opens_when.as_ref().map(|c| compiler.cond(c)).transpose()?,
+                    amendment: p.amendment.as_ref().map(|a| compiler.id(&ids.amendments, a)).transpose()?,
                     commitments: commitments
                         .iter()
                         .enumerate()
@@ -210,7 +259,9 @@ impl Agreement {
             .iter()
             .filter_map(|p| p.opens_when.as_ref())
             .chain(commitments.iter().filter_map(|c| c.when.as_ref()))
+            .chain(commitments.iter().filter_map(|c| c.while_.as_ref().map(|(w, _)| w)))
             .chain(powers.iter().map(|p| &p.trigger))
+            .chain(powers.iter().filter_map(|p| p.resumes_when.as_ref()))
             .collect();
         let mut condition_days = Vec::new();
         let mut quantity_read = vec![false; spec.quantity.len()];
@@ -218,14 +269,34 @@ impl Agreement {
             collect_days(condition, &mut condition_days);
             mark_quantities(condition, &mut quantity_read);
         }
+        // A quantity first estimated after adoption becomes known on that day.
+        for (q, quantity) in spec.quantity.iter().enumerate() {
+            if quantity_read[q] && quantity.as_of > spec.agreement.adopted {
+                condition_days.push(quantity.as_of);
+            }
+        }
         condition_days.sort();
         condition_days.dedup();
+        let succeeds: Vec<Option<(usize, Date)>> = spec
+            .party
+            .iter()
+            .map(|p| {
+                p.succeeds.as_ref().map(|s| Ok((compiler.id(&ids.parties, &s.party)?, s.on))).transpose()
+            })
+            .collect::<Result<_, CompileError>>()?;
         let mut binding = vec![Vec::new(); spec.party.len()];
         for (n, c) in commitments.iter().enumerate() {
             for &p in &c.by {
                 binding[p].push(n);
+                // A successor answers for its predecessor's obligations.
+                for (successor, s) in succeeds.iter().enumerate() {
+                    if s.is_some_and(|(predecessor, _)| predecessor == p) {
+                        binding[successor].push(n);
+                    }
+                }
             }
         }
+        let amendments = spec.amendment.iter().map(|a| CAmendment { effective: a.effective }).collect();
         Ok(Agreement {
             spec: spec.clone(),
             ids,
@@ -235,7 +306,54 @@ impl Agreement {
             condition_days,
             quantity_read,
             binding,
+            amendments,
+            essential: spec.party.iter().map(|p| p.essential).collect(),
+            succeeds,
+            reading: None,
         })
+    }
+
+    /// Compiles the agreement as one party reads it, where the parties published
+    /// different texts: each commitment's reading by that party replaces the keys it
+    /// gives (`when`, `while`, `due`, `on_timeout`) and excludes the matters it names.
+    pub fn compile_as_read_by(spec: &Spec, party: &str) -> Result<Agreement, CompileError> {
+        let Some(index) = spec.party.iter().position(|p| p.id == party) else {
+            return Err(CompileError(format!("no party has the id `{party}`")));
+        };
+        let mut read = spec.clone();
+        for c in &mut read.commitment {
+            let Some(reading) = c.readings.get(party) else { continue };
+            if let Some(when) = &reading.when {
+                c.when = Some(when.clone());
+            }
+            if let Some(while_) = &reading.while_ {
+                c.while_ = Some(while_.clone());
+            }
+            if let Some(due) = reading.due {
+                c.due = Some(due);
+            }
+            if let Some(on_timeout) = reading.on_timeout {
+                c.on_timeout = Some(on_timeout);
+            }
+            if let Some(text) = &reading.text {
+                c.text = Some(text.clone());
+            }
+        }
+        let mut agreement = Agreement::compile(&read)?;
+        for (c, spec_c) in agreement.commitments.iter_mut().zip(&spec.commitment) {
+            if let Some(reading) = spec_c.readings.get(party) {
+                c.excludes = reading.excludes.clone();
+            }
+        }
+        agreement.reading = Some(index);
+        Ok(agreement)
+    }
+
+    /// The parties that published a reading of some commitment, in file order.
+    pub fn readers(&self) -> Vec<usize> {
+        (0..self.spec.party.len())
+            .filter(|&p| self.spec.commitment.iter().any(|c| c.readings.contains_key(&self.spec.party[p].id)))
+            .collect()
     }
 
     /// Whether the party may assert events of this kind.
@@ -290,15 +408,29 @@ impl Compiler<'_> {
 
     fn commitment(&self, c: &detente_spec::model::Commitment) -> Result<CCommitment, CompileError> {
         let ids = self.ids;
+        let verifier = c.verification.as_ref().map(|v| self.id(&ids.parties, &v.by)).transpose()?;
+        let mut establishers: Vec<usize> = verifier.into_iter().collect();
+        establishers.extend(self.ids(&ids.parties, &c.established_by)?);
         Ok(CCommitment {
             phase: self.id(&ids.phases, &c.phase)?,
             by: self.ids(&ids.parties, &c.by)?,
             kind: c.kind,
+            binding: c.binding,
             when: c.when.as_ref().map(|w| self.cond(w)).transpose()?,
+            while_: c
+                .while_
+                .as_ref()
+                .map(|w| Ok((self.cond(w)?, c.otherwise.unwrap_or(WhileEnds::Suspended))))
+                .transpose()?,
             due: c.due,
             on_timeout: c.on_timeout,
             lasts: c.lasts,
-            verifier: c.verification.as_ref().map(|v| self.id(&ids.parties, &v.by)).transpose()?,
+            verifier,
+            establishers,
+            notice: c.notice,
+            amendment: c.amendment.as_ref().map(|a| self.id(&ids.amendments, a)).transpose()?,
+            replaced_by: None,
+            excludes: Vec::new(),
             relieves: self.ids(&ids.instruments, &c.relieves)?,
             limits: c
                 .limits
@@ -337,6 +469,8 @@ impl Compiler<'_> {
             },
             suspends_commitments,
             suspends_phases,
+            resumes_when: p.resumes_when.as_ref().map(|c| self.cond(c)).transpose()?,
+            amendment: p.amendment.as_ref().map(|a| self.id(&ids.amendments, a)).transpose()?,
         })
     }
 

@@ -190,14 +190,20 @@ pub fn describe_event(agreement: &Agreement, event: &Event) -> String {
         Subject::Power(p) => format!(" {}", spec.power[p].id),
         Subject::Instrument(i) => format!(" {}", spec.instrument[i].id),
         Subject::Quantity(q) => format!(" {}", spec.quantity[q].id),
+        Subject::Phase(p) => format!(" {}", spec.phase[p].id),
+        Subject::Amendment(a) => format!(" {}", spec.amendment[a].id),
+        Subject::Agreement => format!(" {}", spec.agreement.id),
     };
     let value = event.value.map(|v| format!(" = {v}")).unwrap_or_default();
+    let until = event.until.map(|u| format!(" until {u}")).unwrap_or_default();
+    let against = event.against.map(|p| format!(" against {}", spec.party[p].id)).unwrap_or_default();
+    let matter = event.matter.as_ref().map(|m| format!(" ({m})")).unwrap_or_default();
     let source = event.source.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
     format!(
-        "event #{} (line {}) {}: {} {}{subject}{value}{source}",
+        "event #{} (line {}) {}: {} {}{subject}{against}{matter}{value}{until}{source}",
         event.index + 1,
         event.line,
-        event.date,
+        event.date_words(),
         spec.party[event.actor].id,
         event.kind
     )

@@ -28,6 +28,28 @@ pub enum Subject {
     Instrument(usize),
     /// A quantity.
     Quantity(usize),
+    /// A phase.
+    Phase(usize),
+    /// An amendment.
+    Amendment(usize),
+    /// The agreement as a whole (its end date extended; a party's whole participation
+    /// suspended or resumed).
+    Agreement,
+}
+
+/// How precisely the record dates an event. An event known only to the month or the
+/// year counts from the last day of that period (by then it had certainly happened),
+/// and says so wherever it is cited.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// The day is known.
+    #[default]
+    Day,
+    /// Only the month is known.
+    Month,
+    /// Only the year is known.
+    Year,
 }
 
 /// One accepted event.
@@ -52,8 +74,41 @@ pub struct Event {
     /// For a violation claimed or verified: the bound party accused (by default, every
     /// bound party but the claimant).
     pub against: Option<usize>,
+    /// For a violation claimed or verified: what it is about (`satellite-launch`), which
+    /// a party's reading may exclude.
+    pub matter: Option<String>,
+    /// For an extension: the new date (instead of a number of days in `value`).
+    pub until: Option<Date>,
+    /// How precisely `date` is known.
+    pub precision: Precision,
     /// Its public source.
     pub source: Option<String>,
+}
+
+impl Event {
+    /// The event as a draft, to push into a live machine.
+    pub fn draft(&self) -> Draft {
+        Draft {
+            actor: self.actor,
+            kind: self.kind,
+            subject: self.subject,
+            value: self.value,
+            against: self.against,
+            matter: self.matter.clone(),
+            until: self.until,
+            precision: self.precision,
+        }
+    }
+
+    /// The event's date as the record gives it: `2002-12-22`, or `2002-12` when only the
+    /// month is known (its `date` is then the month's last day), or `2002`.
+    pub fn date_words(&self) -> String {
+        match self.precision {
+            Precision::Day => self.date.to_string(),
+            Precision::Month => format!("{:04}-{:02} (day unknown)", self.date.year(), self.date.month()),
+            Precision::Year => format!("{:04} (month unknown)", self.date.year()),
+        }
+    }
 }
 
 /// An accepted log.
@@ -118,6 +173,10 @@ struct RawEvent {
     value: Option<f64>,
     #[serde(default)]
     against: Option<String>,
+    #[serde(default)]
+    matter: Option<String>,
+    #[serde(default)]
+    until: Option<String>,
     #[serde(default)]
     source: Option<String>,
     #[serde(default)]
@@ -187,6 +246,12 @@ impl Loader<'_> {
             });
         }
         if self.errors.is_empty() || lenient {
+            // An event dated only to a month or a year applies at its period's end, after
+            // the day-dated events of that period: sort stably, then number in that order.
+            self.log.events.sort_by_key(|e| e.date);
+            for (index, event) in self.log.events.iter_mut().enumerate() {
+                event.index = index;
+            }
             self.log.skipped = self.errors;
             Ok(self.log)
         } else {
@@ -238,7 +303,8 @@ fn read_json_lines(
     }
 }
 
-const COLUMNS: &[&str] = &["date", "actor", "kind", "subject", "value", "against", "source", "id"];
+const COLUMNS: &[&str] =
+    &["date", "actor", "kind", "subject", "value", "against", "matter", "until", "source", "id"];
 
 fn read_csv(reader: impl std::io::Read, take: &mut dyn FnMut(usize, Result<RawEvent, LogError>)) {
     let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(reader);
@@ -304,6 +370,8 @@ fn csv_event(
             "subject" => raw.subject = field,
             "source" => raw.source = field,
             "against" => raw.against = field,
+            "matter" => raw.matter = field,
+            "until" => raw.until = field,
             "id" => raw.id = field,
             _ => {
                 raw.value = match field {
@@ -334,7 +402,13 @@ impl Checker<'_> {
     fn check(&mut self, line: usize, raw: RawEvent, index: usize) -> Result<Event, LogError> {
         let spec = &self.agreement.spec;
         let date_text = raw.date.ok_or_else(|| error(line, "the event has no `date`", None))?;
-        let date = parse_date(&date_text).map_err(|m| error(line, format!("bad date: {m}"), None))?;
+        let (start, date, precision) = parse_event_date(&date_text).map_err(|m| {
+            error(
+                line,
+                format!("bad date: {m}"),
+                Some("write YYYY-MM-DD, or YYYY-MM or YYYY when the record gives no more".into()),
+            )
+        })?;
         if date < spec.agreement.adopted {
             return Err(error(
                 line,
@@ -345,10 +419,12 @@ impl Checker<'_> {
                 ),
             ));
         }
+        // An event dated to a month or a year may stand anywhere in its period: it is
+        // applied at the period's end (the log is re-sorted stably after loading).
         if let Some(last) = self.last_date.filter(|last| date < *last) {
             return Err(error(
                 line,
-                format!("{date} comes after an event dated {last}: the log is out of date order"),
+                format!("{date_text} comes after an event dated {last}: the log is out of date order"),
                 Some("sort the log by date; events of the same date keep their order".into()),
             ));
         }
@@ -368,15 +444,36 @@ impl Checker<'_> {
             Some(id) => Some(self.lookup(line, &self.agreement.ids.parties, id, "party")?),
             None => None,
         };
+        let until = match &raw.until {
+            Some(text) => {
+                Some(parse_date(text).map_err(|m| error(line, format!("bad `until` date: {m}"), None))?)
+            }
+            None => None,
+        };
         validate_event(self.agreement, actor, kind, subject, value, against)
+            .and_then(|()| validate_fields(kind, value, raw.matter.as_deref(), until, date))
             .map_err(|p| error(line, p.message, p.help))?;
         if let Some(id) = &raw.id {
             if let Some(first) = self.seen_ids.insert(id.clone(), line) {
                 return Err(error(line, format!("duplicate event id `{id}` (first on line {first})"), None));
             }
         }
-        self.last_date = Some(date);
-        Ok(Event { index, line, id: raw.id, date, actor, kind, subject, value, against, source: raw.source })
+        self.last_date = Some(self.last_date.map_or(start, |last| last.max(start)));
+        Ok(Event {
+            index,
+            line,
+            id: raw.id,
+            date,
+            actor,
+            kind,
+            subject,
+            value,
+            against,
+            matter: raw.matter,
+            until,
+            precision,
+            source: raw.source,
+        })
     }
 
     fn lookup(
@@ -400,13 +497,9 @@ impl Checker<'_> {
         actor: usize,
     ) -> Result<Subject, LogError> {
         use EventKind::*;
-        let ids = &self.agreement.ids;
-        let need = |noun: &str| {
-            error(line, format!("a `{kind}` event needs a `subject`: the {noun} it is about"), None)
-        };
         let actor_id = &self.agreement.spec.party[actor].id;
-        match kind {
-            Withdrew => match subject {
+        if kind == Withdrew {
+            return match subject {
                 None => Ok(Subject::None),
                 Some(s) if s == actor_id => Ok(Subject::None),
                 Some(s) => Err(error(
@@ -414,41 +507,161 @@ impl Checker<'_> {
                     format!("`{actor_id}` cannot withdraw `{s}`"),
                     Some("a party withdraws itself: leave `subject` empty".into()),
                 )),
-            },
-            Performed | Verified | Violation | ViolationVerified | Extended => {
-                let c = self.lookup(
-                    line,
-                    &ids.commitments,
-                    subject.ok_or_else(|| need("commitment"))?,
-                    "commitment",
-                )?;
-                Ok(Subject::Commitment(c))
-            }
-            Measured => Ok(Subject::Quantity(self.lookup(
-                line,
-                &ids.quantities,
-                subject.ok_or_else(|| need("quantity"))?,
-                "quantity",
-            )?)),
-            Invoked => {
-                let p = self.lookup(line, &ids.powers, subject.ok_or_else(|| need("power"))?, "power")?;
-                Ok(Subject::Power(p))
-            }
-            Resolved => {
-                let s = subject.ok_or_else(|| need("power or commitment"))?;
-                match (ids.powers.get(s), ids.commitments.get(s)) {
-                    (Some(&p), _) => Ok(Subject::Power(p)),
-                    (None, Some(&c)) => Ok(Subject::Commitment(c)),
-                    _ => Err(error(line, format!("no power or commitment has the id `{s}`"), None)),
-                }
-            }
-            Imposed | Lifted => Ok(Subject::Instrument(self.lookup(
-                line,
-                &ids.instruments,
-                subject.ok_or_else(|| need("instrument"))?,
-                "instrument",
-            )?)),
+            };
         }
+        let allowed = subject_kinds(kind);
+        let nouns: Vec<&str> = allowed.iter().map(|k| k.noun()).collect();
+        let noun = nouns.join(" or ");
+        let Some(id) = subject else {
+            return Err(error(
+                line,
+                format!("a `{kind}` event needs a `subject`: the {noun} it is about"),
+                None,
+            ));
+        };
+        let ids = &self.agreement.ids;
+        let found = allowed.iter().find_map(|k| match k {
+            SubjectKind::Commitment => ids.commitments.get(id).map(|&c| Subject::Commitment(c)),
+            SubjectKind::Power => ids.powers.get(id).map(|&p| Subject::Power(p)),
+            SubjectKind::Instrument => ids.instruments.get(id).map(|&i| Subject::Instrument(i)),
+            SubjectKind::Quantity => ids.quantities.get(id).map(|&q| Subject::Quantity(q)),
+            SubjectKind::Phase => ids.phases.get(id).map(|&p| Subject::Phase(p)),
+            SubjectKind::Amendment => ids.amendments.get(id).map(|&a| Subject::Amendment(a)),
+            SubjectKind::Agreement => (self.agreement.spec.agreement.id == id).then_some(Subject::Agreement),
+        });
+        found.ok_or_else(|| {
+            let candidates: Vec<&str> = allowed
+                .iter()
+                .flat_map(|k| -> Vec<&str> {
+                    match k {
+                        SubjectKind::Commitment => ids.commitments.keys().map(String::as_str).collect(),
+                        SubjectKind::Power => ids.powers.keys().map(String::as_str).collect(),
+                        SubjectKind::Instrument => ids.instruments.keys().map(String::as_str).collect(),
+                        SubjectKind::Quantity => ids.quantities.keys().map(String::as_str).collect(),
+                        SubjectKind::Phase => ids.phases.keys().map(String::as_str).collect(),
+                        SubjectKind::Amendment => ids.amendments.keys().map(String::as_str).collect(),
+                        SubjectKind::Agreement => vec![self.agreement.spec.agreement.id.as_str()],
+                    }
+                })
+                .collect();
+            let help = closest(id, candidates).map(|s| format!("did you mean `{s}`?"));
+            error(line, format!("no {noun} has the id `{id}`"), help)
+        })
+    }
+}
+
+/// The sorts of item an event can be about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SubjectKind {
+    Commitment,
+    Power,
+    Instrument,
+    Quantity,
+    Phase,
+    Amendment,
+    Agreement,
+}
+
+impl SubjectKind {
+    fn noun(self) -> &'static str {
+        match self {
+            SubjectKind::Commitment => "commitment",
+            SubjectKind::Power => "power",
+            SubjectKind::Instrument => "instrument",
+            SubjectKind::Quantity => "quantity",
+            SubjectKind::Phase => "phase",
+            SubjectKind::Amendment => "amendment",
+            SubjectKind::Agreement => "agreement",
+        }
+    }
+
+    fn of(subject: Subject) -> Option<SubjectKind> {
+        Some(match subject {
+            Subject::None => return None,
+            Subject::Commitment(_) => SubjectKind::Commitment,
+            Subject::Power(_) => SubjectKind::Power,
+            Subject::Instrument(_) => SubjectKind::Instrument,
+            Subject::Quantity(_) => SubjectKind::Quantity,
+            Subject::Phase(_) => SubjectKind::Phase,
+            Subject::Amendment(_) => SubjectKind::Amendment,
+            Subject::Agreement => SubjectKind::Agreement,
+        })
+    }
+}
+
+/// What each kind of event may be about (a withdrawal is about its actor, no subject).
+fn subject_kinds(kind: EventKind) -> &'static [SubjectKind] {
+    use EventKind::*;
+    use SubjectKind as K;
+    match kind {
+        Performed | Verified | Violation | ViolationVerified | Disputed => &[K::Commitment],
+        Extended => &[K::Commitment, K::Agreement],
+        Renounced => &[K::Commitment, K::Phase],
+        Suspended => &[K::Commitment, K::Phase, K::Agreement],
+        Resumed => &[K::Commitment, K::Phase, K::Agreement, K::Power],
+        Measured => &[K::Quantity],
+        Invoked => &[K::Power],
+        Resolved => &[K::Power, K::Commitment],
+        Imposed | Lifted => &[K::Instrument],
+        Amended => &[K::Amendment],
+        Withdrew => &[],
+    }
+}
+
+/// Reads an event's date: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`. Returns the first and last
+/// day it may stand for, and its precision.
+pub fn parse_event_date(text: &str) -> Result<(Date, Date, Precision), String> {
+    let text = text.trim();
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str| s.parse::<i16>().map_err(|_| format!("`{text}` is not a date"));
+    match parts.as_slice() {
+        [_, _, _] => parse_date(text).map(|d| (d, d, Precision::Day)),
+        [year, month] if year.len() == 4 && month.len() == 2 => {
+            let first =
+                Date::new(number(year)?, number(month)? as i8, 1).map_err(|e| format!("`{text}`: {e}"))?;
+            Ok((first, first.last_of_month(), Precision::Month))
+        }
+        [year] if year.len() == 4 => {
+            let year = number(year)?;
+            let first = Date::new(year, 1, 1).map_err(|e| format!("`{text}`: {e}"))?;
+            let last = Date::new(year, 12, 31).map_err(|e| format!("`{text}`: {e}"))?;
+            Ok((first, last, Precision::Year))
+        }
+        _ => Err(format!("`{text}` is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+    }
+}
+
+/// Checks the fields only some kinds take: `matter` (violations), `until` (extensions).
+fn validate_fields(
+    kind: EventKind,
+    value: Option<f64>,
+    matter: Option<&str>,
+    until: Option<Date>,
+    date: Date,
+) -> Result<(), Problem> {
+    use EventKind::*;
+    if matter.is_some() && !matches!(kind, Violation | ViolationVerified) {
+        return problem(format!("a `{kind}` event has no `matter`: it belongs to violation events"), None);
+    }
+    if matter.is_some_and(|m| m.trim().is_empty()) {
+        return problem(
+            "`matter` is empty",
+            Some("name what the violation is about, e.g. \"satellite-launch\"".into()),
+        );
+    }
+    match (kind, until) {
+        (Extended, Some(_)) if value.is_some() => {
+            problem("an extension gives either `value` (days) or `until` (a date), not both", None)
+        }
+        (Extended, Some(until)) if until <= date => {
+            problem(format!("an extension until {until} does not reach past the event's date ({date})"), None)
+        }
+        (Extended, Some(_)) => Ok(()),
+        (Extended, None) if value.is_none() => {
+            problem("an `extended` event needs a `value` (the days added) or `until` (the new date)", None)
+        }
+        (_, Some(_)) => problem(format!("a `{kind}` event has no `until`: it belongs to extensions"), None),
+        _ => Ok(()),
     }
 }
 
@@ -465,12 +678,51 @@ fn problem(message: impl Into<String>, help: Option<String>) -> Result<(), Probl
     Err(Problem { message: message.into(), help })
 }
 
+/// An event before it has a place in a log: what [`validate_event`] checks and
+/// [`crate::Machine::push_event`] appends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    /// Who asserts it (a party index).
+    pub actor: usize,
+    /// What kind of event it is.
+    pub kind: EventKind,
+    /// What it is about.
+    pub subject: Subject,
+    /// A measurement, or the days of an extension.
+    pub value: Option<f64>,
+    /// The bound party a violation accuses.
+    pub against: Option<usize>,
+    /// What a violation is about.
+    pub matter: Option<String>,
+    /// The new date of an extension.
+    pub until: Option<Date>,
+    /// How precisely the record dates it (day, unless the record gives less).
+    pub precision: Precision,
+}
+
+impl Draft {
+    /// A draft with no optional field set, dated to the day.
+    pub fn new(actor: usize, kind: EventKind, subject: Subject) -> Draft {
+        Draft {
+            actor,
+            kind,
+            subject,
+            value: None,
+            against: None,
+            matter: None,
+            until: None,
+            precision: Precision::Day,
+        }
+    }
+}
+
 /// Checks a typed event against the agreement: whether the actor may assert its kind,
 /// whether its subject is of the right sort, whether the actor is the one who can do
-/// it (a bound party performs, the verifier verifies, a holder invokes), and whether
-/// its value is what the kind needs, and whether the party it accuses (`against`) is one
-/// the commitment binds. Log loading and [`crate::Machine::push`] both use it, so an
-/// event means the same whichever way it arrives.
+/// it (a bound party or its successor performs, renounces or suspends; the verifier
+/// verifies; the verifier or a body of `established_by` establishes a breach; a holder
+/// invokes), whether its value is what the kind needs, and whether the party it accuses
+/// (`against`) is one the commitment binds. Log loading and [`crate::Machine::push`]
+/// both use it, so an event means the same whichever way it arrives.
 pub fn validate_event(
     agreement: &Agreement,
     actor: usize,
@@ -487,29 +739,49 @@ pub fn validate_event(
         let help = format!("a {} may assert: {}", party.role, list(&party.asserts));
         return problem(format!("`{actor_id}` may not assert `{kind}` events"), Some(help));
     }
-    let subject_fits = match kind {
-        Performed | Verified | Violation | ViolationVerified | Extended => {
-            matches!(subject, Subject::Commitment(_))
-        }
-        Measured => matches!(subject, Subject::Quantity(_)),
-        Invoked => matches!(subject, Subject::Power(_)),
-        Resolved => matches!(subject, Subject::Power(_) | Subject::Commitment(_)),
-        Withdrew => subject == Subject::None,
-        Imposed | Lifted => matches!(subject, Subject::Instrument(_)),
+    let fits = match SubjectKind::of(subject) {
+        None => kind == Withdrew,
+        Some(k) => subject_kinds(kind).contains(&k),
     };
-    if !subject_fits {
+    if !fits {
         return problem(format!("a `{kind}` event cannot be about {subject:?}"), None);
     }
+    // A successor acts for its predecessor (from its succession date, which the
+    // machine checks).
+    let bound = |c: usize| {
+        let by = &agreement.commitments[c].by;
+        by.contains(&actor) || agreement.succeeds[actor].is_some_and(|(p, _)| by.contains(&p))
+    };
     match (kind, subject) {
-        (Performed, Subject::Commitment(c)) if !agreement.commitments[c].by.contains(&actor) => {
+        (Performed | Renounced | Suspended | Resumed, Subject::Commitment(c)) if !bound(c) => {
             let c_id = &spec.commitment[c].id;
             let help = format!("`{c_id}` binds: {}", list_ids(spec, &agreement.commitments[c].by));
+            let verb = match kind {
+                Performed => "perform",
+                Renounced => "renounce",
+                Suspended => "suspend",
+                _ => "resume",
+            };
             return problem(
-                format!("`{actor_id}` is not bound by `{c_id}` and cannot perform it"),
+                format!("`{actor_id}` is not bound by `{c_id}` and cannot {verb} it"),
                 Some(help),
             );
         }
-        (Verified | ViolationVerified, Subject::Commitment(c)) => {
+        (Renounced | Suspended | Resumed, Subject::Phase(p))
+            if !agreement.phases[p].commitments.iter().any(|&c| bound(c)) =>
+        {
+            return problem(
+                format!("`{actor_id}` is bound by nothing in phase `{}`", spec.phase[p].id),
+                Some("a party renounces, suspends or resumes its own part".into()),
+            );
+        }
+        (Suspended | Resumed, Subject::Agreement) if !(0..agreement.commitments.len()).any(bound) => {
+            return problem(format!("`{actor_id}` is bound by nothing in the agreement"), None);
+        }
+        (Resumed, Subject::Power(p)) if !agreement.powers[p].holders.contains(&actor) => {
+            return problem(format!("`{actor_id}` does not hold power `{}`", spec.power[p].id), None);
+        }
+        (Verified, Subject::Commitment(c)) => {
             let c_id = &spec.commitment[c].id;
             match agreement.commitments[c].verifier {
                 None => return problem(format!("`{c_id}` has no verification, so nobody verifies it"), None),
@@ -519,6 +791,23 @@ pub fn validate_event(
                 }
                 Some(_) => {}
             }
+        }
+        (ViolationVerified, Subject::Commitment(c))
+            if !agreement.commitments[c].establishers.contains(&actor) =>
+        {
+            let c_id = &spec.commitment[c].id;
+            let establishers = &agreement.commitments[c].establishers;
+            return if establishers.is_empty() {
+                problem(
+                    format!("nobody can establish a breach of `{c_id}`: it has no verification and no `established_by`"),
+                    Some("claim the violation with a `violation` event instead".into()),
+                )
+            } else {
+                problem(
+                    format!("`{actor_id}` cannot establish a breach of `{c_id}`"),
+                    Some(format!("breaches of it are established by: {}", list_ids(spec, establishers))),
+                )
+            };
         }
         (Invoked, Subject::Power(p)) if !agreement.powers[p].holders.contains(&actor) => {
             return problem(format!("`{actor_id}` does not hold power `{}`", spec.power[p].id), None);
@@ -546,12 +835,17 @@ pub fn validate_event(
     match (kind, value) {
         (_, Some(v)) if !v.is_finite() => problem("the value is not a finite number", None),
         (Measured, None) => problem("a `measured` event needs a `value`", None),
-        (Extended, None) => problem("an `extended` event needs a `value`: the days added", None),
         (Extended, Some(v)) if v < 1.0 || v.fract() != 0.0 || v > 36_600.0 => {
             problem(format!("an extension of {v} days is not a whole number of days from 1 to 36,600"), None)
         }
         _ => Ok(()),
     }
+}
+
+/// [`validate_event`] and the fields only some kinds take, for a whole draft.
+pub fn validate_draft(agreement: &Agreement, draft: &Draft, date: Date) -> Result<(), Problem> {
+    validate_event(agreement, draft.actor, draft.kind, draft.subject, draft.value, draft.against)?;
+    validate_fields(draft.kind, draft.value, draft.matter.as_deref(), draft.until, date)
 }
 
 fn list(kinds: &[EventKind]) -> String {

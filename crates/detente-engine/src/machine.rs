@@ -14,10 +14,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use detente_spec::model::{CommitmentKind, EventKind, FacilityStatus, PowerKind, Timeout};
-use detente_spec::time::Date;
+use detente_spec::time::{Date, Duration};
 
 use crate::compiled::Agreement;
-use crate::log::{validate_event, Event, Problem, Subject};
+use crate::log::{validate_draft, Draft, Event, Precision, Problem, Subject};
 use crate::state::*;
 
 mod events;
@@ -36,6 +36,32 @@ struct Allegation {
     by: usize,
     /// The parties accused.
     against: Vec<usize>,
+}
+
+/// What suspended a commitment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SuspendedBy {
+    /// A power the agreement provides (snap-back or suspension).
+    Power(usize),
+    /// Its `while` condition stopped holding.
+    While,
+    /// A bound party, on its own: the agreement provides no such suspension.
+    Party(usize),
+}
+
+impl SuspendedBy {
+    /// Whether the agreement provides for the suspension. Only such a suspension stops
+    /// deadlines: a party cannot escape a deadline by suspending its own performance.
+    fn provided(self) -> bool {
+        !matches!(self, SuspendedBy::Party(_))
+    }
+}
+
+/// One suspension of a commitment, with why.
+#[derive(Clone, Debug)]
+struct Suspension {
+    by: SuspendedBy,
+    reason: Reason,
 }
 
 /// An established breach: who is at fault, how and when it was established.
@@ -61,13 +87,16 @@ struct Commitment {
     /// Days of the deadline that remained when a suspension stopped it running.
     tolled: Option<i32>,
     allegation: Option<Allegation>,
+    /// The accused party's event contesting the standing claim or breach.
+    disputed: Option<usize>,
     /// A missed deadline: never undone, even by late performance.
     /// (Final-status facts are boxed: they are rarely set, and unboxed they made each
     /// record span many cache lines on the engine's hottest loop.)
     missed: Option<Box<Breach>>,
     /// A verified violation or an exceeded cap, until resolved.
     violation: Option<Box<Breach>>,
-    suspended: Option<Box<Reason>>,
+    /// Suspensions in force (by a power, by its `while`, or by a party on its own).
+    suspensions: Vec<Suspension>,
     discharged: Option<Box<Reason>>,
     released: Option<Box<Reason>>,
     terminated: Option<Box<Reason>>,
@@ -107,6 +136,9 @@ struct Phase {
 struct Instrument {
     status: InstrumentStatus,
     relieved_by: Option<usize>,
+    /// The snap-back that re-imposed it and the commitment that had relieved it, so that
+    /// relief can return if the snap-back is reversed (`resumes_when`).
+    reimposed: Option<(usize, Option<usize>)>,
     reason: Reason,
 }
 
@@ -137,6 +169,14 @@ pub struct Machine<'a> {
     replaced: HashMap<(usize, usize), FacilityStatus>,
     /// For each party, when and why it withdrew.
     withdrawn: Vec<Option<Reason>>,
+    /// For each party, when and why it suspended its whole participation (on its own).
+    participation_suspended: Vec<Option<Reason>>,
+    /// For each amendment, when it took effect and by which event.
+    amendments: Vec<Option<(Date, Option<usize>)>>,
+    /// The agreement's end date, as extended.
+    ends: Option<Date>,
+    /// The last day on which some commitment changed status (for "stalled").
+    last_movement: Date,
     agreement_status: AgreementStatus,
     agreement_reason: Reason,
     notes: Vec<Note>,
@@ -166,6 +206,9 @@ struct Act {
     subject: Subject,
     value: Option<f64>,
     against: Option<usize>,
+    until: Option<Date>,
+    /// How precisely the record dates it.
+    precision: Precision,
 }
 
 impl From<&Event> for Act {
@@ -178,12 +221,23 @@ impl From<&Event> for Act {
             subject: e.subject,
             value: e.value,
             against: e.against,
+            until: e.until,
+            precision: e.precision,
         }
     }
 }
 
 fn event_ref(index: usize) -> String {
     format!("event #{}", index + 1)
+}
+
+/// "on 2002-12-22", or "in 2002-12 (day unknown)" for an event dated to the month.
+fn on_date(date: Date, precision: Precision) -> String {
+    match precision {
+        Precision::Day => format!("on {date}"),
+        Precision::Month => format!("in {:04}-{:02} (day unknown)", date.year(), date.month()),
+        Precision::Year => format!("in {:04} (month unknown)", date.year()),
+    }
 }
 
 /// Whether a commitment's status has ended its life: nothing that happens to it later
@@ -196,6 +250,30 @@ impl<'a> Machine<'a> {
     /// A machine at the adoption date, before anything has happened. With
     /// `record_timeline`, every status change is kept for [`Machine::timeline`].
     pub fn new(ag: &'a Agreement, events: &'a [Event], record_timeline: bool) -> Machine<'a> {
+        let mut machine = Machine::unsettled(ag, events, record_timeline);
+        machine.settle();
+        machine
+    }
+
+    /// The state of a signed agreement on a day before it took effect (`signed` <=
+    /// `day` < `adopted`): nothing is owed yet and nothing has happened under it.
+    pub fn before_adoption(ag: &'a Agreement, day: Date) -> State {
+        let mut machine = Machine::unsettled(ag, &[], false);
+        machine.day = day;
+        machine.agreement_status = AgreementStatus::Signed;
+        let signed = ag.spec.agreement.signed.unwrap_or(day);
+        let text = format!("signed on {signed}; takes effect on {}", ag.spec.agreement.adopted);
+        machine.agreement_reason = Reason::new(signed, text);
+        machine.state()
+    }
+
+    /// The state before anything is derived, at adoption: every commitment inactive,
+    /// as a timeline starts (tests compare the first transition with it).
+    pub fn unsettled_state(ag: &'a Agreement) -> State {
+        Machine::unsettled(ag, &[], false).state()
+    }
+
+    fn unsettled(ag: &'a Agreement, events: &'a [Event], record_timeline: bool) -> Machine<'a> {
         let adopted = ag.spec.agreement.adopted;
         let start = |text: &str| Reason::new(adopted, text);
         let commitments = ag
@@ -209,9 +287,10 @@ impl<'a> Machine<'a> {
                 extended: false,
                 tolled: None,
                 allegation: None,
+                disputed: None,
                 missed: None,
                 violation: None,
-                suspended: None,
+                suspensions: Vec::new(),
                 discharged: None,
                 released: None,
                 terminated: None,
@@ -222,7 +301,7 @@ impl<'a> Machine<'a> {
                 flags: 0,
             })
             .collect();
-        let mut machine = Machine {
+        Machine {
             ag,
             events: Cow::Borrowed(events),
             day: adopted,
@@ -250,7 +329,11 @@ impl<'a> Machine<'a> {
                 .map(|i| Instrument {
                     status: InstrumentStatus::InForce,
                     relieved_by: None,
-                    reason: Reason::new(i.since, format!("in force since {}", i.since)),
+                    reimposed: None,
+                    reason: match i.since {
+                        Some(since) => Reason::new(since, format!("in force since {since}")),
+                        None => Reason::new(adopted, "in force since a date the record does not give"),
+                    },
                 })
                 .collect(),
             quantities: ag.spec.quantity.iter().map(|q| (q.initial, None)).collect(),
@@ -262,6 +345,10 @@ impl<'a> Machine<'a> {
                 .collect(),
             replaced: HashMap::new(),
             withdrawn: vec![None; ag.spec.party.len()],
+            participation_suspended: vec![None; ag.spec.party.len()],
+            amendments: vec![None; ag.amendments.len()],
+            ends: ag.spec.agreement.ends,
+            last_movement: adopted,
             agreement_status: AgreementStatus::InForce,
             agreement_reason: start(format!("adopted on {adopted}").as_str()),
             notes: Vec::new(),
@@ -271,9 +358,7 @@ impl<'a> Machine<'a> {
             powers_evaluated: 0,
             timer_cache: (0, None),
             lean: false,
-        };
-        machine.settle();
-        machine
+        }
     }
 
     /// Advances the machine to the end of `as_of`: every timer and event up to and
@@ -375,6 +460,14 @@ impl<'a> Machine<'a> {
         value: Option<f64>,
         against: Option<usize>,
     ) -> Result<usize, Problem> {
+        let mut draft = Draft::new(actor, kind, subject);
+        draft.value = value;
+        draft.against = against;
+        self.push_event(date, draft)
+    }
+
+    /// Appends an event with every field a log line can have, checked as a log line is.
+    pub fn push_event(&mut self, date: Date, draft: Draft) -> Result<usize, Problem> {
         let last = self.events.last().map_or(self.day, |e| e.date.max(self.day));
         if date < last {
             return Err(Problem {
@@ -382,12 +475,30 @@ impl<'a> Machine<'a> {
                 help: Some("push events in date order, and before advancing past their date".into()),
             });
         }
-        validate_event(self.ag, actor, kind, subject, value, against)?;
+        validate_draft(self.ag, &draft, date)?;
         let index = self.events.len();
-        let event =
-            Event { index, line: 0, id: None, date, actor, kind, subject, value, against, source: None };
+        let event = Event {
+            index,
+            line: 0,
+            id: None,
+            date,
+            actor: draft.actor,
+            kind: draft.kind,
+            subject: draft.subject,
+            value: draft.value,
+            against: draft.against,
+            matter: draft.matter,
+            until: draft.until,
+            precision: draft.precision,
+            source: None,
+        };
         self.events.to_mut().push(event);
         Ok(index)
+    }
+
+    /// The agreement the machine runs.
+    pub fn agreement(&self) -> &'a Agreement {
+        self.ag
     }
 
     /// The day the machine has advanced to.
@@ -483,21 +594,35 @@ impl<'a> Machine<'a> {
                 next = Some(next.map_or(d, |n: Date| n.min(d)));
             }
         };
-        if self.agreement_status != AgreementStatus::Terminated {
-            consider(self.ag.spec.agreement.ends);
+        if !self.agreement_status.is_over() {
+            consider(self.ends);
         }
         for power in &self.powers {
             if let Stage::Invoked { effect, .. } = power.stage {
                 consider(Some(effect));
             }
         }
-        for c in &self.commitments {
-            if matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue) {
+        for (i, c) in self.commitments.iter().enumerate() {
+            if self.deadline_runs(i) {
                 consider(c.due.and_then(|d| d.tomorrow().ok()));
+            }
+            if matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue) {
+                consider(self.notice_ends(i));
             }
             if matches!(c.status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled) {
                 consider(c.term_ends);
             }
+        }
+        for (a, amendment) in self.ag.amendments.iter().enumerate() {
+            if self.amendments[a].is_none() {
+                consider(amendment.effective);
+            }
+        }
+        for succession in self.ag.succeeds.iter().flatten() {
+            consider(Some(succession.1));
+        }
+        if let Some(stalls) = self.stalls_on() {
+            consider(Some(stalls));
         }
         let upcoming = self.ag.condition_days.partition_point(|d| *d <= today);
         consider(self.ag.condition_days.get(upcoming).copied());
@@ -506,8 +631,18 @@ impl<'a> Machine<'a> {
 
     fn fire_timers(&mut self) {
         let day = self.day;
-        if self.ag.spec.agreement.ends == Some(day) && self.agreement_status != AgreementStatus::Terminated {
-            self.terminate(Reason::new(day, format!("the agreement ended on {day}, its end date")), true);
+        if self.ends == Some(day) && !self.agreement_status.is_over() {
+            self.terminate(Reason::new(day, format!("the agreement expired on {day}, its end date")), true);
+        }
+        for a in 0..self.amendments.len() {
+            if self.amendments[a].is_none() && self.ag.amendments[a].effective == Some(day) {
+                self.take_effect(a, None);
+            }
+        }
+        for party in 0..self.ag.succeeds.len() {
+            if let Some((predecessor, on)) = self.ag.succeeds[party].filter(|s| s.1 == day) {
+                self.record_succession(party, predecessor, on);
+            }
         }
         for p in 0..self.powers.len() {
             if let Stage::Invoked { effect, by, event } = self.powers[p].stage {
@@ -518,8 +653,7 @@ impl<'a> Machine<'a> {
         }
         for i in 0..self.commitments.len() {
             let c = &self.commitments[i];
-            let lapsed = matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue)
-                && c.due.and_then(|d| d.tomorrow().ok()) == Some(day);
+            let lapsed = self.deadline_runs(i) && c.due.and_then(|d| d.tomorrow().ok()) == Some(day);
             if lapsed {
                 self.time_out(i);
             }
@@ -535,6 +669,24 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// Whether a commitment's deadline is running: it is owed and not yet performed by
+    /// every bound party (performance in time counts even if a notice period delays
+    /// its effect), it has not ended or been found in breach, and no suspension the
+    /// agreement provides for has stopped it (that one takes the deadline away, tolled).
+    /// A party's own suspension does not stop it.
+    pub(super) fn deadline_runs(&self, c: usize) -> bool {
+        let r = &self.commitments[c];
+        r.due.is_some()
+            && r.owed.is_some()
+            && !r.performed.iter().all(Option::is_some)
+            && r.missed.is_none()
+            && r.violation.is_none()
+            && r.terminated.is_none()
+            && r.discharged.is_none()
+            && r.released.is_none()
+            && r.status != CommitmentStatus::Inactive
+    }
+
     /// A deadline passed without performance: its outcome applies. A missed deadline
     /// is blamed on the bound parties that had not performed their part.
     fn time_out(&mut self, i: usize) {
@@ -543,20 +695,33 @@ impl<'a> Machine<'a> {
         let (Some(due), Some(owed)) = (c.due, c.owed) else { return };
         let spec = &self.ag.commitments[i];
         let outcome = if c.extended { Some(Timeout::Violated) } else { spec.on_timeout };
-        let defaulters: Vec<usize> =
-            spec.by.iter().zip(&c.performed).filter(|(_, done)| done.is_none()).map(|(&p, _)| p).collect();
+        let defaulters: Vec<usize> = spec
+            .by
+            .iter()
+            .zip(&c.performed)
+            .filter(|(_, done)| done.is_none())
+            .map(|(&p, _)| self.answering(p))
+            .collect();
         let phase_id = self.ag.spec.phase[spec.phase].id.clone();
         let what = || {
-            let mut what = format!(
-                "due on {due} ({} after it became owed on {owed}) but not performed",
-                spec.due.map(|d| d.to_string()).unwrap_or_default()
-            );
+            let mut what = match spec.due {
+                Some(detente_spec::model::Due::After(d)) => {
+                    format!("due on {due} ({d} after it became owed on {owed}) but not performed")
+                }
+                _ => format!("due on {due} but not performed"),
+            };
             if defaulters.len() < spec.by.len() {
                 what.push_str(&format!(" by {}", self.party_list(&defaulters)));
             }
             what
         };
         match outcome {
+            // A declaration cannot be violated by a deadline (the checker refuses the
+            // outcome); should one pass, it lapses.
+            _ if !spec.binding => {
+                let text = format!("{}; a declaration, it lapsed without fault", what());
+                self.commitments[i].discharged = Some(Box::new(Reason::new(day, text).cause(phase_id)));
+            }
             Some(Timeout::Violated) | None => {
                 let text = format!("{}; the deadline's outcome is a violation", what());
                 let reason = Reason::new(day, text).cause(phase_id);
@@ -614,12 +779,14 @@ impl<'a> Machine<'a> {
                 };
                 for i in targets {
                     let text = format!("re-imposed by snap-back `{id}` on {day}");
+                    let relieved_by = self.instruments[i].relieved_by;
                     self.set_instrument(
                         i,
                         InstrumentStatus::ReImposed,
                         None,
                         Reason { text, ..because.clone() },
                     );
+                    self.instruments[i].reimposed = Some((p, relieved_by));
                 }
                 self.suspend_listed(p, &because);
             }
@@ -638,30 +805,106 @@ impl<'a> Machine<'a> {
         let id = &ag.spec.power[p].id;
         let text = format!("suspended by `{id}` on {}", because.since);
         for &ph in &power.suspends_phases {
+            if self.phases[ph].status == PhaseStatus::Terminated {
+                continue;
+            }
             self.set_phase(ph, PhaseStatus::Suspended, Reason { text: text.clone(), ..because.clone() });
             for &c in &ag.phases[ph].commitments {
-                self.suspend(c, Reason { text: text.clone(), ..because.clone() });
+                self.suspend(c, SuspendedBy::Power(p), Reason { text: text.clone(), ..because.clone() });
             }
         }
         for &c in &power.suspends_commitments {
-            self.suspend(c, Reason { text: text.clone(), ..because.clone() });
+            self.suspend(c, SuspendedBy::Power(p), Reason { text: text.clone(), ..because.clone() });
         }
     }
 
-    /// Suspends a commitment. A running deadline stops: the days it had left are kept
-    /// (tolled), so a suspension never turns into a missed deadline.
-    fn suspend(&mut self, c: usize, reason: Reason) {
+    /// An exercised power's suspension ends (its `resumes_when` came to hold, or a holder
+    /// recorded `resumed`): what it suspended resumes, and what a snap-back re-imposed is
+    /// relieved again where the commitment that relieved it still stands.
+    fn end_power_suspension(&mut self, p: usize, reason: Reason) {
+        let ag = self.ag;
+        for &ph in &ag.powers[p].suspends_phases {
+            if self.phases[ph].status == PhaseStatus::Suspended {
+                let status =
+                    if self.phases[ph].opened.is_some() { PhaseStatus::Open } else { PhaseStatus::Locked };
+                let text = format!("resumed: {}", reason.text);
+                self.set_phase(ph, status, Reason { text, ..reason.clone() });
+            }
+        }
+        for c in 0..self.commitments.len() {
+            self.resume(c, SuspendedBy::Power(p));
+        }
+        for i in 0..self.instruments.len() {
+            let Some((by, relieved_by)) = self.instruments[i].reimposed else { continue };
+            if by != p || self.instruments[i].status != InstrumentStatus::ReImposed {
+                continue;
+            }
+            let still = relieved_by.filter(|&c| {
+                matches!(self.commitments[c].status, CommitmentStatus::Fulfilled | CommitmentStatus::Released)
+            });
+            let (status, text) = match still {
+                Some(c) => (
+                    InstrumentStatus::Relieved,
+                    format!("relieved again by `{}`: {}", ag.spec.commitment[c].id, reason.text),
+                ),
+                None => {
+                    (InstrumentStatus::InForce, format!("in force: the snap-back ended ({})", reason.text))
+                }
+            };
+            self.set_instrument(i, status, still, Reason { text, ..reason.clone() });
+        }
+        self.powers[p].stage = Stage::Idle;
+        self.version += 1;
+    }
+
+    /// Suspends a commitment. A suspension the agreement provides for (a power, its
+    /// `while`) stops a running deadline: the days it had left are kept (tolled), so such
+    /// a suspension never turns into a missed deadline. A party's own suspension does not.
+    fn suspend(&mut self, c: usize, by: SuspendedBy, reason: Reason) {
         let day = self.day;
         let record = &mut self.commitments[c];
-        if record.suspended.is_some() || ended(record.status) {
+        if ended(record.status) || record.suspensions.iter().any(|s| s.by == by) {
             return;
         }
-        if matches!(record.status, CommitmentStatus::Pending | CommitmentStatus::Overdue) {
+        let running = matches!(record.status, CommitmentStatus::Pending | CommitmentStatus::Overdue);
+        if by.provided() && running && record.tolled.is_none() {
             if let Some(due) = record.due.take() {
                 record.tolled = Some((due - day).get_days());
             }
         }
-        record.suspended = Some(Box::new(reason));
+        record.suspensions.push(Suspension { by, reason });
+        self.version += 1;
+    }
+
+    /// Ends the suspensions of one source. When none the agreement provides remains, a
+    /// stopped deadline runs again with the days it had left.
+    fn resume(&mut self, c: usize, by: SuspendedBy) -> bool {
+        let day = self.day;
+        let record = &mut self.commitments[c];
+        let before = record.suspensions.len();
+        record.suspensions.retain(|s| s.by != by);
+        if record.suspensions.len() == before {
+            return false;
+        }
+        if !record.suspensions.iter().any(|s| s.by.provided()) {
+            if let Some(left) = record.tolled.take() {
+                record.due = Duration::days(left.max(0).unsigned_abs()).after(day);
+            }
+        }
+        self.version += 1;
+        true
+    }
+
+    /// The signatories taking part now: not withdrawn, not succeeded, and successors
+    /// only from their succession.
+    fn participating(&self) -> usize {
+        let day = self.day;
+        self.ag
+            .signatories()
+            .filter(|&s| self.withdrawn[s].is_none())
+            .filter(|&s| self.ag.succeeds[s].is_none_or(|(_, on)| on <= day))
+            .filter(|&s| !self.ag.succeeds.iter().any(|x| x.is_some_and(|(p, on)| p == s && on <= day)))
+            .count()
     }
 
     fn withdraw(&mut self, party: usize, reason: Reason) {
@@ -677,15 +920,46 @@ impl<'a> Machine<'a> {
         for (c, spec) in self.ag.commitments.iter().enumerate() {
             let record = &self.commitments[c];
             let final_ = ended(record.status) || record.status == CommitmentStatus::Violated;
-            if spec.by.contains(&party) && !final_ && !self.is_done_deed(c) {
+            if self.binds(c, party) && !final_ && !self.is_done_deed(c) {
+                let _ = spec;
                 self.commitments[c].terminated.get_or_insert_with(|| Box::new(reason.clone()));
             }
         }
-        let remaining = self.ag.signatories().filter(|&s| self.withdrawn[s].is_none()).count();
-        if remaining < 2 {
+        if self.ag.essential[party] {
+            let id = &self.ag.spec.party[party].id;
+            let text = format!("{}; `{id}` is essential to the agreement", reason.text);
+            self.terminate(Reason { text, ..reason }, false);
+        } else if self.participating() < 2 {
             let text = format!("{}; fewer than two signatories remain", reason.text);
             self.terminate(Reason { text, ..reason }, false);
         }
+    }
+
+    /// Whether commitment `c` binds `party`, directly or as the successor of a bound party.
+    fn binds(&self, c: usize, party: usize) -> bool {
+        let by = &self.ag.commitments[c].by;
+        by.contains(&party)
+            || self.ag.succeeds[party].is_some_and(|(p, on)| by.contains(&p) && on <= self.day)
+    }
+
+    /// Who answers for a bound party's part now: its successor once it has taken the
+    /// predecessor's place, else the party itself.
+    pub(super) fn answering(&self, party: usize) -> usize {
+        let day = self.day;
+        self.ag
+            .succeeds
+            .iter()
+            .position(|s| s.is_some_and(|(predecessor, on)| predecessor == party && on <= day))
+            .unwrap_or(party)
+    }
+
+    /// The position in `by` whose part `party` performs: its own, or its predecessor's.
+    fn slot_of(&self, c: usize, party: usize) -> Option<usize> {
+        let by = &self.ag.commitments[c].by;
+        by.iter().position(|&p| p == party).or_else(|| {
+            let (predecessor, _) = self.ag.succeeds[party]?;
+            by.iter().position(|&p| p == predecessor)
+        })
     }
 
     /// Whether a commitment is a deed done: an action performed by every bound party and
@@ -700,16 +974,17 @@ impl<'a> Machine<'a> {
             && (spec.verifier.is_none() || record.verified.is_some())
     }
 
-    /// Ends the agreement: open commitments are discharged (at its end date) or
-    /// terminated (by withdrawal). Deeds done stay done.
-    fn terminate(&mut self, reason: Reason, ended_on_date: bool) {
+    /// Ends the agreement: open commitments are discharged (it expired on its end date)
+    /// or terminated (a withdrawal ended it). Deeds done stay done.
+    fn terminate(&mut self, reason: Reason, expired: bool) {
         let old = self.agreement_status;
-        self.agreement_status = AgreementStatus::Terminated;
+        let status = if expired { AgreementStatus::Expired } else { AgreementStatus::Terminated };
+        self.agreement_status = status;
         self.agreement_reason = reason.clone();
         self.version += 1;
         if self.timeline.is_some() {
             let id = self.ag.spec.agreement.id.clone();
-            self.record_change("agreement", id, old.words(), "terminated", reason.clone());
+            self.record_change("agreement", id, old.words(), status.words(), reason.clone());
         }
         for c in 0..self.commitments.len() {
             let status = self.commitments[c].status;
@@ -717,12 +992,76 @@ impl<'a> Machine<'a> {
                 continue;
             }
             let record = &mut self.commitments[c];
-            if ended_on_date {
+            if expired {
                 record.discharged.get_or_insert_with(|| Box::new(reason.clone()));
             } else {
                 record.terminated.get_or_insert_with(|| Box::new(reason.clone()));
             }
         }
+    }
+
+    /// An amendment takes effect: what it adds may open or become owed; what it
+    /// replaces ends, superseded.
+    fn take_effect(&mut self, a: usize, event: Option<usize>) {
+        let day = self.day;
+        self.amendments[a] = Some((day, event));
+        self.version += 1;
+        let ag = self.ag;
+        let id = &ag.spec.amendment[a].id;
+        let mut reason = Reason::new(day, format!("amendment `{id}` took effect on {day}")).cause(id.clone());
+        if let Some(e) = event {
+            reason = reason.event(e);
+        }
+        if self.timeline.is_some() {
+            self.record_change("amendment", id.clone(), "not in effect", "in effect", reason.clone());
+        }
+        for c in 0..self.commitments.len() {
+            let Some(new) = ag.commitments[c].replaced_by else { continue };
+            if ag.commitments[new].amendment != Some(a) || ended(self.commitments[c].status) {
+                continue;
+            }
+            let text = format!("superseded by `{}` of amendment `{id}` on {day}", ag.spec.commitment[new].id);
+            let superseded = Reason { text, ..reason.clone() }.cause(ag.spec.commitment[new].id.clone());
+            self.commitments[c].discharged.get_or_insert_with(|| Box::new(superseded));
+        }
+    }
+
+    /// Whether an item added by amendment `a` exists yet.
+    fn in_effect(&self, a: Option<usize>) -> bool {
+        a.is_none_or(|a| self.amendments[a].is_some())
+    }
+
+    fn record_succession(&mut self, party: usize, predecessor: usize, on: Date) {
+        self.version += 1;
+        if self.timeline.is_some() {
+            let (id, old) = (&self.ag.spec.party[party].id, &self.ag.spec.party[predecessor].id);
+            let reason =
+                Reason::new(on, format!("`{id}` took the place of `{old}` on {on}")).cause(id.clone());
+            self.record_change("party", old.clone(), "participating", &format!("succeeded by {id}"), reason);
+        }
+    }
+
+    /// When a commitment performed in time takes effect after its notice period.
+    fn notice_ends(&self, c: usize) -> Option<Date> {
+        let notice = self.ag.commitments[c].notice?;
+        let record = &self.commitments[c];
+        if !record.performed.iter().all(Option::is_some) {
+            return None;
+        }
+        let last = record.performed.iter().flatten().map(|(d, _)| *d).max()?;
+        notice.after(last)
+    }
+
+    /// The day the agreement reads "stalled" if nothing owed moves before it.
+    fn stalls_on(&self) -> Option<Date> {
+        let after = self.ag.spec.agreement.stalls_after?;
+        if self.agreement_status.is_over() {
+            return None;
+        }
+        let waiting = self.ag.commitments.iter().zip(&self.commitments).any(|(spec, c)| {
+            spec.binding && matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue)
+        });
+        waiting.then(|| after.after(self.last_movement)).flatten()
     }
 
     fn set_instrument(&mut self, i: usize, status: InstrumentStatus, by: Option<usize>, reason: Reason) {
@@ -731,7 +1070,7 @@ impl<'a> Machine<'a> {
             let id = self.ag.spec.instrument[i].id.clone();
             self.record_change("instrument", id, old.words(), status.words(), reason.clone());
         }
-        self.instruments[i] = Instrument { status, relieved_by: by, reason };
+        self.instruments[i] = Instrument { status, relieved_by: by, reimposed: None, reason };
         self.version += 1;
     }
 }

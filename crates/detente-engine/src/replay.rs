@@ -49,7 +49,7 @@ impl<'a> Replay<'a> {
     /// The state at the end of `as_of`, as [`crate::state`] would compute it.
     pub fn state_at(&self, as_of: Date) -> Result<State, DateBeforeAdoption> {
         if as_of < self.adopted {
-            return Err(DateBeforeAdoption { asked: as_of, adopted: self.adopted });
+            return crate::before_adoption(self.checkpoints[0].agreement(), as_of);
         }
         let nearest = self.checkpoints.partition_point(|m| m.day() <= as_of).saturating_sub(1);
         let mut machine = self.checkpoints[nearest].clone();

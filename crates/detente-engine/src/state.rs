@@ -119,6 +119,10 @@ pub struct CommitmentState {
     pub alleged: bool,
     /// The claim of a violation that stands, if any (established or not).
     pub allegation: Option<AllegationState>,
+    /// The accused party's event contesting the standing claim or breach, if any.
+    pub disputed: Option<usize>,
+    /// What suspends it, in words (a power, its `while` condition, a party on its own).
+    pub suspended_by: Vec<String>,
     /// Established breaches that stand, whatever the status: a missed deadline (which
     /// nothing undoes), a verified violation, a cap exceeded on a verifier's measurement.
     pub breaches: Vec<BreachState>,
@@ -209,6 +213,8 @@ pub enum PhaseStatus {
     Complete,
     /// Suspended by a power.
     Suspended,
+    /// Renounced by a party: its commitments ended.
+    Terminated,
 }
 
 impl PhaseStatus {
@@ -219,6 +225,7 @@ impl PhaseStatus {
             PhaseStatus::Open => "open",
             PhaseStatus::Complete => "complete",
             PhaseStatus::Suspended => "suspended",
+            PhaseStatus::Terminated => "terminated",
         }
     }
 }
@@ -355,17 +362,41 @@ pub struct PartyState {
     pub withdrawn: Option<Date>,
     /// Why it withdrew (the event or power), if it has.
     pub reason: Option<Reason>,
+    /// Why it suspended its whole participation on its own, if it has.
+    pub suspended: Option<Reason>,
+    /// The party that succeeded it, and from when.
+    pub succeeded_by: Option<(String, Date)>,
+}
+
+/// An amendment in a state.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AmendmentState {
+    /// Its id.
+    pub id: String,
+    /// The day it took effect, if it has.
+    pub in_effect: Option<Date>,
+    /// Why.
+    pub reason: Reason,
 }
 
 /// The status of the agreement as a whole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AgreementStatus {
+    /// Concluded, not yet in force (between `signed` and `adopted`).
+    Signed,
     /// In force.
     InForce,
     /// Some commitment or phase suspended, or an instrument re-imposed by a power.
     PartlySuspended,
-    /// Ended.
+    /// Something owed is waiting, and nothing owed has moved for `stalls_after`.
+    Stalled,
+    /// Not ended, but nothing owed is being performed or awaited any more: every
+    /// obligation still open is suspended, violated, contested or ended.
+    Collapsed,
+    /// Ended on its end date.
+    Expired,
+    /// Ended by withdrawal (fewer than two signatories, or an essential party left).
     Terminated,
 }
 
@@ -373,10 +404,20 @@ impl AgreementStatus {
     /// The status in words, as reports and timelines print it.
     pub fn words(self) -> &'static str {
         match self {
+            AgreementStatus::Signed => "signed, not yet in force",
             AgreementStatus::InForce => "in force",
             AgreementStatus::PartlySuspended => "partly suspended",
+            AgreementStatus::Stalled => "stalled",
+            AgreementStatus::Collapsed => "collapsed",
+            AgreementStatus::Expired => "expired",
             AgreementStatus::Terminated => "terminated",
         }
+    }
+
+    /// Whether the agreement has ended (expired or terminated): nothing can happen
+    /// under it any more.
+    pub fn is_over(self) -> bool {
+        matches!(self, AgreementStatus::Expired | AgreementStatus::Terminated)
     }
 }
 
@@ -416,6 +457,8 @@ pub struct State {
     pub quantities: Vec<QuantityState>,
     /// Facilities.
     pub facilities: Vec<FacilityState>,
+    /// Amendments.
+    pub amendments: Vec<AmendmentState>,
     /// Events that had no effect, and why.
     pub notes: Vec<Note>,
 }

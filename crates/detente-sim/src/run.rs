@@ -303,7 +303,7 @@ impl<'s, 'a> Future<'s, 'a> {
         let date = self.sim.plan.dates[k as usize];
         self.date = date;
         self.step = k;
-        let live = self.machine.agreement_status() != AgreementStatus::Terminated;
+        let live = !self.machine.agreement_status().is_over();
         self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
         self.truth_for_the_period(k);
         if live {
@@ -695,10 +695,9 @@ impl<'s, 'a> Future<'s, 'a> {
     }
 
     fn broken_down(&self) -> bool {
-        let ag = self.sim.ag;
         let withdrew = self.sim.signatories.iter().any(|&p| self.machine.has_withdrawn(p));
-        let ended_early = self.machine.agreement_status() == AgreementStatus::Terminated
-            && ag.spec.agreement.ends.is_none_or(|end| self.machine.day() < end);
+        // Terminated (by withdrawal), as against expired on its end date.
+        let ended_early = self.machine.agreement_status() == AgreementStatus::Terminated;
         withdrew || ended_early
     }
 

@@ -95,15 +95,21 @@ pub enum Predicate {
     Alleged,
     /// A violation is established: verified by a verifier, or a deadline lapsed.
     Violated,
+    /// It is suspended (by a power, a party, or its `while` condition).
+    Suspended,
+    /// It has ended by withdrawal, renunciation or the agreement's termination.
+    Terminated,
 }
 
 impl Predicate {
-    const ALL: [Predicate; 5] = [
+    const ALL: [Predicate; 7] = [
         Predicate::Performed,
         Predicate::Fulfilled,
         Predicate::Verified,
         Predicate::Alleged,
         Predicate::Violated,
+        Predicate::Suspended,
+        Predicate::Terminated,
     ];
 
     /// The keyword of the predicate.
@@ -114,6 +120,8 @@ impl Predicate {
             Predicate::Verified => "verified",
             Predicate::Alleged => "alleged",
             Predicate::Violated => "violated",
+            Predicate::Suspended => "suspended",
+            Predicate::Terminated => "terminated",
         }
     }
 }
@@ -571,6 +579,8 @@ impl Parser<'_> {
             "verified",
             "alleged",
             "violated",
+            "suspended",
+            "terminated",
             "complete",
             "in_force",
             "status",
@@ -722,7 +732,7 @@ impl Parser<'_> {
 
 /// A one-line summary of the condition language, for help texts.
 pub fn known_forms() -> String {
-    "conditions are fulfilled(x), verified(x), performed(x), violated(x), alleged(x), \
+    "conditions are fulfilled(x), verified(x), performed(x), violated(x), alleged(x), suspended(x), terminated(x), \
      complete(phase), in_force(instrument), status(facility) == frozen, \
      quantity(q) <= n, date >= YYYY-MM-DD, joined with and/or/not"
         .into()

@@ -42,17 +42,22 @@ pub const TOP_LEVEL_FIELDS: &[&str] = &[
     "phase",
     "commitment",
     "power",
+    "amendment",
     "simulation",
 ];
-const AGREEMENT_FIELDS: &[&str] = &["id", "title", "adopted", "ends", "summary", "sources"];
-const PARTY_FIELDS: &[&str] = &["id", "name", "role", "asserts"];
+const AGREEMENT_FIELDS: &[&str] =
+    &["id", "title", "adopted", "ends", "signed", "stalls_after", "record", "summary", "sources"];
+const PARTY_FIELDS: &[&str] = &["id", "name", "role", "asserts", "essential", "succeeds"];
+const SUCCESSION_FIELDS: &[&str] = &["party", "on"];
 const INSTRUMENT_FIELDS: &[&str] =
     &["id", "name", "kind", "authority", "imposed_by", "targets", "since", "weight", "source"];
 const QUANTITY_FIELDS: &[&str] =
     &["id", "name", "unit", "owner", "initial", "low", "high", "as_of", "growth_per_year", "source"];
 const FACILITY_FIELDS: &[&str] = &["id", "name", "owner", "location", "status", "produces", "source"];
 const PRODUCTION_FIELDS: &[&str] = &["quantity", "per_year"];
-const PHASE_FIELDS: &[&str] = &["id", "title", "after", "opens_when", "summary"];
+const PHASE_FIELDS: &[&str] = &["id", "title", "after", "opens_when", "amendment", "summary"];
+const AMENDMENT_FIELDS: &[&str] = &["id", "title", "signed", "effective", "summary", "source"];
+const READING_FIELDS: &[&str] = &["text", "excludes", "when", "while", "due", "on_timeout", "source"];
 const COMMITMENT_FIELDS: &[&str] = &[
     "id",
     "title",
@@ -60,11 +65,20 @@ const COMMITMENT_FIELDS: &[&str] = &[
     "by",
     "kind",
     "category",
+    "binding",
     "when",
+    "while",
+    "otherwise",
     "due",
     "on_timeout",
     "lasts",
     "verification",
+    "established_by",
+    "notice",
+    "in_return_for",
+    "amendment",
+    "replaces",
+    "readings",
     "relieves",
     "limits",
     "sets",
@@ -88,6 +102,8 @@ const POWER_FIELDS: &[&str] = &[
     "cancellable",
     "restores",
     "suspends",
+    "resumes_when",
+    "amendment",
     "text",
     "source",
 ];
@@ -113,6 +129,9 @@ pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
         ("Spec", TOP_LEVEL_FIELDS),
         ("Agreement", AGREEMENT_FIELDS),
         ("Party", PARTY_FIELDS),
+        ("Succession", SUCCESSION_FIELDS),
+        ("Amendment", AMENDMENT_FIELDS),
+        ("Reading", READING_FIELDS),
         ("Instrument", INSTRUMENT_FIELDS),
         ("Quantity", QUANTITY_FIELDS),
         ("Facility", FACILITY_FIELDS),
@@ -170,6 +189,9 @@ fn empty_spec() -> Spec {
             title: String::new(),
             adopted: Date::constant(2000, 1, 1),
             ends: None,
+            signed: None,
+            stalls_after: None,
+            record: false,
             summary: None,
             sources: Vec::new(),
         },
@@ -180,6 +202,7 @@ fn empty_spec() -> Spec {
         phase: Vec::new(),
         commitment: Vec::new(),
         power: Vec::new(),
+        amendment: Vec::new(),
         simulation: None,
     }
 }
@@ -366,6 +389,7 @@ impl<'s> Decoder<'s> {
         spec.commitment =
             self.list(root, "commitment", ItemKey::Commitment, COMMITMENT_FIELDS, Self::commitment);
         spec.power = self.list(root, "power", ItemKey::Power, POWER_FIELDS, Self::power);
+        spec.amendment = self.list(root, "amendment", ItemKey::Amendment, AMENDMENT_FIELDS, Self::amendment);
         spec.simulation = root.get("simulation").filter(|i| !i.is_none()).and_then(|i| self.simulation(i));
     }
 
@@ -911,9 +935,22 @@ impl<'s> Decoder<'s> {
         let title = self.required_string(t, "title", "\"A step-by-step roadmap\"");
         let adopted = self.required_date(t, "adopted");
         let ends = self.date(t, "ends");
+        let signed = self.date(t, "signed");
+        let stalls_after = self.duration(t, "stalls_after");
+        let record = self.boolean(t, "record").unwrap_or(false);
         let summary = self.string(t, "summary");
         let sources = self.strings(t, "sources");
-        Some(Agreement { id: id?, title: title?, adopted: adopted?, ends, summary, sources })
+        Some(Agreement {
+            id: id?,
+            title: title?,
+            adopted: adopted?,
+            ends,
+            signed,
+            stalls_after,
+            record,
+            summary,
+            sources,
+        })
     }
 
     fn party(&mut self, t: &Table<'_>) -> Option<Party> {
@@ -948,7 +985,26 @@ impl<'s> Decoder<'s> {
             }
             None => role.map(Role::default_asserts),
         };
-        Some(Party { id: id?, name: name?, role: role?, asserts: asserts? })
+        let essential = self.boolean(t, "essential").unwrap_or(false);
+        let succeeds =
+            self.subtable(t, "succeeds", "succeeds.", SUCCESSION_FIELDS).and_then(|s| self.succession(&s));
+        Some(Party { id: id?, name: name?, role: role?, asserts: asserts?, essential, succeeds })
+    }
+
+    fn succession(&mut self, t: &Table<'_>) -> Option<Succession> {
+        let party = self.required_string(t, "party", "\"ussr\"");
+        let on = self.required_date(t, "on");
+        Some(Succession { party: party?, on: on? })
+    }
+
+    fn amendment(&mut self, t: &Table<'_>) -> Option<Amendment> {
+        let id = self.id(t);
+        let title = self.required_string(t, "title", "\"Protocol of 2010\"");
+        let signed = self.date(t, "signed");
+        let effective = self.date(t, "effective");
+        let summary = self.string(t, "summary");
+        let source = self.string(t, "source");
+        Some(Amendment { id: id?, title: title?, signed, effective, summary, source })
     }
 
     fn instrument(&mut self, t: &Table<'_>) -> Option<Instrument> {
@@ -958,7 +1014,7 @@ impl<'s> Decoder<'s> {
         let authority = self.string(t, "authority");
         let imposed_by = self.strings(t, "imposed_by");
         let targets = self.strings(t, "targets");
-        let since = self.required_date(t, "since");
+        let since = self.date(t, "since");
         let weight = self.number(t, "weight");
         let weight = self.non_negative(t, "weight", weight);
         let source = self.string(t, "source");
@@ -969,7 +1025,7 @@ impl<'s> Decoder<'s> {
             authority,
             imposed_by,
             targets,
-            since: since?,
+            since,
             weight,
             source,
         })
@@ -1026,8 +1082,9 @@ impl<'s> Decoder<'s> {
         let title = self.required_string(t, "title", "\"New relations\"");
         let after = self.strings(t, "after");
         let opens_when = self.condition(t, "opens_when");
+        let amendment = self.string(t, "amendment");
         let summary = self.string(t, "summary");
-        Some(Phase { id: id?, title: title?, after, opens_when, summary })
+        Some(Phase { id: id?, title: title?, after, opens_when, amendment, summary })
     }
 
     fn commitment(&mut self, t: &Table<'_>) -> Option<Commitment> {
@@ -1040,13 +1097,22 @@ impl<'s> Decoder<'s> {
         let by = self.strings(t, "by");
         let kind = self.required_keyword(t, "kind", CommitmentKind::ALL, CommitmentKind::keyword);
         let category = self.required_keyword(t, "category", Category::ALL, Category::keyword);
+        let binding = self.boolean(t, "binding").unwrap_or(true);
         let when = self.condition(t, "when");
-        let due = self.duration(t, "due");
+        let while_ = self.condition(t, "while");
+        let otherwise = self.keyword(t, "otherwise", WhileEnds::ALL, WhileEnds::keyword);
+        let due = self.due(t, "due");
         let on_timeout = self.timeout(t);
         let lasts = self.duration(t, "lasts");
         let verification = self
             .subtable(t, "verification", "verification.", VERIFICATION_FIELDS)
             .and_then(|v| self.verification(&v));
+        let established_by = self.strings(t, "established_by");
+        let notice = self.duration(t, "notice");
+        let in_return_for = self.strings(t, "in_return_for");
+        let amendment = self.string(t, "amendment");
+        let replaces = self.strings(t, "replaces");
+        let readings = self.readings(t);
         let relieves = self.strings(t, "relieves");
         let limits = self.table_list(t, "limits", "limits.", LIMIT_FIELDS, Self::limit);
         let sets = self.table_list(t, "sets", "sets.", SET_STATUS_FIELDS, Self::set_status);
@@ -1061,11 +1127,20 @@ impl<'s> Decoder<'s> {
             by,
             kind: kind?,
             category: category?,
+            binding,
             when,
+            while_,
+            otherwise,
             due,
             on_timeout,
             lasts,
             verification,
+            established_by,
+            notice,
+            in_return_for,
+            amendment,
+            replaces,
+            readings,
             relieves,
             limits,
             sets,
@@ -1074,6 +1149,76 @@ impl<'s> Decoder<'s> {
             text,
             source,
         })
+    }
+
+    /// Per-party readings: `[commitment.readings.PARTY]` tables, keyed by party id.
+    fn readings(&mut self, t: &Table<'_>) -> std::collections::BTreeMap<String, Reading> {
+        let mut readings = std::collections::BTreeMap::new();
+        let Some(item) = t.value("readings") else { return readings };
+        self.record(t, "readings", item);
+        let Some(table) = item.as_table_like() else {
+            self.wrong_type(t, "readings", item, "a table of party ids to readings", None);
+            return readings;
+        };
+        for (party, value) in table.iter() {
+            let Some(reading) = value.as_table_like() else {
+                self.report(
+                    Diagnostic::new(Code::WrongType, format!("the reading of `{party}` must be a table"))
+                        .label(item_span(value), "expected a table")
+                        .help("write [commitment.readings.PARTY] followed by text, excludes, when, while, due, on_timeout"),
+                );
+                continue;
+            };
+            let sub = Table {
+                table: reading,
+                span: item_span(value),
+                item: t.item,
+                prefix: "readings.",
+                what: format!("the reading of `{party}` in {}", t.what),
+            };
+            self.check_keys(&sub, READING_FIELDS);
+            let errors_before = self.error_count();
+            let parsed = Reading {
+                text: self.string(&sub, "text"),
+                excludes: self.strings(&sub, "excludes"),
+                when: self.condition(&sub, "when"),
+                while_: self.condition(&sub, "while"),
+                due: self.due(&sub, "due"),
+                on_timeout: self.timeout(&sub),
+                source: self.string(&sub, "source"),
+            };
+            if self.error_count() == errors_before {
+                readings.insert(party.to_string(), parsed);
+            }
+        }
+        readings
+    }
+
+    /// A deadline: a duration (`"90 days"`) or a calendar date (`2018-12-31`, quoted or not).
+    fn due(&mut self, t: &Table<'_>, key: &'static str) -> Option<Due> {
+        let item = t.value(key)?;
+        if matches!(item.as_value(), Some(Value::Datetime(_))) {
+            return self.date(t, key).map(Due::On);
+        }
+        let text = self.string(t, key)?;
+        let span = self.map.field(t.item, field_name(t.prefix, key));
+        let looks_like_date = text.trim().starts_with(|c: char| c.is_ascii_digit()) && text.contains('-');
+        match text.parse::<Due>() {
+            Ok(due) => Some(due),
+            Err(error) => {
+                let (code, help) = if looks_like_date {
+                    (Code::BadDate, "a calendar deadline is a date that exists, e.g. 2018-12-31")
+                } else {
+                    (Code::BadDuration, "write a duration (\"90 days\", \"6 months\") or a date (2018-12-31)")
+                };
+                self.report(
+                    Diagnostic::new(code, format!("`{key}` is neither a duration nor a date: {error}"))
+                        .label(span, "invalid deadline")
+                        .help(help),
+                );
+                None
+            }
+        }
     }
 
     fn timeout(&mut self, t: &Table<'_>) -> Option<Timeout> {
@@ -1198,6 +1343,8 @@ impl<'s> Decoder<'s> {
         let cancellable = self.boolean(t, "cancellable").unwrap_or(false);
         let restores = self.restores(t);
         let suspends = self.strings(t, "suspends");
+        let resumes_when = self.condition(t, "resumes_when");
+        let amendment = self.string(t, "amendment");
         let text = self.string(t, "text");
         let source = self.string(t, "source");
         Some(Power {
@@ -1211,6 +1358,8 @@ impl<'s> Decoder<'s> {
             cancellable,
             restores,
             suspends,
+            resumes_when,
+            amendment,
             text,
             source,
         })

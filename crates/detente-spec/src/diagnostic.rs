@@ -103,6 +103,9 @@ codes! {
     IrreversibleStatus = "E024", Error, "dismantled facility revived";
     /// A simulation assumption about something it cannot apply to.
     AssumptionCannotApply = "E025", Error, "assumption that cannot apply";
+    /// A history construct used where it cannot mean anything: a declaration a deadline
+    /// could violate, `otherwise` without `while`, a replacement outside an amendment.
+    IncoherentConstruct = "E026", Error, "construct that cannot apply";
     /// A continuing measure that nobody verifies.
     UnverifiedMeasure = "W101", Warning, "continuing measure without verification";
     /// A party that gives without getting anything.
@@ -113,6 +116,11 @@ codes! {
     IdleInstrument = "W104", Warning, "instrument untouched by the agreement";
     /// A condition that is always true or always false.
     ConstantCondition = "W105", Warning, "condition is constant";
+    /// A concession given for a measure nobody verifies (allowed in records of history
+    /// and where the text pairs them with `in_return_for`).
+    UnverifiedReciprocity = "W106", Warning, "concession for an unverified measure";
+    /// A binding action with no deadline: it can never be late.
+    ActionWithoutDeadline = "W107", Warning, "action without a deadline";
 }
 
 impl fmt::Display for Code {

@@ -77,6 +77,10 @@ pub struct Spec {
     /// Rights a party may exercise: snap-back, suspension, withdrawal.
     #[serde(default)]
     pub power: Vec<Power>,
+    /// Later layers: protocols, amendments or communiqués that add or replace terms
+    /// from the day they take effect.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendment: Vec<Amendment>,
     /// Assumptions for simulating futures of the agreement (`detente simulate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulation: Option<Simulation>,
@@ -97,12 +101,37 @@ pub struct Agreement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "optional_date_schema")]
     pub ends: Option<Date>,
+    /// When the text was signed or concluded, if before it took effect (`adopted`):
+    /// between the two the agreement is "signed, not yet in force".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "optional_date_schema")]
+    pub signed: Option<Date>,
+    /// How long nothing owed may go without moving before the agreement reads
+    /// "stalled" (a derived status; no event is needed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stalls_after: Option<Duration>,
+    /// A record of history rather than a design: a concession given without a verified
+    /// measure in return is a warning (W106), not an error (E010), because it happened.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub record: bool,
     /// A paragraph describing the agreement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Citations of the text this specification encodes.
     #[serde(default)]
     pub sources: Vec<String>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn optional_date_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -120,6 +149,9 @@ keyword_enum! {
         Guarantor = "guarantor",
         /// A party that follows the process but asserts nothing.
         Observer = "observer",
+        /// A body that is not a party (the UN Security Council, KEDO, the IAEA Board)
+        /// but may assert the event kinds listed in its `asserts`.
+        External = "external",
     }
 }
 
@@ -146,8 +178,20 @@ keyword_enum! {
         Imposed = "imposed",
         /// An instrument was lifted outside the agreement.
         Lifted = "lifted",
-        /// A deadline was moved by consent.
+        /// A deadline (or the agreement's end) was moved by consent.
         Extended = "extended",
+        /// The accused party contests a claimed violation without clearing it.
+        Disputed = "disputed",
+        /// A party renounces its part of a commitment, or of a whole phase, without
+        /// leaving the agreement.
+        Renounced = "renounced",
+        /// A party suspends its own performance of a commitment, a phase or the whole
+        /// agreement, whether or not the agreement provides for it.
+        Suspended = "suspended",
+        /// A suspension ends.
+        Resumed = "resumed",
+        /// An amendment takes effect.
+        Amended = "amended",
     }
 }
 
@@ -156,12 +200,13 @@ impl Role {
     pub fn default_asserts(self) -> Vec<EventKind> {
         use EventKind::*;
         match self {
-            Role::Signatory => {
-                vec![Performed, Violation, Measured, Invoked, Resolved, Withdrew, Imposed, Lifted, Extended]
-            }
+            Role::Signatory => vec![
+                Performed, Violation, Measured, Invoked, Resolved, Withdrew, Imposed, Lifted, Extended,
+                Disputed, Renounced, Suspended, Resumed, Amended,
+            ],
             Role::Verifier => vec![Verified, ViolationVerified, Measured],
-            Role::Guarantor => vec![Violation, Invoked, Resolved, Extended],
-            Role::Observer => vec![],
+            Role::Guarantor => vec![Violation, Invoked, Resolved, Extended, Disputed],
+            Role::Observer | Role::External => vec![],
         }
     }
 }
@@ -177,9 +222,29 @@ pub struct Party {
     /// The party's role.
     pub role: Role,
     /// The event kinds this party may assert in a log. Defaults by role: signatories
-    /// perform, claim violations, invoke powers; verifiers verify; observers assert nothing.
+    /// perform, claim violations, invoke powers; verifiers verify; observers and external
+    /// bodies assert nothing unless listed.
     #[serde(default)]
     pub asserts: Vec<EventKind>,
+    /// Whether the agreement cannot go on without this party: it terminates when the
+    /// party withdraws.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub essential: bool,
+    /// The party this one succeeds (state succession: the USSR's obligations carried on
+    /// by Russia), and from when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub succeeds: Option<Succession>,
+}
+
+/// A party taking over another's place in the agreement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Succession {
+    /// The predecessor party.
+    pub party: String,
+    /// The day the successor took its place.
+    #[schemars(schema_with = "crate::time::date_schema")]
+    pub on: Date,
 }
 
 /// Reads a party, filling an omitted `asserts` with its role's default, so that JSON
@@ -193,6 +258,10 @@ impl<'de> Deserialize<'de> for Party {
             name: String,
             role: Role,
             asserts: Option<Vec<EventKind>>,
+            #[serde(default)]
+            essential: bool,
+            #[serde(default)]
+            succeeds: Option<Succession>,
         }
         let raw = Raw::deserialize(deserializer)?;
         Ok(Party {
@@ -200,6 +269,8 @@ impl<'de> Deserialize<'de> for Party {
             id: raw.id,
             name: raw.name,
             role: raw.role,
+            essential: raw.essential,
+            succeeds: raw.succeeds,
         })
     }
 }
@@ -241,9 +312,10 @@ pub struct Instrument {
     /// Parties it is aimed at; they benefit when it is relieved.
     #[serde(default)]
     pub targets: Vec<String>,
-    /// Since when it has been in force.
-    #[schemars(schema_with = "crate::time::date_schema")]
-    pub since: Date,
+    /// Since when it has been in force, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "optional_date_schema")]
+    pub since: Option<Date>,
     /// Its economic weight on the targets, in millions of US dollars per year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
@@ -348,6 +420,9 @@ pub struct Phase {
     /// every phase in `after` is complete and this condition holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opens_when: Option<Condition>,
+    /// The amendment that adds this phase: it cannot open before the amendment takes effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amendment: Option<String>,
     /// A paragraph describing the phase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -373,6 +448,153 @@ keyword_enum! {
         /// Undertaken together for common benefit (liaison offices, a peace declaration).
         Mutual = "mutual",
     }
+}
+
+/// A deadline: a duration after the commitment becomes owed (`"90 days"`), or a
+/// calendar date (`2018-12-31`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Due {
+    /// This long after the day the commitment becomes owed.
+    After(Duration),
+    /// On this calendar date (or, if it is already past when the commitment becomes
+    /// owed, on that day).
+    On(Date),
+}
+
+impl Due {
+    /// The due date of a commitment owed since `owed`; `None` past the calendar's end.
+    pub fn from(self, owed: Date) -> Option<Date> {
+        match self {
+            Due::After(duration) => duration.after(owed),
+            Due::On(date) => Some(date.max(owed)),
+        }
+    }
+
+    /// Whether the deadline leaves no time at all (`"0 days"`).
+    pub fn is_zero(self) -> bool {
+        matches!(self, Due::After(d) if d.is_zero())
+    }
+
+    /// The duration, for a relative deadline.
+    pub fn duration(self) -> Option<Duration> {
+        match self {
+            Due::After(d) => Some(d),
+            Due::On(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Due {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Due::After(d) => write!(f, "{d}"),
+            Due::On(date) => write!(f, "{date}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Due {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Due, String> {
+        let text = text.trim();
+        if text.starts_with(|c: char| c.is_ascii_digit()) && text.contains('-') {
+            return crate::time::parse_date(text).map(Due::On);
+        }
+        text.parse().map(Due::After).map_err(|e: crate::time::DurationError| e.0)
+    }
+}
+
+impl Serialize for Due {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Due {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Due {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Due".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A deadline: a duration after the commitment becomes owed (\"90 days\") or a calendar date (\"2018-12-31\").",
+            "pattern": "^([0-9]+ *[a-z]+|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
+        })
+    }
+}
+
+keyword_enum! {
+    /// What becomes of a commitment whose `while` condition stops holding.
+    WhileEnds {
+        /// It is suspended, and owed again when the condition holds again.
+        Suspended = "suspended",
+        /// It ends without fault, for good.
+        Released = "released",
+    }
+}
+
+/// One party's reading of a commitment, where the parties published different texts.
+/// Each key given replaces the commitment's own for that party's view.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    /// The wording in this party's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Matters this party holds the commitment does not cover (a violation event naming
+    /// one of them in `matter` is no violation in this reading).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excludes: Vec<String>,
+    /// This party's condition for the commitment to be owed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// This party's condition for the commitment to last.
+    #[serde(default, rename = "while", skip_serializing_if = "Option::is_none")]
+    pub while_: Option<Condition>,
+    /// This party's deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Due>,
+    /// This party's timeout outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_timeout: Option<Timeout>,
+    /// Where this reading comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A later layer of the agreement: a protocol, an amendment, a communiqué adding pledges.
+/// The phases, commitments and powers that name it exist only from the day it takes
+/// effect: on its `effective` date if the text fixes one, else by an `amended` event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Amendment {
+    /// A short identifier, e.g. `protocol-2010`.
+    pub id: String,
+    /// The title shown to people.
+    pub title: String,
+    /// When it was signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "optional_date_schema")]
+    pub signed: Option<Date>,
+    /// When it takes effect, if the text fixes the date; otherwise an `amended` event
+    /// in the log says when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "optional_date_schema")]
+    pub effective: Option<Date>,
+    /// A paragraph describing it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Where it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// What happens when a deadline passes without performance.
@@ -515,13 +737,25 @@ pub struct Commitment {
     pub kind: CommitmentKind,
     /// `measure`, `concession` or `mutual`.
     pub category: Category,
+    /// Whether it binds: `false` for a declaration or aspiration, which no deadline can
+    /// violate and which no phase waits for.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    #[schemars(default = "yes")]
+    pub binding: bool,
     /// A further condition, besides its phase being open, for the commitment to be owed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
-    /// How long after it becomes owed (its phase open and `when` holding) it must be
-    /// performed (actions) or in effect (continuing).
+    /// A condition for the commitment to last ("a moratorium while talks continue"):
+    /// when it stops holding, the commitment is suspended or released (`otherwise`).
+    #[serde(default, rename = "while", skip_serializing_if = "Option::is_none")]
+    pub while_: Option<Condition>,
+    /// What becomes of it when `while` stops holding (default `suspended`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub due: Option<Duration>,
+    pub otherwise: Option<WhileEnds>,
+    /// When it must be performed (actions) or in effect (continuing): a duration after
+    /// it becomes owed (its phase open and `when` holding), or a calendar date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Due>,
     /// What happens if `due` passes without performance. Required whenever `due` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_timeout: Option<Timeout>,
@@ -532,6 +766,27 @@ pub struct Commitment {
     /// How performance is verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<Verification>,
+    /// Parties or bodies, besides its verifier, whose `violation-verified` establishes
+    /// a breach by an agreed procedure (a breach seen by everyone, with no verifier).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub established_by: Vec<String>,
+    /// How long after performance it takes effect (a notification period): relief and
+    /// fulfilment wait until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Duration>,
+    /// The measures this concession is traded for, when the text pairs them: they
+    /// satisfy reciprocity even unverified, with a warning (W106).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_return_for: Vec<String>,
+    /// The amendment that adds it: it is owed only once the amendment has taken effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amendment: Option<String>,
+    /// Commitments it replaces once its amendment takes effect (they end, superseded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
+    /// Per-party readings where the parties published different texts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub readings: BTreeMap<String, Reading>,
     /// Instruments relieved once it is fulfilled.
     #[serde(default)]
     pub relieves: Vec<String>,
@@ -664,6 +919,12 @@ pub struct Power {
     /// Commitments or whole phases suspended when it takes effect.
     #[serde(default)]
     pub suspends: Vec<String>,
+    /// When the suspension it caused ends by itself (conditions for resuming).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumes_when: Option<Condition>,
+    /// The amendment that adds it: it cannot be exercised before the amendment takes effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amendment: Option<String>,
     /// The wording it encodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,

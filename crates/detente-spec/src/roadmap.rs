@@ -204,9 +204,12 @@ fn count(n: usize, one: &str, many: &str) -> String {
 fn overview(spec: &Spec, blocks: &mut Vec<Block>) {
     let agreement = &spec.agreement;
     blocks.push(Block::Heading(1, format!("{} ({})", agreement.title, agreement.id)));
+    let signed = match agreement.signed {
+        Some(signed) => format!("Signed {signed}; in force from {}", agreement.adopted),
+        None => format!("Adopted {}", agreement.adopted),
+    };
     let mut facts = format!(
-        "Adopted {}; {}, {}, {}, {}.",
-        agreement.adopted,
+        "{signed}; {}, {}, {}, {}.",
         count(spec.party.len(), "party", "parties"),
         count(spec.phase.len(), "phase", "phases"),
         count(spec.commitment.len(), "commitment", "commitments"),
@@ -214,6 +217,12 @@ fn overview(spec: &Spec, blocks: &mut Vec<Block>) {
     );
     if let Some(ends) = agreement.ends {
         facts.push_str(&format!(" Ends {ends}."));
+    }
+    if let Some(stalls) = agreement.stalls_after {
+        facts.push_str(&format!(" Reads as stalled when nothing owed moves for {stalls}."));
+    }
+    if agreement.record {
+        facts.push_str(" A record of history: concessions given on trust are shown, not refused.");
     }
     blocks.push(Block::Paragraph(facts));
     if let Some(summary) = &agreement.summary {
@@ -224,9 +233,58 @@ fn overview(spec: &Spec, blocks: &mut Vec<Block>) {
         blocks.push(Block::Bullets(agreement.sources.iter().map(|s| bullet(s.clone(), vec![])).collect()));
     }
     blocks.push(Block::Heading(2, "Parties".into()));
-    blocks.push(Block::Bullets(
-        spec.party.iter().map(|p| bullet(format!("{} ({}): {}", p.name, p.id, p.role), vec![])).collect(),
-    ));
+    blocks.push(Block::Bullets(spec.party.iter().map(|p| party_line(spec, p)).collect()));
+    if !spec.amendment.is_empty() {
+        blocks.push(Block::Heading(2, "Amendments and later layers".into()));
+        blocks.push(Block::Bullets(spec.amendment.iter().map(|a| amendment_line(spec, a)).collect()));
+    }
+}
+
+fn party_line(spec: &Spec, p: &crate::model::Party) -> Bullet {
+    let mut details = Vec::new();
+    if p.essential {
+        details.push("essential: the agreement ends if it withdraws".to_string());
+    }
+    if let Some(s) = &p.succeeds {
+        details.push(format!("succeeds {} from {}", party_name(spec, &s.party), s.on));
+    }
+    if p.role == Role::External {
+        let kinds: Vec<&str> = p.asserts.iter().map(|k| k.keyword()).collect();
+        details.push(format!("not a party; may record: {}", join_words(&kinds)));
+    }
+    bullet(format!("{} ({}): {}", p.name, p.id, p.role), details)
+}
+
+fn amendment_line(spec: &Spec, a: &crate::model::Amendment) -> Bullet {
+    let mut details = Vec::new();
+    if let Some(signed) = a.signed {
+        details.push(format!("signed {signed}"));
+    }
+    details.push(match a.effective {
+        Some(effective) => format!("takes effect on {effective}"),
+        None => "takes effect when the log records it (`amended`)".to_string(),
+    });
+    let adds: Vec<&str> = spec
+        .phase
+        .iter()
+        .filter(|p| p.amendment.as_ref() == Some(&a.id))
+        .map(|p| p.id.as_str())
+        .chain(spec.commitment.iter().filter(|c| c.amendment.as_ref() == Some(&a.id)).map(|c| c.id.as_str()))
+        .chain(spec.power.iter().filter(|p| p.amendment.as_ref() == Some(&a.id)).map(|p| p.id.as_str()))
+        .collect();
+    if !adds.is_empty() {
+        details.push(format!("adds {}", adds.join(", ")));
+    }
+    let replaced: Vec<String> = spec
+        .commitment
+        .iter()
+        .filter(|c| c.amendment.as_ref() == Some(&a.id))
+        .flat_map(|c| c.replaces.iter().map(move |old| format!("{old} by {}", c.id)))
+        .collect();
+    if !replaced.is_empty() {
+        details.push(format!("replaces {}", replaced.join(", ")));
+    }
+    bullet(format!("{}: {}", a.id, a.title), details)
 }
 
 /// Phases in an order in which they can open: each after its predecessors, otherwise in
@@ -276,16 +334,22 @@ fn commitment_line(spec: &Spec, c: &Commitment) -> Bullet {
     // Deadlines count from the day the commitment becomes owed: the phase opening,
     // unless a `when` condition holds only later.
     let anchor = if c.when.is_some() { "it becomes owed" } else { "the phase opens" };
+    let by_when = |due: Due| match due {
+        Due::After(d) => format!("{d} after {anchor}"),
+        Due::On(date) => format!("by {date}"),
+    };
     let timing = match (c.kind, c.due, c.on_timeout) {
         (CommitmentKind::Action, Some(due), Some(t)) => {
-            format!("action, due {due} after {anchor}; if late: {t}")
+            format!("action, due {}; if late: {t}", by_when(due))
         }
         (CommitmentKind::Continuing, Some(due), Some(t)) => {
-            format!("continuing, in effect within {due} after {anchor}; if late: {t}")
+            format!("continuing, in effect within {}; if late: {t}", by_when(due))
         }
         (CommitmentKind::Continuing, None, _) => format!("continuing, in effect from when {anchor}"),
+        (CommitmentKind::Action, None, _) => "action, with no deadline".to_string(),
         (kind, _, _) => kind.to_string(),
     };
+    let timing = if c.binding { timing } else { format!("declaration (not binding): {timing}") };
     let held = match (c.kind, c.lasts) {
         (CommitmentKind::Continuing, Some(lasts)) => format!(", held for {lasts}"),
         (CommitmentKind::Continuing, None) => ", held until the agreement ends".to_string(),
@@ -294,6 +358,19 @@ fn commitment_line(spec: &Spec, c: &Commitment) -> Bullet {
     details.push(format!("{timing}{held}"));
     if let Some(when) = &c.when {
         details.push(format!("owed only when {when}"));
+    }
+    if let Some(condition) = &c.while_ {
+        let otherwise = c.otherwise.unwrap_or(WhileEnds::Suspended);
+        details.push(format!("lasts while {condition}; otherwise {otherwise}"));
+    }
+    if let Some(notice) = c.notice {
+        details.push(format!("takes effect {notice} after it is performed"));
+    }
+    if let Some(amendment) = &c.amendment {
+        details.push(format!("added by amendment {amendment}"));
+    }
+    if !c.in_return_for.is_empty() {
+        details.push(format!("in return for {}", c.in_return_for.join(", ")));
     }
     match &c.verification {
         Some(v) => {
@@ -308,6 +385,28 @@ fn commitment_line(spec: &Spec, c: &Commitment) -> Bullet {
         }
         None if c.category == Category::Measure => details.push("not verified".to_string()),
         None => {}
+    }
+    if !c.established_by.is_empty() {
+        details.push(format!("a breach may be established by {}", names(spec, &c.established_by)));
+    }
+    for (party, reading) in &c.readings {
+        let mut differs = Vec::new();
+        if let Some(text) = &reading.text {
+            differs.push(format!("\"{text}\""));
+        }
+        if !reading.excludes.is_empty() {
+            differs.push(format!("excludes {}", reading.excludes.join(", ")));
+        }
+        if let Some(w) = &reading.when {
+            differs.push(format!("owed only when {w}"));
+        }
+        if let Some(w) = &reading.while_ {
+            differs.push(format!("lasts while {w}"));
+        }
+        if let Some(due) = reading.due {
+            differs.push(format!("due {}", by_when(due)));
+        }
+        details.push(format!("as {} reads it: {}", party_name(spec, party), differs.join("; ")));
     }
     for id in &c.relieves {
         let name = spec.instrument(id).map_or(id.as_str(), |i| i.name.as_str());
@@ -411,6 +510,12 @@ fn powers(spec: &Spec, blocks: &mut Vec<Block>) {
             if !p.suspends.is_empty() {
                 details.push(format!("suspends {}", p.suspends.join(", ")));
             }
+            if let Some(resumes) = &p.resumes_when {
+                details.push(format!("the suspension ends when {resumes}"));
+            }
+            if let Some(amendment) = &p.amendment {
+                details.push(format!("added by amendment {amendment}"));
+            }
             bullet(format!("{}: {}", p.id, p.title), details)
         })
         .collect();
@@ -431,7 +536,8 @@ fn instruments(spec: &Spec, blocks: &mut Vec<Block>) {
                 (None, false) => names(spec, &i.imposed_by),
                 (None, true) => "unstated".to_string(),
             };
-            let mut details = vec![format!("{}, imposed by {by} since {}", i.kind, i.since)];
+            let since = i.since.map_or("an unknown date".to_string(), |d| d.to_string());
+            let mut details = vec![format!("{}, imposed by {by} since {since}", i.kind)];
             if let Some(weight) = i.weight {
                 details.push(format!("economic weight about {weight} million USD a year"));
             }

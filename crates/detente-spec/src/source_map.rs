@@ -29,6 +29,8 @@ pub enum ItemKey {
     Commitment(usize),
     /// The n-th `[[power]]`.
     Power(usize),
+    /// The n-th `[[amendment]]`.
+    Amendment(usize),
     /// The `[simulation]` table.
     Simulation,
 }

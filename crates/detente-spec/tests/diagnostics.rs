@@ -95,9 +95,12 @@ snapshot_cases! {
     e023_bad_id => BadId,
     e024_irreversible_status => IrreversibleStatus,
     e025_assumption_cannot_apply => AssumptionCannotApply,
+    e026_incoherent_construct => IncoherentConstruct,
     w101_unverified_measure => UnverifiedMeasure,
     w102_one_sided_party => OneSidedParty,
     w103_missing_source => MissingSource,
     w104_idle_instrument => IdleInstrument,
     w105_constant_condition => ConstantCondition,
+    w106_unverified_reciprocity => UnverifiedReciprocity,
+    w107_action_without_deadline => ActionWithoutDeadline,
 }

@@ -55,6 +55,8 @@ fn condition() -> impl Strategy<Value = Condition> {
         Predicate::Verified,
         Predicate::Alleged,
         Predicate::Violated,
+        Predicate::Suspended,
+        Predicate::Terminated,
     ]);
     let cmp = one_of(&[Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge, Cmp::Eq, Cmp::Ne]);
     let leaf = prop_oneof![
@@ -90,20 +92,75 @@ fn agreement() -> impl Strategy<Value = Agreement> {
         prop::option::of(date()),
         prop::option::of(text()),
         prop::collection::vec(text(), 0..3),
+        (prop::option::of(date()), prop::option::of(duration()), any::<bool>()),
     )
-        .prop_map(|(id, title, adopted, ends, summary, sources)| Agreement {
-            id,
-            title,
-            adopted,
-            ends,
-            summary,
-            sources,
+        .prop_map(|(id, title, adopted, ends, summary, sources, (signed, stalls_after, record))| {
+            Agreement { id, title, adopted, ends, signed, stalls_after, record, summary, sources }
         })
 }
 
 fn party() -> impl Strategy<Value = Party> {
-    (id(), text(), one_of(Role::ALL), prop::collection::vec(one_of(EventKind::ALL), 0..4))
-        .prop_map(|(id, name, role, asserts)| Party { id, name, role, asserts })
+    let succession = (id(), date()).prop_map(|(party, on)| Succession { party, on });
+    (
+        id(),
+        text(),
+        one_of(Role::ALL),
+        prop::collection::vec(one_of(EventKind::ALL), 0..4),
+        any::<bool>(),
+        prop::option::of(succession),
+    )
+        .prop_map(|(id, name, role, asserts, essential, succeeds)| Party {
+            id,
+            name,
+            role,
+            asserts,
+            essential,
+            succeeds,
+        })
+}
+
+fn due() -> impl Strategy<Value = Due> {
+    prop_oneof![duration().prop_map(Due::After), date().prop_map(Due::On)]
+}
+
+fn reading() -> impl Strategy<Value = Reading> {
+    (
+        prop::option::of(text()),
+        ids(),
+        prop::option::of(condition()),
+        prop::option::of(condition()),
+        prop::option::of(due()),
+        prop::option::of(timeout()),
+        prop::option::of(text()),
+    )
+        .prop_map(|(text, excludes, when, while_, due, on_timeout, source)| Reading {
+            text,
+            excludes,
+            when,
+            while_,
+            due,
+            on_timeout,
+            source,
+        })
+}
+
+fn amendment() -> impl Strategy<Value = Amendment> {
+    (
+        id(),
+        text(),
+        prop::option::of(date()),
+        prop::option::of(date()),
+        prop::option::of(text()),
+        prop::option::of(text()),
+    )
+        .prop_map(|(id, title, signed, effective, summary, source)| Amendment {
+            id,
+            title,
+            signed,
+            effective,
+            summary,
+            source,
+        })
 }
 
 fn instrument() -> impl Strategy<Value = Instrument> {
@@ -114,7 +171,7 @@ fn instrument() -> impl Strategy<Value = Instrument> {
         prop::option::of(text()),
         ids(),
         ids(),
-        date(),
+        prop::option::of(date()),
         prop::option::of(amount()),
         prop::option::of(text()),
     )
@@ -165,8 +222,15 @@ fn facility() -> impl Strategy<Value = Facility> {
 }
 
 fn phase() -> impl Strategy<Value = Phase> {
-    (id(), text(), ids(), prop::option::of(condition()), prop::option::of(text()))
-        .prop_map(|(id, title, after, opens_when, summary)| Phase { id, title, after, opens_when, summary })
+    (id(), text(), ids(), prop::option::of(condition()), prop::option::of(id()), prop::option::of(text()))
+        .prop_map(|(id, title, after, opens_when, amendment, summary)| Phase {
+            id,
+            title,
+            after,
+            opens_when,
+            amendment,
+            summary,
+        })
 }
 
 fn timeout() -> impl Strategy<Value = Timeout> {
@@ -202,9 +266,20 @@ fn commitment() -> impl Strategy<Value = Commitment> {
         (id(), text(), id(), ids(), one_of(CommitmentKind::ALL), one_of(Category::ALL)),
         (
             prop::option::of(condition()),
-            prop::option::of(duration()),
+            prop::option::of(due()),
             prop::option::of(timeout()),
             prop::option::of(duration()),
+        ),
+        (
+            any::<bool>(),
+            prop::option::of(condition()),
+            prop::option::of(one_of(WhileEnds::ALL)),
+            ids(),
+            prop::option::of(duration()),
+            ids(),
+            prop::option::of(id()),
+            ids(),
+            prop::collection::btree_map(id(), reading(), 0..2),
         ),
         (
             prop::option::of(verification()),
@@ -218,6 +293,17 @@ fn commitment() -> impl Strategy<Value = Commitment> {
             |(
                 (id, title, phase, by, kind, category),
                 (when, due, on_timeout, lasts),
+                (
+                    binding,
+                    while_,
+                    otherwise,
+                    established_by,
+                    notice,
+                    in_return_for,
+                    amendment,
+                    replaces,
+                    readings,
+                ),
                 (verification, relieves, limits, sets),
                 (benefits, values, text, source),
             )| Commitment {
@@ -227,11 +313,20 @@ fn commitment() -> impl Strategy<Value = Commitment> {
                 by,
                 kind,
                 category,
+                binding,
                 when,
+                while_,
+                otherwise,
                 due,
                 on_timeout,
                 lasts,
                 verification,
+                established_by,
+                notice,
+                in_return_for,
+                amendment,
+                replaces,
+                readings,
                 relieves,
                 limits,
                 sets,
@@ -256,11 +351,13 @@ fn power() -> impl Strategy<Value = Power> {
             prop::option::of(text()),
             prop::option::of(text()),
         ),
+        (prop::option::of(condition()), prop::option::of(id())),
     )
         .prop_map(
             |(
                 (id, title, kind, holders, automatic),
                 (trigger, notice, cancellable, restores, suspends, text, source),
+                (resumes_when, amendment),
             )| Power {
                 id,
                 title,
@@ -272,6 +369,8 @@ fn power() -> impl Strategy<Value = Power> {
                 cancellable,
                 restores,
                 suspends,
+                resumes_when,
+                amendment,
                 text,
                 source,
             },
@@ -332,10 +431,11 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::collection::vec(phase(), 0..3),
         prop::collection::vec(commitment(), 0..4),
         prop::collection::vec(power(), 0..2),
+        prop::collection::vec(amendment(), 0..2),
         prop::option::of(simulation()),
     )
         .prop_map(
-            |(agreement, party, instrument, quantity, facility, phase, commitment, power, simulation)| Spec {
+            |(
                 agreement,
                 party,
                 instrument,
@@ -344,6 +444,18 @@ fn spec() -> impl Strategy<Value = Spec> {
                 phase,
                 commitment,
                 power,
+                amendment,
+                simulation,
+            )| Spec {
+                agreement,
+                party,
+                instrument,
+                quantity,
+                facility,
+                phase,
+                commitment,
+                power,
+                amendment,
                 simulation,
             },
         )

@@ -5,7 +5,7 @@
 use detente_spec::model::{EventKind, Role};
 use detente_spec::time::Duration;
 
-use super::{ended, event_ref, Act, Allegation, Breach, Machine, Stage};
+use super::{ended, event_ref, on_date, Act, Allegation, Breach, Machine, Stage, SuspendedBy};
 use crate::log::Subject;
 use crate::state::*;
 
@@ -21,8 +21,13 @@ impl Machine<'_> {
         // Borrowed from the agreement, not the machine: no copy per event.
         let ag = self.ag;
         let actor = ag.spec.party[event.actor].id.as_str();
-        if self.agreement_status == AgreementStatus::Terminated {
-            self.note(event, "the agreement had terminated; recorded only");
+        if self.agreement_status.is_over() {
+            let words = self.agreement_status.words();
+            self.note(event, format!("the agreement had {words}; recorded only"));
+            return false;
+        }
+        if let Some(why) = self.not_yet_or_no_longer(event) {
+            self.note(event, why);
             return false;
         }
         // A party that has left can no longer act under the agreement, but it can still
@@ -49,8 +54,9 @@ impl Machine<'_> {
             (EventKind::Resolved, Subject::Commitment(c)) => self.resolve(event, c),
             (EventKind::Withdrew, _) => {
                 let day = event.date;
+                let when = on_date(day, event.precision);
                 let reason =
-                    Reason::new(day, format!("`{actor}` withdrew on {day} ({})", event_ref(event.index)))
+                    Reason::new(day, format!("`{actor}` withdrew {when} ({})", event_ref(event.index)))
                         .event(event.index);
                 self.withdraw(event.actor, reason);
             }
@@ -73,9 +79,72 @@ impl Machine<'_> {
                 self.set_instrument(i, InstrumentStatus::Lifted, None, reason);
             }
             (EventKind::Extended, Subject::Commitment(c)) => self.extend(event, c),
+            (EventKind::Extended, Subject::Agreement) => self.extend_agreement(event),
+            (EventKind::Disputed, Subject::Commitment(c)) => self.dispute(event, c),
+            (EventKind::Renounced, Subject::Commitment(c)) => self.renounce(event, c),
+            (EventKind::Renounced, Subject::Phase(p)) => self.renounce_phase(event, p),
+            (EventKind::Suspended, subject) => self.suspend_own(event, subject),
+            (EventKind::Resumed, Subject::Power(p)) => self.resume_power(event, p),
+            (EventKind::Resumed, subject) => self.resume_own(event, subject),
+            (EventKind::Amended, Subject::Amendment(a)) => {
+                if self.amendments[a].is_some() {
+                    self.note(event, "the amendment had already taken effect; recorded only");
+                } else {
+                    self.take_effect(a, Some(event.index));
+                }
+            }
             _ => self.note(event, "event does not apply to its subject; ignored"),
         }
         self.notes.len() == notes_before
+    }
+
+    /// Why an actor cannot act on this day: a successor before its succession, or a
+    /// predecessor after it; an item of an amendment not yet in effect.
+    fn not_yet_or_no_longer(&self, event: &Act) -> Option<String> {
+        let spec = &self.ag.spec;
+        let actor = &spec.party[event.actor].id;
+        if let Some((predecessor, on)) = self.ag.succeeds[event.actor].filter(|(_, on)| event.date < *on) {
+            return Some(format!(
+                "`{actor}` takes the place of `{}` only from {on}; recorded only",
+                spec.party[predecessor].id
+            ));
+        }
+        let successor = self
+            .ag
+            .succeeds
+            .iter()
+            .position(|s| s.is_some_and(|(p, on)| p == event.actor && on <= event.date));
+        if let Some(successor) = successor {
+            return Some(format!(
+                "`{actor}` had been succeeded by `{}`; recorded only",
+                spec.party[successor].id
+            ));
+        }
+        let amendment = match event.subject {
+            Subject::Commitment(c) => self.ag.commitments[c].amendment,
+            Subject::Phase(p) => self.ag.phases[p].amendment,
+            Subject::Power(p) => self.ag.powers[p].amendment,
+            _ => None,
+        };
+        (!self.in_effect(amendment)).then(|| {
+            let id = &spec.amendment[amendment.unwrap_or_default()].id;
+            format!("about an item of amendment `{id}`, not yet in effect; recorded only")
+        })
+    }
+
+    /// Whether this reading excludes the matter of a violation event from the commitment.
+    fn excluded(&mut self, event: &Act, c: usize) -> bool {
+        let excludes = &self.ag.commitments[c].excludes;
+        let Some(matter) = self.events[event.index].matter.as_ref().filter(|m| excludes.contains(m)) else {
+            return false;
+        };
+        let reader = self.ag.reading.map(|p| self.ag.spec.party[p].id.clone()).unwrap_or_default();
+        let text = format!(
+            "as `{reader}` reads `{}`, it does not cover `{matter}`: no violation; recorded only",
+            self.ag.spec.commitment[c].id
+        );
+        self.note(event, text);
+        true
     }
 
     fn perform(&mut self, event: &Act, c: usize) {
@@ -85,7 +154,7 @@ impl Machine<'_> {
             self.note(event, format!("performed after the commitment had ended ({words}); recorded only"));
             return;
         }
-        let slot = self.ag.commitments[c].by.iter().position(|&p| p == event.actor);
+        let slot = self.slot_of(c, event.actor);
         match slot.map(|s| &mut self.commitments[c].performed[s]) {
             Some(record @ None) => *record = Some((event.date, event.index)),
             _ => {
@@ -99,12 +168,12 @@ impl Machine<'_> {
     /// but the accuser (every bound party when the accuser is the only one).
     fn accused(&self, event: &Act, c: usize) -> Vec<usize> {
         if let Some(party) = event.against {
-            return vec![party];
+            return vec![self.answering(party)];
         }
-        let by = &self.ag.commitments[c].by;
+        let by: Vec<usize> = self.ag.commitments[c].by.iter().map(|&p| self.answering(p)).collect();
         let others: Vec<usize> = by.iter().copied().filter(|&p| p != event.actor).collect();
         if others.is_empty() {
-            by.clone()
+            by
         } else {
             others
         }
@@ -114,6 +183,9 @@ impl Machine<'_> {
     /// status it has. A claim already standing keeps its date; a later one may add
     /// accused parties.
     fn claim(&mut self, event: &Act, c: usize) {
+        if self.excluded(event, c) {
+            return;
+        }
         let record = &self.commitments[c];
         if record.owed.is_none() || ended(record.status) {
             self.note(
@@ -153,6 +225,9 @@ impl Machine<'_> {
     /// A verifier establishes a violation. It stands beside any status (a suspended
     /// commitment can still be found in breach) until resolved.
     fn establish(&mut self, event: &Act, c: usize) {
+        if self.excluded(event, c) {
+            return;
+        }
         let record = &self.commitments[c];
         if record.owed.is_none() || ended(record.status) {
             self.note(
@@ -166,11 +241,20 @@ impl Machine<'_> {
             return;
         }
         let actor = &self.ag.spec.party[event.actor].id;
-        let text = format!("violation verified by `{actor}` on {} ({})", event.date, event_ref(event.index));
+        let established = if self.ag.commitments[c].verifier == Some(event.actor) {
+            "verified"
+        } else {
+            "established by agreed procedure"
+        };
+        let text = format!(
+            "violation {established} by `{actor}` {} ({})",
+            on_date(event.date, event.precision),
+            event_ref(event.index)
+        );
         let reason = Reason::new(event.date, text).event(event.index);
         let parties = match event.against {
-            Some(p) => vec![p],
-            None => self.ag.commitments[c].by.clone(),
+            Some(p) => vec![self.answering(p)],
+            None => self.ag.commitments[c].by.iter().map(|&p| self.answering(p)).collect(),
         };
         self.commitments[c].violation =
             Some(Box::new(Breach { kind: BreachKind::Verified, reason, parties }));
@@ -206,19 +290,233 @@ impl Machine<'_> {
         let record = &mut self.commitments[c];
         record.allegation = None;
         record.violation = None;
+        record.disputed = None;
+    }
+
+    /// The accused contests a claim or a breach: it stands, shown as disputed.
+    fn dispute(&mut self, event: &Act, c: usize) {
+        let record = &self.commitments[c];
+        let accused = record
+            .allegation
+            .iter()
+            .flat_map(|a| a.against.iter())
+            .chain(record.violation.iter().flat_map(|v| v.parties.iter()))
+            .chain(record.missed.iter().flat_map(|m| m.parties.iter()))
+            .any(|&p| p == event.actor || self.ag.succeeds[event.actor].is_some_and(|(q, _)| q == p));
+        if !accused {
+            let actor = &self.ag.spec.party[event.actor].id;
+            self.note(event, format!("nothing accuses `{actor}` of violating it; recorded only"));
+        } else if record.disputed.is_some() {
+            self.note(event, "already disputed; recorded only");
+        } else {
+            self.commitments[c].disputed = Some(event.index);
+        }
+    }
+
+    /// A party renounces a commitment: it ends (terminated), unless it is a deed done.
+    fn renounce(&mut self, event: &Act, c: usize) {
+        let status = self.commitments[c].status;
+        if ended(status) {
+            self.note(event, "renounced after the commitment had ended; recorded only");
+            return;
+        }
+        if self.is_done_deed(c) {
+            self.note(event, "a deed done cannot be renounced; recorded only");
+            return;
+        }
+        let actor = &self.ag.spec.party[event.actor].id;
+        let text = format!(
+            "renounced by `{actor}` {} ({})",
+            on_date(event.date, event.precision),
+            event_ref(event.index)
+        );
+        let reason = Reason::new(event.date, text).event(event.index);
+        self.commitments[c].terminated.get_or_insert_with(|| Box::new(reason));
+    }
+
+    /// A party renounces a whole phase (one instrument of a process): the phase is
+    /// terminated, and with it every commitment of it still open.
+    fn renounce_phase(&mut self, event: &Act, p: usize) {
+        if self.phases[p].status == PhaseStatus::Terminated {
+            self.note(event, "the phase had already been renounced; recorded only");
+            return;
+        }
+        let actor = &self.ag.spec.party[event.actor].id;
+        let phase = &self.ag.spec.phase[p].id;
+        let text = format!(
+            "phase `{phase}` renounced by `{actor}` {} ({})",
+            on_date(event.date, event.precision),
+            event_ref(event.index)
+        );
+        let reason = Reason::new(event.date, text).event(event.index);
+        self.set_phase(p, PhaseStatus::Terminated, reason.clone());
+        for &c in &self.ag.phases[p].commitments {
+            if !ended(self.commitments[c].status) && !self.is_done_deed(c) {
+                self.commitments[c].terminated.get_or_insert_with(|| Box::new(reason.clone()));
+            }
+        }
+    }
+
+    /// The commitments a party's own suspension or resumption of `subject` reaches: its
+    /// part of one commitment, of a phase, or of the whole agreement.
+    fn own_commitments(&self, actor: usize, subject: Subject) -> Vec<usize> {
+        let all = 0..self.commitments.len();
+        match subject {
+            Subject::Commitment(c) => vec![c],
+            Subject::Phase(p) => {
+                self.ag.phases[p].commitments.iter().copied().filter(|&c| self.binds(c, actor)).collect()
+            }
+            _ => all.filter(|&c| self.binds(c, actor)).collect(),
+        }
+    }
+
+    /// A party suspends its own performance, which the agreement does not provide for:
+    /// the commitments read "suspended", deadlines keep running, breaches still count.
+    fn suspend_own(&mut self, event: &Act, subject: Subject) {
+        let actor = self.ag.spec.party[event.actor].id.clone();
+        let what = match subject {
+            Subject::Agreement => "its participation in the agreement".to_string(),
+            Subject::Phase(p) => format!("its part of phase `{}`", self.ag.spec.phase[p].id),
+            _ => "its performance".to_string(),
+        };
+        let text = format!(
+            "`{actor}` suspended {what} {} ({}), which the agreement does not provide for",
+            on_date(event.date, event.precision),
+            event_ref(event.index)
+        );
+        let reason = Reason::new(event.date, text).event(event.index);
+        let targets = self.own_commitments(event.actor, subject);
+        let before = self.version;
+        for c in targets {
+            self.suspend(c, SuspendedBy::Party(event.actor), reason.clone());
+        }
+        if subject == Subject::Agreement && self.participation_suspended[event.actor].is_none() {
+            if self.timeline.is_some() {
+                self.record_change(
+                    "party",
+                    actor.clone(),
+                    "participating",
+                    "suspended its participation",
+                    reason.clone(),
+                );
+            }
+            self.participation_suspended[event.actor] = Some(reason);
+        } else if self.version == before {
+            self.note(
+                event,
+                "nothing of its own to suspend there (already suspended or ended); recorded only",
+            );
+        }
+    }
+
+    /// A party ends its own suspension.
+    fn resume_own(&mut self, event: &Act, subject: Subject) {
+        let mut any = false;
+        for c in self.own_commitments(event.actor, subject) {
+            any |= self.resume(c, SuspendedBy::Party(event.actor));
+        }
+        if subject == Subject::Agreement {
+            if let Some(was) = self.participation_suspended[event.actor].take() {
+                any = true;
+                if self.timeline.is_some() {
+                    let actor = self.ag.spec.party[event.actor].id.clone();
+                    let text = format!(
+                        "`{actor}` resumed its participation {} ({})",
+                        on_date(event.date, event.precision),
+                        event_ref(event.index)
+                    );
+                    let _ = was;
+                    self.record_change(
+                        "party",
+                        actor,
+                        "suspended its participation",
+                        "participating",
+                        Reason::new(event.date, text).event(event.index),
+                    );
+                }
+            }
+        }
+        if !any {
+            self.note(event, "nothing it had suspended there; recorded only");
+        }
+    }
+
+    /// A holder ends the suspension its power caused.
+    fn resume_power(&mut self, event: &Act, p: usize) {
+        if !matches!(self.powers[p].stage, Stage::Exercised { .. })
+            || self.ag.powers[p].kind == detente_spec::model::PowerKind::Withdraw
+        {
+            self.note(event, "the power has no suspension in effect to end; recorded only");
+            return;
+        }
+        let actor = &self.ag.spec.party[event.actor].id;
+        let text = format!(
+            "`{actor}` ended it {} ({})",
+            on_date(event.date, event.precision),
+            event_ref(event.index)
+        );
+        self.end_power_suspension(p, Reason::new(event.date, text).event(event.index));
+    }
+
+    /// The parties extend the agreement's term: its end date moves.
+    fn extend_agreement(&mut self, event: &Act) {
+        let Some(ends) = self.ends else {
+            self.note(event, "the agreement has no end date to extend; recorded only");
+            return;
+        };
+        let new = match (event.until, event.value) {
+            (Some(until), _) => Some(until),
+            (None, Some(days)) => Duration::days(days as u32).after(ends),
+            (None, None) => None,
+        };
+        match new {
+            Some(new) if new > ends => {
+                self.ends = Some(new);
+                self.version += 1;
+                if self.timeline.is_some() {
+                    let id = self.ag.spec.agreement.id.clone();
+                    let text = format!("its term extended from {ends} to {new} ({})", event_ref(event.index));
+                    let words = self.agreement_status.words();
+                    self.record_change(
+                        "agreement",
+                        id,
+                        words,
+                        words,
+                        Reason::new(event.date, text).event(event.index),
+                    );
+                }
+            }
+            _ => self.note(
+                event,
+                format!("the extension does not move the end date ({ends}) later; recorded only"),
+            ),
+        }
     }
 
     fn extend(&mut self, event: &Act, c: usize) {
         let days = event.value.unwrap_or(0.0) as u32;
+        let day = event.date;
+        let running = self.deadline_runs(c);
         let record = &mut self.commitments[c];
-        let running = matches!(record.status, CommitmentStatus::Pending | CommitmentStatus::Overdue);
         match (running, record.due, record.tolled) {
-            (true, Some(due), _) => match Duration::days(days).after(due) {
-                Some(new_due) => record.due = Some(new_due),
-                None => self.note(event, "the extended deadline would fall past the calendar's end; ignored"),
-            },
+            (true, Some(due), _) => {
+                let new_due = match event.until {
+                    Some(until) => Some(until),
+                    None => Duration::days(days).after(due),
+                };
+                match new_due {
+                    Some(new_due) if new_due >= due => record.due = Some(new_due),
+                    Some(_) => self.note(event, "the new deadline is earlier than the current one; ignored"),
+                    None => {
+                        self.note(event, "the extended deadline would fall past the calendar's end; ignored")
+                    }
+                }
+            }
             (false, None, Some(left)) if record.status == CommitmentStatus::Suspended => {
-                record.tolled = Some(left.saturating_add(days as i32));
+                record.tolled = Some(match event.until {
+                    Some(until) => (until - day).get_days().max(left),
+                    None => left.saturating_add(days as i32),
+                });
             }
             _ => self.note(event, "extension of a commitment with no running deadline; ignored"),
         }
@@ -252,7 +550,7 @@ impl Machine<'_> {
                         event_ref(event.index)
                     );
                     let reason = Reason::new(day, text).event(event.index).cause(quantity.clone());
-                    let parties = ag.commitments[c].by.clone();
+                    let parties = ag.commitments[c].by.iter().map(|&p| self.answering(p)).collect();
                     self.commitments[c].violation =
                         Some(Box::new(Breach { kind: BreachKind::CapExceeded, reason, parties }));
                 }

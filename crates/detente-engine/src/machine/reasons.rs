@@ -19,6 +19,10 @@ const MISSED: u8 = 2;
 const LATE: u8 = 4;
 /// A violation is claimed but not established.
 const ALLEGED: u8 = 8;
+/// The accused contests the claim or breach.
+const DISPUTED: u8 = 16;
+/// Performed in time; takes effect after a notice period.
+const NOTIFIED: u8 = 32;
 
 impl Machine<'_> {
     /// The facts that stand beside a commitment's status, as bits: what a reader is told
@@ -38,6 +42,13 @@ impl Machine<'_> {
         if record.allegation.is_some() && record.violation.is_none() {
             flags |= ALLEGED;
         }
+        if record.disputed.is_some() {
+            flags |= DISPUTED;
+        }
+        let waiting = matches!(status, CommitmentStatus::Pending | CommitmentStatus::Overdue);
+        if waiting && self.notice_ends(c).is_some_and(|d| d > self.day) {
+            flags |= NOTIFIED;
+        }
         flags
     }
 
@@ -47,10 +58,19 @@ impl Machine<'_> {
         let continuing = spec.kind == CommitmentKind::Continuing;
         let mut words = status.describe(continuing, spec.verifier.is_some()).to_string();
         let breach = self.commitments[c].violation.as_ref().map(|b| b.kind.words());
+        if !spec.binding {
+            words = format!("{words} (declaration)");
+        }
         if status == CommitmentStatus::Violated {
             let how = breach.unwrap_or(BreachKind::MissedDeadline.words());
             words.push_str(&format!(" ({how})"));
+            if flags & DISPUTED != 0 {
+                words.push_str(", disputed");
+            }
             return words;
+        }
+        if let Some(on) = self.notice_ends(c).filter(|_| flags & NOTIFIED != 0) {
+            words = format!("performed, takes effect on {on}");
         }
         if flags & LATE != 0 {
             words.push_str(" (performed late)");
@@ -62,6 +82,9 @@ impl Machine<'_> {
         }
         if flags & ALLEGED != 0 {
             words.push_str(", violation alleged");
+        }
+        if flags & DISPUTED != 0 {
+            words.push_str(", disputed");
         }
         words
     }
@@ -102,8 +125,24 @@ impl Machine<'_> {
             ));
             reason = reason.event(a.event);
         }
+        if let Some(e) = record.disputed {
+            let event = &self.events[e];
+            let by = &self.ag.spec.party[event.actor].id;
+            also.push(format!(
+                "disputed by `{by}` {} ({})",
+                super::on_date(event.date, event.precision),
+                event_ref(e)
+            ));
+            reason = reason.event(e);
+        }
         if let (CommitmentStatus::Suspended, Some(left)) = (status, record.tolled) {
             also.push(format!("its deadline does not run while it is suspended ({left} days were left)"));
+        }
+        if status == CommitmentStatus::Suspended && self.deadline_runs(c) {
+            let due = record.due.map(|d| d.to_string()).unwrap_or_default();
+            also.push(format!(
+                "its deadline ({due}) still runs: the agreement does not provide for this suspension"
+            ));
         }
         if let Some(shares) = self.shares_in_words(c) {
             also.push(shares);
@@ -144,9 +183,21 @@ impl Machine<'_> {
         let spec = &self.ag.commitments[c];
         let adopted = self.ag.spec.agreement.adopted;
         let phase_id = self.ag.spec.phase[spec.phase].id.clone();
+        if record.status == CommitmentStatus::Suspended && !record.suspensions.is_empty() {
+            let mut reason = record.suspensions[0].reason.clone();
+            for other in &record.suspensions[1..] {
+                reason.text = format!("{}; also {}", reason.text, other.reason.text);
+                for &e in &other.reason.events {
+                    reason = reason.event(e);
+                }
+                for cause in &other.reason.causes {
+                    reason = reason.cause(cause.clone());
+                }
+            }
+            return reason;
+        }
         let stored = match record.status {
             CommitmentStatus::Terminated => record.terminated.as_deref(),
-            CommitmentStatus::Suspended => record.suspended.as_deref(),
             CommitmentStatus::Violated => {
                 record.violation.as_deref().or(record.missed.as_deref()).map(|b| &b.reason)
             }

@@ -4,9 +4,10 @@
 use detente_spec::condition::Predicate;
 use detente_spec::model::{CommitmentKind, FacilityStatus};
 
-use super::{Machine, Stage};
+use super::{ended, Machine, Stage, SuspendedBy};
 use crate::compiled::{Cond, Target};
 use crate::state::*;
+use detente_spec::model::WhileEnds;
 
 /// Settling stops after this many rounds even if statuses still change; every round
 /// moves some item forward along a finite lifecycle, so real agreements settle in a few.
@@ -26,6 +27,7 @@ impl Machine<'_> {
                 self.evaluated = self.version;
                 changed |= self.open_phases();
                 changed |= self.owe_commitments();
+                changed |= self.hold_while();
             }
             changed |= self.derive_commitments();
             changed |= self.complete_phases();
@@ -43,7 +45,7 @@ impl Machine<'_> {
     fn open_phases(&mut self) -> bool {
         let mut changed = false;
         for p in 0..self.phases.len() {
-            if self.phases[p].status != PhaseStatus::Locked {
+            if self.phases[p].status != PhaseStatus::Locked || !self.in_effect(self.ag.phases[p].amendment) {
                 continue;
             }
             let phase = &self.ag.phases[p];
@@ -85,8 +87,12 @@ impl Machine<'_> {
         for c in 0..self.commitments.len() {
             let spec = &self.ag.commitments[c];
             let phase_open = self.phases[spec.phase].opened.is_some();
-            let blocked = self.commitments[c].suspended.is_some() || self.commitments[c].terminated.is_some();
-            if self.commitments[c].owed.is_some() || !phase_open || blocked {
+            let record = &self.commitments[c];
+            let blocked = !record.suspensions.is_empty()
+                || record.terminated.is_some()
+                || record.discharged.is_some()
+                || !self.in_effect(spec.amendment);
+            if record.owed.is_some() || !phase_open || blocked {
                 continue;
             }
             if spec.when.as_ref().is_some_and(|w| !self.eval(w)) {
@@ -94,7 +100,7 @@ impl Machine<'_> {
             }
             let record = &mut self.commitments[c];
             record.owed = Some(self.day);
-            record.due = spec.due.and_then(|d| d.after(self.day));
+            record.due = spec.due.and_then(|d| d.from(self.day));
             changed = true;
             self.version += 1;
         }
@@ -118,6 +124,7 @@ impl Machine<'_> {
             changed = true;
             self.commitments[c].status = status;
             self.version += 1;
+            self.last_movement = self.day;
             self.on_commitment_change(c, old, status);
         }
         changed
@@ -164,7 +171,7 @@ impl Machine<'_> {
         if record.discharged.is_some() {
             return CommitmentStatus::Discharged;
         }
-        if record.suspended.is_some() {
+        if !record.suspensions.is_empty() {
             return CommitmentStatus::Suspended;
         }
         let performed = self.all_performed(c);
@@ -178,7 +185,9 @@ impl Machine<'_> {
         if record.owed.is_none() {
             return CommitmentStatus::Inactive;
         }
-        if performed {
+        // Performed in time, taking effect after a notice period: not yet in effect.
+        let waiting = performed && self.notice_ends(c).is_some_and(|d| d > self.day);
+        if performed && !waiting {
             return if spec.verifier.is_some() && record.verified.is_none() {
                 CommitmentStatus::Performed
             } else {
@@ -243,13 +252,18 @@ impl Machine<'_> {
             if self.phases[p].status != PhaseStatus::Open {
                 continue;
             }
+            // Declarations (not binding) neither hold a phase back nor complete it alone.
             let members = &self.ag.phases[p].commitments;
-            let done = members.iter().all(|&c| {
-                matches!(
-                    self.commitments[c].status,
-                    CommitmentStatus::Fulfilled | CommitmentStatus::Released | CommitmentStatus::Discharged
-                )
-            });
+            let binding = || members.iter().copied().filter(|&c| self.ag.commitments[c].binding);
+            let done = binding().next().is_some()
+                && binding().all(|c| {
+                    matches!(
+                        self.commitments[c].status,
+                        CommitmentStatus::Fulfilled
+                            | CommitmentStatus::Released
+                            | CommitmentStatus::Discharged
+                    )
+                });
             if done {
                 let reason = self.reason_with(|| {
                     let mut reason = Reason::new(
@@ -271,8 +285,18 @@ impl Machine<'_> {
     fn update_powers(&mut self) -> bool {
         let mut changed = false;
         for p in 0..self.powers.len() {
-            let holds = self.eval(&self.ag.powers[p].trigger) && self.holder_remains(p);
+            let power = &self.ag.powers[p];
+            let exists = self.in_effect(power.amendment);
+            let holds = exists && self.eval(&power.trigger) && self.holder_remains(p);
             self.powers[p].trigger_holds = holds;
+            let resumes = power.resumes_when.as_ref().is_some_and(|r| self.eval(r));
+            if resumes && matches!(self.powers[p].stage, Stage::Exercised { .. }) {
+                let condition =
+                    self.ag.spec.power[p].resumes_when.as_ref().map(|r| r.to_string()).unwrap_or_default();
+                let text = format!("the suspension ended on {} when {condition} came to hold", self.day);
+                self.end_power_suspension(p, Reason::new(self.day, text));
+                changed = true;
+            }
             if holds && self.ag.powers[p].automatic && matches!(self.powers[p].stage, Stage::Idle) {
                 let by = self.ag.powers[p].holders.first().copied().unwrap_or(0);
                 self.start_invocation(p, by, None);
@@ -280,6 +304,44 @@ impl Machine<'_> {
             changed |= self.derive_power(p);
         }
         changed
+    }
+
+    /// Commitments with a `while` condition: suspended (or released) when it stops
+    /// holding, and resumed when it holds again.
+    fn hold_while(&mut self) -> bool {
+        let mut changed = false;
+        for c in 0..self.commitments.len() {
+            let Some((condition, otherwise)) = &self.ag.commitments[c].while_ else { continue };
+            let record = &self.commitments[c];
+            if record.owed.is_none() || ended(record.status) {
+                continue;
+            }
+            let holds = self.eval(condition);
+            let suspended = record.suspensions.iter().any(|s| s.by == SuspendedBy::While);
+            match (holds, suspended, otherwise) {
+                (false, false, WhileEnds::Suspended) => {
+                    let text = self.while_words(c, "suspended");
+                    self.suspend(c, SuspendedBy::While, Reason::new(self.day, text));
+                    changed = true;
+                }
+                (false, _, WhileEnds::Released) => {
+                    let text = self.while_words(c, "released");
+                    self.commitments[c].released = Some(Box::new(Reason::new(self.day, text)));
+                    changed = true;
+                }
+                (true, true, _) => {
+                    self.resume(c, SuspendedBy::While);
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        changed
+    }
+
+    fn while_words(&self, c: usize, what: &str) -> String {
+        let condition = self.ag.spec.commitment[c].while_.as_ref().map(|w| w.to_string()).unwrap_or_default();
+        format!("{what} on {}: it lasts while {condition}, which stopped holding", self.day)
     }
 
     fn holder_remains(&self, p: usize) -> bool {
@@ -296,7 +358,12 @@ impl Machine<'_> {
             Cond::Complete(p) => self.phases[*p].status == PhaseStatus::Complete,
             Cond::InForce(i) => self.instruments[*i].status.in_force(),
             Cond::Status(f, equal, status) => (self.facilities[*f].status == *status) == *equal,
-            Cond::Quantity(q, cmp, value) => cmp.holds(self.quantities[*q].0, *value),
+            // A quantity first estimated after adoption is unknown until then.
+            Cond::Quantity(q, cmp, value) => {
+                let (recorded, measured) = self.quantities[*q];
+                let known = measured.is_some() || self.ag.spec.quantity[*q].as_of <= self.day;
+                known && cmp.holds(recorded, *value)
+            }
             Cond::Date(cmp, date) => cmp.holds(self.day, *date),
             Cond::And(parts) => parts.iter().all(|p| self.eval(p)),
             Cond::Or(parts) => parts.iter().any(|p| self.eval(p)),
@@ -308,6 +375,15 @@ impl Machine<'_> {
         let any = matches!(pred, Predicate::Alleged | Predicate::Violated);
         match target {
             Target::Commitment(c) => self.holds(pred, *c, None),
+            // A phase is itself suspended or terminated (by a power, a renunciation).
+            Target::Phase(p) if matches!(pred, Predicate::Suspended | Predicate::Terminated) => {
+                let wanted = if pred == Predicate::Suspended {
+                    PhaseStatus::Suspended
+                } else {
+                    PhaseStatus::Terminated
+                };
+                self.phases[*p].status == wanted
+            }
             Target::Phase(p) => {
                 let members = &self.ag.phases[*p].commitments;
                 if any {
@@ -328,7 +404,11 @@ impl Machine<'_> {
     pub(super) fn holds(&self, pred: Predicate, c: usize, party: Option<usize>) -> bool {
         let record = &self.commitments[c];
         let status = record.status;
-        let blames = |parties: &[usize]| party.is_none_or(|p| parties.contains(&p));
+        // A successor answers for what was blamed on its predecessor.
+        let predecessor = party.and_then(|p| self.ag.succeeds[p]).map(|(q, _)| q);
+        let blames = |parties: &[usize]| {
+            party.is_none_or(|p| parties.contains(&p) || predecessor.is_some_and(|q| parties.contains(&q)))
+        };
         let violated = || {
             record.missed.as_ref().is_some_and(|b| blames(&b.parties))
                 || record.violation.as_ref().is_some_and(|b| blames(&b.parties))
@@ -346,6 +426,8 @@ impl Machine<'_> {
             Predicate::Alleged => {
                 violated() || record.allegation.as_ref().is_some_and(|a| blames(&a.against))
             }
+            Predicate::Suspended => status == CommitmentStatus::Suspended,
+            Predicate::Terminated => status == CommitmentStatus::Terminated,
         }
     }
 }
@@ -598,23 +680,11 @@ impl Machine<'_> {
     }
 
     fn derive_agreement(&mut self) {
-        if self.agreement_status == AgreementStatus::Terminated {
+        if self.agreement_status.is_over() {
             return;
         }
-        let suspended_commitment =
-            self.commitments.iter().position(|c| c.status == CommitmentStatus::Suspended);
-        let reimposed = self.instruments.iter().position(|i| i.status == InstrumentStatus::ReImposed);
-        let status = if suspended_commitment.is_some() || reimposed.is_some() {
-            AgreementStatus::PartlySuspended
-        } else {
-            AgreementStatus::InForce
-        };
+        let (status, text) = self.agreement_now();
         if status != self.agreement_status {
-            let text = match (suspended_commitment, reimposed) {
-                (Some(c), _) => format!("`{}` is suspended", self.ag.spec.commitment[c].id),
-                (None, Some(i)) => format!("`{}` is re-imposed", self.ag.spec.instrument[i].id),
-                _ => "no commitment is suspended and no instrument re-imposed".to_string(),
-            };
             let old = self.agreement_status;
             self.agreement_status = status;
             self.agreement_reason = Reason::new(self.day, text);
@@ -622,5 +692,73 @@ impl Machine<'_> {
             let reason = self.agreement_reason.clone();
             self.record_change("agreement", id, old.words(), status.words(), reason);
         }
+    }
+
+    /// The agreement's status while it has not ended: collapsed, stalled, partly
+    /// suspended or in force, in that order of precedence, and why.
+    fn agreement_now(&self) -> (AgreementStatus, String) {
+        if let Some(text) = self.collapse() {
+            return (AgreementStatus::Collapsed, text);
+        }
+        if self.stalls_on().is_some_and(|d| d <= self.day) {
+            let after = self.ag.spec.agreement.stalls_after.map(|d| d.to_string()).unwrap_or_default();
+            let text = format!("nothing owed has moved since {} ({after} or more)", self.last_movement);
+            return (AgreementStatus::Stalled, text);
+        }
+        let suspended_commitment =
+            self.commitments.iter().position(|c| c.status == CommitmentStatus::Suspended);
+        let reimposed = self.instruments.iter().position(|i| i.status == InstrumentStatus::ReImposed);
+        match (suspended_commitment, reimposed) {
+            (Some(c), _) => (
+                AgreementStatus::PartlySuspended,
+                format!("`{}` is suspended", self.ag.spec.commitment[c].id),
+            ),
+            (None, Some(i)) => (
+                AgreementStatus::PartlySuspended,
+                format!("`{}` is re-imposed", self.ag.spec.instrument[i].id),
+            ),
+            _ => (AgreementStatus::InForce, "no commitment is suspended and no instrument re-imposed".into()),
+        }
+    }
+
+    /// Why the agreement has collapsed de facto, if it has: something was owed, and
+    /// every binding obligation still open is suspended, violated, contested or ended;
+    /// nothing is being performed or awaited any more.
+    fn collapse(&self) -> Option<String> {
+        let mut broken = Vec::new();
+        let mut ever_owed = false;
+        for (c, spec) in self.ag.commitments.iter().enumerate() {
+            let record = &self.commitments[c];
+            if !spec.binding || record.owed.is_none() {
+                continue;
+            }
+            ever_owed = true;
+            let contested = record.allegation.is_some() || record.violation.is_some();
+            let live = match record.status {
+                CommitmentStatus::Pending | CommitmentStatus::Overdue | CommitmentStatus::Performed => true,
+                CommitmentStatus::Fulfilled => spec.kind == CommitmentKind::Continuing,
+                _ => false,
+            };
+            if live && !contested {
+                return None;
+            }
+            let settled = matches!(
+                record.status,
+                CommitmentStatus::Fulfilled | CommitmentStatus::Released | CommitmentStatus::Discharged
+            );
+            if !settled || contested {
+                broken.push(c);
+            }
+        }
+        if !ever_owed || broken.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = broken
+            .iter()
+            .take(4)
+            .map(|&c| format!("`{}` {}", self.ag.spec.commitment[c].id, self.describe_now(c)))
+            .collect();
+        let more = if broken.len() > 4 { format!(" and {} more", broken.len() - 4) } else { String::new() };
+        Some(format!("nothing owed is being performed or awaited: {}{more}", names.join(", ")))
     }
 }

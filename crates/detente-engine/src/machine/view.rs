@@ -21,6 +21,14 @@ impl Machine<'_> {
                     id: p.id.clone(),
                     withdrawn: self.withdrawn[i].as_ref().map(|r| r.since),
                     reason: self.withdrawn[i].clone(),
+                    suspended: self.participation_suspended[i].clone(),
+                    succeeded_by: self
+                        .ag
+                        .succeeds
+                        .iter()
+                        .enumerate()
+                        .find(|(_, s)| s.is_some_and(|(q, on)| q == i && on <= self.day))
+                        .and_then(|(successor, s)| s.map(|(_, on)| (spec.party[successor].id.clone(), on))),
                 })
                 .collect(),
             phases: self
@@ -80,6 +88,25 @@ impl Machine<'_> {
                     reason: x.reason.clone(),
                 })
                 .collect(),
+            amendments: spec
+                .amendment
+                .iter()
+                .enumerate()
+                .map(|(a, x)| AmendmentState {
+                    id: x.id.clone(),
+                    in_effect: self.amendments[a].map(|(d, _)| d),
+                    reason: match self.amendments[a] {
+                        Some((on, event)) => {
+                            let reason = Reason::new(on, format!("took effect on {on}"));
+                            match event {
+                                Some(e) => reason.event(e),
+                                None => reason,
+                            }
+                        }
+                        None => Reason::new(spec.agreement.adopted, "not in effect"),
+                    },
+                })
+                .collect(),
             notes: self.notes.clone(),
         }
     }
@@ -108,6 +135,8 @@ impl Machine<'_> {
             status: c.status,
             describe: self.describe_now(i),
             alleged: c.allegation.is_some() && c.violation.is_none(),
+            disputed: c.disputed,
+            suspended_by: c.suspensions.iter().map(|s| self.suspended_by_words(s.by)).collect(),
             allegation: c.allegation.as_ref().map(|a| AllegationState {
                 since: a.date,
                 by: party(a.by),
@@ -132,6 +161,15 @@ impl Machine<'_> {
         }
     }
 
+    fn suspended_by_words(&self, by: super::SuspendedBy) -> String {
+        let spec = &self.ag.spec;
+        match by {
+            super::SuspendedBy::Power(p) => format!("power `{}`", spec.power[p].id),
+            super::SuspendedBy::While => "its `while` condition".to_string(),
+            super::SuspendedBy::Party(p) => format!("`{}`, on its own", spec.party[p].id),
+        }
+    }
+
     fn quantity_reason(&self, q: usize, value: f64, measured: Option<usize>) -> Reason {
         match measured.map(|e| &self.events[e]) {
             Some(event) => {
@@ -142,7 +180,11 @@ impl Machine<'_> {
             }
             None => {
                 let as_of = self.ag.spec.quantity[q].as_of;
-                Reason::new(as_of, format!("initial estimate as of {as_of}"))
+                if as_of > self.day {
+                    Reason::new(self.day, format!("not known yet: the first estimate is dated {as_of}"))
+                } else {
+                    Reason::new(as_of, format!("initial estimate as of {as_of}"))
+                }
             }
         }
     }

@@ -17,8 +17,16 @@ use detente_engine::state::{
     AgreementStatus, BreachKind, CommitmentStatus, InstrumentStatus, PhaseStatus, PowerStatus,
 };
 use detente_spec::condition::Predicate;
-use detente_spec::model::{CommitmentKind, EventKind, FacilityStatus, PowerKind, Role, Timeout};
+use detente_spec::model::{CommitmentKind, EventKind, FacilityStatus, PowerKind, Role, Timeout, WhileEnds};
 use detente_spec::time::{Date, Duration};
+
+/// What suspended a commitment.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Src {
+    Power(usize),
+    While,
+    Party(usize),
+}
 
 #[derive(Clone, Default)]
 struct C {
@@ -26,14 +34,17 @@ struct C {
     performed: Vec<Option<Date>>,
     verified: bool,
     due: Option<Date>,
+    /// Days left of a deadline a provided suspension stopped.
+    tolled: Option<i32>,
     extended: bool,
     /// A standing claim: the parties accused.
     allegation: Option<Vec<usize>>,
+    disputed: bool,
     /// A verified violation or exceeded cap: the parties at fault.
     violation: Option<Vec<usize>>,
     /// A missed deadline: the parties that had not performed.
     missed: Option<Vec<usize>>,
-    suspended: bool,
+    suspended: Vec<Src>,
     discharged: bool,
     released: bool,
     terminated: bool,
@@ -56,6 +67,7 @@ pub struct Statuses {
     pub phases: Vec<PhaseStatus>,
     pub commitments: Vec<CommitmentStatus>,
     pub alleged: Vec<bool>,
+    pub disputed: Vec<bool>,
     /// Per commitment: the parties a standing claim accuses, those at fault for a
     /// missed deadline, and those at fault for a verified violation.
     pub blame: Vec<[Option<Vec<String>>; 3]>,
@@ -73,6 +85,7 @@ impl Statuses {
             phases: s.phases.iter().map(|p| p.status).collect(),
             commitments: s.commitments.iter().map(|c| c.status).collect(),
             alleged: s.commitments.iter().map(|c| c.alleged).collect(),
+            disputed: s.commitments.iter().map(|c| c.disputed.is_some()).collect(),
             blame: s
                 .commitments
                 .iter()
@@ -94,21 +107,32 @@ impl Statuses {
     }
 }
 
+/// An instrument's status, its relieving commitment, and for a re-imposition the
+/// snap-back and the commitment that had relieved it.
+type InstrumentRecord = (InstrumentStatus, Option<usize>, Option<(usize, Option<usize>)>);
+
 pub struct Reference<'a> {
     ag: &'a Agreement,
     day: Date,
     c: Vec<C>,
     opened: Vec<Option<Date>>,
     complete: Vec<bool>,
-    phase_suspended: Vec<bool>,
+    phase_suspended: Vec<Option<usize>>,
+    phase_terminated: Vec<bool>,
     power: Vec<P>,
     trigger: Vec<bool>,
-    instrument: Vec<(InstrumentStatus, Option<usize>)>,
+    /// Status, relieving commitment, and (for a re-imposition) the snap-back and the
+    /// commitment that had relieved it.
+    instrument: Vec<InstrumentRecord>,
     quantity: Vec<f64>,
+    measured: Vec<bool>,
     facility: Vec<FacilityStatus>,
     replaced: HashMap<(usize, usize), FacilityStatus>,
     withdrawn: Vec<bool>,
-    terminated: bool,
+    amendment: Vec<bool>,
+    ends: Option<Date>,
+    over: Option<AgreementStatus>,
+    last_movement: Date,
 }
 
 /// The statuses at the end of each of `days` (in increasing order), in one pass.
@@ -120,15 +144,20 @@ pub fn statuses_at(ag: &Agreement, events: &[Event], days: &[Date]) -> Vec<Statu
         c: ag.commitments.iter().map(|c| C { performed: vec![None; c.by.len()], ..C::default() }).collect(),
         opened: vec![None; ag.phases.len()],
         complete: vec![false; ag.phases.len()],
-        phase_suspended: vec![false; ag.phases.len()],
+        phase_suspended: vec![None; ag.phases.len()],
+        phase_terminated: vec![false; ag.phases.len()],
         power: vec![P::Idle; ag.powers.len()],
         trigger: vec![false; ag.powers.len()],
-        instrument: vec![(InstrumentStatus::InForce, None); ag.spec.instrument.len()],
+        instrument: vec![(InstrumentStatus::InForce, None, None); ag.spec.instrument.len()],
         quantity: ag.spec.quantity.iter().map(|q| q.initial).collect(),
+        measured: vec![false; ag.spec.quantity.len()],
         facility: ag.spec.facility.iter().map(|f| f.status).collect(),
         replaced: HashMap::new(),
         withdrawn: vec![false; ag.spec.party.len()],
-        terminated: false,
+        amendment: vec![false; ag.amendments.len()],
+        ends: ag.spec.agreement.ends,
+        over: None,
+        last_movement: adopted,
     };
     let mut out = Vec::new();
     let last = *days.last().expect("at least one day");
@@ -158,11 +187,33 @@ fn performing(s: Option<CommitmentStatus>) -> bool {
     matches!(s, Some(CommitmentStatus::Performed | CommitmentStatus::Fulfilled))
 }
 
+fn ended(s: Option<CommitmentStatus>) -> bool {
+    matches!(
+        s,
+        Some(CommitmentStatus::Released | CommitmentStatus::Discharged | CommitmentStatus::Terminated)
+    )
+}
+
 fn next_day(d: Date) -> Date {
     Duration::days(1).after(d).unwrap()
 }
 
 impl Reference<'_> {
+    fn all_performed(&self, c: usize) -> bool {
+        let spec = &self.ag.commitments[c];
+        (spec.kind == CommitmentKind::Continuing && spec.due.is_none())
+            || self.c[c].performed.iter().all(Option::is_some)
+    }
+
+    /// The day a commitment performed in time takes effect, after its notice period.
+    fn notice_ends(&self, c: usize) -> Option<Date> {
+        let notice = self.ag.commitments[c].notice?;
+        if !self.c[c].performed.iter().all(Option::is_some) {
+            return None;
+        }
+        notice.after(self.c[c].performed.iter().flatten().max().copied()?)
+    }
+
     fn status(&self, c: usize) -> CommitmentStatus {
         let x = &self.c[c];
         let spec = &self.ag.commitments[c];
@@ -172,13 +223,12 @@ impl Reference<'_> {
         if x.discharged {
             return CommitmentStatus::Discharged;
         }
-        if x.suspended {
+        if !x.suspended.is_empty() {
             return CommitmentStatus::Suspended;
         }
-        let automatic = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
-        let all_performed = automatic || x.performed.iter().all(Option::is_some);
+        let all = self.all_performed(c);
         // Late performance cures the status of a missed deadline, never the breach.
-        if x.violation.is_some() || (x.missed.is_some() && !all_performed) {
+        if x.violation.is_some() || (x.missed.is_some() && !all) {
             return CommitmentStatus::Violated;
         }
         if x.released {
@@ -187,7 +237,8 @@ impl Reference<'_> {
         if x.owed.is_none() {
             return CommitmentStatus::Inactive;
         }
-        if all_performed {
+        let waiting = self.notice_ends(c).is_some_and(|d| d > self.day);
+        if all && !waiting {
             if spec.verifier.is_some() && !x.verified {
                 return CommitmentStatus::Performed;
             }
@@ -200,11 +251,39 @@ impl Reference<'_> {
         }
     }
 
+    /// Who answers now for a bound party's part: its successor once it took its place.
+    fn answering(&self, party: usize) -> usize {
+        self.ag
+            .succeeds
+            .iter()
+            .position(|s| s.is_some_and(|(q, on)| q == party && on <= self.day))
+            .unwrap_or(party)
+    }
+
+    /// A deadline runs while the commitment is owed, not yet performed by every party,
+    /// not ended, not found in breach, and not stopped by a provided suspension.
+    fn deadline_runs(&self, c: usize) -> bool {
+        let x = &self.c[c];
+        x.due.is_some()
+            && x.owed.is_some()
+            && !x.performed.iter().all(Option::is_some)
+            && x.missed.is_none()
+            && x.violation.is_none()
+            && !x.terminated
+            && !x.discharged
+            && !x.released
+    }
+
     // 1. Timers, in the documented order.
     fn timers(&mut self) {
         let day = self.day;
-        if self.ag.spec.agreement.ends == Some(day) && !self.terminated {
+        if self.ends == Some(day) && self.over.is_none() {
             self.end(true);
+        }
+        for a in 0..self.amendment.len() {
+            if !self.amendment[a] && self.ag.amendments[a].effective == Some(day) {
+                self.amend(a);
+            }
         }
         for p in 0..self.power.len() {
             if let P::Invoked(effect, by) = self.power[p] {
@@ -214,28 +293,21 @@ impl Reference<'_> {
             }
         }
         for c in 0..self.c.len() {
-            let status = self.c[c].status;
-            // A deadline does not run while its commitment is suspended (even by a power
-            // that took effect earlier today).
-            let pending = matches!(status, Some(CommitmentStatus::Pending | CommitmentStatus::Overdue))
-                && !self.c[c].suspended;
-            if pending && self.c[c].due.map(next_day) == Some(day) {
-                let outcome = if self.c[c].extended {
-                    Some(Timeout::Violated)
-                } else {
-                    self.ag.commitments[c].on_timeout
-                };
+            if self.deadline_runs(c) && self.c[c].due.map(next_day) == Some(day) {
+                let spec = &self.ag.commitments[c];
+                let outcome = if self.c[c].extended { Some(Timeout::Violated) } else { spec.on_timeout };
                 match outcome {
+                    _ if !spec.binding => self.c[c].discharged = true,
                     Some(Timeout::Discharged) => self.c[c].discharged = true,
                     Some(Timeout::Extended(by)) => {
                         self.c[c].extended = true;
                         self.c[c].due = by.after(self.c[c].due.unwrap());
                     }
                     _ => {
-                        let by = &self.ag.commitments[c].by;
+                        let by = spec.by.clone();
                         let late: Vec<usize> = (0..by.len())
                             .filter(|&s| self.c[c].performed[s].is_none())
-                            .map(|s| by[s])
+                            .map(|s| self.answering(by[s]))
                             .collect();
                         self.c[c].missed = Some(late);
                     }
@@ -256,19 +328,41 @@ impl Reference<'_> {
             let before = self.snapshot();
             for p in 0..self.opened.len() {
                 let phase = &self.ag.phases[p];
-                let ready = phase.after.iter().all(|&a| self.complete[a] && !self.phase_suspended[a]);
+                let exists = phase.amendment.is_none_or(|a| self.amendment[a]);
+                let ready = phase.after.iter().all(|&a| {
+                    self.complete[a] && self.phase_suspended[a].is_none() && !self.phase_terminated[a]
+                });
                 let condition = phase.opens_when.as_ref().is_none_or(|w| self.eval(w));
-                if self.opened[p].is_none() && !self.phase_suspended[p] && ready && condition {
+                let free = self.phase_suspended[p].is_none() && !self.phase_terminated[p];
+                if self.opened[p].is_none() && exists && free && ready && condition {
                     self.opened[p] = Some(self.day);
                 }
             }
             for c in 0..self.c.len() {
                 let spec = &self.ag.commitments[c];
-                let blocked = self.c[c].suspended || self.c[c].terminated;
+                let x = &self.c[c];
+                let blocked = !x.suspended.is_empty()
+                    || x.terminated
+                    || x.discharged
+                    || !spec.amendment.is_none_or(|a| self.amendment[a]);
                 let when = spec.when.as_ref().is_none_or(|w| self.eval(w));
-                if self.c[c].owed.is_none() && self.opened[spec.phase].is_some() && !blocked && when {
+                if x.owed.is_none() && self.opened[spec.phase].is_some() && !blocked && when {
                     self.c[c].owed = Some(self.day);
-                    self.c[c].due = spec.due.and_then(|d| d.after(self.day));
+                    self.c[c].due = spec.due.and_then(|d| d.from(self.day));
+                }
+            }
+            for c in 0..self.c.len() {
+                let Some((condition, otherwise)) = self.ag.commitments[c].while_.clone() else { continue };
+                if self.c[c].owed.is_none() || ended(self.c[c].status) {
+                    continue;
+                }
+                let holds = self.eval(&condition);
+                let by_while = self.c[c].suspended.contains(&Src::While);
+                match (holds, otherwise) {
+                    (false, WhileEnds::Suspended) if !by_while => self.suspend(c, Src::While),
+                    (false, WhileEnds::Released) => self.c[c].released = true,
+                    (true, _) if by_while => self.resume(c, Src::While),
+                    _ => {}
                 }
             }
             for c in 0..self.c.len() {
@@ -276,29 +370,39 @@ impl Reference<'_> {
                 let old = self.c[c].status;
                 if old != Some(new) {
                     self.c[c].status = Some(new);
+                    self.last_movement = self.day;
                     self.on_change(c, old, new);
                 }
             }
             for p in 0..self.complete.len() {
                 let members = &self.ag.phases[p].commitments;
-                let done = members.iter().all(|&c| {
-                    matches!(
-                        self.c[c].status,
-                        Some(
-                            CommitmentStatus::Fulfilled
-                                | CommitmentStatus::Released
-                                | CommitmentStatus::Discharged
+                let binding: Vec<usize> =
+                    members.iter().copied().filter(|&c| self.ag.commitments[c].binding).collect();
+                let done = !binding.is_empty()
+                    && binding.iter().all(|&c| {
+                        matches!(
+                            self.c[c].status,
+                            Some(
+                                CommitmentStatus::Fulfilled
+                                    | CommitmentStatus::Released
+                                    | CommitmentStatus::Discharged
+                            )
                         )
-                    )
-                });
-                if self.opened[p].is_some() && !self.complete[p] && !self.phase_suspended[p] && done {
+                    });
+                let free = self.phase_suspended[p].is_none() && !self.phase_terminated[p];
+                if self.opened[p].is_some() && !self.complete[p] && free && done {
                     self.complete[p] = true;
                 }
             }
             for p in 0..self.power.len() {
                 let power = &self.ag.powers[p];
+                let exists = power.amendment.is_none_or(|a| self.amendment[a]);
                 let holder = power.automatic || power.holders.iter().any(|&h| !self.withdrawn[h]);
-                self.trigger[p] = self.eval(&power.trigger) && holder;
+                self.trigger[p] = exists && self.eval(&power.trigger) && holder;
+                let resumes = power.resumes_when.as_ref().is_some_and(|r| self.eval(r));
+                if resumes && self.power[p] == P::Exercised {
+                    self.end_suspension(p);
+                }
                 if self.trigger[p] && power.automatic && self.power[p] == P::Idle {
                     let by = power.holders.first().copied().unwrap_or(0);
                     self.invoke(p, by);
@@ -312,13 +416,14 @@ impl Reference<'_> {
 
     fn snapshot(&self) -> String {
         format!(
-            "{:?}{:?}{:?}{:?}{:?}{:?}",
+            "{:?}{:?}{:?}{:?}{:?}{:?}{:?}",
             self.opened,
             self.complete,
-            self.c.iter().map(|c| (c.owed, c.status)).collect::<Vec<_>>(),
+            self.c.iter().map(|c| (c.owed, c.status, &c.suspended, c.released)).collect::<Vec<_>>(),
             self.trigger,
             self.instrument,
-            self.facility
+            self.facility,
+            self.phase_suspended,
         )
     }
 
@@ -349,16 +454,43 @@ impl Reference<'_> {
         if relieving(Some(new)) && !relieving(old) {
             for &i in &spec.relieves {
                 if matches!(self.instrument[i].0, InstrumentStatus::InForce | InstrumentStatus::ReImposed) {
-                    self.instrument[i] = (InstrumentStatus::Relieved, Some(c));
+                    self.instrument[i] = (InstrumentStatus::Relieved, Some(c), None);
                 }
             }
         }
         if relieving(old) && !relieving(Some(new)) {
             for i in 0..self.instrument.len() {
-                if self.instrument[i] == (InstrumentStatus::Relieved, Some(c)) {
-                    self.instrument[i] = (InstrumentStatus::InForce, None);
+                if self.instrument[i].0 == InstrumentStatus::Relieved && self.instrument[i].1 == Some(c) {
+                    self.instrument[i] = (InstrumentStatus::InForce, None, None);
                 }
             }
+        }
+    }
+
+    fn holds(&self, pred: Predicate, c: usize, party: Option<usize>) -> bool {
+        let x = &self.c[c];
+        let s = x.status.unwrap_or(CommitmentStatus::Inactive);
+        // `any of P` counts what is blamed on P, or on the party P succeeded.
+        let predecessor = party.and_then(|p| self.ag.succeeds[p]).map(|(q, _)| q);
+        let blames = |list: &Option<Vec<usize>>| {
+            list.as_ref().is_some_and(|l| {
+                party.is_none_or(|p| l.contains(&p) || predecessor.is_some_and(|q| l.contains(&q)))
+            })
+        };
+        let violated = blames(&x.missed) || blames(&x.violation);
+        match pred {
+            Predicate::Performed => {
+                matches!(
+                    s,
+                    CommitmentStatus::Performed | CommitmentStatus::Fulfilled | CommitmentStatus::Released
+                )
+            }
+            Predicate::Fulfilled => matches!(s, CommitmentStatus::Fulfilled | CommitmentStatus::Released),
+            Predicate::Verified => x.verified && s != CommitmentStatus::Inactive,
+            Predicate::Alleged => violated || blames(&x.allegation),
+            Predicate::Violated => violated,
+            Predicate::Suspended => s == CommitmentStatus::Suspended,
+            Predicate::Terminated => s == CommitmentStatus::Terminated,
         }
     }
 
@@ -367,54 +499,36 @@ impl Reference<'_> {
             Cond::True => true,
             Cond::False => false,
             Cond::Commitments(pred, target) => {
-                // `party` is set for `any of P`: then a breach or a claim counts only
-                // against the parties it blames.
-                let holds = |c: usize, party: Option<usize>| {
-                    let x = &self.c[c];
-                    let s = x.status.unwrap_or(CommitmentStatus::Inactive);
-                    let blames = |list: &Option<Vec<usize>>| {
-                        list.as_ref().is_some_and(|l| party.is_none_or(|p| l.contains(&p)))
-                    };
-                    let violated = blames(&x.missed) || blames(&x.violation);
-                    match pred {
-                        Predicate::Performed => {
-                            matches!(
-                                s,
-                                CommitmentStatus::Performed
-                                    | CommitmentStatus::Fulfilled
-                                    | CommitmentStatus::Released
-                            )
-                        }
-                        Predicate::Fulfilled => {
-                            matches!(s, CommitmentStatus::Fulfilled | CommitmentStatus::Released)
-                        }
-                        Predicate::Verified => x.verified && s != CommitmentStatus::Inactive,
-                        Predicate::Alleged => violated || blames(&x.allegation),
-                        Predicate::Violated => violated,
-                    }
-                };
                 let any = matches!(pred, Predicate::Alleged | Predicate::Violated);
                 match target {
-                    Target::AnyOf(party) => (0..self.c.len())
-                        .filter(|&c| self.ag.commitments[c].by.contains(party))
-                        .any(|c| holds(c, Some(*party))),
-                    Target::Commitment(c) => holds(*c, None),
+                    Target::AnyOf(party) => {
+                        self.ag.binding[*party].iter().any(|&c| self.holds(*pred, c, Some(*party)))
+                    }
+                    Target::Commitment(c) => self.holds(*pred, *c, None),
+                    Target::Phase(p) if *pred == Predicate::Suspended => self.phase_suspended[*p].is_some(),
+                    Target::Phase(p) if *pred == Predicate::Terminated => self.phase_terminated[*p],
                     Target::Phase(p) => {
                         let members = &self.ag.phases[*p].commitments;
                         if any {
-                            members.iter().any(|&c| holds(c, None))
+                            members.iter().any(|&c| self.holds(*pred, c, None))
                         } else {
-                            !members.is_empty() && members.iter().all(|&c| holds(c, None))
+                            !members.is_empty() && members.iter().all(|&c| self.holds(*pred, c, None))
                         }
                     }
                 }
             }
-            Cond::Complete(p) => self.complete[*p] && !self.phase_suspended[*p],
+            Cond::Complete(p) => {
+                self.complete[*p] && self.phase_suspended[*p].is_none() && !self.phase_terminated[*p]
+            }
             Cond::InForce(i) => {
                 matches!(self.instrument[*i].0, InstrumentStatus::InForce | InstrumentStatus::ReImposed)
             }
             Cond::Status(f, equal, status) => (self.facility[*f] == *status) == *equal,
-            Cond::Quantity(q, cmp, v) => cmp.holds(self.quantity[*q], *v),
+            Cond::Quantity(q, cmp, v) => {
+                // Unknown until its first estimate, unless measured.
+                let known = self.measured[*q] || self.ag.spec.quantity[*q].as_of <= self.day;
+                known && cmp.holds(self.quantity[*q], *v)
+            }
             Cond::Date(cmp, d) => cmp.holds(self.day, *d),
             Cond::And(parts) => parts.iter().all(|p| self.eval(p)),
             Cond::Or(parts) => parts.iter().any(|p| self.eval(p)),
@@ -422,49 +536,79 @@ impl Reference<'_> {
         }
     }
 
+    /// Whether `party` answers for a part of commitment `c`, directly or as successor.
+    fn bound(&self, c: usize, party: usize) -> bool {
+        let by = &self.ag.commitments[c].by;
+        by.contains(&party)
+            || self.ag.succeeds[party].is_some_and(|(q, on)| by.contains(&q) && on <= self.day)
+    }
+
+    fn done_deed(&self, c: usize) -> bool {
+        let spec = &self.ag.commitments[c];
+        let x = &self.c[c];
+        spec.kind == CommitmentKind::Action
+            && x.owed.is_some()
+            && x.performed.iter().all(Option::is_some)
+            && (spec.verifier.is_none() || x.verified)
+    }
+
     // 3. Events.
     fn apply(&mut self, e: &Event) {
         let outside = matches!(e.kind, EventKind::Imposed | EventKind::Lifted);
-        if self.terminated || (self.withdrawn[e.actor] && !outside) {
+        if self.over.is_some() || (self.withdrawn[e.actor] && !outside) {
             return;
         }
-        let ended = |x: &C| {
-            matches!(
-                x.status,
-                Some(
-                    CommitmentStatus::Released | CommitmentStatus::Discharged | CommitmentStatus::Terminated
-                )
-            )
+        // A successor acts from its succession on; its predecessor no longer does.
+        if self.ag.succeeds[e.actor].is_some_and(|(_, on)| e.date < on) {
+            return;
+        }
+        if self.ag.succeeds.iter().any(|s| s.is_some_and(|(q, on)| q == e.actor && on <= e.date)) {
+            return;
+        }
+        let amendment = match e.subject {
+            Subject::Commitment(c) => self.ag.commitments[c].amendment,
+            Subject::Phase(p) => self.ag.phases[p].amendment,
+            Subject::Power(p) => self.ag.powers[p].amendment,
+            _ => None,
         };
+        if amendment.is_some_and(|a| !self.amendment[a]) {
+            return;
+        }
+        let excluded =
+            |c: usize| e.matter.as_ref().is_some_and(|m| self.ag.commitments[c].excludes.contains(m));
         // Whom a claim accuses: the named party, else every bound party but the claimant
-        // (all of them when the claimant is the only one).
-        let accused = |c: usize| -> Vec<usize> {
+        // (all of them when the claimant is the only one); successors answer.
+        let accused = |me: &Self, c: usize| -> Vec<usize> {
             if let Some(p) = e.against {
-                return vec![p];
+                return vec![me.answering(p)];
             }
-            let by = &self.ag.commitments[c].by;
+            let by: Vec<usize> = me.ag.commitments[c].by.iter().map(|&p| me.answering(p)).collect();
             let others: Vec<usize> = by.iter().copied().filter(|&p| p != e.actor).collect();
             if others.is_empty() {
-                by.clone()
+                by
             } else {
                 others
             }
         };
         match (e.kind, e.subject) {
             (EventKind::Performed, Subject::Commitment(c)) => {
-                if !ended(&self.c[c]) {
-                    let slot = self.ag.commitments[c].by.iter().position(|&p| p == e.actor).unwrap();
-                    self.c[c].performed[slot].get_or_insert(e.date);
+                if !ended(self.c[c].status) {
+                    let by = &self.ag.commitments[c].by;
+                    let slot = by.iter().position(|&p| p == e.actor).or_else(|| {
+                        let (q, _) = self.ag.succeeds[e.actor]?;
+                        by.iter().position(|&p| p == q)
+                    });
+                    self.c[c].performed[slot.unwrap()].get_or_insert(e.date);
                 }
             }
             (EventKind::Verified, Subject::Commitment(c)) => self.c[c].verified = true,
-            (EventKind::Violation, Subject::Commitment(c)) => {
+            (EventKind::Violation, Subject::Commitment(c)) if !excluded(c) => {
                 let x = &self.c[c];
-                let open = x.owed.is_some() && !ended(x);
+                let open = x.owed.is_some() && !ended(x.status);
                 let established = x.violation.is_some() || x.status == Some(CommitmentStatus::Violated);
                 if open && !established {
                     let mut list = self.c[c].allegation.take().unwrap_or_default();
-                    for p in accused(c) {
+                    for p in accused(self, c) {
                         if !list.contains(&p) {
                             list.push(p);
                         }
@@ -472,26 +616,32 @@ impl Reference<'_> {
                     self.c[c].allegation = Some(list);
                 }
             }
-            (EventKind::ViolationVerified, Subject::Commitment(c)) => {
+            (EventKind::ViolationVerified, Subject::Commitment(c)) if !excluded(c) => {
                 let x = &self.c[c];
-                if x.owed.is_some() && !ended(x) && x.violation.is_none() {
-                    let parties = e.against.map_or_else(|| self.ag.commitments[c].by.clone(), |p| vec![p]);
+                if x.owed.is_some() && !ended(x.status) && x.violation.is_none() {
+                    let parties = match e.against {
+                        Some(p) => vec![self.answering(p)],
+                        None => self.ag.commitments[c].by.iter().map(|&p| self.answering(p)).collect(),
+                    };
                     self.c[c].violation = Some(parties);
                 }
             }
             (EventKind::Measured, Subject::Quantity(q)) => {
                 let value = e.value.unwrap();
                 self.quantity[q] = value;
+                self.measured[q] = true;
                 let verifier = self.ag.spec.party[e.actor].role == Role::Verifier;
                 for c in 0..self.c.len() {
                     let over = self.ag.commitments[c].limits.iter().any(|&(x, max)| x == q && value > max);
                     if over && performing(self.c[c].status) {
                         if verifier {
                             if self.c[c].violation.is_none() {
-                                self.c[c].violation = Some(self.ag.commitments[c].by.clone());
+                                let by: Vec<usize> =
+                                    self.ag.commitments[c].by.iter().map(|&p| self.answering(p)).collect();
+                                self.c[c].violation = Some(by);
                             }
                         } else if self.c[c].allegation.is_none() {
-                            self.c[c].allegation = Some(accused(c));
+                            self.c[c].allegation = Some(accused(self, c));
                         }
                     }
                 }
@@ -510,37 +660,140 @@ impl Reference<'_> {
                 // The accused cannot settle a claim against itself.
                 let x = &self.c[c];
                 let is_accused = x.allegation.iter().chain(x.violation.iter()).any(|l| l.contains(&e.actor));
-                if !is_accused {
+                let something = x.allegation.is_some() || x.violation.is_some();
+                if something && !is_accused {
                     self.c[c].allegation = None;
                     self.c[c].violation = None;
+                    self.c[c].disputed = false;
+                }
+            }
+            (EventKind::Disputed, Subject::Commitment(c)) => {
+                let x = &self.c[c];
+                let predecessor = self.ag.succeeds[e.actor].map(|(q, _)| q);
+                let me = |l: &Vec<usize>| l.contains(&e.actor) || predecessor.is_some_and(|q| l.contains(&q));
+                if x.allegation.iter().chain(x.violation.iter()).chain(x.missed.iter()).any(me) {
+                    self.c[c].disputed = true;
+                }
+            }
+            (EventKind::Renounced, Subject::Commitment(c)) => {
+                if !ended(self.c[c].status) && !self.done_deed(c) {
+                    self.c[c].terminated = true;
+                }
+            }
+            (EventKind::Renounced, Subject::Phase(p)) => {
+                if !self.phase_terminated[p] {
+                    self.phase_terminated[p] = true;
+                    for c in self.ag.phases[p].commitments.clone() {
+                        if !ended(self.c[c].status) && !self.done_deed(c) {
+                            self.c[c].terminated = true;
+                        }
+                    }
+                }
+            }
+            (EventKind::Suspended, subject) => {
+                for c in self.own(e.actor, subject) {
+                    self.suspend(c, Src::Party(e.actor));
+                }
+            }
+            (EventKind::Resumed, Subject::Power(p)) => {
+                if self.power[p] == P::Exercised && self.ag.powers[p].kind != PowerKind::Withdraw {
+                    self.end_suspension(p);
+                }
+            }
+            (EventKind::Resumed, subject) => {
+                for c in self.own(e.actor, subject) {
+                    self.resume(c, Src::Party(e.actor));
+                }
+            }
+            (EventKind::Amended, Subject::Amendment(a)) => {
+                if !self.amendment[a] {
+                    self.amend(a);
                 }
             }
             (EventKind::Withdrew, _) => self.withdraw(e.actor),
             (EventKind::Imposed, Subject::Instrument(i)) => {
-                self.instrument[i] = (InstrumentStatus::InForce, None)
+                self.instrument[i] = (InstrumentStatus::InForce, None, None)
             }
             (EventKind::Lifted, Subject::Instrument(i)) => {
-                self.instrument[i] = (InstrumentStatus::Lifted, None)
+                self.instrument[i] = (InstrumentStatus::Lifted, None, None)
+            }
+            (EventKind::Extended, Subject::Agreement) => {
+                if let Some(ends) = self.ends {
+                    let new = e.until.or_else(|| Duration::days(e.value.unwrap() as u32).after(ends));
+                    if let Some(new) = new.filter(|n| *n > ends) {
+                        self.ends = Some(new);
+                    }
+                }
             }
             (EventKind::Extended, Subject::Commitment(c)) => {
-                let running =
-                    matches!(self.c[c].status, Some(CommitmentStatus::Pending | CommitmentStatus::Overdue));
-                if let (Some(due), true) = (self.c[c].due, running) {
-                    self.c[c].due = Duration::days(e.value.unwrap() as u32).after(due);
+                let runs = self.deadline_runs(c);
+                let suspended = self.c[c].status == Some(CommitmentStatus::Suspended);
+                match (runs, self.c[c].due, self.c[c].tolled) {
+                    (true, Some(due), _) => {
+                        let new = e.until.or_else(|| Duration::days(e.value.unwrap() as u32).after(due));
+                        if let Some(new) = new.filter(|n| *n >= due) {
+                            self.c[c].due = Some(new);
+                        }
+                    }
+                    (false, None, Some(left)) if suspended => {
+                        self.c[c].tolled = Some(match e.until {
+                            Some(until) => (until - e.date).get_days().max(left),
+                            None => left + e.value.unwrap() as i32,
+                        });
+                    }
+                    _ => {}
                 }
             }
             _ => {}
         }
     }
 
-    /// A deed done: an action every bound party performed, verified where required.
-    fn done_deed(&self, c: usize) -> bool {
-        let spec = &self.ag.commitments[c];
-        let x = &self.c[c];
-        spec.kind == CommitmentKind::Action
-            && x.owed.is_some()
-            && x.performed.iter().all(Option::is_some)
-            && (spec.verifier.is_none() || x.verified)
+    /// The commitments a party's own suspension of `subject` reaches.
+    fn own(&self, party: usize, subject: Subject) -> Vec<usize> {
+        match subject {
+            Subject::Commitment(c) => vec![c],
+            Subject::Phase(p) => {
+                self.ag.phases[p].commitments.iter().copied().filter(|&c| self.bound(c, party)).collect()
+            }
+            _ => (0..self.c.len()).filter(|&c| self.bound(c, party)).collect(),
+        }
+    }
+
+    fn suspend(&mut self, c: usize, src: Src) {
+        if ended(self.c[c].status) || self.c[c].suspended.contains(&src) {
+            return;
+        }
+        // Only a suspension the agreement provides for stops (tolls) the deadline.
+        let provided = !matches!(src, Src::Party(_));
+        let running = matches!(self.c[c].status, Some(CommitmentStatus::Pending | CommitmentStatus::Overdue));
+        if provided && running && self.c[c].tolled.is_none() {
+            if let Some(due) = self.c[c].due.take() {
+                self.c[c].tolled = Some((due - self.day).get_days());
+            }
+        }
+        self.c[c].suspended.push(src);
+    }
+
+    fn resume(&mut self, c: usize, src: Src) {
+        if !self.c[c].suspended.contains(&src) {
+            return;
+        }
+        self.c[c].suspended.retain(|s| *s != src);
+        if !self.c[c].suspended.iter().any(|s| !matches!(s, Src::Party(_))) {
+            if let Some(left) = self.c[c].tolled.take() {
+                self.c[c].due = Duration::days(left.max(0) as u32).after(self.day);
+            }
+        }
+    }
+
+    fn amend(&mut self, a: usize) {
+        self.amendment[a] = true;
+        for c in 0..self.c.len() {
+            let Some(new) = self.ag.commitments[c].replaced_by else { continue };
+            if self.ag.commitments[new].amendment == Some(a) && !ended(self.c[c].status) {
+                self.c[c].discharged = true;
+            }
+        }
     }
 
     fn invoke(&mut self, p: usize, by: usize) {
@@ -563,33 +816,68 @@ impl Reference<'_> {
                         .collect(),
                 };
                 for i in restores {
-                    self.instrument[i] = (InstrumentStatus::ReImposed, None);
+                    let relieved_by = self.instrument[i].1;
+                    self.instrument[i] = (InstrumentStatus::ReImposed, None, Some((p, relieved_by)));
                 }
-                self.suspend(&power);
+                self.suspend_listed(p, &power);
             }
-            PowerKind::Suspend => self.suspend(&power),
+            PowerKind::Suspend => self.suspend_listed(p, &power),
             PowerKind::Withdraw => self.withdraw(by),
         }
     }
 
-    fn suspend(&mut self, power: &detente_engine::compiled::CPower) {
-        let mut targets: Vec<usize> = power.suspends_commitments.clone();
+    fn suspend_listed(&mut self, p: usize, power: &detente_engine::compiled::CPower) {
+        let mut targets: Vec<usize> = Vec::new();
         for &ph in &power.suspends_phases {
-            self.phase_suspended[ph] = true;
-            targets.extend(&self.ag.phases[ph].commitments);
-        }
-        for c in targets {
-            // What has ended cannot be suspended.
-            let ended = matches!(
-                self.c[c].status,
-                Some(
-                    CommitmentStatus::Released | CommitmentStatus::Discharged | CommitmentStatus::Terminated
-                )
-            );
-            if !ended {
-                self.c[c].suspended = true;
+            if !self.phase_terminated[ph] {
+                self.phase_suspended[ph] = Some(p);
+                targets.extend(&self.ag.phases[ph].commitments);
             }
         }
+        targets.extend(&power.suspends_commitments);
+        for c in targets {
+            self.suspend(c, Src::Power(p));
+        }
+    }
+
+    /// The power's suspension ends: what it suspended resumes, and a snap-back's
+    /// re-impositions give way to relief again if the relieving commitment still stands.
+    fn end_suspension(&mut self, p: usize) {
+        for ph in 0..self.phase_suspended.len() {
+            if self.phase_suspended[ph] == Some(p) {
+                // It returns to open, and completes again once its commitments are done.
+                self.phase_suspended[ph] = None;
+                self.complete[ph] = false;
+            }
+        }
+        for c in 0..self.c.len() {
+            self.resume(c, Src::Power(p));
+        }
+        for i in 0..self.instrument.len() {
+            if let (InstrumentStatus::ReImposed, _, Some((by, relieved_by))) = self.instrument[i] {
+                if by == p {
+                    let still = relieved_by.filter(|&c| {
+                        matches!(
+                            self.c[c].status,
+                            Some(CommitmentStatus::Fulfilled | CommitmentStatus::Released)
+                        )
+                    });
+                    self.instrument[i] = match still {
+                        Some(c) => (InstrumentStatus::Relieved, Some(c), None),
+                        None => (InstrumentStatus::InForce, None, None),
+                    };
+                }
+            }
+        }
+        self.power[p] = P::Idle;
+    }
+
+    fn participating(&self) -> usize {
+        (0..self.ag.spec.party.len())
+            .filter(|&s| self.ag.spec.party[s].role == Role::Signatory && !self.withdrawn[s])
+            .filter(|&s| self.ag.succeeds[s].is_none_or(|(_, on)| on <= self.day))
+            .filter(|&s| !self.ag.succeeds.iter().any(|x| x.is_some_and(|(q, on)| q == s && on <= self.day)))
+            .count()
     }
 
     fn withdraw(&mut self, party: usize) {
@@ -599,25 +887,23 @@ impl Reference<'_> {
         self.withdrawn[party] = true;
         for c in 0..self.c.len() {
             let status = self.c[c].status.unwrap_or(CommitmentStatus::Inactive);
-            let bound = self.ag.commitments[c].by.contains(&party);
-            if bound && !status.is_terminal() && !self.done_deed(c) {
+            if self.bound(c, party) && !status.is_terminal() && !self.done_deed(c) {
                 self.c[c].terminated = true;
             }
         }
-        let remaining = self.ag.signatories().filter(|&s| !self.withdrawn[s]).count();
-        if remaining < 2 {
+        if self.ag.essential[party] || self.participating() < 2 {
             self.end(false);
         }
     }
 
-    fn end(&mut self, ended: bool) {
-        self.terminated = true;
+    fn end(&mut self, expired: bool) {
+        self.over = Some(if expired { AgreementStatus::Expired } else { AgreementStatus::Terminated });
         for c in 0..self.c.len() {
             let status = self.c[c].status.unwrap_or(CommitmentStatus::Inactive);
             if status.is_terminal() || self.done_deed(c) {
                 continue;
             }
-            if ended {
+            if expired {
                 self.c[c].discharged = true;
             } else {
                 self.c[c].terminated = true;
@@ -625,20 +911,67 @@ impl Reference<'_> {
         }
     }
 
-    fn statuses(&self) -> Statuses {
+    /// The agreement's status while it has not ended (docs/semantics.md, "The
+    /// agreement's own life").
+    fn agreement_status(&self) -> AgreementStatus {
+        if let Some(over) = self.over {
+            return over;
+        }
+        let mut ever = false;
+        let mut live = false;
+        let mut broken = false;
+        for (c, spec) in self.ag.commitments.iter().enumerate() {
+            let x = &self.c[c];
+            if !spec.binding || x.owed.is_none() {
+                continue;
+            }
+            ever = true;
+            let contested = x.allegation.is_some() || x.violation.is_some();
+            let s = x.status.unwrap_or(CommitmentStatus::Inactive);
+            let performing_now = matches!(
+                s,
+                CommitmentStatus::Pending | CommitmentStatus::Overdue | CommitmentStatus::Performed
+            ) || (s == CommitmentStatus::Fulfilled
+                && spec.kind == CommitmentKind::Continuing);
+            live |= performing_now && !contested;
+            broken |= contested
+                || !matches!(
+                    s,
+                    CommitmentStatus::Fulfilled | CommitmentStatus::Released | CommitmentStatus::Discharged
+                );
+        }
+        if ever && !live && broken {
+            return AgreementStatus::Collapsed;
+        }
+        if let Some(after) = self.ag.spec.agreement.stalls_after {
+            let waiting = self.ag.commitments.iter().zip(&self.c).any(|(spec, x)| {
+                spec.binding
+                    && matches!(x.status, Some(CommitmentStatus::Pending | CommitmentStatus::Overdue))
+            });
+            if waiting && after.after(self.last_movement).is_some_and(|d| d <= self.day) {
+                return AgreementStatus::Stalled;
+            }
+        }
         let suspended = self.c.iter().any(|c| c.status == Some(CommitmentStatus::Suspended));
         let reimposed = self.instrument.iter().any(|i| i.0 == InstrumentStatus::ReImposed);
+        if suspended || reimposed {
+            AgreementStatus::PartlySuspended
+        } else {
+            AgreementStatus::InForce
+        }
+    }
+
+    fn statuses(&self) -> Statuses {
+        let ids = |l: &Option<Vec<usize>>| {
+            l.as_ref().map(|l| l.iter().map(|&p| self.ag.spec.party[p].id.clone()).collect())
+        };
         Statuses {
-            agreement: if self.terminated {
-                AgreementStatus::Terminated
-            } else if suspended || reimposed {
-                AgreementStatus::PartlySuspended
-            } else {
-                AgreementStatus::InForce
-            },
+            agreement: self.agreement_status(),
             phases: (0..self.opened.len())
                 .map(|p| {
-                    if self.phase_suspended[p] {
+                    if self.phase_terminated[p] {
+                        PhaseStatus::Terminated
+                    } else if self.phase_suspended[p].is_some() {
                         PhaseStatus::Suspended
                     } else if self.complete[p] {
                         PhaseStatus::Complete
@@ -651,16 +984,8 @@ impl Reference<'_> {
                 .collect(),
             commitments: self.c.iter().map(|c| c.status.unwrap_or(CommitmentStatus::Inactive)).collect(),
             alleged: self.c.iter().map(|c| c.allegation.is_some() && c.violation.is_none()).collect(),
-            blame: self
-                .c
-                .iter()
-                .map(|c| {
-                    let ids = |l: &Option<Vec<usize>>| {
-                        l.as_ref().map(|l| l.iter().map(|&p| self.ag.spec.party[p].id.clone()).collect())
-                    };
-                    [ids(&c.allegation), ids(&c.missed), ids(&c.violation)]
-                })
-                .collect(),
+            disputed: self.c.iter().map(|c| c.disputed).collect(),
+            blame: self.c.iter().map(|c| [ids(&c.allegation), ids(&c.missed), ids(&c.violation)]).collect(),
             powers: (0..self.power.len())
                 .map(|p| match self.power[p] {
                     P::Idle if self.trigger[p] => PowerStatus::Available,

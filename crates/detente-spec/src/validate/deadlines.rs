@@ -1,14 +1,46 @@
-//! Deadlines and their timeout outcomes (E009) and temporal coherence (E013).
+//! Deadlines and their timeout outcomes (E009, W107), declarations (E026) and temporal
+//! coherence (E013).
 
 use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{CommitmentKind, Timeout};
+use crate::model::{CommitmentKind, Due, Timeout};
 use crate::source_map::ItemKey;
 
 pub(super) fn check(check: &mut Check<'_>) {
     timeouts(check);
+    declarations(check);
     agreement_dates(check);
     commitment_durations(check);
+}
+
+/// A declaration or aspiration (`binding = false`) cannot be violated by a deadline: if
+/// it has one, passing it only lapses (`on_timeout = "discharged"`).
+fn declarations(check: &mut Check<'_>) {
+    for (i, commitment) in check.spec.commitment.iter().enumerate() {
+        let item = ItemKey::Commitment(i);
+        let violating = matches!(commitment.on_timeout, Some(Timeout::Violated | Timeout::Extended(_)));
+        if !commitment.binding && violating {
+            check.report(
+                Diagnostic::new(
+                    Code::IncoherentConstruct,
+                    format!("`{}` is not binding, so no deadline can violate it", commitment.id),
+                )
+                .label(check.map.field(item, "on_timeout"), "a violating outcome")
+                .label(check.map.field(item, "binding"), "a declaration")
+                .help("use on_timeout = \"discharged\" (the target date passes without fault), or remove the deadline"),
+            );
+        }
+        if commitment.otherwise.is_some() && commitment.while_.is_none() {
+            check.report(
+                Diagnostic::new(
+                    Code::IncoherentConstruct,
+                    format!("`{}` says what happens `otherwise` but has no `while` condition", commitment.id),
+                )
+                .label(check.map.field(item, "otherwise"), "nothing to follow")
+                .help("add while = \"...\" (the condition it lasts under), or remove `otherwise`"),
+            );
+        }
+    }
 }
 
 fn timeouts(check: &mut Check<'_>) {
@@ -31,14 +63,21 @@ fn timeouts(check: &mut Check<'_>) {
                 .label(check.map.field(item, "on_timeout"), "nothing can time out")
                 .help("add a deadline, e.g. due = \"90 days\" (counted from the phase opening)"),
             ),
-            (None, None) if commitment.kind == CommitmentKind::Action => check.report(
-                Diagnostic::new(
-                    Code::MissingTimeout,
-                    format!("action `{}` has no deadline", commitment.id),
+            // A record of history takes the text as it is: many real actions had no date.
+            (None, None)
+                if commitment.kind == CommitmentKind::Action
+                    && commitment.binding
+                    && !check.spec.agreement.record =>
+            {
+                check.report(
+                    Diagnostic::new(
+                        Code::ActionWithoutDeadline,
+                        format!("action `{}` has no deadline, so it can never be late", commitment.id),
+                    )
+                    .label(check.map.item(item), "never due")
+                    .help("add due = \"90 days\" (or a date) and on_timeout; if the text sets no date, make it binding = false or mark the file record = true"),
                 )
-                .label(check.map.item(item), "never due")
-                .help("every action needs a deadline and a timeout outcome, e.g. due = \"90 days\" and on_timeout = \"violated\""),
-            ),
+            }
             _ => {}
         }
     }
@@ -60,30 +99,93 @@ fn agreement_dates(check: &mut Check<'_>) {
             );
         }
     }
-    for (i, quantity) in spec.quantity.iter().enumerate() {
-        if quantity.as_of > adopted {
+    if let Some(signed) = spec.agreement.signed.filter(|s| *s > adopted) {
+        check.report(
+            Diagnostic::new(
+                Code::TemporalIncoherence,
+                format!("the agreement is signed ({signed}) after it takes effect ({adopted})"),
+            )
+            .label(check.map.field(ItemKey::Agreement, "signed"), "too late")
+            .label(check.map.field(ItemKey::Agreement, "adopted"), "takes effect here")
+            .help("`signed` is when the text was concluded, on or before `adopted` (entry into force)"),
+        );
+    }
+    if spec.agreement.stalls_after.is_some_and(|d| d.is_zero()) {
+        check.report(
+            Diagnostic::new(Code::TemporalIncoherence, "the agreement would stall after zero time")
+                .label(check.map.field(ItemKey::Agreement, "stalls_after"), "zero")
+                .help("give a positive duration, e.g. stalls_after = \"1 year\""),
+        );
+    }
+    for (i, party) in spec.party.iter().enumerate() {
+        let Some(succession) = &party.succeeds else { continue };
+        if succession.on < adopted {
             check.report(
                 Diagnostic::new(
                     Code::TemporalIncoherence,
                     format!(
-                        "the initial value of `{}` is dated {}, after adoption ({adopted})",
-                        quantity.id, quantity.as_of
+                        "`{}` succeeds `{}` on {}, before adoption ({adopted})",
+                        party.id, succession.party, succession.on
                     ),
                 )
-                .label(check.map.field(ItemKey::Quantity(i), "as_of"), "after adoption")
-                .help("use the latest estimate published on or before the adoption date"),
+                .label(check.map.field(ItemKey::Party(i), "succeeds.on"), "before adoption")
+                .help("a party that was there at adoption is a party in its own right; drop `succeeds`"),
+            );
+        }
+    }
+    for (i, amendment) in spec.amendment.iter().enumerate() {
+        let item = ItemKey::Amendment(i);
+        if let (Some(signed), Some(effective)) = (amendment.signed, amendment.effective) {
+            if effective < signed {
+                check.report(
+                    Diagnostic::new(
+                        Code::TemporalIncoherence,
+                        format!(
+                            "amendment `{}` takes effect ({effective}) before it is signed ({signed})",
+                            amendment.id
+                        ),
+                    )
+                    .label(check.map.field(item, "effective"), "too early")
+                    .help("`effective` is on or after `signed`"),
+                );
+            }
+        }
+        if let Some(effective) = amendment.effective.filter(|e| *e < adopted) {
+            check.report(
+                Diagnostic::new(
+                    Code::TemporalIncoherence,
+                    format!("amendment `{}` takes effect ({effective}) before the agreement ({adopted})", amendment.id),
+                )
+                .label(check.map.field(item, "effective"), "before adoption")
+                .help("an amendment changes an agreement in force; write what was agreed at adoption into the agreement itself"),
+            );
+        }
+    }
+    for (i, commitment) in spec.commitment.iter().enumerate() {
+        if let Some(Due::On(date)) = commitment.due.filter(|d| matches!(d, Due::On(date) if *date < adopted))
+        {
+            check.report(
+                Diagnostic::new(
+                    Code::TemporalIncoherence,
+                    format!(
+                        "`{}` is due on {date}, before the agreement takes effect ({adopted})",
+                        commitment.id
+                    ),
+                )
+                .label(check.map.field(ItemKey::Commitment(i), "due"), "before adoption")
+                .help("a calendar deadline falls on or after adoption"),
             );
         }
     }
     for (i, instrument) in spec.instrument.iter().enumerate() {
         if let Some(ends) = spec.agreement.ends {
-            if instrument.since >= ends {
+            if let Some(since) = instrument.since.filter(|since| *since >= ends) {
                 check.report(
                     Diagnostic::new(
                         Code::TemporalIncoherence,
                         format!(
-                            "instrument `{}` starts ({}) after the agreement ends ({ends})",
-                            instrument.id, instrument.since
+                            "instrument `{}` starts ({since}) after the agreement ends ({ends})",
+                            instrument.id
                         ),
                     )
                     .label(check.map.field(ItemKey::Instrument(i), "since"), "too late")
@@ -98,7 +200,7 @@ fn commitment_durations(check: &mut Check<'_>) {
     for (i, commitment) in check.spec.commitment.iter().enumerate() {
         let item = ItemKey::Commitment(i);
         if commitment.kind == CommitmentKind::Action {
-            if commitment.due.is_some_and(|d| d.is_zero()) {
+            if commitment.due.is_some_and(Due::is_zero) {
                 check.report(
                     Diagnostic::new(
                         Code::TemporalIncoherence,

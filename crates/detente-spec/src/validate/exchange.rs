@@ -1,5 +1,5 @@
-//! The exchange itself: reciprocity (E010), who may undertake and verify commitments
-//! (E019), and parties that give without getting (W102).
+//! The exchange itself: reciprocity (E010, W106), who may undertake, verify and
+//! establish breaches of commitments (E019), and parties that give without getting (W102).
 
 use std::collections::{HashMap, HashSet};
 
@@ -47,9 +47,36 @@ fn reciprocity(check: &mut Check<'_>) {
             continue;
         }
         let phases: Vec<usize> = std::iter::once(phase).chain(ancestors[phase].iter().copied()).collect();
+        traded_for(check, i, &phases);
         for beneficiary in check.beneficiaries[i].clone() {
             let party = beneficiary.as_str();
             if phases.iter().any(|p| verified.contains(&(party, *p))) {
+                continue;
+            }
+            // The text pairs the concession with a pledge by the beneficiary, verified or
+            // not, or the file records history: the exchange stands, with a warning.
+            let paired = concession
+                .in_return_for
+                .iter()
+                .find(|m| spec.commitment.iter().any(|c| &c.id == *m && c.by.contains(&beneficiary)));
+            if paired.is_some() || spec.agreement.record {
+                let why = match paired {
+                    Some(m) => format!("it is traded for `{m}`, which nobody verifies"),
+                    None => {
+                        "no verified measure by it comes before or beside it (recorded as history)".into()
+                    }
+                };
+                check.report(
+                    Diagnostic::new(
+                        Code::UnverifiedReciprocity,
+                        format!(
+                            "concession `{}` gives `{beneficiary}` something on trust: {why}",
+                            concession.id
+                        ),
+                    )
+                    .label(check.map.item(item), "rests on trust")
+                    .help("a verification of the measure in return would make the exchange checkable"),
+                );
                 continue;
             }
             let help = match phases.iter().find_map(|p| unverified.get(&(party, *p))) {
@@ -72,6 +99,32 @@ fn reciprocity(check: &mut Check<'_>) {
                 .label(check.map.item(item), "unreciprocated concession")
                 .label(check.map.field(item, "phase"), "in this phase")
                 .help(help),
+            );
+        }
+    }
+}
+
+/// Each measure a concession is traded for (`in_return_for`) must be a measure by a
+/// party it benefits, in its own phase or one it waits for.
+fn traded_for(check: &mut Check<'_>, i: usize, phases: &[usize]) {
+    let spec = check.spec;
+    let concession = &spec.commitment[i];
+    for (n, id) in concession.in_return_for.iter().enumerate() {
+        let Some(measure) = spec.commitment.iter().find(|c| &c.id == id) else { continue };
+        let problem = if measure.category != Category::Measure {
+            Some(format!("`{id}` is a {}, not a measure", measure.category))
+        } else if !measure.by.iter().any(|p| check.beneficiaries[i].contains(p)) {
+            Some(format!("`{id}` is not undertaken by a party `{}` benefits", concession.id))
+        } else if check.phase_index(&measure.phase).is_none_or(|p| !phases.contains(&p)) {
+            Some(format!("`{id}` belongs to a phase `{}` does not wait for", concession.id))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            check.report(
+                Diagnostic::new(Code::IncoherentConstruct, format!("concession `{}` is traded for {problem}", concession.id))
+                    .label(check.map.element(ItemKey::Commitment(i), "in_return_for", n), "not a measure in return")
+                    .help("`in_return_for` lists measures by the parties the concession benefits, in its phase or an earlier one"),
             );
         }
     }
@@ -113,6 +166,33 @@ fn performers_and_verifiers(check: &mut Check<'_>) {
                     )
                     .label(check.map.element(item, "by", n), "cannot report its own performance")
                     .help(format!("add \"performed\" to the `asserts` of party `{party_id}`")),
+                );
+            }
+        }
+        for (n, id) in commitment.established_by.iter().enumerate() {
+            let Some(party) = spec.party(id) else { continue };
+            let span = check.map.element(item, "established_by", n);
+            if !party.asserts.contains(&EventKind::ViolationVerified) {
+                check.report(
+                    Diagnostic::new(
+                        Code::Authorization,
+                        format!(
+                            "`{id}` may establish breaches of `{}` but may not assert `violation-verified`",
+                            commitment.id
+                        ),
+                    )
+                    .label(span.clone(), format!("a {}", party.role))
+                    .help(format!("add \"violation-verified\" to the `asserts` of party `{id}`")),
+                );
+            }
+            if commitment.by.contains(id) {
+                check.report(
+                    Diagnostic::new(
+                        Code::Authorization,
+                        format!("`{id}` would judge its own commitment `{}`", commitment.id),
+                    )
+                    .label(span, "judge in its own cause")
+                    .help("breaches are established by another party or body"),
                 );
             }
         }

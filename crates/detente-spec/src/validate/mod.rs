@@ -19,6 +19,7 @@ mod deadlines;
 mod effects;
 mod exchange;
 mod hygiene;
+mod layers;
 mod names;
 mod phases;
 mod powers;
@@ -48,6 +49,8 @@ pub enum Kind {
     Commitment,
     /// A power.
     Power,
+    /// An amendment.
+    Amendment,
 }
 
 impl Kind {
@@ -61,6 +64,7 @@ impl Kind {
             Kind::Phase => "phase",
             Kind::Commitment => "commitment",
             Kind::Power => "power",
+            Kind::Amendment => "amendment",
         }
     }
 }
@@ -99,6 +103,9 @@ impl<'a> Index<'a> {
         }
         for (i, x) in spec.power.iter().enumerate() {
             add(&x.id, Kind::Power, ItemKey::Power(i));
+        }
+        for (i, x) in spec.amendment.iter().enumerate() {
+            add(&x.id, Kind::Amendment, ItemKey::Amendment(i));
         }
         index
     }
@@ -175,6 +182,7 @@ pub fn validate(
         deadlines::check(&mut check);
         exchange::check(&mut check);
         powers::check(&mut check);
+        layers::check(&mut check);
         effects::check(&mut check);
         hygiene::check(&mut check);
         simulation::check(&mut check);

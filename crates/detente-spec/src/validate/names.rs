@@ -48,7 +48,13 @@ fn duplicates(check: &mut Check<'_>) {
                 .enumerate()
                 .map(|(i, x)| (x.id.as_str(), Kind::Commitment, ItemKey::Commitment(i))),
         )
-        .chain(spec.power.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Power, ItemKey::Power(i))));
+        .chain(spec.power.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Power, ItemKey::Power(i))))
+        .chain(
+            spec.amendment
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id.as_str(), Kind::Amendment, ItemKey::Amendment(i))),
+        );
     for (id, kind, key) in items {
         match first.get(id) {
             None => {
@@ -88,6 +94,18 @@ fn references(check: &mut Check<'_>) {
             }
         };
     const PARTY: &[Kind] = &[Kind::Party];
+    const AMENDMENT: &[Kind] = &[Kind::Amendment];
+    let amendment = |id: &Option<String>, item: ItemKey, refs: &mut Vec<_>| {
+        if let Some(id) = id {
+            refs.push((id.clone(), AMENDMENT, At::Field(item, "amendment"), "amendment"));
+        }
+    };
+    for (i, x) in spec.party.iter().enumerate() {
+        if let Some(succession) = &x.succeeds {
+            let at = At::Field(ItemKey::Party(i), "succeeds.party");
+            refs.push((succession.party.clone(), PARTY, at, "succeeds.party"));
+        }
+    }
     for (i, x) in spec.instrument.iter().enumerate() {
         let item = ItemKey::Instrument(i);
         list(&x.imposed_by, PARTY, item, "imposed_by", &mut refs);
@@ -111,14 +129,25 @@ fn references(check: &mut Check<'_>) {
         let item = ItemKey::Phase(i);
         list(&x.after, &[Kind::Phase], item, "after", &mut refs);
         condition_refs(&mut refs, x.opens_when.as_ref(), item, "opens_when");
+        amendment(&x.amendment, item, &mut refs);
     }
     for (i, x) in spec.commitment.iter().enumerate() {
         let item = ItemKey::Commitment(i);
         refs.push((x.phase.clone(), &[Kind::Phase], At::Field(item, "phase"), "phase"));
         list(&x.by, PARTY, item, "by", &mut refs);
         condition_refs(&mut refs, x.when.as_ref(), item, "when");
+        condition_refs(&mut refs, x.while_.as_ref(), item, "while");
         if let Some(v) = &x.verification {
             refs.push((v.by.clone(), PARTY, At::Field(item, "verification.by"), "verification.by"));
+        }
+        list(&x.established_by, PARTY, item, "established_by", &mut refs);
+        list(&x.in_return_for, &[Kind::Commitment], item, "in_return_for", &mut refs);
+        list(&x.replaces, &[Kind::Commitment], item, "replaces", &mut refs);
+        amendment(&x.amendment, item, &mut refs);
+        for (party, reading) in &x.readings {
+            refs.push((party.clone(), PARTY, At::Field(item, "readings"), "readings"));
+            condition_refs(&mut refs, reading.when.as_ref(), item, "readings.when");
+            condition_refs(&mut refs, reading.while_.as_ref(), item, "readings.while");
         }
         list(&x.relieves, &[Kind::Instrument], item, "relieves", &mut refs);
         for (n, limit) in x.limits.iter().enumerate() {
@@ -142,6 +171,8 @@ fn references(check: &mut Check<'_>) {
             list(ids, &[Kind::Instrument], item, "restores", &mut refs);
         }
         list(&x.suspends, &[Kind::Commitment, Kind::Phase], item, "suspends", &mut refs);
+        condition_refs(&mut refs, x.resumes_when.as_ref(), item, "resumes_when");
+        amendment(&x.amendment, item, &mut refs);
     }
     if let Some(sim) = &spec.simulation {
         let item = ItemKey::Simulation;

@@ -3,12 +3,73 @@
 
 use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{EventKind, PowerKind, Restores};
+use crate::model::{EventKind, PowerKind, Restores, Role};
 use crate::source_map::ItemKey;
 
 pub(super) fn check(check: &mut Check<'_>) {
     snapback_restores(check);
     holders(check);
+    resumption(check);
+    parties(check);
+}
+
+/// `resumes_when` ends a suspension the power caused, so the power must suspend something.
+fn resumption(check: &mut Check<'_>) {
+    for (i, power) in check.spec.power.iter().enumerate() {
+        if power.resumes_when.is_some() && power.suspends.is_empty() {
+            check.report(
+                Diagnostic::new(
+                    Code::IncoherentConstruct,
+                    format!("power `{}` says when its suspension ends, but suspends nothing", power.id),
+                )
+                .label(check.map.field(ItemKey::Power(i), "resumes_when"), "nothing to resume")
+                .help("list what it suspends in `suspends`, or remove `resumes_when`"),
+            );
+        }
+    }
+}
+
+/// Essential parties and successors are signatories: only a signatory's leaving ends an
+/// agreement, and only a signatory's obligations pass to a successor.
+fn parties(check: &mut Check<'_>) {
+    let spec = check.spec;
+    for (i, party) in spec.party.iter().enumerate() {
+        let item = ItemKey::Party(i);
+        if party.essential && party.role != Role::Signatory {
+            check.report(
+                Diagnostic::new(
+                    Code::Authorization,
+                    format!("`{}` is essential but a {}", party.id, party.role),
+                )
+                .label(check.map.field(item, "essential"), "not a signatory")
+                .help("only a signatory's withdrawal can end the agreement; remove `essential`"),
+            );
+        }
+        let Some(succession) = &party.succeeds else { continue };
+        let predecessor = spec.party(&succession.party);
+        let problem = if succession.party == party.id {
+            Some("succeeds itself".to_string())
+        } else if party.role != Role::Signatory {
+            Some(format!("is a {} and cannot take over a signatory's obligations", party.role))
+        } else if predecessor.is_some_and(|p| p.role != Role::Signatory) {
+            Some(format!("succeeds `{}`, which is not a signatory", succession.party))
+        } else if spec
+            .party
+            .iter()
+            .any(|p| p.id != party.id && p.succeeds.as_ref().is_some_and(|s| s.party == succession.party))
+        {
+            Some(format!("is not the only successor of `{}`; name one continuing state", succession.party))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            check.report(
+                Diagnostic::new(Code::Authorization, format!("`{}` {problem}", party.id))
+                    .label(check.map.field(item, "succeeds.party"), "succession")
+                    .help("a signatory succeeds another signatory (the USSR's obligations carried on by Russia)"),
+            );
+        }
+    }
 }
 
 fn snapback_restores(check: &mut Check<'_>) {
@@ -95,11 +156,14 @@ fn holders(check: &mut Check<'_>) {
         }
         if power.kind == PowerKind::Suspend {
             for (n, id) in power.suspends.iter().enumerate() {
-                let own = spec
-                    .commitment
-                    .iter()
-                    .find(|c| &c.id == id)
-                    .is_none_or(|c| c.by.iter().all(|p| power.holders.contains(p)));
+                // A phase is suspended with all its commitments, so the same rule applies
+                // to each of them: a suspension power reaches only the holder's own.
+                let holders_own =
+                    |c: &crate::model::Commitment| c.by.iter().all(|p| power.holders.contains(p));
+                let own = match spec.commitment.iter().find(|c| &c.id == id) {
+                    Some(c) => holders_own(c),
+                    None => spec.commitments_of(id).all(holders_own),
+                };
                 if !own {
                     check.report(
                         Diagnostic::new(Code::Authorization, format!("suspension power `{}` suspends `{id}`, which others perform", power.id))
