@@ -392,7 +392,7 @@ pub enum AgreementStatus {
     /// Something owed is waiting, and nothing owed has moved for `stalls_after`.
     Stalled,
     /// Not ended, but nothing owed is being performed or awaited any more: every
-    /// obligation still open is suspended, violated, contested or ended.
+    /// obligation still open is suspended, violated, found in breach or ended.
     Collapsed,
     /// Ended on its end date.
     Expired,

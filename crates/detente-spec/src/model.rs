@@ -204,7 +204,7 @@ impl Role {
                 Performed, Violation, Measured, Invoked, Resolved, Withdrew, Imposed, Lifted, Extended,
                 Disputed, Renounced, Suspended, Resumed, Amended,
             ],
-            Role::Verifier => vec![Verified, ViolationVerified, Measured],
+            Role::Verifier => vec![Verified, ViolationVerified, Measured, Resolved],
             Role::Guarantor => vec![Violation, Invoked, Resolved, Extended, Disputed],
             Role::Observer | Role::External => vec![],
         }

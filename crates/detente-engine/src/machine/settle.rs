@@ -722,7 +722,7 @@ impl Machine<'_> {
     }
 
     /// Why the agreement has collapsed de facto, if it has: something was owed, and
-    /// every binding obligation still open is suspended, violated, contested or ended;
+    /// every binding obligation still open is suspended, violated, in breach or ended;
     /// nothing is being performed or awaited any more.
     fn collapse(&self) -> Option<String> {
         let mut broken = Vec::new();
@@ -733,7 +733,8 @@ impl Machine<'_> {
                 continue;
             }
             ever_owed = true;
-            let contested = record.allegation.is_some() || record.violation.is_some();
+            // A claim alone does not stop performance; an established breach does.
+            let contested = record.violation.is_some();
             let live = match record.status {
                 CommitmentStatus::Pending | CommitmentStatus::Overdue | CommitmentStatus::Performed => true,
                 CommitmentStatus::Fulfilled => spec.kind == CommitmentKind::Continuing,

@@ -926,7 +926,8 @@ impl Reference<'_> {
                 continue;
             }
             ever = true;
-            let contested = x.allegation.is_some() || x.violation.is_some();
+            // A claim alone does not stop performance; an established breach does.
+            let contested = x.violation.is_some();
             let s = x.status.unwrap_or(CommitmentStatus::Inactive);
             let performing_now = matches!(
                 s,

@@ -13,14 +13,19 @@ pub(super) fn check(check: &mut Check<'_>) {
     parties(check);
 }
 
-/// `resumes_when` ends a suspension the power caused, so the power must suspend something.
+/// `resumes_when` ends what the power did, so it must suspend or re-impose something.
 fn resumption(check: &mut Check<'_>) {
     for (i, power) in check.spec.power.iter().enumerate() {
-        if power.resumes_when.is_some() && power.suspends.is_empty() {
+        // A snap-back that only re-imposes can be reversed too: relief returns.
+        let restores = power.kind == PowerKind::Snapback && !power.restores.is_empty();
+        if power.resumes_when.is_some() && power.suspends.is_empty() && !restores {
             check.report(
                 Diagnostic::new(
                     Code::IncoherentConstruct,
-                    format!("power `{}` says when its suspension ends, but suspends nothing", power.id),
+                    format!(
+                        "power `{}` says when its effect ends, but suspends and restores nothing",
+                        power.id
+                    ),
                 )
                 .label(check.map.field(ItemKey::Power(i), "resumes_when"), "nothing to resume")
                 .help("list what it suspends in `suspends`, or remove `resumes_when`"),
