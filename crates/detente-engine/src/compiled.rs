@@ -169,6 +169,8 @@ pub struct Agreement {
     /// The party whose reading this compilation follows, if any (see
     /// [`Agreement::compile_as_read_by`]).
     pub reading: Option<usize>,
+    /// The commitments of the core bargain (`[agreement] core`).
+    pub core: Vec<usize>,
 }
 
 /// Ids to indices, one map per kind.
@@ -297,6 +299,7 @@ impl Agreement {
             }
         }
         let amendments = spec.amendment.iter().map(|a| CAmendment { effective: a.effective }).collect();
+        let core = compiler.ids(&ids.commitments, &spec.agreement.core)?;
         Ok(Agreement {
             spec: spec.clone(),
             ids,
@@ -310,6 +313,7 @@ impl Agreement {
             essential: spec.party.iter().map(|p| p.essential).collect(),
             succeeds,
             reading: None,
+            core,
         })
     }
 

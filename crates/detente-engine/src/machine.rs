@@ -644,7 +644,9 @@ impl<'a> Machine<'a> {
                 self.record_succession(party, predecessor, on);
             }
         }
-        for p in 0..self.powers.len() {
+        // Once the agreement has ended, nothing takes effect under it any more.
+        let over = self.agreement_status.is_over();
+        for p in (0..self.powers.len()).filter(|_| !over) {
             if let Stage::Invoked { effect, by, event } = self.powers[p].stage {
                 if effect == day {
                     self.exercise(p, by, event);

@@ -46,7 +46,7 @@ pub const TOP_LEVEL_FIELDS: &[&str] = &[
     "simulation",
 ];
 const AGREEMENT_FIELDS: &[&str] =
-    &["id", "title", "adopted", "ends", "signed", "stalls_after", "record", "summary", "sources"];
+    &["id", "title", "adopted", "ends", "signed", "stalls_after", "record", "core", "summary", "sources"];
 const PARTY_FIELDS: &[&str] = &["id", "name", "role", "asserts", "essential", "succeeds"];
 const SUCCESSION_FIELDS: &[&str] = &["party", "on"];
 const INSTRUMENT_FIELDS: &[&str] =
@@ -192,6 +192,7 @@ fn empty_spec() -> Spec {
             signed: None,
             stalls_after: None,
             record: false,
+            core: Vec::new(),
             summary: None,
             sources: Vec::new(),
         },
@@ -938,6 +939,7 @@ impl<'s> Decoder<'s> {
         let signed = self.date(t, "signed");
         let stalls_after = self.duration(t, "stalls_after");
         let record = self.boolean(t, "record").unwrap_or(false);
+        let core = self.strings(t, "core");
         let summary = self.string(t, "summary");
         let sources = self.strings(t, "sources");
         Some(Agreement {
@@ -948,6 +950,7 @@ impl<'s> Decoder<'s> {
             signed,
             stalls_after,
             record,
+            core,
             summary,
             sources,
         })

@@ -114,6 +114,10 @@ pub struct Agreement {
     /// measure in return is a warning (W106), not an error (E010), because it happened.
     #[serde(default, skip_serializing_if = "is_false")]
     pub record: bool,
+    /// The commitments that make up the core bargain (the freeze for the fuel): the
+    /// agreement reads "collapsed" once every one of them owed has stopped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub core: Vec<String>,
     /// A paragraph describing the agreement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,

@@ -221,6 +221,9 @@ fn overview(spec: &Spec, blocks: &mut Vec<Block>) {
     if let Some(stalls) = agreement.stalls_after {
         facts.push_str(&format!(" Reads as stalled when nothing owed moves for {stalls}."));
     }
+    if !agreement.core.is_empty() {
+        facts.push_str(&format!(" Its core bargain: {}.", agreement.core.join(", ")));
+    }
     if agreement.record {
         facts.push_str(" A record of history: concessions given on trust are shown, not refused.");
     }

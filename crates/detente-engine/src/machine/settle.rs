@@ -289,7 +289,8 @@ impl Machine<'_> {
             let exists = self.in_effect(power.amendment);
             let holds = exists && self.eval(&power.trigger) && self.holder_remains(p);
             self.powers[p].trigger_holds = holds;
-            let resumes = power.resumes_when.as_ref().is_some_and(|r| self.eval(r));
+            let over = self.agreement_status.is_over();
+            let resumes = !over && power.resumes_when.as_ref().is_some_and(|r| self.eval(r));
             if resumes && matches!(self.powers[p].stage, Stage::Exercised { .. }) {
                 let condition =
                     self.ag.spec.power[p].resumes_when.as_ref().map(|r| r.to_string()).unwrap_or_default();
@@ -297,7 +298,7 @@ impl Machine<'_> {
                 self.end_power_suspension(p, Reason::new(self.day, text));
                 changed = true;
             }
-            if holds && self.ag.powers[p].automatic && matches!(self.powers[p].stage, Stage::Idle) {
+            if holds && !over && self.ag.powers[p].automatic && matches!(self.powers[p].stage, Stage::Idle) {
                 let by = self.ag.powers[p].holders.first().copied().unwrap_or(0);
                 self.start_invocation(p, by, None);
             }
@@ -310,6 +311,9 @@ impl Machine<'_> {
     /// holding, and resumed when it holds again.
     fn hold_while(&mut self) -> bool {
         let mut changed = false;
+        if self.agreement_status.is_over() {
+            return false;
+        }
         for c in 0..self.commitments.len() {
             let Some((condition, otherwise)) = &self.ag.commitments[c].while_ else { continue };
             let record = &self.commitments[c];
@@ -721,45 +725,64 @@ impl Machine<'_> {
         }
     }
 
-    /// Why the agreement has collapsed de facto, if it has: something was owed, and
-    /// every binding obligation still open is suspended, violated, in breach or ended;
-    /// nothing is being performed or awaited any more.
+    /// Why the agreement has collapsed de facto, if it has. With a `core` bargain: once
+    /// every core commitment that was owed has stopped (suspended, violated, ended, or
+    /// found in breach). Without one: once something binding was owed, nothing binding is
+    /// performed or awaited any more (an obligation whose deadline does not run is not
+    /// awaited), and something has stopped.
     fn collapse(&self) -> Option<String> {
-        let mut broken = Vec::new();
-        let mut ever_owed = false;
-        for (c, spec) in self.ag.commitments.iter().enumerate() {
-            let record = &self.commitments[c];
-            if !spec.binding || record.owed.is_none() {
-                continue;
-            }
-            ever_owed = true;
-            // A claim alone does not stop performance; an established breach does.
-            let contested = record.violation.is_some();
-            let live = match record.status {
-                CommitmentStatus::Pending | CommitmentStatus::Overdue | CommitmentStatus::Performed => true,
-                CommitmentStatus::Fulfilled => spec.kind == CommitmentKind::Continuing,
-                _ => false,
-            };
-            if live && !contested {
-                return None;
-            }
-            let settled = matches!(
-                record.status,
-                CommitmentStatus::Fulfilled | CommitmentStatus::Released | CommitmentStatus::Discharged
-            );
-            if !settled || contested {
-                broken.push(c);
-            }
-        }
-        if !ever_owed || broken.is_empty() {
+        let core = &self.ag.core;
+        let owed: Vec<usize> = if core.is_empty() {
+            (0..self.commitments.len()).filter(|&c| self.ag.commitments[c].binding).collect()
+        } else {
+            core.clone()
+        };
+        let owed: Vec<usize> = owed.into_iter().filter(|&c| self.commitments[c].owed.is_some()).collect();
+        let stopped: Vec<usize> = owed.iter().copied().filter(|&c| self.stopped(c)).collect();
+        let collapsed = if core.is_empty() {
+            !stopped.is_empty() && !owed.iter().any(|&c| self.performing_or_awaited(c))
+        } else {
+            !owed.is_empty() && stopped.len() == owed.len()
+        };
+        if !collapsed {
             return None;
         }
-        let names: Vec<String> = broken
+        let names: Vec<String> = stopped
             .iter()
             .take(4)
             .map(|&c| format!("`{}` {}", self.ag.spec.commitment[c].id, self.describe_now(c)))
             .collect();
-        let more = if broken.len() > 4 { format!(" and {} more", broken.len() - 4) } else { String::new() };
-        Some(format!("nothing owed is being performed or awaited: {}{more}", names.join(", ")))
+        let more = if stopped.len() > 4 { format!(" and {} more", stopped.len() - 4) } else { String::new() };
+        let what = if core.is_empty() {
+            "nothing owed is being performed or awaited"
+        } else {
+            "the core bargain has stopped"
+        };
+        Some(format!("{what}: {}{more}", names.join(", ")))
+    }
+
+    /// Whether a commitment has stopped: suspended, violated, ended by termination, or
+    /// in breach (a claim alone does not stop performance; an established breach does).
+    fn stopped(&self, c: usize) -> bool {
+        let record = &self.commitments[c];
+        record.violation.is_some()
+            || matches!(
+                record.status,
+                CommitmentStatus::Suspended | CommitmentStatus::Violated | CommitmentStatus::Terminated
+            )
+    }
+
+    /// Whether a commitment is being performed or awaited: in effect (or performed,
+    /// awaiting verification), or pending with its deadline running, and not in breach.
+    fn performing_or_awaited(&self, c: usize) -> bool {
+        let record = &self.commitments[c];
+        let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
+        record.violation.is_none()
+            && match record.status {
+                CommitmentStatus::Performed => true,
+                CommitmentStatus::Fulfilled => continuing,
+                CommitmentStatus::Pending | CommitmentStatus::Overdue => self.deadline_runs(c),
+                _ => false,
+            }
     }
 }

@@ -29,7 +29,8 @@ pub struct Plan {
     /// breach; 2 the snap-back also suspends the last phase; 4 the snap-back ends when
     /// no claim against b stands (`resumes_when`); 8 b is essential; 16 `c` succeeds `b`
     /// on 2021-06-01; 32 the agreement stalls after 120 days; 64 the amendment has a
-    /// fixed date; 128 quantity `q1` is first estimated after adoption.
+    /// fixed date; 128 quantity `q1` is first estimated after adoption; 256 the core
+    /// bargain is `mb0` and `c0`.
     features: u16,
 }
 
@@ -42,7 +43,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         prop::option::of((any::<bool>(), 0u32..60, any::<bool>())),
         prop::collection::vec((0u32..20, 0u8..24, 0usize..12, 1u32..60), 0..40),
         any::<bool>(),
-        0u16..256,
+        0u16..512,
     )
         .prop_map(|(phases, commitments, instruments, snapback, events, dated_phases, features)| Plan {
             phases,
@@ -63,9 +64,10 @@ const SUCCESSION: &str = "2021-06-01";
 /// signatory, so any concession is reciprocated; concessions relieve the instruments.
 pub fn build(plan: &Plan) -> Agreement {
     let stalls = if plan.features & 32 != 0 { "stalls_after = \"120 days\"\n" } else { "" };
+    let core = if plan.features & 256 != 0 { "core = [\"mb0\", \"c0\"]\n" } else { "" };
     let essential = if plan.features & 8 != 0 { "essential = true\n" } else { "" };
     let mut toml = format!(
-        "[agreement]\nid = \"random\"\ntitle = \"Random\"\nadopted = {ADOPTED}\nends = {ENDS}\n{stalls}\n\
+        "[agreement]\nid = \"random\"\ntitle = \"Random\"\nadopted = {ADOPTED}\nends = {ENDS}\n{stalls}{core}\n\
          [[party]]\nid = \"a\"\nname = \"A\"\nrole = \"signatory\"\n\n\
          [[party]]\nid = \"b\"\nname = \"B\"\nrole = \"signatory\"\n{essential}\n\
          [[party]]\nid = \"v\"\nname = \"V\"\nrole = \"verifier\"\n\n\

@@ -285,7 +285,8 @@ impl Reference<'_> {
                 self.amend(a);
             }
         }
-        for p in 0..self.power.len() {
+        let live = self.over.is_none();
+        for p in (0..self.power.len()).filter(|_| live) {
             if let P::Invoked(effect, by) = self.power[p] {
                 if effect == day {
                     self.exercise(p, by);
@@ -351,7 +352,9 @@ impl Reference<'_> {
                     self.c[c].due = spec.due.and_then(|d| d.from(self.day));
                 }
             }
-            for c in 0..self.c.len() {
+            // Nothing happens under an agreement that has ended.
+            let live = self.over.is_none();
+            for c in (0..self.c.len()).filter(|_| live) {
                 let Some((condition, otherwise)) = self.ag.commitments[c].while_.clone() else { continue };
                 if self.c[c].owed.is_none() || ended(self.c[c].status) {
                     continue;
@@ -399,11 +402,12 @@ impl Reference<'_> {
                 let exists = power.amendment.is_none_or(|a| self.amendment[a]);
                 let holder = power.automatic || power.holders.iter().any(|&h| !self.withdrawn[h]);
                 self.trigger[p] = exists && self.eval(&power.trigger) && holder;
-                let resumes = power.resumes_when.as_ref().is_some_and(|r| self.eval(r));
+                let resumes =
+                    self.over.is_none() && power.resumes_when.as_ref().is_some_and(|r| self.eval(r));
                 if resumes && self.power[p] == P::Exercised {
                     self.end_suspension(p);
                 }
-                if self.trigger[p] && power.automatic && self.power[p] == P::Idle {
+                if self.trigger[p] && self.over.is_none() && power.automatic && self.power[p] == P::Idle {
                     let by = power.holders.first().copied().unwrap_or(0);
                     self.invoke(p, by);
                 }
@@ -917,31 +921,42 @@ impl Reference<'_> {
         if let Some(over) = self.over {
             return over;
         }
-        let mut ever = false;
-        let mut live = false;
-        let mut broken = false;
-        for (c, spec) in self.ag.commitments.iter().enumerate() {
-            let x = &self.c[c];
-            if !spec.binding || x.owed.is_none() {
-                continue;
-            }
-            ever = true;
-            // A claim alone does not stop performance; an established breach does.
-            let contested = x.violation.is_some();
-            let s = x.status.unwrap_or(CommitmentStatus::Inactive);
-            let performing_now = matches!(
-                s,
-                CommitmentStatus::Pending | CommitmentStatus::Overdue | CommitmentStatus::Performed
-            ) || (s == CommitmentStatus::Fulfilled
-                && spec.kind == CommitmentKind::Continuing);
-            live |= performing_now && !contested;
-            broken |= contested
-                || !matches!(
-                    s,
-                    CommitmentStatus::Fulfilled | CommitmentStatus::Released | CommitmentStatus::Discharged
-                );
-        }
-        if ever && !live && broken {
+        let core = &self.ag.core;
+        let considered: Vec<usize> = if core.is_empty() {
+            (0..self.c.len()).filter(|&c| self.ag.commitments[c].binding).collect()
+        } else {
+            core.clone()
+        };
+        let owed: Vec<usize> = considered.into_iter().filter(|&c| self.c[c].owed.is_some()).collect();
+        // Stopped: suspended, violated, terminated, or found in breach.
+        let stopped = |c: usize| {
+            self.c[c].violation.is_some()
+                || matches!(
+                    self.c[c].status,
+                    Some(
+                        CommitmentStatus::Suspended
+                            | CommitmentStatus::Violated
+                            | CommitmentStatus::Terminated
+                    )
+                )
+        };
+        // Live: performed or in effect, or awaited with its deadline running; no breach.
+        let live = |c: usize| {
+            let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
+            self.c[c].violation.is_none()
+                && match self.c[c].status {
+                    Some(CommitmentStatus::Performed) => true,
+                    Some(CommitmentStatus::Fulfilled) => continuing,
+                    Some(CommitmentStatus::Pending | CommitmentStatus::Overdue) => self.deadline_runs(c),
+                    _ => false,
+                }
+        };
+        let collapsed = if core.is_empty() {
+            owed.iter().any(|&c| stopped(c)) && !owed.iter().any(|&c| live(c))
+        } else {
+            !owed.is_empty() && owed.iter().all(|&c| stopped(c))
+        };
+        if collapsed {
             return AgreementStatus::Collapsed;
         }
         if let Some(after) = self.ag.spec.agreement.stalls_after {

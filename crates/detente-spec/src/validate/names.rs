@@ -100,6 +100,7 @@ fn references(check: &mut Check<'_>) {
             refs.push((id.clone(), AMENDMENT, At::Field(item, "amendment"), "amendment"));
         }
     };
+    list(&spec.agreement.core, &[Kind::Commitment], ItemKey::Agreement, "core", &mut refs);
     for (i, x) in spec.party.iter().enumerate() {
         if let Some(succession) = &x.succeeds {
             let at = At::Field(ItemKey::Party(i), "succeeds.party");
