@@ -92,11 +92,22 @@ fn agreement() -> impl Strategy<Value = Agreement> {
         prop::option::of(date()),
         prop::option::of(text()),
         prop::collection::vec(text(), 0..3),
-        (prop::option::of(date()), prop::option::of(duration()), any::<bool>()),
+        (prop::option::of(date()), prop::option::of(duration()), any::<bool>(), ids()),
     )
-        .prop_map(|(id, title, adopted, ends, summary, sources, (signed, stalls_after, record))| {
-            Agreement { id, title, adopted, ends, signed, stalls_after, record, summary, sources }
-        })
+        .prop_map(
+            |(id, title, adopted, ends, summary, sources, (signed, stalls_after, record, core))| Agreement {
+                id,
+                title,
+                adopted,
+                ends,
+                signed,
+                stalls_after,
+                record,
+                core,
+                summary,
+                sources,
+            },
+        )
 }
 
 fn party() -> impl Strategy<Value = Party> {
