@@ -231,6 +231,15 @@ fn event_ref(index: usize) -> String {
     format!("event #{}", index + 1)
 }
 
+impl Machine<'_> {
+    /// When an event happened, as the record dates it: "on 2002-12-22", or "in 2002-12
+    /// (day unknown)".
+    pub(crate) fn when(&self, e: usize) -> String {
+        let event = &self.events[e];
+        on_date(event.date, event.precision)
+    }
+}
+
 /// "on 2002-12-22", or "in 2002-12 (day unknown)" for an event dated to the month.
 fn on_date(date: Date, precision: Precision) -> String {
     match precision {

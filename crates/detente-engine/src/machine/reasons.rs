@@ -118,9 +118,9 @@ impl Machine<'_> {
         if let Some(a) = record.allegation.as_ref().filter(|_| record.violation.is_none()) {
             let by = &self.ag.spec.party[a.by].id;
             also.push(format!(
-                "violation alleged by `{by}` against {} on {} ({})",
+                "violation alleged by `{by}` against {} {} ({})",
                 self.party_list(&a.against),
-                a.date,
+                self.when(a.event),
                 event_ref(a.event)
             ));
             reason = reason.event(a.event);
@@ -169,7 +169,7 @@ impl Machine<'_> {
             .map(|(&p, performed)| {
                 let id = &self.ag.spec.party[p].id;
                 match performed {
-                    Some((on, e)) => format!("`{id}` performed on {on} ({})", event_ref(*e)),
+                    Some((_, e)) => format!("`{id}` performed {} ({})", self.when(*e), event_ref(*e)),
                     None => format!("`{id}` has not performed"),
                 }
             })
@@ -252,14 +252,18 @@ impl Machine<'_> {
         let how = if auto_in_effect {
             format!("in effect since it became owed on {owed}")
         } else {
-            format!("performed by all bound parties, last on {performed_on}")
+            let last = record.performed.iter().flatten().max_by_key(|(d, _)| *d).map(|(_, e)| *e);
+            match last {
+                Some(e) => format!("performed by all bound parties, last {}", self.when(e)),
+                None => format!("performed by all bound parties, last on {performed_on}"),
+            }
         };
         match (spec.verifier, record.verified) {
             (Some(v), None) => {
                 reason.text = format!("{how}; awaiting verification by `{}`", self.ag.spec.party[v].id);
             }
             (Some(_), Some((on, e))) => {
-                reason.text = format!("{how}; verified on {on} ({})", event_ref(e));
+                reason.text = format!("{how}; verified {} ({})", self.when(e), event_ref(e));
                 reason.since = on.max(performed_on);
                 reason = reason.event(e);
             }

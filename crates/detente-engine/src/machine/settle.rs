@@ -493,8 +493,8 @@ impl Machine<'_> {
                 } else if let Some(a) = claim {
                     let by = &self.ag.spec.party[a.by].id;
                     out.facts.push(format!(
-                        "`{id}`: violation alleged by `{by}` on {} ({})",
-                        a.date,
+                        "`{id}`: violation alleged by `{by}` {} ({})",
+                        self.when(a.event),
                         format_event(a.event)
                     ));
                     out.events.push(a.event);
@@ -502,7 +502,8 @@ impl Machine<'_> {
             }
             Predicate::Verified => {
                 if let Some((on, e)) = record.verified {
-                    out.facts.push(format!("`{id}`: verified on {on} ({})", format_event(e)));
+                    let _ = on;
+                    out.facts.push(format!("`{id}`: verified {} ({})", self.when(e), format_event(e)));
                     out.events.push(e);
                 }
             }
@@ -647,7 +648,7 @@ impl Machine<'_> {
         let invoked_by = |event: Option<usize>| match event {
             Some(e) => {
                 let by = &self.ag.spec.party[self.events[e].actor].id;
-                format!("invoked by `{by}` on {} ({})", self.events[e].date, format_event(e))
+                format!("invoked by `{by}` {} ({})", self.when(e), format_event(e))
             }
             None => "invoked automatically".to_string(),
         };
