@@ -818,7 +818,9 @@ pub fn validate_event(
         let accused_id = &spec.party[accused].id;
         match (kind, subject) {
             (Violation | ViolationVerified, Subject::Commitment(c)) => {
-                if !agreement.commitments[c].by.contains(&accused) {
+                let by = &agreement.commitments[c].by;
+                let successor = agreement.succeeds[accused].is_some_and(|(p, _)| by.contains(&p));
+                if !by.contains(&accused) && !successor {
                     let c_id = &spec.commitment[c].id;
                     let help = format!("`{c_id}` binds: {}", list_ids(spec, &agreement.commitments[c].by));
                     return problem(format!("`{accused_id}` is not bound by `{c_id}` and cannot be accused of violating it"), Some(help));

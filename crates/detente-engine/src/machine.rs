@@ -604,7 +604,7 @@ impl<'a> Machine<'a> {
             }
         };
         if !self.agreement_status.is_over() {
-            consider(self.ends);
+            consider(self.ends.and_then(|d| d.tomorrow().ok()));
         }
         for power in &self.powers {
             if let Stage::Invoked { effect, .. } = power.stage {
@@ -640,8 +640,11 @@ impl<'a> Machine<'a> {
 
     fn fire_timers(&mut self) {
         let day = self.day;
-        if self.ends == Some(day) && !self.agreement_status.is_over() {
-            self.terminate(Reason::new(day, format!("the agreement expired on {day}, its end date")), true);
+        // The end date is the last day in force, as a due date is the last day in time.
+        let ended = self.ends.filter(|e| e.tomorrow().ok() == Some(day));
+        if let (Some(last), false) = (ended, self.agreement_status.is_over()) {
+            let text = format!("the agreement expired after {last}, its last day in force");
+            self.terminate(Reason::new(day, text), true);
         }
         for a in 0..self.amendments.len() {
             if self.amendments[a].is_none() && self.ag.amendments[a].effective == Some(day) {
@@ -926,7 +929,12 @@ impl<'a> Machine<'a> {
         self.version += 1;
         if self.timeline.is_some() {
             let id = self.ag.spec.party[party].id.clone();
-            self.record_change("party", id, "participating", "withdrawn", reason.clone());
+            let from = if self.participation_suspended[party].is_some() {
+                "suspended its participation"
+            } else {
+                "participating"
+            };
+            self.record_change("party", id, from, "withdrawn", reason.clone());
         }
         for (c, spec) in self.ag.commitments.iter().enumerate() {
             let record = &self.commitments[c];
@@ -983,6 +991,7 @@ impl<'a> Machine<'a> {
             && record.owed.is_some()
             && record.performed.iter().all(Option::is_some)
             && (spec.verifier.is_none() || record.verified.is_some())
+            && self.notice_ends(c).is_none_or(|effect| effect <= self.day)
     }
 
     /// Ends the agreement: open commitments are discharged (it expired on its end date)

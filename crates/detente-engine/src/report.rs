@@ -73,8 +73,13 @@ pub fn render(agreement: &Agreement, state: &State, style: Style) -> String {
     let rows: Vec<[String; 4]> = state
         .instruments
         .iter()
-        .map(|i| {
-            [i.id.clone(), i.status.words().to_string(), i.reason.since.to_string(), i.reason.text.clone()]
+        .zip(&spec.instrument)
+        .map(|(i, declared)| {
+            // An instrument in force since a date the record does not give has no date.
+            let undated =
+                declared.since.is_none() && i.reason.events.is_empty() && i.reason.causes.is_empty();
+            let since = if undated { "unknown".to_string() } else { i.reason.since.to_string() };
+            [i.id.clone(), i.status.words().to_string(), since, i.reason.text.clone()]
         })
         .collect();
     section(&mut out, style, "Instruments", &["instrument", "status", "since", "why"], &rows);

@@ -410,7 +410,7 @@ relieves = ["terrorism-list"]
     );
     let lines = [
         event("2020-06-26", "usa", "performed", "delisting"),
-        event("2020-08-10", "usa", "suspended", "delisting"),
+        event("2020-08-09", "usa", "suspended", "delisting"),
         event("2020-10-11", "usa", "resumed", "delisting"),
     ];
     let log = log(&ag, &lines.iter().map(String::as_str).collect::<Vec<_>>());
@@ -422,7 +422,7 @@ relieves = ["terrorism-list"]
     assert_eq!(
         commitment(&s, "delisting").status,
         CommitmentStatus::Suspended,
-        "deferred on the day it would take effect"
+        "deferred the day before it would take effect"
     );
     let s = at(&ag, &log, "2020-10-11");
     assert_eq!(commitment(&s, "delisting").status, CommitmentStatus::Fulfilled);
@@ -552,7 +552,8 @@ on_timeout = "violated"
     assert_eq!(stalled.agreement, AgreementStatus::Stalled);
     assert!(stalled.agreement_reason.text.contains("nothing owed has moved since 2020-01-01"));
     assert_eq!(at(&ag, &log, "2021-06-01").agreement, AgreementStatus::Stalled, "the term was extended");
-    let expired = at(&ag, &log, "2022-02-05");
+    assert_eq!(at(&ag, &log, "2022-02-05").agreement, AgreementStatus::Stalled, "its last day in force");
+    let expired = at(&ag, &log, "2022-02-06");
     assert_eq!(expired.agreement, AgreementStatus::Expired);
     assert_eq!(commitment(&expired, "limits").status, CommitmentStatus::Discharged);
 }

@@ -21,7 +21,11 @@ impl Machine<'_> {
         // Borrowed from the agreement, not the machine: no copy per event.
         let ag = self.ag;
         let actor = ag.spec.party[event.actor].id.as_str();
-        if self.agreement_status.is_over() {
+        // Imposing or lifting an instrument acts outside the agreement: a party that has
+        // left, or an agreement that has ended, does not stop it (the US re-imposed its
+        // sanctions in 2018 after leaving the JCPOA).
+        let outside = matches!(event.kind, EventKind::Imposed | EventKind::Lifted);
+        if self.agreement_status.is_over() && !outside {
             let words = self.agreement_status.words();
             self.note(event, format!("the agreement had {words}; recorded only"));
             return false;
@@ -30,9 +34,6 @@ impl Machine<'_> {
             self.note(event, why);
             return false;
         }
-        // A party that has left can no longer act under the agreement, but it can still
-        // impose or lift its own instruments outside it (the US did in 2018).
-        let outside = matches!(event.kind, EventKind::Imposed | EventKind::Lifted);
         if self.withdrawn[event.actor].is_some() && !outside {
             self.note(event, format!("`{actor}` had withdrawn; recorded only"));
             return false;
@@ -385,7 +386,16 @@ impl Machine<'_> {
             event_ref(event.index)
         );
         let reason = Reason::new(event.date, text).event(event.index);
-        let targets = self.own_commitments(event.actor, subject);
+        if subject == Subject::Agreement && self.participation_suspended[event.actor].is_some() {
+            self.note(event, "its participation was already suspended; recorded only");
+            return;
+        }
+        // A deed done stays done: a party suspends what it still has to do or to hold.
+        let targets: Vec<usize> = self
+            .own_commitments(event.actor, subject)
+            .into_iter()
+            .filter(|&c| !self.is_done_deed(c))
+            .collect();
         let before = self.version;
         for c in targets {
             self.suspend(c, SuspendedBy::Party(event.actor), reason.clone());

@@ -45,6 +45,8 @@ impl Machine<'_> {
         if record.disputed.is_some() {
             flags |= DISPUTED;
         }
+        // How many suspensions stand (up to 3), so that a second one is a change too.
+        flags |= (record.suspensions.len().min(3) as u8) << 6;
         let waiting = matches!(status, CommitmentStatus::Pending | CommitmentStatus::Overdue);
         if waiting && self.notice_ends(c).is_some_and(|d| d > self.day) {
             flags |= NOTIFIED;
@@ -60,6 +62,11 @@ impl Machine<'_> {
         let breach = self.commitments[c].violation.as_ref().map(|b| b.kind.words());
         if !spec.binding {
             words = format!("{words} (declaration)");
+        }
+        let suspensions = &self.commitments[c].suspensions;
+        if status == CommitmentStatus::Suspended && suspensions.len() > 1 {
+            let by: Vec<String> = suspensions.iter().map(|s| self.suspended_by_words(s.by)).collect();
+            words = format!("{words} (by {})", by.join(" and "));
         }
         if status == CommitmentStatus::Violated {
             let how = breach.unwrap_or(BreachKind::MissedDeadline.words());

@@ -249,7 +249,8 @@ impl Machine<'_> {
     fn complete_phases(&mut self) -> bool {
         let mut changed = false;
         for p in 0..self.phases.len() {
-            if self.phases[p].status != PhaseStatus::Open {
+            // Commitments discharged by the agreement's end complete nothing.
+            if self.phases[p].status != PhaseStatus::Open || self.agreement_status.is_over() {
                 continue;
             }
             // Declarations (not binding) neither hold a phase back nor complete it alone.
@@ -286,7 +287,7 @@ impl Machine<'_> {
         let mut changed = false;
         for p in 0..self.powers.len() {
             let power = &self.ag.powers[p];
-            let exists = self.in_effect(power.amendment);
+            let exists = self.in_effect(power.amendment) && !self.agreement_status.is_over();
             let holds = exists && self.eval(&power.trigger) && self.holder_remains(p);
             self.powers[p].trigger_holds = holds;
             let over = self.agreement_status.is_over();

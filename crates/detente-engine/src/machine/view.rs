@@ -161,7 +161,7 @@ impl Machine<'_> {
         }
     }
 
-    fn suspended_by_words(&self, by: super::SuspendedBy) -> String {
+    pub(super) fn suspended_by_words(&self, by: super::SuspendedBy) -> String {
         let spec = &self.ag.spec;
         match by {
             super::SuspendedBy::Power(p) => format!("power `{}`", spec.power[p].id),

@@ -130,6 +130,8 @@ pub struct Reference<'a> {
     replaced: HashMap<(usize, usize), FacilityStatus>,
     withdrawn: Vec<bool>,
     amendment: Vec<bool>,
+    /// Parties that suspended their whole participation.
+    participation: Vec<bool>,
     ends: Option<Date>,
     over: Option<AgreementStatus>,
     last_movement: Date,
@@ -155,6 +157,7 @@ pub fn statuses_at(ag: &Agreement, events: &[Event], days: &[Date]) -> Vec<Statu
         replaced: HashMap::new(),
         withdrawn: vec![false; ag.spec.party.len()],
         amendment: vec![false; ag.amendments.len()],
+        participation: vec![false; ag.spec.party.len()],
         ends: ag.spec.agreement.ends,
         over: None,
         last_movement: adopted,
@@ -277,7 +280,8 @@ impl Reference<'_> {
     // 1. Timers, in the documented order.
     fn timers(&mut self) {
         let day = self.day;
-        if self.ends == Some(day) && self.over.is_none() {
+        // The end date is the last day in force.
+        if self.ends.map(next_day) == Some(day) && self.over.is_none() {
             self.end(true);
         }
         for a in 0..self.amendment.len() {
@@ -392,14 +396,15 @@ impl Reference<'_> {
                             )
                         )
                     });
-                let free = self.phase_suspended[p].is_none() && !self.phase_terminated[p];
+                let free =
+                    self.phase_suspended[p].is_none() && !self.phase_terminated[p] && self.over.is_none();
                 if self.opened[p].is_some() && !self.complete[p] && free && done {
                     self.complete[p] = true;
                 }
             }
             for p in 0..self.power.len() {
                 let power = &self.ag.powers[p];
-                let exists = power.amendment.is_none_or(|a| self.amendment[a]);
+                let exists = power.amendment.is_none_or(|a| self.amendment[a]) && self.over.is_none();
                 let holder = power.automatic || power.holders.iter().any(|&h| !self.withdrawn[h]);
                 self.trigger[p] = exists && self.eval(&power.trigger) && holder;
                 let resumes =
@@ -554,12 +559,14 @@ impl Reference<'_> {
             && x.owed.is_some()
             && x.performed.iter().all(Option::is_some)
             && (spec.verifier.is_none() || x.verified)
+            && self.notice_ends(c).is_none_or(|effect| effect <= self.day)
     }
 
     // 3. Events.
     fn apply(&mut self, e: &Event) {
+        // Imposing and lifting act outside the agreement, even after it has ended.
         let outside = matches!(e.kind, EventKind::Imposed | EventKind::Lifted);
-        if self.over.is_some() || (self.withdrawn[e.actor] && !outside) {
+        if (self.over.is_some() || self.withdrawn[e.actor]) && !outside {
             return;
         }
         // A successor acts from its succession on; its predecessor no longer does.
@@ -695,8 +702,17 @@ impl Reference<'_> {
                 }
             }
             (EventKind::Suspended, subject) => {
-                for c in self.own(e.actor, subject) {
-                    self.suspend(c, Src::Party(e.actor));
+                // Suspending one's participation twice changes nothing; deeds done stay done.
+                let again = subject == Subject::Agreement && self.participation[e.actor];
+                if !again {
+                    for c in self.own(e.actor, subject) {
+                        if !self.done_deed(c) {
+                            self.suspend(c, Src::Party(e.actor));
+                        }
+                    }
+                }
+                if subject == Subject::Agreement {
+                    self.participation[e.actor] = true;
                 }
             }
             (EventKind::Resumed, Subject::Power(p)) => {
@@ -707,6 +723,9 @@ impl Reference<'_> {
             (EventKind::Resumed, subject) => {
                 for c in self.own(e.actor, subject) {
                     self.resume(c, Src::Party(e.actor));
+                }
+                if subject == Subject::Agreement {
+                    self.participation[e.actor] = false;
                 }
             }
             (EventKind::Amended, Subject::Amendment(a)) => {
