@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use detente_engine::Agreement;
 use detente_sim::summary::Summary;
-use detente_sim::{Overrides, Plan, RunRecord, Simulator};
+use detente_sim::{shards, Overrides, Plan, RunRecord, Simulator};
 
 use crate::{replay, write_stdout, INVALID};
 
@@ -150,7 +150,8 @@ fn run_and_report(sim: &Simulator, options: &RunOptions, keep_runs: bool) -> Res
     let done = AtomicU64::new(0);
     let (tally, records) = detente_sim::simulate(sim, 0..runs, keep_runs, &|n| {
         bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
-    });
+    })
+    .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let summary = Summary::new(agreement, sim.plan(), &tally);
     if let Some(dir) = &options.out {
@@ -201,7 +202,8 @@ fn run_sweep(agreement: Agreement, options: &RunOptions, sweep: &str) -> Result<
         let sim = Simulator::new(&point, plan);
         let (tally, _) = detente_sim::simulate(&sim, 0..runs, false, &|n| {
             bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
-        });
+        })
+        .map_err(|e| format!("--sweep at {value}: {e}"))?;
         points.push(detente_sim::sweep::Point { value, summary: Summary::new(&point, sim.plan(), &tally) });
     }
     bar.finish_and_clear();
@@ -221,24 +223,6 @@ fn run_sweep(agreement: Agreement, options: &RunOptions, sweep: &str) -> Result<
     Ok(0)
 }
 
-/// A shard of a simulation: everything `detente merge` needs to combine shards into
-/// exactly the result of one run.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct ShardFile {
-    /// Identifies the file type and version.
-    format: String,
-    /// This shard's index (from 1) and the number of shards.
-    shard: (u64, u64),
-    /// The agreement, with its resolved assumptions.
-    spec: detente_spec::model::Spec,
-    /// The runs of this shard.
-    runs: (u64, u64),
-    /// The tally of those runs.
-    tally: detente_sim::Tally,
-}
-
-const SHARD_FORMAT: &str = "detente-shard/1";
-
 fn parse_shard(text: &str) -> Result<(u64, u64), String> {
     let usage = "write --shard INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. --shard 2/8";
     let (i, n) = text.split_once('/').ok_or_else(|| format!("--shard `{text}`: {usage}"))?;
@@ -257,9 +241,9 @@ fn run_shard(agreement: Agreement, plan: Plan, options: &RunOptions, shard: &str
     let runs = detente_sim::shard(plan.runs as u64, index, count);
     let agreement = with_assumptions(agreement, &plan);
     let sim = Simulator::new(&agreement, plan);
-    let (tally, _) = detente_sim::simulate(&sim, runs.clone(), false, &|_| {});
-    let file = ShardFile {
-        format: SHARD_FORMAT.into(),
+    let (tally, _) = detente_sim::simulate(&sim, runs.clone(), false, &|_| {}).map_err(|e| e.to_string())?;
+    let file = shards::ShardFile {
+        format: shards::FORMAT.into(),
         shard: (index, count),
         spec: agreement.spec.clone(),
         runs: (runs.start, runs.end),
@@ -279,82 +263,31 @@ fn run_shard(agreement: Agreement, plan: Plan, options: &RunOptions, shard: &str
 }
 
 /// `detente merge`: combines shard files into the result one run would have given.
+/// Every shard is checked before it is believed (see `detente_sim::shards`); the first
+/// problem found is reported with the file it is in.
 pub fn merge(files: &[PathBuf], format: SimFormat, out: Option<&Path>) -> Result<u8, String> {
-    let mut shards: Vec<(PathBuf, ShardFile)> = Vec::new();
+    let mut shards = Vec::new();
     for path in files {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let shard: ShardFile = match serde_json::from_str(&text) {
-            Ok(shard) => shard,
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+        match shards::read(&name, &text) {
+            Ok(shard) => shards.push((name, shard)),
             Err(e) => {
-                eprintln!(
-                    "{}:{}:{}: error: not a detente shard file: {e}\n  help: shard files are written by `detente simulate --shard I/N`",
-                    path.display(),
-                    e.line(),
-                    e.column()
-                );
+                eprintln!("{e}");
                 return Ok(INVALID);
             }
-        };
-        if shard.format != SHARD_FORMAT {
-            eprintln!(
-                "{}: error: shard format `{}`, expected `{SHARD_FORMAT}`",
-                path.display(),
-                shard.format
-            );
-            return Ok(INVALID);
-        }
-        shards.push((path.clone(), shard));
-    }
-    shards.sort_by_key(|(_, s)| s.shard.0);
-    let (first_path, first) = &shards[0];
-    let count = first.shard.1;
-    for (path, shard) in &shards {
-        if shard.spec != first.spec {
-            eprintln!(
-                "{}: error: this shard simulates a different agreement or assumptions than {}",
-                path.display(),
-                first_path.display()
-            );
-            return Ok(INVALID);
-        }
-        if shard.shard.1 != count {
-            eprintln!(
-                "{}: error: shard {}/{} does not belong to a split into {count}",
-                path.display(),
-                shard.shard.0,
-                shard.shard.1
-            );
-            return Ok(INVALID);
         }
     }
-    let indices: Vec<u64> = shards.iter().map(|(_, s)| s.shard.0).collect();
-    let expected: Vec<u64> = (1..=count).collect();
-    if indices != expected {
-        let missing: Vec<String> =
-            expected.iter().filter(|i| !indices.contains(i)).map(|i| format!("{i}/{count}")).collect();
-        let repeated: Vec<String> =
-            indices.windows(2).filter(|w| w[0] == w[1]).map(|w| format!("{}/{count}", w[0])).collect();
-        eprintln!(
-            "error: the shards do not cover the runs exactly once (missing: [{}], repeated: [{}])",
-            missing.join(", "),
-            repeated.join(", ")
-        );
-        return Ok(INVALID);
-    }
-    let agreement = Agreement::compile(&first.spec).map_err(|e| e.to_string())?;
-    let plan = Plan::new(&agreement, Overrides::default()).map_err(|e| e.to_string())?;
-    let mut tally = first.tally.clone();
-    for (path, shard) in &shards[1..] {
-        if !tally.same_shape(&shard.tally) {
-            eprintln!("{}: error: the tally does not match the agreement's shape", path.display());
+    let merged = match shards::merge(&shards) {
+        Ok(merged) => merged,
+        Err(e) => {
+            eprintln!("{e}");
             return Ok(INVALID);
         }
-        tally.merge(&shard.tally);
-    }
-    let summary = Summary::new(&agreement, &plan, &tally);
+    };
+    let summary = Summary::new(&merged.agreement, &merged.plan, &merged.tally);
     if let Some(dir) = out {
-        write_outputs(dir, &summary, None, &agreement)?;
+        write_outputs(dir, &summary, None, &merged.agreement)?;
     }
     print_summary(&summary, format)
 }
@@ -464,7 +397,8 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
     let done = AtomicU64::new(0);
     let comparison = detente_sim::compare::compare(&sims, 0..runs, &|n| {
         bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
-    });
+    })
+    .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let report = detente_sim::compare::CompareReport::new(&sims, &comparison);
     if let Some(dir) = &options.out {

@@ -120,6 +120,91 @@ fn shards_merge_into_the_output_of_one_run() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Writes `shards` of korea-2020 (`--runs 90`) into a new directory; returns the paths.
+fn korea_shards(name: &str, shards: &[&str], seed: &str) -> (PathBuf, Vec<PathBuf>) {
+    let dir = temp_dir(name);
+    let korea = scenario("korea-2020.toml");
+    let mut paths = Vec::new();
+    for shard in shards {
+        let out = stdout(&[
+            "simulate",
+            korea.to_str().unwrap(),
+            "--runs",
+            "90",
+            "--years",
+            "2",
+            "--seed",
+            seed,
+            "--shard",
+            shard,
+        ]);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{}-{}.json", seed, shard.replace('/', "-of-")));
+        std::fs::write(&path, out).unwrap();
+        paths.push(path);
+    }
+    (dir, paths)
+}
+
+/// Edits a shard file's JSON.
+fn edit(path: &Path, change: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+    let mut json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    change(&mut json);
+    let edited = path.with_extension("edited.json");
+    std::fs::write(&edited, serde_json::to_string(&json).unwrap()).unwrap();
+    edited
+}
+
+#[test]
+fn merge_believes_no_shard_it_has_not_checked() {
+    let (dir, paths) = korea_shards("bad-shards", &["1/2", "2/2"], "4");
+    let fails = |files: &[&PathBuf], message: &str| {
+        let assert = detente().arg("merge").args(files).assert().code(1);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains(message), "expected `{message}` in:\n{stderr}");
+        assert!(assert.get_output().stdout.is_empty(), "nothing is printed: {stderr}");
+        stderr
+    };
+    detente().arg("merge").args(&paths).assert().success();
+    // A phase that opened in more runs than there are (once "relations 195.1%").
+    let inflated = edit(&paths[1], |j| {
+        let cell = &mut j["tally"]["phase_opened"][0];
+        *cell = (cell.as_u64().unwrap() + 40).into();
+    });
+    let stderr = fails(&[&paths[0], &inflated], "its tally is inconsistent");
+    assert!(stderr.contains(inflated.to_str().unwrap()) && stderr.contains("phase 1 opening"), "{stderr}");
+    // Counts near u64::MAX that would wrap when added.
+    let huge = edit(&paths[1], |j| {
+        j["tally"]["runs"] = u64::MAX.into();
+        j["runs"] = serde_json::json!([45, u64::MAX]);
+    });
+    fails(&[&paths[0], &huge], huge.to_str().unwrap());
+    // The same runs twice, under another shard's name: an overlap, naming both files.
+    let overlapping = edit(&paths[0], |j| j["shard"] = serde_json::json!([2, 2]));
+    let stderr = fails(&[&paths[0], &overlapping], "overlap runs 0..45");
+    assert!(stderr.contains(paths[0].to_str().unwrap()), "{stderr}");
+    // A shard given twice.
+    fails(&[&paths[0], &paths[1], &paths[1]], "given twice");
+    // A shard whose range was moved.
+    let moved = edit(&paths[1], |j| j["runs"] = serde_json::json!([44, 89]));
+    fails(&[&paths[0], &moved], "overlap");
+    // A gap: only shard 2 of 2.
+    fails(&[&paths[1]], "runs 0..45 of the 90 are in no shard given (missing: [1/2])");
+    // Another seed does not belong to the split.
+    let (other_dir, other) = korea_shards("bad-shards-seed", &["2/2"], "5");
+    fails(&[&paths[0], &other[0]], "this shard has seed 5, not 4");
+    // An older format is named.
+    let old = edit(&paths[0], |j| j["format"] = "detente-shard/1".into());
+    fails(&[&old, &paths[1]], "shard format `detente-shard/1`, expected `detente-shard/2`");
+    // A truncated file is not a shard file, with its position.
+    let text = std::fs::read_to_string(&paths[0]).unwrap();
+    let truncated = dir.join("truncated.json");
+    std::fs::write(&truncated, &text[..text.len() / 2]).unwrap();
+    fails(&[&truncated, &paths[1]], "not a detente shard file");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&other_dir);
+}
+
 #[test]
 fn compare_pairs_the_designs_with_the_status_quo() {
     let dir = temp_dir("compare");
