@@ -26,7 +26,7 @@ pub fn analyze(
     let report = Report::new(&agreement.spec, discount, inspection_cost);
     if let Some(out) = efg {
         let game = detente_game::phase_game::PhaseGame::new(&agreement.spec, discount);
-        std::fs::write(out, game.efg()).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        crate::out::write_file_atomic(out, game.efg().as_bytes())?;
     }
     for warning in report.warnings() {
         eprintln!("warning: {warning}");

@@ -6,6 +6,7 @@
 
 mod analyze;
 mod load;
+mod out;
 mod replay;
 mod simulate;
 mod solve;
@@ -385,9 +386,7 @@ fn show(path: &Path, format: ShowFormat) -> Result<u8, String> {
 fn schema(out: Option<&Path>) -> Result<u8, String> {
     let text = detente_spec::schema::schema_text() + "\n";
     match out {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?
-        }
+        Some(path) => out::write_file_atomic(path, text.as_bytes())?,
         None => write_stdout(&text)?,
     }
     Ok(0)
@@ -411,7 +410,7 @@ fn init(name: &str, stdout: bool, force: bool) -> Result<u8, String> {
             path.display()
         ));
     }
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    out::write_file_atomic(&path, text.as_bytes())?;
     eprintln!("wrote {}; check it with `detente check {}`", path.display(), path.display());
     Ok(0)
 }

@@ -8,6 +8,7 @@ use detente_engine::Agreement;
 use detente_sim::summary::Summary;
 use detente_sim::{shards, Overrides, Plan, RunRecord, Simulator};
 
+use crate::out::{self, Output};
 use crate::{replay, write_stdout, INVALID};
 
 /// Output formats of `simulate`, `compare` and `merge`.
@@ -141,9 +142,16 @@ fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, keep_runs: bool
     run_and_report(&sim, options, keep_runs)
 }
 
+/// Starts writing `--out`, if given, before any work: a directory that may not be
+/// replaced, or one another run is writing, is refused before minutes of computing.
+fn begin_out(out: Option<&Path>, command: &str) -> Result<Option<Output>, String> {
+    out.map(|dir| Output::begin(dir, command)).transpose()
+}
+
 /// Runs every future of `sim` (with a progress bar on long runs), then prints the
 /// summary and writes the outputs.
 fn run_and_report(sim: &Simulator, options: &RunOptions, keep_runs: bool) -> Result<u8, String> {
+    let output = begin_out(options.out.as_deref(), "simulate")?;
     let agreement = sim.agreement();
     let runs = sim.plan().runs as u64;
     let bar = progress_bar(runs);
@@ -154,8 +162,9 @@ fn run_and_report(sim: &Simulator, options: &RunOptions, keep_runs: bool) -> Res
     .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let summary = Summary::new(agreement, sim.plan(), &tally);
-    if let Some(dir) = &options.out {
-        write_outputs(dir, &summary, keep_runs.then_some(&records[..]), agreement)?;
+    if let Some(output) = output {
+        write_outputs(&output, &summary, keep_runs.then_some(&records[..]), agreement)?;
+        output.commit()?;
     }
     print_summary(&summary, options.format)
 }
@@ -188,6 +197,7 @@ fn with_assumptions(mut agreement: Agreement, plan: &Plan) -> Agreement {
 
 fn run_sweep(agreement: Agreement, options: &RunOptions, sweep: &str) -> Result<u8, String> {
     let sweep = detente_sim::sweep::Sweep::parse(sweep).map_err(|e| format!("--sweep: {e}"))?;
+    let output = begin_out(options.out.as_deref(), "simulate --sweep")?;
     let base = Plan::new(&agreement, options.overrides()).map_err(|e| e.to_string())?;
     let agreement = with_assumptions(agreement, &base);
     let bar = progress_bar(base.runs as u64 * sweep.values.len() as u64);
@@ -208,12 +218,12 @@ fn run_sweep(agreement: Agreement, options: &RunOptions, sweep: &str) -> Result<
     }
     bar.finish_and_clear();
     let report = detente_sim::sweep::SweepReport { parameter: sweep.parameter, points };
-    if let Some(dir) = &options.out {
-        create_dir(dir)?;
-        write_file(dir, "sweep.csv", report.csv().as_bytes())?;
+    if let Some(output) = output {
+        output.write("sweep.csv", report.csv().as_bytes())?;
         let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n";
-        write_file(dir, "sweep.json", json.as_bytes())?;
-        detente_charts::sweep(&report, dir)?;
+        output.write("sweep.json", json.as_bytes())?;
+        detente_charts::sweep(&report, output.dir())?;
+        output.commit()?;
     }
     let text = match options.format {
         SimFormat::Text => report.text(),
@@ -252,9 +262,10 @@ fn run_shard(agreement: Agreement, plan: Plan, options: &RunOptions, shard: &str
     let json = serde_json::to_string(&file).map_err(|e| e.to_string())? + "\n";
     match &options.out {
         Some(dir) => {
-            create_dir(dir)?;
+            // Shards of one split share a directory, so each file is written whole on
+            // its own rather than the directory replaced.
             let name = format!("shard-{index}-of-{count}.json");
-            write_file(dir, &name, json.as_bytes())?;
+            out::write_file_atomic(&dir.join(&name), json.as_bytes())?;
             eprintln!("wrote {}; combine all {count} shards with `detente merge`", dir.join(name).display());
         }
         None => write_stdout(&json)?,
@@ -266,6 +277,7 @@ fn run_shard(agreement: Agreement, plan: Plan, options: &RunOptions, shard: &str
 /// Every shard is checked before it is believed (see `detente_sim::shards`); the first
 /// problem found is reported with the file it is in.
 pub fn merge(files: &[PathBuf], format: SimFormat, out: Option<&Path>) -> Result<u8, String> {
+    let output = begin_out(out, "merge")?;
     let mut shards = Vec::new();
     for path in files {
         let name = path.display().to_string();
@@ -286,8 +298,9 @@ pub fn merge(files: &[PathBuf], format: SimFormat, out: Option<&Path>) -> Result
         }
     };
     let summary = Summary::new(&merged.agreement, &merged.plan, &merged.tally);
-    if let Some(dir) = out {
-        write_outputs(dir, &summary, None, &merged.agreement)?;
+    if let Some(output) = output {
+        write_outputs(&output, &summary, None, &merged.agreement)?;
+        output.commit()?;
     }
     print_summary(&summary, format)
 }
@@ -301,31 +314,21 @@ fn print_summary(summary: &Summary, format: SimFormat) -> Result<u8, String> {
     Ok(0)
 }
 
-pub(crate) fn write_file(dir: &Path, name: &str, contents: &[u8]) -> Result<(), String> {
-    let path = dir.join(name);
-    std::fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-pub(crate) fn create_dir(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
-}
-
 fn write_outputs(
-    dir: &Path,
+    output: &Output,
     summary: &Summary,
     records: Option<&[RunRecord]>,
     agreement: &Agreement,
 ) -> Result<(), String> {
-    create_dir(dir)?;
     for (name, text) in summary.csv() {
-        write_file(dir, name, text.as_bytes())?;
+        output.write(name, text.as_bytes())?;
     }
     let json = serde_json::to_string_pretty(summary).map_err(|e| e.to_string())? + "\n";
-    write_file(dir, "summary.json", json.as_bytes())?;
+    output.write("summary.json", json.as_bytes())?;
     if let Some(records) = records {
-        write_file(dir, "runs.csv", runs_csv(records, agreement).as_bytes())?;
+        output.write("runs.csv", runs_csv(records, agreement).as_bytes())?;
     }
-    detente_charts::simulation(summary, dir)?;
+    detente_charts::simulation(summary, output.dir())?;
     Ok(())
 }
 
@@ -368,6 +371,7 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
     }
     // Every design runs under the first design's horizon, step, runs and seed, so that run
     // `i` lines up month by month; each keeps its own strategies and other assumptions.
+    let output = begin_out(options.out.as_deref(), "compare")?;
     let first = match Plan::new(&agreements[0], options.overrides()) {
         Ok(plan) => plan.assumptions,
         Err(e) => {
@@ -401,19 +405,18 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
     .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let report = detente_sim::compare::CompareReport::new(&sims, &comparison);
-    if let Some(dir) = &options.out {
-        create_dir(dir)?;
+    if let Some(output) = output {
         let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n";
-        write_file(dir, "comparison.json", json.as_bytes())?;
-        for summary in &report.summaries {
-            let sub = dir.join(&summary.agreement);
-            create_dir(&sub)?;
-            for (name, text) in summary.csv() {
-                write_file(&sub, name, text.as_bytes())?;
+        output.write("comparison.json", json.as_bytes())?;
+        for (name, summary) in design_dirs(&report.designs).iter().zip(&report.summaries) {
+            std::fs::create_dir(output.dir().join(name)).map_err(|e| format!("cannot create {name}: {e}"))?;
+            for (file, text) in summary.csv() {
+                output.write(&format!("{name}/{file}"), text.as_bytes())?;
             }
-            detente_charts::simulation(summary, &sub)?;
+            detente_charts::simulation(summary, &output.dir().join(name))?;
         }
-        detente_charts::comparison(&report, dir)?;
+        detente_charts::comparison(&report, output.dir())?;
+        output.commit()?;
     }
     let text = match options.format {
         SimFormat::Text => report.text(),
@@ -421,4 +424,23 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
     };
     write_stdout(&text)?;
     Ok(0)
+}
+
+/// The subdirectory of each design in `compare --out`: its id, or `design-N` when the id
+/// is not a plain file name or another design has it too (comparing a file with itself).
+fn design_dirs(designs: &[String]) -> Vec<String> {
+    designs
+        .iter()
+        .enumerate()
+        .map(|(d, id)| {
+            let plain = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            let unique = designs.iter().filter(|other| *other == id).count() == 1;
+            if plain && unique {
+                id.clone()
+            } else {
+                format!("design-{}", d + 1)
+            }
+        })
+        .collect()
 }

@@ -7,7 +7,7 @@ use detente_game::ipd::{round_robin, Player};
 use detente_game::tournament::{parse_candidate, play};
 use detente_sim::Overrides;
 
-use crate::simulate::{create_dir, write_file};
+use crate::out::Output;
 use crate::{replay, write_stdout, ShowFormat, INVALID};
 
 /// The options of an agreement tournament.
@@ -51,6 +51,7 @@ pub fn agreement(path: &Path, options: &AgreementOptions, format: ShowFormat) ->
     if parties.len() != 2 || parties[0] == parties[1] {
         return Err("--parties: name two different signatories, e.g. --parties usa,dprk".into());
     }
+    let output = options.out.as_deref().map(|dir| Output::begin(dir, "tournament")).transpose()?;
     let overrides =
         Overrides { runs: Some(options.runs), years: options.years, seed: options.seed, start: None };
     let result = match play(&ag, [parties[0], parties[1]], &candidates, overrides) {
@@ -60,11 +61,11 @@ pub fn agreement(path: &Path, options: &AgreementOptions, format: ShowFormat) ->
             return Ok(INVALID);
         }
     };
-    if let Some(dir) = &options.out {
-        create_dir(dir)?;
-        write_file(dir, "game.nfg", result.nfg().as_bytes())?;
+    if let Some(output) = output {
+        output.write("game.nfg", result.nfg().as_bytes())?;
         let json = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n";
-        write_file(dir, "tournament.json", json.as_bytes())?;
+        output.write("tournament.json", json.as_bytes())?;
+        output.commit()?;
     }
     let text = match format {
         ShowFormat::Json => serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n",

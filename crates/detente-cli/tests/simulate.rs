@@ -315,3 +315,179 @@ fn futures_can_continue_a_real_history() {
         .code(1)
         .stderr(predicate::str::contains("log rejected"));
 }
+
+/// Every file under `dir` (relative path, bytes), sorted.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap().display().to_string();
+                out.push((name, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    files(dir).into_iter().map(|(name, _)| name).collect()
+}
+
+#[test]
+fn out_replaces_a_previous_output_whole_and_leaves_other_directories_alone() {
+    let parent = temp_dir("out-rule");
+    let out = parent.join("out");
+    let korea = scenario("korea-2020.toml");
+    let jcpoa = scenario("jcpoa-2015.toml");
+    let run = |spec: &Path, dir: &Path| {
+        detente().arg("simulate").arg(spec).args(["--runs", "50", "--years", "2", "--out"]).arg(dir).assert()
+    };
+    run(&korea, &out).success();
+    assert!(names(&out).contains(&"fan-warheads.png".to_string()));
+    // Over korea's output, the JCPOA's replaces it whole: nothing of korea's survives.
+    run(&jcpoa, &out).success();
+    run(&jcpoa, &parent.join("fresh")).success();
+    assert_eq!(files(&out), files(&parent.join("fresh")));
+    assert!(!names(&out).contains(&"fan-warheads.png".to_string()));
+    // A directory detente did not write is refused, and left as it was.
+    let mine = parent.join("mine");
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "my notes").unwrap();
+    run(&korea, &mine)
+        .code(2)
+        .stderr(predicate::str::contains("is not empty and was not written by detente"));
+    assert_eq!(names(&mine), ["notes.txt"]);
+    // So is a file.
+    run(&korea, &mine.join("notes.txt")).code(2).stderr(predicate::str::contains("is not a directory"));
+    // An empty directory is used; nothing is left beside the outputs.
+    let empty = parent.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    run(&korea, &empty).success();
+    let mut beside: Vec<String> = std::fs::read_dir(&parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["empty", "fresh", "mine", "out"]);
+    let _ = std::fs::remove_dir_all(&parent);
+}
+
+#[test]
+fn a_second_run_into_the_same_directory_fails_while_the_first_holds_the_lock() {
+    let parent = temp_dir("out-lock");
+    std::fs::create_dir_all(&parent).unwrap();
+    let out = parent.join("out");
+    // Hold the lock as a running detente would.
+    let lock = std::fs::File::create(parent.join(".out.detente-lock")).unwrap();
+    lock.lock().unwrap();
+    detente()
+        .arg("simulate")
+        .arg(scenario("korea-2020.toml"))
+        .args(["--runs", "20", "--years", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("another detente run is writing"));
+    assert!(!out.exists());
+    drop(lock);
+    let _ = std::fs::remove_dir_all(&parent);
+}
+
+#[test]
+fn concurrent_runs_into_one_directory_never_mix() {
+    let parent = temp_dir("out-concurrent");
+    std::fs::create_dir_all(&parent).unwrap();
+    let out = parent.join("out");
+    let korea = scenario("korea-2020.toml");
+    let spawn = |seed: &str| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("detente"))
+            .arg("simulate")
+            .arg(&korea)
+            .args(["--runs", "400", "--years", "5", "--threads", "1", "--seed", seed, "--out"])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn("1"), spawn("2"));
+    let results = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    for r in &results {
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert!(r.status.success() || stderr.contains("another detente run is writing"), "{stderr}");
+    }
+    assert!(results.iter().any(|r| r.status.success()));
+    // Whatever won, the directory is exactly one run's output.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let seed = summary["assumptions"]["seed"].to_string();
+    let alone = parent.join("alone");
+    detente()
+        .arg("simulate")
+        .arg(&korea)
+        .args(["--runs", "400", "--years", "5", "--seed", &seed, "--out"])
+        .arg(&alone)
+        .assert()
+        .success();
+    assert_eq!(files(&out), files(&alone));
+    let _ = std::fs::remove_dir_all(&parent);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_the_output_whole_or_absent() {
+    // Interrupted at moments spread over a whole run (most of which is spent writing
+    // charts), `out` is either absent or exactly a complete output, never partial.
+    let parent = temp_dir("out-interrupted");
+    std::fs::create_dir_all(&parent).unwrap();
+    let korea = scenario("korea-2020.toml");
+    let args = ["--runs", "100", "--years", "20", "--threads", "1", "--out"];
+    let complete = parent.join("complete");
+    let started = std::time::Instant::now();
+    detente().arg("simulate").arg(&korea).args(args).arg(&complete).assert().success();
+    let whole = started.elapsed();
+    let expected = files(&complete);
+    let out = parent.join("out");
+    for i in 1..=8u32 {
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("detente"))
+            .env("NO_COLOR", "1")
+            .arg("simulate")
+            .arg(&korea)
+            .args(args)
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole * i / 9);
+        let killed =
+            std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        assert!(killed.success());
+        child.wait_with_output().unwrap();
+        if out.exists() {
+            assert_eq!(files(&out), expected, "interrupted at {i}/9 of a run, {} is partial", out.display());
+            std::fs::remove_dir_all(&out).unwrap();
+        }
+    }
+    // The next run clears what the interrupted ones left beside the target.
+    detente()
+        .arg("simulate")
+        .arg(&korea)
+        .args(["--runs", "20", "--years", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut left: Vec<String> = std::fs::read_dir(&parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["complete", "out"]);
+    let _ = std::fs::remove_dir_all(&parent);
+}
