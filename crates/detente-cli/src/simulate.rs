@@ -9,7 +9,8 @@ use detente_sim::summary::Summary;
 use detente_sim::{shards, Overrides, Plan, RunRecord, Simulator};
 
 use crate::out::{self, Output};
-use crate::{replay, write_stdout, INVALID};
+use crate::term::write_stdout;
+use crate::{replay, INVALID};
 
 /// Output formats of `simulate`, `compare` and `merge`.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -23,16 +24,16 @@ pub enum SimFormat {
 /// The options every simulating command shares.
 #[derive(clap::Args, Clone)]
 pub struct RunOptions {
-    /// How many futures (default: the file's `[simulation] runs`, else 10,000).
-    #[arg(long)]
+    /// How many futures, at least 1 (default: the file's `[simulation] runs`, else 10,000).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     runs: Option<u32>,
-    /// The horizon in years (default: the file's `horizon`, else 20).
-    #[arg(long)]
+    /// The horizon in years, 1 to 1,000 (default: the file's `horizon`, else 20).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
     years: Option<u32>,
     /// The seed (default: the file's `seed`, else 1). The same seed gives the same output.
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads, from 1 to 4 per core (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
     /// Output format on standard output.
@@ -49,11 +50,24 @@ impl RunOptions {
     }
 }
 
+/// The most threads `--threads` accepts per core.
+const MAX_THREADS_PER_CORE: usize = 4;
+
 /// Sets the size of rayon's pool once; results are the same whatever the size.
 fn threads(options: &RunOptions) -> Result<(), String> {
     if let Some(n) = options.threads {
         if n == 0 {
             return Err("--threads must be at least 1".into());
+        }
+        // The work is all computation: threads beyond the cores only add overhead (and
+        // --threads 100000 once started 14,000 of them before failing).
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let most = MAX_THREADS_PER_CORE * cores;
+        if n > most {
+            return Err(format!(
+                "--threads {n} is more than {MAX_THREADS_PER_CORE} per core: this machine has {cores} \
+                 (at most {most}); results are the same whatever the count"
+            ));
         }
         rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| e.to_string())?;
     }
@@ -64,11 +78,28 @@ fn threads(options: &RunOptions) -> Result<(), String> {
 fn progress_bar(runs: u64) -> indicatif::ProgressBar {
     let bar =
         if runs >= 20_000 { indicatif::ProgressBar::new(runs) } else { indicatif::ProgressBar::hidden() };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs ({per_sec}, {eta} left)")
-            .expect("a valid template"),
-    );
+    let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs ({rate}, {eta} left)")
+    else {
+        return indicatif::ProgressBar::hidden();
+    };
+    // indicatif's own {per_sec} prints "2,976.5021/s"; a whole number of runs reads better.
+    bar.set_style(style.with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{} runs/s", thousands(state.per_sec().round() as u64));
+    }));
     bar
+}
+
+/// `n` with thousands separated by commas: 12,345.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Loads and plans one agreement, or the exit code to stop with.
@@ -80,7 +111,7 @@ pub(crate) fn planned(path: &Path, overrides: Overrides) -> Result<Result<(Agree
     match Plan::new(&agreement, overrides) {
         Ok(plan) => Ok(Ok((agreement, plan))),
         Err(e) => {
-            eprintln!("{}: {e}", path.display());
+            note!("{}: {e}", path.display());
             Ok(Err(INVALID))
         }
     }
@@ -96,6 +127,8 @@ pub struct Extras {
     pub shard: Option<String>,
     /// `--from LOG`.
     pub from: Option<PathBuf>,
+    /// `--lenient` (with `--from`).
+    pub lenient: bool,
 }
 
 /// Replays a real log into a lean live machine: the history simulated futures continue.
@@ -121,12 +154,12 @@ fn history<'a>(
 }
 
 /// `simulate --from LOG`: futures that continue a real history from its last date.
-fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, keep_runs: bool) -> Result<u8, String> {
+fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, extras: &Extras) -> Result<u8, String> {
     let agreement = match replay::agreement(spec)? {
         Ok(agreement) => agreement,
         Err(code) => return Ok(code),
     };
-    let (machine, last) = match history(&agreement, log, false)? {
+    let (machine, last) = match history(&agreement, log, extras.lenient)? {
         Ok(found) => found,
         Err(code) => return Ok(code),
     };
@@ -134,12 +167,12 @@ fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, keep_runs: bool
     let plan = match Plan::new(&agreement, overrides) {
         Ok(plan) => plan,
         Err(e) => {
-            eprintln!("{}: {e}", spec.display());
+            note!("{}: {e}", spec.display());
             return Ok(INVALID);
         }
     };
     let sim = Simulator::after(&agreement, plan, machine);
-    run_and_report(&sim, options, keep_runs)
+    run_and_report(&sim, options, extras.keep_runs)
 }
 
 /// Starts writing `--out`, if given, before any work: a directory that may not be
@@ -161,7 +194,16 @@ fn run_and_report(sim: &Simulator, options: &RunOptions, keep_runs: bool) -> Res
     })
     .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
-    let summary = Summary::new(agreement, sim.plan(), &tally);
+    let mut summary = Summary::new(agreement, sim.plan(), &tally);
+    if let Some(how) = sim.broken_down_at_start() {
+        let note = format!(
+            "the history had already broken down by {} ({how}): every future starts broken \
+             down, so these futures show the collapse, not the agreement's prospects",
+            sim.plan().start
+        );
+        note!("warning: {note}");
+        summary.notes.push(note);
+    }
     if let Some(output) = output {
         write_outputs(&output, &summary, keep_runs.then_some(&records[..]), agreement)?;
         output.commit()?;
@@ -172,7 +214,7 @@ fn run_and_report(sim: &Simulator, options: &RunOptions, keep_runs: bool) -> Res
 pub fn simulate(spec: &Path, options: &RunOptions, extras: &Extras) -> Result<u8, String> {
     threads(options)?;
     if let Some(log) = &extras.from {
-        return simulate_after(spec, log, options, extras.keep_runs);
+        return simulate_after(spec, log, options, extras);
     }
     let (agreement, plan) = match planned(spec, options.overrides())? {
         Ok(loaded) => loaded,
@@ -229,7 +271,7 @@ fn run_sweep(agreement: Agreement, options: &RunOptions, sweep: &str) -> Result<
         SimFormat::Text => report.text(),
         SimFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
     };
-    write_stdout(&text)?;
+    write_stdout(&text, options.format == SimFormat::Json)?;
     Ok(0)
 }
 
@@ -266,9 +308,9 @@ fn run_shard(agreement: Agreement, plan: Plan, options: &RunOptions, shard: &str
             // its own rather than the directory replaced.
             let name = format!("shard-{index}-of-{count}.json");
             out::write_file_atomic(&dir.join(&name), json.as_bytes())?;
-            eprintln!("wrote {}; combine all {count} shards with `detente merge`", dir.join(name).display());
+            note!("wrote {}; combine all {count} shards with `detente merge`", dir.join(name).display());
         }
-        None => write_stdout(&json)?,
+        None => write_stdout(&json, true)?,
     }
     Ok(0)
 }
@@ -285,7 +327,7 @@ pub fn merge(files: &[PathBuf], format: SimFormat, out: Option<&Path>) -> Result
         match shards::read(&name, &text) {
             Ok(shard) => shards.push((name, shard)),
             Err(e) => {
-                eprintln!("{e}");
+                note!("{e}");
                 return Ok(INVALID);
             }
         }
@@ -293,7 +335,7 @@ pub fn merge(files: &[PathBuf], format: SimFormat, out: Option<&Path>) -> Result
     let merged = match shards::merge(&shards) {
         Ok(merged) => merged,
         Err(e) => {
-            eprintln!("{e}");
+            note!("{e}");
             return Ok(INVALID);
         }
     };
@@ -310,7 +352,7 @@ fn print_summary(summary: &Summary, format: SimFormat) -> Result<u8, String> {
         SimFormat::Text => summary.text(),
         SimFormat::Json => serde_json::to_string_pretty(summary).map_err(|e| e.to_string())? + "\n",
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == SimFormat::Json)?;
     Ok(0)
 }
 
@@ -375,7 +417,7 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
     let first = match Plan::new(&agreements[0], options.overrides()) {
         Ok(plan) => plan.assumptions,
         Err(e) => {
-            eprintln!("{}: {e}", specs[0].display());
+            note!("{}: {e}", specs[0].display());
             return Ok(INVALID);
         }
     };
@@ -391,7 +433,7 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
         match Plan::new(agreement, Overrides::default()) {
             Ok(plan) => sims.push(Simulator::new(agreement, plan)),
             Err(e) => {
-                eprintln!("{}: {e}", path.display());
+                note!("{}: {e}", path.display());
                 return Ok(INVALID);
             }
         }
@@ -422,7 +464,7 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
         SimFormat::Text => report.text(),
         SimFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
     };
-    write_stdout(&text)?;
+    write_stdout(&text, options.format == SimFormat::Json)?;
     Ok(0)
 }
 
@@ -443,4 +485,14 @@ fn design_dirs(designs: &[String]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rates_read_as_whole_numbers_with_thousands() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(2976), "2,976");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+    }
 }

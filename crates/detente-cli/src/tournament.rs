@@ -8,7 +8,8 @@ use detente_game::tournament::{parse_candidate, play};
 use detente_sim::Overrides;
 
 use crate::out::Output;
-use crate::{replay, write_stdout, ShowFormat, INVALID};
+use crate::term::write_stdout;
+use crate::{replay, ShowFormat, INVALID};
 
 /// The options of an agreement tournament.
 pub struct AgreementOptions {
@@ -57,7 +58,7 @@ pub fn agreement(path: &Path, options: &AgreementOptions, format: ShowFormat) ->
     let result = match play(&ag, [parties[0], parties[1]], &candidates, overrides) {
         Ok(result) => result,
         Err(e) => {
-            eprintln!("{}: {e}", path.display());
+            note!("{}: {e}", path.display());
             return Ok(INVALID);
         }
     };
@@ -71,7 +72,7 @@ pub fn agreement(path: &Path, options: &AgreementOptions, format: ShowFormat) ->
         ShowFormat::Json => serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n",
         ShowFormat::Text | ShowFormat::Markdown => result.text(),
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
 }
 
@@ -127,6 +128,6 @@ pub fn ipd(
             out
         }
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
 }

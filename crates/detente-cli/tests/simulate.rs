@@ -255,10 +255,17 @@ fn sweep_varies_one_assumption() {
 fn bad_simulation_arguments_are_explained() {
     let korea = scenario("korea-2020.toml");
     let k = korea.to_str().unwrap();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["--sweep", "detection.production-freeze"], "has no `=`"),
         (&["--sweep", "detection.nonexistent=0..1:3"], "no commitment `nonexistent`"),
-        (&["--sweep", "strategy.usa.cheat=0..1:3"], "`usa` plays tit-for-tat, which has no `cheat`"),
+        (
+            &["--sweep", "strategy.usa.cheat=0..1:3"],
+            "`usa` plays tit-for-tat, which has no `cheat` (it has no parameter to sweep)",
+        ),
+        (
+            &["--sweep", "strategy.dprk.cheat=0..1:3"],
+            "`dprk` plays hedger, which has no `cheat` (it takes `max_cost`)",
+        ),
         (&["--sweep", "detection.production-freeze=0..2:3"], "out of range"),
         (&["--shard", "0/3"], "--shard `0/3`"),
         (&["--threads", "0"], "--threads must be at least 1"),
@@ -307,6 +314,36 @@ fn futures_can_continue_a_real_history() {
     assert_eq!(json["dates"][0], "2009-05-14");
     assert_eq!(json["breakdown"]["probability"], 1.0);
     assert_eq!(json["commitments"]["disablement"]["terminated"], 1.0);
+    // ... and the report says so, rather than print 100 dead futures without a word.
+    assert!(json["notes"][0].as_str().unwrap().contains("already broken down by 2009-04-14 (dprk withdrew)"));
+    detente()
+        .arg("simulate")
+        .arg(scenario("six-party-2007.toml"))
+        .arg("--from")
+        .arg(scenario("six-party-2007.events.jsonl"))
+        .args(["--runs", "10", "--years", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Note: the history had already broken down"))
+        .stderr(predicate::str::contains("warning: the history had already broken down"));
+    // A history that has not broken down gets no such note (all three real logs end in
+    // a withdrawal; this hypothetical korea-2020 one does not).
+    let log = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/logs/korea-hypothetical.jsonl");
+    let jcpoa = stdout(&[
+        "simulate",
+        scenario("korea-2020.toml").to_str().unwrap(),
+        "--from",
+        log.to_str().unwrap(),
+        "--runs",
+        "10",
+        "--years",
+        "1",
+        "--format",
+        "json",
+    ]);
+    let jcpoa: serde_json::Value = serde_json::from_slice(&jcpoa).unwrap();
+    assert!(jcpoa.get("notes").is_none(), "{}", jcpoa["notes"]);
+
     // A log that does not fit the agreement is rejected with its lines, as in replay.
     detente()
         .args(["simulate", scenario("korea-2020.toml").to_str().unwrap(), "--from"])

@@ -184,6 +184,10 @@ pub struct Summary {
     /// Each commitment's status at the horizon, with probabilities (statuses never seen
     /// are left out).
     pub commitments: BTreeMap<String, BTreeMap<String, f64>>,
+    /// What a reader must know to read the numbers (e.g. that a replayed history had
+    /// already broken down); printed first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Summary {
@@ -297,6 +301,7 @@ impl Summary {
                 refused_events: tally.refused,
             },
             commitments,
+            notes: Vec::new(),
         }
     }
 
@@ -311,10 +316,19 @@ impl Summary {
         let years = *self.months.last().unwrap_or(&0) as f64 / 12.0;
         let _ = writeln!(
             out,
-            "{}: {} simulated futures over {} years from {}, step {} (seed {})",
-            self.agreement, self.runs, years, self.start, self.assumptions.step, self.assumptions.seed
+            "{}: {} simulated futures over {} year{} from {}, step {} (seed {})",
+            self.agreement,
+            self.runs,
+            num(years),
+            if years == 1.0 { "" } else { "s" },
+            self.start,
+            self.assumptions.step,
+            self.assumptions.seed
         );
         let _ = writeln!(out, "{}", self.title);
+        for note in &self.notes {
+            let _ = writeln!(out, "Note: {note}");
+        }
         self.text_assumptions(&mut out);
         let marks: Vec<u32> = [12u32, 60, 120, 240, 360]
             .into_iter()
