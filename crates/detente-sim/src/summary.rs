@@ -117,6 +117,9 @@ pub struct PhaseSummary {
 pub struct ReliefSummary {
     /// Mean economic weight of the relieved instruments in effect, each step.
     pub mean_by_step: Vec<f64>,
+    /// The spread of that weight over futures, each step (quantiles from a histogram of
+    /// 400 bins over zero to every weight at once, within the exact least and greatest).
+    pub by_step: Vec<Spread>,
     /// Relief delivered over the horizon (weight times years).
     pub delivered: Spread,
     /// Each instrument's probability of being relieved at the horizon.
@@ -241,6 +244,17 @@ impl Summary {
             .collect();
         let relief = ReliefSummary {
             mean_by_step: tally.relief.iter().map(|m| r4(m.mean(n))).collect(),
+            by_step: (0..steps)
+                .map(|k| {
+                    let level = &tally.relief[k];
+                    Spread::from_histogram(
+                        tally.relief_histogram(k),
+                        Tally::relief_step_range(plan),
+                        level.bounds(),
+                        level.mean(n),
+                    )
+                })
+                .collect(),
             delivered: Spread::from_histogram(
                 &tally.relief_total_bins,
                 Tally::relief_range(plan),

@@ -383,6 +383,9 @@ pub struct Tally {
     pub quantity_moments: Vec<Level>,
     /// Relief in effect (economic weight), per step.
     pub relief: Vec<Level>,
+    /// Histograms of relief in effect over `[0, every weight]`, per step:
+    /// `[k * BINS + bin]` (the spread of futures the relief chart shows).
+    pub relief_bins: Vec<u32>,
     /// Relief delivered over the horizon (weight times years), per run.
     pub relief_total: Level,
     /// Histogram of relief delivered over `[0, every weight for the whole horizon]`.
@@ -423,6 +426,7 @@ impl Tally {
             quantity_bins: vec![0; quantities * steps * BINS],
             quantity_moments: vec![Level::default(); quantities * steps],
             relief: vec![Level::default(); steps],
+            relief_bins: vec![0; steps * BINS],
             relief_total: Level::default(),
             relief_total_bins: vec![0; BINS],
             phase_opened: vec![0; phases * (steps + 1)],
@@ -446,6 +450,17 @@ impl Tally {
         (0.0, (all * years).max(1.0))
     }
 
+    /// The range of the relief-in-effect histograms: up to every weight at once.
+    pub fn relief_step_range(plan: &Plan) -> (f64, f64) {
+        let all: f64 = plan.weights.iter().sum();
+        (0.0, all.max(1.0))
+    }
+
+    /// The histogram of relief in effect at step `k`.
+    pub fn relief_histogram(&self, k: usize) -> &[u32] {
+        &self.relief_bins[k * BINS..(k + 1) * BINS]
+    }
+
     /// Adds one run, or says why it cannot be (the tally is then unusable).
     pub fn add(&mut self, plan: &Plan, run: &Trajectory) -> Result<(), TallyError> {
         let steps = self.steps;
@@ -462,8 +477,11 @@ impl Tally {
             }
         }
         let step_years = plan.step_months as f64 / 12.0;
-        for (k, &relief) in run.relief.iter().enumerate() {
+        let relief_binning = Binning::new(Tally::relief_step_range(plan), BINS);
+        for (k, (&relief, cell)) in run.relief.iter().zip(self.relief_bins.chunks_exact_mut(BINS)).enumerate()
+        {
             self.relief[k].try_add(relief)?;
+            increment32(&mut cell[relief_binning.bin(relief)])?;
         }
         let delivered = run.relief.iter().sum::<f64>() * step_years;
         self.relief_total.try_add(delivered)?;
@@ -512,6 +530,7 @@ impl Tally {
         for (a, b) in self.relief.iter_mut().zip(&other.relief) {
             a.try_merge(b)?;
         }
+        add(&mut self.relief_bins, &other.relief_bins, "a relief histogram count")?;
         self.relief_total.try_merge(&other.relief_total)?;
         add(&mut self.relief_total_bins, &other.relief_total_bins, "a relief histogram count")?;
         add(&mut self.phase_opened, &other.phase_opened, "a phase count")?;
@@ -534,6 +553,7 @@ impl Tally {
             && self.quantity_bins.len() == other.quantity_bins.len()
             && self.quantity_moments.len() == other.quantity_moments.len()
             && self.relief.len() == other.relief.len()
+            && self.relief_bins.len() == other.relief_bins.len()
             && self.relief_total_bins.len() == other.relief_total_bins.len()
             && self.phase_opened.len() == other.phase_opened.len()
             && self.first_snapback.len() == other.first_snapback.len()
@@ -586,8 +606,8 @@ impl Tally {
                 ));
             }
         }
-        for (k, level) in self.relief.iter().enumerate() {
-            if !level.consistent(runs) || (runs > 0 && level.min < 0) {
+        for (k, (level, counts)) in self.relief.iter().zip(self.relief_bins.chunks_exact(BINS)).enumerate() {
+            if !level.consistent(runs) || (runs > 0 && level.min < 0) || total32(counts) != runs {
                 return bad(format!("relief at step {}: inconsistent with {runs} runs", k + 1));
             }
         }
