@@ -57,10 +57,6 @@ fn merging_counts_that_would_wrap_is_an_error() {
     assert!(merged.merge(&sum).is_err());
 }
 
-fn super_bins() -> usize {
-    detente_sim::plan::BINS
-}
-
 #[test]
 fn a_tally_is_checked_for_consistency() {
     let ag = common::compile(&common::spec("../../scenarios/korea-2020.toml"));
@@ -80,7 +76,9 @@ fn a_tally_is_checked_for_consistency() {
             t.first_snapback[0] += 7;
         }),
         ("a histogram emptied", |t| t.quantity_bins.iter_mut().for_each(|c| *c = 0)),
-        ("a relief histogram emptied", |t| t.relief_bins[..super_bins()].iter_mut().for_each(|c| *c = 0)),
+        ("a relief histogram emptied", |t| {
+            t.relief_bins[..detente_sim::plan::BINS].iter_mut().for_each(|c| *c = 0)
+        }),
         ("a relief count over the runs", |t| t.relieved_at_end[0] = t.runs + 1),
         ("a sum beyond the greatest value", |t| t.relief_total.sum = t.relief_total.max * 51),
         ("the least above the greatest", |t| t.quantity_moments[0].min = t.quantity_moments[0].max + 1),
