@@ -15,7 +15,7 @@ use detente_engine::Agreement;
 use detente_spec::model::Spec;
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{Overrides, Plan};
+use crate::plan::{Overrides, Plan, BINS};
 use crate::tally::Tally;
 
 /// The `format` of shard files this version writes and reads.
@@ -147,6 +147,21 @@ pub fn merge(shards: &[(String, ShardFile)]) -> Result<Merged, ShardError> {
     })?;
     let total = u64::from(plan.runs);
     let count = first.shard.1;
+    // The histograms' sizes follow from the plan; check the shard's before allocating
+    // them, so that a small file claiming a vast simulation cannot exhaust memory.
+    let steps = plan.steps();
+    let quantity_cells = plan.quantities.len().checked_mul(steps).and_then(|n| n.checked_mul(BINS));
+    let tally = &first.tally;
+    if tally.steps != steps
+        || Some(tally.quantity_bins.len()) != quantity_cells
+        || tally.relief_bins.len() != steps * BINS
+    {
+        return Err(ShardError::in_file(
+            first_name,
+            format!("its tally does not have the shape of its agreement's simulation ({steps} steps)"),
+        )
+        .help("the file was edited or damaged; run the shard again"));
+    }
     let shape = Tally::new(
         &plan,
         agreement.phases.len(),
