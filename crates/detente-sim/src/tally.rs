@@ -60,10 +60,18 @@ fn overflow(what: &str) -> TallyError {
     ))
 }
 
+/// The error of a value a sum cannot take.
+#[cold]
+#[inline(never)]
+fn value_error(value: f64) -> TallyError {
+    overflow(&format!("the value {value} (or a sum with it)"))
+}
+
 /// `value` in millionths, rounded half away from zero; `None` for values that are not
 /// finite or too large for 128-bit sums (beyond 1e32). Through i64 for |value| < 9e12
 /// (one instruction; `round()` and the i128 conversion are library calls on the hottest
 /// path of aggregation), through i128 above.
+#[inline(always)]
 fn fixed_point(value: f64) -> Option<i128> {
     let scaled = value * SCALE;
     if scaled.abs() < 9.0e18 {
@@ -230,12 +238,18 @@ impl Default for Level {
 
 impl Level {
     /// Adds one value, or says why it cannot be (leaving the level unchanged).
+    // Inlined with the error path out of line: this is the bulk of aggregation.
+    #[inline(always)]
     pub fn try_add(&mut self, value: f64) -> Result<(), TallyError> {
-        let fixed = fixed_point(value).ok_or_else(|| overflow(&format!("the value {value}")))?;
-        self.sum = self.sum.checked_add(fixed).ok_or_else(|| overflow("a sum"))?;
-        self.min = self.min.min(fixed);
-        self.max = self.max.max(fixed);
-        Ok(())
+        match fixed_point(value).and_then(|fixed| Some((fixed, self.sum.checked_add(fixed)?))) {
+            Some((fixed, sum)) => {
+                self.sum = sum;
+                self.min = self.min.min(fixed);
+                self.max = self.max.max(fixed);
+                Ok(())
+            }
+            None => Err(value_error(value)),
+        }
     }
 
     /// Adds the values of another set (exact), or says why it cannot be.
@@ -353,19 +367,19 @@ fn increment32(count: &mut u32) -> Result<(), TallyError> {
     Ok(())
 }
 
-/// Checked addition for the integer cells of a tally.
+/// Addition that reports overflow, for the integer cells of a tally.
 mod num {
-    pub trait CheckedAdd: Sized {
-        fn checked(self, other: Self) -> Option<Self>;
+    pub trait OverflowingAdd: Sized {
+        fn overflowing(self, other: Self) -> (Self, bool);
     }
-    impl CheckedAdd for u32 {
-        fn checked(self, other: u32) -> Option<u32> {
-            self.checked_add(other)
+    impl OverflowingAdd for u32 {
+        fn overflowing(self, other: u32) -> (u32, bool) {
+            self.overflowing_add(other)
         }
     }
-    impl CheckedAdd for u64 {
-        fn checked(self, other: u64) -> Option<u64> {
-            self.checked_add(other)
+    impl OverflowingAdd for u64 {
+        fn overflowing(self, other: u64) -> (u64, bool) {
+            self.overflowing_add(other)
         }
     }
 }
@@ -511,11 +525,20 @@ impl Tally {
     }
 
     /// Adds another tally of the same design (exact: the order does not matter), or says
-    /// why it cannot be: a different shape, or counts or sums that would overflow.
+    /// why it cannot be: a different shape, or counts or sums that would overflow (the
+    /// tally is then unusable).
     pub fn merge(&mut self, other: &Tally) -> Result<(), TallyError> {
-        fn add<T: Copy + num::CheckedAdd>(a: &mut [T], b: &[T], what: &str) -> Result<(), TallyError> {
+        // Overflow is collected over the whole slice rather than checked per cell, so
+        // that the loop stays vectorized (merging is per chunk of runs, over every cell).
+        fn add<T: Copy + num::OverflowingAdd>(a: &mut [T], b: &[T], what: &str) -> Result<(), TallyError> {
+            let mut overflowed = false;
             for (x, &y) in a.iter_mut().zip(b) {
-                *x = x.checked(y).ok_or_else(|| overflow(what))?;
+                let (sum, over) = x.overflowing(y);
+                *x = sum;
+                overflowed |= over;
+            }
+            if overflowed {
+                return Err(overflow(what));
             }
             Ok(())
         }
