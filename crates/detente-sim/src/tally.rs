@@ -56,7 +56,8 @@ impl std::error::Error for TallyError {}
 fn overflow(what: &str) -> TallyError {
     TallyError(format!(
         "{what} exceeds the exact range of the tallies (sums of values in millionths must stay \
-         within 128-bit integers); use smaller units (e.g. weights in billions) or fewer runs"
+         within 128-bit integers); no real weight, stockpile or count comes near it: check the \
+         numbers in the file (or simulate fewer runs)"
     ))
 }
 
