@@ -4,7 +4,8 @@ use std::path::Path;
 
 use detente_game::analysis::Report;
 
-use crate::{replay, write_stdout, ShowFormat};
+use crate::term::write_stdout;
+use crate::{replay, ShowFormat};
 
 pub fn analyze(
     path: &Path,
@@ -26,16 +27,16 @@ pub fn analyze(
     let report = Report::new(&agreement.spec, discount, inspection_cost);
     if let Some(out) = efg {
         let game = detente_game::phase_game::PhaseGame::new(&agreement.spec, discount);
-        std::fs::write(out, game.efg()).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        crate::out::write_file_atomic(out, game.efg().as_bytes())?;
     }
     for warning in report.warnings() {
-        eprintln!("warning: {warning}");
+        note!("warning: {warning}");
     }
     let text = match format {
         ShowFormat::Text => report.render(false),
         ShowFormat::Markdown => report.render(true),
         ShowFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
 }

@@ -4,20 +4,24 @@
 //! crates and prints. Exit codes: 0 success (warnings allowed), 1 invalid input,
 //! 2 usage or I/O errors.
 
+#[macro_use]
+mod term;
 mod analyze;
 mod load;
+mod out;
 mod replay;
 mod simulate;
 mod solve;
 mod tournament;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use detente_spec::diagnostic::{self, JsonDiagnostic, Style};
 use detente_spec::Severity;
+use term::write_stdout;
 
 /// Design, check, run and stress-test phased reciprocal agreements.
 #[derive(Parser)]
@@ -102,6 +106,9 @@ enum Command {
         /// Continue a real history: replay this event log, then simulate from its last date.
         #[arg(long, value_name = "LOG", conflicts_with_all = ["sweep", "shard"])]
         from: Option<PathBuf>,
+        /// With --from: skip bad log lines (and list them) instead of rejecting the log.
+        #[arg(long, requires = "from")]
+        lenient: bool,
     },
     /// Combine shard files from `simulate --shard` into exactly the result of one run.
     Merge {
@@ -161,11 +168,11 @@ enum Command {
             default_value = "sincere,covert-cheater:0.05,hedger:3,tit-for-tat,grim-trigger,grit:6,maximalist"
         )]
         candidates: String,
-        /// SPEC: simulated futures per pair of strategies.
-        #[arg(long, default_value_t = 500)]
+        /// SPEC: simulated futures per pair of strategies (at least 1).
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
         runs: u32,
-        /// SPEC: the horizon in years (default: the file's).
-        #[arg(long)]
+        /// SPEC: the horizon in years, 1 to 1,000 (default: the file's).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
         years: Option<u32>,
         /// SPEC: the seed (default: the file's).
         #[arg(long)]
@@ -248,8 +255,8 @@ fn main() -> ExitCode {
             replay::timeline(&inputs, from.as_deref(), to.as_deref(), format)
         }
         Command::Explain { inputs, id, at, format } => replay::explain(&inputs, &id, at.as_deref(), format),
-        Command::Simulate { spec, options, keep_runs, sweep, shard, from } => {
-            simulate::simulate(&spec, &options, &simulate::Extras { keep_runs, sweep, shard, from })
+        Command::Simulate { spec, options, keep_runs, sweep, shard, from, lenient } => {
+            simulate::simulate(&spec, &options, &simulate::Extras { keep_runs, sweep, shard, from, lenient })
         }
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),
@@ -284,7 +291,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("error: {message}");
+            note!("error: {message}");
             ExitCode::from(TROUBLE)
         }
     }
@@ -299,30 +306,43 @@ fn style() -> Style {
     }
 }
 
-pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
-        Ok(()) => Ok(()),
-        // A closed pipe (`detente show ... | head`) is not an error worth reporting.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("cannot write output: {e}")),
-    }
-}
-
 fn check(files: &[PathBuf], format: CheckFormat) -> Result<u8, String> {
     let mut any_invalid = false;
+    let mut any_unreadable = false;
     let mut text = String::new();
     let mut json_diagnostics = Vec::new();
     let mut json_files = Vec::new();
     for path in files {
-        let loaded = load::load(path)?;
+        // A file that cannot be read is reported and the others are still checked.
+        let loaded = match load::load(path) {
+            Ok(loaded) => loaded,
+            Err(message) => {
+                any_unreadable = true;
+                match format {
+                    CheckFormat::Text => note!("error: {message}"),
+                    CheckFormat::Json => json_files.push(serde_json::json!({
+                        "file": path.display().to_string(),
+                        "valid": false,
+                        "errors": 0,
+                        "warnings": 0,
+                        "error": message,
+                    })),
+                }
+                continue;
+            }
+        };
         let errors = loaded.count(Severity::Error);
         let warnings = loaded.count(Severity::Warning);
         any_invalid |= errors > 0;
         match format {
             CheckFormat::Text => {
-                text.push_str(&diagnostic::render(&loaded.diagnostics, &loaded.file, style()));
-                text.push_str(&summary(&loaded.file.name, errors, warnings));
+                // Colour only for input without control characters: the rendered text
+                // is then escaped as a whole, which would show colour codes as text.
+                let clean = !term::needs_escape(&loaded.file.text) && !term::needs_escape(&loaded.file.name);
+                let style = if clean { style() } else { Style::Plain };
+                let rendered = diagnostic::render(&loaded.diagnostics, &loaded.file, style)
+                    + &summary(&loaded.file.name, errors, warnings);
+                text.push_str(&term::escape(&rendered));
             }
             CheckFormat::Json => {
                 json_diagnostics
@@ -340,8 +360,15 @@ fn check(files: &[PathBuf], format: CheckFormat) -> Result<u8, String> {
         let report = serde_json::json!({ "files": json_files, "diagnostics": json_diagnostics });
         text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n";
     }
-    write_stdout(&text)?;
-    Ok(if any_invalid { INVALID } else { 0 })
+    // Escaped above, file by file, where needed.
+    write_stdout(&text, true)?;
+    Ok(if any_unreadable {
+        TROUBLE
+    } else if any_invalid {
+        INVALID
+    } else {
+        0
+    })
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -364,13 +391,13 @@ pub(crate) fn summary(name: &str, errors: usize, warnings: usize) -> String {
 fn show(path: &Path, format: ShowFormat) -> Result<u8, String> {
     let loaded = load::load(path)?;
     if loaded.count(Severity::Error) > 0 {
-        eprint!("{}", diagnostic::render(&loaded.diagnostics, &loaded.file, Style::Plain));
-        eprintln!(
+        note_raw!("{}", diagnostic::render(&loaded.diagnostics, &loaded.file, Style::Plain));
+        note!(
             "{}",
             summary(&loaded.file.name, loaded.count(Severity::Error), loaded.count(Severity::Warning))
                 .trim_end()
         );
-        eprintln!("hint: fix the errors above (see `detente check`) before showing the agreement");
+        note!("hint: fix the errors above (see `detente check`) before showing the agreement");
         return Ok(INVALID);
     }
     let text = match format {
@@ -378,17 +405,15 @@ fn show(path: &Path, format: ShowFormat) -> Result<u8, String> {
         ShowFormat::Markdown => detente_spec::roadmap::markdown(&loaded.spec),
         ShowFormat::Json => detente_spec::to_normalized_json(&loaded.spec) + "\n",
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
 }
 
 fn schema(out: Option<&Path>) -> Result<u8, String> {
     let text = detente_spec::schema::schema_text() + "\n";
     match out {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?
-        }
-        None => write_stdout(&text)?,
+        Some(path) => out::write_file_atomic(path, text.as_bytes())?,
+        None => write_stdout(&text, true)?,
     }
     Ok(0)
 }
@@ -400,8 +425,19 @@ fn init(name: &str, stdout: bool, force: bool) -> Result<u8, String> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| stem.to_string());
     let text = detente_spec::starter(&id);
+    // The name becomes the agreement's id: a reserved word (`and`, `all`...) or a name
+    // with characters ids cannot have would give a file that fails `check`.
+    let checked = detente_spec::check(&detente_spec::SourceFile::new("starter", &text));
+    if let Some(problem) = checked.diagnostics.iter().find(|d| d.severity() == Severity::Error) {
+        return Err(format!(
+            "`{id}` cannot be an agreement's id ({}); choose a name of letters, digits, `-`, `_` and `.`, \
+             starting with a letter or digit, other than and, or, not, true, false, any, of, date, all",
+            problem.message
+        ));
+    }
     if stdout {
-        write_stdout(&text)?;
+        write_stdout(&text, true)?;
+
         return Ok(0);
     }
     let path = PathBuf::from(format!("{stem}.toml"));
@@ -411,7 +447,7 @@ fn init(name: &str, stdout: bool, force: bool) -> Result<u8, String> {
             path.display()
         ));
     }
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    eprintln!("wrote {}; check it with `detente check {}`", path.display(), path.display());
+    out::write_file_atomic(&path, text.as_bytes())?;
+    note!("wrote {}; check it with `detente check {}`", path.display(), path.display());
     Ok(0)
 }

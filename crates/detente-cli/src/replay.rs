@@ -10,21 +10,22 @@ use detente_spec::diagnostic::{self, Style as DiagnosticStyle};
 use detente_spec::time::parse_date;
 use detente_spec::Severity;
 
-use crate::{load, summary, write_stdout, ShowFormat, INVALID};
+use crate::term::write_stdout;
+use crate::{load, summary, ShowFormat, INVALID};
 
 /// Loads the specification and compiles it, or prints why it cannot be used.
 pub(crate) fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
     let loaded = load::load(path)?;
     let errors = loaded.count(Severity::Error);
     if errors > 0 {
-        eprint!("{}", diagnostic::render(&loaded.diagnostics, &loaded.file, DiagnosticStyle::Plain));
-        eprint!("{}", summary(&loaded.file.name, errors, loaded.count(Severity::Warning)));
+        note_raw!("{}", diagnostic::render(&loaded.diagnostics, &loaded.file, DiagnosticStyle::Plain));
+        note_raw!("{}", summary(&loaded.file.name, errors, loaded.count(Severity::Warning)));
         return Ok(Err(INVALID));
     }
     match Agreement::compile(&loaded.spec) {
         Ok(agreement) => Ok(Ok(agreement)),
         Err(e) => {
-            eprintln!("{}: {e}", loaded.file.name);
+            note!("{}: {e}", loaded.file.name);
             Ok(Err(INVALID))
         }
     }
@@ -41,15 +42,15 @@ pub(crate) fn event_log(
     match log::load(&text, Format::from_path(path), agreement, lenient) {
         Ok(log) => {
             for skipped in &log.skipped {
-                eprintln!("{name}:{}: skipped: {}", skipped.line, describe(skipped));
+                note!("{name}:{}: skipped: {}", skipped.line, describe(skipped));
             }
             Ok(Ok(log))
         }
         Err(errors) => {
             for error in &errors {
-                eprintln!("{name}:{}: error: {}", error.line, describe(error));
+                note!("{name}:{}: error: {}", error.line, describe(error));
             }
-            eprintln!(
+            note!(
                 "{name}: log rejected: {} bad line(s); nothing was applied (--lenient skips bad lines)",
                 errors.len()
             );
@@ -112,7 +113,7 @@ pub fn replay(inputs: &LogInputs, at: Option<&str>, format: ShowFormat) -> Resul
         ShowFormat::Markdown => report::render(&agreement, &state, Style::Markdown),
         ShowFormat::Json => serde_json::to_string_pretty(&state).map_err(|e| e.to_string())? + "\n",
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
 }
 
@@ -135,7 +136,12 @@ pub fn timeline(
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
+    let to_given = to.is_some();
     let to = to.unwrap_or_else(|| last_event_or_adoption(&agreement, &log));
+    if let Some(from) = from.filter(|&f| f > to) {
+        let which = if to_given { "--to" } else { "the last event's date (the default --to)" };
+        return Err(format!("--from {from} is after {which}, {to}: the timeline would be empty"));
+    }
     let transitions: Vec<_> = detente_engine::timeline(&agreement, &log, to)
         .into_iter()
         .filter(|t| from.is_none_or(|f| t.date >= f))
@@ -145,7 +151,7 @@ pub fn timeline(
         ShowFormat::Text => report::timeline(&transitions, Style::Text),
         ShowFormat::Markdown => report::timeline(&transitions, Style::Markdown),
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
 }
 
@@ -157,7 +163,7 @@ pub fn explain(inputs: &LogInputs, id: &str, at: Option<&str>, format: ShowForma
     let explanation = match detente_engine::explain::explain(&state, id) {
         Ok(explanation) => explanation,
         Err(unknown) => {
-            eprintln!("error: {unknown}");
+            note!("error: {unknown}");
             return Ok(INVALID);
         }
     };
@@ -167,6 +173,6 @@ pub fn explain(inputs: &LogInputs, id: &str, at: Option<&str>, format: ShowForma
         ShowFormat::Text => format!("As of {}:\n{}", state.as_of, render(Style::Text)),
         ShowFormat::Markdown => format!("As of {}:\n\n{}", state.as_of, render(Style::Markdown)),
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
 }

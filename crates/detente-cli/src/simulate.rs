@@ -6,9 +6,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use detente_engine::Agreement;
 use detente_sim::summary::Summary;
-use detente_sim::{Overrides, Plan, RunRecord, Simulator};
+use detente_sim::{shards, Overrides, Plan, RunRecord, Simulator};
 
-use crate::{replay, write_stdout, INVALID};
+use crate::out::{self, Output};
+use crate::term::write_stdout;
+use crate::{replay, INVALID};
 
 /// Output formats of `simulate`, `compare` and `merge`.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -22,16 +24,16 @@ pub enum SimFormat {
 /// The options every simulating command shares.
 #[derive(clap::Args, Clone)]
 pub struct RunOptions {
-    /// How many futures (default: the file's `[simulation] runs`, else 10,000).
-    #[arg(long)]
+    /// How many futures, at least 1 (default: the file's `[simulation] runs`, else 10,000).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     runs: Option<u32>,
-    /// The horizon in years (default: the file's `horizon`, else 20).
-    #[arg(long)]
+    /// The horizon in years, 1 to 1,000 (default: the file's `horizon`, else 20).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
     years: Option<u32>,
     /// The seed (default: the file's `seed`, else 1). The same seed gives the same output.
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads, from 1 to 4 per core (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
     /// Output format on standard output.
@@ -48,11 +50,24 @@ impl RunOptions {
     }
 }
 
+/// The most threads `--threads` accepts per core.
+const MAX_THREADS_PER_CORE: usize = 4;
+
 /// Sets the size of rayon's pool once; results are the same whatever the size.
 fn threads(options: &RunOptions) -> Result<(), String> {
     if let Some(n) = options.threads {
         if n == 0 {
             return Err("--threads must be at least 1".into());
+        }
+        // The work is all computation: threads beyond the cores only add overhead (and
+        // --threads 100000 once started 14,000 of them before failing).
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let most = MAX_THREADS_PER_CORE * cores;
+        if n > most {
+            return Err(format!(
+                "--threads {n} is more than {MAX_THREADS_PER_CORE} per core: this machine has {cores} \
+                 (at most {most}); results are the same whatever the count"
+            ));
         }
         rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| e.to_string())?;
     }
@@ -63,11 +78,28 @@ fn threads(options: &RunOptions) -> Result<(), String> {
 fn progress_bar(runs: u64) -> indicatif::ProgressBar {
     let bar =
         if runs >= 20_000 { indicatif::ProgressBar::new(runs) } else { indicatif::ProgressBar::hidden() };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs ({per_sec}, {eta} left)")
-            .expect("a valid template"),
-    );
+    let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs ({rate}, {eta} left)")
+    else {
+        return indicatif::ProgressBar::hidden();
+    };
+    // indicatif's own {per_sec} prints "2,976.5021/s"; a whole number of runs reads better.
+    bar.set_style(style.with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{} runs/s", thousands(state.per_sec().round() as u64));
+    }));
     bar
+}
+
+/// `n` with thousands separated by commas: 12,345.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Loads and plans one agreement, or the exit code to stop with.
@@ -79,7 +111,7 @@ pub(crate) fn planned(path: &Path, overrides: Overrides) -> Result<Result<(Agree
     match Plan::new(&agreement, overrides) {
         Ok(plan) => Ok(Ok((agreement, plan))),
         Err(e) => {
-            eprintln!("{}: {e}", path.display());
+            note!("{}: {e}", path.display());
             Ok(Err(INVALID))
         }
     }
@@ -95,6 +127,8 @@ pub struct Extras {
     pub shard: Option<String>,
     /// `--from LOG`.
     pub from: Option<PathBuf>,
+    /// `--lenient` (with `--from`).
+    pub lenient: bool,
 }
 
 /// Replays a real log into a lean live machine: the history simulated futures continue.
@@ -120,12 +154,12 @@ fn history<'a>(
 }
 
 /// `simulate --from LOG`: futures that continue a real history from its last date.
-fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, keep_runs: bool) -> Result<u8, String> {
+fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, extras: &Extras) -> Result<u8, String> {
     let agreement = match replay::agreement(spec)? {
         Ok(agreement) => agreement,
         Err(code) => return Ok(code),
     };
-    let (machine, last) = match history(&agreement, log, false)? {
+    let (machine, last) = match history(&agreement, log, extras.lenient)? {
         Ok(found) => found,
         Err(code) => return Ok(code),
     };
@@ -133,28 +167,46 @@ fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, keep_runs: bool
     let plan = match Plan::new(&agreement, overrides) {
         Ok(plan) => plan,
         Err(e) => {
-            eprintln!("{}: {e}", spec.display());
+            note!("{}: {e}", spec.display());
             return Ok(INVALID);
         }
     };
     let sim = Simulator::after(&agreement, plan, machine);
-    run_and_report(&sim, options, keep_runs)
+    run_and_report(&sim, options, extras.keep_runs)
+}
+
+/// Starts writing `--out`, if given, before any work: a directory that may not be
+/// replaced, or one another run is writing, is refused before minutes of computing.
+fn begin_out(out: Option<&Path>, command: &str) -> Result<Option<Output>, String> {
+    out.map(|dir| Output::begin(dir, command)).transpose()
 }
 
 /// Runs every future of `sim` (with a progress bar on long runs), then prints the
 /// summary and writes the outputs.
 fn run_and_report(sim: &Simulator, options: &RunOptions, keep_runs: bool) -> Result<u8, String> {
+    let output = begin_out(options.out.as_deref(), "simulate")?;
     let agreement = sim.agreement();
     let runs = sim.plan().runs as u64;
     let bar = progress_bar(runs);
     let done = AtomicU64::new(0);
     let (tally, records) = detente_sim::simulate(sim, 0..runs, keep_runs, &|n| {
         bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
-    });
+    })
+    .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
-    let summary = Summary::new(agreement, sim.plan(), &tally);
-    if let Some(dir) = &options.out {
-        write_outputs(dir, &summary, keep_runs.then_some(&records[..]), agreement)?;
+    let mut summary = Summary::new(agreement, sim.plan(), &tally);
+    if let Some(how) = sim.broken_down_at_start() {
+        let note = format!(
+            "the history had already broken down by {} ({how}): every future starts broken \
+             down, so these futures show the collapse, not the agreement's prospects",
+            sim.plan().start
+        );
+        note!("warning: {note}");
+        summary.notes.push(note);
+    }
+    if let Some(output) = output {
+        write_outputs(&output, &summary, keep_runs.then_some(&records[..]), agreement)?;
+        output.commit()?;
     }
     print_summary(&summary, options.format)
 }
@@ -162,7 +214,7 @@ fn run_and_report(sim: &Simulator, options: &RunOptions, keep_runs: bool) -> Res
 pub fn simulate(spec: &Path, options: &RunOptions, extras: &Extras) -> Result<u8, String> {
     threads(options)?;
     if let Some(log) = &extras.from {
-        return simulate_after(spec, log, options, extras.keep_runs);
+        return simulate_after(spec, log, options, extras);
     }
     let (agreement, plan) = match planned(spec, options.overrides())? {
         Ok(loaded) => loaded,
@@ -187,6 +239,7 @@ fn with_assumptions(mut agreement: Agreement, plan: &Plan) -> Agreement {
 
 fn run_sweep(agreement: Agreement, options: &RunOptions, sweep: &str) -> Result<u8, String> {
     let sweep = detente_sim::sweep::Sweep::parse(sweep).map_err(|e| format!("--sweep: {e}"))?;
+    let output = begin_out(options.out.as_deref(), "simulate --sweep")?;
     let base = Plan::new(&agreement, options.overrides()).map_err(|e| e.to_string())?;
     let agreement = with_assumptions(agreement, &base);
     let bar = progress_bar(base.runs as u64 * sweep.values.len() as u64);
@@ -201,43 +254,26 @@ fn run_sweep(agreement: Agreement, options: &RunOptions, sweep: &str) -> Result<
         let sim = Simulator::new(&point, plan);
         let (tally, _) = detente_sim::simulate(&sim, 0..runs, false, &|n| {
             bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
-        });
+        })
+        .map_err(|e| format!("--sweep at {value}: {e}"))?;
         points.push(detente_sim::sweep::Point { value, summary: Summary::new(&point, sim.plan(), &tally) });
     }
     bar.finish_and_clear();
     let report = detente_sim::sweep::SweepReport { parameter: sweep.parameter, points };
-    if let Some(dir) = &options.out {
-        create_dir(dir)?;
-        write_file(dir, "sweep.csv", report.csv().as_bytes())?;
+    if let Some(output) = output {
+        output.write("sweep.csv", report.csv().as_bytes())?;
         let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n";
-        write_file(dir, "sweep.json", json.as_bytes())?;
-        detente_charts::sweep(&report, dir)?;
+        output.write("sweep.json", json.as_bytes())?;
+        detente_charts::sweep(&report, output.dir())?;
+        output.commit()?;
     }
     let text = match options.format {
         SimFormat::Text => report.text(),
         SimFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
     };
-    write_stdout(&text)?;
+    write_stdout(&text, options.format == SimFormat::Json)?;
     Ok(0)
 }
-
-/// A shard of a simulation: everything `detente merge` needs to combine shards into
-/// exactly the result of one run.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct ShardFile {
-    /// Identifies the file type and version.
-    format: String,
-    /// This shard's index (from 1) and the number of shards.
-    shard: (u64, u64),
-    /// The agreement, with its resolved assumptions.
-    spec: detente_spec::model::Spec,
-    /// The runs of this shard.
-    runs: (u64, u64),
-    /// The tally of those runs.
-    tally: detente_sim::Tally,
-}
-
-const SHARD_FORMAT: &str = "detente-shard/1";
 
 fn parse_shard(text: &str) -> Result<(u64, u64), String> {
     let usage = "write --shard INDEX/COUNT with 1 <= INDEX <= COUNT, e.g. --shard 2/8";
@@ -257,9 +293,9 @@ fn run_shard(agreement: Agreement, plan: Plan, options: &RunOptions, shard: &str
     let runs = detente_sim::shard(plan.runs as u64, index, count);
     let agreement = with_assumptions(agreement, &plan);
     let sim = Simulator::new(&agreement, plan);
-    let (tally, _) = detente_sim::simulate(&sim, runs.clone(), false, &|_| {});
-    let file = ShardFile {
-        format: SHARD_FORMAT.into(),
+    let (tally, _) = detente_sim::simulate(&sim, runs.clone(), false, &|_| {}).map_err(|e| e.to_string())?;
+    let file = shards::ShardFile {
+        format: shards::FORMAT.into(),
         shard: (index, count),
         spec: agreement.spec.clone(),
         runs: (runs.start, runs.end),
@@ -268,93 +304,45 @@ fn run_shard(agreement: Agreement, plan: Plan, options: &RunOptions, shard: &str
     let json = serde_json::to_string(&file).map_err(|e| e.to_string())? + "\n";
     match &options.out {
         Some(dir) => {
-            create_dir(dir)?;
+            // Shards of one split share a directory, so each file is written whole on
+            // its own rather than the directory replaced.
             let name = format!("shard-{index}-of-{count}.json");
-            write_file(dir, &name, json.as_bytes())?;
-            eprintln!("wrote {}; combine all {count} shards with `detente merge`", dir.join(name).display());
+            out::write_file_atomic(&dir.join(&name), json.as_bytes())?;
+            note!("wrote {}; combine all {count} shards with `detente merge`", dir.join(name).display());
         }
-        None => write_stdout(&json)?,
+        None => write_stdout(&json, true)?,
     }
     Ok(0)
 }
 
 /// `detente merge`: combines shard files into the result one run would have given.
+/// Every shard is checked before it is believed (see `detente_sim::shards`); the first
+/// problem found is reported with the file it is in.
 pub fn merge(files: &[PathBuf], format: SimFormat, out: Option<&Path>) -> Result<u8, String> {
-    let mut shards: Vec<(PathBuf, ShardFile)> = Vec::new();
+    let output = begin_out(out, "merge")?;
+    let mut shards = Vec::new();
     for path in files {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let shard: ShardFile = match serde_json::from_str(&text) {
-            Ok(shard) => shard,
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+        match shards::read(&name, &text) {
+            Ok(shard) => shards.push((name, shard)),
             Err(e) => {
-                eprintln!(
-                    "{}:{}:{}: error: not a detente shard file: {e}\n  help: shard files are written by `detente simulate --shard I/N`",
-                    path.display(),
-                    e.line(),
-                    e.column()
-                );
+                note!("{e}");
                 return Ok(INVALID);
             }
-        };
-        if shard.format != SHARD_FORMAT {
-            eprintln!(
-                "{}: error: shard format `{}`, expected `{SHARD_FORMAT}`",
-                path.display(),
-                shard.format
-            );
-            return Ok(INVALID);
-        }
-        shards.push((path.clone(), shard));
-    }
-    shards.sort_by_key(|(_, s)| s.shard.0);
-    let (first_path, first) = &shards[0];
-    let count = first.shard.1;
-    for (path, shard) in &shards {
-        if shard.spec != first.spec {
-            eprintln!(
-                "{}: error: this shard simulates a different agreement or assumptions than {}",
-                path.display(),
-                first_path.display()
-            );
-            return Ok(INVALID);
-        }
-        if shard.shard.1 != count {
-            eprintln!(
-                "{}: error: shard {}/{} does not belong to a split into {count}",
-                path.display(),
-                shard.shard.0,
-                shard.shard.1
-            );
-            return Ok(INVALID);
         }
     }
-    let indices: Vec<u64> = shards.iter().map(|(_, s)| s.shard.0).collect();
-    let expected: Vec<u64> = (1..=count).collect();
-    if indices != expected {
-        let missing: Vec<String> =
-            expected.iter().filter(|i| !indices.contains(i)).map(|i| format!("{i}/{count}")).collect();
-        let repeated: Vec<String> =
-            indices.windows(2).filter(|w| w[0] == w[1]).map(|w| format!("{}/{count}", w[0])).collect();
-        eprintln!(
-            "error: the shards do not cover the runs exactly once (missing: [{}], repeated: [{}])",
-            missing.join(", "),
-            repeated.join(", ")
-        );
-        return Ok(INVALID);
-    }
-    let agreement = Agreement::compile(&first.spec).map_err(|e| e.to_string())?;
-    let plan = Plan::new(&agreement, Overrides::default()).map_err(|e| e.to_string())?;
-    let mut tally = first.tally.clone();
-    for (path, shard) in &shards[1..] {
-        if !tally.same_shape(&shard.tally) {
-            eprintln!("{}: error: the tally does not match the agreement's shape", path.display());
+    let merged = match shards::merge(&shards) {
+        Ok(merged) => merged,
+        Err(e) => {
+            note!("{e}");
             return Ok(INVALID);
         }
-        tally.merge(&shard.tally);
-    }
-    let summary = Summary::new(&agreement, &plan, &tally);
-    if let Some(dir) = out {
-        write_outputs(dir, &summary, None, &agreement)?;
+    };
+    let summary = Summary::new(&merged.agreement, &merged.plan, &merged.tally);
+    if let Some(output) = output {
+        write_outputs(&output, &summary, None, &merged.agreement)?;
+        output.commit()?;
     }
     print_summary(&summary, format)
 }
@@ -364,35 +352,25 @@ fn print_summary(summary: &Summary, format: SimFormat) -> Result<u8, String> {
         SimFormat::Text => summary.text(),
         SimFormat::Json => serde_json::to_string_pretty(summary).map_err(|e| e.to_string())? + "\n",
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == SimFormat::Json)?;
     Ok(0)
 }
 
-pub(crate) fn write_file(dir: &Path, name: &str, contents: &[u8]) -> Result<(), String> {
-    let path = dir.join(name);
-    std::fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-pub(crate) fn create_dir(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
-}
-
 fn write_outputs(
-    dir: &Path,
+    output: &Output,
     summary: &Summary,
     records: Option<&[RunRecord]>,
     agreement: &Agreement,
 ) -> Result<(), String> {
-    create_dir(dir)?;
     for (name, text) in summary.csv() {
-        write_file(dir, name, text.as_bytes())?;
+        output.write(name, text.as_bytes())?;
     }
     let json = serde_json::to_string_pretty(summary).map_err(|e| e.to_string())? + "\n";
-    write_file(dir, "summary.json", json.as_bytes())?;
+    output.write("summary.json", json.as_bytes())?;
     if let Some(records) = records {
-        write_file(dir, "runs.csv", runs_csv(records, agreement).as_bytes())?;
+        output.write("runs.csv", runs_csv(records, agreement).as_bytes())?;
     }
-    detente_charts::simulation(summary, dir)?;
+    detente_charts::simulation(summary, output.dir())?;
     Ok(())
 }
 
@@ -435,10 +413,11 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
     }
     // Every design runs under the first design's horizon, step, runs and seed, so that run
     // `i` lines up month by month; each keeps its own strategies and other assumptions.
+    let output = begin_out(options.out.as_deref(), "compare")?;
     let first = match Plan::new(&agreements[0], options.overrides()) {
         Ok(plan) => plan.assumptions,
         Err(e) => {
-            eprintln!("{}: {e}", specs[0].display());
+            note!("{}: {e}", specs[0].display());
             return Ok(INVALID);
         }
     };
@@ -454,7 +433,7 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
         match Plan::new(agreement, Overrides::default()) {
             Ok(plan) => sims.push(Simulator::new(agreement, plan)),
             Err(e) => {
-                eprintln!("{}: {e}", path.display());
+                note!("{}: {e}", path.display());
                 return Ok(INVALID);
             }
         }
@@ -464,27 +443,56 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
     let done = AtomicU64::new(0);
     let comparison = detente_sim::compare::compare(&sims, 0..runs, &|n| {
         bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
-    });
+    })
+    .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let report = detente_sim::compare::CompareReport::new(&sims, &comparison);
-    if let Some(dir) = &options.out {
-        create_dir(dir)?;
+    if let Some(output) = output {
         let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n";
-        write_file(dir, "comparison.json", json.as_bytes())?;
-        for summary in &report.summaries {
-            let sub = dir.join(&summary.agreement);
-            create_dir(&sub)?;
-            for (name, text) in summary.csv() {
-                write_file(&sub, name, text.as_bytes())?;
+        output.write("comparison.json", json.as_bytes())?;
+        for (name, summary) in design_dirs(&report.designs).iter().zip(&report.summaries) {
+            std::fs::create_dir(output.dir().join(name)).map_err(|e| format!("cannot create {name}: {e}"))?;
+            for (file, text) in summary.csv() {
+                output.write(&format!("{name}/{file}"), text.as_bytes())?;
             }
-            detente_charts::simulation(summary, &sub)?;
+            detente_charts::simulation(summary, &output.dir().join(name))?;
         }
-        detente_charts::comparison(&report, dir)?;
+        detente_charts::comparison(&report, output.dir())?;
+        output.commit()?;
     }
     let text = match options.format {
         SimFormat::Text => report.text(),
         SimFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
     };
-    write_stdout(&text)?;
+    write_stdout(&text, options.format == SimFormat::Json)?;
     Ok(0)
+}
+
+/// The subdirectory of each design in `compare --out`: its id, or `design-N` when the id
+/// is not a plain file name or another design has it too (comparing a file with itself).
+fn design_dirs(designs: &[String]) -> Vec<String> {
+    designs
+        .iter()
+        .enumerate()
+        .map(|(d, id)| {
+            let plain = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            let unique = designs.iter().filter(|other| *other == id).count() == 1;
+            if plain && unique {
+                id.clone()
+            } else {
+                format!("design-{}", d + 1)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rates_read_as_whole_numbers_with_thousands() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(2976), "2,976");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+    }
 }

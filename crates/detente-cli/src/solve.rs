@@ -9,7 +9,8 @@ use detente_game::{bimatrix, nfg, pure, Game, Profile};
 // `--one` on a two-player game follows the Lemke-Howson path (verified exactly); `--all`
 // enumerates supports.
 
-use crate::{write_stdout, INVALID};
+use crate::term::write_stdout;
+use crate::INVALID;
 
 /// Output formats of `solve`.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,7 +26,7 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
     let game = match nfg::read(&text) {
         Ok(game) => game,
         Err(e) => {
-            eprintln!("{}:{}:{}: error: {}\n  help: {}", path.display(), e.line, e.column, e.message, e.help);
+            note!("{}:{}:{}: error: {}\n  help: {}", path.display(), e.line, e.column, e.message, e.help);
             return Ok(INVALID);
         }
     };
@@ -51,7 +52,7 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
         }
         let solution = bimatrix::enumerate(&game);
         if solution.degenerate {
-            eprintln!(
+            note!(
                 "warning: {} is degenerate: it may have continua of equilibria, of which only the \
                  equilibria found by support enumeration are listed",
                 path.display()
@@ -61,13 +62,13 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
     } else if game.shape() == [2, 2, 2] {
         let solution = detente_game::three_player::equilibria(&game);
         if solution.degenerate {
-            eprintln!(
+            note!(
                 "warning: {} is degenerate: continua of equilibria may exist and are not listed",
                 path.display()
             );
         }
         for p in &solution.irrational {
-            eprintln!(
+            note!(
                 "note: an equilibrium at irrational probabilities is not listed exactly: first strategies with \
                  probabilities {:.6}, {:.6}, {:.6}",
                 p[0], p[1], p[2]
@@ -75,7 +76,7 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
         }
         solution.equilibria
     } else {
-        eprintln!(
+        note!(
             "note: {} has {} players: only its pure-strategy equilibria are computed",
             path.display(),
             game.players.len()
@@ -89,7 +90,7 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
         SolveFormat::Json => json(&equilibria)?,
         SolveFormat::Text => text_report(&game, &equilibria),
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == SolveFormat::Json)?;
     Ok(0)
 }
 

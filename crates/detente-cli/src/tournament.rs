@@ -7,8 +7,9 @@ use detente_game::ipd::{round_robin, Player};
 use detente_game::tournament::{parse_candidate, play};
 use detente_sim::Overrides;
 
-use crate::simulate::{create_dir, write_file};
-use crate::{replay, write_stdout, ShowFormat, INVALID};
+use crate::out::Output;
+use crate::term::write_stdout;
+use crate::{replay, ShowFormat, INVALID};
 
 /// The options of an agreement tournament.
 pub struct AgreementOptions {
@@ -51,26 +52,27 @@ pub fn agreement(path: &Path, options: &AgreementOptions, format: ShowFormat) ->
     if parties.len() != 2 || parties[0] == parties[1] {
         return Err("--parties: name two different signatories, e.g. --parties usa,dprk".into());
     }
+    let output = options.out.as_deref().map(|dir| Output::begin(dir, "tournament")).transpose()?;
     let overrides =
         Overrides { runs: Some(options.runs), years: options.years, seed: options.seed, start: None };
     let result = match play(&ag, [parties[0], parties[1]], &candidates, overrides) {
         Ok(result) => result,
         Err(e) => {
-            eprintln!("{}: {e}", path.display());
+            note!("{}: {e}", path.display());
             return Ok(INVALID);
         }
     };
-    if let Some(dir) = &options.out {
-        create_dir(dir)?;
-        write_file(dir, "game.nfg", result.nfg().as_bytes())?;
+    if let Some(output) = output {
+        output.write("game.nfg", result.nfg().as_bytes())?;
         let json = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n";
-        write_file(dir, "tournament.json", json.as_bytes())?;
+        output.write("tournament.json", json.as_bytes())?;
+        output.commit()?;
     }
     let text = match format {
         ShowFormat::Json => serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n",
         ShowFormat::Text | ShowFormat::Markdown => result.text(),
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
 }
 
@@ -126,6 +128,6 @@ pub fn ipd(
             out
         }
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
 }

@@ -283,6 +283,26 @@ fn replay_rejects_a_bad_log_whole_with_line_numbers() {
         .assert()
         .success()
         .stderr(predicate::str::contains("bad.jsonl:2: skipped:"));
+    // simulate --from suggests --lenient when it rejects a log, and accepts it.
+    detente()
+        .arg("simulate")
+        .arg(scenario("korea-2020.toml"))
+        .arg("--from")
+        .arg(&bad)
+        .args(["--runs", "5", "--years", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--lenient skips bad lines"));
+    detente()
+        .arg("simulate")
+        .arg(scenario("korea-2020.toml"))
+        .arg("--from")
+        .arg(&bad)
+        .args(["--runs", "5", "--years", "1", "--lenient"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("from 2020-04-15"))
+        .stderr(predicate::str::contains("bad.jsonl:2: skipped:"));
 }
 
 #[test]
@@ -379,4 +399,152 @@ fn timeline_and_explain_render_markdown_for_reports() {
         .stdout(predicate::str::contains(
             "    - event #11 (line 11) 2019-07-01: iaea violation-verified nuclear-limits",
         ));
+}
+
+#[test]
+fn an_unreadable_file_does_not_stop_check_of_the_others() {
+    let missing = "/nonexistent/agreement.toml";
+    let korea = scenario("korea-2020.toml");
+    detente()
+        .arg("check")
+        .arg(missing)
+        .arg(&korea)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("korea-2020.toml: valid"))
+        .stderr(predicate::str::contains("cannot read /nonexistent/agreement.toml"));
+    // In JSON, the error is JSON on standard output too.
+    let output = detente().args(["check", "--format", "json", missing]).arg(&korea).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["files"][0]["file"], missing);
+    assert_eq!(json["files"][0]["valid"], false);
+    assert!(json["files"][0]["error"].as_str().unwrap().contains("cannot read"));
+    assert_eq!(json["files"][1]["valid"], true);
+}
+
+#[test]
+fn nonsense_arguments_are_refused() {
+    let korea = scenario("korea-2020.toml");
+    let k = korea.to_str().unwrap();
+    for (args, message) in [
+        (vec!["simulate", k, "--years", "1001"], "1001"),
+        (vec!["simulate", k, "--years", "0"], "--years"),
+        (vec!["simulate", k, "--runs", "0"], "--runs"),
+        (vec!["compare", k, k, "--runs", "0"], "--runs"),
+        (vec!["tournament", k, "--runs", "0"], "--runs"),
+        (vec!["tournament", k, "--years", "1001"], "--years"),
+        (vec!["simulate", k, "--threads", "100000"], "per core"),
+        (vec!["simulate", k, "--lenient"], "--from"),
+    ] {
+        detente().args(&args).assert().code(2).stderr(predicate::str::contains(message));
+    }
+    // The help no longer invites 0 runs.
+    detente().args(["simulate", "--help"]).assert().success().stdout(predicate::str::contains("at least 1"));
+    // A timeline that starts after it ends.
+    detente()
+        .arg("timeline")
+        .arg(&korea)
+        .arg(log_file("korea-hypothetical.jsonl"))
+        .args(["--from", "2021-01-01", "--to", "2020-01-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--from 2021-01-01 is after --to, 2020-01-01"));
+}
+
+#[test]
+fn init_refuses_a_reserved_word_for_an_id() {
+    let dir = tempdir();
+    for word in ["and", "or", "not", "true", "false", "any", "of", "date", "all"] {
+        detente()
+            .current_dir(&dir)
+            .args(["init", word])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("`{word}` cannot be an agreement's id")));
+        assert!(!dir.join(format!("{word}.toml")).exists());
+    }
+}
+
+/// A copy of the starter with a title and a party name holding a terminal escape and a
+/// right-to-left override.
+fn hostile_spec(dir: &Path, file_name: &str) -> PathBuf {
+    let output = detente().args(["init", "hostile", "--stdout"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let text = text
+        .replace(
+            "title = \"A two-step freeze-for-relief agreement\"",
+            "title = \"Deal \\u001B[2J\\u202Egnp.exe\"",
+        )
+        .replace("name = \"State Alpha\"", "name = \"Alpha\\u0007\"");
+    let path = dir.join(file_name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn control_characters_from_input_are_escaped_in_text_and_exact_in_json() {
+    let dir = tempdir();
+    let path = hostile_spec(&dir, "hostile.toml");
+    let text = detente().arg("show").arg(&path).output().unwrap();
+    assert!(text.status.success());
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Deal \\u{1b}[2J\\u{202e}gnp.exe"), "{text}");
+    assert!(text.contains("Alpha\\u{7}"), "{text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}') && !text.contains('\u{7}'));
+    let json = detente().args(["show", "--format", "json"]).arg(&path).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["agreement"]["title"], "Deal \u{1b}[2J\u{202e}gnp.exe");
+    // A file name with a control character, in check's text and in a simulation report.
+    let odd = hostile_spec(&dir, "odd\u{1b}]0;name\u{7}.toml");
+    let checked = detente().arg("check").arg(&odd).output().unwrap();
+    let checked = String::from_utf8(checked.stdout).unwrap();
+    assert!(checked.contains("odd\\u{1b}]0;name\\u{7}.toml: valid"), "{checked}");
+    let simulated =
+        detente().arg("simulate").arg(&odd).args(["--runs", "5", "--years", "1"]).output().unwrap();
+    let report = String::from_utf8(simulated.stdout).unwrap();
+    assert!(report.contains("\\u{1b}[2J") && !report.contains('\u{1b}'), "{report}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stderr_or_stdout_keeps_the_intended_exit_code() {
+    let bin = assert_cmd::cargo::cargo_bin("detente");
+    let korea = scenario("korea-2020.toml");
+    let cases: [(&[&str], i32); 4] = [
+        (&["check", "/nonexistent/agreement.toml"], 2),
+        (&["simulate", "/nonexistent/agreement.toml"], 2),
+        (&["merge", korea.to_str().unwrap()], 1),
+        (&["check", korea.to_str().unwrap()], 0),
+    ];
+    for (args, code) in cases {
+        for closed in ["stderr", "stdout"] {
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            let mut command = std::process::Command::new(&bin);
+            command.args(args);
+            if closed == "stderr" {
+                command.stderr(writer).stdout(std::process::Stdio::null());
+            } else {
+                command.stdout(writer).stderr(std::process::Stdio::null());
+            }
+            let status = command.status().unwrap();
+            assert_eq!(status.code(), Some(code), "{args:?} with a closed {closed}");
+        }
+    }
+}
+
+#[test]
+fn a_negative_zero_weight_reads_as_zero() {
+    let dir = tempdir();
+    let output = detente().args(["init", "zero", "--stdout"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap().replace("weight = 500", "weight = -0.0");
+    let path = dir.join("zero.toml");
+    std::fs::write(&path, text).unwrap();
+    detente()
+        .arg("show")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("economic weight about 0 million USD a year"));
 }

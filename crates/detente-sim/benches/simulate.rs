@@ -25,11 +25,11 @@ fn bench_simulate(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(runs));
     group.bench_function("korea-2020, 20 years monthly, all cores (runs/s)", |b| {
-        b.iter(|| simulate(&sim, 0..runs, false, &|_| {}).0.runs)
+        b.iter(|| simulate(&sim, 0..runs, false, &|_| {}).unwrap().0.runs)
     });
     let single = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     group.bench_function("korea-2020, 20 years monthly, one thread (runs/s)", |b| {
-        b.iter(|| single.install(|| simulate(&sim, 0..runs, false, &|_| {}).0.runs))
+        b.iter(|| single.install(|| simulate(&sim, 0..runs, false, &|_| {}).unwrap().0.runs))
     });
     group.finish();
 }

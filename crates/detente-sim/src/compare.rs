@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::run::{Simulator, Trajectory};
-use crate::tally::{Moments, Tally};
+use crate::tally::{Moments, Tally, TallyError};
 
 /// A per-run outcome compared across designs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -88,22 +88,50 @@ impl Comparison {
         }
     }
 
-    /// Adds another comparison of the same designs (exact, in any order).
-    pub fn merge(&mut self, other: &Comparison) {
+    /// Adds another comparison of the same designs (exact, in any order), or says why it
+    /// cannot be.
+    pub fn merge(&mut self, other: &Comparison) -> Result<(), TallyError> {
         for (a, b) in self.tallies.iter_mut().zip(&other.tallies) {
-            a.merge(b);
+            a.merge(b)?;
         }
         for (a, b) in self.values.iter_mut().flatten().zip(other.values.iter().flatten()) {
-            a.merge(b);
+            a.try_merge(b)?;
         }
         for (a, b) in self.differences.iter_mut().flatten().zip(other.differences.iter().flatten()) {
-            a.merge(b);
+            a.try_merge(b)?;
         }
+        Ok(())
+    }
+
+    fn add_run(
+        &mut self,
+        sims: &[Simulator],
+        indices: &[Vec<usize>],
+        trajectories: &[Trajectory],
+        (base, other): (&mut Vec<f64>, &mut Vec<f64>),
+    ) -> Result<(), TallyError> {
+        for (d, sim) in sims.iter().enumerate() {
+            self.tallies[d].add(sim.plan(), &trajectories[d])?;
+        }
+        outcome(&sims[0], &indices[0], &trajectories[0], base);
+        for (d, sim) in sims.iter().enumerate() {
+            outcome(sim, &indices[d], &trajectories[d], other);
+            for (m, value) in other.iter().enumerate() {
+                self.values[d][m].try_add(*value)?;
+                self.differences[d][m].try_add(value - base[m])?;
+            }
+        }
+        Ok(())
     }
 }
 
-/// Runs the runs in `runs` of every design, pairing run `i` across designs.
-pub fn compare(sims: &[Simulator], runs: Range<u64>, progress: &(dyn Fn(u64) + Sync)) -> Comparison {
+/// Runs the runs in `runs` of every design, pairing run `i` across designs. Fails only
+/// if the tallies cannot hold the results exactly (see [`TallyError`]).
+pub fn compare(
+    sims: &[Simulator],
+    runs: Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Comparison, TallyError> {
     assert!(!sims.is_empty(), "compare needs at least one design");
     let indices = metrics(sims).1;
     let chunk = 32u64;
@@ -111,34 +139,30 @@ pub fn compare(sims: &[Simulator], runs: Range<u64>, progress: &(dyn Fn(u64) + S
     (0..chunks)
         .into_par_iter()
         .fold(
-            || (Comparison::empty(sims), vec![Trajectory::default(); sims.len()], Vec::new(), Vec::new()),
-            |(mut acc, mut trajectories, mut base, mut other), c| {
+            || (Ok(Comparison::empty(sims)), vec![Trajectory::default(); sims.len()], Vec::new(), Vec::new()),
+            |(acc, mut trajectories, mut base, mut other), c| {
+                let Ok(mut acc) = acc else { return (acc, trajectories, base, other) };
                 let first = runs.start + c * chunk;
                 let last = (first + chunk).min(runs.end);
                 for run in first..last {
                     for (d, sim) in sims.iter().enumerate() {
                         sim.run(run, &mut trajectories[d]);
-                        acc.tallies[d].add(sim.plan(), &trajectories[d]);
                     }
-                    outcome(&sims[0], &indices[0], &trajectories[0], &mut base);
-                    for (d, sim) in sims.iter().enumerate() {
-                        outcome(sim, &indices[d], &trajectories[d], &mut other);
-                        for (m, value) in other.iter().enumerate() {
-                            acc.values[d][m].add(*value);
-                            acc.differences[d][m].add(value - base[m]);
-                        }
+                    if let Err(e) = acc.add_run(sims, &indices, &trajectories, (&mut base, &mut other)) {
+                        return (Err(e), trajectories, base, other);
                     }
                 }
                 progress(last - first);
-                (acc, trajectories, base, other)
+                (Ok(acc), trajectories, base, other)
             },
         )
         .map(|(acc, ..)| acc)
         .reduce(
-            || Comparison::empty(sims),
-            |mut a, b| {
-                a.merge(&b);
-                a
+            || Ok(Comparison::empty(sims)),
+            |a, b| {
+                let mut a = a?;
+                a.merge(&b?)?;
+                Ok(a)
             },
         )
 }

@@ -24,6 +24,7 @@ pub mod plan;
 pub mod random;
 mod reading;
 pub mod run;
+pub mod shards;
 pub mod strategy;
 pub mod summary;
 pub mod sweep;
@@ -36,7 +37,7 @@ use serde::{Deserialize, Serialize};
 
 pub use plan::{Overrides, Plan, PlanError};
 pub use run::{Simulator, Trajectory};
-pub use tally::Tally;
+pub use tally::{Tally, TallyError};
 
 /// How many runs a parallel task takes at a time.
 const CHUNK: u64 = 64;
@@ -83,51 +84,63 @@ pub fn empty_tally(sim: &Simulator) -> Tally {
 
 /// Runs the futures with indices in `runs`, in parallel, calling `progress` with the
 /// number of runs finished as chunks complete. With `keep_runs`, also returns each run's
-/// record, in run order.
+/// record, in run order. Fails only if the tally cannot hold the results exactly (see
+/// [`TallyError`]); it then stops early.
 pub fn simulate(
     sim: &Simulator,
     runs: Range<u64>,
     keep_runs: bool,
     progress: &(dyn Fn(u64) + Sync),
-) -> (Tally, Vec<RunRecord>) {
+) -> Result<(Tally, Vec<RunRecord>), TallyError> {
     let chunks = runs.end.saturating_sub(runs.start).div_ceil(CHUNK);
+    let failed = std::sync::atomic::AtomicBool::new(false);
     let (tally, mut records) = (0..chunks)
         .into_par_iter()
         .fold(
-            || (empty_tally(sim), Vec::new(), Trajectory::default()),
-            |(mut tally, mut records, mut trajectory), chunk| {
+            || (Ok(empty_tally(sim)), Vec::new(), Trajectory::default()),
+            |(tally, mut records, mut trajectory), chunk| {
+                let Ok(mut tally) = tally else { return (tally, records, trajectory) };
+                if failed.load(std::sync::atomic::Ordering::Relaxed) {
+                    return (Ok(tally), records, trajectory);
+                }
                 let first = runs.start + chunk * CHUNK;
                 let last = (first + CHUNK).min(runs.end);
                 for run in first..last {
                     sim.run(run, &mut trajectory);
-                    tally.add(sim.plan(), &trajectory);
+                    if let Err(e) = tally.add(sim.plan(), &trajectory) {
+                        failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                        return (Err(e), records, trajectory);
+                    }
                     if keep_runs {
                         records.push(RunRecord::of(sim, run, &trajectory));
                     }
                 }
                 progress(last - first);
-                (tally, records, trajectory)
+                (Ok(tally), records, trajectory)
             },
         )
         .map(|(tally, records, _)| (tally, records))
         .reduce(
-            || (empty_tally(sim), Vec::new()),
-            |(mut a, mut ra), (b, rb)| {
-                a.merge(&b);
+            || (Ok(empty_tally(sim)), Vec::new()),
+            |(a, mut ra), (b, rb)| {
+                let merged = a.and_then(|mut a| {
+                    a.merge(&b?)?;
+                    Ok(a)
+                });
                 ra.extend(rb);
-                (a, ra)
+                (merged, ra)
             },
         );
+    let tally = tally?;
     records.sort_by_key(|r| r.run);
-    (tally, records)
+    Ok((tally, records))
 }
 
 /// A slice `index` of `count` (1-based, as `--shard 2/4` writes it) of `runs` runs: a
-/// contiguous range of run indices, so that the shards together are exactly the runs.
+/// contiguous range of run indices, so that the shards together are exactly the runs
+/// (empty for an index out of `1..=count`). See [`shards::slice`].
 pub fn shard(runs: u64, index: u64, count: u64) -> Range<u64> {
-    let start = runs * (index - 1) / count;
-    let end = runs * index / count;
-    start..end
+    shards::slice(runs, index, count).unwrap_or(0..0)
 }
 
 #[cfg(test)]

@@ -123,6 +123,71 @@ impl std::fmt::Display for PlanError {
     }
 }
 
+/// The longest horizon in years, as in a file (a duration is at most 1,000 years).
+pub const MAX_YEARS: u32 = 1000;
+
+/// The mean length of a calendar month in days (the Gregorian year over 12).
+const MEAN_MONTH_DAYS: f64 = 365.2425 / 12.0;
+
+/// A duration in months: exact for months and years, in mean months for days and weeks.
+/// (Not [`Duration::approx_days`], which is an upper bound for ordering deadlines, 31
+/// days a month: as a mean it made 21 years 253 months.)
+pub fn months_of(duration: Duration) -> f64 {
+    let amount = f64::from(duration.amount);
+    match duration.unit {
+        Unit::Month => amount,
+        Unit::Year => amount * 12.0,
+        Unit::Day => amount / MEAN_MONTH_DAYS,
+        Unit::Week => amount * 7.0 / MEAN_MONTH_DAYS,
+    }
+}
+
+/// How many steps of `step_months` months a horizon holds from `start`.
+///
+/// A horizon in months or years is counted exactly: N months (12 N for years) with a
+/// step of k months is N / k steps, and must be a whole number of steps. A horizon in
+/// days or weeks ends on the calendar date that long after `start`, and holds the whole
+/// steps that end on or before that date (365 days from 1 January 2024 end on 31
+/// December 2024: 11 monthly steps).
+pub fn horizon_steps(
+    horizon: Duration,
+    step: Duration,
+    step_months: u32,
+    start: Date,
+) -> Result<u32, PlanError> {
+    let steps = match horizon.unit {
+        Unit::Month | Unit::Year => {
+            let months = if horizon.unit == Unit::Year {
+                horizon.amount.checked_mul(12)
+            } else {
+                Some(horizon.amount)
+            }
+            .ok_or_else(|| PlanError(format!("the horizon ({horizon}) is too long")))?;
+            if months % step_months != 0 {
+                return Err(PlanError(format!(
+                    "the horizon ({horizon}) is not a whole number of steps ({step}); \
+                     choose a horizon that is a multiple of the step"
+                )));
+            }
+            months / step_months
+        }
+        Unit::Day | Unit::Week => {
+            let end = horizon
+                .after(start)
+                .ok_or_else(|| PlanError("the horizon runs past the last representable date".into()))?;
+            let mut steps = 0u32;
+            while Duration::months((steps + 1) * step_months).after(start).is_some_and(|d| d <= end) {
+                steps += 1;
+            }
+            steps
+        }
+    };
+    if steps == 0 {
+        return Err(PlanError(format!("the horizon ({horizon}) is shorter than a step ({step})")));
+    }
+    Ok(steps)
+}
+
 impl Plan {
     /// Resolves the agreement's assumptions (its `[simulation]` table, or the defaults)
     /// with the overrides applied.
@@ -132,6 +197,11 @@ impl Plan {
             sim.runs = runs;
         }
         if let Some(years) = overrides.years {
+            if years == 0 || years > MAX_YEARS {
+                return Err(PlanError(format!(
+                    "a horizon of {years} years is out of range: from 1 to {MAX_YEARS} years"
+                )));
+            }
             sim.horizon = Duration { amount: years, unit: Unit::Year };
         }
         if let Some(seed) = overrides.seed {
@@ -154,15 +224,8 @@ impl Plan {
         if step_months == 0 {
             return Err(PlanError(format!("the simulation steps by whole months, not by {}", sim.step)));
         }
-        let horizon_months = (sim.horizon.approx_days() as f64 / 30.436_875).round() as u32;
-        let steps = horizon_months / step_months;
-        if steps == 0 {
-            return Err(PlanError(format!(
-                "the horizon ({}) is shorter than a step ({})",
-                sim.horizon, sim.step
-            )));
-        }
         let start = overrides.start.unwrap_or(ag.spec.agreement.adopted);
+        let steps = horizon_steps(sim.horizon, sim.step, step_months, start)?;
         let dates = (1..=steps)
             .map(|k| Duration::months(k * step_months).after(start))
             .collect::<Option<Vec<Date>>>()
@@ -248,7 +311,7 @@ fn rules(ag: &Agreement, sim: &Simulation) -> Result<Vec<Option<Rule>>, PlanErro
                 StrategyKind::GrimTrigger => Rule::GrimTrigger,
                 StrategyKind::Grit => {
                     let patience = strategy.patience.ok_or_else(|| missing("patience"))?;
-                    let months = (patience.approx_days() as f64 / 30.436_875).round().max(1.0) as u32;
+                    let months = months_of(patience).round().max(1.0) as u32;
                     Rule::Grit { patience_months: months }
                 }
                 StrategyKind::Maximalist => Rule::Maximalist,
@@ -263,9 +326,7 @@ fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<Commit
         .iter()
         .map(|c| {
             let verification = c.verification.as_ref();
-            let every_months = verification
-                .and_then(|v| v.every)
-                .map_or(1.0, |every| every.approx_days() as f64 / 30.436_875);
+            let every_months = verification.and_then(|v| v.every).map_or(1.0, months_of);
             CommitmentPlan {
                 key: key_of(&c.id),
                 continuing: c.kind == CommitmentKind::Continuing,
@@ -318,4 +379,70 @@ fn elections(ag: &Agreement, sim: &Simulation, dates: &[Date], start: Date) -> V
     }
     out.sort_by_key(|e| (e.step, e.party));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Date {
+        text.parse().unwrap()
+    }
+
+    fn steps(horizon: &str, step: &str, start: &str) -> Result<u32, PlanError> {
+        let (horizon, step): (Duration, Duration) = (horizon.parse().unwrap(), step.parse().unwrap());
+        let step_months = match step.unit {
+            Unit::Year => step.amount * 12,
+            _ => step.amount,
+        };
+        horizon_steps(horizon, step, step_months, date(start))
+    }
+
+    #[test]
+    fn month_and_year_horizons_are_exact_numbers_of_steps() {
+        for (horizon, expected) in [
+            ("1 month", 1),
+            ("21 months", 21),
+            ("28 months", 28),
+            ("36 months", 36),
+            ("20 years", 240),
+            ("21 years", 252),
+            ("30 years", 360),
+            ("100 years", 1200),
+            ("1000 years", 12000),
+        ] {
+            assert_eq!(steps(horizon, "1 month", "2020-01-31"), Ok(expected), "{horizon}");
+        }
+        assert_eq!(steps("36 months", "3 months", "2020-01-01"), Ok(12));
+        assert_eq!(steps("21 years", "1 year", "2020-01-01"), Ok(21));
+        assert_eq!(steps("21 years", "6 months", "2020-01-01"), Ok(42));
+    }
+
+    #[test]
+    fn a_horizon_that_is_not_a_whole_number_of_steps_is_refused() {
+        let error = steps("10 months", "3 months", "2020-01-01").unwrap_err();
+        assert!(error.0.contains("not a whole number of steps"), "{error}");
+        let error = steps("1 month", "2 months", "2020-01-01").unwrap_err();
+        assert!(error.0.contains("not a whole number of steps"), "{error}");
+    }
+
+    #[test]
+    fn day_and_week_horizons_hold_the_whole_steps_ending_by_their_date() {
+        // 2024 is a leap year: 365 days after 1 January is 31 December.
+        assert_eq!(steps("365 days", "1 month", "2024-01-01"), Ok(11));
+        assert_eq!(steps("366 days", "1 month", "2024-01-01"), Ok(12));
+        assert_eq!(steps("365 days", "1 month", "2023-01-01"), Ok(12));
+        assert_eq!(steps("31 days", "1 month", "2023-01-01"), Ok(1));
+        // 1 January + 30 days is 31 January, a day short of the first monthly step.
+        assert!(steps("30 days", "1 month", "2023-01-01").unwrap_err().0.contains("shorter than a step"));
+        assert_eq!(steps("52 weeks", "1 month", "2023-01-01"), Ok(11));
+        assert!(steps("3 weeks", "1 month", "2023-01-01").unwrap_err().0.contains("shorter than a step"));
+    }
+
+    #[test]
+    fn months_of_counts_months_and_years_exactly() {
+        assert_eq!(months_of("100 months".parse().unwrap()), 100.0);
+        assert_eq!(months_of("21 years".parse().unwrap()), 252.0);
+        assert!((months_of("365 days".parse().unwrap()) - 11.99).abs() < 0.01);
+    }
 }

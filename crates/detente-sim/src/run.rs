@@ -150,6 +150,25 @@ impl<'a> Simulator<'a> {
         Simulator { ag, plan, fresh: history, limiting, signatories, resolver, own, binds, paced, measured }
     }
 
+    /// How the history the futures continue had already broken down, if it had (a
+    /// signatory withdrew, or the agreement terminated before its end): every future then
+    /// starts, and stays, broken down.
+    pub fn broken_down_at_start(&self) -> Option<String> {
+        let machine = &self.fresh;
+        let withdrew: Vec<&str> = self
+            .signatories
+            .iter()
+            .filter(|&&p| machine.has_withdrawn(p))
+            .map(|&p| self.ag.spec.party[p].id.as_str())
+            .collect();
+        if !withdrew.is_empty() {
+            return Some(format!("{} withdrew", withdrew.join(", ")));
+        }
+        let ended_early = machine.agreement_status() == AgreementStatus::Terminated
+            && self.ag.spec.agreement.ends.is_none_or(|end| machine.day() < end);
+        ended_early.then(|| "the agreement was terminated".to_string())
+    }
+
     /// The plan.
     pub fn plan(&self) -> &Plan {
         &self.plan

@@ -117,6 +117,9 @@ pub struct PhaseSummary {
 pub struct ReliefSummary {
     /// Mean economic weight of the relieved instruments in effect, each step.
     pub mean_by_step: Vec<f64>,
+    /// The spread of that weight over futures, each step (quantiles from a histogram of
+    /// 400 bins over zero to every weight at once, within the exact least and greatest).
+    pub by_step: Vec<Spread>,
     /// Relief delivered over the horizon (weight times years).
     pub delivered: Spread,
     /// Each instrument's probability of being relieved at the horizon.
@@ -184,6 +187,10 @@ pub struct Summary {
     /// Each commitment's status at the horizon, with probabilities (statuses never seen
     /// are left out).
     pub commitments: BTreeMap<String, BTreeMap<String, f64>>,
+    /// What a reader must know to read the numbers (e.g. that a replayed history had
+    /// already broken down); printed first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Summary {
@@ -237,6 +244,17 @@ impl Summary {
             .collect();
         let relief = ReliefSummary {
             mean_by_step: tally.relief.iter().map(|m| r4(m.mean(n))).collect(),
+            by_step: (0..steps)
+                .map(|k| {
+                    let level = &tally.relief[k];
+                    Spread::from_histogram(
+                        tally.relief_histogram(k),
+                        Tally::relief_step_range(plan),
+                        level.bounds(),
+                        level.mean(n),
+                    )
+                })
+                .collect(),
             delivered: Spread::from_histogram(
                 &tally.relief_total_bins,
                 Tally::relief_range(plan),
@@ -297,6 +315,7 @@ impl Summary {
                 refused_events: tally.refused,
             },
             commitments,
+            notes: Vec::new(),
         }
     }
 
@@ -311,10 +330,19 @@ impl Summary {
         let years = *self.months.last().unwrap_or(&0) as f64 / 12.0;
         let _ = writeln!(
             out,
-            "{}: {} simulated futures over {} years from {}, step {} (seed {})",
-            self.agreement, self.runs, years, self.start, self.assumptions.step, self.assumptions.seed
+            "{}: {} simulated futures over {} year{} from {}, step {} (seed {})",
+            self.agreement,
+            self.runs,
+            num(years),
+            if years == 1.0 { "" } else { "s" },
+            self.start,
+            self.assumptions.step,
+            self.assumptions.seed
         );
         let _ = writeln!(out, "{}", self.title);
+        for note in &self.notes {
+            let _ = writeln!(out, "Note: {note}");
+        }
         self.text_assumptions(&mut out);
         let marks: Vec<u32> = [12u32, 60, 120, 240, 360]
             .into_iter()

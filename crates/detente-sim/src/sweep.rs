@@ -112,7 +112,14 @@ pub fn apply(spec: &mut Spec, parameter: &str, value: f64) -> Result<(), String>
             })?;
             let kind = strategy.kind;
             let wrong = || {
-                format!("`{party}` plays {kind}, which has no `{field}` (it takes {:?})", kind.parameters())
+                let takes = match kind.parameters() {
+                    [] => "it has no parameter to sweep".to_string(),
+                    names => format!(
+                        "it takes {}",
+                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                format!("`{party}` plays {kind}, which has no `{field}` ({takes})")
             };
             match (*field, kind) {
                 ("cheat", StrategyKind::CovertCheater) => {

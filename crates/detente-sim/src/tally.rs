@@ -39,19 +39,56 @@ fn status_index(status: CommitmentStatus) -> usize {
 /// sums are integers and exact in any order.
 const SCALE: f64 = 1e6;
 
-/// `value` in millionths, rounded half away from zero. Through i64 (one instruction, and
-/// enough for |value| < 9e12) rather than `round()` and i128, which are library calls
-/// on the hottest path of aggregation.
-fn fixed_point(value: f64) -> i64 {
+/// Why a tally cannot hold what was added to it: a value beyond its exact range, or
+/// counts or sums that would overflow. Never silently saturated or wrapped: the run (or
+/// the merge) stops with this error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TallyError(pub String);
+
+impl std::fmt::Display for TallyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TallyError {}
+
+fn overflow(what: &str) -> TallyError {
+    TallyError(format!(
+        "{what} exceeds the exact range of the tallies (sums of values in millionths must stay \
+         within 128-bit integers); no real weight, stockpile or count comes near it: check the \
+         numbers in the file (or simulate fewer runs)"
+    ))
+}
+
+/// The error of a value a sum cannot take.
+#[cold]
+#[inline(never)]
+fn value_error(value: f64) -> TallyError {
+    overflow(&format!("the value {value} (or a sum with it)"))
+}
+
+/// `value` in millionths, rounded half away from zero; `None` for values that are not
+/// finite or too large for 128-bit sums (beyond 1e32). Through i64 for |value| < 9e12
+/// (one instruction; `round()` and the i128 conversion are library calls on the hottest
+/// path of aggregation), through i128 above.
+#[inline(always)]
+fn fixed_point(value: f64) -> Option<i128> {
     let scaled = value * SCALE;
-    if scaled >= 0.0 {
-        (scaled + 0.5) as i64
+    if scaled.abs() < 9.0e18 {
+        Some(if scaled >= 0.0 { (scaled + 0.5) as i64 } else { (scaled - 0.5) as i64 } as i128)
+    } else if scaled.abs() < 1.0e38 {
+        Some(scaled.round() as i128)
     } else {
-        (scaled - 0.5) as i64
+        None
     }
 }
 
 /// The sum, sum of squares, least and greatest of a value over runs, in fixed point.
+///
+/// [`Moments::try_add`] and [`Moments::try_merge`] are checked; `add` and `merge` (kept
+/// for callers that cannot fail, such as the tournament's payoffs) mark the moments as
+/// overflowed instead, after which `mean` and `sd` are NaN rather than a wrong number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Moments {
     /// Sum of the values, in millionths.
@@ -66,30 +103,57 @@ pub struct Moments {
     /// The greatest value, in millionths (`i128::MIN` when empty).
     #[serde(with = "i128_string")]
     pub max: i128,
+    /// Whether an unchecked `add` or `merge` overflowed (the moments are then void).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub overflowed: bool,
 }
 
 impl Default for Moments {
     fn default() -> Moments {
-        Moments { sum: 0, sum_sq: 0, min: i128::MAX, max: i128::MIN }
+        Moments { sum: 0, sum_sq: 0, min: i128::MAX, max: i128::MIN, overflowed: false }
     }
 }
 
 impl Moments {
-    /// Adds one value.
-    pub fn add(&mut self, value: f64) {
-        let fixed = fixed_point(value) as i128;
-        self.sum += fixed;
-        self.sum_sq += fixed * fixed;
+    /// Adds one value, or says why it cannot be (leaving the moments unchanged).
+    pub fn try_add(&mut self, value: f64) -> Result<(), TallyError> {
+        let fixed = fixed_point(value).ok_or_else(|| overflow(&format!("the value {value}")))?;
+        let square = fixed.checked_mul(fixed).ok_or_else(|| overflow(&format!("the square of {value}")))?;
+        let sum = self.sum.checked_add(fixed).ok_or_else(|| overflow("a sum"))?;
+        let sum_sq = self.sum_sq.checked_add(square).ok_or_else(|| overflow("a sum of squares"))?;
+        self.sum = sum;
+        self.sum_sq = sum_sq;
         self.min = self.min.min(fixed);
         self.max = self.max.max(fixed);
+        Ok(())
     }
 
-    /// Adds the values of another set (exact).
-    pub fn merge(&mut self, other: &Moments) {
-        self.sum += other.sum;
-        self.sum_sq += other.sum_sq;
+    /// Adds the values of another set (exact), or says why it cannot be.
+    pub fn try_merge(&mut self, other: &Moments) -> Result<(), TallyError> {
+        if other.overflowed {
+            return Err(overflow("a sum"));
+        }
+        let sum = self.sum.checked_add(other.sum).ok_or_else(|| overflow("a sum"))?;
+        let sum_sq = self.sum_sq.checked_add(other.sum_sq).ok_or_else(|| overflow("a sum of squares"))?;
+        self.sum = sum;
+        self.sum_sq = sum_sq;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
+        Ok(())
+    }
+
+    /// Adds one value; on overflow the moments become void (see the type's docs).
+    pub fn add(&mut self, value: f64) {
+        if self.try_add(value).is_err() {
+            self.overflowed = true;
+        }
+    }
+
+    /// Adds the values of another set; on overflow the moments become void.
+    pub fn merge(&mut self, other: &Moments) {
+        if self.try_merge(other).is_err() {
+            self.overflowed = true;
+        }
     }
 
     /// The least and greatest values added (`None` when nothing was).
@@ -97,60 +161,104 @@ impl Moments {
         (self.min <= self.max).then(|| (self.min as f64 / SCALE, self.max as f64 / SCALE))
     }
 
-    /// The mean over `n` values.
+    /// The mean over `n` values (NaN if the moments overflowed).
     pub fn mean(&self, n: u64) -> f64 {
+        if self.overflowed {
+            return f64::NAN;
+        }
         if n == 0 {
             return 0.0;
         }
         self.sum as f64 / SCALE / n as f64
     }
 
-    /// The sample standard deviation over `n` values.
+    /// The sample standard deviation over `n` values (NaN if the moments overflowed).
     pub fn sd(&self, n: u64) -> f64 {
+        if self.overflowed {
+            return f64::NAN;
+        }
         if n < 2 {
             return 0.0;
         }
-        let n128 = n as i128;
-        // n * sum_sq - sum^2 is exact in integers; divide once at the end.
-        let numerator = (n128 * self.sum_sq - self.sum * self.sum) as f64;
+        // n * sum_sq - sum^2 is exact in integers when it fits; divide once at the end.
+        let numerator = match (n as i128).checked_mul(self.sum_sq).zip(self.sum.checked_mul(self.sum)) {
+            Some((a, b)) => (a - b) as f64,
+            None => n as f64 * self.sum_sq as f64 - (self.sum as f64).powi(2),
+        };
         (numerator / (n as f64 * (n as f64 - 1.0))).max(0.0).sqrt() / SCALE
+    }
+
+    /// Whether these moments could be those of `n` values: empty when `n` is 0; least
+    /// at most greatest, the sum between `n` times each, and the sum of squares between
+    /// what the sum implies and `n` times the largest square.
+    pub fn consistent(&self, n: u64) -> bool {
+        if self.overflowed {
+            return false;
+        }
+        if n == 0 {
+            return *self == Moments::default();
+        }
+        let n = n as i128;
+        let sum_ok = Level { sum: self.sum, min: self.min, max: self.max }.consistent(n as u64);
+        let largest = self.min.unsigned_abs().max(self.max.unsigned_abs());
+        let square_ok = match largest.checked_mul(largest).and_then(|sq| sq.checked_mul(n as u128)) {
+            Some(most) => (self.sum_sq as u128) <= most,
+            None => true,
+        };
+        // Cauchy-Schwarz: sum^2 <= n * sum_sq.
+        let cs_ok = match (self.sum.checked_mul(self.sum), n.checked_mul(self.sum_sq)) {
+            (Some(a), Some(b)) => a <= b,
+            _ => true,
+        };
+        sum_ok && self.sum_sq >= 0 && square_ok && cs_ok
     }
 }
 
 /// The sum, least and greatest of a value over runs, in fixed point: [`Moments`] without
-/// the sum of squares, for the per-step quantity cells whose spread the histograms give
-/// (they are the bulk of aggregation, so the squares are not computed there).
+/// the sum of squares, for the per-step cells whose spread histograms give (they are the
+/// bulk of aggregation, so the squares are not computed there) and for relief (whose
+/// weights, up to 1e12, would square past 128 bits).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Level {
     /// Sum of the values, in millionths.
     #[serde(with = "i128_string")]
     pub sum: i128,
     /// The least value, in millionths.
-    pub min: i64,
+    #[serde(with = "i128_string")]
+    pub min: i128,
     /// The greatest value, in millionths.
-    pub max: i64,
+    #[serde(with = "i128_string")]
+    pub max: i128,
 }
 
 impl Default for Level {
     fn default() -> Level {
-        Level { sum: 0, min: i64::MAX, max: i64::MIN }
+        Level { sum: 0, min: i128::MAX, max: i128::MIN }
     }
 }
 
 impl Level {
-    /// Adds one value.
-    pub fn add(&mut self, value: f64) {
-        let fixed = fixed_point(value);
-        self.sum += fixed as i128;
-        self.min = self.min.min(fixed);
-        self.max = self.max.max(fixed);
+    /// Adds one value, or says why it cannot be (leaving the level unchanged).
+    // Inlined with the error path out of line: this is the bulk of aggregation.
+    #[inline(always)]
+    pub fn try_add(&mut self, value: f64) -> Result<(), TallyError> {
+        match fixed_point(value).and_then(|fixed| Some((fixed, self.sum.checked_add(fixed)?))) {
+            Some((fixed, sum)) => {
+                self.sum = sum;
+                self.min = self.min.min(fixed);
+                self.max = self.max.max(fixed);
+                Ok(())
+            }
+            None => Err(value_error(value)),
+        }
     }
 
-    /// Adds the values of another set (exact).
-    pub fn merge(&mut self, other: &Level) {
-        self.sum += other.sum;
+    /// Adds the values of another set (exact), or says why it cannot be.
+    pub fn try_merge(&mut self, other: &Level) -> Result<(), TallyError> {
+        self.sum = self.sum.checked_add(other.sum).ok_or_else(|| overflow("a sum"))?;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
+        Ok(())
     }
 
     /// The mean over `n` values.
@@ -164,6 +272,19 @@ impl Level {
     /// The least and greatest values added (`None` when nothing was).
     pub fn bounds(&self) -> Option<(f64, f64)> {
         (self.min <= self.max).then(|| (self.min as f64 / SCALE, self.max as f64 / SCALE))
+    }
+
+    /// Whether this could be the level of `n` values: empty when `n` is 0, otherwise
+    /// least at most greatest and the sum between `n` times each.
+    pub fn consistent(&self, n: u64) -> bool {
+        if n == 0 {
+            return *self == Level::default();
+        }
+        let n = n as i128;
+        let (Some(low), Some(high)) = (self.min.checked_mul(n), self.max.checked_mul(n)) else {
+            return false;
+        };
+        self.min <= self.max && low <= self.sum && self.sum <= high
     }
 }
 
@@ -235,6 +356,35 @@ pub fn quantile(counts: &[u32], (low, high): (f64, f64), p: f64) -> f64 {
     high
 }
 
+/// Adds one to a count, or says it would overflow.
+fn increment(count: &mut u64) -> Result<(), TallyError> {
+    *count = count.checked_add(1).ok_or_else(|| overflow("a count"))?;
+    Ok(())
+}
+
+/// Adds one to a histogram count, or says it would overflow.
+fn increment32(count: &mut u32) -> Result<(), TallyError> {
+    *count = count.checked_add(1).ok_or_else(|| overflow("a histogram count"))?;
+    Ok(())
+}
+
+/// Addition that reports overflow, for the integer cells of a tally.
+mod num {
+    pub trait OverflowingAdd: Sized {
+        fn overflowing(self, other: Self) -> (Self, bool);
+    }
+    impl OverflowingAdd for u32 {
+        fn overflowing(self, other: u32) -> (u32, bool) {
+            self.overflowing_add(other)
+        }
+    }
+    impl OverflowingAdd for u64 {
+        fn overflowing(self, other: u64) -> (u64, bool) {
+            self.overflowing_add(other)
+        }
+    }
+}
+
 /// The aggregate of any number of runs of one design.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
@@ -247,9 +397,12 @@ pub struct Tally {
     /// Quantity sums: `[q * steps + k]`.
     pub quantity_moments: Vec<Level>,
     /// Relief in effect (economic weight), per step.
-    pub relief: Vec<Moments>,
+    pub relief: Vec<Level>,
+    /// Histograms of relief in effect over `[0, every weight]`, per step:
+    /// `[k * BINS + bin]` (the spread of futures the relief chart shows).
+    pub relief_bins: Vec<u32>,
     /// Relief delivered over the horizon (weight times years), per run.
-    pub relief_total: Moments,
+    pub relief_total: Level,
     /// Histogram of relief delivered over `[0, every weight for the whole horizon]`.
     pub relief_total_bins: Vec<u32>,
     /// For each phase, how many runs first had it open at step k (`[p * (steps + 1) + k]`;
@@ -287,8 +440,9 @@ impl Tally {
             steps,
             quantity_bins: vec![0; quantities * steps * BINS],
             quantity_moments: vec![Level::default(); quantities * steps],
-            relief: vec![Moments::default(); steps],
-            relief_total: Moments::default(),
+            relief: vec![Level::default(); steps],
+            relief_bins: vec![0; steps * BINS],
+            relief_total: Level::default(),
             relief_total_bins: vec![0; BINS],
             phase_opened: vec![0; phases * (steps + 1)],
             first_snapback: vec![0; steps + 1],
@@ -311,80 +465,230 @@ impl Tally {
         (0.0, (all * years).max(1.0))
     }
 
-    /// Adds one run.
-    pub fn add(&mut self, plan: &Plan, run: &Trajectory) {
+    /// The range of the relief-in-effect histograms: up to every weight at once.
+    pub fn relief_step_range(plan: &Plan) -> (f64, f64) {
+        let all: f64 = plan.weights.iter().sum();
+        (0.0, all.max(1.0))
+    }
+
+    /// The histogram of relief in effect at step `k`.
+    pub fn relief_histogram(&self, k: usize) -> &[u32] {
+        &self.relief_bins[k * BINS..(k + 1) * BINS]
+    }
+
+    /// Adds one run, or says why it cannot be (the tally is then unusable).
+    pub fn add(&mut self, plan: &Plan, run: &Trajectory) -> Result<(), TallyError> {
         let steps = self.steps;
         let quantities = plan.quantities.len();
-        self.runs += 1;
+        self.runs = self.runs.checked_add(1).ok_or_else(|| overflow("the number of runs"))?;
         for (q, quantity) in plan.quantities.iter().enumerate() {
             let bins = &mut self.quantity_bins[q * steps * BINS..(q + 1) * steps * BINS];
             let moments = &mut self.quantity_moments[q * steps..(q + 1) * steps];
             let binning = Binning::new(quantity.range, BINS);
             for (k, (cell, m)) in bins.chunks_exact_mut(BINS).zip(moments).enumerate() {
                 let value = run.quantities[k * quantities + q];
-                cell[binning.bin(value)] += 1;
-                m.add(value);
+                increment32(&mut cell[binning.bin(value)])?;
+                m.try_add(value)?;
             }
         }
         let step_years = plan.step_months as f64 / 12.0;
-        for (k, &relief) in run.relief.iter().enumerate() {
-            self.relief[k].add(relief);
+        let relief_binning = Binning::new(Tally::relief_step_range(plan), BINS);
+        for (k, (&relief, cell)) in run.relief.iter().zip(self.relief_bins.chunks_exact_mut(BINS)).enumerate()
+        {
+            self.relief[k].try_add(relief)?;
+            increment32(&mut cell[relief_binning.bin(relief)])?;
         }
         let delivered = run.relief.iter().sum::<f64>() * step_years;
-        self.relief_total.add(delivered);
-        self.relief_total_bins[bin(delivered, Tally::relief_range(plan), BINS)] += 1;
+        self.relief_total.try_add(delivered)?;
+        increment32(&mut self.relief_total_bins[bin(delivered, Tally::relief_range(plan), BINS)])?;
         for (p, opened) in run.phase_opened.iter().enumerate() {
-            self.phase_opened[p * (steps + 1) + opened.map_or(steps, |k| k as usize)] += 1;
+            increment(&mut self.phase_opened[p * (steps + 1) + opened.map_or(steps, |k| k as usize)])?;
         }
-        self.first_snapback[run.first_snapback.map_or(steps, |k| k as usize)] += 1;
+        increment(&mut self.first_snapback[run.first_snapback.map_or(steps, |k| k as usize)])?;
         let most = self.snapbacks.len() - 1;
-        self.snapbacks[(run.snapbacks as usize).min(most)] += 1;
-        self.breakdown[run.breakdown.map_or(steps, |k| k as usize)] += 1;
+        increment(&mut self.snapbacks[(run.snapbacks as usize).min(most)])?;
+        increment(&mut self.breakdown[run.breakdown.map_or(steps, |k| k as usize)])?;
         for (c, &status) in run.end_status.iter().enumerate() {
-            self.end_status[c * STATUSES.len() + status_index(status)] += 1;
+            increment(&mut self.end_status[c * STATUSES.len() + status_index(status)])?;
         }
         for (i, &relieved) in run.relieved_at_end.iter().enumerate() {
-            self.relieved_at_end[i] += relieved as u64;
+            if relieved {
+                increment(&mut self.relieved_at_end[i])?;
+            }
         }
-        self.covert_violations.add(run.covert_violations as f64);
-        self.detected.add(run.detected as f64);
-        self.false_alarms.add(run.false_alarms as f64);
-        self.resolved.add(run.resolved as f64);
-        self.refused += run.refused as u64;
+        self.covert_violations.try_add(run.covert_violations as f64)?;
+        self.detected.try_add(run.detected as f64)?;
+        self.false_alarms.try_add(run.false_alarms as f64)?;
+        self.resolved.try_add(run.resolved as f64)?;
+        self.refused =
+            self.refused.checked_add(run.refused as u64).ok_or_else(|| overflow("refused events"))?;
+        Ok(())
     }
 
-    /// Adds another tally of the same design (exact: the order does not matter).
-    pub fn merge(&mut self, other: &Tally) {
-        fn add<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
-            a.iter_mut().zip(b).for_each(|(x, &y)| *x += y);
+    /// Adds another tally of the same design (exact: the order does not matter), or says
+    /// why it cannot be: a different shape, or counts or sums that would overflow (the
+    /// tally is then unusable).
+    pub fn merge(&mut self, other: &Tally) -> Result<(), TallyError> {
+        // Overflow is collected over the whole slice rather than checked per cell, so
+        // that the loop stays vectorized (merging is per chunk of runs, over every cell).
+        fn add<T: Copy + num::OverflowingAdd>(a: &mut [T], b: &[T], what: &str) -> Result<(), TallyError> {
+            let mut overflowed = false;
+            for (x, &y) in a.iter_mut().zip(b) {
+                let (sum, over) = x.overflowing(y);
+                *x = sum;
+                overflowed |= over;
+            }
+            if overflowed {
+                return Err(overflow(what));
+            }
+            Ok(())
         }
-        self.runs += other.runs;
-        add(&mut self.quantity_bins, &other.quantity_bins);
-        self.quantity_moments.iter_mut().zip(&other.quantity_moments).for_each(|(a, b)| a.merge(b));
-        self.relief.iter_mut().zip(&other.relief).for_each(|(a, b)| a.merge(b));
-        self.relief_total.merge(&other.relief_total);
-        add(&mut self.relief_total_bins, &other.relief_total_bins);
-        add(&mut self.phase_opened, &other.phase_opened);
-        add(&mut self.first_snapback, &other.first_snapback);
-        add(&mut self.snapbacks, &other.snapbacks);
-        add(&mut self.breakdown, &other.breakdown);
-        add(&mut self.end_status, &other.end_status);
-        add(&mut self.relieved_at_end, &other.relieved_at_end);
-        self.covert_violations.merge(&other.covert_violations);
-        self.detected.merge(&other.detected);
-        self.false_alarms.merge(&other.false_alarms);
-        self.resolved.merge(&other.resolved);
-        self.refused += other.refused;
+        if !self.same_shape(other) {
+            return Err(TallyError("the tallies have different shapes (another design or horizon)".into()));
+        }
+        self.runs = self.runs.checked_add(other.runs).ok_or_else(|| overflow("the number of runs"))?;
+        add(&mut self.quantity_bins, &other.quantity_bins, "a quantity histogram count")?;
+        for (a, b) in self.quantity_moments.iter_mut().zip(&other.quantity_moments) {
+            a.try_merge(b)?;
+        }
+        for (a, b) in self.relief.iter_mut().zip(&other.relief) {
+            a.try_merge(b)?;
+        }
+        add(&mut self.relief_bins, &other.relief_bins, "a relief histogram count")?;
+        self.relief_total.try_merge(&other.relief_total)?;
+        add(&mut self.relief_total_bins, &other.relief_total_bins, "a relief histogram count")?;
+        add(&mut self.phase_opened, &other.phase_opened, "a phase count")?;
+        add(&mut self.first_snapback, &other.first_snapback, "a snap-back count")?;
+        add(&mut self.snapbacks, &other.snapbacks, "a snap-back count")?;
+        add(&mut self.breakdown, &other.breakdown, "a breakdown count")?;
+        add(&mut self.end_status, &other.end_status, "a status count")?;
+        add(&mut self.relieved_at_end, &other.relieved_at_end, "a relief count")?;
+        self.covert_violations.try_merge(&other.covert_violations)?;
+        self.detected.try_merge(&other.detected)?;
+        self.false_alarms.try_merge(&other.false_alarms)?;
+        self.resolved.try_merge(&other.resolved)?;
+        self.refused = self.refused.checked_add(other.refused).ok_or_else(|| overflow("refused events"))?;
+        Ok(())
     }
 
     /// Whether `other` has the same shape (the same design and horizon).
     pub fn same_shape(&self, other: &Tally) -> bool {
         self.steps == other.steps
             && self.quantity_bins.len() == other.quantity_bins.len()
+            && self.quantity_moments.len() == other.quantity_moments.len()
+            && self.relief.len() == other.relief.len()
+            && self.relief_bins.len() == other.relief_bins.len()
+            && self.relief_total_bins.len() == other.relief_total_bins.len()
             && self.phase_opened.len() == other.phase_opened.len()
+            && self.first_snapback.len() == other.first_snapback.len()
             && self.snapbacks.len() == other.snapbacks.len()
+            && self.breakdown.len() == other.breakdown.len()
             && self.end_status.len() == other.end_status.len()
             && self.relieved_at_end.len() == other.relieved_at_end.len()
+    }
+
+    /// Checks that this tally is internally consistent, as a tally read from a file (a
+    /// shard) must be before it is believed: every histogram and distribution counts
+    /// exactly `runs` runs, counts of runs are at most `runs`, sums lie between `runs`
+    /// times the least and the greatest values, counts of events are not negative.
+    /// `shape` is an empty tally of the design it claims to be.
+    pub fn validate(&self, shape: &Tally) -> Result<(), TallyError> {
+        if !self.same_shape(shape) {
+            return Err(TallyError(format!(
+                "the tally's shape ({} steps) does not match the agreement's ({} steps, {} quantities, \
+                 {} phases, {} commitments, {} instruments)",
+                self.steps,
+                shape.steps,
+                shape.quantity_moments.len() / shape.steps.max(1),
+                shape.phase_opened.len() / (shape.steps + 1),
+                shape.end_status.len() / STATUSES.len(),
+                shape.relieved_at_end.len()
+            )));
+        }
+        let runs = self.runs;
+        let bad = |what: String| Err(TallyError(what));
+        let total32 = |cells: &[u32]| cells.iter().map(|&c| u64::from(c)).sum::<u64>();
+        let total = |cells: &[u64]| cells.iter().try_fold(0u64, |a, &c| a.checked_add(c));
+        for (cell, counts) in self.quantity_bins.chunks_exact(BINS).enumerate() {
+            if total32(counts) != runs {
+                let (q, k) = (cell / self.steps, cell % self.steps);
+                return bad(format!(
+                    "quantity {} at step {}: the histogram counts {} runs, not {runs}",
+                    q + 1,
+                    k + 1,
+                    total32(counts)
+                ));
+            }
+        }
+        for (cell, level) in self.quantity_moments.iter().enumerate() {
+            if !level.consistent(runs) {
+                let (q, k) = (cell / self.steps, cell % self.steps);
+                return bad(format!(
+                    "quantity {} at step {}: the sum, least and greatest values are inconsistent with {runs} runs",
+                    q + 1,
+                    k + 1
+                ));
+            }
+        }
+        for (k, (level, counts)) in self.relief.iter().zip(self.relief_bins.chunks_exact(BINS)).enumerate() {
+            if !level.consistent(runs) || (runs > 0 && level.min < 0) || total32(counts) != runs {
+                return bad(format!("relief at step {}: inconsistent with {runs} runs", k + 1));
+            }
+        }
+        if !self.relief_total.consistent(runs) || (runs > 0 && self.relief_total.min < 0) {
+            return bad(format!("relief delivered: inconsistent with {runs} runs"));
+        }
+        if total32(&self.relief_total_bins) != runs {
+            return bad(format!(
+                "relief delivered: the histogram counts {} runs, not {runs}",
+                total32(&self.relief_total_bins)
+            ));
+        }
+        let distributions = self
+            .phase_opened
+            .chunks_exact(self.steps + 1)
+            .enumerate()
+            .map(|(p, counts)| (format!("phase {} opening", p + 1), counts))
+            .chain([
+                ("first snap-back".to_string(), &self.first_snapback[..]),
+                ("snap-backs per run".to_string(), &self.snapbacks[..]),
+                ("breakdown".to_string(), &self.breakdown[..]),
+            ])
+            .chain(
+                self.end_status
+                    .chunks_exact(STATUSES.len())
+                    .enumerate()
+                    .map(|(c, counts)| (format!("commitment {} status at the horizon", c + 1), counts)),
+            );
+        for (what, counts) in distributions {
+            if total(counts) != Some(runs) {
+                return bad(format!(
+                    "{what}: the counts add up to {}, not the {runs} runs",
+                    total(counts).map_or("more than 2^64".to_string(), |t| t.to_string())
+                ));
+            }
+        }
+        if let Some(i) = self.relieved_at_end.iter().position(|&n| n > runs) {
+            return bad(format!(
+                "instrument {}: relieved in {} runs of {runs}",
+                i + 1,
+                self.relieved_at_end[i]
+            ));
+        }
+        for (what, moments) in [
+            ("covert violations", &self.covert_violations),
+            ("violations detected", &self.detected),
+            ("false alarms", &self.false_alarms),
+            ("false alarms cleared", &self.resolved),
+        ] {
+            if !moments.consistent(runs) || (runs > 0 && moments.min < 0) {
+                return bad(format!("{what}: inconsistent with {runs} runs"));
+            }
+        }
+        if self.resolved.sum > self.false_alarms.sum {
+            return bad("more false alarms cleared than recorded".into());
+        }
+        Ok(())
     }
 
     /// The histogram of quantity `q` at step `k`.
@@ -456,10 +760,15 @@ mod tests {
 
     #[test]
     fn fixed_point_rounds_half_away_from_zero() {
-        assert_eq!(fixed_point(1.0000005), 1_000_001);
-        assert_eq!(fixed_point(-1.0000005), -1_000_001);
-        assert_eq!(fixed_point(0.0), 0);
-        assert_eq!(fixed_point(2.25e-7), 0);
+        assert_eq!(fixed_point(1.0000005), Some(1_000_001));
+        assert_eq!(fixed_point(-1.0000005), Some(-1_000_001));
+        assert_eq!(fixed_point(0.0), Some(0));
+        assert_eq!(fixed_point(2.25e-7), Some(0));
+        assert_eq!(fixed_point(2e13), Some(20_000_000_000_000_000_000));
+        assert_eq!(fixed_point(-2e13), Some(-20_000_000_000_000_000_000));
+        assert_eq!(fixed_point(f64::NAN), None);
+        assert_eq!(fixed_point(f64::INFINITY), None);
+        assert_eq!(fixed_point(1e33), None);
     }
 
     #[test]

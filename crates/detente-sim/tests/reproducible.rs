@@ -17,7 +17,7 @@ fn korea(runs: u32) -> (detente_engine::Agreement, Plan) {
 
 fn on_threads(threads: usize, sim: &Simulator, runs: u64) -> Tally {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-    pool.install(|| simulate(sim, 0..runs, false, &|_| {}).0)
+    pool.install(|| simulate(sim, 0..runs, false, &|_| {}).unwrap().0)
 }
 
 #[test]
@@ -42,8 +42,8 @@ fn shards_merge_into_exactly_one_run() {
         let mut merged = empty_tally(&sim);
         // Merge in reverse order: the order must not matter either.
         for index in (1..=count).rev() {
-            let part = simulate(&sim, shard(500, index, count), false, &|_| {}).0;
-            merged.merge(&part);
+            let part = simulate(&sim, shard(500, index, count), false, &|_| {}).unwrap().0;
+            merged.merge(&part).unwrap();
         }
         assert_eq!(whole, merged, "{count} shards");
     }
@@ -53,7 +53,7 @@ fn shards_merge_into_exactly_one_run() {
 fn kept_runs_are_in_run_order_and_agree_with_the_tally() {
     let (ag, plan) = korea(300);
     let sim = Simulator::new(&ag, plan);
-    let (tally, records) = simulate(&sim, 0..300, true, &|_| {});
+    let (tally, records) = simulate(&sim, 0..300, true, &|_| {}).unwrap();
     assert_eq!(records.iter().map(|r| r.run).collect::<Vec<_>>(), (0..300).collect::<Vec<_>>());
     let snapbacks = records.iter().filter(|r| r.snapback_month.is_some()).count() as u64;
     assert_eq!(snapbacks, tally.first_snapback[..tally.steps].iter().sum::<u64>());
@@ -84,7 +84,8 @@ fn common_random_numbers_narrow_the_comparison_of_similar_designs() {
         Simulator::new(&base, Plan::new(&base, overrides).unwrap()),
         Simulator::new(&weaker, Plan::new(&weaker, overrides).unwrap()),
     ];
-    let comparison = compare(&sims, 0..400, &|_| {});
+    let comparison = compare(&sims, 0..400, &|_| {}).unwrap();
+
     let report = CompareReport::new(&sims, &comparison);
     let relief = report.metrics.iter().find(|m| m.name == "relief delivered").unwrap();
     let difference = &relief.differences[0];

@@ -542,7 +542,8 @@ fn instruments(spec: &Spec, blocks: &mut Vec<Block>) {
             let since = i.since.map_or("an unknown date".to_string(), |d| d.to_string());
             let mut details = vec![format!("{}, imposed by {by} since {since}", i.kind)];
             if let Some(weight) = i.weight {
-                details.push(format!("economic weight about {weight} million USD a year"));
+                // `+ 0.0` turns a written `-0` into 0 ("about -0 million USD" read oddly).
+                details.push(format!("economic weight about {} million USD a year", weight + 0.0));
             }
             let relieving: Vec<String> = spec
                 .commitment

@@ -25,7 +25,8 @@ pub fn compile(spec: &Spec) -> Agreement {
 pub fn tally(ag: &Agreement) -> (Tally, Plan) {
     let plan = Plan::new(ag, Overrides::default()).expect("a valid plan");
     let sim = Simulator::new(ag, plan.clone());
-    let (tally, _) = detente_sim::simulate(&sim, 0..plan.runs as u64, false, &|_| {});
+    let (tally, _) =
+        detente_sim::simulate(&sim, 0..plan.runs as u64, false, &|_| {}).expect("the tallies hold the runs");
     (tally, plan)
 }
 
