@@ -787,21 +787,23 @@ impl<'s> Decoder<'s> {
         let text = self.string(table, key)?;
         let field = field_name(table.prefix, key);
         let value_span = item_span(item);
-        let to_file = |range: Range<usize>| -> Option<Range<usize>> {
-            let span = value_span.clone()?;
-            // Offsets inside the string map exactly onto the file only when the string
-            // is written without escapes: then the raw text between the quotes is the
-            // value itself. Otherwise, point at the whole string.
+        // Offsets inside the string map exactly onto the file only when the string is
+        // written without escapes: then the raw text between the quotes is the value
+        // itself. Otherwise, point at the whole string. This is decided once per
+        // condition: comparing the text again for every reference made a condition of
+        // n terms cost n times its length.
+        let inner_start = value_span.as_ref().and_then(|span| {
             let raw = self.text.get(span.clone())?;
             let quote = raw.chars().next()?;
-            let inner_start =
-                span.start + if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
+            let start = span.start + if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
             let exact = matches!(quote, '"' | '\'')
-                && self.text.get(inner_start..inner_start + text.len()) == Some(text.as_str());
-            if exact {
-                Some(inner_start + range.start..inner_start + range.end)
-            } else {
-                Some(span)
+                && self.text.get(start..start + text.len()) == Some(text.as_str());
+            exact.then_some(start)
+        });
+        let to_file = |range: Range<usize>| -> Option<Range<usize>> {
+            match inner_start {
+                Some(start) => Some(start + range.start..start + range.end),
+                None => value_span.clone(),
             }
         };
         match condition::parse(&text) {
