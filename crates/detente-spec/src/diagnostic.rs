@@ -190,6 +190,18 @@ impl Diagnostic {
     }
 }
 
+/// A number as messages print it: as written for everyday magnitudes, in scientific
+/// notation when very large or very small (`1e308`, not 309 digits; `1e-9`). Always the
+/// shortest form that reads back to the same number.
+pub fn number(x: f64) -> String {
+    let magnitude = x.abs();
+    if x.is_finite() && x != 0.0 && !(1e-6..1e16).contains(&magnitude) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// A line and column, both counted from 1; columns count characters, not bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct LineColumn {
@@ -432,6 +444,18 @@ mod tests {
             };
             assert!(code.as_str().starts_with(prefix), "{code}");
         }
+    }
+
+    #[test]
+    fn numbers_print_compactly() {
+        assert_eq!(number(1e308), "1e308");
+        assert_eq!(number(-1e12), "-1000000000000");
+        assert_eq!(number(1.5e-9), "1.5e-9");
+        assert_eq!(number(0.9), "0.9");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(f64::INFINITY), "inf");
+        assert_eq!(number(123456.5), "123456.5");
+        assert_eq!(number(1.7976931348623157e308).parse::<f64>(), Ok(f64::MAX));
     }
 
     #[test]

@@ -1,14 +1,17 @@
 //! Static validation of an agreement.
 //!
-//! Validation runs in two layers:
+//! Validation runs in three layers:
 //!
+//! 0. **Values** ([`values`]): each value on its own: ids, numbers, probabilities,
+//!    dates, strategy parameters. This finishes the first stage, reading the file, for
+//!    TOML and normalized JSON alike (the TOML decoder checks syntax and types only).
 //! 1. **Names** ([`names`]): duplicate ids and references that do not resolve, or resolve
 //!    to the wrong kind of item. This always runs.
 //! 2. **Design rules** ([`phases`], [`deadlines`], [`exchange`], [`powers`], [`effects`],
 //!    [`hygiene`]): phase cycles and reachability, deadlines and timeouts, reciprocity,
 //!    snap-back, authorization, quantities and facilities, and warnings about weak
-//!    designs. These run only when the file decoded without errors and every name
-//!    resolved: on a partly decoded file, or one with a misspelt id, they would report
+//!    designs. These run only when the file decoded without errors, every value is in
+//!    range and every name resolved: on a partly decoded file, or one with a misspelt id, they would report
 //!    the consequences of the first mistake as further mistakes (a measure by `betta`
 //!    is no measure by `beta`, so every concession to `beta` would look unreciprocated).
 //!    Rules still skip references that do not resolve, so they never panic.
@@ -23,6 +26,7 @@ mod names;
 mod phases;
 mod powers;
 mod simulation;
+pub mod values;
 
 use std::collections::{HashMap, HashSet};
 
@@ -168,9 +172,11 @@ pub fn validate(
         .collect();
     let mut check =
         Check { spec, map, index: Index::new(spec), phases, beneficiaries, broken, diagnostics: Vec::new() };
+    values::check(&mut check, decoded_cleanly);
+    let values_valid = !has_errors(&check.diagnostics);
     names::check(&mut check);
     let names_resolved = !has_errors(&check.diagnostics);
-    if decoded_cleanly && names_resolved {
+    if decoded_cleanly && values_valid && names_resolved {
         phases::check(&mut check);
         deadlines::check(&mut check);
         exchange::check(&mut check);

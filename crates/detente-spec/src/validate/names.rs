@@ -50,6 +50,11 @@ fn duplicates(check: &mut Check<'_>) {
         )
         .chain(spec.power.iter().enumerate().map(|(i, x)| (x.id.as_str(), Kind::Power, ItemKey::Power(i))));
     for (id, kind, key) in items {
+        // A malformed id is already an error (E023); its duplicates would be the same
+        // mistake again.
+        if crate::model::check_id(id).is_err() {
+            continue;
+        }
         match first.get(id) {
             None => {
                 first.insert(id, (kind, key));
