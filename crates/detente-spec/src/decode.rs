@@ -19,7 +19,7 @@ use std::ops::Range;
 use toml_edit::{Item, TableLike, Value};
 
 use crate::condition;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Collector, Diagnostic, Omitted};
 use crate::model::*;
 use crate::source_map::{ItemKey, SourceMap};
 use crate::suggest::closest;
@@ -32,8 +32,11 @@ pub struct Decoded {
     pub spec: Spec,
     /// Where everything was written.
     pub source_map: SourceMap,
-    /// Every decoding problem.
+    /// Every decoding problem, up to [`MAX_REPORTED`](crate::diagnostic::MAX_REPORTED)
+    /// of each severity.
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems not kept past that limit.
+    pub omitted: Omitted,
     /// Ids of items left out because of errors.
     pub broken_ids: HashSet<String>,
 }
@@ -144,8 +147,12 @@ pub use crate::model::MAX_MAGNITUDE;
 
 /// Decodes a specification from TOML text.
 pub fn decode(text: &str) -> Decoded {
-    let mut decoder =
-        Decoder { text, diagnostics: Vec::new(), map: SourceMap::default(), broken: HashSet::new() };
+    let mut decoder = Decoder {
+        text,
+        diagnostics: Collector::default(),
+        map: SourceMap::default(),
+        broken: HashSet::new(),
+    };
     // toml_edit 0.23 panicked on some malformed inputs (found by our fuzz target; fixed
     // upstream). A parser bug must never crash a check, so a panic becomes an error.
     let parsed = std::panic::catch_unwind(|| toml_edit::Document::parse(text));
@@ -165,7 +172,8 @@ pub fn decode(text: &str) -> Decoded {
         }
     };
     let spec = spec.unwrap_or_else(empty_spec);
-    Decoded { spec, source_map: decoder.map, diagnostics: decoder.diagnostics, broken_ids: decoder.broken }
+    let (diagnostics, omitted) = decoder.diagnostics.into_parts();
+    Decoded { spec, source_map: decoder.map, diagnostics, omitted, broken_ids: decoder.broken }
 }
 
 fn empty_spec() -> Spec {
@@ -191,7 +199,7 @@ fn empty_spec() -> Spec {
 
 struct Decoder<'s> {
     text: &'s str,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Collector,
     map: SourceMap,
     broken: HashSet<String>,
 }
@@ -452,7 +460,7 @@ impl<'s> Decoder<'s> {
     }
 
     fn error_count(&self) -> usize {
-        self.diagnostics.len()
+        self.diagnostics.reported()
     }
 
     fn check_keys(&mut self, table: &Table<'_>, fields: &[&str]) {

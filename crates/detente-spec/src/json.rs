@@ -23,7 +23,13 @@ pub fn decode_json(text: &str) -> Decoded {
         Ok(spec) => {
             let mut scanner = Scanner { text, at: 0, map: SourceMap::default(), buffer: None };
             scanner.root();
-            Decoded { spec, source_map: scanner.map, diagnostics: Vec::new(), broken_ids: Default::default() }
+            Decoded {
+                spec,
+                source_map: scanner.map,
+                diagnostics: Vec::new(),
+                omitted: Default::default(),
+                broken_ids: Default::default(),
+            }
         }
         Err(error) => {
             let mut decoded = decode::decode("");

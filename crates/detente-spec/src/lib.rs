@@ -52,7 +52,9 @@ pub struct Checked {
     pub spec: Spec,
     /// Where each part was written.
     pub source_map: SourceMap,
-    /// Every error and warning, sorted by position.
+    /// Every error and warning, sorted by position; past
+    /// [`MAX_REPORTED`](diagnostic::MAX_REPORTED) of a severity, the last one counts
+    /// those not shown.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -82,14 +84,15 @@ pub fn check_json(file: &SourceFile) -> Checked {
 /// Validates what was decoded, TOML or JSON.
 fn finish(decoded: decode::Decoded) -> Checked {
     let decoded_cleanly = !validate::has_errors(&decoded.diagnostics);
-    let mut diagnostics = decoded.diagnostics;
-    diagnostics.extend(validate::validate(
+    let collected = diagnostic::Collector::resume(decoded.diagnostics, decoded.omitted);
+    let diagnostics = validate::validate_into(
         &decoded.spec,
         &decoded.source_map,
         &decoded.broken_ids,
         decoded_cleanly,
-    ));
-    validate::sort(&mut diagnostics);
+        collected,
+    )
+    .finish();
     Checked { spec: decoded.spec, source_map: decoded.source_map, diagnostics }
 }
 

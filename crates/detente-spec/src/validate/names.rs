@@ -85,13 +85,19 @@ enum At {
 
 fn references(check: &mut Check<'_>) {
     let spec = check.spec;
-    let mut refs: Vec<(String, &'static [Kind], At, &'static str)> = Vec::new();
-    let list =
-        |ids: &[String], kinds: &'static [Kind], item: ItemKey, field: &'static str, refs: &mut Vec<_>| {
-            for (i, id) in ids.iter().enumerate() {
-                refs.push((id.clone(), kinds, At::Element(item, field, i), field));
-            }
-        };
+    // Borrowed, not cloned: a large agreement has millions of references.
+    let mut refs: Vec<(&str, &'static [Kind], At, &'static str)> = Vec::new();
+    fn list<'a>(
+        ids: &'a [String],
+        kinds: &'static [Kind],
+        item: ItemKey,
+        field: &'static str,
+        refs: &mut Vec<(&'a str, &'static [Kind], At, &'static str)>,
+    ) {
+        for (i, id) in ids.iter().enumerate() {
+            refs.push((id, kinds, At::Element(item, field, i), field));
+        }
+    }
     const PARTY: &[Kind] = &[Kind::Party];
     for (i, x) in spec.instrument.iter().enumerate() {
         let item = ItemKey::Instrument(i);
@@ -100,16 +106,16 @@ fn references(check: &mut Check<'_>) {
     }
     for (i, x) in spec.quantity.iter().enumerate() {
         if let Some(owner) = &x.owner {
-            refs.push((owner.clone(), PARTY, At::Field(ItemKey::Quantity(i), "owner"), "owner"));
+            refs.push((owner, PARTY, At::Field(ItemKey::Quantity(i), "owner"), "owner"));
         }
     }
     for (i, x) in spec.facility.iter().enumerate() {
         let item = ItemKey::Facility(i);
         if let Some(owner) = &x.owner {
-            refs.push((owner.clone(), PARTY, At::Field(item, "owner"), "owner"));
+            refs.push((owner, PARTY, At::Field(item, "owner"), "owner"));
         }
         for (n, p) in x.produces.iter().enumerate() {
-            refs.push((p.quantity.clone(), &[Kind::Quantity], At::Element(item, "produces", n), "produces"));
+            refs.push((&p.quantity, &[Kind::Quantity], At::Element(item, "produces", n), "produces"));
         }
     }
     for (i, x) in spec.phase.iter().enumerate() {
@@ -119,23 +125,23 @@ fn references(check: &mut Check<'_>) {
     }
     for (i, x) in spec.commitment.iter().enumerate() {
         let item = ItemKey::Commitment(i);
-        refs.push((x.phase.clone(), &[Kind::Phase], At::Field(item, "phase"), "phase"));
+        refs.push((&x.phase, &[Kind::Phase], At::Field(item, "phase"), "phase"));
         list(&x.by, PARTY, item, "by", &mut refs);
         condition_refs(&mut refs, x.when.as_ref(), item, "when");
         if let Some(v) = &x.verification {
-            refs.push((v.by.clone(), PARTY, At::Field(item, "verification.by"), "verification.by"));
+            refs.push((&v.by, PARTY, At::Field(item, "verification.by"), "verification.by"));
         }
         list(&x.relieves, &[Kind::Instrument], item, "relieves", &mut refs);
         for (n, limit) in x.limits.iter().enumerate() {
-            refs.push((limit.quantity.clone(), &[Kind::Quantity], At::Element(item, "limits", n), "limits"));
+            refs.push((&limit.quantity, &[Kind::Quantity], At::Element(item, "limits", n), "limits"));
         }
         for (n, set) in x.sets.iter().enumerate() {
-            refs.push((set.facility.clone(), &[Kind::Facility], At::Element(item, "sets", n), "sets"));
+            refs.push((&set.facility, &[Kind::Facility], At::Element(item, "sets", n), "sets"));
         }
         list(&x.benefits, PARTY, item, "benefits", &mut refs);
         if let Some(values) = &x.values {
             for (n, party) in values.benefit.keys().enumerate() {
-                refs.push((party.clone(), PARTY, At::Element(item, "values.benefit", n), "values.benefit"));
+                refs.push((party, PARTY, At::Element(item, "values.benefit", n), "values.benefit"));
             }
         }
     }
@@ -151,10 +157,10 @@ fn references(check: &mut Check<'_>) {
     if let Some(sim) = &spec.simulation {
         let item = ItemKey::Simulation;
         for (n, party) in sim.strategy.keys().enumerate() {
-            refs.push((party.clone(), PARTY, At::Element(item, "strategy", n), "strategy"));
+            refs.push((party, PARTY, At::Element(item, "strategy", n), "strategy"));
         }
         for (n, election) in sim.election.iter().enumerate() {
-            refs.push((election.party.clone(), PARTY, At::Element(item, "election", n), "election"));
+            refs.push((&election.party, PARTY, At::Element(item, "election", n), "election"));
         }
         for (field, map) in [
             ("detection", &sim.detection),
@@ -162,18 +168,18 @@ fn references(check: &mut Check<'_>) {
             ("inspection", &sim.inspection),
         ] {
             for (n, id) in map.keys().enumerate() {
-                refs.push((id.clone(), &[Kind::Commitment], At::Element(item, field, n), field));
+                refs.push((id, &[Kind::Commitment], At::Element(item, field, n), field));
             }
         }
     }
     for (id, kinds, at, field) in refs {
-        resolve(check, &id, kinds, at, field);
+        resolve(check, id, kinds, at, field);
     }
 }
 
-fn condition_refs(
-    refs: &mut Vec<(String, &'static [Kind], At, &'static str)>,
-    condition: Option<&Condition>,
+fn condition_refs<'a>(
+    refs: &mut Vec<(&'a str, &'static [Kind], At, &'static str)>,
+    condition: Option<&'a Condition>,
     item: ItemKey,
     field: &'static str,
 ) {
@@ -187,7 +193,7 @@ fn condition_refs(
             RefKind::Facility => &[Kind::Facility],
             RefKind::Quantity => &[Kind::Quantity],
         };
-        refs.push((reference.id.to_string(), kinds, At::ConditionRef(item, field, n), field));
+        refs.push((reference.id, kinds, At::ConditionRef(item, field, n), field));
     }
 }
 
@@ -207,7 +213,18 @@ fn resolve(check: &mut Check<'_>, id: &str, kinds: &'static [Kind], at: At, fiel
     if check.broken.contains(id) {
         return;
     }
-    match check.index.kind(id) {
+    let found = check.index.kind(id);
+    let code = if found.is_some() { Code::WrongKindOfId } else { Code::UnknownId };
+    if found.is_some_and(|kind| kinds.contains(&kind)) {
+        return;
+    }
+    // Suggestions scan every id: build the message only if it will be shown.
+    if !check.diagnostics.has_room(code) {
+        let span = span_of(check, at);
+        check.diagnostics.omit(code, span);
+        return;
+    }
+    match found {
         Some(kind) if kinds.contains(&kind) => {}
         Some(kind) => {
             let span = span_of(check, at);
