@@ -152,6 +152,8 @@ pub fn decode(text: &str) -> Decoded {
         diagnostics: Collector::default(),
         map: SourceMap::default(),
         broken: HashSet::new(),
+        misspelt: HashSet::new(),
+        reported_elsewhere: 0,
     };
     // toml_edit 0.23 panicked on some malformed inputs (found by our fuzz target; fixed
     // upstream). A parser bug must never crash a check, so a panic becomes an error.
@@ -202,6 +204,11 @@ struct Decoder<'s> {
     diagnostics: Collector,
     map: SourceMap,
     broken: HashSet<String>,
+    /// Required keys written misspelt, by table (start of its span, prefix) and key.
+    misspelt: HashSet<(Option<usize>, &'static str, &'static str)>,
+    /// Missing keys not reported because their misspelling was: they still count as
+    /// errors of their item, which is then left out of the model.
+    reported_elsewhere: usize,
 }
 
 /// A table being decoded: its keys, where it is, which item it belongs to, and the
@@ -460,15 +467,26 @@ impl<'s> Decoder<'s> {
     }
 
     fn error_count(&self) -> usize {
-        self.diagnostics.reported()
+        self.diagnostics.reported() + self.reported_elsewhere
     }
 
-    fn check_keys(&mut self, table: &Table<'_>, fields: &[&str]) {
-        for (key, _) in table.table.iter() {
+    fn check_keys(&mut self, table: &Table<'_>, fields: &'static [&'static str]) {
+        for (key, value) in table.table.iter() {
             if fields.contains(&key) {
                 continue;
             }
             let suggestion = closest(key, fields.iter().copied());
+            // A misspelt key that the table needs (`idd` for `id`) is one mistake: the
+            // unknown key says so, and the missing key is not reported again. A
+            // misspelt id still names its item, so references to it are not unknown.
+            if let Some(meant) = suggestion.filter(|s| table.value(s).is_none()) {
+                self.misspelt.insert((table.span.as_ref().map(|s| s.start), table.prefix, meant));
+                if meant == "id" {
+                    if let Some(id) = value.as_str() {
+                        self.broken.insert(id.to_string());
+                    }
+                }
+            }
             let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("{} accepts: {}", table.what, fields.join(", ")),
@@ -508,6 +526,11 @@ impl<'s> Decoder<'s> {
     }
 
     fn missing(&mut self, table: &Table<'_>, key: &'static str, example: &str) {
+        if self.misspelt.contains(&(table.span.as_ref().map(|s| s.start), table.prefix, key)) {
+            // Reported as the unknown key it was misspelt as; the item is still left out.
+            self.reported_elsewhere += 1;
+            return;
+        }
         self.report(
             Diagnostic::new(Code::MissingField, format!("{} has no `{key}`", table.what))
                 .label(table.span.clone().map(|s| self.first_line(s)), format!("`{key}` is required here"))
@@ -1352,7 +1375,7 @@ role = "signatory"
     #[test]
     fn reports_every_error_at_once() {
         let text = format!(
-            "{MINIMAL}\n[[party]]\nid = \"b\"\nnmae = \"B\"\nrole = \"signatroy\"\n\n[[phase]]\nid = 3\ntitle = \"x\"\n"
+            "{MINIMAL}\n[[party]]\nid = \"b\"\ncolour = \"B\"\nrole = \"signatroy\"\n\n[[phase]]\nid = 3\ntitle = \"x\"\n"
         );
         let decoded = decode(&text);
         let codes: Vec<&str> = decoded.diagnostics.iter().map(|d| d.code.as_str()).collect();
@@ -1362,6 +1385,22 @@ role = "signatory"
         assert!(codes.contains(&"E002"), "{codes:?}");
         assert!(decoded.broken_ids.contains("b"));
         assert_eq!(decoded.spec.party.len(), 1);
+    }
+
+    #[test]
+    fn a_misspelt_required_key_is_one_mistake() {
+        // `nmae` is reported as an unknown key with a suggestion, not again as a missing
+        // `name`; `idd` likewise, and references to the id it holds are not unknown.
+        let text = format!(
+            "{MINIMAL}\n[[party]]\nid = \"b\"\nnmae = \"B\"\nrole = \"signatory\"\n\n[[phase]]\nidd = \"p\"\ntitle = \"x\"\n"
+        );
+        let decoded = decode(&text);
+        let codes: Vec<&str> = decoded.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["E004", "E004"]);
+        assert!(decoded.diagnostics[0].help.as_deref().unwrap().contains("did you mean `name`?"));
+        assert!(decoded.broken_ids.contains("b") && decoded.broken_ids.contains("p"));
+        assert_eq!(decoded.spec.party.len(), 1);
+        assert!(decoded.spec.phase.is_empty());
     }
 
     #[test]

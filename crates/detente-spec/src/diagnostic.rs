@@ -332,6 +332,14 @@ fn thousands(n: usize) -> String {
     groups.join(",")
 }
 
+/// A noun with its indefinite article: "a party", "an instrument", "an observer".
+/// (Nouns in messages are detente's own words, none of which starts with a silent
+/// consonant or a vowel sounded as a consonant.)
+pub fn with_article(noun: &str) -> String {
+    let vowel = noun.chars().next().is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
 /// A number as messages print it: as written for everyday magnitudes, in scientific
 /// notation when very large or very small (`1e308`, not 309 digits; `1e-9`). Always the
 /// shortest form that reads back to the same number.

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::{phases::ancestors, Check};
+use super::phases::{ancestors, blocked_by_cycle};
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::FacilityStatus;
 use crate::source_map::ItemKey;
@@ -111,8 +112,12 @@ fn contradictory_statuses(check: &mut Check<'_>) {
 fn irreversible_dismantlement(check: &mut Check<'_>) {
     let spec = check.spec;
     let ancestors = ancestors(check);
+    let blocked = blocked_by_cycle(&ancestors);
     for (i, commitment) in spec.commitment.iter().enumerate() {
         let Some(phase) = check.phase_index(&commitment.phase) else { continue };
+        if blocked[phase] {
+            continue;
+        }
         for (n, set) in commitment.sets.iter().enumerate() {
             if set.status == FacilityStatus::Dismantled {
                 continue;

@@ -3,7 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{phases::ancestors, Check};
+use super::phases::{ancestors, blocked_by_cycle};
+use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Category, EventKind, Role};
 use crate::source_map::ItemKey;
@@ -19,6 +20,7 @@ pub(super) fn check(check: &mut Check<'_>) {
 fn reciprocity(check: &mut Check<'_>) {
     let spec = check.spec;
     let ancestors = ancestors(check);
+    let blocked = blocked_by_cycle(&ancestors);
     // Phases in which each party performs a verified measure, and any measure at all.
     let mut verified: HashSet<(&str, usize)> = HashSet::new();
     let mut unverified: HashMap<(&str, usize), &str> = HashMap::new();
@@ -37,6 +39,9 @@ fn reciprocity(check: &mut Check<'_>) {
             continue;
         }
         let Some(phase) = check.phase_index(&concession.phase) else { continue };
+        if blocked[phase] {
+            continue;
+        }
         let item = ItemKey::Commitment(i);
         if check.beneficiaries[i].is_empty() {
             check.report(

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use super::{Check, Kind};
 use crate::condition::{Condition, RefKind};
+use crate::diagnostic::with_article;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Restores;
 use crate::source_map::ItemKey;
@@ -172,10 +173,33 @@ fn references(check: &mut Check<'_>) {
             }
         }
     }
+    // An unknown id is one mistake however often it is used (a misspelt declaration,
+    // or one typo copied around), so its uses are grouped into one diagnostic.
+    let mut unknown: Vec<(&str, &'static [Kind], Vec<At>)> = Vec::new();
+    let mut groups: HashMap<(&str, &'static [Kind]), usize> = HashMap::new();
     for (id, kinds, at, field) in refs {
-        resolve(check, id, kinds, at, field);
+        if check.broken.contains(id) {
+            continue;
+        }
+        match check.index.kind(id) {
+            Some(kind) if kinds.contains(&kind) => {}
+            Some(kind) => wrong_kind(check, id, kind, kinds, at, field),
+            None => {
+                let group = *groups.entry((id, kinds)).or_insert_with(|| {
+                    unknown.push((id, kinds, Vec::new()));
+                    unknown.len() - 1
+                });
+                unknown[group].2.push(at);
+            }
+        }
+    }
+    for (id, kinds, uses) in unknown {
+        unknown_id(check, id, kinds, &uses);
     }
 }
+
+/// At most this many further uses of an unknown id are labelled.
+const MORE_USES_SHOWN: usize = 8;
 
 fn condition_refs<'a>(
     refs: &mut Vec<(&'a str, &'static [Kind], At, &'static str)>,
@@ -209,59 +233,58 @@ fn expected(kinds: &[Kind]) -> String {
     kinds.iter().map(|k| k.noun()).collect::<Vec<_>>().join(" or ")
 }
 
-fn resolve(check: &mut Check<'_>, id: &str, kinds: &'static [Kind], at: At, field: &str) {
-    if check.broken.contains(id) {
-        return;
-    }
-    let found = check.index.kind(id);
-    let code = if found.is_some() { Code::WrongKindOfId } else { Code::UnknownId };
-    if found.is_some_and(|kind| kinds.contains(&kind)) {
-        return;
-    }
+fn wrong_kind(check: &mut Check<'_>, id: &str, kind: Kind, kinds: &'static [Kind], at: At, field: &str) {
+    let span = span_of(check, at);
     // Suggestions scan every id: build the message only if it will be shown.
-    if !check.diagnostics.has_room(code) {
-        let span = span_of(check, at);
-        check.diagnostics.omit(code, span);
+    if !check.diagnostics.has_room(Code::WrongKindOfId) {
+        check.diagnostics.omit(Code::WrongKindOfId, span);
         return;
     }
-    match found {
-        Some(kind) if kinds.contains(&kind) => {}
-        Some(kind) => {
-            let span = span_of(check, at);
-            let suggestion = closest(id, check.index.ids_of(kinds));
-            let mut help = format!("`{field}` needs the id of a {}", expected(kinds));
-            if let Some(s) = suggestion {
-                help.push_str(&format!("; did you mean `{s}`?"));
-            }
-            check.report(
-                Diagnostic::new(
-                    Code::WrongKindOfId,
-                    format!("`{id}` is a {}, but `{field}` needs a {}", kind.noun(), expected(kinds)),
-                )
-                .label(span, format!("this is a {}", kind.noun()))
-                .help(help),
-            );
-        }
-        None => {
-            let span = span_of(check, at);
-            let help = match closest(id, check.index.ids_of(kinds)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => {
-                    let mut known: Vec<&str> = check.index.ids_of(kinds).collect();
-                    known.sort();
-                    if known.is_empty() {
-                        format!("there is no {} in this file yet; declare it first", expected(kinds))
-                    } else {
-                        known.truncate(8);
-                        format!("known {} ids: {}", expected(kinds), known.join(", "))
-                    }
-                }
-            };
-            check.report(
-                Diagnostic::new(Code::UnknownId, format!("no {} has the id `{id}`", expected(kinds)))
-                    .label(span, "unknown id")
-                    .help(help),
-            );
-        }
+    let suggestion = closest(id, check.index.ids_of(kinds));
+    let mut help = format!("`{field}` needs the id of {}", with_article(&expected(kinds)));
+    if let Some(s) = suggestion {
+        help.push_str(&format!("; did you mean `{s}`?"));
     }
+    check.report(
+        Diagnostic::new(
+            Code::WrongKindOfId,
+            format!(
+                "`{id}` is {}, but `{field}` needs {}",
+                with_article(kind.noun()),
+                with_article(&expected(kinds))
+            ),
+        )
+        .label(span, format!("this is {}", with_article(kind.noun())))
+        .help(help),
+    );
+}
+
+fn unknown_id(check: &mut Check<'_>, id: &str, kinds: &'static [Kind], uses: &[At]) {
+    let span = span_of(check, uses[0]);
+    if !check.diagnostics.has_room(Code::UnknownId) {
+        check.diagnostics.omit(Code::UnknownId, span);
+        return;
+    }
+    let help = match closest(id, check.index.ids_of(kinds)) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => {
+            let mut known: Vec<&str> = check.index.ids_of(kinds).collect();
+            known.sort();
+            if known.is_empty() {
+                format!("there is no {} in this file yet; declare it first", expected(kinds))
+            } else {
+                known.truncate(8);
+                format!("known {} ids: {}", expected(kinds), known.join(", "))
+            }
+        }
+    };
+    let message = match uses.len() {
+        1 => format!("no {} has the id `{id}`", expected(kinds)),
+        n => format!("no {} has the id `{id}` (used {n} times)", expected(kinds)),
+    };
+    let mut diagnostic = Diagnostic::new(Code::UnknownId, message).label(span, "unknown id");
+    for &at in uses.iter().skip(1).take(MORE_USES_SHOWN) {
+        diagnostic = diagnostic.label(span_of(check, at), "used again here");
+    }
+    check.report(diagnostic.help(help));
 }
