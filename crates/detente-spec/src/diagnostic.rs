@@ -695,6 +695,15 @@ mod tests {
     }
 
     #[test]
+    fn articles_agree_with_their_nouns() {
+        assert_eq!(with_article("election"), "an election");
+        assert_eq!(with_article("instrument"), "an instrument");
+        assert_eq!(with_article("observer"), "an observer");
+        assert_eq!(with_article("party"), "a party");
+        assert_eq!(with_article("verifier"), "a verifier");
+    }
+
+    #[test]
     fn numbers_print_compactly() {
         assert_eq!(number(1e308), "1e308");
         assert_eq!(number(-1e12), "-1000000000000");

@@ -62,3 +62,19 @@ fn every_malformed_file_gets_located_errors_with_help() {
     }
     insta::assert_snapshot!(summary);
 }
+
+/// Messages read as English and print numbers compactly (an E022 once printed 1e300 as
+/// 301 digits; E025 said "a election").
+#[test]
+fn messages_are_worded_with_care() {
+    let message = |name: &str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/malformed").join(name);
+        let checked = check(&SourceFile::new(name, std::fs::read_to_string(path).unwrap()));
+        checked.diagnostics.into_iter().map(|d| d.message).collect::<Vec<_>>().join("\n")
+    };
+    assert_eq!(message("float-huge.toml"), "`weight` = 1e300 is out of range");
+    assert_eq!(
+        message("simulation-election-for-verifier.toml"),
+        "`inspectorate` is not a signatory, so an election assumption cannot apply to it"
+    );
+}

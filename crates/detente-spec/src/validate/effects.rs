@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::phases::{ancestors, blocked_by_cycle};
 use super::Check;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{number, Code, Diagnostic};
 use crate::model::FacilityStatus;
 use crate::source_map::ItemKey;
 
@@ -26,8 +26,11 @@ fn estimates(check: &mut Check<'_>) {
                 Diagnostic::new(
                     Code::QuantityMismatch,
                     format!(
-                        "the estimate of `{}` is outside its own range: low {low}, initial {}, high {high}",
-                        quantity.id, quantity.initial
+                        "the estimate of `{}` is outside its own range: low {}, initial {}, high {}",
+                        quantity.id,
+                        number(low),
+                        number(quantity.initial),
+                        number(high)
                     ),
                 )
                 .label(check.map.field(item, "initial"), "best estimate")

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::phases::{ancestors, blocked_by_cycle};
 use super::Check;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{with_article, Code, Diagnostic};
 use crate::model::{Category, EventKind, Role};
 use crate::source_map::ItemKey;
 
@@ -100,11 +100,12 @@ fn performers_and_verifiers(check: &mut Check<'_>) {
                     Diagnostic::new(
                         Code::Authorization,
                         format!(
-                            "`{party_id}` is a {} and cannot be bound by commitment `{}`",
-                            party.role, commitment.id
+                            "`{party_id}` is {} and cannot be bound by commitment `{}`",
+                            with_article(party.role.keyword()),
+                            commitment.id
                         ),
                     )
-                    .label(check.map.element(item, "by", n), format!("a {}", party.role))
+                    .label(check.map.element(item, "by", n), with_article(party.role.keyword()))
                     .help("only signatories and guarantors undertake commitments; verifiers verify them"),
                 );
             } else if !party.asserts.contains(&EventKind::Performed) {
@@ -130,7 +131,7 @@ fn performers_and_verifiers(check: &mut Check<'_>) {
                     Code::Authorization,
                     format!("`{}` verifies `{}` but may not assert `verified`", verifier.id, commitment.id),
                 )
-                .label(span.clone(), format!("a {}", verifier.role))
+                .label(span.clone(), with_article(verifier.role.keyword()))
                 .help("make it a party with role = \"verifier\", or add \"verified\" to its `asserts`"),
             );
         }

@@ -64,7 +64,7 @@ fn duplicates(check: &mut Check<'_>) {
                 let what = if first_kind == kind {
                     format!("by two items of kind {}", kind.noun())
                 } else {
-                    format!("by a {} and a {}", first_kind.noun(), kind.noun())
+                    format!("by {} and {}", with_article(first_kind.noun()), with_article(kind.noun()))
                 };
                 let diagnostic = Diagnostic::new(Code::DuplicateId, format!("the id `{id}` is used twice, {what}"))
                 .label(check.map.item(key), "used again here")

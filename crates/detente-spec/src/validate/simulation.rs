@@ -4,7 +4,7 @@
 //! overrides for commitments that someone verifies.
 
 use super::Check;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{with_article, Code, Diagnostic};
 use crate::model::Role;
 use crate::source_map::ItemKey;
 use crate::time::Unit;
@@ -79,7 +79,7 @@ pub(super) fn check(check: &mut Check<'_>) {
     for (n, id, field) in for_non_signatories {
         report(
             Code::AssumptionCannotApply,
-            format!("`{id}` is not a signatory, so a {field} assumption cannot apply to it"),
+            format!("`{id}` is not a signatory, so {} assumption cannot apply to it", with_article(field)),
             check.map.element(item, field, n),
             "strategies and elections are for signatories; verifiers verify and observers watch",
         );
