@@ -43,7 +43,7 @@ pub use condition::Condition;
 pub use diagnostic::{Code, Diagnostic, Severity, SourceFile};
 pub use model::Spec;
 pub use source_map::{ItemKey, SourceMap};
-pub use starter::starter;
+pub use starter::{starter, starter_with_id};
 
 /// The result of checking one file.
 #[derive(Clone, Debug)]
