@@ -42,28 +42,10 @@ fn load_toml(file: SourceFile) -> Loaded {
     Loaded { file, spec: checked.spec, diagnostics: checked.diagnostics }
 }
 
+/// Normalized JSON goes through the same validation as TOML, located in the JSON text.
 fn load_json(file: SourceFile) -> Loaded {
-    match detente_spec::from_normalized_json(&file.text) {
-        Ok(spec) => {
-            let diagnostics = detente_spec::check_spec(&spec);
-            Loaded { file, spec, diagnostics }
-        }
-        Err(error) => {
-            let offset = offset_of(&file.text, error.line(), error.column());
-            let end = (offset + 1).min(file.text.len());
-            let diagnostic = Diagnostic::new(Code::Syntax, format!("invalid normalized JSON: {error}"))
-                .label(Some(offset..end.max(offset)), "here")
-                .help("normalized JSON is what `detente show --format json` prints; see docs/normalized-json.md");
-            let spec = detente_spec::decode::decode("").spec;
-            Loaded { file, spec, diagnostics: vec![diagnostic] }
-        }
-    }
-}
-
-/// The byte offset of a 1-based line and column (serde_json counts columns in bytes).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    (line_start + column.saturating_sub(1)).min(text.len())
+    let checked = detente_spec::check_json(&file);
+    Loaded { file, spec: checked.spec, diagnostics: checked.diagnostics }
 }
 
 fn not_utf8(name: String, error: std::string::FromUtf8Error) -> Loaded {

@@ -424,17 +424,19 @@ fn init(name: &str, stdout: bool, force: bool) -> Result<u8, String> {
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| stem.to_string());
-    let text = detente_spec::starter(&id);
-    // The name becomes the agreement's id: a reserved word (`and`, `all`...) or a name
-    // with characters ids cannot have would give a file that fails `check`.
-    let checked = detente_spec::check(&detente_spec::SourceFile::new("starter", &text));
-    if let Some(problem) = checked.diagnostics.iter().find(|d| d.severity() == Severity::Error) {
-        return Err(format!(
-            "`{id}` cannot be an agreement's id ({}); choose a name of letters, digits, `-`, `_` and `.`, \
-             starting with a letter or digit, other than and, or, not, true, false, any, of, date, all",
-            problem.message
-        ));
-    }
+    // The name becomes the agreement's id. A name with characters an id cannot have is
+    // made into one (`Some Name` becomes `some-name`); a reserved word (`and`, `all`...)
+    // is refused rather than silently renamed.
+    let text = match detente_spec::starter_with_id(&id) {
+        Ok(text) => text,
+        Err(problem @ detente_spec::model::IdError::Reserved(_)) => {
+            return Err(format!(
+                "`{id}` cannot be an agreement's id ({problem}); choose another name, other than \
+                 and, or, not, true, false, any, of, date, all"
+            ))
+        }
+        Err(_) => detente_spec::starter(&id),
+    };
     if stdout {
         write_stdout(&text, true)?;
 

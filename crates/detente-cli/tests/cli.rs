@@ -157,6 +157,35 @@ fn show_json_is_the_normalized_form_and_reads_back() {
 }
 
 #[test]
+fn check_holds_normalized_json_to_the_same_rules_as_toml() {
+    // Values out of range in the normalized form used to pass `check` and be simulated.
+    let dir = tempdir();
+    let output =
+        detente().args(["show", "--format", "json"]).arg(scenario("korea-2020.toml")).output().unwrap();
+    let json = String::from_utf8(output.stdout).unwrap();
+    let (cut, _) = json.match_indices("\"detection\": ").next().expect("a verified commitment");
+    let end = cut + json[cut..].find(',').unwrap();
+    let broken = format!("{}\"detection\": -3{}", &json[..cut], &json[end..]);
+    let line = json[..cut].matches('\n').count() + 1;
+    let path = dir.join("broken.json");
+    std::fs::write(&path, broken).unwrap();
+    detente()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("E015"))
+        .stdout(predicate::str::contains(format!("broken.json:{line}:")));
+    detente()
+        .arg("simulate")
+        .arg(&path)
+        .args(["--runs", "10"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("E015"));
+}
+
+#[test]
 fn show_refuses_an_invalid_file_with_its_errors() {
     let bad = repo().join("crates/detente-spec/tests/cases/codes/E008.toml");
     detente()

@@ -1,76 +1,20 @@
 //! Parse and validate a large generated agreement: 100 phases of 100 commitments each
 //! (10,000 commitments), the size of a detailed multi-year arms-control treaty with its
 //! annexes many times over. Target: under 200 ms. Criterion prints the throughput in
-//! commitments per second.
-
-use std::fmt::Write;
+//! commitments per second. Also: conditions of 100,000 terms (parse, print, check).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use detente_spec::{check, SourceFile};
 
+#[path = "../tests/common/generate.rs"]
+mod generate;
+
 const PHASES: usize = 100;
 const PER_PHASE: usize = 100;
-
-/// A valid agreement with `PHASES * PER_PHASE` commitments: in each phase, verified
-/// measures by one side, concessions relieving instruments by the other, and a mutual
-/// step; phases chained in order; one snap-back.
-fn generated_agreement() -> String {
-    let mut out = String::from(
-        "[agreement]\nid = \"big\"\ntitle = \"Generated\"\nadopted = 2020-01-01\n\n\
-         [[party]]\nid = \"giver\"\nname = \"Giver\"\nrole = \"signatory\"\n\n\
-         [[party]]\nid = \"taker\"\nname = \"Taker\"\nrole = \"signatory\"\n\n\
-         [[party]]\nid = \"inspectorate\"\nname = \"Inspectorate\"\nrole = \"verifier\"\n\n\
-         [[quantity]]\nid = \"stock\"\nname = \"Stockpile\"\nunit = \"kg\"\ninitial = 100\nas_of = 2019-01-01\nsource = \"generated\"\n\n\
-         [[facility]]\nid = \"plant\"\nname = \"Plant\"\nstatus = \"operating\"\nproduces = [{ quantity = \"stock\", per_year = 10 }]\nsource = \"generated\"\n",
-    );
-    for phase in 0..PHASES {
-        let _ = write!(out, "\n[[phase]]\nid = \"phase-{phase}\"\ntitle = \"Phase {phase}\"\n");
-        if phase > 0 {
-            let _ = writeln!(out, "after = [\"phase-{}\"]", phase - 1);
-        }
-        for n in 0..PER_PHASE {
-            let id = format!("c-{phase}-{n}");
-            match n % 3 {
-                0 => {
-                    let _ = write!(
-                        out,
-                        "\n[[commitment]]\nid = \"{id}\"\ntitle = \"Measure {id}\"\nphase = \"phase-{phase}\"\nby = [\"taker\"]\n\
-                         kind = \"continuing\"\ncategory = \"measure\"\ndue = \"30 days\"\non_timeout = \"violated\"\n\
-                         limits = [{{ quantity = \"stock\", max = 100, unit = \"kg\" }}]\n\
-                         verification = {{ by = \"inspectorate\", method = \"inspection\", detection = 0.9, every = \"1 month\" }}\n\
-                         values = {{ cost = 1, benefit = {{ giver = 2 }} }}\n"
-                    );
-                }
-                1 => {
-                    let _ = write!(
-                        out,
-                        "\n[[instrument]]\nid = \"i-{id}\"\nname = \"Sanction {id}\"\nkind = \"sanction\"\nimposed_by = [\"giver\"]\n\
-                         targets = [\"taker\"]\nsince = 2019-06-01\nweight = 10\nsource = \"generated\"\n\
-                         \n[[commitment]]\nid = \"{id}\"\ntitle = \"Relief {id}\"\nphase = \"phase-{phase}\"\nby = [\"giver\"]\n\
-                         kind = \"action\"\ncategory = \"concession\"\ndue = \"90 days\"\non_timeout = \"extended by 30 days\"\n\
-                         when = \"verified(c-{phase}-{}) and not alleged(any of taker)\"\nrelieves = [\"i-{id}\"]\n",
-                        n - 1
-                    );
-                }
-                _ => {
-                    let _ = write!(
-                        out,
-                        "\n[[commitment]]\nid = \"{id}\"\ntitle = \"Mutual {id}\"\nphase = \"phase-{phase}\"\nby = [\"giver\", \"taker\"]\n\
-                         kind = \"action\"\ncategory = \"mutual\"\ndue = \"6 months\"\non_timeout = \"discharged\"\n"
-                    );
-                }
-            }
-        }
-    }
-    out.push_str(
-        "\n[[power]]\nid = \"snapback\"\ntitle = \"Snap-back\"\nkind = \"snapback\"\nholders = [\"giver\"]\n\
-         trigger = \"violated(any of taker)\"\nnotice = \"30 days\"\ncancellable = true\nrestores = \"all\"\n",
-    );
-    out
-}
+const TERMS: usize = 100_000;
 
 fn bench_check(c: &mut Criterion) {
-    let text = generated_agreement();
+    let text = generate::agreement(PHASES, PER_PHASE);
     let file = SourceFile::new("generated.toml", text);
     let checked = check(&file);
     assert_eq!(checked.spec.commitment.len(), PHASES * PER_PHASE);
@@ -86,5 +30,29 @@ fn bench_check(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_check);
+/// A `when` of 100,000 terms joined by `and`, and by `or`: decoding, validation and the
+/// mapping of every reference into the file are linear in the condition's length
+/// (27 s before they were; see tests/limits.rs).
+fn bench_long_condition(c: &mut Criterion) {
+    let mut group = c.benchmark_group("condition");
+    group.throughput(Throughput::Elements(TERMS as u64));
+    group.sample_size(10);
+    for op in ["and", "or"] {
+        let file = SourceFile::new("long.toml", generate::long_condition(TERMS, op));
+        assert!(!check(&file).has_errors());
+        group.bench_function(format!("check a 100,000-term `{op}` condition"), |b| b.iter(|| check(&file)));
+        let text = file.text.as_str();
+        let inner = &text[text.rfind("when = \"").unwrap() + 8..text.len() - 2];
+        group.bench_function(format!("parse a 100,000-term `{op}` condition"), |b| {
+            b.iter(|| detente_spec::condition::parse(inner).unwrap())
+        });
+        let condition = detente_spec::condition::parse(inner).unwrap().condition;
+        group.bench_function(format!("print a 100,000-term `{op}` condition"), |b| {
+            b.iter(|| condition.to_string())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_check, bench_long_condition);
 criterion_main!(benches);

@@ -5,6 +5,13 @@
 //! one pass, each pointing at the exact key or value. An item whose required keys are
 //! missing or malformed is left out of the model; its id is remembered so that the
 //! validator does not report references to it as unknown (one mistake, one message).
+//!
+//! The decoder checks only what the TOML can get wrong that the model cannot express:
+//! syntax, types, required and unknown keys, and the spelling of dates, durations,
+//! keywords and conditions. Whether a value makes sense (a probability in [0, 1], a
+//! well-formed id, a non-negative weight) is a rule of validation over the model
+//! ([`crate::validate::values`]), so that normalized JSON, which does not pass through
+//! here, is held to the same rules.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -12,7 +19,7 @@ use std::ops::Range;
 use toml_edit::{Item, TableLike, Value};
 
 use crate::condition;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Collector, Diagnostic, Omitted};
 use crate::model::*;
 use crate::source_map::{ItemKey, SourceMap};
 use crate::suggest::closest;
@@ -25,8 +32,11 @@ pub struct Decoded {
     pub spec: Spec,
     /// Where everything was written.
     pub source_map: SourceMap,
-    /// Every decoding problem.
+    /// Every decoding problem, up to [`MAX_REPORTED`](crate::diagnostic::MAX_REPORTED)
+    /// of each severity.
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems not kept past that limit.
+    pub omitted: Omitted,
     /// Ids of items left out because of errors.
     pub broken_ids: HashSet<String>,
 }
@@ -45,20 +55,22 @@ pub const TOP_LEVEL_FIELDS: &[&str] = &[
     "amendment",
     "simulation",
 ];
-const AGREEMENT_FIELDS: &[&str] =
+pub(crate) const AGREEMENT_FIELDS: &[&str] =
     &["id", "title", "adopted", "ends", "signed", "stalls_after", "record", "core", "summary", "sources"];
-const PARTY_FIELDS: &[&str] = &["id", "name", "role", "asserts", "essential", "succeeds"];
-const SUCCESSION_FIELDS: &[&str] = &["party", "on"];
-const INSTRUMENT_FIELDS: &[&str] =
+pub(crate) const PARTY_FIELDS: &[&str] = &["id", "name", "role", "asserts", "essential", "succeeds"];
+pub(crate) const SUCCESSION_FIELDS: &[&str] = &["party", "on"];
+pub(crate) const INSTRUMENT_FIELDS: &[&str] =
     &["id", "name", "kind", "authority", "imposed_by", "targets", "since", "weight", "source"];
-const QUANTITY_FIELDS: &[&str] =
+pub(crate) const QUANTITY_FIELDS: &[&str] =
     &["id", "name", "unit", "owner", "initial", "low", "high", "as_of", "growth_per_year", "source"];
-const FACILITY_FIELDS: &[&str] = &["id", "name", "owner", "location", "status", "produces", "source"];
-const PRODUCTION_FIELDS: &[&str] = &["quantity", "per_year"];
-const PHASE_FIELDS: &[&str] = &["id", "title", "after", "opens_when", "amendment", "summary"];
-const AMENDMENT_FIELDS: &[&str] = &["id", "title", "signed", "effective", "summary", "source"];
-const READING_FIELDS: &[&str] = &["text", "excludes", "when", "while", "due", "on_timeout", "source"];
-const COMMITMENT_FIELDS: &[&str] = &[
+pub(crate) const FACILITY_FIELDS: &[&str] =
+    &["id", "name", "owner", "location", "status", "produces", "source"];
+pub(crate) const PRODUCTION_FIELDS: &[&str] = &["quantity", "per_year"];
+pub(crate) const PHASE_FIELDS: &[&str] = &["id", "title", "after", "opens_when", "amendment", "summary"];
+pub(crate) const AMENDMENT_FIELDS: &[&str] = &["id", "title", "signed", "effective", "summary", "source"];
+pub(crate) const READING_FIELDS: &[&str] =
+    &["text", "excludes", "when", "while", "due", "on_timeout", "source"];
+pub(crate) const COMMITMENT_FIELDS: &[&str] = &[
     "id",
     "title",
     "phase",
@@ -87,11 +99,11 @@ const COMMITMENT_FIELDS: &[&str] = &[
     "text",
     "source",
 ];
-const VERIFICATION_FIELDS: &[&str] = &["by", "method", "detection", "false_alarm", "every"];
-const LIMIT_FIELDS: &[&str] = &["quantity", "max", "unit"];
-const SET_STATUS_FIELDS: &[&str] = &["facility", "status"];
-const VALUES_FIELDS: &[&str] = &["cost", "benefit", "threat_reduction"];
-const POWER_FIELDS: &[&str] = &[
+pub(crate) const VERIFICATION_FIELDS: &[&str] = &["by", "method", "detection", "false_alarm", "every"];
+pub(crate) const LIMIT_FIELDS: &[&str] = &["quantity", "max", "unit"];
+pub(crate) const SET_STATUS_FIELDS: &[&str] = &["facility", "status"];
+pub(crate) const VALUES_FIELDS: &[&str] = &["cost", "benefit", "threat_reduction"];
+pub(crate) const POWER_FIELDS: &[&str] = &[
     "id",
     "title",
     "kind",
@@ -108,7 +120,7 @@ const POWER_FIELDS: &[&str] = &[
     "source",
 ];
 
-const SIMULATION_FIELDS: &[&str] = &[
+pub(crate) const SIMULATION_FIELDS: &[&str] = &[
     "horizon",
     "step",
     "runs",
@@ -120,8 +132,8 @@ const SIMULATION_FIELDS: &[&str] = &[
     "inspection",
     "resolution",
 ];
-const STRATEGY_FIELDS: &[&str] = &["kind", "cheat", "max_cost", "patience"];
-const ELECTION_FIELDS: &[&str] = &["party", "first", "every", "reversal"];
+pub(crate) const STRATEGY_FIELDS: &[&str] = &["kind", "cheat", "max_cost", "patience"];
+pub(crate) const ELECTION_FIELDS: &[&str] = &["party", "first", "every", "reversal"];
 
 /// The keys accepted by each table of the format, by the name of its schema definition.
 pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
@@ -149,17 +161,20 @@ pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
     ]
 }
 
-/// Numbers larger than this in magnitude are rejected: no warhead count, stockpile or
-/// sanction weight comes near it, and keeping values small keeps arithmetic exact enough.
-pub const MAX_MAGNITUDE: f64 = 1e12;
-
-/// Ids that would be read as keywords inside conditions.
-const RESERVED_IDS: &[&str] = &["and", "or", "not", "true", "false", "any", "of", "date", "all"];
+/// The range of numbers lives with the model, where validation checks it for TOML and
+/// JSON alike.
+pub use crate::model::MAX_MAGNITUDE;
 
 /// Decodes a specification from TOML text.
 pub fn decode(text: &str) -> Decoded {
-    let mut decoder =
-        Decoder { text, diagnostics: Vec::new(), map: SourceMap::default(), broken: HashSet::new() };
+    let mut decoder = Decoder {
+        text,
+        diagnostics: Collector::default(),
+        map: SourceMap::default(),
+        broken: HashSet::new(),
+        misspelt: HashSet::new(),
+        reported_elsewhere: 0,
+    };
     // toml_edit 0.23 panicked on some malformed inputs (found by our fuzz target; fixed
     // upstream). A parser bug must never crash a check, so a panic becomes an error.
     let parsed = std::panic::catch_unwind(|| toml_edit::Document::parse(text));
@@ -179,7 +194,8 @@ pub fn decode(text: &str) -> Decoded {
         }
     };
     let spec = spec.unwrap_or_else(empty_spec);
-    Decoded { spec, source_map: decoder.map, diagnostics: decoder.diagnostics, broken_ids: decoder.broken }
+    let (diagnostics, omitted) = decoder.diagnostics.into_parts();
+    Decoded { spec, source_map: decoder.map, diagnostics, omitted, broken_ids: decoder.broken }
 }
 
 fn empty_spec() -> Spec {
@@ -210,9 +226,14 @@ fn empty_spec() -> Spec {
 
 struct Decoder<'s> {
     text: &'s str,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Collector,
     map: SourceMap,
     broken: HashSet<String>,
+    /// Required keys written misspelt, by table (start of its span, prefix) and key.
+    misspelt: HashSet<(Option<usize>, &'static str, &'static str)>,
+    /// Missing keys not reported because their misspelling was: they still count as
+    /// errors of their item, which is then left out of the model.
+    reported_elsewhere: usize,
 }
 
 /// A table being decoded: its keys, where it is, which item it belongs to, and the
@@ -222,6 +243,9 @@ struct Table<'a> {
     span: Option<Range<usize>>,
     item: ItemKey,
     prefix: &'static str,
+    /// For an entry of a list or map of tables (`limits`, `[simulation.strategy]`), its
+    /// position: the source map keys the entry's fields by it.
+    index: Option<usize>,
     /// How the table is named in messages, e.g. "commitment `lift-travel-ban`".
     what: String,
 }
@@ -266,7 +290,7 @@ fn type_name(item: &Item) -> &'static str {
 /// name such as `verification.by` in a nested table. Dotted names are interned once per
 /// (prefix, key) pair; both halves come from the fixed key lists above, so the interner
 /// holds a few dozen short strings at most.
-fn field_name(prefix: &'static str, key: &'static str) -> &'static str {
+pub(crate) fn field_name(prefix: &'static str, key: &'static str) -> &'static str {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
     if prefix.is_empty() {
@@ -338,18 +362,17 @@ impl<'s> Decoder<'s> {
             span: Some(0..0),
             item: ItemKey::Agreement,
             prefix: "",
+            index: None,
             what: "the file".into(),
         };
         self.check_keys(&top, TOP_LEVEL_FIELDS);
         match top.value("agreement") {
             Some(item) => {
-                if let Some(table) = self.open(item, ItemKey::Agreement, "", "[agreement]", AGREEMENT_FIELDS)
+                if let Some(table) =
+                    self.open(item, ItemKey::Agreement, "", None, "[agreement]", AGREEMENT_FIELDS)
                 {
                     self.map.insert(ItemKey::Agreement, "", item_span(item).unwrap_or(0..0));
-                    match self.agreement(&table) {
-                        Some(agreement) => spec.agreement = agreement,
-                        None => return self.finish_partial(spec, root),
-                    }
+                    spec.agreement = self.agreement(&table);
                 }
             }
             None => {
@@ -451,7 +474,7 @@ impl<'s> Decoder<'s> {
                 Some(id) => format!("{name} `{id}`"),
                 None => format!("a [[{name}]] table"),
             };
-            let wrapped = Table { table, span: span.clone(), item: item_key, prefix: "", what };
+            let wrapped = Table { table, span: span.clone(), item: item_key, prefix: "", index: None, what };
             self.check_keys(&wrapped, fields);
             if let Some(span) = span {
                 self.map.insert(item_key, "", span);
@@ -470,15 +493,26 @@ impl<'s> Decoder<'s> {
     }
 
     fn error_count(&self) -> usize {
-        self.diagnostics.len()
+        self.diagnostics.reported() + self.reported_elsewhere
     }
 
-    fn check_keys(&mut self, table: &Table<'_>, fields: &[&str]) {
-        for (key, _) in table.table.iter() {
+    fn check_keys(&mut self, table: &Table<'_>, fields: &'static [&'static str]) {
+        for (key, value) in table.table.iter() {
             if fields.contains(&key) {
                 continue;
             }
             let suggestion = closest(key, fields.iter().copied());
+            // A misspelt key that the table needs (`idd` for `id`) is one mistake: the
+            // unknown key says so, and the missing key is not reported again. A
+            // misspelt id still names its item, so references to it are not unknown.
+            if let Some(meant) = suggestion.filter(|s| table.value(s).is_none()) {
+                self.misspelt.insert((table.span.as_ref().map(|s| s.start), table.prefix, meant));
+                if meant == "id" {
+                    if let Some(id) = value.as_str() {
+                        self.broken.insert(id.to_string());
+                    }
+                }
+            }
             let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("{} accepts: {}", table.what, fields.join(", ")),
@@ -497,6 +531,7 @@ impl<'s> Decoder<'s> {
         item: &'a Item,
         key: ItemKey,
         prefix: &'static str,
+        index: Option<usize>,
         what: &str,
         fields: &'static [&'static str],
     ) -> Option<Table<'a>> {
@@ -511,12 +546,17 @@ impl<'s> Decoder<'s> {
             );
             return None;
         };
-        let table = Table { table, span: item_span(item), item: key, prefix, what: what.to_string() };
+        let table = Table { table, span: item_span(item), item: key, prefix, index, what: what.to_string() };
         self.check_keys(&table, fields);
         Some(table)
     }
 
     fn missing(&mut self, table: &Table<'_>, key: &'static str, example: &str) {
+        if self.misspelt.contains(&(table.span.as_ref().map(|s| s.start), table.prefix, key)) {
+            // Reported as the unknown key it was misspelt as; the item is still left out.
+            self.reported_elsewhere += 1;
+            return;
+        }
         self.report(
             Diagnostic::new(Code::MissingField, format!("{} has no `{key}`", table.what))
                 .label(table.span.clone().map(|s| self.first_line(s)), format!("`{key}` is required here"))
@@ -534,9 +574,21 @@ impl<'s> Decoder<'s> {
     fn record(&mut self, table: &Table<'_>, key: &'static str, item: &Item) -> &'static str {
         let field = field_name(table.prefix, key);
         if let Some(span) = item_span(item).or_else(|| table.key_span(key)) {
-            self.map.insert(table.item, field, span);
+            match table.index {
+                Some(index) => self.map.insert_at(table.item, field, index, span),
+                None => self.map.insert(table.item, field, span),
+            }
         }
         field
+    }
+
+    /// Where the value of `key` in `table` was written (recorded by [`Self::record`]).
+    fn span(&self, table: &Table<'_>, key: &'static str) -> Option<Range<usize>> {
+        let field = field_name(table.prefix, key);
+        match table.index {
+            Some(index) => self.map.field_at(table.item, field, index),
+            None => self.map.field(table.item, field),
+        }
     }
 
     fn wrong_type(
@@ -577,29 +629,10 @@ impl<'s> Decoder<'s> {
         self.string(table, key)
     }
 
+    /// The id of an item. Whether it is a well-formed id is a rule of validation
+    /// (E023), so that JSON input is held to it too.
     fn id(&mut self, table: &Table<'_>) -> Option<String> {
-        let id = self.required_string(table, "id", "\"short-name\"")?;
-        let span = self.map.field(table.item, "id");
-        let well_formed = !id.is_empty()
-            && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-            && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !well_formed {
-            self.report(
-                Diagnostic::new(Code::BadId, format!("`{id}` is not a valid id"))
-                    .label(span, "malformed id")
-                    .help("ids start with a letter or digit and use only letters, digits, `-`, `_` and `.`"),
-            );
-            return None;
-        }
-        if RESERVED_IDS.contains(&id.as_str()) {
-            self.report(
-                Diagnostic::new(Code::BadId, format!("`{id}` is a reserved word and cannot be an id"))
-                    .label(span, "reserved in conditions")
-                    .help("choose another id"),
-            );
-            return None;
-        }
-        Some(id)
+        self.required_string(table, "id", "\"short-name\"")
     }
 
     fn strings(&mut self, table: &Table<'_>, key: &'static str) -> Vec<String> {
@@ -632,19 +665,13 @@ impl<'s> Decoder<'s> {
     fn number(&mut self, table: &Table<'_>, key: &'static str) -> Option<f64> {
         let item = table.value(key)?;
         self.record(table, key, item);
-        let Some(value) = item.as_value().and_then(number_of) else {
+        let value = item.as_value().and_then(number_of);
+        if value.is_none() {
             self.wrong_type(table, key, item, "a number", None);
-            return None;
-        };
-        if !value.is_finite() || value.abs() > MAX_MAGNITUDE {
-            self.report(
-                Diagnostic::new(Code::NumberOutOfRange, format!("`{key}` = {value} is out of range"))
-                    .label(item_span(item), "not a usable number")
-                    .help(format!("numbers must be finite and at most {MAX_MAGNITUDE:e} in magnitude")),
-            );
-            return None;
         }
-        Some(value)
+        // Its range (finite, not too large, non-negative or a probability where the key
+        // needs it) is checked by validation.
+        value
     }
 
     fn required_number(&mut self, table: &Table<'_>, key: &'static str, example: &str) -> Option<f64> {
@@ -653,43 +680,6 @@ impl<'s> Decoder<'s> {
             return None;
         }
         self.number(table, key)
-    }
-
-    fn non_negative(&mut self, table: &Table<'_>, key: &'static str, value: Option<f64>) -> Option<f64> {
-        let value = value?;
-        if value < 0.0 {
-            let span = self.map.field(table.item, field_name(table.prefix, key));
-            self.report(
-                Diagnostic::new(
-                    Code::NumberOutOfRange,
-                    format!("`{key}` in {} cannot be negative", table.what),
-                )
-                .label(span, "negative")
-                .help("counts, stockpiles, rates and weights are zero or more"),
-            );
-            return None;
-        }
-        Some(value)
-    }
-
-    fn probability(&mut self, table: &Table<'_>, key: &'static str, required: bool) -> Option<f64> {
-        let value =
-            if required { self.required_number(table, key, "0.9")? } else { self.number(table, key)? };
-        if !(0.0..=1.0).contains(&value) {
-            let span = self.map.field(table.item, field_name(table.prefix, key));
-            let hint = if (1.0..=100.0).contains(&value) {
-                format!("probabilities are between 0 and 1; did you mean {}?", value / 100.0)
-            } else {
-                "probabilities are between 0 and 1".to_string()
-            };
-            self.report(
-                Diagnostic::new(Code::Probability, format!("`{key}` = {value} is not a probability"))
-                    .label(span, "outside [0, 1]")
-                    .help(hint),
-            );
-            return None;
-        }
-        Some(value)
     }
 
     fn boolean(&mut self, table: &Table<'_>, key: &'static str) -> Option<bool> {
@@ -754,7 +744,7 @@ impl<'s> Decoder<'s> {
 
     fn duration(&mut self, table: &Table<'_>, key: &'static str) -> Option<Duration> {
         let text = self.string(table, key)?;
-        let span = self.map.field(table.item, field_name(table.prefix, key));
+        let span = self.span(table, key);
         match text.parse::<Duration>() {
             Ok(duration) => Some(duration),
             Err(error) => {
@@ -780,7 +770,7 @@ impl<'s> Decoder<'s> {
             return Some(found);
         }
         let words: Vec<&str> = all.iter().map(|v| word_of(*v)).collect();
-        let span = self.map.field(table.item, field_name(table.prefix, key));
+        let span = self.span(table, key);
         let help = match closest(&text, words.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? `{key}` is one of: {}", words.join(", ")),
             None => format!("`{key}` is one of: {}", words.join(", ")),
@@ -812,21 +802,23 @@ impl<'s> Decoder<'s> {
         let text = self.string(table, key)?;
         let field = field_name(table.prefix, key);
         let value_span = item_span(item);
-        let to_file = |range: Range<usize>| -> Option<Range<usize>> {
-            let span = value_span.clone()?;
-            // Offsets inside the string map exactly onto the file only when the string
-            // is written without escapes: then the raw text between the quotes is the
-            // value itself. Otherwise, point at the whole string.
+        // Offsets inside the string map exactly onto the file only when the string is
+        // written without escapes: then the raw text between the quotes is the value
+        // itself. Otherwise, point at the whole string. This is decided once per
+        // condition: comparing the text again for every reference made a condition of
+        // n terms cost n times its length.
+        let inner_start = value_span.as_ref().and_then(|span| {
             let raw = self.text.get(span.clone())?;
             let quote = raw.chars().next()?;
-            let inner_start =
-                span.start + if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
+            let start = span.start + if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
             let exact = matches!(quote, '"' | '\'')
-                && self.text.get(inner_start..inner_start + text.len()) == Some(text.as_str());
-            if exact {
-                Some(inner_start + range.start..inner_start + range.end)
-            } else {
-                Some(span)
+                && self.text.get(start..start + text.len()) == Some(text.as_str());
+            exact.then_some(start)
+        });
+        let to_file = |range: Range<usize>| -> Option<Range<usize>> {
+            match inner_start {
+                Some(start) => Some(start + range.start..start + range.end),
+                None => value_span.clone(),
             }
         };
         match condition::parse(&text) {
@@ -863,7 +855,7 @@ impl<'s> Decoder<'s> {
         let item = table.value(key)?;
         self.record(table, key, item);
         let what = format!("`{key}` of {}", table.what);
-        self.open(item, table.item, prefix, &what, fields)
+        self.open(item, table.item, prefix, table.index, &what, fields)
     }
 
     /// Decodes a list of small tables (`limits`, `sets`, `produces`).
@@ -919,6 +911,7 @@ impl<'s> Decoder<'s> {
                 span,
                 item: table.item,
                 prefix,
+                index: Some(index),
                 what: format!("an entry of `{key}` in {}", table.what),
             };
             self.check_keys(&wrapped, fields);
@@ -931,7 +924,10 @@ impl<'s> Decoder<'s> {
 
     // ---- items ----------------------------------------------------------------------
 
-    fn agreement(&mut self, t: &Table<'_>) -> Option<Agreement> {
+    /// The agreement as far as it reads: a key that does not read is left blank (its
+    /// error reported), so that validation sees the keys that do.
+    fn agreement(&mut self, t: &Table<'_>) -> Agreement {
+        let blank = empty_spec().agreement;
         let id = self.id(t);
         let title = self.required_string(t, "title", "\"A step-by-step roadmap\"");
         let adopted = self.required_date(t, "adopted");
@@ -942,10 +938,10 @@ impl<'s> Decoder<'s> {
         let core = self.strings(t, "core");
         let summary = self.string(t, "summary");
         let sources = self.strings(t, "sources");
-        Some(Agreement {
-            id: id?,
-            title: title?,
-            adopted: adopted?,
+        Agreement {
+            id: id.unwrap_or(blank.id),
+            title: title.unwrap_or(blank.title),
+            adopted: adopted.unwrap_or(blank.adopted),
             ends,
             signed,
             stalls_after,
@@ -953,7 +949,7 @@ impl<'s> Decoder<'s> {
             core,
             summary,
             sources,
-        })
+        }
     }
 
     fn party(&mut self, t: &Table<'_>) -> Option<Party> {
@@ -1019,7 +1015,6 @@ impl<'s> Decoder<'s> {
         let targets = self.strings(t, "targets");
         let since = self.date(t, "since");
         let weight = self.number(t, "weight");
-        let weight = self.non_negative(t, "weight", weight);
         let source = self.string(t, "source");
         Some(Instrument {
             id: id?,
@@ -1040,11 +1035,8 @@ impl<'s> Decoder<'s> {
         let unit = self.required_string(t, "unit", "\"warheads\"");
         let owner = self.string(t, "owner");
         let initial = self.required_number(t, "initial", "30");
-        let initial = self.non_negative(t, "initial", initial);
         let low = self.number(t, "low");
-        let low = self.non_negative(t, "low", low);
         let high = self.number(t, "high");
-        let high = self.non_negative(t, "high", high);
         let as_of = self.required_date(t, "as_of");
         let growth_per_year = self.number(t, "growth_per_year");
         let source = self.string(t, "source");
@@ -1076,7 +1068,6 @@ impl<'s> Decoder<'s> {
     fn production(&mut self, t: &Table<'_>) -> Option<Production> {
         let quantity = self.required_string(t, "quantity", "\"plutonium\"");
         let per_year = self.required_number(t, "per_year", "6");
-        let per_year = self.non_negative(t, "per_year", per_year);
         Some(Production { quantity: quantity?, per_year: per_year? })
     }
 
@@ -1177,6 +1168,7 @@ impl<'s> Decoder<'s> {
                 span: item_span(value),
                 item: t.item,
                 prefix: "readings.",
+                index: None,
                 what: format!("the reading of `{party}` in {}", t.what),
             };
             self.check_keys(&sub, READING_FIELDS);
@@ -1249,12 +1241,9 @@ impl<'s> Decoder<'s> {
     fn verification(&mut self, t: &Table<'_>) -> Option<Verification> {
         let by = self.required_string(t, "by", "\"iaea\"");
         let method = self.required_string(t, "method", "\"on-site inspection\"");
-        let detection = self.probability(t, "detection", true);
-        let false_alarm = if t.value("false_alarm").is_some() {
-            self.probability(t, "false_alarm", false)
-        } else {
-            Some(0.0)
-        };
+        let detection = self.required_number(t, "detection", "0.9");
+        let false_alarm =
+            if t.value("false_alarm").is_some() { self.number(t, "false_alarm") } else { Some(0.0) };
         let every = self.duration(t, "every");
         Some(Verification {
             by: by?,
@@ -1268,7 +1257,6 @@ impl<'s> Decoder<'s> {
     fn limit(&mut self, t: &Table<'_>) -> Option<Limit> {
         let quantity = self.required_string(t, "quantity", "\"warheads\"");
         let max = self.required_number(t, "max", "30");
-        let max = self.non_negative(t, "max", max);
         let unit = self.string(t, "unit");
         Some(Limit { quantity: quantity?, max: max?, unit })
     }
@@ -1288,31 +1276,26 @@ impl<'s> Decoder<'s> {
             match item.as_table_like() {
                 // Every key of `benefit` is a party id, so there is no fixed key list.
                 Some(table) => {
-                    let sub = Table {
-                        table,
-                        span: item_span(item),
-                        item: t.item,
-                        prefix: "values.benefit.",
-                        what: format!("`benefit` of {}", t.what),
-                    };
-                    // The model keeps benefits sorted by party id; number the key spans
-                    // in that order so the validator finds each party's span by position.
+                    // The model keeps benefits sorted by party id; number the spans of keys
+                    // and values in that order so the validator finds each by position.
                     let mut keys: Vec<&str> = table.iter().map(|(k, _)| k).collect();
                     keys.sort_unstable();
-                    for (index, key) in keys.iter().enumerate() {
-                        if let Some(span) = sub.key_span(key) {
+                    for (index, key) in keys.into_iter().enumerate() {
+                        let (key_item, value) = table.get_key_value(key).expect("the key was just listed");
+                        if let Some(span) = key_item.span() {
                             self.map.insert_at(t.item, "values.benefit", index, span);
                         }
-                    }
-                    for (key, value) in table.iter() {
+                        if let Some(span) = item_span(value) {
+                            self.map.insert_at(t.item, "values.benefit.value", index, span);
+                        }
                         match value.as_value().and_then(number_of) {
-                            Some(number) if number.is_finite() && number.abs() <= MAX_MAGNITUDE => {
+                            Some(number) => {
                                 benefit.insert(key.to_string(), number);
                             }
-                            _ => self.report(
+                            None => self.report(
                                 Diagnostic::new(
                                     Code::WrongType,
-                                    format!("the benefit to `{key}` must be a finite number"),
+                                    format!("the benefit to `{key}` must be a number"),
                                 )
                                 .label(item_span(value), "expected a number")
                                 .help("e.g. benefit = { dprk = 5, usa = 2.5 }"),
@@ -1393,7 +1376,7 @@ impl Decoder<'_> {
     // ---- the [simulation] table ---------------------------------------------------
 
     fn simulation(&mut self, item: &Item) -> Option<Simulation> {
-        let t = self.open(item, ItemKey::Simulation, "", "[simulation]", SIMULATION_FIELDS)?;
+        let t = self.open(item, ItemKey::Simulation, "", None, "[simulation]", SIMULATION_FIELDS)?;
         if let Some(span) = item_span(item) {
             self.map.insert(ItemKey::Simulation, "", self.first_line(span));
         }
@@ -1404,7 +1387,7 @@ impl Decoder<'_> {
         if let Some(d) = self.duration(&t, "step") {
             sim.step = d;
         }
-        if let Some(n) = self.whole_number(&t, "runs", 1, 10_000_000) {
+        if let Some(n) = self.whole_number(&t, "runs", 0, u32::MAX.into()) {
             sim.runs = n as u32;
         }
         if let Some(n) = self.whole_number(&t, "seed", 0, i64::MAX) {
@@ -1412,16 +1395,17 @@ impl Decoder<'_> {
         }
         sim.strategy = self.by_id(&t, "strategy", Self::strategy);
         sim.election = self.table_list(&t, "election", "election.", ELECTION_FIELDS, Self::election);
-        sim.detection = self.by_id(&t, "detection", Self::probability_value);
-        sim.false_alarm = self.by_id(&t, "false_alarm", Self::probability_value);
-        sim.inspection = self.by_id(&t, "inspection", Self::probability_value);
-        if let Some(p) = self.probability(&t, "resolution", false) {
+        sim.detection = self.by_id(&t, "detection", Self::id_number);
+        sim.false_alarm = self.by_id(&t, "false_alarm", Self::id_number);
+        sim.inspection = self.by_id(&t, "inspection", Self::id_number);
+        if let Some(p) = self.number(&t, "resolution") {
             sim.resolution = p;
         }
         Some(sim)
     }
 
-    /// A whole number in `min..=max` (runs, seeds).
+    /// A whole number in `min..=max`: the numbers the model can hold (runs, seeds). The
+    /// range that makes sense (at least one run) is checked by validation.
     fn whole_number(&mut self, t: &Table<'_>, key: &'static str, min: i64, max: i64) -> Option<i64> {
         let item = t.value(key)?;
         self.record(t, key, item);
@@ -1446,7 +1430,7 @@ impl Decoder<'_> {
         &mut self,
         t: &Table<'_>,
         key: &'static str,
-        decode: fn(&mut Self, &Item, &str, &str) -> Option<T>,
+        decode: fn(&mut Self, &Item, &'static str, usize, &str) -> Option<T>,
     ) -> std::collections::BTreeMap<String, T> {
         let mut out = std::collections::BTreeMap::new();
         let Some(item) = t.value(key) else { return out };
@@ -1462,69 +1446,36 @@ impl Decoder<'_> {
                 self.map.insert_at(ItemKey::Simulation, key, index, span);
             }
             let value = table.get(id).expect("the key was just listed");
-            if let Some(decoded) = decode(self, value, key, id) {
+            if let Some(decoded) = decode(self, value, key, index, id) {
                 out.insert(id.to_string(), decoded);
             }
         }
         out
     }
 
-    fn probability_value(&mut self, item: &Item, key: &str, id: &str) -> Option<f64> {
-        let value = item.as_value().and_then(number_of);
-        match value {
-            Some(p) if (0.0..=1.0).contains(&p) => Some(p),
-            Some(p) => {
-                self.report(
-                    Diagnostic::new(
-                        Code::Probability,
-                        format!("the {key} probability of `{id}` is {p}, not a probability"),
-                    )
-                    .label(item_span(item), "outside [0, 1]")
-                    .help("probabilities are between 0 and 1"),
-                );
-                None
-            }
-            None => {
-                self.report(
-                    Diagnostic::new(Code::WrongType, format!("the {key} of `{id}` must be a number"))
-                        .label(item_span(item), "expected a probability")
-                        .help(format!("e.g. {id} = 0.8")),
-                );
-                None
-            }
+    /// A number keyed by a commitment id (`[simulation.detection]` and the like). Its
+    /// span is recorded as the field `KEY.value`, numbered like the keys.
+    fn id_number(&mut self, item: &Item, key: &'static str, index: usize, id: &str) -> Option<f64> {
+        if let Some(span) = item_span(item) {
+            self.map.insert_at(ItemKey::Simulation, field_name(key, ".value"), index, span);
         }
+        let value = item.as_value().and_then(number_of);
+        if value.is_none() {
+            self.report(
+                Diagnostic::new(Code::WrongType, format!("the {key} of `{id}` must be a number"))
+                    .label(item_span(item), "expected a probability")
+                    .help(format!("e.g. {id} = 0.8")),
+            );
+        }
+        value
     }
 
-    fn strategy(&mut self, item: &Item, _key: &str, party: &str) -> Option<Strategy> {
+    /// A party's strategy. Which parameters its kind takes is a rule of validation.
+    fn strategy(&mut self, item: &Item, _key: &'static str, index: usize, party: &str) -> Option<Strategy> {
         let what = format!("the strategy of `{party}`");
-        let t = self.open(item, ItemKey::Simulation, "strategy.", &what, STRATEGY_FIELDS)?;
+        let t = self.open(item, ItemKey::Simulation, "strategy.", Some(index), &what, STRATEGY_FIELDS)?;
         let kind = self.required_keyword(&t, "kind", StrategyKind::ALL, StrategyKind::keyword)?;
-        let allowed = kind.parameters();
-        for parameter in ["cheat", "max_cost", "patience"] {
-            let present = t.value(parameter).is_some();
-            if present && !allowed.contains(&parameter) {
-                self.report(
-                    Diagnostic::new(
-                        Code::UnknownField,
-                        format!("`{parameter}` does not apply to strategy `{kind}`"),
-                    )
-                    .label(t.key_span(parameter), "not a parameter of this strategy")
-                    .help(match allowed {
-                        [] => format!("`{kind}` takes no parameters"),
-                        _ => format!("`{kind}` takes: {}", allowed.join(", ")),
-                    }),
-                );
-            }
-            if !present && allowed.contains(&parameter) {
-                let example = match parameter {
-                    "cheat" => "0.05",
-                    "max_cost" => "2",
-                    _ => "\"6 months\"",
-                };
-                self.missing(&t, parameter, example);
-            }
-        }
-        let cheat = if t.value("cheat").is_some() { self.probability(&t, "cheat", false) } else { None };
+        let cheat = self.number(&t, "cheat");
         let max_cost = self.number(&t, "max_cost");
         let patience = self.duration(&t, "patience");
         Some(Strategy { kind, cheat, max_cost, patience })
@@ -1537,7 +1488,7 @@ impl Decoder<'_> {
             self.missing(t, "every", "\"4 years\"");
         }
         let every = self.duration(t, "every");
-        let reversal = self.probability(t, "reversal", true);
+        let reversal = self.required_number(t, "reversal", "0.3");
         Some(Election { party: party?, first: first?, every: every?, reversal: reversal? })
     }
 }
@@ -1571,7 +1522,7 @@ role = "signatory"
     #[test]
     fn reports_every_error_at_once() {
         let text = format!(
-            "{MINIMAL}\n[[party]]\nid = \"b\"\nnmae = \"B\"\nrole = \"signatroy\"\n\n[[phase]]\nid = 3\ntitle = \"x\"\n"
+            "{MINIMAL}\n[[party]]\nid = \"b\"\ncolour = \"B\"\nrole = \"signatroy\"\n\n[[phase]]\nid = 3\ntitle = \"x\"\n"
         );
         let decoded = decode(&text);
         let codes: Vec<&str> = decoded.diagnostics.iter().map(|d| d.code.as_str()).collect();
@@ -1581,6 +1532,22 @@ role = "signatory"
         assert!(codes.contains(&"E002"), "{codes:?}");
         assert!(decoded.broken_ids.contains("b"));
         assert_eq!(decoded.spec.party.len(), 1);
+    }
+
+    #[test]
+    fn a_misspelt_required_key_is_one_mistake() {
+        // `nmae` is reported as an unknown key with a suggestion, not again as a missing
+        // `name`; `idd` likewise, and references to the id it holds are not unknown.
+        let text = format!(
+            "{MINIMAL}\n[[party]]\nid = \"b\"\nnmae = \"B\"\nrole = \"signatory\"\n\n[[phase]]\nidd = \"p\"\ntitle = \"x\"\n"
+        );
+        let decoded = decode(&text);
+        let codes: Vec<&str> = decoded.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["E004", "E004"]);
+        assert!(decoded.diagnostics[0].help.as_deref().unwrap().contains("did you mean `name`?"));
+        assert!(decoded.broken_ids.contains("b") && decoded.broken_ids.contains("p"));
+        assert_eq!(decoded.spec.party.len(), 1);
+        assert!(decoded.spec.phase.is_empty());
     }
 
     #[test]

@@ -6,9 +6,10 @@
 //! ranges into the source; rendering turns them into `file:line:column`, the source line
 //! underlined, and the help text.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -198,6 +199,167 @@ impl Diagnostic {
     }
 }
 
+/// At most this many errors, and as many warnings, are reported for one file; the rest
+/// are counted in one last diagnostic. Without a limit a file of junk held (and printed)
+/// a diagnostic per line: checking 10 MB of junk tables took 1 GB.
+pub const MAX_REPORTED: usize = 100;
+
+/// Diagnostics not kept because [`MAX_REPORTED`] were reached.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Omitted {
+    /// How many of each code.
+    pub counts: BTreeMap<Code, usize>,
+    /// Where the first of them points.
+    pub first: Option<Range<usize>>,
+}
+
+impl Omitted {
+    /// How many in all.
+    pub fn total(&self) -> usize {
+        self.counts.values().sum()
+    }
+}
+
+/// Collects diagnostics, keeping the first [`MAX_REPORTED`] errors and warnings and
+/// counting the others, so that memory stays bounded whatever the input. Rules whose
+/// diagnostics are costly to build (suggestions scan every id) ask [`Collector::has_room`]
+/// first and [`Collector::omit`] when there is none.
+#[derive(Clone, Debug, Default)]
+pub struct Collector {
+    kept: Vec<Diagnostic>,
+    errors: usize,
+    warnings: usize,
+    omitted: Omitted,
+}
+
+impl Collector {
+    /// Continues a collection: diagnostics already kept, and those already omitted.
+    pub fn resume(kept: Vec<Diagnostic>, omitted: Omitted) -> Collector {
+        let errors = kept.iter().filter(|d| d.severity() == Severity::Error).count();
+        let warnings = kept.len() - errors;
+        Collector { kept, errors, warnings, omitted }
+    }
+
+    /// Whether a diagnostic with this code would be kept.
+    pub fn has_room(&self, code: Code) -> bool {
+        match code.severity() {
+            Severity::Error => self.errors < MAX_REPORTED,
+            Severity::Warning => self.warnings < MAX_REPORTED,
+        }
+    }
+
+    /// Keeps a diagnostic, or counts it if its severity's limit is reached.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        if self.has_room(diagnostic.code) {
+            match diagnostic.severity() {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+            }
+            self.kept.push(diagnostic);
+        } else {
+            let span = diagnostic.primary().cloned();
+            self.omit(diagnostic.code, span);
+        }
+    }
+
+    /// Counts a diagnostic that was not built because there was no room for it.
+    pub fn omit(&mut self, code: Code, span: Option<Range<usize>>) {
+        *self.omitted.counts.entry(code).or_default() += 1;
+        if self.omitted.first.is_none() {
+            self.omitted.first = span;
+        }
+    }
+
+    /// How many diagnostics were reported, kept or not.
+    pub fn reported(&self) -> usize {
+        self.kept.len() + self.omitted.total()
+    }
+
+    /// Whether any error was reported. (Errors are kept first-come up to the limit, so
+    /// at least one is kept whenever any was reported.)
+    pub fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+
+    /// The kept diagnostics and the count of the others.
+    pub fn into_parts(self) -> (Vec<Diagnostic>, Omitted) {
+        (self.kept, self.omitted)
+    }
+
+    /// The kept diagnostics sorted by position, then one that counts the omitted ones
+    /// by code, if any were.
+    pub fn finish(self) -> Vec<Diagnostic> {
+        let (mut kept, omitted) = self.into_parts();
+        sort(&mut kept);
+        if let Some(summary) = summary(&omitted) {
+            kept.push(summary);
+        }
+        kept
+    }
+}
+
+/// Sorts diagnostics by position, then code, so output is stable and reads top to bottom.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let position = |d: &Diagnostic| d.primary().map(|s| (s.start, s.end));
+        (position(a), a.code, &a.message).cmp(&(position(b), b.code, &b.message))
+    });
+}
+
+/// The diagnostic standing for those not shown. It takes the code of the most frequent
+/// of them (an error's when errors were omitted), so it never changes whether the file
+/// is valid, and points where the first of them does.
+fn summary(omitted: &Omitted) -> Option<Diagnostic> {
+    let total = omitted.total();
+    if total == 0 {
+        return None;
+    }
+    let mut by_count: Vec<(Code, usize)> = omitted.counts.iter().map(|(c, n)| (*c, *n)).collect();
+    by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let code = by_count
+        .iter()
+        .find(|(c, _)| c.severity() == Severity::Error)
+        .or(by_count.first())
+        .map(|(c, _)| *c)?;
+    let list: Vec<String> = by_count.iter().map(|(c, n)| format!("{c} ×{}", thousands(*n))).collect();
+    let (noun, verb) = if total == 1 { ("problem", "is") } else { ("problems", "are") };
+    Some(
+        Diagnostic::new(code, format!("{} more {noun} {verb} not shown: {}", thousands(total), list.join(", ")))
+            .label(omitted.first.clone(), "the first not shown")
+            .help(format!(
+                "detente reports at most {MAX_REPORTED} errors and {MAX_REPORTED} warnings per file; fix these and check again"
+            )),
+    )
+}
+
+/// A count with thousands separated by commas: `392,900`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let groups: Vec<String> =
+        digits.as_bytes().rchunks(3).rev().map(|g| String::from_utf8_lossy(g).into_owned()).collect();
+    groups.join(",")
+}
+
+/// A noun with its indefinite article: "a party", "an instrument", "an observer".
+/// (Nouns in messages are detente's own words, none of which starts with a silent
+/// consonant or a vowel sounded as a consonant.)
+pub fn with_article(noun: &str) -> String {
+    let vowel = noun.chars().next().is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
+/// A number as messages print it: as written for everyday magnitudes, in scientific
+/// notation when very large or very small (`1e308`, not 309 digits; `1e-9`). Always the
+/// shortest form that reads back to the same number.
+pub fn number(x: f64) -> String {
+    let magnitude = x.abs();
+    if x.is_finite() && x != 0.0 && !(1e-6..1e16).contains(&magnitude) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// A line and column, both counted from 1; columns count characters, not bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct LineColumn {
@@ -208,17 +370,54 @@ pub struct LineColumn {
 }
 
 /// The line and column of a byte offset in `source` (clamped to the source's length and
-/// to a character boundary).
+/// to a character boundary). Scans the text: for many offsets into one text, use a
+/// [`LineIndex`] ([`SourceFile::line_column`]).
 pub fn line_column(source: &str, offset: usize) -> LineColumn {
-    let mut offset = offset.min(source.len());
-    while !source.is_char_boundary(offset) {
-        offset -= 1;
+    LineIndex::new(source).line_column(source, offset)
+}
+
+/// Where the lines of a text start, to turn offsets into lines and columns in
+/// logarithmic time. Lines end at `\n` (so `\r\n` too).
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    /// Offsets of carriage returns not followed by `\n`: miette counts them as line
+    /// breaks when it draws snippets, so the line numbers it prints must count them too.
+    lone_returns: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut lone_returns = Vec::new();
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => lone_returns.push(i),
+                _ => {}
+            }
+        }
+        LineIndex { starts, lone_returns }
     }
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = source[line_start..offset].chars().count() + 1;
-    LineColumn { line, column }
+
+    /// The line (from 0) that contains `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset).saturating_sub(1)
+    }
+
+    /// The line and column of a byte offset in `text`, the text this index was built
+    /// from (clamped to its length and to a character boundary).
+    pub fn line_column(&self, text: &str, offset: usize) -> LineColumn {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let column = text[self.starts[line]..offset].chars().count() + 1;
+        LineColumn { line: line + 1, column }
+    }
 }
 
 /// A source file: its name as shown to people and its text.
@@ -228,12 +427,65 @@ pub struct SourceFile {
     pub name: String,
     /// The text.
     pub text: Arc<String>,
+    /// Built on first use, shared by clones.
+    lines: Arc<OnceLock<LineIndex>>,
 }
 
 impl SourceFile {
     /// A source file named `name` with this text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        SourceFile { name: name.into(), text: Arc::new(text.into()) }
+        SourceFile { name: name.into(), text: Arc::new(text.into()), lines: Arc::default() }
+    }
+
+    /// The index of the text's lines.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// The line and column of a byte offset.
+    pub fn line_column(&self, offset: usize) -> LineColumn {
+        self.lines().line_column(&self.text, offset)
+    }
+}
+
+/// The source miette draws snippets from: the file, read through its line index so
+/// that drawing a snippet reads only the lines around it. (miette's own sources scan the
+/// text from its start for every snippet: rendering n diagnostics of a long file took
+/// time n times its length.)
+#[derive(Debug, Clone)]
+struct Snippets {
+    file: SourceFile,
+}
+
+impl miette::SourceCode for Snippets {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let text = self.file.text.as_str();
+        let lines = self.file.lines();
+        let start = span.offset().min(text.len());
+        let end = (span.offset() + span.len()).min(text.len());
+        // A window of whole lines with a line to spare on each side, so that miette,
+        // reading the window, finds the same context lines as in the whole text.
+        let first_line = lines.line_of(start).saturating_sub(context_lines_before + 1);
+        let last_line = lines.line_of(end) + context_lines_after + 2;
+        let window_start = lines.starts[first_line];
+        let window_end = lines.starts.get(last_line).copied().unwrap_or(text.len());
+        let window = &text[window_start..window_end];
+        let inner = miette::SourceSpan::new((start - window_start).into(), end - start);
+        let contents = window.read_span(&inner, context_lines_before, context_lines_after)?;
+        let lines_before = first_line + lines.lone_returns.partition_point(|&r| r < window_start);
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.file.name.clone(),
+            contents.data(),
+            miette::SourceSpan::new((contents.span().offset() + window_start).into(), contents.span().len()),
+            contents.line() + lines_before,
+            contents.column(),
+            contents.line_count() + lines_before,
+        )))
     }
 }
 
@@ -250,13 +502,13 @@ struct Report {
     help: Option<String>,
     labels: Vec<Label>,
     related: Vec<Report>,
-    source: miette::NamedSource<Arc<String>>,
+    source: Snippets,
 }
 
 impl Report {
     fn new(diagnostic: &Diagnostic, file: &SourceFile) -> Report {
-        let source = || miette::NamedSource::new(file.name.clone(), file.text.clone());
-        let line_of = |offset: usize| line_column(&file.text, offset).line;
+        let source = || Snippets { file: file.clone() };
+        let line_of = |offset: usize| file.line_column(offset).line;
         let primary_line = diagnostic.primary().map(|s| line_of(s.start));
         let mut near: Vec<&Label> = Vec::new();
         let mut far: Vec<&Label> = Vec::new();
@@ -320,7 +572,7 @@ impl miette::Diagnostic for Report {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let len = self.source.inner().len();
+        let len = self.source.file.text.len();
         let labels = self.labels.iter().enumerate().map(move |(i, label)| {
             let start = label.span.start.min(len);
             let end = label.span.end.clamp(start, len);
@@ -406,7 +658,7 @@ pub struct JsonLabel {
 impl JsonDiagnostic {
     /// Converts a diagnostic, computing lines and columns from `file`.
     pub fn new(diagnostic: &Diagnostic, file: &SourceFile) -> JsonDiagnostic {
-        let at = |offset| line_column(&file.text, offset);
+        let at = |offset| file.line_column(offset);
         let labels: Vec<JsonLabel> = diagnostic
             .labels
             .iter()
@@ -439,6 +691,59 @@ mod tests {
                 Severity::Warning => 'W',
             };
             assert!(code.as_str().starts_with(prefix), "{code}");
+        }
+    }
+
+    #[test]
+    fn counts_print_with_thousands_separated() {
+        assert_eq!(thousands(7), "7");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(42_490), "42,490");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn articles_agree_with_their_nouns() {
+        assert_eq!(with_article("election"), "an election");
+        assert_eq!(with_article("instrument"), "an instrument");
+        assert_eq!(with_article("observer"), "an observer");
+        assert_eq!(with_article("party"), "a party");
+        assert_eq!(with_article("verifier"), "a verifier");
+    }
+
+    #[test]
+    fn numbers_print_compactly() {
+        assert_eq!(number(1e308), "1e308");
+        assert_eq!(number(-1e12), "-1000000000000");
+        assert_eq!(number(1.5e-9), "1.5e-9");
+        assert_eq!(number(0.9), "0.9");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(f64::INFINITY), "inf");
+        assert_eq!(number(123456.5), "123456.5");
+        assert_eq!(number(1.7976931348623157e308).parse::<f64>(), Ok(f64::MAX));
+    }
+
+    #[test]
+    fn snippets_read_the_same_lines_as_miettes_own_sources() {
+        use miette::SourceCode;
+        let text = "a = 1\r\nbé = 2\rc = 3\n\n[table]\nkey = \"value\"\nlast = 9\nno newline at end";
+        let file = SourceFile::new("f.toml", text);
+        let windowed = Snippets { file: file.clone() };
+        for start in 0..text.len() {
+            for len in [0, 1, 3, 12] {
+                if !text.is_char_boundary(start) || !text.is_char_boundary((start + len).min(text.len())) {
+                    continue;
+                }
+                let span = miette::SourceSpan::new(start.into(), len.min(text.len() - start));
+                for (before, after) in [(0, 0), (1, 1), (2, 3)] {
+                    let ours = windowed.read_span(&span, before, after).unwrap();
+                    let theirs = text.read_span(&span, before, after).unwrap();
+                    let what = format!("span {start}+{len}, context {before}/{after}");
+                    assert_eq!(ours.data(), theirs.data(), "{what}");
+                    assert_eq!(ours.span(), theirs.span(), "{what}");
+                    assert_eq!((ours.line(), ours.column()), (theirs.line(), theirs.column()), "{what}");
+                }
+            }
         }
     }
 

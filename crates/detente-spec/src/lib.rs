@@ -29,6 +29,7 @@
 pub mod condition;
 pub mod decode;
 pub mod diagnostic;
+pub mod json;
 pub mod model;
 pub mod roadmap;
 pub mod schema;
@@ -42,7 +43,7 @@ pub use condition::Condition;
 pub use diagnostic::{Code, Diagnostic, Severity, SourceFile};
 pub use model::Spec;
 pub use source_map::{ItemKey, SourceMap};
-pub use starter::starter;
+pub use starter::{starter, starter_with_id};
 
 /// The result of checking one file.
 #[derive(Clone, Debug)]
@@ -51,7 +52,9 @@ pub struct Checked {
     pub spec: Spec,
     /// Where each part was written.
     pub source_map: SourceMap,
-    /// Every error and warning, sorted by position.
+    /// Every error and warning, sorted by position; past
+    /// [`MAX_REPORTED`](diagnostic::MAX_REPORTED) of a severity, the last one counts
+    /// those not shown.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -69,21 +72,32 @@ impl Checked {
 
 /// Decodes and validates a specification file, reporting every problem at once.
 pub fn check(file: &SourceFile) -> Checked {
-    let decoded = decode::decode(&file.text);
+    finish(decode::decode(&file.text))
+}
+
+/// Reads and validates a specification in its normalized JSON form (see
+/// `docs/normalized-json.md`): the same rules as [`check`], located in the JSON text.
+pub fn check_json(file: &SourceFile) -> Checked {
+    finish(json::decode_json(&file.text))
+}
+
+/// Validates what was decoded, TOML or JSON.
+fn finish(decoded: decode::Decoded) -> Checked {
     let decoded_cleanly = !validate::has_errors(&decoded.diagnostics);
-    let mut diagnostics = decoded.diagnostics;
-    diagnostics.extend(validate::validate(
+    let collected = diagnostic::Collector::resume(decoded.diagnostics, decoded.omitted);
+    let diagnostics = validate::validate_into(
         &decoded.spec,
         &decoded.source_map,
         &decoded.broken_ids,
         decoded_cleanly,
-    ));
-    validate::sort(&mut diagnostics);
+        collected,
+    )
+    .finish();
     Checked { spec: decoded.spec, source_map: decoded.source_map, diagnostics }
 }
 
-/// Checks a specification that is already in memory (e.g. read from normalized JSON).
-/// Its diagnostics carry no source positions.
+/// Checks a specification that is already in memory. Its diagnostics carry no source
+/// positions; for a specification read from a file, use [`check`] or [`check_json`].
 pub fn check_spec(spec: &Spec) -> Vec<Diagnostic> {
     validate::validate(spec, &SourceMap::default(), &Default::default(), true)
 }

@@ -1128,3 +1128,57 @@ impl Default for Simulation {
         }
     }
 }
+
+/// Numbers larger than this in magnitude are rejected (E022): no warhead count,
+/// stockpile or sanction weight comes near it, and keeping values small keeps
+/// arithmetic exact enough.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+/// Ids that would be read as keywords inside conditions.
+pub const RESERVED_IDS: &[&str] = &["and", "or", "not", "true", "false", "any", "of", "date", "all"];
+
+/// Why a string is not a valid id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IdError {
+    /// The id is empty.
+    Empty,
+    /// The id starts with a character other than a letter or digit.
+    BadStart(char),
+    /// The id contains a character other than letters, digits, `-`, `_` and `.`.
+    BadCharacter(char),
+    /// The id is a word the condition language reserves.
+    Reserved(&'static str),
+}
+
+impl std::fmt::Display for IdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IdError::Empty => f.write_str("an id cannot be empty"),
+            IdError::BadStart(c) => write!(f, "an id cannot start with `{}`", c.escape_debug()),
+            IdError::BadCharacter(' ') => f.write_str("an id cannot contain spaces"),
+            IdError::BadCharacter(c) if c.is_whitespace() => f.write_str("an id cannot contain whitespace"),
+            IdError::BadCharacter(c) => write!(f, "an id cannot contain `{}`", c.escape_debug()),
+            IdError::Reserved(word) => write!(f, "`{word}` is a reserved word and cannot be an id"),
+        }
+    }
+}
+
+impl std::error::Error for IdError {}
+
+/// Checks that `id` can name an item: letters, digits, `-`, `_` and `.`, starting with a
+/// letter or digit, and not a reserved word. The one definition of a valid id, used by
+/// validation (E023) and by the starter file.
+pub fn check_id(id: &str) -> Result<(), IdError> {
+    let mut chars = id.chars();
+    let first = chars.next().ok_or(IdError::Empty)?;
+    if !first.is_ascii_alphanumeric() {
+        return Err(IdError::BadStart(first));
+    }
+    if let Some(bad) = chars.find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+        return Err(IdError::BadCharacter(bad));
+    }
+    match RESERVED_IDS.iter().find(|&&word| word == id) {
+        Some(word) => Err(IdError::Reserved(word)),
+        None => Ok(()),
+    }
+}

@@ -36,7 +36,8 @@ pub enum ItemKey {
 }
 
 /// A field of an item, optionally an element of a list field. Nested fields use dotted
-/// names (`verification.by`, `limits.quantity`); `""` is the item as a whole.
+/// names (`verification.by`, `limits.quantity`); `""` is the item as a whole. With an
+/// index, a dotted name is the field of that entry (`limits.max` of the n-th limit).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct FieldKey {
     item: ItemKey,
@@ -75,6 +76,12 @@ impl SourceMap {
     /// The range of a field.
     pub fn field(&self, item: ItemKey, field: &'static str) -> Option<Range<usize>> {
         self.fields.get(&FieldKey { item, field, index: None }).cloned()
+    }
+
+    /// The range of a field of the `index`-th entry of a list or map of tables (e.g.
+    /// `limits.max` of the second limit, `strategy.cheat` of the first strategy).
+    pub fn field_at(&self, item: ItemKey, field: &'static str, index: usize) -> Option<Range<usize>> {
+        self.fields.get(&FieldKey { item, field, index: Some(index) }).cloned()
     }
 
     /// The range of an element of a list field, or of the whole field if the element was

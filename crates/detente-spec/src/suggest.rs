@@ -3,8 +3,8 @@
 /// The candidate closest to `word`, if any is close enough to be a plausible typo.
 ///
 /// Closeness is Jaro-Winkler similarity (good at transpositions and shared prefixes,
-/// which is what typos of hyphenated ids look like) with a floor of 0.8, or a
-/// Levenshtein distance of at most one edit for very short words.
+/// which is what typos of hyphenated ids look like) with a floor of 0.8, or at most one
+/// edit for very short words, a swap of two neighbours counting as one (`di` for `id`).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(&'a str, f64)> = None;
     for candidate in candidates {
@@ -12,7 +12,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             continue;
         }
         let score = strsim::jaro_winkler(word, candidate);
-        let close = score >= 0.8 || strsim::levenshtein(word, candidate) <= 1;
+        let close = score >= 0.8 || strsim::osa_distance(word, candidate) <= 1;
         if close && best.is_none_or(|(_, s)| score > s) {
             best = Some((candidate, score));
         }
@@ -31,5 +31,6 @@ mod tests {
         assert_eq!(closest("test-moratorum", ids), Some("test-moratorium"));
         assert_eq!(closest("peace-treaty", ids), None);
         assert_eq!(closest("ab", ["ac", "zz"]), Some("ac"));
+        assert_eq!(closest("di", ["id", "name"]), Some("id"));
     }
 }

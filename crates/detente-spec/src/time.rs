@@ -73,6 +73,9 @@ pub struct Duration {
     pub unit: Unit,
 }
 
+/// The last date detente computes with.
+pub const CALENDAR_END: Date = Date::constant(9999, 12, 31);
+
 /// The largest amount a duration may carry: 1,000 years is longer than any agreement,
 /// and keeps every date computation inside jiff's supported range.
 pub const MAX_DURATION_DAYS: u32 = 366_000;
@@ -105,7 +108,10 @@ impl Duration {
     }
 
     /// The date `self` after `anchor`, with month-end clamping (see the module docs).
-    /// `None` when the result would fall outside the supported calendar (years 1..9999).
+    /// `None` when the result would fall outside the supported calendar (years 1 to
+    /// 9999, [`CALENDAR_END`]). Validation (E013) rejects specifications whose durations,
+    /// counted from the agreement's end (or adoption), could fall past it, so that a
+    /// valid agreement never loses a deadline this way.
     pub fn after(self, anchor: Date) -> Option<Date> {
         let amount = i64::from(self.amount);
         let span = match self.unit {

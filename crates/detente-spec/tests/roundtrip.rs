@@ -2,21 +2,33 @@
 //!
 //! * A random agreement written as TOML by an independent serializer (the `toml` crate)
 //!   decodes to the same agreement, and its normalized JSON parses back unchanged.
+//! * The TOML and the normalized JSON form of a random agreement, values out of range
+//!   included, get the same diagnostics: one set of rules for both.
 //! * Every condition prints to a form that parses back to itself.
 //! * No input, however mangled, makes the checker panic.
 
 use detente_spec::condition::{self, Cmp, Condition, Predicate, Subject};
 use detente_spec::model::*;
 use detente_spec::time::{Date, Duration, Unit};
-use detente_spec::{check, from_normalized_json, to_normalized_json, SourceFile};
+use detente_spec::{check, check_json, from_normalized_json, to_normalized_json, SourceFile};
 use proptest::prelude::*;
 // The model has a `Strategy` (a party's) too; in this file `Strategy` is proptest's.
 use proptest::strategy::Strategy;
 
 const RESERVED: &[&str] = &["and", "or", "not", "true", "false", "any", "of", "date", "all"];
 
-fn id() -> impl Strategy<Value = String> {
+/// A well-formed id, as conditions need.
+fn valid_id() -> impl Strategy<Value = String> {
     "[a-z][a-z0-9-]{0,8}".prop_filter("not a reserved word", |s| !RESERVED.contains(&s.as_str()))
+}
+
+/// Mostly a well-formed id, sometimes a malformed one or a reserved word (E023).
+fn id() -> impl Strategy<Value = String> {
+    prop_oneof![
+        30 => valid_id(),
+        1 => prop::sample::select(RESERVED).prop_map(String::from),
+        1 => prop_oneof![Just(String::new()), Just("a b".to_string()), Just("-x".to_string()), Just("é".to_string())],
+    ]
 }
 
 fn ids() -> impl Strategy<Value = Vec<String>> {
@@ -36,12 +48,29 @@ fn duration() -> impl Strategy<Value = Duration> {
     (0u32..900, unit).prop_map(|(amount, unit)| Duration { amount, unit })
 }
 
+/// Mostly a plausible non-negative amount, sometimes a negative or huge one (E022).
 fn amount() -> impl Strategy<Value = f64> {
-    prop_oneof![0.0..1e6f64, (0u32..10_000).prop_map(f64::from)]
+    prop_oneof![
+        10 => 0.0..1e6f64,
+        10 => (0u32..10_000).prop_map(f64::from),
+        1 => -1e6..0.0f64,
+        1 => prop_oneof![Just(-1e12), Just(1e13), Just(1e308), Just(-1.5e300)],
+    ]
 }
 
+/// Mostly a probability, sometimes a number outside [0, 1] (E015) or a huge one (E022).
 fn probability() -> impl Strategy<Value = f64> {
-    prop_oneof![0.0..=1.0f64, Just(0.0), Just(1.0)]
+    prop_oneof![
+        10 => 0.0..=1.0f64,
+        2 => Just(0.0),
+        2 => Just(1.0),
+        1 => prop_oneof![Just(-3.0), Just(7.0), Just(90.0), Just(1.0000001), Just(-1e12), Just(1e300)],
+    ]
+}
+
+/// Mostly a number of either sign, sometimes one too large to be plausible (E022).
+fn signed() -> impl Strategy<Value = f64> {
+    prop_oneof![20 => -10.0..10.0f64, 1 => prop_oneof![Just(1e13), Just(-1e308)]]
 }
 
 fn one_of<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> + Clone {
@@ -62,13 +91,13 @@ fn condition() -> impl Strategy<Value = Condition> {
     let leaf = prop_oneof![
         Just(Condition::True),
         Just(Condition::False),
-        (predicate.clone(), id()).prop_map(|(p, id)| Condition::Commitment(p, Subject::Item(id))),
-        (predicate, id()).prop_map(|(p, id)| Condition::Commitment(p, Subject::AnyOf(id))),
-        id().prop_map(Condition::Complete),
-        id().prop_map(Condition::InForce),
-        (id(), any::<bool>(), one_of(FacilityStatus::ALL))
+        (predicate.clone(), valid_id()).prop_map(|(p, id)| Condition::Commitment(p, Subject::Item(id))),
+        (predicate, valid_id()).prop_map(|(p, id)| Condition::Commitment(p, Subject::AnyOf(id))),
+        valid_id().prop_map(Condition::Complete),
+        valid_id().prop_map(Condition::InForce),
+        (valid_id(), any::<bool>(), one_of(FacilityStatus::ALL))
             .prop_map(|(facility, equal, status)| Condition::Status { facility, equal, status }),
-        (id(), cmp.clone(), -1e6..1e6f64).prop_map(|(quantity, cmp, value)| Condition::Quantity {
+        (valid_id(), cmp.clone(), -1e6..1e6f64).prop_map(|(quantity, cmp, value)| Condition::Quantity {
             quantity,
             cmp,
             value
@@ -203,7 +232,7 @@ fn quantity() -> impl Strategy<Value = Quantity> {
     (
         (id(), text(), text(), prop::option::of(id())),
         (amount(), prop::option::of(amount()), prop::option::of(amount())),
-        (date(), prop::option::of(-100.0..100.0f64), prop::option::of(text())),
+        (date(), prop::option::of(signed()), prop::option::of(text())),
     )
         .prop_map(|((id, name, unit, owner), (initial, low, high), (as_of, growth_per_year, source))| {
             Quantity { id, name, unit, owner, initial, low, high, as_of, growth_per_year, source }
@@ -261,7 +290,7 @@ fn verification() -> impl Strategy<Value = Verification> {
 }
 
 fn values() -> impl Strategy<Value = Values> {
-    (-10.0..10.0f64, prop::collection::btree_map(id(), -10.0..10.0f64, 0..3), -10.0..10.0f64)
+    (signed(), prop::collection::btree_map(id(), signed(), 0..3), signed())
         .prop_map(|(cost, benefit, threat_reduction)| Values { cost, benefit, threat_reduction })
 }
 
@@ -389,18 +418,28 @@ fn power() -> impl Strategy<Value = Power> {
 }
 
 fn simulation() -> impl Strategy<Value = Simulation> {
-    let strategy = (one_of(StrategyKind::ALL), probability(), -10.0..10.0f64, duration()).prop_map(
-        |(kind, cheat, max_cost, patience)| detente_spec::model::Strategy {
-            kind,
-            cheat: kind.parameters().contains(&"cheat").then_some(cheat),
-            max_cost: kind.parameters().contains(&"max_cost").then_some(max_cost),
-            patience: kind.parameters().contains(&"patience").then_some(patience),
+    // Mostly the parameters the kind takes; sometimes one it does not take (E004) or
+    // without one it needs (E003).
+    let strategy = (one_of(StrategyKind::ALL), probability(), signed(), duration(), 0u8..12).prop_map(
+        |(kind, cheat, max_cost, patience, odd)| {
+            let takes = |p: &str| kind.parameters().contains(&p) != (odd == 0);
+            detente_spec::model::Strategy {
+                kind,
+                cheat: takes("cheat").then_some(cheat),
+                max_cost: takes("max_cost").then_some(max_cost),
+                patience: takes("patience").then_some(patience),
+            }
         },
     );
     let election = (id(), date(), duration(), probability())
         .prop_map(|(party, first, every, reversal)| Election { party, first, every, reversal });
     (
-        (duration(), duration(), 1u32..1_000_000, 0u64..(i64::MAX as u64)),
+        (
+            duration(),
+            duration(),
+            prop_oneof![20 => 1u32..1_000_000, 1 => Just(0u32), 1 => Just(20_000_000u32)],
+            0u64..(i64::MAX as u64),
+        ),
         prop::collection::btree_map(id(), strategy, 0..3),
         prop::collection::vec(election, 0..2),
         prop::collection::btree_map(id(), probability(), 0..3),
@@ -486,6 +525,29 @@ proptest! {
         let again = from_normalized_json(&json).expect("normalized JSON parses");
         prop_assert_eq!(&again, &spec);
         prop_assert_eq!(to_normalized_json(&again), json);
+    }
+
+    #[test]
+    fn toml_and_json_forms_get_the_same_diagnostics(spec in spec()) {
+        let toml_text = toml::to_string(&spec).expect("the model serializes to TOML");
+        let json_text = to_normalized_json(&spec);
+        let from_toml = check(&SourceFile::new("spec.toml", toml_text.clone()));
+        let from_json = check_json(&SourceFile::new("spec.json", json_text.clone()));
+        let summary = |checked: &detente_spec::Checked| {
+            let mut found: Vec<(String, String, bool)> = checked
+                .diagnostics
+                .iter()
+                .map(|d| (d.code.to_string(), d.message.clone(), d.primary().is_some()))
+                .collect();
+            found.sort();
+            found
+        };
+        prop_assert_eq!(summary(&from_toml), summary(&from_json), "TOML:\n{}\nJSON:\n{}", toml_text, json_text);
+        for d in &from_json.diagnostics {
+            if let Some(span) = d.primary() {
+                prop_assert!(span.end <= json_text.len());
+            }
+        }
     }
 
     #[test]

@@ -1,16 +1,94 @@
 //! Deadlines and their timeout outcomes (E009, W107), declarations (E026) and temporal
-//! coherence (E013).
+//! coherence (E013), including durations that would run past the end of the calendar.
 
 use super::Check;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{CommitmentKind, Due, Timeout};
 use crate::source_map::ItemKey;
+use crate::time::CALENDAR_END;
 
 pub(super) fn check(check: &mut Check<'_>) {
     timeouts(check);
     declarations(check);
     agreement_dates(check);
     commitment_durations(check);
+    calendar_end(check);
+}
+
+/// Dates are computed up to 9999-12-31 ([`Duration::after`] is `None` past it). A
+/// deadline counted from a date near that end would have no date: the engine would
+/// never let it fall, and an extension past it would silently cap nothing. So every
+/// duration, counted from the latest date the agreement fixes (its end, or without one
+/// its adoption), and an extension counted from the deadline it extends, must land
+/// inside the calendar. Month arithmetic is monotone, so the latest anchor is the one
+/// to check.
+fn calendar_end(check: &mut Check<'_>) {
+    let spec = check.spec;
+    let (anchor, from, anchor_field) = match spec.agreement.ends {
+        Some(ends) => (ends, format!("the agreement's end ({ends})"), "ends"),
+        None => (spec.agreement.adopted, format!("adoption ({})", spec.agreement.adopted), "adopted"),
+    };
+    let anchor_span = check.map.field(ItemKey::Agreement, anchor_field);
+    let mut past: Vec<(ItemKey, &'static str, String)> = Vec::new();
+    for (i, c) in spec.commitment.iter().enumerate() {
+        let item = ItemKey::Commitment(i);
+        if let Some(due) = c.due {
+            match due.from(anchor) {
+                None => past.push((item, "due", format!("`due` of `{}` ({due})", c.id))),
+                Some(deadline) => {
+                    if let Some(Timeout::Extended(by)) = c.on_timeout {
+                        if by.after(deadline).is_none() {
+                            let what =
+                                format!("the extension of `{}` ({by} after a deadline of {deadline})", c.id);
+                            past.push((item, "on_timeout", what));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(lasts) = c.lasts.filter(|d| d.after(anchor).is_none()) {
+            past.push((item, "lasts", format!("`lasts` of `{}` ({lasts})", c.id)));
+        }
+        if let Some(notice) = c.notice.filter(|d| d.after(anchor).is_none()) {
+            past.push((item, "notice", format!("the notice period of `{}` ({notice})", c.id)));
+        }
+        let every = c.verification.as_ref().and_then(|v| v.every);
+        if let Some(every) = every.filter(|d| d.after(anchor).is_none()) {
+            past.push((item, "verification.every", format!("the inspections of `{}` (every {every})", c.id)));
+        }
+    }
+    for (i, p) in spec.power.iter().enumerate() {
+        if let Some(notice) = p.notice.filter(|d| d.after(anchor).is_none()) {
+            past.push((ItemKey::Power(i), "notice", format!("the notice of `{}` ({notice})", p.id)));
+        }
+    }
+    for (item, field, what) in past {
+        check.report(
+            Diagnostic::new(
+                Code::TemporalIncoherence,
+                format!("{what}, counted from {from}, falls after {CALENDAR_END}, the last date detente can compute"),
+            )
+            .label(check.map.field(item, field).or_else(|| check.map.item(item)), "past the end of the calendar")
+            .label(anchor_span.clone(), "counted from here")
+            .help(format!("shorten it, or move `{anchor_field}` earlier: a deadline past {CALENDAR_END} would never fall")),
+        );
+    }
+    if let Some(sim) = &spec.simulation {
+        let adopted = spec.agreement.adopted;
+        if sim.horizon.after(adopted).is_none() {
+            check.report(
+                Diagnostic::new(
+                    Code::TemporalIncoherence,
+                    format!(
+                        "the simulation horizon ({}) from adoption ({adopted}) runs past {CALENDAR_END}",
+                        sim.horizon
+                    ),
+                )
+                .label(check.map.field(ItemKey::Simulation, "horizon"), "past the end of the calendar")
+                .help(format!("simulate a shorter horizon; detente computes dates up to {CALENDAR_END}")),
+            );
+        }
+    }
 }
 
 /// A declaration or aspiration (`binding = false`) cannot be violated by a deadline: if

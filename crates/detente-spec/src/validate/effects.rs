@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::{phases::ancestors, Check};
-use crate::diagnostic::{Code, Diagnostic};
+use super::phases::{ancestors, blocked_by_cycle};
+use super::Check;
+use crate::diagnostic::{number, Code, Diagnostic};
 use crate::model::FacilityStatus;
 use crate::source_map::ItemKey;
 
@@ -25,8 +26,11 @@ fn estimates(check: &mut Check<'_>) {
                 Diagnostic::new(
                     Code::QuantityMismatch,
                     format!(
-                        "the estimate of `{}` is outside its own range: low {low}, initial {}, high {high}",
-                        quantity.id, quantity.initial
+                        "the estimate of `{}` is outside its own range: low {}, initial {}, high {}",
+                        quantity.id,
+                        number(low),
+                        number(quantity.initial),
+                        number(high)
                     ),
                 )
                 .label(check.map.field(item, "initial"), "best estimate")
@@ -111,8 +115,12 @@ fn contradictory_statuses(check: &mut Check<'_>) {
 fn irreversible_dismantlement(check: &mut Check<'_>) {
     let spec = check.spec;
     let ancestors = ancestors(check);
+    let blocked = blocked_by_cycle(&ancestors);
     for (i, commitment) in spec.commitment.iter().enumerate() {
         let Some(phase) = check.phase_index(&commitment.phase) else { continue };
+        if blocked[phase] {
+            continue;
+        }
         for (n, set) in commitment.sets.iter().enumerate() {
             if set.status == FacilityStatus::Dismantled {
                 continue;

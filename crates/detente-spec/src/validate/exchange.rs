@@ -3,8 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{phases::ancestors, Check};
-use crate::diagnostic::{Code, Diagnostic};
+use super::phases::{ancestors, blocked_by_cycle};
+use super::Check;
+use crate::diagnostic::{with_article, Code, Diagnostic};
 use crate::model::{Category, EventKind, Role};
 use crate::source_map::ItemKey;
 
@@ -19,6 +20,7 @@ pub(super) fn check(check: &mut Check<'_>) {
 fn reciprocity(check: &mut Check<'_>) {
     let spec = check.spec;
     let ancestors = ancestors(check);
+    let blocked = blocked_by_cycle(&ancestors);
     // Phases in which each party performs a verified measure, and any measure at all.
     let mut verified: HashSet<(&str, usize)> = HashSet::new();
     let mut unverified: HashMap<(&str, usize), &str> = HashMap::new();
@@ -37,6 +39,9 @@ fn reciprocity(check: &mut Check<'_>) {
             continue;
         }
         let Some(phase) = check.phase_index(&concession.phase) else { continue };
+        if blocked[phase] {
+            continue;
+        }
         let item = ItemKey::Commitment(i);
         if check.beneficiaries[i].is_empty() {
             check.report(
@@ -148,11 +153,12 @@ fn performers_and_verifiers(check: &mut Check<'_>) {
                     Diagnostic::new(
                         Code::Authorization,
                         format!(
-                            "`{party_id}` is a {} and cannot be bound by commitment `{}`",
-                            party.role, commitment.id
+                            "`{party_id}` is {} and cannot be bound by commitment `{}`",
+                            with_article(party.role.keyword()),
+                            commitment.id
                         ),
                     )
-                    .label(check.map.element(item, "by", n), format!("a {}", party.role))
+                    .label(check.map.element(item, "by", n), with_article(party.role.keyword()))
                     .help("only signatories and guarantors undertake commitments; verifiers verify them"),
                 );
             } else if !party.asserts.contains(&EventKind::Performed) {
@@ -205,7 +211,7 @@ fn performers_and_verifiers(check: &mut Check<'_>) {
                     Code::Authorization,
                     format!("`{}` verifies `{}` but may not assert `verified`", verifier.id, commitment.id),
                 )
-                .label(span.clone(), format!("a {}", verifier.role))
+                .label(span.clone(), with_article(verifier.role.keyword()))
                 .help("make it a party with role = \"verifier\", or add \"verified\" to its `asserts`"),
             );
         }

@@ -1,14 +1,17 @@
 //! Static validation of an agreement.
 //!
-//! Validation runs in two layers:
+//! Validation runs in three layers:
 //!
+//! 0. **Values** ([`values`]): each value on its own: ids, numbers, probabilities,
+//!    dates, strategy parameters. This finishes the first stage, reading the file, for
+//!    TOML and normalized JSON alike (the TOML decoder checks syntax and types only).
 //! 1. **Names** ([`names`]): duplicate ids and references that do not resolve, or resolve
 //!    to the wrong kind of item. This always runs.
 //! 2. **Design rules** ([`phases`], [`deadlines`], [`exchange`], [`powers`], [`effects`],
 //!    [`hygiene`]): phase cycles and reachability, deadlines and timeouts, reciprocity,
 //!    snap-back, authorization, quantities and facilities, and warnings about weak
-//!    designs. These run only when the file decoded without errors and every name
-//!    resolved: on a partly decoded file, or one with a misspelt id, they would report
+//!    designs. These run only when the file decoded without errors, every value is in
+//!    range and every name resolved: on a partly decoded file, or one with a misspelt id, they would report
 //!    the consequences of the first mistake as further mistakes (a measure by `betta`
 //!    is no measure by `beta`, so every concession to `beta` would look unreciprocated).
 //!    Rules still skip references that do not resolve, so they never panic.
@@ -24,11 +27,12 @@ mod names;
 mod phases;
 mod powers;
 mod simulation;
+pub mod values;
 
 use std::collections::{HashMap, HashSet};
 
 use crate::condition::{Condition, Predicate, Subject};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Collector, Diagnostic, Severity};
 use crate::model::Spec;
 use crate::source_map::{ItemKey, SourceMap};
 
@@ -138,7 +142,7 @@ struct Check<'a> {
     beneficiaries: Vec<Vec<String>>,
     /// Ids of items the decoder left out; references to them are not reported again.
     broken: &'a HashSet<String>,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Collector,
 }
 
 impl Check<'_> {
@@ -155,13 +159,26 @@ impl Check<'_> {
 /// Validates a decoded specification.
 ///
 /// `decoded_cleanly` says whether the decoder reported no errors; the design rules only
-/// run when it did (see the module docs). Diagnostics come back sorted by position.
+/// run when it did (see the module docs). Diagnostics come back sorted by position, at
+/// most [`MAX_REPORTED`](crate::diagnostic::MAX_REPORTED) of each severity, with one
+/// more counting the others if there were more.
 pub fn validate(
     spec: &Spec,
     map: &SourceMap,
     broken: &HashSet<String>,
     decoded_cleanly: bool,
 ) -> Vec<Diagnostic> {
+    validate_into(spec, map, broken, decoded_cleanly, Collector::default()).finish()
+}
+
+/// [`validate`], adding to the diagnostics collected so far (the decoder's).
+pub(crate) fn validate_into(
+    spec: &Spec,
+    map: &SourceMap,
+    broken: &HashSet<String>,
+    decoded_cleanly: bool,
+    diagnostics: Collector,
+) -> Collector {
     let mut phases = HashMap::new();
     for (i, phase) in spec.phase.iter().enumerate() {
         phases.entry(phase.id.as_str()).or_insert(i);
@@ -173,11 +190,12 @@ pub fn validate(
         .iter()
         .map(|c| spec.beneficiaries_with(c, |id| instruments.get(id).copied()))
         .collect();
-    let mut check =
-        Check { spec, map, index: Index::new(spec), phases, beneficiaries, broken, diagnostics: Vec::new() };
+    let mut check = Check { spec, map, index: Index::new(spec), phases, beneficiaries, broken, diagnostics };
+    values::check(&mut check, decoded_cleanly);
+    let values_valid = !check.diagnostics.has_errors();
     names::check(&mut check);
-    let names_resolved = !has_errors(&check.diagnostics);
-    if decoded_cleanly && names_resolved {
+    let names_resolved = !check.diagnostics.has_errors();
+    if decoded_cleanly && values_valid && names_resolved {
         phases::check(&mut check);
         deadlines::check(&mut check);
         exchange::check(&mut check);
@@ -187,17 +205,7 @@ pub fn validate(
         hygiene::check(&mut check);
         simulation::check(&mut check);
     }
-    let mut diagnostics = check.diagnostics;
-    sort(&mut diagnostics);
-    diagnostics
-}
-
-/// Sorts diagnostics by position, then code, so output is stable and reads top to bottom.
-pub(crate) fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        let position = |d: &Diagnostic| d.primary().map(|s| (s.start, s.end));
-        (position(a), a.code, &a.message).cmp(&(position(b), b.code, &b.message))
-    });
+    check.diagnostics
 }
 
 /// Whether any diagnostic is an error.

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use super::{Check, Kind};
 use crate::condition::{Condition, RefKind};
+use crate::diagnostic::with_article;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Restores;
 use crate::source_map::ItemKey;
@@ -56,6 +57,11 @@ fn duplicates(check: &mut Check<'_>) {
                 .map(|(i, x)| (x.id.as_str(), Kind::Amendment, ItemKey::Amendment(i))),
         );
     for (id, kind, key) in items {
+        // A malformed id is already an error (E023); its duplicates would be the same
+        // mistake again.
+        if crate::model::check_id(id).is_err() {
+            continue;
+        }
         match first.get(id) {
             None => {
                 first.insert(id, (kind, key));
@@ -64,7 +70,7 @@ fn duplicates(check: &mut Check<'_>) {
                 let what = if first_kind == kind {
                     format!("by two items of kind {}", kind.noun())
                 } else {
-                    format!("by a {} and a {}", first_kind.noun(), kind.noun())
+                    format!("by {} and {}", with_article(first_kind.noun()), with_article(kind.noun()))
                 };
                 let diagnostic = Diagnostic::new(Code::DuplicateId, format!("the id `{id}` is used twice, {what}"))
                 .label(check.map.item(key), "used again here")
@@ -86,25 +92,35 @@ enum At {
 
 fn references(check: &mut Check<'_>) {
     let spec = check.spec;
-    let mut refs: Vec<(String, &'static [Kind], At, &'static str)> = Vec::new();
-    let list =
-        |ids: &[String], kinds: &'static [Kind], item: ItemKey, field: &'static str, refs: &mut Vec<_>| {
-            for (i, id) in ids.iter().enumerate() {
-                refs.push((id.clone(), kinds, At::Element(item, field, i), field));
-            }
-        };
+    // Borrowed, not cloned: a large agreement has millions of references.
+    let mut refs: Vec<(&str, &'static [Kind], At, &'static str)> = Vec::new();
+    fn list<'a>(
+        ids: &'a [String],
+        kinds: &'static [Kind],
+        item: ItemKey,
+        field: &'static str,
+        refs: &mut Vec<(&'a str, &'static [Kind], At, &'static str)>,
+    ) {
+        for (i, id) in ids.iter().enumerate() {
+            refs.push((id, kinds, At::Element(item, field, i), field));
+        }
+    }
     const PARTY: &[Kind] = &[Kind::Party];
     const AMENDMENT: &[Kind] = &[Kind::Amendment];
-    let amendment = |id: &Option<String>, item: ItemKey, refs: &mut Vec<_>| {
+    fn amendment<'a>(
+        id: &'a Option<String>,
+        item: ItemKey,
+        refs: &mut Vec<(&'a str, &'static [Kind], At, &'static str)>,
+    ) {
         if let Some(id) = id {
-            refs.push((id.clone(), AMENDMENT, At::Field(item, "amendment"), "amendment"));
+            refs.push((id, AMENDMENT, At::Field(item, "amendment"), "amendment"));
         }
-    };
+    }
     list(&spec.agreement.core, &[Kind::Commitment], ItemKey::Agreement, "core", &mut refs);
     for (i, x) in spec.party.iter().enumerate() {
         if let Some(succession) = &x.succeeds {
             let at = At::Field(ItemKey::Party(i), "succeeds.party");
-            refs.push((succession.party.clone(), PARTY, at, "succeeds.party"));
+            refs.push((&succession.party, PARTY, at, "succeeds.party"));
         }
     }
     for (i, x) in spec.instrument.iter().enumerate() {
@@ -114,16 +130,16 @@ fn references(check: &mut Check<'_>) {
     }
     for (i, x) in spec.quantity.iter().enumerate() {
         if let Some(owner) = &x.owner {
-            refs.push((owner.clone(), PARTY, At::Field(ItemKey::Quantity(i), "owner"), "owner"));
+            refs.push((owner, PARTY, At::Field(ItemKey::Quantity(i), "owner"), "owner"));
         }
     }
     for (i, x) in spec.facility.iter().enumerate() {
         let item = ItemKey::Facility(i);
         if let Some(owner) = &x.owner {
-            refs.push((owner.clone(), PARTY, At::Field(item, "owner"), "owner"));
+            refs.push((owner, PARTY, At::Field(item, "owner"), "owner"));
         }
         for (n, p) in x.produces.iter().enumerate() {
-            refs.push((p.quantity.clone(), &[Kind::Quantity], At::Element(item, "produces", n), "produces"));
+            refs.push((&p.quantity, &[Kind::Quantity], At::Element(item, "produces", n), "produces"));
         }
     }
     for (i, x) in spec.phase.iter().enumerate() {
@@ -134,33 +150,33 @@ fn references(check: &mut Check<'_>) {
     }
     for (i, x) in spec.commitment.iter().enumerate() {
         let item = ItemKey::Commitment(i);
-        refs.push((x.phase.clone(), &[Kind::Phase], At::Field(item, "phase"), "phase"));
+        refs.push((&x.phase, &[Kind::Phase], At::Field(item, "phase"), "phase"));
         list(&x.by, PARTY, item, "by", &mut refs);
         condition_refs(&mut refs, x.when.as_ref(), item, "when");
         condition_refs(&mut refs, x.while_.as_ref(), item, "while");
         if let Some(v) = &x.verification {
-            refs.push((v.by.clone(), PARTY, At::Field(item, "verification.by"), "verification.by"));
+            refs.push((&v.by, PARTY, At::Field(item, "verification.by"), "verification.by"));
         }
         list(&x.established_by, PARTY, item, "established_by", &mut refs);
         list(&x.in_return_for, &[Kind::Commitment], item, "in_return_for", &mut refs);
         list(&x.replaces, &[Kind::Commitment], item, "replaces", &mut refs);
         amendment(&x.amendment, item, &mut refs);
         for (party, reading) in &x.readings {
-            refs.push((party.clone(), PARTY, At::Field(item, "readings"), "readings"));
+            refs.push((party, PARTY, At::Field(item, "readings"), "readings"));
             condition_refs(&mut refs, reading.when.as_ref(), item, "readings.when");
             condition_refs(&mut refs, reading.while_.as_ref(), item, "readings.while");
         }
         list(&x.relieves, &[Kind::Instrument], item, "relieves", &mut refs);
         for (n, limit) in x.limits.iter().enumerate() {
-            refs.push((limit.quantity.clone(), &[Kind::Quantity], At::Element(item, "limits", n), "limits"));
+            refs.push((&limit.quantity, &[Kind::Quantity], At::Element(item, "limits", n), "limits"));
         }
         for (n, set) in x.sets.iter().enumerate() {
-            refs.push((set.facility.clone(), &[Kind::Facility], At::Element(item, "sets", n), "sets"));
+            refs.push((&set.facility, &[Kind::Facility], At::Element(item, "sets", n), "sets"));
         }
         list(&x.benefits, PARTY, item, "benefits", &mut refs);
         if let Some(values) = &x.values {
             for (n, party) in values.benefit.keys().enumerate() {
-                refs.push((party.clone(), PARTY, At::Element(item, "values.benefit", n), "values.benefit"));
+                refs.push((party, PARTY, At::Element(item, "values.benefit", n), "values.benefit"));
             }
         }
     }
@@ -178,10 +194,10 @@ fn references(check: &mut Check<'_>) {
     if let Some(sim) = &spec.simulation {
         let item = ItemKey::Simulation;
         for (n, party) in sim.strategy.keys().enumerate() {
-            refs.push((party.clone(), PARTY, At::Element(item, "strategy", n), "strategy"));
+            refs.push((party, PARTY, At::Element(item, "strategy", n), "strategy"));
         }
         for (n, election) in sim.election.iter().enumerate() {
-            refs.push((election.party.clone(), PARTY, At::Element(item, "election", n), "election"));
+            refs.push((&election.party, PARTY, At::Element(item, "election", n), "election"));
         }
         for (field, map) in [
             ("detection", &sim.detection),
@@ -189,18 +205,41 @@ fn references(check: &mut Check<'_>) {
             ("inspection", &sim.inspection),
         ] {
             for (n, id) in map.keys().enumerate() {
-                refs.push((id.clone(), &[Kind::Commitment], At::Element(item, field, n), field));
+                refs.push((id, &[Kind::Commitment], At::Element(item, field, n), field));
             }
         }
     }
+    // An unknown id is one mistake however often it is used (a misspelt declaration,
+    // or one typo copied around), so its uses are grouped into one diagnostic.
+    let mut unknown: Vec<(&str, &'static [Kind], Vec<At>)> = Vec::new();
+    let mut groups: HashMap<(&str, &'static [Kind]), usize> = HashMap::new();
     for (id, kinds, at, field) in refs {
-        resolve(check, &id, kinds, at, field);
+        if check.broken.contains(id) {
+            continue;
+        }
+        match check.index.kind(id) {
+            Some(kind) if kinds.contains(&kind) => {}
+            Some(kind) => wrong_kind(check, id, kind, kinds, at, field),
+            None => {
+                let group = *groups.entry((id, kinds)).or_insert_with(|| {
+                    unknown.push((id, kinds, Vec::new()));
+                    unknown.len() - 1
+                });
+                unknown[group].2.push(at);
+            }
+        }
+    }
+    for (id, kinds, uses) in unknown {
+        unknown_id(check, id, kinds, &uses);
     }
 }
 
-fn condition_refs(
-    refs: &mut Vec<(String, &'static [Kind], At, &'static str)>,
-    condition: Option<&Condition>,
+/// At most this many further uses of an unknown id are labelled.
+const MORE_USES_SHOWN: usize = 8;
+
+fn condition_refs<'a>(
+    refs: &mut Vec<(&'a str, &'static [Kind], At, &'static str)>,
+    condition: Option<&'a Condition>,
     item: ItemKey,
     field: &'static str,
 ) {
@@ -214,7 +253,7 @@ fn condition_refs(
             RefKind::Facility => &[Kind::Facility],
             RefKind::Quantity => &[Kind::Quantity],
         };
-        refs.push((reference.id.to_string(), kinds, At::ConditionRef(item, field, n), field));
+        refs.push((reference.id, kinds, At::ConditionRef(item, field, n), field));
     }
 }
 
@@ -230,48 +269,58 @@ fn expected(kinds: &[Kind]) -> String {
     kinds.iter().map(|k| k.noun()).collect::<Vec<_>>().join(" or ")
 }
 
-fn resolve(check: &mut Check<'_>, id: &str, kinds: &'static [Kind], at: At, field: &str) {
-    if check.broken.contains(id) {
+fn wrong_kind(check: &mut Check<'_>, id: &str, kind: Kind, kinds: &'static [Kind], at: At, field: &str) {
+    let span = span_of(check, at);
+    // Suggestions scan every id: build the message only if it will be shown.
+    if !check.diagnostics.has_room(Code::WrongKindOfId) {
+        check.diagnostics.omit(Code::WrongKindOfId, span);
         return;
     }
-    match check.index.kind(id) {
-        Some(kind) if kinds.contains(&kind) => {}
-        Some(kind) => {
-            let span = span_of(check, at);
-            let suggestion = closest(id, check.index.ids_of(kinds));
-            let mut help = format!("`{field}` needs the id of a {}", expected(kinds));
-            if let Some(s) = suggestion {
-                help.push_str(&format!("; did you mean `{s}`?"));
-            }
-            check.report(
-                Diagnostic::new(
-                    Code::WrongKindOfId,
-                    format!("`{id}` is a {}, but `{field}` needs a {}", kind.noun(), expected(kinds)),
-                )
-                .label(span, format!("this is a {}", kind.noun()))
-                .help(help),
-            );
-        }
-        None => {
-            let span = span_of(check, at);
-            let help = match closest(id, check.index.ids_of(kinds)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => {
-                    let mut known: Vec<&str> = check.index.ids_of(kinds).collect();
-                    known.sort();
-                    if known.is_empty() {
-                        format!("there is no {} in this file yet; declare it first", expected(kinds))
-                    } else {
-                        known.truncate(8);
-                        format!("known {} ids: {}", expected(kinds), known.join(", "))
-                    }
-                }
-            };
-            check.report(
-                Diagnostic::new(Code::UnknownId, format!("no {} has the id `{id}`", expected(kinds)))
-                    .label(span, "unknown id")
-                    .help(help),
-            );
-        }
+    let suggestion = closest(id, check.index.ids_of(kinds));
+    let mut help = format!("`{field}` needs the id of {}", with_article(&expected(kinds)));
+    if let Some(s) = suggestion {
+        help.push_str(&format!("; did you mean `{s}`?"));
     }
+    check.report(
+        Diagnostic::new(
+            Code::WrongKindOfId,
+            format!(
+                "`{id}` is {}, but `{field}` needs {}",
+                with_article(kind.noun()),
+                with_article(&expected(kinds))
+            ),
+        )
+        .label(span, format!("this is {}", with_article(kind.noun())))
+        .help(help),
+    );
+}
+
+fn unknown_id(check: &mut Check<'_>, id: &str, kinds: &'static [Kind], uses: &[At]) {
+    let span = span_of(check, uses[0]);
+    if !check.diagnostics.has_room(Code::UnknownId) {
+        check.diagnostics.omit(Code::UnknownId, span);
+        return;
+    }
+    let help = match closest(id, check.index.ids_of(kinds)) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => {
+            let mut known: Vec<&str> = check.index.ids_of(kinds).collect();
+            known.sort();
+            if known.is_empty() {
+                format!("there is no {} in this file yet; declare it first", expected(kinds))
+            } else {
+                known.truncate(8);
+                format!("known {} ids: {}", expected(kinds), known.join(", "))
+            }
+        }
+    };
+    let message = match uses.len() {
+        1 => format!("no {} has the id `{id}`", expected(kinds)),
+        n => format!("no {} has the id `{id}` (used {n} times)", expected(kinds)),
+    };
+    let mut diagnostic = Diagnostic::new(Code::UnknownId, message).label(span, "unknown id");
+    for &at in uses.iter().skip(1).take(MORE_USES_SHOWN) {
+        diagnostic = diagnostic.label(span_of(check, at), "used again here");
+    }
+    check.report(diagnostic.help(help));
 }

@@ -62,6 +62,14 @@ pub(super) fn ancestors(check: &Check<'_>) -> Vec<HashSet<usize>> {
         .collect()
 }
 
+/// For each phase, whether it lies on a cycle of phases or waits for one: it can never
+/// open, which E008 (and E012) already say, so rules about what happens in it would only
+/// report the same mistake again.
+pub(super) fn blocked_by_cycle(ancestors: &[HashSet<usize>]) -> Vec<bool> {
+    let on_cycle: Vec<bool> = (0..ancestors.len()).map(|p| ancestors[p].contains(&p)).collect();
+    (0..ancestors.len()).map(|p| on_cycle[p] || ancestors[p].iter().any(|&a| on_cycle[a])).collect()
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Mark {
     New,

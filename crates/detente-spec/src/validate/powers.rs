@@ -2,7 +2,7 @@
 //! invoke (E019).
 
 use super::Check;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{with_article, Code, Diagnostic};
 use crate::model::{EventKind, PowerKind, Restores, Role};
 use crate::source_map::ItemKey;
 
@@ -154,7 +154,7 @@ fn holders(check: &mut Check<'_>) {
                         Code::Authorization,
                         format!("`{holder}` holds `{}` but may not assert `invoked`", power.id),
                     )
-                    .label(check.map.element(item, "holders", n), format!("a {}", party.role))
+                    .label(check.map.element(item, "holders", n), with_article(party.role.keyword()))
                     .help("holders must be signatories or guarantors (or have \"invoked\" in `asserts`)"),
                 );
             }

@@ -1,9 +1,10 @@
-//! The `[simulation]` assumptions: coherent durations (E013), and assumptions that can
-//! apply (E025): strategies and elections for signatories, detection and false-alarm
+//! The `[simulation]` assumptions: coherent durations (E013: horizon, step, election
+//! intervals, GRIT patience), and assumptions that can apply (E025): strategies and
+//! elections for signatories, detection and false-alarm
 //! overrides for commitments that someone verifies.
 
 use super::Check;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{with_article, Code, Diagnostic};
 use crate::model::Role;
 use crate::source_map::ItemKey;
 use crate::time::Unit;
@@ -29,6 +30,34 @@ pub(super) fn check(check: &mut Check<'_>) {
             "the horizon must hold at least one step",
         );
     }
+    // Zero intervals mean nothing: elections every 0 days would all fall on one day, and
+    // GRIT that waits no time for the other side to reciprocate does not reciprocate.
+    for (n, election) in sim.election.iter().enumerate() {
+        if election.every.is_zero() {
+            report(
+                Code::TemporalIncoherence,
+                format!("the elections of `{}` come every {}", election.party, election.every),
+                check
+                    .map
+                    .field_at(item, "election.every", n)
+                    .or_else(|| check.map.element(item, "election", n)),
+                "give the interval between elections, e.g. every = \"4 years\"",
+            );
+        }
+    }
+    for (n, (party, strategy)) in sim.strategy.iter().enumerate() {
+        if let Some(patience) = strategy.patience.filter(|p| p.is_zero()) {
+            report(
+                Code::TemporalIncoherence,
+                format!("the GRIT strategy of `{party}` has no patience ({patience})"),
+                check
+                    .map
+                    .field_at(item, "strategy.patience", n)
+                    .or_else(|| check.map.element(item, "strategy", n)),
+                "give how long it waits for the other side to reciprocate, e.g. patience = \"6 months\"",
+            );
+        }
+    }
     if !matches!(sim.step.unit, Unit::Month | Unit::Year) {
         report(
             Code::AssumptionCannotApply,
@@ -50,7 +79,7 @@ pub(super) fn check(check: &mut Check<'_>) {
     for (n, id, field) in for_non_signatories {
         report(
             Code::AssumptionCannotApply,
-            format!("`{id}` is not a signatory, so a {field} assumption cannot apply to it"),
+            format!("`{id}` is not a signatory, so {} assumption cannot apply to it", with_article(field)),
             check.map.element(item, field, n),
             "strategies and elections are for signatories; verifiers verify and observers watch",
         );
