@@ -750,7 +750,8 @@ impl<'a> Machine<'a> {
                 let c = &mut self.commitments[i];
                 c.extended = true;
                 c.overdue_since = Some(day);
-                c.due = by.after(due);
+                // Past the calendar's end a deadline falls on its last day, never vanishes.
+                c.due = Some(by.after(due).unwrap_or(Date::MAX));
             }
         }
     }
@@ -902,7 +903,7 @@ impl<'a> Machine<'a> {
         }
         if !record.suspensions.iter().any(|s| s.by.provided()) {
             if let Some(left) = record.tolled.take() {
-                record.due = Duration::days(left.max(0).unsigned_abs()).after(day);
+                record.due = Some(Duration::days(left.max(0).unsigned_abs()).after(day).unwrap_or(Date::MAX));
             }
         }
         self.version += 1;

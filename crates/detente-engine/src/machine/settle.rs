@@ -100,7 +100,8 @@ impl Machine<'_> {
             }
             let record = &mut self.commitments[c];
             record.owed = Some(self.day);
-            record.due = spec.due.and_then(|d| d.from(self.day));
+            // Past the calendar's end a deadline falls on its last day, never vanishes.
+            record.due = spec.due.map(|d| d.from(self.day).unwrap_or(detente_spec::time::Date::MAX));
             changed = true;
             self.version += 1;
         }

@@ -306,7 +306,7 @@ impl Reference<'_> {
                     Some(Timeout::Discharged) => self.c[c].discharged = true,
                     Some(Timeout::Extended(by)) => {
                         self.c[c].extended = true;
-                        self.c[c].due = by.after(self.c[c].due.unwrap());
+                        self.c[c].due = Some(by.after(self.c[c].due.unwrap()).unwrap_or(Date::MAX));
                     }
                     _ => {
                         let by = spec.by.clone();
@@ -353,7 +353,7 @@ impl Reference<'_> {
                 let when = spec.when.as_ref().is_none_or(|w| self.eval(w));
                 if x.owed.is_none() && self.opened[spec.phase].is_some() && !blocked && when {
                     self.c[c].owed = Some(self.day);
-                    self.c[c].due = spec.due.and_then(|d| d.from(self.day));
+                    self.c[c].due = spec.due.map(|d| d.from(self.day).unwrap_or(Date::MAX));
                 }
             }
             // Nothing happens under an agreement that has ended.
@@ -804,7 +804,7 @@ impl Reference<'_> {
         self.c[c].suspended.retain(|s| *s != src);
         if !self.c[c].suspended.iter().any(|s| !matches!(s, Src::Party(_))) {
             if let Some(left) = self.c[c].tolled.take() {
-                self.c[c].due = Duration::days(left.max(0) as u32).after(self.day);
+                self.c[c].due = Some(Duration::days(left.max(0) as u32).after(self.day).unwrap_or(Date::MAX));
             }
         }
     }
