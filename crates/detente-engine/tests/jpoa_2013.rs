@@ -181,7 +181,6 @@ fn timeline_of_the_first_ten_months() {
 // comment and GAPS.md). These are the statements as a historian makes them.
 
 #[test]
-#[ignore = "not yet pinned: the extension agreed on 24 November 2014, the day the term ran out, is noted as too late"]
 fn on_2014_12_01_the_plan_had_been_extended_a_second_time_to_30_june_2015() {
     let s = on("2014-12-01");
     assert_eq!(s.agreement, AgreementStatus::InForce);
@@ -191,14 +190,13 @@ fn on_2014_12_01_the_plan_had_been_extended_a_second_time_to_30_june_2015() {
 }
 
 #[test]
-#[ignore = "not yet pinned: the plan reads expired from 24 November 2014"]
 fn on_2015_07_12_the_plan_ran_until_13_july_2015_after_three_short_extensions() {
     let s = on("2015-07-12");
     assert_eq!(s.agreement, AgreementStatus::InForce);
 }
 
 #[test]
-#[ignore = "not yet pinned: the plan reads expired from 24 November 2014, and the decision of 14 July 2015 came after the term's stated end of 13 July"]
+#[ignore = "not yet pinned: the decision of 14 July 2015 to continue the plan came the day after its term's last day (13 July); the language has no continuation after expiry (docs/design-notes.md)"]
 fn on_2015_08_01_the_jcpoa_had_been_concluded_and_the_plan_continued_pending_implementation_day() {
     let s = on("2015-08-01");
     assert_eq!(s.agreement, AgreementStatus::InForce);
@@ -213,7 +211,7 @@ fn on_2015_08_01_the_jcpoa_had_been_concluded_and_the_plan_continued_pending_imp
 }
 
 #[test]
-#[ignore = "not yet pinned: the plan's end reads as expiry on 24 November 2014, and the lifting on Implementation Day is noted as after the end"]
+#[ignore = "not yet pinned: follows from the lapse of 13/14 July 2015 (see above); the language has no supersession by another agreement"]
 fn on_2016_01_17_implementation_day_had_superseded_the_plan_and_the_jcpoa_had_lifted_the_suspended_sanctions()
 {
     let s = on("2016-01-17");
