@@ -720,9 +720,9 @@ impl<'a> Machine<'a> {
         let what = || {
             let mut what = match spec.due {
                 Some(detente_spec::model::Due::After(d)) => {
-                    format!("due on {due} ({d} after it became owed on {owed}) but not performed")
+                    format!("due on {due} ({d} after it became owed on {owed}) and not performed by then")
                 }
-                _ => format!("due on {due} but not performed"),
+                _ => format!("due on {due} and not performed by then"),
             };
             if defaulters.len() < spec.by.len() {
                 what.push_str(&format!(" by {}", self.party_list(&defaulters)));
@@ -937,11 +937,9 @@ impl<'a> Machine<'a> {
             };
             self.record_change("party", id, from, "withdrawn", reason.clone());
         }
-        for (c, spec) in self.ag.commitments.iter().enumerate() {
-            let record = &self.commitments[c];
-            let final_ = ended(record.status) || record.status == CommitmentStatus::Violated;
-            if self.binds(c, party) && !final_ && !self.is_done_deed(c) {
-                let _ = spec;
+        for c in 0..self.commitments.len() {
+            // A breach stands beside the termination: it is not undone by leaving.
+            if self.binds(c, party) && !ended(self.commitments[c].status) && !self.is_done_deed(c) {
                 self.commitments[c].terminated.get_or_insert_with(|| Box::new(reason.clone()));
             }
         }
@@ -1009,7 +1007,7 @@ impl<'a> Machine<'a> {
         }
         for c in 0..self.commitments.len() {
             let status = self.commitments[c].status;
-            if ended(status) || status == CommitmentStatus::Violated || self.is_done_deed(c) {
+            if ended(status) || self.is_done_deed(c) {
                 continue;
             }
             let record = &mut self.commitments[c];

@@ -71,14 +71,13 @@ pub enum CommitmentStatus {
 }
 
 impl CommitmentStatus {
-    /// Whether the status is final.
+    /// Whether the status is final: the commitment has ended (released, discharged or
+    /// terminated). A violated commitment has not: it may still be performed late, or
+    /// its violation resolved, and it ends with the agreement like any other.
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            CommitmentStatus::Violated
-                | CommitmentStatus::Released
-                | CommitmentStatus::Discharged
-                | CommitmentStatus::Terminated
+            CommitmentStatus::Released | CommitmentStatus::Discharged | CommitmentStatus::Terminated
         )
     }
 

@@ -154,7 +154,11 @@ fn on_2021_02_06_the_treaty_outlived_its_first_term_having_been_extended_to_5_fe
     let extension =
         changes.iter().find(|t| t.kind == "agreement" && t.reason.text.contains("term extended")).unwrap();
     assert_eq!(extension.date, date("2021-02-03"));
-    assert!(extension.reason.text.contains("from 2021-02-05 to 2026-02-05"), "{}", extension.reason.text);
+    assert!(
+        extension.reason.text.contains("last day in force moved from 2021-02-04 to 2026-02-04"),
+        "{}",
+        extension.reason.text
+    );
 }
 
 #[test]

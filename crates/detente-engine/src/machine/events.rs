@@ -485,7 +485,10 @@ impl Machine<'_> {
                 self.version += 1;
                 if self.timeline.is_some() {
                     let id = self.ag.spec.agreement.id.clone();
-                    let text = format!("its term extended from {ends} to {new} ({})", event_ref(event.index));
+                    let text = format!(
+                        "its term extended: its last day in force moved from {ends} to {new} ({})",
+                        event_ref(event.index)
+                    );
                     let words = self.agreement_status.words();
                     self.record_change(
                         "agreement",

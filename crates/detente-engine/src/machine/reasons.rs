@@ -220,12 +220,7 @@ impl Machine<'_> {
                 None => {
                     Reason::new(adopted, format!("its phase `{phase_id}` has not opened")).cause(phase_id)
                 }
-                Some(opened) => {
-                    let when =
-                        self.ag.spec.commitment[c].when.as_ref().map(|w| w.to_string()).unwrap_or_default();
-                    Reason::new(opened, format!("owed only when {when}, which does not hold yet"))
-                        .cause(phase_id)
-                }
+                Some(opened) => self.not_yet_owed(c, opened),
             };
         };
         match record.status {
@@ -241,6 +236,22 @@ impl Machine<'_> {
                 Reason::new(owed, format!("owed since {owed}{due}")).cause(phase_id)
             }
         }
+    }
+
+    /// Why a commitment of an open phase is not owed yet: its amendment has not taken
+    /// effect, or its `when` does not hold.
+    fn not_yet_owed(&self, c: usize, opened: Date) -> Reason {
+        let phase_id = self.ag.spec.phase[self.ag.commitments[c].phase].id.clone();
+        if let Some(a) = self.ag.commitments[c].amendment.filter(|&a| !self.in_effect(Some(a))) {
+            let id = self.ag.spec.amendment[a].id.clone();
+            return Reason::new(opened, format!("it comes with amendment `{id}`, not yet in effect"))
+                .cause(id);
+        }
+        match &self.ag.spec.commitment[c].when {
+            Some(when) => Reason::new(opened, format!("owed only when {when}, which does not hold yet")),
+            None => Reason::new(opened, "not owed yet"),
+        }
+        .cause(phase_id)
     }
 
     fn performance_reason(&self, c: usize, owed: Date) -> Reason {

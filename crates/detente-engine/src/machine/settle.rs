@@ -590,11 +590,13 @@ impl Machine<'_> {
                 continue;
             }
             let reason = self.reason_with(|| {
+                // "Operating" is the status before the freeze, not a finding that the
+                // facility runs: say that the freeze ended, and why.
                 let text = format!(
-                    "back to {} since `{id}` is {} ({})",
-                    previous.keyword(),
+                    "no longer held frozen: `{id}` is {} ({}); back to its status before the freeze ({})",
                     now.describe(true, true),
-                    self.day
+                    self.day,
+                    previous.keyword(),
                 );
                 Reason::new(self.day, text).cause(id)
             });
@@ -729,8 +731,8 @@ impl Machine<'_> {
     }
 
     /// Why the agreement has collapsed de facto, if it has. With a `core` bargain: once
-    /// every core commitment that was owed has stopped (suspended, violated, ended, or
-    /// found in breach). Without one: once something binding was owed, nothing binding is
+    /// every core commitment that was owed has stopped (suspended, terminated, or found
+    /// in violation). Without one: once something binding was owed, nothing binding is
     /// performed or awaited any more (an obligation whose deadline does not run is not
     /// awaited), and something has stopped.
     fn collapse(&self) -> Option<String> {
@@ -764,25 +766,24 @@ impl Machine<'_> {
         Some(format!("{what}: {}{more}", names.join(", ")))
     }
 
-    /// Whether a commitment has stopped: suspended, violated, ended by termination, or
-    /// in breach (a claim alone does not stop performance; an established breach does).
+    /// Whether a commitment has stopped: suspended, ended by termination, or found in
+    /// violation by its verifier or a measurement. Neither a claim nor a missed deadline
+    /// stops it: late performance still counts, and historically it often came.
     fn stopped(&self, c: usize) -> bool {
         let record = &self.commitments[c];
         record.violation.is_some()
-            || matches!(
-                record.status,
-                CommitmentStatus::Suspended | CommitmentStatus::Violated | CommitmentStatus::Terminated
-            )
+            || matches!(record.status, CommitmentStatus::Suspended | CommitmentStatus::Terminated)
     }
 
     /// Whether a commitment is being performed or awaited: in effect (or performed,
-    /// awaiting verification), or pending with its deadline running, and not in breach.
+    /// awaiting verification), pending with its deadline running, or late (its deadline
+    /// missed, its performance still awaited), and not found in violation.
     fn performing_or_awaited(&self, c: usize) -> bool {
         let record = &self.commitments[c];
         let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
         record.violation.is_none()
             && match record.status {
-                CommitmentStatus::Performed => true,
+                CommitmentStatus::Performed | CommitmentStatus::Violated => true,
                 CommitmentStatus::Fulfilled => continuing,
                 CommitmentStatus::Pending | CommitmentStatus::Overdue => self.deadline_runs(c),
                 _ => false,

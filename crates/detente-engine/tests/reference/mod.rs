@@ -910,7 +910,7 @@ impl Reference<'_> {
         self.withdrawn[party] = true;
         for c in 0..self.c.len() {
             let status = self.c[c].status.unwrap_or(CommitmentStatus::Inactive);
-            if self.bound(c, party) && !status.is_terminal() && !self.done_deed(c) {
+            if self.bound(c, party) && !ended(Some(status)) && !self.done_deed(c) {
                 self.c[c].terminated = true;
             }
         }
@@ -923,7 +923,7 @@ impl Reference<'_> {
         self.over = Some(if expired { AgreementStatus::Expired } else { AgreementStatus::Terminated });
         for c in 0..self.c.len() {
             let status = self.c[c].status.unwrap_or(CommitmentStatus::Inactive);
-            if status.is_terminal() || self.done_deed(c) {
+            if ended(Some(status)) || self.done_deed(c) {
                 continue;
             }
             if expired {
@@ -947,24 +947,21 @@ impl Reference<'_> {
             core.clone()
         };
         let owed: Vec<usize> = considered.into_iter().filter(|&c| self.c[c].owed.is_some()).collect();
-        // Stopped: suspended, violated, terminated, or found in breach.
+        // Stopped: suspended, terminated, or found in violation (not by a missed deadline).
         let stopped = |c: usize| {
             self.c[c].violation.is_some()
                 || matches!(
                     self.c[c].status,
-                    Some(
-                        CommitmentStatus::Suspended
-                            | CommitmentStatus::Violated
-                            | CommitmentStatus::Terminated
-                    )
+                    Some(CommitmentStatus::Suspended | CommitmentStatus::Terminated)
                 )
         };
-        // Live: performed or in effect, or awaited with its deadline running; no breach.
+        // Live: performed or in effect, awaited with its deadline running, or late (a
+        // missed deadline, performance still awaited); not found in violation.
         let live = |c: usize| {
             let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
             self.c[c].violation.is_none()
                 && match self.c[c].status {
-                    Some(CommitmentStatus::Performed) => true,
+                    Some(CommitmentStatus::Performed | CommitmentStatus::Violated) => true,
                     Some(CommitmentStatus::Fulfilled) => continuing,
                     Some(CommitmentStatus::Pending | CommitmentStatus::Overdue) => self.deadline_runs(c),
                     _ => false,
