@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use detente_spec::model::{CommitmentKind, EventKind, FacilityStatus, PowerKind, Timeout};
+use detente_spec::model::{Category, CommitmentKind, EventKind, FacilityStatus, PowerKind, Timeout};
 use detente_spec::time::{Date, Duration};
 
 use crate::compiled::Agreement;
@@ -81,6 +81,9 @@ struct Commitment {
     owed: Option<Date>,
     /// Each bound party's performance (date, event), in the order of `by`.
     performed: Vec<Option<(Date, usize)>>,
+    /// Each bound party's leaving its part unperformed (it withdrew, or renounced the
+    /// commitment), in the order of `by`: the others still owe theirs.
+    left: Vec<Option<Box<Reason>>>,
     verified: Option<(Date, usize)>,
     due: Option<Date>,
     extended: bool,
@@ -181,6 +184,9 @@ pub struct Machine<'a> {
     agreement_reason: Reason,
     notes: Vec<Note>,
     timeline: Option<Vec<Transition>>,
+    /// With a timeline: each commitment's status in words as last recorded, so that a
+    /// change of what stands beside a status (a second suspender) is a change too.
+    described: Vec<Option<String>>,
     /// Bumped by every change a condition could read (see `settle`): settling
     /// re-evaluates conditions only when it moved since they were last evaluated.
     version: u64,
@@ -291,6 +297,7 @@ impl<'a> Machine<'a> {
             .map(|c| Commitment {
                 owed: None,
                 performed: vec![None; c.by.len()],
+                left: vec![None; c.by.len()],
                 verified: None,
                 due: None,
                 extended: false,
@@ -362,6 +369,7 @@ impl<'a> Machine<'a> {
             agreement_reason: start(format!("adopted on {adopted}").as_str()),
             notes: Vec::new(),
             timeline: record_timeline.then(Vec::new),
+            described: if record_timeline { vec![None; ag.commitments.len()] } else { Vec::new() },
             version: 1,
             evaluated: 0,
             powers_evaluated: 0,
@@ -692,7 +700,7 @@ impl<'a> Machine<'a> {
         let r = &self.commitments[c];
         r.due.is_some()
             && r.owed.is_some()
-            && !r.performed.iter().all(Option::is_some)
+            && self.outstanding(c)
             && r.missed.is_none()
             && r.violation.is_none()
             && r.terminated.is_none()
@@ -709,12 +717,9 @@ impl<'a> Machine<'a> {
         let (Some(due), Some(owed)) = (c.due, c.owed) else { return };
         let spec = &self.ag.commitments[i];
         let outcome = if c.extended { Some(Timeout::Violated) } else { spec.on_timeout };
-        let defaulters: Vec<usize> = spec
-            .by
-            .iter()
-            .zip(&c.performed)
-            .filter(|(_, done)| done.is_none())
-            .map(|(&p, _)| self.answering(p))
+        let defaulters: Vec<usize> = (0..spec.by.len())
+            .filter(|&slot| c.performed[slot].is_none() && c.left[slot].is_none())
+            .map(|slot| self.answering(spec.by[slot]))
             .collect();
         let phase_id = self.ag.spec.phase[spec.phase].id.clone();
         let what = || {
@@ -866,7 +871,12 @@ impl<'a> Machine<'a> {
                     (InstrumentStatus::InForce, format!("in force: the snap-back ended ({})", reason.text))
                 }
             };
-            self.set_instrument(i, status, still, Reason { text, ..reason.clone() });
+            let mut why = Reason { text, ..reason.clone() };
+            if let Some(c) = still {
+                // The relieving commitment is the first cause, as for any relief.
+                why.causes.insert(0, ag.spec.commitment[c].id.clone());
+            }
+            self.set_instrument(i, status, still, why);
         }
         self.powers[p].stage = Stage::Idle;
         self.version += 1;
@@ -940,7 +950,7 @@ impl<'a> Machine<'a> {
         for c in 0..self.commitments.len() {
             // A breach stands beside the termination: it is not undone by leaving.
             if self.binds(c, party) && !ended(self.commitments[c].status) && !self.is_done_deed(c) {
-                self.commitments[c].terminated.get_or_insert_with(|| Box::new(reason.clone()));
+                self.leave_share(c, party, &reason);
             }
         }
         if self.ag.essential[party] {
@@ -958,6 +968,33 @@ impl<'a> Machine<'a> {
         let by = &self.ag.commitments[c].by;
         by.contains(&party)
             || self.ag.succeeds[party].is_some_and(|(p, on)| by.contains(&p) && on <= self.day)
+    }
+
+    /// Whether some bound party's part of a commitment is still owed: neither performed
+    /// nor left (by withdrawing or renouncing).
+    pub(super) fn outstanding(&self, c: usize) -> bool {
+        let record = &self.commitments[c];
+        record.performed.iter().zip(&record.left).any(|(done, left)| done.is_none() && left.is_none())
+    }
+
+    /// A bound party leaves its part of a commitment unperformed (it withdrew, or
+    /// renounced it). A commitment binding several parties goes on for the others,
+    /// who still owe their parts (five donors' aid, when one leaves); it ends
+    /// (terminated) when no one is left to perform it, or when it is a joint act
+    /// (`mutual`, a contract both must sign) that cannot be done without the leaver.
+    pub(super) fn leave_share(&mut self, c: usize, party: usize, reason: &Reason) {
+        let Some(slot) = self.slot_of(c, party) else { return };
+        let single = self.ag.commitments[c].by.len() == 1;
+        let joint = self.ag.spec.commitment[c].category == Category::Mutual;
+        let record = &mut self.commitments[c];
+        if record.performed[slot].is_none() {
+            record.left[slot].get_or_insert_with(|| Box::new(reason.clone()));
+        }
+        let nobody_left = record.left.iter().all(Option::is_some);
+        if single || joint || nobody_left {
+            record.terminated.get_or_insert_with(|| Box::new(reason.clone()));
+        }
+        self.version += 1;
     }
 
     /// Who answers for a bound party's part now: its successor once it has taken the
@@ -988,7 +1025,8 @@ impl<'a> Machine<'a> {
         let record = &self.commitments[c];
         spec.kind == CommitmentKind::Action
             && record.owed.is_some()
-            && record.performed.iter().all(Option::is_some)
+            && record.performed.iter().any(Option::is_some)
+            && !self.outstanding(c)
             && (spec.verifier.is_none() || record.verified.is_some())
             && self.notice_ends(c).is_none_or(|effect| effect <= self.day)
     }
@@ -1063,11 +1101,10 @@ impl<'a> Machine<'a> {
     /// When a commitment performed in time takes effect after its notice period.
     fn notice_ends(&self, c: usize) -> Option<Date> {
         let notice = self.ag.commitments[c].notice?;
-        let record = &self.commitments[c];
-        if !record.performed.iter().all(Option::is_some) {
+        if self.outstanding(c) {
             return None;
         }
-        let last = record.performed.iter().flatten().map(|(d, _)| *d).max()?;
+        let last = self.commitments[c].performed.iter().flatten().map(|(d, _)| *d).max()?;
         notice.after(last)
     }
 

@@ -198,6 +198,9 @@ pub struct ShareState {
     pub performed: Option<Date>,
     /// Its performing event, by position in the log.
     pub event: Option<usize>,
+    /// The day it left its part unperformed (it withdrew or renounced the commitment),
+    /// if it did: the other parties still owe theirs.
+    pub left: Option<Date>,
 }
 
 /// The lifecycle of a phase.

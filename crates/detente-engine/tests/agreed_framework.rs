@@ -148,7 +148,7 @@ fn on_2003_01_15_no_inspectors_remained_and_the_dprk_had_renounced_the_npt() {
     let s = on("2003-01-15");
     let monitoring = s.commitments.iter().find(|c| c.id == "freeze-monitoring").unwrap();
     assert_eq!(monitoring.status, CommitmentStatus::Suspended);
-    assert_eq!(monitoring.suspended_by, vec!["`dprk`, on its own".to_string()]);
+    assert_eq!(monitoring.suspended_by, vec!["`dprk` on its own".to_string()]);
     assert_eq!(status(&s, "npt-membership"), CommitmentStatus::Terminated);
     assert_eq!(status(&s, "annual-fuel-oil"), CommitmentStatus::Suspended);
     assert_eq!(s.agreement, AgreementStatus::Collapsed, "collapsed de facto, never formally ended");

@@ -168,7 +168,7 @@ verification = { by = "iaea", method = "seismic monitoring", detection = 0.99 }
         moratorium.reason.text
     );
     let talks = commitment(&during, "talks");
-    assert_eq!(talks.suspended_by, vec!["`usa`, on its own".to_string()]);
+    assert_eq!(talks.suspended_by, vec!["`usa` on its own".to_string()]);
     assert!(talks.reason.text.contains("which the agreement does not provide for"), "{}", talks.reason.text);
     assert_eq!(commitment(&at(&ag, &log, "2020-09-01"), "moratorium").status, CommitmentStatus::Performed);
 }
@@ -719,4 +719,92 @@ verification = { by = "iaea", method = "inspection", detection = 0.9 }
     assert_eq!(commitment(&s, "inspections").status, CommitmentStatus::Inactive);
     assert!(s.quantities[0].reason.text.contains("not known yet: the first estimate is dated 2020-03-22"));
     assert_eq!(commitment(&at(&ag, &empty, "2020-03-22"), "inspections").status, CommitmentStatus::Performed);
+}
+
+/// Three signatories: aid owed by two donors, and a contract two must sign together.
+const DONORS: &str = r#"
+[[party]]
+id = "rok"
+name = "ROK"
+role = "signatory"
+
+[[phase]]
+id = "one"
+title = "One"
+
+[[commitment]]
+id = "aid"
+title = "Aid from the United States and the ROK"
+phase = "one"
+by = ["usa", "rok"]
+kind = "action"
+category = "concession"
+due = "90 days"
+on_timeout = "violated"
+benefits = ["dprk"]
+
+[[commitment]]
+id = "contract"
+title = "The United States and the DPRK sign a supply contract"
+phase = "one"
+by = ["usa", "dprk"]
+kind = "action"
+category = "mutual"
+"#;
+
+#[test]
+fn a_party_leaving_a_commitment_of_several_leaves_the_others_owing_theirs() {
+    let ag = agreement("record = true", DONORS);
+    let l = log(
+        &ag,
+        &[
+            r#"{"date": "2020-02-01", "actor": "usa", "kind": "withdrew"}"#,
+            &event("2020-03-01", "rok", "performed", "aid"),
+        ],
+    );
+    let before = at(&ag, &l, "2020-02-15");
+    let aid = commitment(&before, "aid");
+    assert_eq!(aid.status, CommitmentStatus::Pending, "the ROK still owes its part");
+    assert_eq!(aid.shares[0].left, Some(date("2020-02-01")));
+    assert!(aid.reason.text.contains("`usa` left its part"), "{}", aid.reason.text);
+    // A joint act cannot be done without the party that left.
+    assert_eq!(commitment(&before, "contract").status, CommitmentStatus::Terminated);
+    let after = at(&ag, &l, "2020-03-01");
+    assert_eq!(commitment(&after, "aid").status, CommitmentStatus::Fulfilled, "done by those still bound");
+    assert!(commitment(&after, "aid").done);
+}
+
+#[test]
+fn a_deadline_missed_after_one_party_left_is_blamed_on_those_still_bound() {
+    let ag = agreement("record = true", DONORS);
+    let l = log(&ag, &[r#"{"date": "2020-02-01", "actor": "usa", "kind": "withdrew"}"#]);
+    let s = at(&ag, &l, "2020-04-01");
+    let aid = commitment(&s, "aid");
+    assert_eq!(aid.status, CommitmentStatus::Violated);
+    assert_eq!(aid.breaches[0].parties, vec!["rok".to_string()], "not the party that had left");
+}
+
+#[test]
+fn renouncing_ones_part_of_a_shared_commitment_ends_only_that_part() {
+    let ag = agreement("record = true", DONORS);
+    let l = log(
+        &ag,
+        &[&event("2020-02-01", "rok", "renounced", "aid"), &event("2020-02-10", "rok", "performed", "aid")],
+    );
+    let s = at(&ag, &l, "2020-02-15");
+    assert_eq!(
+        commitment(&s, "aid").status,
+        CommitmentStatus::Pending,
+        "the United States still owes its part"
+    );
+    assert!(s.notes.iter().any(|n| n.text.contains("had renounced its part")));
+    let l = log(
+        &ag,
+        &[&event("2020-02-01", "rok", "renounced", "aid"), &event("2020-02-02", "usa", "renounced", "aid")],
+    );
+    assert_eq!(
+        commitment(&at(&ag, &l, "2020-02-15"), "aid").status,
+        CommitmentStatus::Terminated,
+        "no one left to perform it"
+    );
 }

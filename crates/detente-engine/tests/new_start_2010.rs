@@ -49,8 +49,8 @@ fn suspended_by(s: &State, id: &str) -> Vec<String> {
     commitment(s, id).suspended_by.clone()
 }
 
-const ON_ITS_OWN_USA: &str = "`usa`, on its own";
-const ON_ITS_OWN_RUSSIA: &str = "`russia`, on its own";
+const ON_ITS_OWN_USA: &str = "`usa` on its own";
+const ON_ITS_OWN_RUSSIA: &str = "`russia` on its own";
 
 #[test]
 fn every_event_is_sourced() {

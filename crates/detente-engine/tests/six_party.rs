@@ -146,7 +146,7 @@ fn on_2008_08_31_the_dprk_had_suspended_disablement_over_the_designation() {
     let s = on("2008-08-31");
     let disablement = commitment(&s, "disablement");
     assert_eq!(disablement.status, CommitmentStatus::Suspended);
-    assert_eq!(disablement.suspended_by, vec!["`dprk`, on its own".to_string()]);
+    assert_eq!(disablement.suspended_by, vec!["`dprk` on its own".to_string()]);
     assert!(missed_deadline(&s, "disablement"), "its own suspension hides no breach");
     assert_eq!(s.agreement, AgreementStatus::PartlySuspended);
     // The common text sets no date for delisting; the DPRK's claim stands beside it.
@@ -207,7 +207,7 @@ fn on_2008_12_15_fuel_oil_had_stopped_without_a_verification_protocol() {
     let s = on("2008-12-15");
     let aid = commitment(&s, "energy-aid");
     assert_eq!(aid.status, CommitmentStatus::Suspended);
-    assert_eq!(aid.suspended_by, vec!["`usa`, on its own".to_string()]);
+    assert_eq!(aid.suspended_by, vec!["`usa` on its own".to_string()]);
     assert_eq!(status(&s, "verification-protocol"), CommitmentStatus::Pending, "never agreed");
     assert_eq!(status(&s, "declaration"), CommitmentStatus::Performed, "never verified");
     assert_eq!(s.agreement, AgreementStatus::PartlySuspended);

@@ -156,6 +156,11 @@ impl Machine<'_> {
             return;
         }
         let slot = self.slot_of(c, event.actor);
+        if slot.is_some_and(|s| self.commitments[c].left[s].is_some()) {
+            let actor = &self.ag.spec.party[event.actor].id;
+            self.note(event, format!("`{actor}` had renounced its part; recorded only"));
+            return;
+        }
         match slot.map(|s| &mut self.commitments[c].performed[s]) {
             Some(record @ None) => *record = Some((event.date, event.index)),
             _ => {
@@ -332,7 +337,7 @@ impl Machine<'_> {
             event_ref(event.index)
         );
         let reason = Reason::new(event.date, text).event(event.index);
-        self.commitments[c].terminated.get_or_insert_with(|| Box::new(reason));
+        self.leave_share(c, event.actor, &reason);
     }
 
     /// A party renounces a whole phase (one instrument of a process): the phase is

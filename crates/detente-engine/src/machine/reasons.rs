@@ -65,8 +65,9 @@ impl Machine<'_> {
         }
         let suspensions = &self.commitments[c].suspensions;
         if status == CommitmentStatus::Suspended && suspensions.len() > 1 {
-            let by: Vec<String> = suspensions.iter().map(|s| self.suspended_by_words(s.by)).collect();
-            words = format!("{words} (by {})", by.join(" and "));
+            let mut by: Vec<String> = suspensions.iter().map(|s| self.suspended_by_words(s.by)).collect();
+            let last = by.pop().unwrap_or_default();
+            words = format!("{words} (by {} and {last})", by.join(", "));
         }
         if status == CommitmentStatus::Violated {
             let how = breach.unwrap_or(BreachKind::MissedDeadline.words());
@@ -160,24 +161,25 @@ impl Machine<'_> {
         reason
     }
 
-    /// For a commitment binding several parties that not all have performed: who has
-    /// and who has not.
+    /// For a commitment binding several parties that not all have performed, or that
+    /// some have left: who has performed, who has not, and who left its part.
     fn shares_in_words(&self, c: usize) -> Option<String> {
         let spec = &self.ag.commitments[c];
         let record = &self.commitments[c];
         let done = record.performed.iter().filter(|p| p.is_some()).count();
-        if spec.by.len() < 2 || done == 0 || done == spec.by.len() {
+        // Once the whole commitment has ended, who left it is its reason, not a share.
+        let over = super::ended(record.status);
+        let left = if over { 0 } else { record.left.iter().filter(|l| l.is_some()).count() };
+        if spec.by.len() < 2 || (left == 0 && (done == 0 || done == spec.by.len())) {
             return None;
         }
-        let parts: Vec<String> = spec
-            .by
-            .iter()
-            .zip(&record.performed)
-            .map(|(&p, performed)| {
-                let id = &self.ag.spec.party[p].id;
-                match performed {
-                    Some((_, e)) => format!("`{id}` performed {} ({})", self.when(*e), event_ref(*e)),
-                    None => format!("`{id}` has not performed"),
+        let parts: Vec<String> = (0..spec.by.len())
+            .map(|slot| {
+                let id = &self.ag.spec.party[spec.by[slot]].id;
+                match (&record.performed[slot], record.left[slot].as_ref().filter(|_| !over)) {
+                    (Some((_, e)), _) => format!("`{id}` performed {} ({})", self.when(*e), event_ref(*e)),
+                    (None, Some(reason)) => format!("`{id}` left its part: {}", reason.text),
+                    (None, None) => format!("`{id}` has not performed"),
                 }
             })
             .collect();

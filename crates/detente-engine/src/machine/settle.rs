@@ -137,12 +137,16 @@ impl Machine<'_> {
     fn record_commitment_change(&mut self, c: usize, status: CommitmentStatus) {
         let flags = self.flags(c, status);
         let (old, old_flags) = (self.commitments[c].status, self.commitments[c].flags);
-        if (old, old_flags) == (status, flags) {
+        let to = self.describe(c, status, flags);
+        let from = match self.described[c].take() {
+            Some(words) => words,
+            None => self.describe(c, old, old_flags),
+        };
+        self.described[c] = Some(to.clone());
+        self.commitments[c].flags = flags;
+        if (old, from.as_str()) == (status, to.as_str()) {
             return;
         }
-        let from = self.describe(c, old, old_flags);
-        self.commitments[c].flags = flags;
-        let to = self.describe(c, status, flags);
         // The reason is that of the new status: derive it with the status in place.
         self.commitments[c].status = status;
         let reason = self.commitment_reason(c);
@@ -151,12 +155,13 @@ impl Machine<'_> {
         self.record_change("commitment", id, &from, &to, reason);
     }
 
-    /// Whether every bound party has performed (or, for a continuing commitment
-    /// without a deadline, whether it needs no performance at all).
+    /// Whether every bound party has performed, those that left their parts aside, and
+    /// at least one has (or, for a continuing commitment without a deadline, whether it
+    /// needs no performance at all).
     pub(super) fn all_performed(&self, c: usize) -> bool {
         let spec = &self.ag.commitments[c];
         let automatic = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
-        automatic || self.commitments[c].performed.iter().all(Option::is_some)
+        automatic || (!self.outstanding(c) && self.commitments[c].performed.iter().any(Option::is_some))
     }
 
     /// The status a commitment's record gives it (see `docs/semantics.md`); the one
@@ -219,7 +224,10 @@ impl Machine<'_> {
         }
         let relieving =
             |s: CommitmentStatus| matches!(s, CommitmentStatus::Fulfilled | CommitmentStatus::Released);
-        if relieving(new) && !relieving(old) {
+        // Relief begins only with fulfilment: a commitment released before it was ever
+        // fulfilled (its `while` failed first) relieves nothing; one released after it
+        // keeps the relief it gave.
+        if new == CommitmentStatus::Fulfilled && !relieving(old) {
             for &i in &ag.commitments[c].relieves {
                 if self.instruments[i].status.in_force() {
                     let reason = self.reason_with(|| {

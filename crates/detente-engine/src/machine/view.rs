@@ -148,11 +148,12 @@ impl Machine<'_> {
             shares: self.ag.commitments[i]
                 .by
                 .iter()
-                .zip(&c.performed)
-                .map(|(&p, performed)| ShareState {
+                .zip(c.performed.iter().zip(&c.left))
+                .map(|(&p, (performed, left))| ShareState {
                     party: party(p),
                     performed: performed.map(|(d, _)| d),
                     event: performed.map(|(_, e)| e),
+                    left: left.as_ref().map(|reason| reason.since),
                 })
                 .collect(),
             done: self.is_done_deed(i),
@@ -166,7 +167,7 @@ impl Machine<'_> {
         match by {
             super::SuspendedBy::Power(p) => format!("power `{}`", spec.power[p].id),
             super::SuspendedBy::While => "its `while` condition".to_string(),
-            super::SuspendedBy::Party(p) => format!("`{}`, on its own", spec.party[p].id),
+            super::SuspendedBy::Party(p) => format!("`{}` on its own", spec.party[p].id),
         }
     }
 

@@ -8,7 +8,7 @@ use detente_spec::{check, SourceFile};
 use proptest::prelude::*;
 
 /// A random commitment: (kind is action, category 0 measure-by-b / 1 concession-by-a /
-/// 2 mutual / 3 measure-by-a, due days, timeout 0 violated / 1 discharged / 2 extended,
+/// 2 mutual / 3 measure by b and a, due days, timeout 0 violated / 1 discharged / 2 extended,
 /// verified, extras).
 /// The extras are a bitmask: 1 a `when` condition, 2 `lasts`, 4 a cap on `q0`, 8
 /// freezing facility `f0`, 16 a declaration (`binding = false`), 32 a `while`
@@ -115,7 +115,8 @@ pub fn build(plan: &Plan) -> Agreement {
             0 => ("[\"b\"]", "measure"),
             1 => ("[\"a\"]", "concession"),
             2 => ("[\"a\", \"b\"]", "mutual"),
-            _ => ("[\"a\"]", "measure"),
+            // Several parties' own parts (not a joint act): one leaving leaves the rest owed.
+            _ => ("[\"b\", \"a\"]", "measure"),
         };
         let kind = if *action { "action" } else { "continuing" };
         let declaration = extras & 16 != 0;

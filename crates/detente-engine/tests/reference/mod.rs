@@ -17,7 +17,9 @@ use detente_engine::state::{
     AgreementStatus, BreachKind, CommitmentStatus, InstrumentStatus, PhaseStatus, PowerStatus,
 };
 use detente_spec::condition::Predicate;
-use detente_spec::model::{CommitmentKind, EventKind, FacilityStatus, PowerKind, Role, Timeout, WhileEnds};
+use detente_spec::model::{
+    Category, CommitmentKind, EventKind, FacilityStatus, PowerKind, Role, Timeout, WhileEnds,
+};
 use detente_spec::time::{Date, Duration};
 
 /// What suspended a commitment.
@@ -32,6 +34,8 @@ enum Src {
 struct C {
     owed: Option<Date>,
     performed: Vec<Option<Date>>,
+    /// Parts left unperformed by a party that withdrew or renounced.
+    left: Vec<bool>,
     verified: bool,
     due: Option<Date>,
     /// Days left of a deadline a provided suspension stopped.
@@ -143,7 +147,11 @@ pub fn statuses_at(ag: &Agreement, events: &[Event], days: &[Date]) -> Vec<Statu
     let mut r = Reference {
         ag,
         day: adopted,
-        c: ag.commitments.iter().map(|c| C { performed: vec![None; c.by.len()], ..C::default() }).collect(),
+        c: ag
+            .commitments
+            .iter()
+            .map(|c| C { performed: vec![None; c.by.len()], left: vec![false; c.by.len()], ..C::default() })
+            .collect(),
         opened: vec![None; ag.phases.len()],
         complete: vec![false; ag.phases.len()],
         phase_suspended: vec![None; ag.phases.len()],
@@ -205,13 +213,36 @@ impl Reference<'_> {
     fn all_performed(&self, c: usize) -> bool {
         let spec = &self.ag.commitments[c];
         (spec.kind == CommitmentKind::Continuing && spec.due.is_none())
-            || self.c[c].performed.iter().all(Option::is_some)
+            || (!self.owing(c) && self.c[c].performed.iter().any(Option::is_some))
+    }
+
+    /// Whether some party still owes its part: not performed, not left.
+    fn owing(&self, c: usize) -> bool {
+        (0..self.c[c].performed.len()).any(|s| self.c[c].performed[s].is_none() && !self.c[c].left[s])
+    }
+
+    /// A party leaves its part (withdrawal, renunciation). The commitment ends when it
+    /// bound only that party, is a joint (mutual) act, or every part has been left.
+    fn leave(&mut self, c: usize, party: usize) {
+        let by = &self.ag.commitments[c].by;
+        let slot = by.iter().position(|&p| p == party).or_else(|| {
+            let (q, _) = self.ag.succeeds[party]?;
+            by.iter().position(|&p| p == q)
+        });
+        let Some(slot) = slot else { return };
+        if self.c[c].performed[slot].is_none() {
+            self.c[c].left[slot] = true;
+        }
+        let mutual = self.ag.spec.commitment[c].category == Category::Mutual;
+        if by.len() == 1 || mutual || self.c[c].left.iter().all(|&l| l) {
+            self.c[c].terminated = true;
+        }
     }
 
     /// The day a commitment performed in time takes effect, after its notice period.
     fn notice_ends(&self, c: usize) -> Option<Date> {
         let notice = self.ag.commitments[c].notice?;
-        if !self.c[c].performed.iter().all(Option::is_some) {
+        if self.owing(c) {
             return None;
         }
         notice.after(self.c[c].performed.iter().flatten().max().copied()?)
@@ -269,7 +300,7 @@ impl Reference<'_> {
         let x = &self.c[c];
         x.due.is_some()
             && x.owed.is_some()
-            && !x.performed.iter().all(Option::is_some)
+            && self.owing(c)
             && x.missed.is_none()
             && x.violation.is_none()
             && !x.terminated
@@ -311,7 +342,7 @@ impl Reference<'_> {
                     _ => {
                         let by = spec.by.clone();
                         let late: Vec<usize> = (0..by.len())
-                            .filter(|&s| self.c[c].performed[s].is_none())
+                            .filter(|&s| self.c[c].performed[s].is_none() && !self.c[c].left[s])
                             .map(|s| self.answering(by[s]))
                             .collect();
                         self.c[c].missed = Some(late);
@@ -460,7 +491,9 @@ impl Reference<'_> {
         let relieving = |s: Option<CommitmentStatus>| {
             matches!(s, Some(CommitmentStatus::Fulfilled | CommitmentStatus::Released))
         };
-        if relieving(Some(new)) && !relieving(old) {
+        // Relief begins only with fulfilment: a commitment released before it was ever
+        // fulfilled (its `while` failed first) relieves nothing.
+        if new == CommitmentStatus::Fulfilled && !relieving(old) {
             for &i in &spec.relieves {
                 if matches!(self.instrument[i].0, InstrumentStatus::InForce | InstrumentStatus::ReImposed) {
                     self.instrument[i] = (InstrumentStatus::Relieved, Some(c), None);
@@ -557,7 +590,8 @@ impl Reference<'_> {
         let x = &self.c[c];
         spec.kind == CommitmentKind::Action
             && x.owed.is_some()
-            && x.performed.iter().all(Option::is_some)
+            && x.performed.iter().any(Option::is_some)
+            && !self.owing(c)
             && (spec.verifier.is_none() || x.verified)
             && self.notice_ends(c).is_none_or(|effect| effect <= self.day)
     }
@@ -609,7 +643,10 @@ impl Reference<'_> {
                         let (q, _) = self.ag.succeeds[e.actor]?;
                         by.iter().position(|&p| p == q)
                     });
-                    self.c[c].performed[slot.unwrap()].get_or_insert(e.date);
+                    let slot = slot.unwrap();
+                    if !self.c[c].left[slot] {
+                        self.c[c].performed[slot].get_or_insert(e.date);
+                    }
                 }
             }
             (EventKind::Verified, Subject::Commitment(c)) => self.c[c].verified = true,
@@ -688,7 +725,7 @@ impl Reference<'_> {
             }
             (EventKind::Renounced, Subject::Commitment(c)) => {
                 if !ended(self.c[c].status) && !self.done_deed(c) {
-                    self.c[c].terminated = true;
+                    self.leave(c, e.actor);
                 }
             }
             (EventKind::Renounced, Subject::Phase(p)) => {
@@ -911,7 +948,7 @@ impl Reference<'_> {
         for c in 0..self.c.len() {
             let status = self.c[c].status.unwrap_or(CommitmentStatus::Inactive);
             if self.bound(c, party) && !ended(Some(status)) && !self.done_deed(c) {
-                self.c[c].terminated = true;
+                self.leave(c, party);
             }
         }
         if self.ag.essential[party] || self.participating() < 2 {
