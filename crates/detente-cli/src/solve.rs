@@ -1,10 +1,12 @@
 //! `detente solve GAME.nfg`: Nash equilibria of a strategic-form game in Gambit's
 //! format, exactly.
 
+use std::io::Read;
 use std::path::Path;
 
 use detente_game::game::to_text;
-use detente_game::{bimatrix, nfg, pure, Game, Profile};
+use detente_game::nfg::{self, NfgError};
+use detente_game::{bimatrix, pure, Game, Profile};
 
 // `--one` on a two-player game follows the Lemke-Howson path (verified exactly); `--all`
 // enumerates supports.
@@ -20,9 +22,30 @@ pub enum SolveFormat {
     Json,
 }
 
+/// Reads the file, refusing what the `.nfg` reader would: more than
+/// [`nfg::MAX_INPUT`] bytes (without reading them all), or text that is not UTF-8.
+fn read_text(path: &Path) -> Result<Result<String, NfgError>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let limit = nfg::MAX_INPUT as u64;
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() && meta.len() > limit {
+            return Ok(Err(NfgError::too_long(meta.len() as usize)));
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(NfgError::too_long(bytes.len())));
+    }
+    Ok(String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        NfgError::not_utf8(e.as_bytes(), valid)
+    }))
+}
+
 pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let game = match nfg::read(&text) {
+    let game = match read_text(path)?.and_then(|text| nfg::read(&text)) {
         Ok(game) => game,
         Err(e) => {
             eprintln!("{}:{}:{}: error: {}\n  help: {}", path.display(), e.line, e.column, e.message, e.help);
