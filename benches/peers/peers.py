@@ -6,7 +6,10 @@ release `detente` binary (`cargo build --release`). Prints one line per workload
 the peer's time and detente's. With --check-phase-games it reads every scenario's
 phase game (.efg) with pygambit and compares subgame-perfect payoffs. With --axelrod-scores FILE it also writes the per-pair
 scores of axelrod's deterministic strategies over 200 turns, the fixture that
-crates/detente-game/tests/ipd.rs compares against.
+crates/detente-game/tests/ipd.rs compares against. With --enummixed-fixture FILE it
+writes 600 random degenerate two-player games (2 to 4 strategies each, payoffs 0 to 3)
+with the extreme equilibria pygambit's enummixed_solve(rational=True) lists for each,
+the fixture that crates/detente-game/tests/vertex_enumeration.rs compares against.
 """
 
 import json
@@ -81,6 +84,41 @@ def axelrod_scores(path):
             sa, sb = match.final_score()
             scores[f"{a.name} | {b.name}"] = [int(sa), int(sb)]
     Path(path).write_text(json.dumps({"turns": 200, "scores": scores}, indent=1) + "\n")
+
+
+def small_games(count, seed):
+    """`count` pseudo-random games: 2 to 4 strategies each, payoffs 0 to 3 (many ties,
+    so most are degenerate)."""
+    state = seed
+    mask = (1 << 64) - 1
+
+    def draw(n):
+        nonlocal state
+        state = (state * 6364136223846793005 + 1442695040888963407) & mask
+        return (state >> 33) % n
+
+    games = []
+    for _ in range(count):
+        m, n = 2 + draw(3), 2 + draw(3)
+        a = [[draw(4) for _ in range(n)] for _ in range(m)]
+        b = [[draw(4) for _ in range(n)] for _ in range(m)]
+        games.append((a, b))
+    return games
+
+
+def enummixed_fixture(path):
+    import pygambit as gbt
+
+    out = []
+    for a, b in small_games(600, 2026):
+        game = gbt.Game.from_arrays(a, b)
+        result = gbt.nash.enummixed_solve(game, rational=True)
+        equilibria = sorted(
+            [[str(e[s]) for s in player.strategies] for player in game.players] for e in result.equilibria
+        )
+        out.append({"a": a, "b": b, "equilibria": equilibria})
+    header = f"pygambit {gbt.__version__} enummixed_solve(rational=True), benches/peers/peers.py --enummixed-fixture"
+    Path(path).write_text(json.dumps({"source": header, "games": out}, separators=(",", ":")) + "\n")
 
 
 def chain_spec(phases, seed):
@@ -161,6 +199,9 @@ def check_files(files, gbt):
 def main():
     if "--check-phase-games" in sys.argv:
         check_phase_games()
+        return
+    if "--enummixed-fixture" in sys.argv:
+        enummixed_fixture(sys.argv[sys.argv.index("--enummixed-fixture") + 1])
         return
     if "--axelrod-scores" in sys.argv:
         axelrod_scores(sys.argv[sys.argv.index("--axelrod-scores") + 1])

@@ -9,7 +9,7 @@ use detente_game::nfg::{self, NfgError};
 use detente_game::{bimatrix, pure, Game, Profile};
 
 // `--one` on a two-player game follows the Lemke-Howson path (verified exactly); `--all`
-// enumerates supports.
+// enumerates the vertices of the best-response polytopes.
 
 use crate::{write_stdout, INVALID};
 
@@ -66,17 +66,19 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
     } else if game.players.len() == 2 {
         if !bimatrix::affordable(&game) {
             return Err(format!(
-                "{}: enumerating all equilibria means {:.3e} pairs of supports, too many to finish; \
-                 use --one for one equilibrium",
+                "{}: enumerating every extreme equilibrium may take {:.3e} steps (a bound from the \
+                 size of its best-response polytopes and the length of its payoffs), too many to \
+                 finish; use --one for one equilibrium",
                 path.display(),
-                bimatrix::support_pairs(&game)
+                bimatrix::enumeration_work(&game)
             ));
         }
         let solution = bimatrix::enumerate(&game);
         if solution.degenerate {
             eprintln!(
-                "warning: {} is degenerate: it may have continua of equilibria, of which only the \
-                 equilibria found by support enumeration are listed",
+                "warning: {} is degenerate: the equilibria listed are its extreme equilibria (as Gambit's \
+                 enummixed lists them); it may also have continua of equilibria, each made of convex \
+                 combinations of listed ones",
                 path.display()
             );
         }

@@ -253,3 +253,18 @@ fn solve_bounds_numbers_and_says_why_one_is_refused() {
     assert_eq!(code, 1);
     assert!(stderr.contains("game.nfg:1:10: error: this byte is not UTF-8 text"), "{stderr}");
 }
+
+#[test]
+fn solve_lists_extreme_equilibria_whose_supports_differ_in_size() {
+    // A = [[0,0,1],[1,0,1]], B = [[0,0,1],[1,1,0]], first player's strategy fastest.
+    // Gambit's enummixed lists x = (1/2, 1/2), y = (0, 1, 0) among others.
+    let text = b"NFG 1 R \"d\" { \"1\" \"2\" } { 2 3 }\n0 0 1 1 0 0 0 1 1 1 1 0";
+    let (code, stdout, stderr) = solve_text("unequal-supports", text, &["--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(json["equilibria"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!([["1/2", "1/2"], ["0", "1", "0"]])));
+    assert!(stderr.contains("extreme equilibria (as Gambit's enummixed lists them)"), "{stderr}");
+}

@@ -35,11 +35,12 @@ proptest! {
 
     #[test]
     fn pure_equilibria_are_among_all_equilibria(game in games()) {
+        // A pure equilibrium is a pair of vertices of the best-response polytopes (on
+        // the edges from 0 along its two strategies), so it is extreme, degenerate game
+        // or not.
         let solution = bimatrix::enumerate(&game);
-        if !solution.degenerate {
-            for e in pure::equilibria(&game) {
-                prop_assert!(solution.equilibria.contains(&pure::as_profile(&game, &e)));
-            }
+        for e in pure::equilibria(&game) {
+            prop_assert!(solution.equilibria.contains(&pure::as_profile(&game, &e)));
         }
     }
 }
