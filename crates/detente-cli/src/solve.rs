@@ -87,7 +87,8 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
         let solution = detente_game::three_player::equilibria(&game);
         if solution.degenerate {
             eprintln!(
-                "warning: {} is degenerate: continua of equilibria may exist and are not listed",
+                "warning: {} is degenerate: it has continua of equilibria, which are not listed (its \
+                 isolated equilibria are)",
                 path.display()
             );
         }
