@@ -1,17 +1,23 @@
 //! `detente solve GAME.nfg`: Nash equilibria of a strategic-form game in Gambit's
 //! format, exactly.
+//!
+//! Which solver runs depends on the game: two players, every extreme equilibrium by
+//! vertex enumeration (`--one`: one equilibrium by Lemke-Howson); three players with two
+//! strategies each, every equilibrium; one player, its best strategies; any other game,
+//! its pure-strategy equilibria. The answer is written as it is formatted (a game with
+//! millions of pure equilibria is not held in memory as mixed profiles).
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use detente_game::game::to_text;
 use detente_game::nfg::{self, NfgError};
-use detente_game::{bimatrix, pure, Game, Profile};
+use detente_game::{bimatrix, pure, Game, Profile, Q};
+use num_traits::Zero;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
 
-// `--one` on a two-player game follows the Lemke-Howson path (verified exactly); `--all`
-// enumerates the vertices of the best-response polytopes.
-
-use crate::{write_stdout, INVALID};
+use crate::INVALID;
 
 /// Output formats of `solve`.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,6 +26,43 @@ pub enum SolveFormat {
     Text,
     /// `{"equilibria": [PROFILE, ...]}`, probabilities as exact rational strings.
     Json,
+}
+
+/// The equilibria: mixed profiles, or pure ones kept as one strategy per player.
+enum Answer {
+    Mixed(Vec<Profile>),
+    Pure(Vec<Vec<usize>>),
+}
+
+impl Answer {
+    fn len(&self) -> usize {
+        match self {
+            Answer::Mixed(e) => e.len(),
+            Answer::Pure(e) => e.len(),
+        }
+    }
+
+    fn truncate(&mut self, n: usize) {
+        match self {
+            Answer::Mixed(e) => e.truncate(n),
+            Answer::Pure(e) => e.truncate(n),
+        }
+    }
+
+    /// Equilibrium `k`: each player's probability of each strategy, and payoff.
+    fn profile(&self, game: &Game, k: usize) -> (Vec<Vec<Q>>, Vec<Q>) {
+        match self {
+            Answer::Mixed(e) => {
+                let payoffs = (0..e[k].len()).map(|p| game.expected(&e[k], p, None)).collect();
+                (e[k].clone(), payoffs)
+            }
+            Answer::Pure(e) => {
+                let pure = &e[k];
+                let payoffs = (0..pure.len()).map(|p| game.payoff(pure, p).clone()).collect();
+                (pure::as_profile(game, pure), payoffs)
+            }
+        }
+    }
 }
 
 /// Reads the file, refusing what the `.nfg` reader would: more than
@@ -52,9 +95,10 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
             return Ok(INVALID);
         }
     };
-    let mut equilibria: Vec<Profile> = if game.players.len() == 2 && one {
+    let players = game.players.len();
+    let mut answer = if players == 2 && one {
         match detente_game::lemke_howson::one(&game) {
-            Some((e, _)) => vec![e],
+            Some((e, _)) => Answer::Mixed(vec![e]),
             None => {
                 return Err(format!(
                     "{}: no Lemke-Howson path ended at a verifiable equilibrium (a degenerate game), and \
@@ -63,7 +107,7 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
                 ))
             }
         }
-    } else if game.players.len() == 2 {
+    } else if players == 2 {
         if !bimatrix::affordable(&game) {
             return Err(format!(
                 "{}: enumerating every extreme equilibrium may take {:.3e} steps (a bound from the \
@@ -82,7 +126,7 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
                 path.display()
             );
         }
-        solution.equilibria
+        Answer::Mixed(solution.equilibria)
     } else if game.shape() == [2, 2, 2] {
         let solution = detente_game::three_player::equilibria(&game);
         if solution.degenerate {
@@ -99,51 +143,111 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
                 p[0], p[1], p[2]
             );
         }
-        solution.equilibria
+        Answer::Mixed(solution.equilibria)
     } else {
-        eprintln!(
-            "note: {} has {} players: only its pure-strategy equilibria are computed",
-            path.display(),
-            game.players.len()
-        );
-        pure::equilibria(&game).iter().map(|e| pure::as_profile(&game, e)).collect()
+        let found = pure::equilibria(&game);
+        if players == 1 {
+            if found.len() > 1 && !one {
+                eprintln!(
+                    "note: {} has 1 player: every mixture of its {} best strategies is an equilibrium too",
+                    path.display(),
+                    found.len()
+                );
+            }
+        } else {
+            eprintln!(
+                "note: {} has {}: only its pure-strategy equilibria are computed (mixed ones are, for two \
+                 players, and for three players with two strategies each)",
+                path.display(),
+                nfg::count(players, "player")
+            );
+        }
+        Answer::Pure(found)
     };
     if one {
-        equilibria.truncate(1);
+        answer.truncate(1);
     }
-    let text = match format {
-        SolveFormat::Json => json(&equilibria)?,
-        SolveFormat::Text => text_report(&game, &equilibria),
-    };
-    write_stdout(&text)?;
+    write_answer(&game, &answer, format)?;
     Ok(0)
 }
 
-fn json(equilibria: &[Profile]) -> Result<String, String> {
-    let profiles: Vec<Vec<Vec<String>>> =
-        equilibria.iter().map(|e| e.iter().map(|mix| mix.iter().map(to_text).collect()).collect()).collect();
-    let value = serde_json::json!({ "equilibria": profiles });
-    Ok(serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n")
+/// Writes to standard output as `write` formats; a closed pipe (`detente solve ... |
+/// head`) is not an error worth reporting.
+fn write_answer(game: &Game, answer: &Answer, format: SolveFormat) -> Result<(), String> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match format {
+        SolveFormat::Json => serde_json::to_writer_pretty(&mut out, &Json { game, answer })
+            .map_err(|e| e.io_error_kind().map_or_else(|| std::io::Error::other(e.to_string()), Into::into))
+            .and_then(|()| writeln!(out)),
+        SolveFormat::Text => text_report(&mut out, game, answer),
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write output: {e}")),
+    }
 }
 
-fn text_report(game: &Game, equilibria: &[Profile]) -> String {
-    let count = match equilibria.len() {
+/// `{"equilibria": [PROFILE, ...]}`, a profile listing for each player the probability
+/// of each strategy as an exact rational string, serialized one profile at a time.
+struct Json<'a> {
+    game: &'a Game,
+    answer: &'a Answer,
+}
+
+struct Profiles<'a>(&'a Json<'a>);
+
+impl Serialize for Json<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("equilibria", &Profiles(self))?;
+        map.end()
+    }
+}
+
+impl Serialize for Profiles<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Json { game, answer } = self.0;
+        let mut seq = serializer.serialize_seq(Some(answer.len()))?;
+        for k in 0..answer.len() {
+            let profile: Vec<Vec<String>> = match answer {
+                Answer::Mixed(e) => e[k].iter().map(|mix| mix.iter().map(to_text).collect()).collect(),
+                Answer::Pure(e) => e[k]
+                    .iter()
+                    .zip(game.shape())
+                    .map(|(&s, n)| (0..n).map(|t| if t == s { "1" } else { "0" }.to_string()).collect())
+                    .collect(),
+            };
+            seq.serialize_element(&profile)?;
+        }
+        seq.end()
+    }
+}
+
+fn text_report(out: &mut impl Write, game: &Game, answer: &Answer) -> std::io::Result<()> {
+    let count = match answer.len() {
         1 => "1 equilibrium".to_string(),
         n => format!("{n} equilibria"),
     };
-    let mut out = format!("{}: {count}\n", game.title);
-    for (n, e) in equilibria.iter().enumerate() {
-        out.push_str(&format!("\nequilibrium {}\n", n + 1));
-        for (player, mix) in e.iter().enumerate() {
+    writeln!(out, "{}: {count}", game.title)?;
+    for k in 0..answer.len() {
+        writeln!(out, "\nequilibrium {}", k + 1)?;
+        let (profile, payoffs) = answer.profile(game, k);
+        for (player, mix) in profile.iter().enumerate() {
             let parts: Vec<String> = mix
                 .iter()
                 .zip(&game.strategies[player])
-                .filter(|(p, _)| **p != num_traits::Zero::zero())
+                .filter(|(p, _)| !p.is_zero())
                 .map(|(p, s)| format!("{s}: {}", to_text(p)))
                 .collect();
-            let payoff = to_text(&game.expected(e, player, None));
-            out.push_str(&format!("  {}: {}  (payoff {payoff})\n", game.players[player], parts.join(", ")));
+            writeln!(
+                out,
+                "  {}: {}  (payoff {})",
+                game.players[player],
+                parts.join(", "),
+                to_text(&payoffs[player])
+            )?;
         }
     }
-    out
+    Ok(())
 }

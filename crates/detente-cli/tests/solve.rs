@@ -268,3 +268,43 @@ fn solve_lists_extreme_equilibria_whose_supports_differ_in_size() {
         .contains(&serde_json::json!([["1/2", "1/2"], ["0", "1", "0"]])));
     assert!(stderr.contains("extreme equilibria (as Gambit's enummixed lists them)"), "{stderr}");
 }
+
+#[test]
+fn solve_speaks_of_players_and_degeneracy_as_they_are() {
+    let (code, stdout, stderr) = solve_text("one-player", b"NFG 1 R \"x\" { \"1\" } { 3 }\n1 5 5", &[]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("x: 2 equilibria"), "{stdout}");
+    assert!(stderr.contains("has 1 player: every mixture of its 2 best strategies"), "{stderr}");
+    assert!(!stderr.contains("1 players"), "{stderr}");
+    // Four players of two strategies: pure equilibria only, said with the plural.
+    let payoffs: Vec<String> = (0..16 * 4).map(|i| ((i * 7 + 3) % 11).to_string()).collect();
+    let four = format!("NFG 1 R \"x\" {{ \"1\" \"2\" \"3\" \"4\" }} {{ 2 2 2 2 }}\n{}", payoffs.join(" "));
+    let (code, _, stderr) = solve_text("four-players", four.as_bytes(), &[]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("has 4 players: only its pure-strategy equilibria"), "{stderr}");
+    // Three players, distinct payoffs, each with a dominant first strategy: one
+    // equilibrium and no claim of degeneracy.
+    let mut numbers = Vec::new();
+    for profile in 0..8usize {
+        for player in 0..3usize {
+            let first = (profile >> player) & 1 == 0;
+            numbers.push((3 * profile + player + if first { 100 } else { 0 }).to_string());
+        }
+    }
+    let three = format!("NFG 1 R \"x\" {{ \"1\" \"2\" \"3\" }} {{ 2 2 2 }}\n{}", numbers.join(" "));
+    let (code, stdout, stderr) = solve_text("dominant", three.as_bytes(), &["--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(!stderr.contains("degenerate"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["equilibria"], serde_json::json!([[["1", "0"], ["1", "0"], ["1", "0"]]]));
+}
+
+#[test]
+fn solve_help_says_what_each_mode_solves() {
+    let help = detente().args(["solve", "--help"]).assert().success().get_output().stdout.clone();
+    let help = String::from_utf8(help).unwrap();
+    for phrase in ["every extreme equilibrium", "Lemke-Howson", "(2x2x2): every equilibrium", "pure-strategy"]
+    {
+        assert!(help.contains(phrase), "{phrase}: {help}");
+    }
+}
