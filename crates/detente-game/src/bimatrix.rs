@@ -239,6 +239,27 @@ fn mix(c: &[Vec<BigInt>], rhs: &BigInt, v: &Vertex, width: usize) -> Vec<Q> {
     out
 }
 
+/// Whether every strategy that `own` plays is a best reply to `opponent`, exactly, in
+/// the game whose payoffs (to the player choosing a row) are the integers `c` (rows:
+/// the player's strategies, columns: the opponent's): the same best replies as the
+/// original payoffs, which `c` only shifts and scales. Both mixes must be probability
+/// vectors.
+fn best_replies(c: &[Vec<BigInt>], opponent: &[Q], own: &[Q]) -> bool {
+    let valid = |mix: &[Q]| mix.iter().all(|p| !p.is_negative_q()) && mix.iter().sum::<Q>() == Q::one();
+    if !valid(opponent) || !valid(own) {
+        return false;
+    }
+    // The opponent's mix over a common denominator: integer weights.
+    let denominator = opponent.iter().fold(BigInt::one(), |l, p| l.lcm(p.denom()));
+    let weights: Vec<BigInt> = opponent.iter().map(|p| p.numer() * (&denominator / p.denom())).collect();
+    let payoffs: Vec<BigInt> = c
+        .iter()
+        .map(|row| row.iter().zip(&weights).filter(|(_, w)| !w.is_zero()).map(|(u, w)| u * w).sum())
+        .collect();
+    let Some(best) = payoffs.iter().max() else { return false };
+    own.iter().zip(&payoffs).all(|(p, payoff)| p.is_zero() || payoff == best)
+}
+
 /// An upper bound on the steps of [`enumerate`]: the bases its vertex enumeration can
 /// visit in the two polytopes (McMullen's upper bound on the vertices of a simple
 /// polytope of that dimension and number of facets), times the `m n` operations each
@@ -335,12 +356,14 @@ pub fn enumerate(game: &Game) -> Solution {
     }
     equilibria.sort();
     equilibria.dedup();
-    // Complete labelling is the equilibrium condition itself; the exact check below is
-    // a second, independent look (cheap next to the enumeration), so that no profile is
-    // ever reported unverified.
+    // Complete labelling is the equilibrium condition itself, read off the pivoting
+    // dictionaries; the check below recomputes it independently, by products of the
+    // payoff matrices with the mixed strategies (in integers, without the reductions of
+    // rational arithmetic), so that no profile is ever reported unverified.
     let found = equilibria.len();
-    equilibria.retain(|e| is_equilibrium(&a, &b, e));
+    equilibria.retain(|e| best_replies(&cq, &e[1], &e[0]) && best_replies(&cp, &e[0], &e[1]));
     debug_assert_eq!(equilibria.len(), found, "a completely labelled pair that is no equilibrium");
+    debug_assert!(equilibria.iter().all(|e| is_equilibrium(&a, &b, e)));
     Solution { equilibria, degenerate }
 }
 
@@ -388,6 +411,26 @@ mod tests {
         let a = vec![vec![q(1), q(0)], vec![q(0), q(1)]];
         let b = vec![vec![q(0), q(0)], vec![q(0), q(0)]];
         assert!(enumerate(&Game::bimatrix(&a, &b)).degenerate);
+    }
+
+    #[test]
+    fn the_independent_check_tells_equilibria_from_other_profiles() {
+        // Matching pennies, shifted to positive integers: rows are the row player's
+        // strategies, columns the opponent's.
+        let big = |rows: [[i64; 2]; 2]| -> Vec<Vec<BigInt>> {
+            rows.iter().map(|r| r.iter().map(|&v| BigInt::from(v)).collect()).collect()
+        };
+        let (a, bt) = (big([[3, 1], [1, 3]]), big([[1, 3], [3, 1]]));
+        let half = vec![Q::new(1.into(), 2.into()); 2];
+        let pure = vec![q(1), q(0)];
+        assert!(best_replies(&a, &half, &half) && best_replies(&bt, &half, &half));
+        // Against heads the row player must play heads: tails is no best reply.
+        assert!(best_replies(&a, &pure, &pure));
+        assert!(!best_replies(&a, &pure, &[q(0), q(1)]));
+        assert!(!best_replies(&bt, &pure, &pure));
+        // Not probability vectors.
+        assert!(!best_replies(&a, &[q(1), q(1)], &half));
+        assert!(!best_replies(&a, &half, &[q(2), q(-1)]));
     }
 
     #[test]
