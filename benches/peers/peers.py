@@ -10,16 +10,22 @@ crates/detente-game/tests/ipd.rs compares against. With --enummixed-fixture FILE
 writes 600 random degenerate two-player games (2 to 4 strategies each, payoffs 0 to 3)
 with the extreme equilibria pygambit's enummixed_solve(rational=True) lists for each,
 the fixture that crates/detente-game/tests/vertex_enumeration.rs compares against.
+With --instructions it counts the instructions each of detente's workload commands
+executes, under valgrind's callgrind (docs/game-theory.md, "Speed"). The binary is
+target/release/detente, or the one the DETENTE environment variable names.
 """
 
 import json
+import os
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DETENTE = ROOT / "target" / "release" / "detente"
+DETENTE = Path(os.environ.get("DETENTE", ROOT / "target" / "release" / "detente"))
 GAMES = ROOT / "crates" / "detente-game" / "tests" / "games"
 NAMES = [
     "Cooperator", "Defector", "Tit For Tat", "Suspicious Tit For Tat", "Tit For 2 Tats",
@@ -121,6 +127,46 @@ def enummixed_fixture(path):
     Path(path).write_text(json.dumps({"source": header, "games": out}, separators=(",", ":")) + "\n")
 
 
+def instruction_workloads(tmp):
+    """The commands whose instructions --instructions counts: the bundled oracle games
+    and the random games of the benches, written to `tmp`."""
+    workloads = [
+        ("all equilibria of von Stengel's 75-equilibrium game", ["solve", str(GAMES / "vonstengel-75.nfg")]),
+        ("all equilibria of the long Lemke-Howson game", ["solve", str(GAMES / "long-lh-unique.nfg")]),
+    ]
+    for seed in range(4):
+        path = Path(tmp) / f"random-8x8-{seed}.nfg"
+        write_nfg(*random_game(8, seed), path)
+        workloads.append((f"all equilibria of random 8x8 game {seed}", ["solve", str(path)]))
+    for size in (50, 100):
+        path = Path(tmp) / f"random-{size}.nfg"
+        write_nfg(*random_game(size, 7), path)
+        workloads.append((f"one equilibrium of a random {size}x{size} game", ["solve", str(path), "--one"]))
+    workloads.append(("15-strategy round robin, 200 turns x 5", ["tournament", "--ipd"]))
+    chain = Path(tmp) / "chain-100.toml"
+    chain.write_text(chain_spec(100, 3))
+    workloads.append(("analysis and phase game (.efg) of a 100-phase agreement",
+                      ["analyze", str(chain), "--efg", str(Path(tmp) / "chain-100.efg")]))
+    return workloads
+
+
+def instructions():
+    """Instructions executed by each workload command (valgrind's callgrind, whole
+    process): a count that, unlike a time, does not depend on the machine's load or
+    clock, and changes little between machines of one architecture."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, args in instruction_workloads(tmp):
+            run = subprocess.run(
+                ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(DETENTE), *args,
+                 "--format", "json"],
+                capture_output=True, text=True, check=True,
+            )
+            count = re.search(r"Collected : (\d+)", run.stderr).group(1)
+            print(f"{name}: {int(count):,} instructions")
+
+
 def chain_spec(phases, seed):
     """A two-party agreement of `phases` phases with pseudo-random phase values."""
     state = seed
@@ -200,6 +246,9 @@ def main():
     if "--check-phase-games" in sys.argv:
         check_phase_games()
         return
+    if "--instructions" in sys.argv:
+        instructions()
+        return
     if "--enummixed-fixture" in sys.argv:
         enummixed_fixture(sys.argv[sys.argv.index("--enummixed-fixture") + 1])
         return
@@ -209,12 +258,12 @@ def main():
     import axelrod as axl
     import pygambit as gbt
 
+    # pygambit's exact settings (rational=True), as detente is exact; the game is read
+    # before the clock starts.
     game = gbt.read_nfg(str(GAMES / "vonstengel-75.nfg"))
     peer = timed(lambda: gbt.nash.enummixed_solve(game, rational=True))
     ours = timed(detente("solve", str(GAMES / "vonstengel-75.nfg"), "--format", "json"))
     print(f"all equilibria, 75-equilibrium game: pygambit {peer:.3f} s, detente {ours:.3f} s")
-
-    import tempfile
 
     for size in (50, 100):
         a, b = random_game(size, 7)
@@ -226,13 +275,30 @@ def main():
             ours = timed(detente("solve", str(path), "--one", "--format", "json"))
         print(f"one equilibrium, random {size}x{size}: pygambit lcp_solve (rational) {peer:.3f} s, detente {ours:.3f} s")
 
+    # The library's serial path (processes=None, its default): processes=1 starts a
+    # worker process and is many times slower. Timed twice: playing the matches only
+    # (the interactions written to a file, as the library does without a result set),
+    # and with the result set it builds by default (every statistic of the tournament,
+    # most of the time).
     players = axelrod_players()
-    tournament = axl.Tournament(players, turns=200, repetitions=5)
-    peer = timed(lambda: tournament.play(progress_bar=False, processes=1), repeat=1)
     turns = len(players) * (len(players) - 1) // 2 * 200 * 5
+
+    def play(build_results):
+        fd, name = tempfile.mkstemp(suffix=".csv")
+        os.close(fd)
+        try:
+            axl.Tournament(players, turns=200, repetitions=5).play(
+                progress_bar=False, build_results=build_results, filename=name
+            )
+        finally:
+            os.remove(name)
+
+    peer_play = timed(lambda: play(False))
+    peer_results = timed(lambda: play(True), repeat=1)
     ours = timed(detente("tournament", "--ipd", "--turns", "200", "--repetitions", "5"))
-    print(f"15-strategy round robin, 200 turns x 5: axelrod {peer:.3f} s ({turns / peer:,.0f} turns/s), "
-          f"detente {ours:.3f} s ({turns / ours:,.0f} turns/s, including process start)")
+    print(f"15-strategy round robin, 200 turns x 5: axelrod (serial) {peer_play:.3f} s playing "
+          f"({turns / peer_play:,.0f} turns/s), {peer_results:.3f} s with its result set; "
+          f"detente {ours:.4f} s ({turns / ours:,.0f} turns/s, including process start)")
 
 
 if __name__ == "__main__":
