@@ -8,8 +8,10 @@
 //! Nash equilibria for two-player games", Economic Theory 42, 2010).
 //!
 //! The method is a depth-first search over the bases of the polytope's linear system,
-//! moving between neighbouring bases by pivoting, as in Avis and Fukuda's reverse
-//! search and in lrs:
+//! moving between neighbouring bases by pivoting, as Avis and Fukuda's reverse search
+//! and lrs do (D. Avis and K. Fukuda, "A pivoting algorithm for convex hulls and vertex
+//! enumeration of arrangements and polyhedra", Discrete Comput. Geom. 8, 1992), though
+//! it remembers the bases it has seen instead of deriving each one's parent:
 //!
 //! * **Degeneracy** is handled by lexicographic perturbation: the right-hand sides are
 //!   read as `r + (ε, ε², ε³, ...)` for an infinitesimal `ε`, which makes the polytope
