@@ -194,14 +194,24 @@ enum Command {
         format: ShowFormat,
     },
     /// Nash equilibria of a strategic-form game in Gambit's .nfg format, in exact
-    /// arithmetic (all of them for two players; pure ones for more).
+    /// arithmetic, each checked exactly.
+    ///
+    /// Two players: every extreme equilibrium, by vertex enumeration of the
+    /// best-response polytopes (what Gambit's enummixed lists; every equilibrium is a
+    /// convex combination of them, and a degenerate game is said to be one), or with
+    /// --one a single equilibrium by Lemke-Howson, for games too large to enumerate.
+    /// Three players with two strategies each (2x2x2): every equilibrium, mixed ones
+    /// included (irrational ones given approximately, continua reported). One player:
+    /// its best strategies. Any other game: its pure-strategy equilibria only.
     Solve {
-        /// The game file (.nfg, payoff or outcome form).
+        /// The game file (.nfg, payoff or outcome form; at most 4,000,000 payoffs, 1,000
+        /// digits a number, 256 MiB).
         game: PathBuf,
-        /// Every equilibrium (the default).
+        /// Every equilibrium (the default): for two players, every extreme one.
         #[arg(long, conflicts_with = "one")]
         all: bool,
-        /// Only one equilibrium.
+        /// Only one equilibrium: by Lemke-Howson for two players (fast on large games),
+        /// otherwise the first of those computed.
         #[arg(long)]
         one: bool,
         /// Output format.

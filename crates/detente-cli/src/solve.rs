@@ -1,15 +1,22 @@
 //! `detente solve GAME.nfg`: Nash equilibria of a strategic-form game in Gambit's
 //! format, exactly.
+//!
+//! Which solver runs depends on the game: two players, every extreme equilibrium by
+//! vertex enumeration (`--one`: one equilibrium by Lemke-Howson); three players with two
+//! strategies each, every equilibrium; one player, its best strategies; any other game,
+//! its pure-strategy equilibria. The answer is written as it is formatted (a game with
+//! millions of pure equilibria is not held in memory as mixed profiles).
 
+use std::io::{Read, Write};
 use std::path::Path;
 
 use detente_game::game::to_text;
-use detente_game::{bimatrix, nfg, pure, Game, Profile};
+use detente_game::nfg::{self, NfgError};
+use detente_game::{bimatrix, pure, Game, Profile, Q};
+use num_traits::Zero;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
 
-// `--one` on a two-player game follows the Lemke-Howson path (verified exactly); `--all`
-// enumerates supports.
-
-use crate::term::write_stdout;
 use crate::INVALID;
 
 /// Output formats of `solve`.
@@ -21,18 +28,77 @@ pub enum SolveFormat {
     Json,
 }
 
+/// The equilibria: mixed profiles, or pure ones kept as one strategy per player.
+enum Answer {
+    Mixed(Vec<Profile>),
+    Pure(Vec<Vec<usize>>),
+}
+
+impl Answer {
+    fn len(&self) -> usize {
+        match self {
+            Answer::Mixed(e) => e.len(),
+            Answer::Pure(e) => e.len(),
+        }
+    }
+
+    fn truncate(&mut self, n: usize) {
+        match self {
+            Answer::Mixed(e) => e.truncate(n),
+            Answer::Pure(e) => e.truncate(n),
+        }
+    }
+
+    /// Equilibrium `k`: each player's probability of each strategy, and payoff.
+    fn profile(&self, game: &Game, k: usize) -> (Vec<Vec<Q>>, Vec<Q>) {
+        match self {
+            Answer::Mixed(e) => {
+                let payoffs = (0..e[k].len()).map(|p| game.expected(&e[k], p, None)).collect();
+                (e[k].clone(), payoffs)
+            }
+            Answer::Pure(e) => {
+                let pure = &e[k];
+                let payoffs = (0..pure.len()).map(|p| game.payoff(pure, p).clone()).collect();
+                (pure::as_profile(game, pure), payoffs)
+            }
+        }
+    }
+}
+
+/// Reads the file, refusing what the `.nfg` reader would: more than
+/// [`nfg::MAX_INPUT`] bytes (without reading them all), or text that is not UTF-8.
+fn read_text(path: &Path) -> Result<Result<String, NfgError>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let limit = nfg::MAX_INPUT as u64;
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() && meta.len() > limit {
+            return Ok(Err(NfgError::too_long(meta.len() as usize)));
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(NfgError::too_long(bytes.len())));
+    }
+    Ok(String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        NfgError::not_utf8(e.as_bytes(), valid)
+    }))
+}
+
 pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let game = match nfg::read(&text) {
+    let game = match read_text(path)?.and_then(|text| nfg::read(&text)) {
         Ok(game) => game,
         Err(e) => {
             note!("{}:{}:{}: error: {}\n  help: {}", path.display(), e.line, e.column, e.message, e.help);
             return Ok(INVALID);
         }
     };
-    let mut equilibria: Vec<Profile> = if game.players.len() == 2 && one {
+    let players = game.players.len();
+    let mut answer = if players == 2 && one {
         match detente_game::lemke_howson::one(&game) {
-            Some((e, _)) => vec![e],
+            Some((e, _)) => Answer::Mixed(vec![e]),
             None => {
                 return Err(format!(
                     "{}: no Lemke-Howson path ended at a verifiable equilibrium (a degenerate game), and \
@@ -41,29 +107,32 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
                 ))
             }
         }
-    } else if game.players.len() == 2 {
+    } else if players == 2 {
         if !bimatrix::affordable(&game) {
             return Err(format!(
-                "{}: enumerating all equilibria means {:.3e} pairs of supports, too many to finish; \
-                 use --one for one equilibrium",
+                "{}: enumerating every extreme equilibrium may take {:.3e} steps (a bound from the \
+                 size of its best-response polytopes and the length of its payoffs), too many to \
+                 finish; use --one for one equilibrium",
                 path.display(),
-                bimatrix::support_pairs(&game)
+                bimatrix::enumeration_work(&game)
             ));
         }
         let solution = bimatrix::enumerate(&game);
         if solution.degenerate {
             note!(
-                "warning: {} is degenerate: it may have continua of equilibria, of which only the \
-                 equilibria found by support enumeration are listed",
+                "warning: {} is degenerate: the equilibria listed are its extreme equilibria (as Gambit's \
+                 enummixed lists them); it may also have continua of equilibria, each made of convex \
+                 combinations of listed ones",
                 path.display()
             );
         }
-        solution.equilibria
+        Answer::Mixed(solution.equilibria)
     } else if game.shape() == [2, 2, 2] {
         let solution = detente_game::three_player::equilibria(&game);
         if solution.degenerate {
             note!(
-                "warning: {} is degenerate: continua of equilibria may exist and are not listed",
+                "warning: {} is degenerate: it has continua of equilibria, which are not listed (its \
+                 isolated equilibria are)",
                 path.display()
             );
         }
@@ -74,51 +143,111 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
                 p[0], p[1], p[2]
             );
         }
-        solution.equilibria
+        Answer::Mixed(solution.equilibria)
     } else {
-        note!(
-            "note: {} has {} players: only its pure-strategy equilibria are computed",
-            path.display(),
-            game.players.len()
-        );
-        pure::equilibria(&game).iter().map(|e| pure::as_profile(&game, e)).collect()
+        let found = pure::equilibria(&game);
+        if players == 1 {
+            if found.len() > 1 && !one {
+                note!(
+                    "note: {} has 1 player: every mixture of its {} best strategies is an equilibrium too",
+                    path.display(),
+                    found.len()
+                );
+            }
+        } else {
+            note!(
+                "note: {} has {}: only its pure-strategy equilibria are computed (mixed ones are, for two \
+                 players, and for three players with two strategies each)",
+                path.display(),
+                nfg::count(players, "player")
+            );
+        }
+        Answer::Pure(found)
     };
     if one {
-        equilibria.truncate(1);
+        answer.truncate(1);
     }
-    let text = match format {
-        SolveFormat::Json => json(&equilibria)?,
-        SolveFormat::Text => text_report(&game, &equilibria),
-    };
-    write_stdout(&text, format == SolveFormat::Json)?;
+    write_answer(&game, &answer, format)?;
     Ok(0)
 }
 
-fn json(equilibria: &[Profile]) -> Result<String, String> {
-    let profiles: Vec<Vec<Vec<String>>> =
-        equilibria.iter().map(|e| e.iter().map(|mix| mix.iter().map(to_text).collect()).collect()).collect();
-    let value = serde_json::json!({ "equilibria": profiles });
-    Ok(serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n")
+/// Writes to standard output as `write` formats; a closed pipe (`detente solve ... |
+/// head`) is not an error worth reporting.
+fn write_answer(game: &Game, answer: &Answer, format: SolveFormat) -> Result<(), String> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match format {
+        SolveFormat::Json => serde_json::to_writer_pretty(&mut out, &Json { game, answer })
+            .map_err(|e| e.io_error_kind().map_or_else(|| std::io::Error::other(e.to_string()), Into::into))
+            .and_then(|()| writeln!(out)),
+        SolveFormat::Text => text_report(&mut crate::term::Escaping(&mut out), game, answer),
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write output: {e}")),
+    }
 }
 
-fn text_report(game: &Game, equilibria: &[Profile]) -> String {
-    let count = match equilibria.len() {
+/// `{"equilibria": [PROFILE, ...]}`, a profile listing for each player the probability
+/// of each strategy as an exact rational string, serialized one profile at a time.
+struct Json<'a> {
+    game: &'a Game,
+    answer: &'a Answer,
+}
+
+struct Profiles<'a>(&'a Json<'a>);
+
+impl Serialize for Json<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("equilibria", &Profiles(self))?;
+        map.end()
+    }
+}
+
+impl Serialize for Profiles<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Json { game, answer } = self.0;
+        let mut seq = serializer.serialize_seq(Some(answer.len()))?;
+        for k in 0..answer.len() {
+            let profile: Vec<Vec<String>> = match answer {
+                Answer::Mixed(e) => e[k].iter().map(|mix| mix.iter().map(to_text).collect()).collect(),
+                Answer::Pure(e) => e[k]
+                    .iter()
+                    .zip(game.shape())
+                    .map(|(&s, n)| (0..n).map(|t| if t == s { "1" } else { "0" }.to_string()).collect())
+                    .collect(),
+            };
+            seq.serialize_element(&profile)?;
+        }
+        seq.end()
+    }
+}
+
+fn text_report(out: &mut impl Write, game: &Game, answer: &Answer) -> std::io::Result<()> {
+    let count = match answer.len() {
         1 => "1 equilibrium".to_string(),
         n => format!("{n} equilibria"),
     };
-    let mut out = format!("{}: {count}\n", game.title);
-    for (n, e) in equilibria.iter().enumerate() {
-        out.push_str(&format!("\nequilibrium {}\n", n + 1));
-        for (player, mix) in e.iter().enumerate() {
+    writeln!(out, "{}: {count}", game.title)?;
+    for k in 0..answer.len() {
+        writeln!(out, "\nequilibrium {}", k + 1)?;
+        let (profile, payoffs) = answer.profile(game, k);
+        for (player, mix) in profile.iter().enumerate() {
             let parts: Vec<String> = mix
                 .iter()
                 .zip(&game.strategies[player])
-                .filter(|(p, _)| **p != num_traits::Zero::zero())
+                .filter(|(p, _)| !p.is_zero())
                 .map(|(p, s)| format!("{s}: {}", to_text(p)))
                 .collect();
-            let payoff = to_text(&game.expected(e, player, None));
-            out.push_str(&format!("  {}: {}  (payoff {payoff})\n", game.players[player], parts.join(", ")));
+            writeln!(
+                out,
+                "  {}: {}  (payoff {})",
+                game.players[player],
+                parts.join(", "),
+                to_text(&payoffs[player])
+            )?;
         }
     }
-    out
+    Ok(())
 }

@@ -39,6 +39,25 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A writer that escapes text for people as it passes (for reports written piece by
+/// piece, too large to hold: `solve` on a game with millions of equilibria). Each piece
+/// a `write!` produces is whole UTF-8; anything else passes unchanged.
+pub struct Escaping<W: Write>(pub W);
+
+impl<W: Write> Write for Escaping<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(text) => self.0.write_all(escape(text).as_bytes()),
+            Err(_) => self.0.write_all(buf),
+        }?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// Writes to standard output: escaped for people, or `exact` (JSON, TOML).
 pub fn write_stdout(text: &str, exact: bool) -> Result<(), String> {
     let text = if exact { Cow::Borrowed(text) } else { escape(text) };

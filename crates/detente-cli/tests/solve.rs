@@ -176,3 +176,145 @@ fn solve_refuses_enumerations_that_cannot_finish_and_still_finds_one() {
     assert_eq!(json["equilibria"].as_array().unwrap().len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs `solve` on `text` written to a file; returns the exit code, stdout and stderr.
+fn solve_text(name: &str, text: &[u8], args: &[&str]) -> (i32, String, String) {
+    let dir = temp_dir(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("game.nfg");
+    std::fs::write(&file, text).unwrap();
+    let output = detente().arg("solve").arg(&file).args(args).output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn solve_refuses_headers_it_cannot_hold_with_a_located_error() {
+    // Once an abort after trying to allocate 240 GB, and a capacity-overflow panic.
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "NFG 1 R \"x\" { \"1\" \"2\" } { 100000 100000 }\n1 2 3",
+            "game.nfg:1:34: error: with this player's 100000 strategies the game has more than 4000000 payoffs",
+            "at most 4000000 payoffs",
+        ),
+        (
+            "NFG 1 R \"x\" { \"1\" \"2\" \"3\" \"4\" \"5\" \"6\" \"7\" \"8\" } \
+             { 1000 1000 1000 1000 1000 1000 1000 1000 }\n1",
+            "more than 4000000 payoffs",
+            "check the numbers of strategies",
+        ),
+        (
+            "NFG 1 R \"x\" { \"1\" } { 18446744073709551616 }\n1",
+            "is not a number of strategies",
+            "whole, positive number",
+        ),
+        // Within the limit, but the file ends long before: refused where it ends.
+        ("NFG 1 R \"x\" { \"1\" \"2\" } { 1000 1000 }\n1 2 3", "game.nfg:2:6: error: only 3 of 2000000 payoffs", "help"),
+    ];
+    for (text, message, help) in cases {
+        let (code, stdout, stderr) = solve_text("huge-header", text.as_bytes(), &[]);
+        assert_eq!(code, 1, "{text}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains(message), "{text}: {stderr}");
+        assert!(stderr.contains(help), "{text}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn solve_bounds_numbers_and_says_why_one_is_refused() {
+    let long = format!("NFG 1 R \"x\" {{ \"1\" }} {{ 1 }}\n{}", "7".repeat(100_000));
+    let start = std::time::Instant::now();
+    let (code, _, stderr) = solve_text("long-number", long.as_bytes(), &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("game.nfg:2:1: error: `7777"), "{stderr}");
+    assert!(stderr.contains("has 100000 digits, more than the 1000 a number may have"), "{stderr}");
+    assert!(start.elapsed().as_secs() < 10, "refused without converting the digits");
+    let (code, _, stderr) = solve_text("exponent", b"NFG 1 R \"x\" { \"1\" } { 1 }\n1e1001", &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("the exponent of `1e1001` makes it longer than 1000 digits"), "{stderr}");
+    assert!(!stderr.contains("is not a number"), "{stderr}");
+    // Numbers of 1,000 digits, exponents included, are read.
+    let fine =
+        format!("NFG 1 R \"x\" {{ \"1\" }} {{ 3 }}\n{} 1e999 1/{}", "9".repeat(1000), "7".repeat(1000));
+    let (code, stdout, stderr) = solve_text("fine-numbers", fine.as_bytes(), &["--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["equilibria"], serde_json::json!([[["1", "0", "0"]]]), "10^1000 - 1 beats 10^999");
+    let (code, _, stderr) = solve_text("trailing", b"NFG 1 R \"x\" { \"1\" } { 1 }\n1 9", &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("game.nfg:2:3: error: found the number 9 after the last payoff"), "{stderr}");
+    assert!(stderr.contains("1 profile x 1 player"), "{stderr}");
+    let (code, _, stderr) = solve_text("not-utf8", b"NFG 1 R \"\xff\" { \"1\" } { 1 }\n1", &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("game.nfg:1:10: error: this byte is not UTF-8 text"), "{stderr}");
+}
+
+#[test]
+fn solve_lists_extreme_equilibria_whose_supports_differ_in_size() {
+    // A = [[0,0,1],[1,0,1]], B = [[0,0,1],[1,1,0]], first player's strategy fastest.
+    // Gambit's enummixed lists x = (1/2, 1/2), y = (0, 1, 0) among others.
+    let text = b"NFG 1 R \"d\" { \"1\" \"2\" } { 2 3 }\n0 0 1 1 0 0 0 1 1 1 1 0";
+    let (code, stdout, stderr) = solve_text("unequal-supports", text, &["--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(json["equilibria"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!([["1/2", "1/2"], ["0", "1", "0"]])));
+    assert!(stderr.contains("extreme equilibria (as Gambit's enummixed lists them)"), "{stderr}");
+}
+
+#[test]
+fn solve_speaks_of_players_and_degeneracy_as_they_are() {
+    let (code, stdout, stderr) = solve_text("one-player", b"NFG 1 R \"x\" { \"1\" } { 3 }\n1 5 5", &[]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("x: 2 equilibria"), "{stdout}");
+    assert!(stderr.contains("has 1 player: every mixture of its 2 best strategies"), "{stderr}");
+    assert!(!stderr.contains("1 players"), "{stderr}");
+    // Four players of two strategies: pure equilibria only, said with the plural.
+    let payoffs: Vec<String> = (0..16 * 4).map(|i| ((i * 7 + 3) % 11).to_string()).collect();
+    let four = format!("NFG 1 R \"x\" {{ \"1\" \"2\" \"3\" \"4\" }} {{ 2 2 2 2 }}\n{}", payoffs.join(" "));
+    let (code, _, stderr) = solve_text("four-players", four.as_bytes(), &[]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("has 4 players: only its pure-strategy equilibria"), "{stderr}");
+    // Three players, distinct payoffs, each with a dominant first strategy: one
+    // equilibrium and no claim of degeneracy.
+    let mut numbers = Vec::new();
+    for profile in 0..8usize {
+        for player in 0..3usize {
+            let first = (profile >> player) & 1 == 0;
+            numbers.push((3 * profile + player + if first { 100 } else { 0 }).to_string());
+        }
+    }
+    let three = format!("NFG 1 R \"x\" {{ \"1\" \"2\" \"3\" }} {{ 2 2 2 }}\n{}", numbers.join(" "));
+    let (code, stdout, stderr) = solve_text("dominant", three.as_bytes(), &["--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(!stderr.contains("degenerate"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["equilibria"], serde_json::json!([[["1", "0"], ["1", "0"], ["1", "0"]]]));
+}
+
+#[test]
+fn solve_help_says_what_each_mode_solves() {
+    let help = detente().args(["solve", "--help"]).assert().success().get_output().stdout.clone();
+    let help = String::from_utf8(help).unwrap();
+    for phrase in ["every extreme equilibrium", "Lemke-Howson", "(2x2x2): every equilibrium", "pure-strategy"]
+    {
+        assert!(help.contains(phrase), "{phrase}: {help}");
+    }
+}
+
+#[test]
+fn strategy_names_from_a_game_file_are_escaped_in_the_text_report() {
+    let game = "NFG 1 R \"g\" { \"P1\" \"P2\" } { { \"Up\u{1b}[2J\" \"Down\" } { \"L\u{202e}\" \"R\" } }\n\
+                2 1 0 0 0 0 1 2\n";
+    let (code, text, _) = solve_text("escape", game.as_bytes(), &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text}");
+    assert!(text.contains("\\u{1b}"), "{text}");
+}

@@ -1,28 +1,41 @@
-//! All Nash equilibria of two-player games by support enumeration, in exact arithmetic.
+//! All extreme Nash equilibria of two-player games, exactly, by vertex enumeration of
+//! the two best-response polytopes (the method of Gambit's `enummixed`).
 //!
-//! For every pair of supports of equal size `k` (rows `I`, columns `J`), the column
-//! player's mix on `J` must make the row player indifferent among `I`, and the row
-//! player's mix on `I` must make the column player indifferent among `J`: two square
-//! linear systems of size `k + 1`, solved exactly. A solution is an equilibrium when both
-//! mixes are non-negative and no strategy outside a support pays more. For a
-//! *nondegenerate* game (no mixed strategy with support of size `k` has more than `k` pure
-//! best responses) this finds every equilibrium, and they are finitely many: the same set
-//! Gambit's `enummixed` reports. A degenerate game can have continua of equilibria;
-//! [`Solution::degenerate`] says so instead of pretending the list is complete.
-//! (Support enumeration: Dickhaut and Kaplen 1991; see von Stengel, "Computing
-//! equilibria for two-person games", Handbook of Game Theory vol. 3, 2002, section 2.)
+//! With payoffs made positive (adding a constant changes no equilibrium), the row
+//! player's mixed strategies, scaled, are the points of
+//! `P = { x >= 0 : B^T x <= 1 }` and the column player's of `Q = { y >= 0 : A y <= 1 }`.
+//! A point is *labelled* by the pure strategies that are unplayed (`x_i = 0`) or best
+//! responses (`(B^T x)_j = 1`). A pair `(x, y)`, neither zero, is an equilibrium exactly
+//! when every pure strategy of either player labels `x` or `y` (every strategy played
+//! is a best response), and the *extreme* equilibria are the completely labelled pairs of
+//! vertices (von Stengel, "Computing equilibria for two-person games", Handbook of Game
+//! Theory vol. 3, 2002, section 3; Avis, Rosenberg, Savani and von Stengel, "Enumeration
+//! of Nash equilibria for two-player games", Economic Theory 42, 2010). Every
+//! equilibrium is a convex combination of extreme ones, so the list is complete in the
+//! sense Gambit's `enummixed` gives: for a *nondegenerate* game (no mixed strategy with
+//! support of size `k` has more than `k` pure best responses) the extreme equilibria are
+//! all the equilibria; a degenerate game can also have continua between them, and
+//! [`Solution::degenerate`] says when. The vertices come from [`crate::vertex`]
+//! (lexicographic pivoting in exact integers); a vertex with more labels than its
+//! polytope's dimension is exactly what makes a game degenerate, so the flag is exact.
 
+use std::collections::HashMap;
+
+use num_bigint::BigInt;
+use num_integer::Integer;
 use num_traits::{One, Zero};
 
 use crate::game::{Game, Profile, Sign, Q};
+use crate::vertex::{self, Bits, Vertex};
 
-/// The equilibria found, and whether the game showed degeneracy.
+/// The extreme equilibria, and whether the game is degenerate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Solution {
-    /// Every equilibrium found, each checked exactly, sorted.
+    /// Every extreme equilibrium, sorted.
     pub equilibria: Vec<Profile>,
-    /// The game is degenerate: the list may miss equilibria on continua (the extreme
-    /// points of which need vertex enumeration).
+    /// The game is degenerate (some mixed strategy has more pure best responses than
+    /// its support has strategies): besides the extreme equilibria listed it may have
+    /// continua of equilibria, made of convex combinations of them.
     pub degenerate: bool,
 }
 
@@ -73,7 +86,8 @@ fn solve_integer(m: &[Vec<Q>], rhs: &[Q]) -> Option<Option<Vec<Q>>> {
                     continue;
                 }
                 let value = a[k][k].checked_mul(a[i][j])?.checked_sub(a[i][k].checked_mul(a[k][j])?)?;
-                a[i][j] = value / previous;
+                // `checked_div`: i128::MIN / -1 overflows too.
+                a[i][j] = value.checked_div(previous)?;
             }
             a[i][k] = 0;
         }
@@ -155,66 +169,6 @@ fn transpose(m: &[Vec<Q>]) -> Vec<Vec<Q>> {
     (0..cols).map(|j| m.iter().map(|row| row[j].clone()).collect()).collect()
 }
 
-/// Calls `f` with every subset of `0..n` of size `k`, in lexicographic order.
-fn subsets(n: usize, k: usize, f: &mut dyn FnMut(&[usize])) {
-    let mut chosen: Vec<usize> = (0..k).collect();
-    if k > n {
-        return;
-    }
-    loop {
-        f(&chosen);
-        let Some(i) = (0..k).rev().find(|&i| chosen[i] != i + n - k) else { return };
-        chosen[i] += 1;
-        for j in i + 1..k {
-            chosen[j] = chosen[j - 1] + 1;
-        }
-    }
-}
-
-/// A floating-point screen of one indifference system: `false` only when the system
-/// clearly has no feasible solution (a probability clearly negative, or a strategy
-/// outside the support clearly better). Exact arithmetic then decides every pair the
-/// screen lets through, so the screen can only save time, never change an answer: its
-/// tolerance is loose, and a near-singular system always passes.
-fn plausible(payoff: &[Vec<f64>], own: &[usize], support: &[usize], scale: f64) -> bool {
-    let k = support.len();
-    let mut m: Vec<Vec<f64>> =
-        own.iter().map(|&i| support.iter().map(|&j| payoff[i][j]).chain([-1.0, 0.0]).collect()).collect();
-    m.push(std::iter::repeat_n(1.0, k).chain([0.0, 1.0]).collect());
-    let size = k + 1;
-    for col in 0..size {
-        let pivot = (col..size).max_by(|&x, &y| m[x][col].abs().total_cmp(&m[y][col].abs())).unwrap_or(col);
-        if m[pivot][col].abs() < 1e-9 * scale.max(1.0) {
-            return true;
-        }
-        m.swap(col, pivot);
-        let pivot_row = m[col].clone();
-        for (r, row) in m.iter_mut().enumerate() {
-            let factor = row[col] / pivot_row[col];
-            if r != col && factor != 0.0 {
-                for (cell, p) in row.iter_mut().zip(&pivot_row).skip(col) {
-                    *cell -= factor * p;
-                }
-            }
-        }
-    }
-    let solution: Vec<f64> = (0..size).map(|r| m[r][size] / m[r][r]).collect();
-    let tolerance = 1e-6;
-    if solution[..k].iter().any(|&p| p < -tolerance) {
-        return false;
-    }
-    let value = solution[k];
-    payoff.iter().all(|row| {
-        let earned: f64 = support.iter().zip(&solution).map(|(&j, p)| row[j] * p).sum();
-        earned <= value + tolerance * scale.max(1.0)
-    })
-}
-
-fn to_f64(m: &[Vec<Q>]) -> Vec<Vec<f64>> {
-    use num_traits::ToPrimitive;
-    m.iter().map(|row| row.iter().map(|q| q.to_f64().unwrap_or(f64::NAN)).collect()).collect()
-}
-
 /// Whether `profile` is an equilibrium of the bimatrix game `(a, b)`, exactly: the same
 /// test as [`Game::is_equilibrium`], by two matrix-vector products instead of a pass
 /// over every pure profile for every deviation (which large games cannot afford).
@@ -252,56 +206,164 @@ pub fn exact_at(a: &[Vec<Q>], b: &[Vec<Q>], rows: &[usize], cols: &[usize]) -> O
     Some(vec![x, y])
 }
 
-/// How many pairs of equal-size supports a game has: the work of [`enumerate`].
-pub fn support_pairs(game: &Game) -> f64 {
+/// The matrix with a constant added to make every entry at least 1, scaled by the
+/// least common multiple of the denominators to integers: the constraint matrix and the
+/// (common) right-hand side of `{ z >= 0 : M z <= 1 }` in integers.
+fn positive_integers(m: &[Vec<Q>]) -> (Vec<Vec<BigInt>>, BigInt) {
+    let least = m.iter().flatten().min().cloned().unwrap_or_else(Q::zero);
+    let shift = Q::one() - least;
+    let shifted: Vec<Vec<Q>> = m.iter().map(|row| row.iter().map(|v| v + &shift).collect()).collect();
+    let scale = shifted.iter().flatten().fold(BigInt::one(), |l, v| l.lcm(v.denom()));
+    let integers = shifted
+        .iter()
+        .map(|row| row.iter().map(|v| (v * Q::from_integer(scale.clone())).to_integer()).collect())
+        .collect();
+    (integers, scale)
+}
+
+/// A vertex's point, recomputed from its basis: `C[tight][basic] z = rhs`, as a
+/// probability vector of length `width`.
+fn mix(c: &[Vec<BigInt>], rhs: &BigInt, v: &Vertex, width: usize) -> Vec<Q> {
+    let system: Vec<Vec<Q>> = v
+        .tight_basis
+        .iter()
+        .map(|&r| v.basic.iter().map(|&k| Q::from_integer(c[r][k].clone())).collect())
+        .collect();
+    let values = solve(system, vec![Q::from_integer(rhs.clone()); v.basic.len()])
+        .expect("a basis of the polytope is nonsingular");
+    let total: Q = values.iter().sum();
+    let mut out = vec![Q::zero(); width];
+    for (&k, value) in v.basic.iter().zip(values) {
+        out[k] = value / &total;
+    }
+    out
+}
+
+/// Whether every strategy that `own` plays is a best reply to `opponent`, exactly, in
+/// the game whose payoffs (to the player choosing a row) are the integers `c` (rows:
+/// the player's strategies, columns: the opponent's): the same best replies as the
+/// original payoffs, which `c` only shifts and scales. Both mixes must be probability
+/// vectors.
+fn best_replies(c: &[Vec<BigInt>], opponent: &[Q], own: &[Q]) -> bool {
+    let valid = |mix: &[Q]| mix.iter().all(|p| !p.is_negative_q()) && mix.iter().sum::<Q>() == Q::one();
+    if !valid(opponent) || !valid(own) {
+        return false;
+    }
+    // The opponent's mix over a common denominator: integer weights.
+    let denominator = opponent.iter().fold(BigInt::one(), |l, p| l.lcm(p.denom()));
+    let weights: Vec<BigInt> = opponent.iter().map(|p| p.numer() * (&denominator / p.denom())).collect();
+    let payoffs: Vec<BigInt> = c
+        .iter()
+        .map(|row| row.iter().zip(&weights).filter(|(_, w)| !w.is_zero()).map(|(u, w)| u * w).sum())
+        .collect();
+    let Some(best) = payoffs.iter().max() else { return false };
+    own.iter().zip(&payoffs).all(|(p, payoff)| p.is_zero() || payoff == best)
+}
+
+/// An upper bound on the steps of [`enumerate`]: the bases its vertex enumeration can
+/// visit in the two polytopes (McMullen's upper bound on the vertices of a simple
+/// polytope of that dimension and number of facets), times the `m n` operations each
+/// costs, times the cost of one operation on the dictionary's integers relative to
+/// 128-bit ones (their length is at most that of a `k x k` minor, `k = min(m, n)`, and
+/// multiplying takes time growing with the square of the length).
+pub fn enumeration_work(game: &Game) -> f64 {
     let shape = game.shape();
     let (m, n) = (shape[0], shape[1]);
-    let choose = |n: usize, k: usize| (0..k).fold(1.0f64, |acc, i| acc * (n - i) as f64 / (i + 1) as f64);
-    (1..=m.min(n)).map(|k| choose(m, k) * choose(n, k)).sum()
-}
-
-/// Whether support enumeration finishes in reasonable time (at most 50 million pairs of
-/// supports: about a minute; von Stengel's 6x6 game has 923).
-pub fn affordable(game: &Game) -> bool {
-    support_pairs(game) <= 5e7
-}
-
-/// Every equilibrium of a two-player game found by support enumeration.
-pub fn enumerate(game: &Game) -> Solution {
-    assert_eq!(game.players.len(), 2, "support enumeration is for two-player games");
     let (a, b) = matrices(game);
-    let bt = transpose(&b);
-    let (m, n) = (a.len(), bt.len());
-    let (af, btf) = (to_f64(&a), to_f64(&bt));
-    let scale = af.iter().chain(&btf).flatten().fold(0.0f64, |s, x| s.max(x.abs()));
-    let screen = scale.is_finite();
+    let bits = entry_bits(&a).max(entry_bits(&transpose(&b)));
+    let words = (m.min(n) as f64 * bits as f64 / 128.0).max(1.0);
+    (vertex::upper_bound(m, m + n) + vertex::upper_bound(n, m + n)) * (m * n) as f64 * words * words
+}
+
+/// The length in bits of the largest entry of the integer matrix [`positive_integers`]
+/// makes of `m` (plus its right-hand side), computed without building it.
+fn entry_bits(m: &[Vec<Q>]) -> u64 {
+    let Some(least) = m.iter().flatten().min() else { return 0 };
+    let greatest = m.iter().flatten().max().cloned().unwrap_or_else(Q::zero);
+    // The scale is the least common multiple of the denominators; stop early once it is
+    // hopelessly long (the work is then refused anyway).
+    let mut scale = BigInt::one();
+    for v in m.iter().flatten() {
+        scale = scale.lcm(v.denom());
+        if scale.bits() > 1 << 20 {
+            break;
+        }
+    }
+    let top = (greatest - least + Q::one()) * Q::from_integer(scale.clone());
+    top.to_integer().bits().max(scale.bits())
+}
+
+/// Whether [`enumerate`] surely finishes in reasonable time and memory: at most 10^9
+/// steps by [`enumeration_work`] (von Stengel's 6x6 game: 8,064; a 16x16 game: 5·10^8,
+/// a random one of which takes 8 s; a 17x17 game is refused). The bound counts every
+/// vertex the polytopes could have, so actual games take far less.
+pub fn affordable(game: &Game) -> bool {
+    enumeration_work(game) <= 1e9
+}
+
+/// Every extreme equilibrium of a two-player game: each completely labelled pair of
+/// vertices of the best-response polytopes, as a pair of mixed strategies.
+pub fn enumerate(game: &Game) -> Solution {
+    assert_eq!(game.players.len(), 2, "vertex enumeration is for two-player games");
+    let (a, b) = matrices(game);
+    let (m, n) = (a.len(), a.first().map_or(0, Vec::len));
+    // P: the row player's x, one constraint per column; Q: the column player's y, one
+    // constraint per row.
+    let (cp, rp) = positive_integers(&transpose(&b));
+    let (cq, rq) = positive_integers(&a);
+    let vp = vertex::vertices(&cp, &rp);
+    let vq = vertex::vertices(&cq, &rq);
+    // A vertex is tight on at least as many constraints as it has positive coordinates;
+    // more means more labels than the dimension: a degenerate game.
+    let degenerate = vp.iter().chain(&vq).any(|v| v.tight.len() > v.support.len());
+    // (x, y) is completely labelled when supp x is among y's best responses (the rows
+    // tight in Q) and supp y among x's (the columns tight in P). Vertices with exactly
+    // as many labels as the dimension pair only with the vertex whose support and
+    // tight set are theirs exchanged, found by lookup; degenerate vertices are tried
+    // against every vertex.
+    let mut simple_q: HashMap<(&Bits, &Bits), usize> = HashMap::new();
+    let mut degenerate_q = Vec::new();
+    for (iy, y) in vq.iter().enumerate().filter(|(_, y)| !y.support.is_empty()) {
+        if y.tight.len() == y.support.len() {
+            simple_q.insert((&y.tight, &y.support), iy);
+        } else {
+            degenerate_q.push(iy);
+        }
+    }
+    let every_q: Vec<usize> = (0..vq.len()).filter(|&iy| !vq[iy].support.is_empty()).collect();
+    let mut mixes_q: HashMap<usize, Vec<Q>> = HashMap::new();
     let mut equilibria: Vec<Profile> = Vec::new();
-    let mut degenerate = false;
-    for k in 1..=m.min(n) {
-        subsets(m, k, &mut |rows| {
-            subsets(n, k, &mut |cols| {
-                if screen && !(plausible(&af, rows, cols, scale) && plausible(&btf, cols, rows, scale)) {
-                    return;
-                }
-                // The column player's mix makes the row player indifferent over `rows`.
-                let Some((y, u)) = indifference(&a, rows, cols, n) else { return };
-                let Some(row_best) = best_responses(&a, &y, &u) else { return };
-                let Some((x, v)) = indifference(&bt, cols, rows, m) else { return };
-                let Some(col_best) = best_responses(&bt, &x, &v) else { return };
-                // More best responses than the other's support: a degenerate game.
-                let support = |mix: &[Q]| mix.iter().filter(|p| !p.is_zero()).count();
-                if row_best > support(&y) || col_best > support(&x) {
-                    degenerate = true;
-                }
-                let profile = vec![x, y];
-                if !equilibria.contains(&profile) {
-                    equilibria.push(profile);
-                }
-            });
-        });
+    for x in vp.iter().filter(|x| !x.support.is_empty()) {
+        let candidates: Vec<usize> = if x.tight.len() == x.support.len() {
+            simple_q
+                .get(&(&x.support, &x.tight))
+                .copied()
+                .into_iter()
+                .chain(degenerate_q.iter().copied())
+                .collect()
+        } else {
+            every_q.clone()
+        };
+        let mut mix_x: Option<Vec<Q>> = None;
+        for iy in candidates {
+            let y = &vq[iy];
+            if x.support.is_subset(&y.tight) && y.support.is_subset(&x.tight) {
+                let mx = mix_x.get_or_insert_with(|| mix(&cp, &rp, x, m)).clone();
+                let my = mixes_q.entry(iy).or_insert_with(|| mix(&cq, &rq, y, n)).clone();
+                equilibria.push(vec![mx, my]);
+            }
+        }
     }
     equilibria.sort();
-    debug_assert!(equilibria.iter().all(|e| game.is_equilibrium(e)));
+    equilibria.dedup();
+    // Complete labelling is the equilibrium condition itself, read off the pivoting
+    // dictionaries; the check below recomputes it independently, by products of the
+    // payoff matrices with the mixed strategies (in integers, without the reductions of
+    // rational arithmetic), so that no profile is ever reported unverified.
+    let found = equilibria.len();
+    equilibria.retain(|e| best_replies(&cq, &e[1], &e[0]) && best_replies(&cp, &e[0], &e[1]));
+    debug_assert_eq!(equilibria.len(), found, "a completely labelled pair that is no equilibrium");
+    debug_assert!(equilibria.iter().all(|e| is_equilibrium(&a, &b, e)));
     Solution { equilibria, degenerate }
 }
 
@@ -352,6 +414,26 @@ mod tests {
     }
 
     #[test]
+    fn the_independent_check_tells_equilibria_from_other_profiles() {
+        // Matching pennies, shifted to positive integers: rows are the row player's
+        // strategies, columns the opponent's.
+        let big = |rows: [[i64; 2]; 2]| -> Vec<Vec<BigInt>> {
+            rows.iter().map(|r| r.iter().map(|&v| BigInt::from(v)).collect()).collect()
+        };
+        let (a, bt) = (big([[3, 1], [1, 3]]), big([[1, 3], [3, 1]]));
+        let half = vec![Q::new(1.into(), 2.into()); 2];
+        let pure = vec![q(1), q(0)];
+        assert!(best_replies(&a, &half, &half) && best_replies(&bt, &half, &half));
+        // Against heads the row player must play heads: tails is no best reply.
+        assert!(best_replies(&a, &pure, &pure));
+        assert!(!best_replies(&a, &pure, &[q(0), q(1)]));
+        assert!(!best_replies(&bt, &pure, &pure));
+        // Not probability vectors.
+        assert!(!best_replies(&a, &[q(1), q(1)], &half));
+        assert!(!best_replies(&a, &half, &[q(2), q(-1)]));
+    }
+
+    #[test]
     fn the_integer_and_rational_paths_agree() {
         let m = vec![vec![q(2), q(1), q(-1)], vec![q(-3), q(-1), q(2)], vec![q(-2), q(1), q(2)]];
         let rhs = vec![q(8), q(-11), q(-3)];
@@ -364,14 +446,5 @@ mod tests {
         assert_eq!(solve_rational(singular, vec![q(1), q(2)]), None);
         // Fractions and huge entries leave the integer path.
         assert_eq!(solve_integer(&[vec![Q::new(1.into(), 2.into())]], &[q(1)]), None);
-    }
-
-    #[test]
-    fn subsets_are_all_there() {
-        let mut seen = Vec::new();
-        subsets(4, 2, &mut |s| seen.push(s.to_vec()));
-        assert_eq!(seen.len(), 6);
-        assert_eq!(seen[0], vec![0, 1]);
-        assert_eq!(seen[5], vec![2, 3]);
     }
 }

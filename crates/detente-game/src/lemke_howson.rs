@@ -6,7 +6,7 @@
 //! The path is followed in floating point, which is fast; the equilibrium it ends at is
 //! then *recomputed exactly* from its supports (the indifference systems, in rationals)
 //! and checked exactly. Should rounding have led the path astray, or the game be
-//! degenerate, the answer comes from exact support enumeration instead, so the result is
+//! degenerate, the answer comes from exact vertex enumeration instead, so the result is
 //! always an exactly verified equilibrium. A pivot limit guards against cycling.
 
 use num_traits::{ToPrimitive, Zero};
@@ -19,7 +19,7 @@ use crate::game::{Game, Profile, Q};
 pub enum Method {
     /// The Lemke-Howson path, verified exactly.
     Path,
-    /// Exact support enumeration (the path failed, e.g. on a degenerate game).
+    /// Exact vertex enumeration (the path failed, e.g. on a degenerate game).
     Enumeration,
 }
 

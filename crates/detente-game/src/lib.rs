@@ -16,5 +16,6 @@ pub mod phase_game;
 pub mod pure;
 pub mod three_player;
 pub mod tournament;
+mod vertex;
 
 pub use game::{Game, Profile, Q};

@@ -123,7 +123,8 @@ pub struct Tournament {
     /// The equilibria of the game of mean payoffs (rounded to 1e-4, then exact), as
     /// probabilities per candidate for each party.
     pub equilibria: Vec<[Vec<f64>; 2]>,
-    /// The game was degenerate: the equilibria listed may miss continua.
+    /// The game was degenerate: besides the extreme equilibria listed it may have
+    /// continua of equilibria (convex combinations of listed ones).
     pub degenerate: bool,
 }
 
@@ -246,7 +247,8 @@ impl Tournament {
         }
         if self.degenerate {
             out.push_str(
-                "  (the game is degenerate: ties in the payoffs; continua of equilibria may exist)\n",
+                "  (the game is degenerate, e.g. strategies that tie: these are its extreme equilibria, \
+                 and continua of equilibria may join some of them)\n",
             );
         }
         out

@@ -65,5 +65,14 @@ fn degenerate_games_still_get_a_verified_equilibrium() {
 fn enumeration_knows_when_it_cannot_finish() {
     assert!(bimatrix::affordable(&random_bimatrix(10, 1)));
     assert!(!bimatrix::affordable(&random_bimatrix(40, 1)));
-    assert_eq!(bimatrix::support_pairs(&random_bimatrix(2, 1)), 5.0);
+    // Two 2x2 polytopes: at most 4 vertices each (a quadrilateral), 4 steps per basis.
+    assert_eq!(bimatrix::enumeration_work(&random_bimatrix(2, 1)), 32.0);
+    // The same 10x10 game with payoffs of 900 digits: every pivot multiplies numbers
+    // of thousands of digits, so it is refused.
+    let mut long = random_bimatrix(10, 1);
+    let huge = Q::from_integer(num_bigint::BigInt::from(10).pow(900));
+    for payoff in long.payoffs.iter_mut().flatten() {
+        *payoff *= &huge;
+    }
+    assert!(!bimatrix::affordable(&long));
 }

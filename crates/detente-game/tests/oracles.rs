@@ -103,7 +103,10 @@ fn bad_files_are_explained_with_their_position() {
         ("NFG 1 R \"x\" { \"1\" } { 2 }\n1 zz", "expected a payoff"),
         ("NFG 1 R \"x\" @", "unexpected character `@`"),
         ("NFG 1 R \"never closed", "never closed"),
-        ("NFG 1 R \"x\" { \"1\" } { 1 }\n1e999999999", "is not a number"),
+        (
+            "NFG 1 R \"x\" { \"1\" } { 1 }\n1e999999999",
+            "the exponent of `1e999999999` makes it longer than 1000 digits",
+        ),
         ("NFG 1 R \"x\" { \"1\" } { 1 } \"\" { { \"\" 1 } }\n 3", "no outcome 3"),
     ];
     for (text, message) in cases {
