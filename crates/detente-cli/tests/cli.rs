@@ -426,7 +426,7 @@ fn timeline_and_explain_render_markdown_for_reports() {
         // The snap-back's trigger is explained by the event that established it, not
         // by the commitment (whose status could since be an effect of the snap-back).
         .stdout(predicate::str::contains(
-            "    - event #11 (line 11) 2019-07-01: iaea violation-verified nuclear-limits",
+            "    - event #19 (line 19) 2019-07-01: iaea violation-verified stockpile-limit",
         ));
 }
 

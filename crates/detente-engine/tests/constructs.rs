@@ -766,7 +766,11 @@ fn a_party_leaving_a_commitment_of_several_leaves_the_others_owing_theirs() {
     let aid = commitment(&before, "aid");
     assert_eq!(aid.status, CommitmentStatus::Pending, "the ROK still owes its part");
     assert_eq!(aid.shares[0].left, Some(date("2020-02-01")));
-    assert!(aid.reason.text.contains("`usa` left its part"), "{}", aid.reason.text);
+    assert!(
+        aid.reason.text.contains("`usa` withdrew on 2020-02-01 (event #1), leaving its part"),
+        "{}",
+        aid.reason.text
+    );
     // A joint act cannot be done without the party that left.
     assert_eq!(commitment(&before, "contract").status, CommitmentStatus::Terminated);
     let after = at(&ag, &l, "2020-03-01");

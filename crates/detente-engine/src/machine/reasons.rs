@@ -173,17 +173,20 @@ impl Machine<'_> {
         if spec.by.len() < 2 || (left == 0 && (done == 0 || done == spec.by.len())) {
             return None;
         }
+        // A continuing commitment in effect without any event has nothing to perform.
+        let automatic = spec.kind == CommitmentKind::Continuing && spec.due.is_none();
         let parts: Vec<String> = (0..spec.by.len())
             .map(|slot| {
                 let id = &self.ag.spec.party[spec.by[slot]].id;
                 match (&record.performed[slot], record.left[slot].as_ref().filter(|_| !over)) {
                     (Some((_, e)), _) => format!("`{id}` performed {} ({})", self.when(*e), event_ref(*e)),
-                    (None, Some(reason)) => format!("`{id}` left its part: {}", reason.text),
+                    (None, Some(reason)) => format!("{}, leaving its part", reason.text),
+                    (None, None) if automatic => format!("`{id}` still bound"),
                     (None, None) => format!("`{id}` has not performed"),
                 }
             })
             .collect();
-        Some(parts.join(", "))
+        Some(parts.join("; "))
     }
 
     /// The reason of the status alone.

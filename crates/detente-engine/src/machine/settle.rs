@@ -722,20 +722,43 @@ impl Machine<'_> {
             let text = format!("nothing owed has moved since {} ({after} or more)", self.last_movement);
             return (AgreementStatus::Stalled, text);
         }
-        let suspended_commitment =
-            self.commitments.iter().position(|c| c.status == CommitmentStatus::Suspended);
-        let reimposed = self.instruments.iter().position(|i| i.status == InstrumentStatus::ReImposed);
-        match (suspended_commitment, reimposed) {
-            (Some(c), _) => (
-                AgreementStatus::PartlySuspended,
-                format!("`{}` is suspended", self.ag.spec.commitment[c].id),
-            ),
-            (None, Some(i)) => (
-                AgreementStatus::PartlySuspended,
-                format!("`{}` is re-imposed", self.ag.spec.instrument[i].id),
-            ),
-            _ => (AgreementStatus::InForce, "no commitment is suspended and no instrument re-imposed".into()),
+        match self.partly_suspended_words() {
+            Some(text) => (AgreementStatus::PartlySuspended, text),
+            None => {
+                (AgreementStatus::InForce, "no commitment is suspended and no instrument re-imposed".into())
+            }
         }
+    }
+
+    /// What is suspended or re-imposed now, in words ("`a`, `b` and 3 more suspended;
+    /// `un-sanctions` re-imposed"), if anything is.
+    pub(super) fn partly_suspended_words(&self) -> Option<String> {
+        let list = |ids: Vec<&str>| {
+            let shown: Vec<String> = ids.iter().take(4).map(|id| format!("`{id}`")).collect();
+            match ids.len() {
+                n if n > 4 => format!("{} and {} more", shown.join(", "), n - 4),
+                1 => shown[0].clone(),
+                _ => format!("{} and {}", shown[..shown.len() - 1].join(", "), shown[shown.len() - 1]),
+            }
+        };
+        let suspended: Vec<&str> = (0..self.commitments.len())
+            .filter(|&c| self.commitments[c].status == CommitmentStatus::Suspended)
+            .map(|c| self.ag.spec.commitment[c].id.as_str())
+            .collect();
+        let reimposed: Vec<&str> = (0..self.instruments.len())
+            .filter(|&i| self.instruments[i].status == InstrumentStatus::ReImposed)
+            .map(|i| self.ag.spec.instrument[i].id.as_str())
+            .collect();
+        let mut parts = Vec::new();
+        if !suspended.is_empty() {
+            let verb = if suspended.len() == 1 { "is" } else { "are" };
+            parts.push(format!("{} {verb} suspended", list(suspended)));
+        }
+        if !reimposed.is_empty() {
+            let verb = if reimposed.len() == 1 { "is" } else { "are" };
+            parts.push(format!("{} {verb} re-imposed", list(reimposed)));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
     }
 
     /// Why the agreement has collapsed de facto, if it has. With a `core` bargain: once

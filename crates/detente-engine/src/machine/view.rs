@@ -12,7 +12,13 @@ impl Machine<'_> {
             as_of: self.day,
             events_applied: self.next_event,
             agreement: self.agreement_status,
-            agreement_reason: self.agreement_reason.clone(),
+            // What is suspended changes without the status changing: say what it is now.
+            agreement_reason: match self.partly_suspended_words() {
+                Some(text) if self.agreement_status == AgreementStatus::PartlySuspended => {
+                    Reason { text, ..self.agreement_reason.clone() }
+                }
+                _ => self.agreement_reason.clone(),
+            },
             parties: spec
                 .party
                 .iter()

@@ -60,10 +60,14 @@ fn reciprocity(check: &mut Check<'_>) {
             }
             // The text pairs the concession with a pledge by the beneficiary, verified or
             // not, or the file records history: the exchange stands, with a warning.
-            let paired = concession
-                .in_return_for
-                .iter()
-                .find(|m| spec.commitment.iter().any(|c| &c.id == *m && c.by.contains(&beneficiary)));
+            let pledge =
+                |id: &String| spec.commitment.iter().find(|c| &c.id == id && c.by.contains(&beneficiary));
+            // A verified pledge in a phase this one does not wait for is a matter of
+            // order, which E026 reports: saying it is unverified would be wrong.
+            if concession.in_return_for.iter().filter_map(pledge).any(|c| c.verification.is_some()) {
+                continue;
+            }
+            let paired = concession.in_return_for.iter().find(|m| pledge(m).is_some());
             if paired.is_some() || spec.agreement.record {
                 let why = match paired {
                     Some(m) => format!("it is traded for `{m}`, which nobody verifies"),
