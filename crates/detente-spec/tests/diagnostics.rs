@@ -104,3 +104,23 @@ snapshot_cases! {
     w106_unverified_reciprocity => UnverifiedReciprocity,
     w107_action_without_deadline => ActionWithoutDeadline,
 }
+
+/// A concession traded for a verified pledge of a phase it does not wait for: the
+/// mistake is the order (E026), and saying the pledge is unverified (W106) would be false.
+#[test]
+fn a_verified_pledge_out_of_order_is_an_order_error_not_an_unverified_one() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/codes/valid.toml");
+    let base = std::fs::read_to_string(path).unwrap();
+    let text = format!(
+        "{base}\n[[phase]]\nid = \"later\"\ntitle = \"Later\"\n\n[[phase]]\nid = \"early\"\ntitle = \"Early\"\n\n[[commitment]]\nid = \"late-pledge\"\n\
+         title = \"Beta caps\"\nphase = \"later\"\nby = [\"beta\"]\nkind = \"continuing\"\ncategory = \"measure\"\n\
+         verification = {{ by = \"inspectorate\", method = \"inspection\", detection = 0.9 }}\n\n\
+         [[commitment]]\nid = \"early-gift\"\ntitle = \"Alpha gives\"\nphase = \"early\"\nby = [\"alpha\"]\n\
+         kind = \"action\"\ncategory = \"concession\"\nbenefits = [\"beta\"]\nin_return_for = [\"late-pledge\"]\n"
+    );
+    let text = text.replace("[agreement]\n", "[agreement]\nrecord = true\n");
+    let checked = check(&SourceFile::new("case.toml", text));
+    let codes: Vec<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&Code::IncoherentConstruct), "{codes:?}");
+    assert!(!codes.contains(&Code::UnverifiedReciprocity), "{codes:?}");
+}
