@@ -159,3 +159,57 @@ fn a_huge_bad_log_lists_a_bounded_number_of_errors() {
     assert!(last.message.contains("and 4000 more bad line(s)"), "{last:?}");
     assert_eq!(last.line, 5_000);
 }
+
+/// The fields the history constructs added (`against`, `matter`, `until`, dates known to
+/// the month or the year): each misuse is an error of its line, with a message.
+#[test]
+fn misused_history_fields_are_errors_of_their_line() {
+    let cases = [
+        (
+            r#"{"date": "2025-01-02", "actor": "alpha", "kind": "violation", "subject": "freeze-enrichment", "against": "gamma"}"#,
+            "no party has the id `gamma`",
+        ),
+        (
+            r#"{"date": "2025-01-02", "actor": "alpha", "kind": "violation", "subject": "freeze-enrichment", "against": "alpha"}"#,
+            "alpha",
+        ),
+        (
+            r#"{"date": "2025-01-02", "actor": "alpha", "kind": "performed", "subject": "suspend-sanctions", "matter": "oil"}"#,
+            "has no `matter`",
+        ),
+        (
+            r#"{"date": "2025-01-02", "actor": "alpha", "kind": "violation", "subject": "freeze-enrichment", "matter": "  "}"#,
+            "`matter` is empty",
+        ),
+        (
+            r#"{"date": "2025-01-02", "actor": "alpha", "kind": "extended", "subject": "freeze-enrichment", "until": "2025-01-01"}"#,
+            "does not reach past",
+        ),
+        (
+            r#"{"date": "2025-01-02", "actor": "alpha", "kind": "extended", "subject": "freeze-enrichment", "until": "2025-03-01", "value": 30}"#,
+            "not both",
+        ),
+        (
+            r#"{"date": "2025-01-02", "actor": "alpha", "kind": "performed", "subject": "suspend-sanctions", "until": "2025-03-01"}"#,
+            "has no `until`",
+        ),
+        (
+            r#"{"date": "2025-01-02", "actor": "alpha", "kind": "extended", "subject": "freeze-enrichment", "until": "2025-02-30"}"#,
+            "2025-02-30",
+        ),
+        (
+            r#"{"date": "2025-13", "actor": "alpha", "kind": "performed", "subject": "suspend-sanctions"}"#,
+            "2025-13",
+        ),
+        (
+            r#"{"date": "20255", "actor": "alpha", "kind": "performed", "subject": "suspend-sanctions"}"#,
+            "20255",
+        ),
+    ];
+    for (line, expected) in cases {
+        let e = one_error(line);
+        assert_eq!(e.line, 1);
+        let text = format!("{} {}", e.message, e.help.clone().unwrap_or_default());
+        assert!(text.contains(expected), "{line}\n  gave: {text}");
+    }
+}
