@@ -125,6 +125,12 @@ pub struct Log {
 pub struct LogError {
     /// The line, from 1.
     pub line: usize,
+    /// The column, from 1, in characters: where the faulty field's value starts (JSON
+    /// Lines), or where the JSON parser stopped. `None` when the line as a whole is at
+    /// fault, and in CSV, whose errors name their column (`field`) instead.
+    pub column: Option<usize>,
+    /// The field of the event at fault (`date`, `actor`, `kind`, `subject`, ...), if one is.
+    pub field: Option<&'static str>,
     /// What is wrong.
     pub message: String,
     /// What to do about it.
@@ -133,7 +139,10 @@ pub struct LogError {
 
 impl std::fmt::Display for LogError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)?;
+        match self.column {
+            Some(column) => write!(f, "line {}, column {column}: {}", self.line, self.message)?,
+            None => write!(f, "line {}: {}", self.line, self.message)?,
+        }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
@@ -212,8 +221,8 @@ pub fn load_from(
     };
     let reader = std::io::BufReader::new(reader);
     match format {
-        Format::JsonLines => read_json_lines(reader, &mut |line, raw| loader.take(line, raw)),
-        Format::Csv => read_csv(reader, &mut |line, raw| loader.take(line, raw)),
+        Format::JsonLines => read_json_lines(reader, &mut |line, text, raw| loader.take(line, text, raw)),
+        Format::Csv => read_csv(reader, &mut |line, text, raw| loader.take(line, text, raw)),
     }
     loader.finish(lenient)
 }
@@ -228,9 +237,18 @@ struct Loader<'a> {
 }
 
 impl Loader<'_> {
-    fn take(&mut self, line: usize, raw: Result<RawEvent, LogError>) {
+    /// Takes one line's event (or why it could not be read); `text` is the line itself,
+    /// in JSON Lines, to point an error at its field.
+    fn take(&mut self, line: usize, text: Option<&str>, raw: Result<RawEvent, LogError>) {
         self.last_line = line;
-        match raw.and_then(|raw| self.checker.check(line, raw, self.log.events.len())) {
+        let checked = raw.and_then(|raw| self.checker.check(line, raw, self.log.events.len()));
+        let checked = checked.map_err(|mut e| {
+            if let (None, Some(field), Some(text)) = (e.column, e.field, text) {
+                e.column = json_value_column(text, field);
+            }
+            e
+        });
+        match checked {
             Ok(event) => self.log.events.push(event),
             Err(error) if self.errors.len() < MAX_LISTED_ERRORS => self.errors.push(error),
             Err(_) => self.unlisted += 1,
@@ -239,11 +257,11 @@ impl Loader<'_> {
 
     fn finish(mut self, lenient: bool) -> Result<Log, Vec<LogError>> {
         if self.unlisted > 0 {
-            self.errors.push(LogError {
-                line: self.last_line,
-                message: format!("and {} more bad line(s), not listed", self.unlisted),
-                help: Some(format!("only the first {MAX_LISTED_ERRORS} bad lines are listed")),
-            });
+            self.errors.push(error(
+                self.last_line,
+                format!("and {} more bad line(s), not listed", self.unlisted),
+                Some(format!("only the first {MAX_LISTED_ERRORS} bad lines are listed")),
+            ));
         }
         if self.errors.is_empty() || lenient {
             // An event dated only to a month or a year applies at its period's end, after
@@ -264,7 +282,7 @@ const BOM: &str = "\u{feff}";
 
 fn read_json_lines(
     mut reader: impl std::io::BufRead,
-    take: &mut dyn FnMut(usize, Result<RawEvent, LogError>),
+    take: &mut dyn FnMut(usize, Option<&str>, Result<RawEvent, LogError>),
 ) {
     let mut bytes = Vec::new();
     let mut number = 0;
@@ -274,7 +292,7 @@ fn read_json_lines(
             Ok(0) => return,
             Ok(_) => {}
             Err(e) => {
-                take(number + 1, Err(error(number + 1, format!("cannot read the log: {e}"), None)));
+                take(number + 1, None, Err(error(number + 1, format!("cannot read the log: {e}"), None)));
                 return;
             }
         }
@@ -283,7 +301,7 @@ fn read_json_lines(
             Ok(line) => line,
             Err(e) => {
                 let message = format!("not UTF-8 text (byte {} of the line)", e.valid_up_to() + 1);
-                take(number, Err(error(number, message, Some("save the log as UTF-8".into()))));
+                take(number, None, Err(error(number, message, Some("save the log as UTF-8".into()))));
                 continue;
             }
         };
@@ -292,43 +310,52 @@ fn read_json_lines(
             continue;
         }
         let parsed = serde_json::from_str::<RawEvent>(line).map_err(|e| LogError {
-            line: number,
-            message: format!("not a valid event: {e}"),
-            help: Some(
-                "each line is one JSON object: {\"date\": \"2020-03-01\", \"actor\": \"usa\", \"kind\": \"performed\", \"subject\": \"...\"}"
-                    .into(),
-            ),
+            // serde_json counts columns in bytes; people count characters.
+            column: (e.column() > 0).then(|| {
+                let byte = e.column().min(line.len());
+                line.char_indices().take_while(|(i, _)| *i < byte).count().max(1)
+            }),
+            ..error(
+                number,
+                format!("not a valid event: {e}"),
+                Some(
+                    "each line is one JSON object: {\"date\": \"2020-03-01\", \"actor\": \"usa\", \"kind\": \"performed\", \"subject\": \"...\"}"
+                        .into(),
+                ),
+            )
         });
-        take(number, parsed);
+        take(number, Some(line), parsed);
     }
 }
 
 const COLUMNS: &[&str] =
     &["date", "actor", "kind", "subject", "value", "against", "matter", "until", "source", "id"];
 
-fn read_csv(reader: impl std::io::Read, take: &mut dyn FnMut(usize, Result<RawEvent, LogError>)) {
+fn read_csv(
+    reader: impl std::io::Read,
+    take: &mut dyn FnMut(usize, Option<&str>, Result<RawEvent, LogError>),
+) {
     let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(reader);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(e) => {
-            return take(
-                1,
-                Err(LogError { line: 1, message: format!("unreadable CSV header: {e}"), help: None }),
-            );
+            return take(1, None, Err(error(1, format!("unreadable CSV header: {e}"), None)));
         }
     };
     if let Err(e) = check_columns(&headers) {
-        return take(1, Err(e));
+        return take(1, None, Err(e));
     }
     for record in reader.records() {
         let line = record.as_ref().ok().and_then(|r| r.position()).map_or(0, |p| p.line() as usize);
-        let parsed = record.map_err(|e| LogError {
-            line: e.position().map_or(line, |p| p.line() as usize),
-            message: format!("unreadable CSV row: {e}"),
-            help: Some("every row needs as many fields as the header".into()),
+        let parsed = record.map_err(|e| {
+            error(
+                e.position().map_or(line, |p| p.line() as usize),
+                format!("unreadable CSV row: {e}"),
+                Some("every row needs as many fields as the header".into()),
+            )
         });
         let raw = parsed.and_then(|record| csv_event(line, &headers, &record));
-        take(line, raw);
+        take(line, None, raw);
     }
 }
 
@@ -341,14 +368,14 @@ fn check_columns(headers: &csv::StringRecord) -> Result<(), LogError> {
             let help = closest(name, COLUMNS.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| format!("columns are: {}", COLUMNS.join(", ")));
-            return Err(LogError { line: 1, message: format!("unknown column `{name}`"), help: Some(help) });
+            return Err(error(1, format!("unknown column `{name}`"), Some(help)));
         }
         if headers.iter().take(n).any(|earlier| earlier.strip_prefix(BOM).unwrap_or(earlier) == name) {
-            return Err(LogError {
-                line: 1,
-                message: format!("the column `{name}` appears twice"),
-                help: Some("each column may appear once".into()),
-            });
+            return Err(error(
+                1,
+                format!("the column `{name}` appears twice"),
+                Some("each column may appear once".into()),
+            ));
         }
     }
     Ok(())
@@ -376,10 +403,8 @@ fn csv_event(
             _ => {
                 raw.value = match field {
                     None => None,
-                    Some(text) => Some(text.parse::<f64>().map_err(|_| LogError {
-                        line,
-                        message: format!("value `{text}` is not a number"),
-                        help: None,
+                    Some(text) => Some(text.parse::<f64>().map_err(|_| {
+                        field_error(line, "value", format!("value `{text}` is not a number"), None)
                     })?),
                 }
             }
@@ -395,7 +420,40 @@ struct Checker<'a> {
 }
 
 fn error(line: usize, message: impl Into<String>, help: Option<String>) -> LogError {
-    LogError { line, message: message.into(), help }
+    LogError { line, column: None, field: None, message: message.into(), help }
+}
+
+/// `e`, blamed on `field` unless it already names one.
+fn at(field: &'static str, e: LogError) -> LogError {
+    LogError { field: e.field.or(Some(field)), ..e }
+}
+
+/// An error of the field `field` of the event on `line` (its column is found later, from
+/// the line's text).
+fn field_error(
+    line: usize,
+    field: &'static str,
+    message: impl Into<String>,
+    help: Option<String>,
+) -> LogError {
+    LogError { field: Some(field), ..error(line, message, help) }
+}
+
+/// The column (from 1, in characters) where the value of `field` starts in a JSON line,
+/// found by its key: `"field"`, optional spaces, `:`, optional spaces.
+fn json_value_column(line: &str, field: &str) -> Option<usize> {
+    let key = format!("\"{field}\"");
+    let mut from = 0;
+    while let Some(found) = line[from..].find(&key) {
+        let after = from + found + key.len();
+        let rest = line[after..].trim_start();
+        if let Some(value) = rest.strip_prefix(':') {
+            let start = line.len() - value.trim_start().len();
+            return Some(line[..start].chars().count() + 1);
+        }
+        from = after;
+    }
+    None
 }
 
 impl Checker<'_> {
@@ -403,15 +461,17 @@ impl Checker<'_> {
         let spec = &self.agreement.spec;
         let date_text = raw.date.ok_or_else(|| error(line, "the event has no `date`", None))?;
         let (start, date, precision) = parse_event_date(&date_text).map_err(|m| {
-            error(
+            field_error(
                 line,
+                "date",
                 format!("bad date: {m}"),
                 Some("write YYYY-MM-DD, or YYYY-MM or YYYY when the record gives no more".into()),
             )
         })?;
         if date < spec.agreement.adopted {
-            return Err(error(
+            return Err(field_error(
                 line,
+                "date",
                 format!("{date} is before the agreement was adopted ({})", spec.agreement.adopted),
                 Some(
                     "events before adoption belong in the instruments' `since` or the quantities' estimates"
@@ -422,40 +482,51 @@ impl Checker<'_> {
         // An event dated to a month or a year may stand anywhere in its period: it is
         // applied at the period's end (the log is re-sorted stably after loading).
         if let Some(last) = self.last_date.filter(|last| date < *last) {
-            return Err(error(
+            return Err(field_error(
                 line,
+                "date",
                 format!("{date_text} comes after an event dated {last}: the log is out of date order"),
                 Some("sort the log by date; events of the same date keep their order".into()),
             ));
         }
         let actor_id = raw.actor.ok_or_else(|| error(line, "the event has no `actor`", None))?;
-        let actor = self.lookup(line, &self.agreement.ids.parties, &actor_id, "party")?;
+        let actor =
+            self.lookup(line, &self.agreement.ids.parties, &actor_id, "party").map_err(|e| at("actor", e))?;
         let kind_text = raw.kind.ok_or_else(|| error(line, "the event has no `kind`", None))?;
         let kind = EventKind::from_keyword(&kind_text).ok_or_else(|| {
             let words: Vec<&str> = EventKind::ALL.iter().map(|k| k.keyword()).collect();
             let help = closest(&kind_text, words.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| format!("kinds are: {}", words.join(", ")));
-            error(line, format!("`{kind_text}` is not an event kind"), Some(help))
+            field_error(line, "kind", format!("`{kind_text}` is not an event kind"), Some(help))
         })?;
-        let subject = self.subject(line, kind, raw.subject.as_deref(), actor)?;
+        let subject =
+            self.subject(line, kind, raw.subject.as_deref(), actor).map_err(|e| at("subject", e))?;
         let value = raw.value;
         let against = match &raw.against {
-            Some(id) => Some(self.lookup(line, &self.agreement.ids.parties, id, "party")?),
+            Some(id) => Some(
+                self.lookup(line, &self.agreement.ids.parties, id, "party").map_err(|e| at("against", e))?,
+            ),
             None => None,
         };
         let until = match &raw.until {
-            Some(text) => {
-                Some(parse_date(text).map_err(|m| error(line, format!("bad `until` date: {m}"), None))?)
-            }
+            Some(text) => Some(
+                parse_date(text)
+                    .map_err(|m| field_error(line, "until", format!("bad `until` date: {m}"), None))?,
+            ),
             None => None,
         };
         validate_event(self.agreement, actor, kind, subject, value, against)
             .and_then(|()| validate_fields(kind, value, raw.matter.as_deref(), until, date))
-            .map_err(|p| error(line, p.message, p.help))?;
+            .map_err(|p| LogError { field: p.field, ..error(line, p.message, p.help) })?;
         if let Some(id) = &raw.id {
             if let Some(first) = self.seen_ids.insert(id.clone(), line) {
-                return Err(error(line, format!("duplicate event id `{id}` (first on line {first})"), None));
+                return Err(field_error(
+                    line,
+                    "id",
+                    format!("duplicate event id `{id}` (first on line {first})"),
+                    None,
+                ));
             }
         }
         self.last_date = Some(self.last_date.map_or(start, |last| last.max(start)));
@@ -641,26 +712,37 @@ fn validate_fields(
 ) -> Result<(), Problem> {
     use EventKind::*;
     if matter.is_some() && !matches!(kind, Violation | ViolationVerified) {
-        return problem(format!("a `{kind}` event has no `matter`: it belongs to violation events"), None);
+        return problem(
+            "matter",
+            format!("a `{kind}` event has no `matter`: it belongs to violation events"),
+            None,
+        );
     }
     if matter.is_some_and(|m| m.trim().is_empty()) {
         return problem(
+            "matter",
             "`matter` is empty",
             Some("name what the violation is about, e.g. \"satellite-launch\"".into()),
         );
     }
     match (kind, until) {
         (Extended, Some(_)) if value.is_some() => {
-            problem("an extension gives either `value` (days) or `until` (a date), not both", None)
+            problem("until", "an extension gives either `value` (days) or `until` (a date), not both", None)
         }
-        (Extended, Some(until)) if until <= date => {
-            problem(format!("an extension until {until} does not reach past the event's date ({date})"), None)
-        }
+        (Extended, Some(until)) if until <= date => problem(
+            "until",
+            format!("an extension until {until} does not reach past the event's date ({date})"),
+            None,
+        ),
         (Extended, Some(_)) => Ok(()),
-        (Extended, None) if value.is_none() => {
-            problem("an `extended` event needs a `value` (the days added) or `until` (the new date)", None)
+        (Extended, None) if value.is_none() => problem(
+            "kind",
+            "an `extended` event needs a `value` (the days added) or `until` (the new date)",
+            None,
+        ),
+        (_, Some(_)) => {
+            problem("until", format!("a `{kind}` event has no `until`: it belongs to extensions"), None)
         }
-        (_, Some(_)) => problem(format!("a `{kind}` event has no `until`: it belongs to extensions"), None),
         _ => Ok(()),
     }
 }
@@ -672,10 +754,14 @@ pub struct Problem {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// The field of the event it concerns (`actor`, `subject`, `against`, ...), so that a
+    /// log line's error can point at it.
+    pub field: Option<&'static str>,
 }
 
-fn problem(message: impl Into<String>, help: Option<String>) -> Result<(), Problem> {
-    Err(Problem { message: message.into(), help })
+/// A problem with the field `field` of the event.
+fn problem(field: &'static str, message: impl Into<String>, help: Option<String>) -> Result<(), Problem> {
+    Err(Problem { message: message.into(), help, field: Some(field) })
 }
 
 /// An event before it has a place in a log: what [`validate_event`] checks and
@@ -737,14 +823,14 @@ pub fn validate_event(
     if !agreement.may_assert(actor, kind) {
         let party = &spec.party[actor];
         let help = format!("a {} may assert: {}", party.role, list(&party.asserts));
-        return problem(format!("`{actor_id}` may not assert `{kind}` events"), Some(help));
+        return problem("kind", format!("`{actor_id}` may not assert `{kind}` events"), Some(help));
     }
     let fits = match SubjectKind::of(subject) {
         None => kind == Withdrew,
         Some(k) => subject_kinds(kind).contains(&k),
     };
     if !fits {
-        return problem(format!("a `{kind}` event cannot be about {subject:?}"), None);
+        return problem("subject", format!("a `{kind}` event cannot be about {subject:?}"), None);
     }
     // A successor acts for its predecessor (from its succession date, which the
     // machine checks).
@@ -763,6 +849,7 @@ pub fn validate_event(
                 _ => "resume",
             };
             return problem(
+                "actor",
                 format!("`{actor_id}` is not bound by `{c_id}` and cannot {verb} it"),
                 Some(help),
             );
@@ -771,23 +858,38 @@ pub fn validate_event(
             if !agreement.phases[p].commitments.iter().any(|&c| bound(c)) =>
         {
             return problem(
+                "actor",
                 format!("`{actor_id}` is bound by nothing in phase `{}`", spec.phase[p].id),
                 Some("a party renounces, suspends or resumes its own part".into()),
             );
         }
         (Suspended | Resumed, Subject::Agreement) if !(0..agreement.commitments.len()).any(bound) => {
-            return problem(format!("`{actor_id}` is bound by nothing in the agreement"), None);
+            return problem("actor", format!("`{actor_id}` is bound by nothing in the agreement"), None);
         }
         (Resumed, Subject::Power(p)) if !agreement.powers[p].holders.contains(&actor) => {
-            return problem(format!("`{actor_id}` does not hold power `{}`", spec.power[p].id), None);
+            return problem(
+                "actor",
+                format!("`{actor_id}` does not hold power `{}`", spec.power[p].id),
+                None,
+            );
         }
         (Verified, Subject::Commitment(c)) => {
             let c_id = &spec.commitment[c].id;
             match agreement.commitments[c].verifier {
-                None => return problem(format!("`{c_id}` has no verification, so nobody verifies it"), None),
+                None => {
+                    return problem(
+                        "subject",
+                        format!("`{c_id}` has no verification, so nobody verifies it"),
+                        None,
+                    )
+                }
                 Some(v) if v != actor => {
                     let help = format!("its verifier is `{}`", spec.party[v].id);
-                    return problem(format!("`{actor_id}` is not the verifier of `{c_id}`"), Some(help));
+                    return problem(
+                        "actor",
+                        format!("`{actor_id}` is not the verifier of `{c_id}`"),
+                        Some(help),
+                    );
                 }
                 Some(_) => {}
             }
@@ -799,18 +901,24 @@ pub fn validate_event(
             let establishers = &agreement.commitments[c].establishers;
             return if establishers.is_empty() {
                 problem(
+                    "subject",
                     format!("nobody can establish a breach of `{c_id}`: it has no verification and no `established_by`"),
                     Some("claim the violation with a `violation` event instead".into()),
                 )
             } else {
                 problem(
+                    "actor",
                     format!("`{actor_id}` cannot establish a breach of `{c_id}`"),
                     Some(format!("breaches of it are established by: {}", list_ids(spec, establishers))),
                 )
             };
         }
         (Invoked, Subject::Power(p)) if !agreement.powers[p].holders.contains(&actor) => {
-            return problem(format!("`{actor_id}` does not hold power `{}`", spec.power[p].id), None);
+            return problem(
+                "actor",
+                format!("`{actor_id}` does not hold power `{}`", spec.power[p].id),
+                None,
+            );
         }
         _ => {}
     }
@@ -823,11 +931,12 @@ pub fn validate_event(
                 if !by.contains(&accused) && !successor {
                     let c_id = &spec.commitment[c].id;
                     let help = format!("`{c_id}` binds: {}", list_ids(spec, &agreement.commitments[c].by));
-                    return problem(format!("`{accused_id}` is not bound by `{c_id}` and cannot be accused of violating it"), Some(help));
+                    return problem("against", format!("`{accused_id}` is not bound by `{c_id}` and cannot be accused of violating it"), Some(help));
                 }
             }
             _ => {
                 return problem(
+                    "against",
                     format!("a `{kind}` event accuses nobody: `against` belongs to `violation` and `violation-verified` events"),
                     None,
                 )
@@ -835,11 +944,13 @@ pub fn validate_event(
         }
     }
     match (kind, value) {
-        (_, Some(v)) if !v.is_finite() => problem("the value is not a finite number", None),
-        (Measured, None) => problem("a `measured` event needs a `value`", None),
-        (Extended, Some(v)) if v < 1.0 || v.fract() != 0.0 || v > 36_600.0 => {
-            problem(format!("an extension of {v} days is not a whole number of days from 1 to 36,600"), None)
-        }
+        (_, Some(v)) if !v.is_finite() => problem("value", "the value is not a finite number", None),
+        (Measured, None) => problem("kind", "a `measured` event needs a `value`", None),
+        (Extended, Some(v)) if v < 1.0 || v.fract() != 0.0 || v > 36_600.0 => problem(
+            "value",
+            format!("an extension of {v} days is not a whole number of days from 1 to 36,600"),
+            None,
+        ),
         _ => Ok(()),
     }
 }

@@ -490,6 +490,7 @@ impl<'a> Machine<'a> {
             return Err(Problem {
                 message: format!("{date} is before {last}, where the machine already is"),
                 help: Some("push events in date order, and before advancing past their date".into()),
+                field: Some("date"),
             });
         }
         validate_draft(self.ag, &draft, date)?;

@@ -213,3 +213,26 @@ fn misused_history_fields_are_errors_of_their_line() {
         assert!(text.contains(expected), "{line}\n  gave: {text}");
     }
 }
+
+/// A JSON line's error points at the value of the field at fault, in characters.
+#[test]
+fn errors_point_at_the_column_of_the_faulty_field() {
+    let e = one_error(
+        r#"{"date": "2025-01-02", "actor": "alpah", "kind": "performed", "subject": "suspend-sanctions"}"#,
+    );
+    assert_eq!((e.field, e.column), (Some("actor"), Some(33)));
+    let e = one_error(r#"{"date": "2025-01-02", "actor": "alpha", "kind": "performed", "subject":"ghost"}"#);
+    assert_eq!((e.field, e.column), (Some("subject"), Some(73)));
+    // Characters, not bytes: the accented source before the date does not shift it.
+    let e = one_error(
+        r#"{"source": "Genève", "date": "2025-13-02", "actor": "alpha", "kind": "performed", "subject": "suspend-sanctions"}"#,
+    );
+    assert_eq!((e.field, e.column), (Some("date"), Some(30)));
+    assert_eq!(e.to_string().lines().next().unwrap(), format!("line 1, column 30: {}", e.message));
+    // A line that is not JSON: where the parser stopped.
+    let e = one_error(r#"{"date": "2025-01-02", "actor": alpha}"#);
+    assert_eq!(e.column, Some(33));
+    // A missing field has no column of its own.
+    let e = one_error(r#"{"date": "2025-01-02", "kind": "performed", "subject": "suspend-sanctions"}"#);
+    assert_eq!(e.column, None);
+}
