@@ -280,9 +280,12 @@ impl Loader<'_> {
 
 const BOM: &str = "\u{feff}";
 
+/// Receives each line's number, its text (JSON Lines only) and its event or error.
+type Take<'t> = dyn FnMut(usize, Option<&str>, Result<RawEvent, LogError>) + 't;
+
 fn read_json_lines(
     mut reader: impl std::io::BufRead,
-    take: &mut dyn FnMut(usize, Option<&str>, Result<RawEvent, LogError>),
+    take: &mut Take,
 ) {
     let mut bytes = Vec::new();
     let mut number = 0;
@@ -333,7 +336,7 @@ const COLUMNS: &[&str] =
 
 fn read_csv(
     reader: impl std::io::Read,
-    take: &mut dyn FnMut(usize, Option<&str>, Result<RawEvent, LogError>),
+    take: &mut Take,
 ) {
     let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(reader);
     let headers = match reader.headers() {
