@@ -283,10 +283,7 @@ const BOM: &str = "\u{feff}";
 /// Receives each line's number, its text (JSON Lines only) and its event or error.
 type Take<'t> = dyn FnMut(usize, Option<&str>, Result<RawEvent, LogError>) + 't;
 
-fn read_json_lines(
-    mut reader: impl std::io::BufRead,
-    take: &mut Take,
-) {
+fn read_json_lines(mut reader: impl std::io::BufRead, take: &mut Take) {
     let mut bytes = Vec::new();
     let mut number = 0;
     loop {
@@ -334,10 +331,7 @@ fn read_json_lines(
 const COLUMNS: &[&str] =
     &["date", "actor", "kind", "subject", "value", "against", "matter", "until", "source", "id"];
 
-fn read_csv(
-    reader: impl std::io::Read,
-    take: &mut Take,
-) {
+fn read_csv(reader: impl std::io::Read, take: &mut Take) {
     let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(reader);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
@@ -949,6 +943,12 @@ pub fn validate_event(
     match (kind, value) {
         (_, Some(v)) if !v.is_finite() => problem("value", "the value is not a finite number", None),
         (Measured, None) => problem("kind", "a `measured` event needs a `value`", None),
+        // Quantities count material and arms: none is below zero (as `initial` may not be).
+        (Measured, Some(v)) if v < 0.0 => problem(
+            "value",
+            format!("a measured quantity cannot be negative (found {v})"),
+            Some("record how much there is: 0 or more, in the quantity's unit".into()),
+        ),
         (Extended, Some(v)) if v < 1.0 || v.fract() != 0.0 || v > 36_600.0 => problem(
             "value",
             format!("an extension of {v} days is not a whole number of days from 1 to 36,600"),
