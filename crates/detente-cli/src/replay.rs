@@ -32,14 +32,23 @@ pub(crate) fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
 }
 
 /// Loads a log, printing every bad line; `Err(code)` when it was rejected.
+///
+/// The file is read as a stream (`log::load_from`): memory holds the accepted events,
+/// never the whole text. A file that cannot be opened or read (a directory, a device
+/// that fails midway) is an I/O error (`Err`, exit 2), not a bad line.
 pub(crate) fn event_log(
     path: &Path,
     agreement: &Agreement,
     lenient: bool,
 ) -> Result<Result<log::Log, u8>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let name = path.display();
-    match log::load(&text, Format::from_path(path), agreement, lenient) {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let mut reader = Recording { inner: file, error: None };
+    let loaded = log::load_from(&mut reader, Format::from_path(path), agreement, lenient);
+    if let Some(e) = reader.error {
+        return Err(format!("cannot read {name}: {e}"));
+    }
+    match loaded {
         Ok(log) => {
             for skipped in &log.skipped {
                 note!("{name}:{}: skipped: {}", skipped.line, describe(skipped));
@@ -56,6 +65,23 @@ pub(crate) fn event_log(
             );
             Ok(Err(INVALID))
         }
+    }
+}
+
+/// A reader that remembers the first error of the stream under it, so that a failure to
+/// read is told apart from a bad line (the log reader reports both as lines).
+struct Recording<R> {
+    inner: R,
+    error: Option<std::io::Error>,
+}
+
+impl<R: std::io::Read> std::io::Read for Recording<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf).inspect_err(|e| {
+            if e.kind() != std::io::ErrorKind::Interrupted && self.error.is_none() {
+                self.error = Some(std::io::Error::new(e.kind(), e.to_string()));
+            }
+        })
     }
 }
 

@@ -334,6 +334,86 @@ fn replay_rejects_a_bad_log_whole_with_line_numbers() {
         .stderr(predicate::str::contains("bad.jsonl:2: skipped:"));
 }
 
+/// The log is read as a stream: bad lines anywhere in it, one not even UTF-8, are each
+/// reported with the file and line, in JSON Lines and CSV alike, by every command that
+/// reads a log; a log that cannot be read at all is an I/O error.
+#[test]
+fn a_streamed_log_still_reports_every_bad_line_by_file_and_line() {
+    let dir = tempdir();
+    let good = "{\"date\": \"2020-04-15\", \"actor\": \"usa\", \"kind\": \"performed\", \"subject\": \"lift-travel-ban\"}\n";
+    let mut bytes = good.as_bytes().to_vec();
+    bytes.extend_from_slice(b"{\"date\": \"2020-04-16\", \"actor\": \"usa\", \"kind\": \"perfomed\"}\n");
+    bytes.extend_from_slice(b"{\"date\": \"2020-04-17\", \"actor\": \"\xff\"}\n");
+    bytes.extend_from_slice(b"not json\n");
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(&bad, &bytes).unwrap();
+    let korea = scenario("korea-2020.toml");
+    for command in [&["replay"][..], &["timeline"], &["explain"]] {
+        let mut cmd = detente();
+        cmd.args(command).arg(&korea).arg(&bad);
+        if command == ["explain"] {
+            cmd.arg("lift-travel-ban");
+        }
+        cmd.assert()
+            .code(1)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains("bad.jsonl:2: error: `perfomed` is not an event kind"))
+            .stderr(predicate::str::contains("did you mean `performed`?"))
+            .stderr(predicate::str::contains("bad.jsonl:3: error: not UTF-8 text"))
+            .stderr(predicate::str::contains("bad.jsonl:4: error: not a valid event"))
+            .stderr(predicate::str::contains("log rejected: 3 bad line(s)"));
+    }
+    detente()
+        .arg("simulate")
+        .arg(&korea)
+        .arg("--from")
+        .arg(&bad)
+        .args(["--runs", "5", "--years", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.jsonl:3: error: not UTF-8 text"));
+    // --lenient keeps the good line and lists the others.
+    detente()
+        .arg("replay")
+        .arg(&korea)
+        .arg(&bad)
+        .arg("--lenient")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(1 events applied)"))
+        .stderr(predicate::str::contains("bad.jsonl:2: skipped:"))
+        .stderr(predicate::str::contains("bad.jsonl:4: skipped:"));
+    // CSV: the line of the bad row.
+    let csv = dir.join("bad.csv");
+    std::fs::write(&csv, "date,actor,kind,subject\n2020-04-15,usa,performed,lift-travel-ban\n2020-04-16,usa,performed,no-such-thing\n")
+        .unwrap();
+    detente()
+        .arg("replay")
+        .arg(&korea)
+        .arg(&csv)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.csv:3: error:"));
+    // Not a file: an I/O error, exit 2, not a bad line.
+    for command in ["replay", "timeline"] {
+        detente()
+            .arg(command)
+            .arg(&korea)
+            .arg(&dir)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("cannot read"))
+            .stderr(predicate::str::contains("bad line").not());
+    }
+    detente()
+        .arg("replay")
+        .arg(&korea)
+        .arg(dir.join("missing.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
+}
+
 #[test]
 fn replay_refuses_bad_dates_and_invalid_specs() {
     detente()
