@@ -253,7 +253,7 @@ pub(crate) enum ShowFormat {
 /// Exit code for invalid input.
 pub(crate) const INVALID: u8 = 1;
 /// Exit code for usage and I/O errors.
-const TROUBLE: u8 = 2;
+pub(crate) const TROUBLE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -11,7 +11,7 @@ use detente_spec::time::parse_date;
 use detente_spec::Severity;
 
 use crate::term::write_stdout;
-use crate::{load, summary, ShowFormat, INVALID};
+use crate::{load, summary, ShowFormat, INVALID, TROUBLE};
 
 /// Loads the specification and compiles it, or prints why it cannot be used.
 pub(crate) fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
@@ -103,15 +103,74 @@ pub struct LogInputs {
     /// Skip bad log lines (and list them) instead of rejecting the log.
     #[arg(long)]
     lenient: bool,
+    /// Follow PARTY's reading: where the parties published different texts, the
+    /// commitments as PARTY reads them (default: the common text).
+    #[arg(long, value_name = "PARTY")]
+    reading: Option<String>,
 }
 
-/// Loads the agreement and log, or the exit code to stop with (after printing why).
+/// Loads the agreement (as `--reading` reads it, if given) and the log, or the exit code
+/// to stop with (after printing why). A `--reading` that names no party, or a party
+/// without a reading of its own, is a usage error, found before the log is read.
 fn load_inputs(inputs: &LogInputs) -> Result<Result<(Agreement, log::Log), u8>, String> {
-    let agreement = match agreement(&inputs.spec)? {
+    let mut agreement = match agreement(&inputs.spec)? {
         Ok(agreement) => agreement,
         Err(code) => return Ok(Err(code)),
     };
+    if let Some(party) = &inputs.reading {
+        agreement = match as_read_by(&agreement, party, &inputs.spec) {
+            Ok(read) => read,
+            Err(code) => return Ok(Err(code)),
+        };
+    }
     Ok(event_log(&inputs.log, &agreement, inputs.lenient)?.map(|log| (agreement, log)))
+}
+
+/// The ids of the parties that published a reading, in file order.
+fn reader_ids(agreement: &Agreement) -> Vec<&str> {
+    agreement.readers().into_iter().map(|p| agreement.spec.party[p].id.as_str()).collect()
+}
+
+/// Whether `party` can be followed with `--reading`: `Err` is the usage error to report.
+fn check_reader(agreement: &Agreement, party: &str) -> Result<(), String> {
+    let readers = reader_ids(agreement);
+    if readers.contains(&party) {
+        return Ok(());
+    }
+    let ids = agreement.spec.party.iter().map(|p| p.id.as_str());
+    let problem = if !agreement.ids.parties.contains_key(party) {
+        match detente_spec::suggest::closest(party, ids) {
+            Some(close) => format!("no party has the id `{party}`; did you mean `{close}`?"),
+            None => format!("no party has the id `{party}`"),
+        }
+    } else if readers.is_empty() {
+        "the agreement has no readings: no party published a text of its own".to_string()
+    } else {
+        format!("`{party}` published no reading of its own (no commitment has `readings.{party}`)")
+    };
+    let hint = if readers.is_empty() {
+        "hint: replay without --reading, which follows the common text".to_string()
+    } else {
+        format!("hint: parties with a reading of their own: {}", readers.join(", "))
+    };
+    Err(format!("--reading {party}: {problem}\n{hint}"))
+}
+
+/// The agreement as `party` reads it, or the exit code to stop with.
+fn as_read_by(agreement: &Agreement, party: &str, spec: &Path) -> Result<Agreement, u8> {
+    if let Err(message) = check_reader(agreement, party) {
+        note!("error: {message}");
+        return Err(TROUBLE);
+    }
+    Agreement::compile_as_read_by(&agreement.spec, party).map_err(|e| {
+        note!("{}: as read by `{party}`: {e}", spec.display());
+        INVALID
+    })
+}
+
+/// The words that say whose reading a report follows.
+fn read_by(agreement: &Agreement) -> Option<String> {
+    agreement.reading.map(|p| format!("as read by `{}`", agreement.spec.party[p].id))
 }
 
 /// Loads the inputs and computes the state on `--at` (default: the last event's date).
@@ -135,12 +194,46 @@ pub fn replay(inputs: &LogInputs, at: Option<&str>, format: ShowFormat) -> Resul
         Err(code) => return Ok(code),
     };
     let text = match format {
-        ShowFormat::Text => report::render(&agreement, &state, Style::Text),
-        ShowFormat::Markdown => report::render(&agreement, &state, Style::Markdown),
-        ShowFormat::Json => serde_json::to_string_pretty(&state).map_err(|e| e.to_string())? + "\n",
+        ShowFormat::Text => headed(&agreement, &state, report::render(&agreement, &state, Style::Text)),
+        ShowFormat::Markdown => {
+            headed(&agreement, &state, report::render(&agreement, &state, Style::Markdown))
+        }
+        ShowFormat::Json => json_with_reading(&agreement, &state)?,
     };
     write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
+}
+
+/// The report with its first line saying whose reading it follows, if not the common
+/// text: "six-party-2007 on 2008-08-12, as read by `dprk`: ...".
+fn headed(agreement: &Agreement, state: &State, report: String) -> String {
+    let Some(read_by) = read_by(agreement) else { return report };
+    let title = format!("{} on {}", agreement.spec.agreement.id, state.as_of);
+    match report.find(&title) {
+        Some(at) if report[..at].trim_start_matches('#').trim().is_empty() => {
+            let end = at + title.len();
+            format!("{}, {read_by}{}", &report[..end], &report[end..])
+        }
+        _ => format!("{title}, {read_by}\n{report}"),
+    }
+}
+
+/// `value` as JSON (a state, an explanation), with `"reading": PARTY` first when it
+/// follows a party's reading; exactly `value` otherwise.
+fn json_with_reading(agreement: &Agreement, value: &impl serde::Serialize) -> Result<String, String> {
+    let json = match agreement.reading {
+        None => serde_json::to_string_pretty(value),
+        Some(p) => {
+            let mut read = serde_json::Map::new();
+            read.insert("reading".into(), agreement.spec.party[p].id.clone().into());
+            match serde_json::to_value(value).map_err(|e| e.to_string())? {
+                serde_json::Value::Object(fields) => read.extend(fields),
+                other => return Err(format!("not a JSON object: {other}")),
+            }
+            serde_json::to_string_pretty(&read)
+        }
+    };
+    Ok(json.map_err(|e| e.to_string())? + "\n")
 }
 
 fn date_arg(name: &str, text: Option<&str>) -> Result<Option<detente_spec::time::Date>, String> {
@@ -172,10 +265,14 @@ pub fn timeline(
         .into_iter()
         .filter(|t| from.is_none_or(|f| t.date >= f))
         .collect();
+    // JSON stays the bare list of transitions; text and Markdown say whose reading.
+    let heading = read_by(&agreement).map(|r| format!("Timeline of {}, {r}:\n", agreement.spec.agreement.id));
     let text = match format {
         ShowFormat::Json => serde_json::to_string_pretty(&transitions).map_err(|e| e.to_string())? + "\n",
-        ShowFormat::Text => report::timeline(&transitions, Style::Text),
-        ShowFormat::Markdown => report::timeline(&transitions, Style::Markdown),
+        ShowFormat::Text => heading.unwrap_or_default() + &report::timeline(&transitions, Style::Text),
+        ShowFormat::Markdown => {
+            heading.map(|h| h + "\n").unwrap_or_default() + &report::timeline(&transitions, Style::Markdown)
+        }
     };
     write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
@@ -194,10 +291,11 @@ pub fn explain(inputs: &LogInputs, id: &str, at: Option<&str>, format: ShowForma
         }
     };
     let render = |style| detente_engine::explain::render(&agreement, &log, &explanation, style);
+    let read_by = read_by(&agreement).map(|r| format!(", {r}")).unwrap_or_default();
     let text = match format {
-        ShowFormat::Json => serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())? + "\n",
-        ShowFormat::Text => format!("As of {}:\n{}", state.as_of, render(Style::Text)),
-        ShowFormat::Markdown => format!("As of {}:\n\n{}", state.as_of, render(Style::Markdown)),
+        ShowFormat::Json => json_with_reading(&agreement, &explanation)?,
+        ShowFormat::Text => format!("As of {}{read_by}:\n{}", state.as_of, render(Style::Text)),
+        ShowFormat::Markdown => format!("As of {}{read_by}:\n\n{}", state.as_of, render(Style::Markdown)),
     };
     write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)

@@ -441,6 +441,120 @@ fn replay_refuses_bad_dates_and_invalid_specs() {
         .stderr(predicate::str::contains("E008"));
 }
 
+/// The six-party agreement and its history, where the DPRK published its own reading of
+/// `terrorism-delisting` (due 2008-08-11, not waiting for verification).
+fn six_party() -> [PathBuf; 2] {
+    [scenario("six-party-2007.toml"), scenario("six-party-2007.events.jsonl")]
+}
+
+/// The status column of a commitment's row in a text report.
+fn row<'a>(report: &'a str, commitment: &str) -> &'a str {
+    let needle = format!(" {commitment} ");
+    report.lines().find(|l| l.contains(&needle)).unwrap_or_else(|| panic!("no row {commitment} in {report}"))
+}
+
+#[test]
+fn replay_follows_a_party_reading() {
+    let output = detente()
+        .arg("replay")
+        .args(six_party())
+        .args(["--at", "2008-08-12", "--reading", "dprk"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("six-party-2007 on 2008-08-12, as read by `dprk`: in force"), "{text}");
+    assert!(row(&text, "terrorism-delisting").contains("violated (deadline missed)"), "{text}");
+    assert!(row(&text, "terrorism-delisting").contains("due on 2008-08-11"), "{text}");
+    // The common text waits for verification: still pending that day.
+    let common = detente().arg("replay").args(six_party()).args(["--at", "2008-08-12"]).output().unwrap();
+    let common = String::from_utf8(common.stdout).unwrap();
+    assert!(common.starts_with("six-party-2007 on 2008-08-12: in force"), "{common}");
+    assert!(row(&common, "terrorism-delisting").contains("pending"), "{common}");
+    // Markdown and JSON say whose reading too.
+    detente()
+        .arg("replay")
+        .args(six_party())
+        .args(["--at", "2008-08-12", "--reading", "dprk", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# six-party-2007 on 2008-08-12, as read by `dprk`\n"));
+    let json = detente()
+        .arg("replay")
+        .args(six_party())
+        .args(["--at", "2008-08-12", "--reading", "dprk", "--format", "json"])
+        .output()
+        .unwrap();
+    let state: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(state["reading"], "dprk");
+    let delisting =
+        state["commitments"].as_array().unwrap().iter().find(|c| c["id"] == "terrorism-delisting").unwrap();
+    assert_eq!(delisting["status"], "violated");
+    assert_eq!(delisting["describe"], "violated (deadline missed)");
+    // timeline and explain follow the reading as well.
+    detente()
+        .arg("timeline")
+        .args(six_party())
+        .args(["--from", "2008-08-01", "--to", "2008-08-31", "--reading", "dprk"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("Timeline of six-party-2007, as read by `dprk`:\n"))
+        .stdout(predicate::str::contains(
+            "2008-08-12  commitment terrorism-delisting          pending -> violated (deadline missed)",
+        ));
+    detente()
+        .arg("explain")
+        .args(six_party())
+        .arg("terrorism-delisting")
+        .args(["--at", "2008-08-12", "--reading", "dprk"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("As of 2008-08-12, as read by `dprk`:\n"))
+        .stdout(predicate::str::contains("is violated (deadline missed) since 2008-08-12"));
+}
+
+#[test]
+fn a_reading_of_no_party_or_of_a_party_without_one_is_a_usage_error() {
+    for (party, problem) in [
+        ("dpkr", "--reading dpkr: no party has the id `dpkr`; did you mean `dprk`?"),
+        ("xyzzy", "--reading xyzzy: no party has the id `xyzzy`"),
+        ("usa", "--reading usa: `usa` published no reading of its own"),
+    ] {
+        for command in ["replay", "timeline"] {
+            detente()
+                .arg(command)
+                .args(six_party())
+                .args(["--reading", party])
+                .assert()
+                .code(2)
+                .stdout(predicate::str::is_empty())
+                .stderr(predicate::str::contains(format!("error: {problem}")))
+                .stderr(predicate::str::contains("hint: parties with a reading of their own: dprk"));
+        }
+    }
+    // An agreement without readings says so.
+    detente()
+        .arg("replay")
+        .arg(scenario("korea-2020.toml"))
+        .arg(log_file("korea-hypothetical.jsonl"))
+        .args(["--reading", "usa"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the agreement has no readings"))
+        .stderr(predicate::str::contains("hint: replay without --reading"));
+    // The party is checked before the log is read: a missing log is not reached.
+    detente()
+        .arg("explain")
+        .arg(scenario("six-party-2007.toml"))
+        .arg("/nonexistent/log.jsonl")
+        .arg("terrorism-delisting")
+        .args(["--reading", "usa"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("published no reading"))
+        .stderr(predicate::str::contains("cannot read").not());
+}
+
 #[test]
 fn timeline_lists_transitions_cause_first() {
     let output = detente()
