@@ -189,19 +189,141 @@ fn state_on(
 }
 
 pub fn replay(inputs: &LogInputs, at: Option<&str>, format: ShowFormat) -> Result<u8, String> {
-    let (agreement, _log, state) = match state_on(inputs, at)? {
+    let (agreement, log, state) = match state_on(inputs, at)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
+    // The common text's report lists where the parties' readings lead elsewhere.
+    let differences = match agreement.reading {
+        Some(_) => None,
+        None => match reading_differences(&agreement, &log, &state, &inputs.spec) {
+            Ok(differences) => differences,
+            Err(code) => return Ok(code),
+        },
+    };
     let text = match format {
-        ShowFormat::Text => headed(&agreement, &state, report::render(&agreement, &state, Style::Text)),
-        ShowFormat::Markdown => {
-            headed(&agreement, &state, report::render(&agreement, &state, Style::Markdown))
+        ShowFormat::Text | ShowFormat::Markdown => {
+            let style = if format == ShowFormat::Text { Style::Text } else { Style::Markdown };
+            let mut text = headed(&agreement, &state, report::render(&agreement, &state, style));
+            if let Some(differences) = &differences {
+                text += &differences_report(differences, &state, style);
+            }
+            text
         }
-        ShowFormat::Json => json_with_reading(&agreement, &state)?,
+        ShowFormat::Json => match &differences {
+            None => json_with_reading(&agreement, &state)?,
+            Some(differences) => {
+                let mut value = match serde_json::to_value(&state).map_err(|e| e.to_string())? {
+                    serde_json::Value::Object(fields) => fields,
+                    other => return Err(format!("not a JSON object: {other}")),
+                };
+                value
+                    .insert("readings".into(), serde_json::to_value(differences).map_err(|e| e.to_string())?);
+                serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n"
+            }
+        },
     };
     write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
+}
+
+/// A commitment whose status on the date differs between the common text and the
+/// reading of one party or more.
+#[derive(serde::Serialize)]
+struct ReadingDifference {
+    /// The commitment's id.
+    commitment: String,
+    /// Its status under the common text (the `describe` string).
+    common: String,
+    /// Its status as each party whose reading differs reads it, in file order.
+    by_party: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Where the parties' readings lead to other statuses than the common text on the
+/// state's date: `None` when no party published a reading, else every commitment whose
+/// status differs under some reading (a reading can change commitments it does not
+/// name, through the conditions that read them). `Err` is the exit code after a reading
+/// that does not compile (reported).
+fn reading_differences(
+    common: &Agreement,
+    log: &log::Log,
+    state: &State,
+    spec: &Path,
+) -> Result<Option<Vec<ReadingDifference>>, u8> {
+    let readers = reader_ids(common);
+    if readers.is_empty() {
+        return Ok(None);
+    }
+    let mut read_states = Vec::new();
+    for party in readers {
+        let read = as_read_by(common, party, spec)?;
+        // The same log (its events name the same ids) replayed on the reading.
+        let read_state = detente_engine::state(&read, log, state.as_of).map_err(|e| {
+            note!("{}: as read by `{party}`: {e}", spec.display());
+            INVALID
+        })?;
+        read_states.push((party, read_state));
+    }
+    let differences = state
+        .commitments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let by_party: serde_json::Map<_, _> = read_states
+                .iter()
+                .map(|(party, read)| (party, &read.commitments[i]))
+                .filter(|(_, read)| read.id == c.id && read.describe != c.describe)
+                .map(|(party, read)| (party.to_string(), read.describe.clone().into()))
+                .collect();
+            (!by_party.is_empty()).then(|| ReadingDifference {
+                commitment: c.id.clone(),
+                common: c.describe.clone(),
+                by_party,
+            })
+        })
+        .collect();
+    Ok(Some(differences))
+}
+
+/// The differences between readings, after the report of the common text.
+fn differences_report(differences: &[ReadingDifference], state: &State, style: Style) -> String {
+    let line = |d: &ReadingDifference| {
+        let by: Vec<String> = d
+            .by_party
+            .iter()
+            .map(|(party, describe)| {
+                format!("as read by {party} '{}'", describe.as_str().unwrap_or_default())
+            })
+            .collect();
+        format!("{}: common text '{}'; {}", d.commitment, d.common, by.join("; "))
+    };
+    let hint = "(`--reading PARTY` replays the agreement as PARTY reads it)";
+    match (style, differences.is_empty()) {
+        (Style::Text, true) => {
+            format!(
+                "\nReadings: on {} every commitment has the same status in every party's reading {hint}\n",
+                state.as_of
+            )
+        }
+        (Style::Markdown, true) => format!(
+            "\n## Readings\n\nOn {} every commitment has the same status in every party's reading {hint}.\n",
+            state.as_of
+        ),
+        (Style::Text, false) => {
+            let mut out = format!("\nReadings differ on {} {hint}\n", state.as_of);
+            for d in differences {
+                out += &format!("  {}\n", line(d));
+            }
+            out
+        }
+        (Style::Markdown, false) => {
+            let mut out = format!("\n## Readings differ\n\nOn {} {hint}:\n\n", state.as_of);
+            for d in differences {
+                out += &format!("- {}\n", line(d));
+            }
+            out
+        }
+    }
 }
 
 /// The report with its first line saying whose reading it follows, if not the common

@@ -514,6 +514,116 @@ fn replay_follows_a_party_reading() {
 }
 
 #[test]
+fn the_common_replay_lists_where_readings_differ() {
+    let text = detente().arg("replay").args(six_party()).args(["--at", "2008-08-31"]).output().unwrap();
+    assert_eq!(text.status.code(), Some(0));
+    let text = String::from_utf8(text.stdout).unwrap();
+    let (report, readings) = text.split_once("\nReadings differ on 2008-08-31").expect(&text);
+    assert!(row(report, "terrorism-delisting").contains("pending, violation alleged"), "{report}");
+    assert!(
+        readings.contains(
+            "  terrorism-delisting: common text 'pending, violation alleged'; as read by dprk 'violated (deadline missed)'\n"
+        ),
+        "{readings}"
+    );
+    // Only the commitments that differ are listed.
+    assert_eq!(readings.lines().filter(|l| l.starts_with("  ")).count(), 1, "{readings}");
+    let json = detente()
+        .arg("replay")
+        .args(six_party())
+        .args(["--at", "2008-08-31", "--format", "json"])
+        .output()
+        .unwrap();
+    let state: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(state.get("reading").is_none());
+    assert_eq!(
+        state["readings"],
+        serde_json::json!([{
+            "commitment": "terrorism-delisting",
+            "common": "pending, violation alleged",
+            "by_party": { "dprk": "violated (deadline missed)" }
+        }])
+    );
+    // Before the DPRK's deadline the readings agree: said in text, an empty list in JSON.
+    detente().arg("replay").args(six_party()).args(["--at", "2008-07-01"]).assert().success().stdout(
+        predicate::str::contains(
+            "Readings: on 2008-07-01 every commitment has the same status in every party's reading",
+        ),
+    );
+    let json = detente()
+        .arg("replay")
+        .args(six_party())
+        .args(["--at", "2008-07-01", "--format", "json"])
+        .output()
+        .unwrap();
+    let state: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(state["readings"], serde_json::json!([]));
+    // An agreement without readings has neither the section nor the field.
+    let korea = [scenario("korea-2020.toml"), log_file("korea-hypothetical.jsonl")];
+    detente()
+        .arg("replay")
+        .args(&korea)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Readings").not());
+    let json = detente().arg("replay").args(&korea).args(["--format", "json"]).output().unwrap();
+    let state: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(state.get("readings").is_none() && state.get("reading").is_none());
+}
+
+/// The example of docs/language.md, "Records of history": Beta's reading of the test
+/// moratorium excludes satellite launches, so a violation about one is none as Beta
+/// reads it.
+#[test]
+fn a_reading_that_excludes_a_matter_sees_no_violation() {
+    let language = std::fs::read_to_string(repo().join("docs/language.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut block: Option<String> = None;
+    for line in language.lines() {
+        match (&mut block, line.trim_start()) {
+            (None, "```toml") => block = Some(String::new()),
+            (Some(b), "```") => {
+                if !b.starts_with("#:schema") {
+                    blocks.push(std::mem::take(b));
+                }
+                block = None;
+            }
+            (Some(b), _) => b.extend([line, "\n"]),
+            (None, _) => {}
+        }
+    }
+    let dir = tempdir();
+    let spec = dir.join("language.toml");
+    std::fs::write(&spec, blocks.join("\n")).unwrap();
+    let log = dir.join("language.jsonl");
+    std::fs::write(
+        &log,
+        "{\"date\": \"2025-01-10\", \"actor\": \"beta\", \"kind\": \"performed\", \"subject\": \"test-moratorium\"}\n\
+         {\"date\": \"2025-03-01\", \"actor\": \"alpha\", \"kind\": \"violation\", \"subject\": \"test-moratorium\", \"against\": \"beta\", \"matter\": \"satellite-launch\"}\n\
+         {\"date\": \"2025-04-01\", \"actor\": \"council\", \"kind\": \"violation-verified\", \"subject\": \"test-moratorium\", \"matter\": \"satellite-launch\"}\n",
+    )
+    .unwrap();
+    detente().arg("check").arg(&spec).assert().success();
+    detente().arg("replay").arg(&spec).arg(&log).args(["--at", "2025-05-01"]).assert().success().stdout(
+        predicate::str::contains(
+            "  test-moratorium: common text 'violated (violation verified)'; as read by beta 'in effect'\n",
+        ),
+    );
+    let read = detente()
+        .arg("replay")
+        .arg(&spec)
+        .arg(&log)
+        .args(["--at", "2025-05-01", "--reading", "beta"])
+        .output()
+        .unwrap();
+    let read = String::from_utf8(read.stdout).unwrap();
+    assert!(read.starts_with("freeze-for-relief on 2025-05-01, as read by `beta`:"), "{read}");
+    assert!(row(&read, "test-moratorium").contains("in effect"), "{read}");
+    assert!(read.contains("it does not cover `satellite-launch`: no violation"), "{read}");
+    assert!(!read.contains("Readings differ"), "{read}");
+}
+
+#[test]
 fn a_reading_of_no_party_or_of_a_party_without_one_is_a_usage_error() {
     for (party, problem) in [
         ("dpkr", "--reading dpkr: no party has the id `dpkr`; did you mean `dprk`?"),
