@@ -144,9 +144,13 @@ fn history<'a>(
     };
     let mut machine = detente_engine::Machine::live_lean(ag);
     for e in &log.events {
-        machine
-            .push(e.date, e.actor, e.kind, e.subject, e.value)
-            .map_err(|p| format!("{}:{}: {}", path.display(), e.line, p.message))?;
+        // Every field of the line (`against`, `matter`, `until`, the date's precision),
+        // not only the kind, subject and value: the history replays as `replay` reads it.
+        if let Err(problem) = machine.push_event(e.date, e.draft()) {
+            let help = problem.help.map(|h| format!("\n  help: {h}")).unwrap_or_default();
+            note!("{}:{}: error: {}{help}", path.display(), e.line, problem.message);
+            return Ok(Err(INVALID));
+        }
     }
     let last = log.events.last().map_or(ag.spec.agreement.adopted, |e| e.date);
     machine.advance_to(last);

@@ -414,6 +414,39 @@ fn a_streamed_log_still_reports_every_bad_line_by_file_and_line() {
         .stderr(predicate::str::contains("cannot read"));
 }
 
+/// `simulate --from` continues the history `replay` reads: every field of a line
+/// counts, so an extension `until` a date is no error and a claim `against` one party
+/// stays against that party.
+#[test]
+fn simulate_from_replays_every_field_of_the_log() {
+    let dir = tempdir();
+    let log = dir.join("fields.jsonl");
+    std::fs::write(
+        &log,
+        "{\"date\": \"2020-04-01\", \"actor\": \"usa\", \"kind\": \"extended\", \"subject\": \"lift-travel-ban\", \"until\": \"2020-07-31\"}\n\
+         {\"date\": \"2020-04-02\", \"actor\": \"dprk\", \"kind\": \"violation\", \"subject\": \"liaison-offices\", \"against\": \"usa\"}\n",
+    )
+    .unwrap();
+    let korea = scenario("korea-2020.toml");
+    detente()
+        .arg("replay")
+        .arg(&korea)
+        .arg(&log)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("due by 2020-07-31"))
+        .stdout(predicate::str::contains("violation alleged by `dprk` against `usa`"));
+    detente()
+        .arg("simulate")
+        .arg(&korea)
+        .arg("--from")
+        .arg(&log)
+        .args(["--runs", "5", "--years", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("from 2020-04-02"));
+}
+
 #[test]
 fn replay_refuses_bad_dates_and_invalid_specs() {
     detente()
