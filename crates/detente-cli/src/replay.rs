@@ -405,13 +405,9 @@ pub fn explain(inputs: &LogInputs, id: &str, at: Option<&str>, format: ShowForma
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let explanation = match detente_engine::explain::explain(&state, id) {
-        Ok(explanation) => explanation,
-        Err(unknown) => {
-            note!("error: {unknown}");
-            return Ok(INVALID);
-        }
-    };
+    // The id is an argument: one that names nothing is a usage error (exit 2), as
+    // `--reading` or `tournament --parties` naming nothing are.
+    let explanation = detente_engine::explain::explain(&state, id).map_err(|unknown| unknown.to_string())?;
     let render = |style| detente_engine::explain::render(&agreement, &log, &explanation, style);
     let read_by = read_by(&agreement).map(|r| format!(", {r}")).unwrap_or_default();
     let text = match format {

@@ -734,7 +734,7 @@ fn explain_follows_reasons_to_events_and_causes() {
         .arg(log_file("korea-hypothetical.jsonl"))
         .arg("us-entry-bam")
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("did you mean `us-entry-ban`?"));
 }
 
@@ -913,4 +913,63 @@ fn a_negative_zero_weight_reads_as_zero() {
         .assert()
         .success()
         .stdout(predicate::str::contains("economic weight about 0 million USD a year"));
+}
+
+/// Spot checks of the table of exit codes in docs/cli.md: 0 done, 1 invalid input or a
+/// failed check, 2 usage or I/O errors.
+#[test]
+fn exit_codes_follow_the_table_in_docs_cli_md() {
+    let dir = tempdir();
+    let korea = scenario("korea-2020.toml");
+    let log = log_file("korea-hypothetical.jsonl");
+    let codes = repo().join("crates/detente-spec/tests/cases/codes");
+    let games = repo().join("crates/detente-game/tests/games");
+    let bad_nfg = dir.join("bad.nfg");
+    std::fs::write(&bad_nfg, "NFG 1 R \"x\" { \"a\" \"b\" } { 2 }\n").unwrap();
+    let not_utf8 = dir.join("shard.json");
+    std::fs::write(&not_utf8, b"{\"format\": \"\xff\"}\n").unwrap();
+    let missing = dir.join("missing");
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    let cases: Vec<(Vec<String>, i32)> = vec![
+        // check: valid (warnings allowed), invalid, unreadable (which wins over invalid).
+        (vec!["check".into(), path(&korea)], 0),
+        (vec!["check".into(), path(&codes.join("W101.toml"))], 0),
+        (vec!["check".into(), path(&codes.join("E006.toml"))], 1),
+        (vec!["check".into(), path(&codes.join("E006.toml")), path(&missing)], 2),
+        // replay: done; invalid spec; unreadable log; a date that cannot be; a reading
+        // of nobody.
+        (vec!["replay".into(), path(&korea), path(&log)], 0),
+        (vec!["replay".into(), path(&codes.join("E008.toml")), path(&log)], 1),
+        (vec!["replay".into(), path(&korea), path(&missing)], 2),
+        (vec!["replay".into(), path(&korea), path(&log), "--at".into(), "2019-01-01".into()], 2),
+        (vec!["replay".into(), path(&korea), path(&log), "--reading".into(), "usa".into()], 2),
+        // explain: an id that names nothing is a usage error, as --reading's party is.
+        (vec!["explain".into(), path(&korea), path(&log), "us-entry-ban".into()], 0),
+        (vec!["explain".into(), path(&korea), path(&log), "us-entry-bam".into()], 2),
+        // solve: done; a game file with errors; unreadable.
+        (vec!["solve".into(), path(&games.join("vonstengel-75-small.nfg"))], 0),
+        (vec!["solve".into(), path(&bad_nfg)], 1),
+        (vec!["solve".into(), path(&missing)], 2),
+        // merge: a file that is not UTF-8 is not a shard (invalid), not an I/O error.
+        (vec!["merge".into(), path(&not_utf8)], 1),
+        (vec!["merge".into(), path(&missing)], 2),
+        // Usage.
+        (vec!["frobnicate".into()], 2),
+        (vec!["--version".into()], 0),
+    ];
+    for (args, code) in cases {
+        let output = detente().args(&args).output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "detente {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    detente()
+        .arg("merge")
+        .arg(&not_utf8)
+        .assert()
+        .stderr(predicate::str::contains("shard.json: error: not a detente shard file: not UTF-8 text"));
 }
