@@ -51,13 +51,13 @@ pub(crate) fn event_log(
     match loaded {
         Ok(log) => {
             for skipped in &log.skipped {
-                note!("{name}:{}: skipped: {}", skipped.line, describe(skipped));
+                note!("{name}:{}: skipped: {}", place(skipped), describe(skipped));
             }
             Ok(Ok(log))
         }
         Err(errors) => {
             for error in &errors {
-                note!("{name}:{}: error: {}", error.line, describe(error));
+                note!("{name}:{}: error: {}", place(error), describe(error));
             }
             note!(
                 "{name}: log rejected: {} bad line(s); nothing was applied (--lenient skips bad lines)",
@@ -85,7 +85,16 @@ impl<R: std::io::Read> std::io::Read for Recording<R> {
     }
 }
 
-/// A log error's message and help, for `file:line: error: ...` output.
+/// Where a bad line is at fault: `line:column` when the reader names the column (JSON
+/// Lines: where the faulty field's value starts), else `line`.
+fn place(error: &log::LogError) -> String {
+    match error.column {
+        Some(column) => format!("{}:{column}", error.line),
+        None => error.line.to_string(),
+    }
+}
+
+/// A log error's message and help, for `file:line[:column]: error: ...` output.
 fn describe(error: &log::LogError) -> String {
     match &error.help {
         Some(help) => format!("{}\n  help: {help}", error.message),

@@ -302,7 +302,7 @@ fn replay_rejects_a_bad_log_whole_with_line_numbers() {
         .assert()
         .code(1)
         .stdout(predicate::str::is_empty())
-        .stderr(predicate::str::contains("bad.jsonl:2: error: `iaea` may not assert `performed` events"))
+        .stderr(predicate::str::contains("bad.jsonl:2:49: error: `iaea` may not assert `performed` events"))
         .stderr(predicate::str::contains("nothing was applied"));
     detente()
         .arg("replay")
@@ -311,7 +311,7 @@ fn replay_rejects_a_bad_log_whole_with_line_numbers() {
         .arg("--lenient")
         .assert()
         .success()
-        .stderr(predicate::str::contains("bad.jsonl:2: skipped:"));
+        .stderr(predicate::str::contains("bad.jsonl:2:49: skipped:"));
     // simulate --from suggests --lenient when it rejects a log, and accepts it.
     detente()
         .arg("simulate")
@@ -331,14 +331,15 @@ fn replay_rejects_a_bad_log_whole_with_line_numbers() {
         .assert()
         .success()
         .stdout(predicate::str::contains("from 2020-04-15"))
-        .stderr(predicate::str::contains("bad.jsonl:2: skipped:"));
+        .stderr(predicate::str::contains("bad.jsonl:2:49: skipped:"));
 }
 
 /// The log is read as a stream: bad lines anywhere in it, one not even UTF-8, are each
-/// reported with the file and line, in JSON Lines and CSV alike, by every command that
-/// reads a log; a log that cannot be read at all is an I/O error.
+/// reported with the file and line, and in JSON Lines the column of the faulty value (or
+/// where the JSON parser stopped), by every command that reads a log; a CSV row by its
+/// line; a log that cannot be read at all is an I/O error.
 #[test]
-fn a_streamed_log_still_reports_every_bad_line_by_file_and_line() {
+fn a_streamed_log_still_reports_every_bad_line_by_file_line_and_column() {
     let dir = tempdir();
     let good = "{\"date\": \"2020-04-15\", \"actor\": \"usa\", \"kind\": \"performed\", \"subject\": \"lift-travel-ban\"}\n";
     let mut bytes = good.as_bytes().to_vec();
@@ -357,10 +358,10 @@ fn a_streamed_log_still_reports_every_bad_line_by_file_and_line() {
         cmd.assert()
             .code(1)
             .stdout(predicate::str::is_empty())
-            .stderr(predicate::str::contains("bad.jsonl:2: error: `perfomed` is not an event kind"))
+            .stderr(predicate::str::contains("bad.jsonl:2:48: error: `perfomed` is not an event kind"))
             .stderr(predicate::str::contains("did you mean `performed`?"))
             .stderr(predicate::str::contains("bad.jsonl:3: error: not UTF-8 text"))
-            .stderr(predicate::str::contains("bad.jsonl:4: error: not a valid event"))
+            .stderr(predicate::str::contains("bad.jsonl:4:2: error: not a valid event"))
             .stderr(predicate::str::contains("log rejected: 3 bad line(s)"));
     }
     detente()
@@ -381,8 +382,8 @@ fn a_streamed_log_still_reports_every_bad_line_by_file_and_line() {
         .assert()
         .success()
         .stdout(predicate::str::contains("(1 events applied)"))
-        .stderr(predicate::str::contains("bad.jsonl:2: skipped:"))
-        .stderr(predicate::str::contains("bad.jsonl:4: skipped:"));
+        .stderr(predicate::str::contains("bad.jsonl:2:48: skipped:"))
+        .stderr(predicate::str::contains("bad.jsonl:4:2: skipped:"));
     // CSV: the line of the bad row.
     let csv = dir.join("bad.csv");
     std::fs::write(&csv, "date,actor,kind,subject\n2020-04-15,usa,performed,lift-travel-ban\n2020-04-16,usa,performed,no-such-thing\n")
