@@ -2,7 +2,8 @@
 //!
 //! This binary is deliberately thin: it parses arguments, reads files, calls the library
 //! crates and prints. Exit codes: 0 success (warnings allowed), 1 invalid input,
-//! 2 usage or I/O errors.
+//! 2 usage or I/O errors; docs/cli.md says which outcome of each command is which (keep
+//! it true when a command changes).
 
 #[macro_use]
 mod term;
@@ -253,7 +254,7 @@ pub(crate) enum ShowFormat {
 /// Exit code for invalid input.
 pub(crate) const INVALID: u8 = 1;
 /// Exit code for usage and I/O errors.
-const TROUBLE: u8 = 2;
+pub(crate) const TROUBLE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

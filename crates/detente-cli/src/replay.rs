@@ -11,7 +11,7 @@ use detente_spec::time::parse_date;
 use detente_spec::Severity;
 
 use crate::term::write_stdout;
-use crate::{load, summary, ShowFormat, INVALID};
+use crate::{load, summary, ShowFormat, INVALID, TROUBLE};
 
 /// Loads the specification and compiles it, or prints why it cannot be used.
 pub(crate) fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
@@ -32,23 +32,32 @@ pub(crate) fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
 }
 
 /// Loads a log, printing every bad line; `Err(code)` when it was rejected.
+///
+/// The file is read as a stream (`log::load_from`): memory holds the accepted events,
+/// never the whole text. A file that cannot be opened or read (a directory, a device
+/// that fails midway) is an I/O error (`Err`, exit 2), not a bad line.
 pub(crate) fn event_log(
     path: &Path,
     agreement: &Agreement,
     lenient: bool,
 ) -> Result<Result<log::Log, u8>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let name = path.display();
-    match log::load(&text, Format::from_path(path), agreement, lenient) {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let mut reader = Recording { inner: file, error: None };
+    let loaded = log::load_from(&mut reader, Format::from_path(path), agreement, lenient);
+    if let Some(e) = reader.error {
+        return Err(format!("cannot read {name}: {e}"));
+    }
+    match loaded {
         Ok(log) => {
             for skipped in &log.skipped {
-                note!("{name}:{}: skipped: {}", skipped.line, describe(skipped));
+                note!("{name}:{}: skipped: {}", place(skipped), describe(skipped));
             }
             Ok(Ok(log))
         }
         Err(errors) => {
             for error in &errors {
-                note!("{name}:{}: error: {}", error.line, describe(error));
+                note!("{name}:{}: error: {}", place(error), describe(error));
             }
             note!(
                 "{name}: log rejected: {} bad line(s); nothing was applied (--lenient skips bad lines)",
@@ -59,7 +68,33 @@ pub(crate) fn event_log(
     }
 }
 
-/// A log error's message and help, for `file:line: error: ...` output.
+/// A reader that remembers the first error of the stream under it, so that a failure to
+/// read is told apart from a bad line (the log reader reports both as lines).
+struct Recording<R> {
+    inner: R,
+    error: Option<std::io::Error>,
+}
+
+impl<R: std::io::Read> std::io::Read for Recording<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf).inspect_err(|e| {
+            if e.kind() != std::io::ErrorKind::Interrupted && self.error.is_none() {
+                self.error = Some(std::io::Error::new(e.kind(), e.to_string()));
+            }
+        })
+    }
+}
+
+/// Where a bad line is at fault: `line:column` when the reader names the column (JSON
+/// Lines: where the faulty field's value starts), else `line`.
+fn place(error: &log::LogError) -> String {
+    match error.column {
+        Some(column) => format!("{}:{column}", error.line),
+        None => error.line.to_string(),
+    }
+}
+
+/// A log error's message and help, for `file:line[:column]: error: ...` output.
 fn describe(error: &log::LogError) -> String {
     match &error.help {
         Some(help) => format!("{}\n  help: {help}", error.message),
@@ -77,15 +112,74 @@ pub struct LogInputs {
     /// Skip bad log lines (and list them) instead of rejecting the log.
     #[arg(long)]
     lenient: bool,
+    /// Follow PARTY's reading: where the parties published different texts, the
+    /// commitments as PARTY reads them (default: the common text).
+    #[arg(long, value_name = "PARTY")]
+    reading: Option<String>,
 }
 
-/// Loads the agreement and log, or the exit code to stop with (after printing why).
+/// Loads the agreement (as `--reading` reads it, if given) and the log, or the exit code
+/// to stop with (after printing why). A `--reading` that names no party, or a party
+/// without a reading of its own, is a usage error, found before the log is read.
 fn load_inputs(inputs: &LogInputs) -> Result<Result<(Agreement, log::Log), u8>, String> {
-    let agreement = match agreement(&inputs.spec)? {
+    let mut agreement = match agreement(&inputs.spec)? {
         Ok(agreement) => agreement,
         Err(code) => return Ok(Err(code)),
     };
+    if let Some(party) = &inputs.reading {
+        agreement = match as_read_by(&agreement, party, &inputs.spec) {
+            Ok(read) => read,
+            Err(code) => return Ok(Err(code)),
+        };
+    }
     Ok(event_log(&inputs.log, &agreement, inputs.lenient)?.map(|log| (agreement, log)))
+}
+
+/// The ids of the parties that published a reading, in file order.
+fn reader_ids(agreement: &Agreement) -> Vec<&str> {
+    agreement.readers().into_iter().map(|p| agreement.spec.party[p].id.as_str()).collect()
+}
+
+/// Whether `party` can be followed with `--reading`: `Err` is the usage error to report.
+fn check_reader(agreement: &Agreement, party: &str) -> Result<(), String> {
+    let readers = reader_ids(agreement);
+    if readers.contains(&party) {
+        return Ok(());
+    }
+    let ids = agreement.spec.party.iter().map(|p| p.id.as_str());
+    let problem = if !agreement.ids.parties.contains_key(party) {
+        match detente_spec::suggest::closest(party, ids) {
+            Some(close) => format!("no party has the id `{party}`; did you mean `{close}`?"),
+            None => format!("no party has the id `{party}`"),
+        }
+    } else if readers.is_empty() {
+        "the agreement has no readings: no party published a text of its own".to_string()
+    } else {
+        format!("`{party}` published no reading of its own (no commitment has `readings.{party}`)")
+    };
+    let hint = if readers.is_empty() {
+        "hint: replay without --reading, which follows the common text".to_string()
+    } else {
+        format!("hint: parties with a reading of their own: {}", readers.join(", "))
+    };
+    Err(format!("--reading {party}: {problem}\n{hint}"))
+}
+
+/// The agreement as `party` reads it, or the exit code to stop with.
+fn as_read_by(agreement: &Agreement, party: &str, spec: &Path) -> Result<Agreement, u8> {
+    if let Err(message) = check_reader(agreement, party) {
+        note!("error: {message}");
+        return Err(TROUBLE);
+    }
+    Agreement::compile_as_read_by(&agreement.spec, party).map_err(|e| {
+        note!("{}: as read by `{party}`: {e}", spec.display());
+        INVALID
+    })
+}
+
+/// The words that say whose reading a report follows.
+fn read_by(agreement: &Agreement) -> Option<String> {
+    agreement.reading.map(|p| format!("as read by `{}`", agreement.spec.party[p].id))
 }
 
 /// Loads the inputs and computes the state on `--at` (default: the last event's date).
@@ -104,17 +198,173 @@ fn state_on(
 }
 
 pub fn replay(inputs: &LogInputs, at: Option<&str>, format: ShowFormat) -> Result<u8, String> {
-    let (agreement, _log, state) = match state_on(inputs, at)? {
+    let (agreement, log, state) = match state_on(inputs, at)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
+    // The common text's report lists where the parties' readings lead elsewhere.
+    let differences = match agreement.reading {
+        Some(_) => None,
+        None => match reading_differences(&agreement, &log, &state, &inputs.spec) {
+            Ok(differences) => differences,
+            Err(code) => return Ok(code),
+        },
+    };
     let text = match format {
-        ShowFormat::Text => report::render(&agreement, &state, Style::Text),
-        ShowFormat::Markdown => report::render(&agreement, &state, Style::Markdown),
-        ShowFormat::Json => serde_json::to_string_pretty(&state).map_err(|e| e.to_string())? + "\n",
+        ShowFormat::Text | ShowFormat::Markdown => {
+            let style = if format == ShowFormat::Text { Style::Text } else { Style::Markdown };
+            let mut text = headed(&agreement, &state, report::render(&agreement, &state, style));
+            if let Some(differences) = &differences {
+                text += &differences_report(differences, &state, style);
+            }
+            text
+        }
+        ShowFormat::Json => match &differences {
+            None => json_with_reading(&agreement, &state)?,
+            Some(differences) => {
+                let mut value = match serde_json::to_value(&state).map_err(|e| e.to_string())? {
+                    serde_json::Value::Object(fields) => fields,
+                    other => return Err(format!("not a JSON object: {other}")),
+                };
+                value
+                    .insert("readings".into(), serde_json::to_value(differences).map_err(|e| e.to_string())?);
+                serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n"
+            }
+        },
     };
     write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
+}
+
+/// A commitment whose status on the date differs between the common text and the
+/// reading of one party or more.
+#[derive(serde::Serialize)]
+struct ReadingDifference {
+    /// The commitment's id.
+    commitment: String,
+    /// Its status under the common text (the `describe` string).
+    common: String,
+    /// Its status as each party whose reading differs reads it, in file order.
+    by_party: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Where the parties' readings lead to other statuses than the common text on the
+/// state's date: `None` when no party published a reading, else every commitment whose
+/// status differs under some reading (a reading can change commitments it does not
+/// name, through the conditions that read them). `Err` is the exit code after a reading
+/// that does not compile (reported).
+fn reading_differences(
+    common: &Agreement,
+    log: &log::Log,
+    state: &State,
+    spec: &Path,
+) -> Result<Option<Vec<ReadingDifference>>, u8> {
+    let readers = reader_ids(common);
+    if readers.is_empty() {
+        return Ok(None);
+    }
+    let mut read_states = Vec::new();
+    for party in readers {
+        let read = as_read_by(common, party, spec)?;
+        // The same log (its events name the same ids) replayed on the reading.
+        let read_state = detente_engine::state(&read, log, state.as_of).map_err(|e| {
+            note!("{}: as read by `{party}`: {e}", spec.display());
+            INVALID
+        })?;
+        read_states.push((party, read_state));
+    }
+    let differences = state
+        .commitments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let by_party: serde_json::Map<_, _> = read_states
+                .iter()
+                .map(|(party, read)| (party, &read.commitments[i]))
+                .filter(|(_, read)| read.id == c.id && read.describe != c.describe)
+                .map(|(party, read)| (party.to_string(), read.describe.clone().into()))
+                .collect();
+            (!by_party.is_empty()).then(|| ReadingDifference {
+                commitment: c.id.clone(),
+                common: c.describe.clone(),
+                by_party,
+            })
+        })
+        .collect();
+    Ok(Some(differences))
+}
+
+/// The differences between readings, after the report of the common text.
+fn differences_report(differences: &[ReadingDifference], state: &State, style: Style) -> String {
+    let line = |d: &ReadingDifference| {
+        let by: Vec<String> = d
+            .by_party
+            .iter()
+            .map(|(party, describe)| {
+                format!("as read by {party} '{}'", describe.as_str().unwrap_or_default())
+            })
+            .collect();
+        format!("{}: common text '{}'; {}", d.commitment, d.common, by.join("; "))
+    };
+    let hint = "(`--reading PARTY` replays the agreement as PARTY reads it)";
+    match (style, differences.is_empty()) {
+        (Style::Text, true) => {
+            format!(
+                "\nReadings: on {} every commitment has the same status in every party's reading {hint}\n",
+                state.as_of
+            )
+        }
+        (Style::Markdown, true) => format!(
+            "\n## Readings\n\nOn {} every commitment has the same status in every party's reading {hint}.\n",
+            state.as_of
+        ),
+        (Style::Text, false) => {
+            let mut out = format!("\nReadings differ on {} {hint}\n", state.as_of);
+            for d in differences {
+                out += &format!("  {}\n", line(d));
+            }
+            out
+        }
+        (Style::Markdown, false) => {
+            let mut out = format!("\n## Readings differ\n\nOn {} {hint}:\n\n", state.as_of);
+            for d in differences {
+                out += &format!("- {}\n", line(d));
+            }
+            out
+        }
+    }
+}
+
+/// The report with its first line saying whose reading it follows, if not the common
+/// text: "six-party-2007 on 2008-08-12, as read by `dprk`: ...".
+fn headed(agreement: &Agreement, state: &State, report: String) -> String {
+    let Some(read_by) = read_by(agreement) else { return report };
+    let title = format!("{} on {}", agreement.spec.agreement.id, state.as_of);
+    match report.find(&title) {
+        Some(at) if report[..at].trim_start_matches('#').trim().is_empty() => {
+            let end = at + title.len();
+            format!("{}, {read_by}{}", &report[..end], &report[end..])
+        }
+        _ => format!("{title}, {read_by}\n{report}"),
+    }
+}
+
+/// `value` as JSON (a state, an explanation), with `"reading": PARTY` first when it
+/// follows a party's reading; exactly `value` otherwise.
+fn json_with_reading(agreement: &Agreement, value: &impl serde::Serialize) -> Result<String, String> {
+    let json = match agreement.reading {
+        None => serde_json::to_string_pretty(value),
+        Some(p) => {
+            let mut read = serde_json::Map::new();
+            read.insert("reading".into(), agreement.spec.party[p].id.clone().into());
+            match serde_json::to_value(value).map_err(|e| e.to_string())? {
+                serde_json::Value::Object(fields) => read.extend(fields),
+                other => return Err(format!("not a JSON object: {other}")),
+            }
+            serde_json::to_string_pretty(&read)
+        }
+    };
+    Ok(json.map_err(|e| e.to_string())? + "\n")
 }
 
 fn date_arg(name: &str, text: Option<&str>) -> Result<Option<detente_spec::time::Date>, String> {
@@ -146,10 +396,14 @@ pub fn timeline(
         .into_iter()
         .filter(|t| from.is_none_or(|f| t.date >= f))
         .collect();
+    // JSON stays the bare list of transitions; text and Markdown say whose reading.
+    let heading = read_by(&agreement).map(|r| format!("Timeline of {}, {r}:\n", agreement.spec.agreement.id));
     let text = match format {
         ShowFormat::Json => serde_json::to_string_pretty(&transitions).map_err(|e| e.to_string())? + "\n",
-        ShowFormat::Text => report::timeline(&transitions, Style::Text),
-        ShowFormat::Markdown => report::timeline(&transitions, Style::Markdown),
+        ShowFormat::Text => heading.unwrap_or_default() + &report::timeline(&transitions, Style::Text),
+        ShowFormat::Markdown => {
+            heading.map(|h| h + "\n").unwrap_or_default() + &report::timeline(&transitions, Style::Markdown)
+        }
     };
     write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)
@@ -160,18 +414,15 @@ pub fn explain(inputs: &LogInputs, id: &str, at: Option<&str>, format: ShowForma
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let explanation = match detente_engine::explain::explain(&state, id) {
-        Ok(explanation) => explanation,
-        Err(unknown) => {
-            note!("error: {unknown}");
-            return Ok(INVALID);
-        }
-    };
+    // The id is an argument: one that names nothing is a usage error (exit 2), as
+    // `--reading` or `tournament --parties` naming nothing are.
+    let explanation = detente_engine::explain::explain(&state, id).map_err(|unknown| unknown.to_string())?;
     let render = |style| detente_engine::explain::render(&agreement, &log, &explanation, style);
+    let read_by = read_by(&agreement).map(|r| format!(", {r}")).unwrap_or_default();
     let text = match format {
-        ShowFormat::Json => serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())? + "\n",
-        ShowFormat::Text => format!("As of {}:\n{}", state.as_of, render(Style::Text)),
-        ShowFormat::Markdown => format!("As of {}:\n\n{}", state.as_of, render(Style::Markdown)),
+        ShowFormat::Json => json_with_reading(&agreement, &explanation)?,
+        ShowFormat::Text => format!("As of {}{read_by}:\n{}", state.as_of, render(Style::Text)),
+        ShowFormat::Markdown => format!("As of {}{read_by}:\n\n{}", state.as_of, render(Style::Markdown)),
     };
     write_stdout(&text, format == ShowFormat::Json)?;
     Ok(0)

@@ -144,9 +144,13 @@ fn history<'a>(
     };
     let mut machine = detente_engine::Machine::live_lean(ag);
     for e in &log.events {
-        machine
-            .push(e.date, e.actor, e.kind, e.subject, e.value)
-            .map_err(|p| format!("{}:{}: {}", path.display(), e.line, p.message))?;
+        // Every field of the line (`against`, `matter`, `until`, the date's precision),
+        // not only the kind, subject and value: the history replays as `replay` reads it.
+        if let Err(problem) = machine.push_event(e.date, e.draft()) {
+            let help = problem.help.map(|h| format!("\n  help: {h}")).unwrap_or_default();
+            note!("{}:{}: error: {}{help}", path.display(), e.line, problem.message);
+            return Ok(Err(INVALID));
+        }
     }
     let last = log.events.last().map_or(ag.spec.agreement.adopted, |e| e.date);
     machine.advance_to(last);
@@ -323,7 +327,21 @@ pub fn merge(files: &[PathBuf], format: SimFormat, out: Option<&Path>) -> Result
     let mut shards = Vec::new();
     for path in files {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+        // Bytes that are not UTF-8 are not a shard file (invalid input, exit 1), as a
+        // specification, a log or a game that is not UTF-8 is invalid; only a file that
+        // cannot be read is an I/O error.
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                note!(
+                    "{name}: error: not a detente shard file: not UTF-8 text (bad byte at offset {at})\n  \
+                     help: shard files are JSON, written by `detente simulate SPEC --shard I/N --out DIR`"
+                );
+                return Ok(INVALID);
+            }
+        };
         match shards::read(&name, &text) {
             Ok(shard) => shards.push((name, shard)),
             Err(e) => {

@@ -302,7 +302,7 @@ fn replay_rejects_a_bad_log_whole_with_line_numbers() {
         .assert()
         .code(1)
         .stdout(predicate::str::is_empty())
-        .stderr(predicate::str::contains("bad.jsonl:2: error: `iaea` may not assert `performed` events"))
+        .stderr(predicate::str::contains("bad.jsonl:2:49: error: `iaea` may not assert `performed` events"))
         .stderr(predicate::str::contains("nothing was applied"));
     detente()
         .arg("replay")
@@ -311,7 +311,7 @@ fn replay_rejects_a_bad_log_whole_with_line_numbers() {
         .arg("--lenient")
         .assert()
         .success()
-        .stderr(predicate::str::contains("bad.jsonl:2: skipped:"));
+        .stderr(predicate::str::contains("bad.jsonl:2:49: skipped:"));
     // simulate --from suggests --lenient when it rejects a log, and accepts it.
     detente()
         .arg("simulate")
@@ -331,7 +331,121 @@ fn replay_rejects_a_bad_log_whole_with_line_numbers() {
         .assert()
         .success()
         .stdout(predicate::str::contains("from 2020-04-15"))
-        .stderr(predicate::str::contains("bad.jsonl:2: skipped:"));
+        .stderr(predicate::str::contains("bad.jsonl:2:49: skipped:"));
+}
+
+/// The log is read as a stream: bad lines anywhere in it, one not even UTF-8, are each
+/// reported with the file and line, and in JSON Lines the column of the faulty value (or
+/// where the JSON parser stopped), by every command that reads a log; a CSV row by its
+/// line; a log that cannot be read at all is an I/O error.
+#[test]
+fn a_streamed_log_still_reports_every_bad_line_by_file_line_and_column() {
+    let dir = tempdir();
+    let good = "{\"date\": \"2020-04-15\", \"actor\": \"usa\", \"kind\": \"performed\", \"subject\": \"lift-travel-ban\"}\n";
+    let mut bytes = good.as_bytes().to_vec();
+    bytes.extend_from_slice(b"{\"date\": \"2020-04-16\", \"actor\": \"usa\", \"kind\": \"perfomed\"}\n");
+    bytes.extend_from_slice(b"{\"date\": \"2020-04-17\", \"actor\": \"\xff\"}\n");
+    bytes.extend_from_slice(b"not json\n");
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(&bad, &bytes).unwrap();
+    let korea = scenario("korea-2020.toml");
+    for command in [&["replay"][..], &["timeline"], &["explain"]] {
+        let mut cmd = detente();
+        cmd.args(command).arg(&korea).arg(&bad);
+        if command == ["explain"] {
+            cmd.arg("lift-travel-ban");
+        }
+        cmd.assert()
+            .code(1)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains("bad.jsonl:2:48: error: `perfomed` is not an event kind"))
+            .stderr(predicate::str::contains("did you mean `performed`?"))
+            .stderr(predicate::str::contains("bad.jsonl:3: error: not UTF-8 text"))
+            .stderr(predicate::str::contains("bad.jsonl:4:2: error: not a valid event"))
+            .stderr(predicate::str::contains("log rejected: 3 bad line(s)"));
+    }
+    detente()
+        .arg("simulate")
+        .arg(&korea)
+        .arg("--from")
+        .arg(&bad)
+        .args(["--runs", "5", "--years", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.jsonl:3: error: not UTF-8 text"));
+    // --lenient keeps the good line and lists the others.
+    detente()
+        .arg("replay")
+        .arg(&korea)
+        .arg(&bad)
+        .arg("--lenient")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(1 events applied)"))
+        .stderr(predicate::str::contains("bad.jsonl:2:48: skipped:"))
+        .stderr(predicate::str::contains("bad.jsonl:4:2: skipped:"));
+    // CSV: the line of the bad row.
+    let csv = dir.join("bad.csv");
+    std::fs::write(&csv, "date,actor,kind,subject\n2020-04-15,usa,performed,lift-travel-ban\n2020-04-16,usa,performed,no-such-thing\n")
+        .unwrap();
+    detente()
+        .arg("replay")
+        .arg(&korea)
+        .arg(&csv)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.csv:3: error:"));
+    // Not a file: an I/O error, exit 2, not a bad line.
+    for command in ["replay", "timeline"] {
+        detente()
+            .arg(command)
+            .arg(&korea)
+            .arg(&dir)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("cannot read"))
+            .stderr(predicate::str::contains("bad line").not());
+    }
+    detente()
+        .arg("replay")
+        .arg(&korea)
+        .arg(dir.join("missing.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
+}
+
+/// `simulate --from` continues the history `replay` reads: every field of a line
+/// counts, so an extension `until` a date is no error and a claim `against` one party
+/// stays against that party.
+#[test]
+fn simulate_from_replays_every_field_of_the_log() {
+    let dir = tempdir();
+    let log = dir.join("fields.jsonl");
+    std::fs::write(
+        &log,
+        "{\"date\": \"2020-04-01\", \"actor\": \"usa\", \"kind\": \"extended\", \"subject\": \"lift-travel-ban\", \"until\": \"2020-07-31\"}\n\
+         {\"date\": \"2020-04-02\", \"actor\": \"dprk\", \"kind\": \"violation\", \"subject\": \"liaison-offices\", \"against\": \"usa\"}\n",
+    )
+    .unwrap();
+    let korea = scenario("korea-2020.toml");
+    detente()
+        .arg("replay")
+        .arg(&korea)
+        .arg(&log)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("due by 2020-07-31"))
+        .stdout(predicate::str::contains("violation alleged by `dprk` against `usa`"));
+    detente()
+        .arg("simulate")
+        .arg(&korea)
+        .arg("--from")
+        .arg(&log)
+        .args(["--runs", "5", "--years", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("from 2020-04-02"));
 }
 
 #[test]
@@ -359,6 +473,230 @@ fn replay_refuses_bad_dates_and_invalid_specs() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("E008"));
+}
+
+/// The six-party agreement and its history, where the DPRK published its own reading of
+/// `terrorism-delisting` (due 2008-08-11, not waiting for verification).
+fn six_party() -> [PathBuf; 2] {
+    [scenario("six-party-2007.toml"), scenario("six-party-2007.events.jsonl")]
+}
+
+/// The status column of a commitment's row in a text report.
+fn row<'a>(report: &'a str, commitment: &str) -> &'a str {
+    let needle = format!(" {commitment} ");
+    report.lines().find(|l| l.contains(&needle)).unwrap_or_else(|| panic!("no row {commitment} in {report}"))
+}
+
+#[test]
+fn replay_follows_a_party_reading() {
+    let output = detente()
+        .arg("replay")
+        .args(six_party())
+        .args(["--at", "2008-08-12", "--reading", "dprk"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("six-party-2007 on 2008-08-12, as read by `dprk`: in force"), "{text}");
+    assert!(row(&text, "terrorism-delisting").contains("violated (deadline missed)"), "{text}");
+    assert!(row(&text, "terrorism-delisting").contains("due on 2008-08-11"), "{text}");
+    // The common text waits for verification: still pending that day.
+    let common = detente().arg("replay").args(six_party()).args(["--at", "2008-08-12"]).output().unwrap();
+    let common = String::from_utf8(common.stdout).unwrap();
+    assert!(common.starts_with("six-party-2007 on 2008-08-12: in force"), "{common}");
+    assert!(row(&common, "terrorism-delisting").contains("pending"), "{common}");
+    // Markdown and JSON say whose reading too.
+    detente()
+        .arg("replay")
+        .args(six_party())
+        .args(["--at", "2008-08-12", "--reading", "dprk", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# six-party-2007 on 2008-08-12, as read by `dprk`\n"));
+    let json = detente()
+        .arg("replay")
+        .args(six_party())
+        .args(["--at", "2008-08-12", "--reading", "dprk", "--format", "json"])
+        .output()
+        .unwrap();
+    let state: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(state["reading"], "dprk");
+    let delisting =
+        state["commitments"].as_array().unwrap().iter().find(|c| c["id"] == "terrorism-delisting").unwrap();
+    assert_eq!(delisting["status"], "violated");
+    assert_eq!(delisting["describe"], "violated (deadline missed)");
+    // timeline and explain follow the reading as well.
+    detente()
+        .arg("timeline")
+        .args(six_party())
+        .args(["--from", "2008-08-01", "--to", "2008-08-31", "--reading", "dprk"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("Timeline of six-party-2007, as read by `dprk`:\n"))
+        .stdout(predicate::str::contains(
+            "2008-08-12  commitment terrorism-delisting          pending -> violated (deadline missed)",
+        ));
+    detente()
+        .arg("explain")
+        .args(six_party())
+        .arg("terrorism-delisting")
+        .args(["--at", "2008-08-12", "--reading", "dprk"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("As of 2008-08-12, as read by `dprk`:\n"))
+        .stdout(predicate::str::contains("is violated (deadline missed) since 2008-08-12"));
+}
+
+#[test]
+fn the_common_replay_lists_where_readings_differ() {
+    let text = detente().arg("replay").args(six_party()).args(["--at", "2008-08-31"]).output().unwrap();
+    assert_eq!(text.status.code(), Some(0));
+    let text = String::from_utf8(text.stdout).unwrap();
+    let (report, readings) = text.split_once("\nReadings differ on 2008-08-31").expect(&text);
+    assert!(row(report, "terrorism-delisting").contains("pending, violation alleged"), "{report}");
+    assert!(
+        readings.contains(
+            "  terrorism-delisting: common text 'pending, violation alleged'; as read by dprk 'violated (deadline missed)'\n"
+        ),
+        "{readings}"
+    );
+    // Only the commitments that differ are listed.
+    assert_eq!(readings.lines().filter(|l| l.starts_with("  ")).count(), 1, "{readings}");
+    let json = detente()
+        .arg("replay")
+        .args(six_party())
+        .args(["--at", "2008-08-31", "--format", "json"])
+        .output()
+        .unwrap();
+    let state: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(state.get("reading").is_none());
+    assert_eq!(
+        state["readings"],
+        serde_json::json!([{
+            "commitment": "terrorism-delisting",
+            "common": "pending, violation alleged",
+            "by_party": { "dprk": "violated (deadline missed)" }
+        }])
+    );
+    // Before the DPRK's deadline the readings agree: said in text, an empty list in JSON.
+    detente().arg("replay").args(six_party()).args(["--at", "2008-07-01"]).assert().success().stdout(
+        predicate::str::contains(
+            "Readings: on 2008-07-01 every commitment has the same status in every party's reading",
+        ),
+    );
+    let json = detente()
+        .arg("replay")
+        .args(six_party())
+        .args(["--at", "2008-07-01", "--format", "json"])
+        .output()
+        .unwrap();
+    let state: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(state["readings"], serde_json::json!([]));
+    // An agreement without readings has neither the section nor the field.
+    let korea = [scenario("korea-2020.toml"), log_file("korea-hypothetical.jsonl")];
+    detente()
+        .arg("replay")
+        .args(&korea)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Readings").not());
+    let json = detente().arg("replay").args(&korea).args(["--format", "json"]).output().unwrap();
+    let state: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(state.get("readings").is_none() && state.get("reading").is_none());
+}
+
+/// The example of docs/language.md, "Records of history": Beta's reading of the test
+/// moratorium excludes satellite launches, so a violation about one is none as Beta
+/// reads it.
+#[test]
+fn a_reading_that_excludes_a_matter_sees_no_violation() {
+    let language = std::fs::read_to_string(repo().join("docs/language.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut block: Option<String> = None;
+    for line in language.lines() {
+        match (&mut block, line.trim_start()) {
+            (None, "```toml") => block = Some(String::new()),
+            (Some(b), "```") => {
+                if !b.starts_with("#:schema") {
+                    blocks.push(std::mem::take(b));
+                }
+                block = None;
+            }
+            (Some(b), _) => b.extend([line, "\n"]),
+            (None, _) => {}
+        }
+    }
+    let dir = tempdir();
+    let spec = dir.join("language.toml");
+    std::fs::write(&spec, blocks.join("\n")).unwrap();
+    let log = dir.join("language.jsonl");
+    std::fs::write(
+        &log,
+        "{\"date\": \"2025-01-10\", \"actor\": \"beta\", \"kind\": \"performed\", \"subject\": \"test-moratorium\"}\n\
+         {\"date\": \"2025-03-01\", \"actor\": \"alpha\", \"kind\": \"violation\", \"subject\": \"test-moratorium\", \"against\": \"beta\", \"matter\": \"satellite-launch\"}\n\
+         {\"date\": \"2025-04-01\", \"actor\": \"council\", \"kind\": \"violation-verified\", \"subject\": \"test-moratorium\", \"matter\": \"satellite-launch\"}\n",
+    )
+    .unwrap();
+    detente().arg("check").arg(&spec).assert().success();
+    detente().arg("replay").arg(&spec).arg(&log).args(["--at", "2025-05-01"]).assert().success().stdout(
+        predicate::str::contains(
+            "  test-moratorium: common text 'violated (violation verified)'; as read by beta 'in effect'\n",
+        ),
+    );
+    let read = detente()
+        .arg("replay")
+        .arg(&spec)
+        .arg(&log)
+        .args(["--at", "2025-05-01", "--reading", "beta"])
+        .output()
+        .unwrap();
+    let read = String::from_utf8(read.stdout).unwrap();
+    assert!(read.starts_with("freeze-for-relief on 2025-05-01, as read by `beta`:"), "{read}");
+    assert!(row(&read, "test-moratorium").contains("in effect"), "{read}");
+    assert!(read.contains("it does not cover `satellite-launch`: no violation"), "{read}");
+    assert!(!read.contains("Readings differ"), "{read}");
+}
+
+#[test]
+fn a_reading_of_no_party_or_of_a_party_without_one_is_a_usage_error() {
+    for (party, problem) in [
+        ("dpkr", "--reading dpkr: no party has the id `dpkr`; did you mean `dprk`?"),
+        ("xyzzy", "--reading xyzzy: no party has the id `xyzzy`"),
+        ("usa", "--reading usa: `usa` published no reading of its own"),
+    ] {
+        for command in ["replay", "timeline"] {
+            detente()
+                .arg(command)
+                .args(six_party())
+                .args(["--reading", party])
+                .assert()
+                .code(2)
+                .stdout(predicate::str::is_empty())
+                .stderr(predicate::str::contains(format!("error: {problem}")))
+                .stderr(predicate::str::contains("hint: parties with a reading of their own: dprk"));
+        }
+    }
+    // An agreement without readings says so.
+    detente()
+        .arg("replay")
+        .arg(scenario("korea-2020.toml"))
+        .arg(log_file("korea-hypothetical.jsonl"))
+        .args(["--reading", "usa"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the agreement has no readings"))
+        .stderr(predicate::str::contains("hint: replay without --reading"));
+    // The party is checked before the log is read: a missing log is not reached.
+    detente()
+        .arg("explain")
+        .arg(scenario("six-party-2007.toml"))
+        .arg("/nonexistent/log.jsonl")
+        .arg("terrorism-delisting")
+        .args(["--reading", "usa"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("published no reading"))
+        .stderr(predicate::str::contains("cannot read").not());
 }
 
 #[test]
@@ -397,7 +735,7 @@ fn explain_follows_reasons_to_events_and_causes() {
         .arg(log_file("korea-hypothetical.jsonl"))
         .arg("us-entry-bam")
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("did you mean `us-entry-ban`?"));
 }
 
@@ -576,4 +914,63 @@ fn a_negative_zero_weight_reads_as_zero() {
         .assert()
         .success()
         .stdout(predicate::str::contains("economic weight about 0 million USD a year"));
+}
+
+/// Spot checks of the table of exit codes in docs/cli.md: 0 done, 1 invalid input or a
+/// failed check, 2 usage or I/O errors.
+#[test]
+fn exit_codes_follow_the_table_in_docs_cli_md() {
+    let dir = tempdir();
+    let korea = scenario("korea-2020.toml");
+    let log = log_file("korea-hypothetical.jsonl");
+    let codes = repo().join("crates/detente-spec/tests/cases/codes");
+    let games = repo().join("crates/detente-game/tests/games");
+    let bad_nfg = dir.join("bad.nfg");
+    std::fs::write(&bad_nfg, "NFG 1 R \"x\" { \"a\" \"b\" } { 2 }\n").unwrap();
+    let not_utf8 = dir.join("shard.json");
+    std::fs::write(&not_utf8, b"{\"format\": \"\xff\"}\n").unwrap();
+    let missing = dir.join("missing");
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    let cases: Vec<(Vec<String>, i32)> = vec![
+        // check: valid (warnings allowed), invalid, unreadable (which wins over invalid).
+        (vec!["check".into(), path(&korea)], 0),
+        (vec!["check".into(), path(&codes.join("W101.toml"))], 0),
+        (vec!["check".into(), path(&codes.join("E006.toml"))], 1),
+        (vec!["check".into(), path(&codes.join("E006.toml")), path(&missing)], 2),
+        // replay: done; invalid spec; unreadable log; a date that cannot be; a reading
+        // of nobody.
+        (vec!["replay".into(), path(&korea), path(&log)], 0),
+        (vec!["replay".into(), path(&codes.join("E008.toml")), path(&log)], 1),
+        (vec!["replay".into(), path(&korea), path(&missing)], 2),
+        (vec!["replay".into(), path(&korea), path(&log), "--at".into(), "2019-01-01".into()], 2),
+        (vec!["replay".into(), path(&korea), path(&log), "--reading".into(), "usa".into()], 2),
+        // explain: an id that names nothing is a usage error, as --reading's party is.
+        (vec!["explain".into(), path(&korea), path(&log), "us-entry-ban".into()], 0),
+        (vec!["explain".into(), path(&korea), path(&log), "us-entry-bam".into()], 2),
+        // solve: done; a game file with errors; unreadable.
+        (vec!["solve".into(), path(&games.join("vonstengel-75-small.nfg"))], 0),
+        (vec!["solve".into(), path(&bad_nfg)], 1),
+        (vec!["solve".into(), path(&missing)], 2),
+        // merge: a file that is not UTF-8 is not a shard (invalid), not an I/O error.
+        (vec!["merge".into(), path(&not_utf8)], 1),
+        (vec!["merge".into(), path(&missing)], 2),
+        // Usage.
+        (vec!["frobnicate".into()], 2),
+        (vec!["--version".into()], 0),
+    ];
+    for (args, code) in cases {
+        let output = detente().args(&args).output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "detente {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    detente()
+        .arg("merge")
+        .arg(&not_utf8)
+        .assert()
+        .stderr(predicate::str::contains("shard.json: error: not a detente shard file: not UTF-8 text"));
 }
