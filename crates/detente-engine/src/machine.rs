@@ -36,6 +36,8 @@ struct Allegation {
     by: usize,
     /// The parties accused.
     against: Vec<usize>,
+    /// Later claims while it stood: cited beside it, the first date kept.
+    again: Vec<usize>,
 }
 
 /// What suspended a commitment.
@@ -951,7 +953,7 @@ impl<'a> Machine<'a> {
         for c in 0..self.commitments.len() {
             // A breach stands beside the termination: it is not undone by leaving.
             if self.binds(c, party) && !ended(self.commitments[c].status) && !self.is_done_deed(c) {
-                self.leave_share(c, party, &reason);
+                let _ = self.leave_share(c, party, &reason);
             }
         }
         if self.ag.essential[party] {
@@ -983,19 +985,27 @@ impl<'a> Machine<'a> {
     /// who still owe their parts (five donors' aid, when one leaves); it ends
     /// (terminated) when no one is left to perform it, or when it is a joint act
     /// (`mutual`, a contract both must sign) that cannot be done without the leaver.
-    pub(super) fn leave_share(&mut self, c: usize, party: usize, reason: &Reason) {
-        let Some(slot) = self.slot_of(c, party) else { return };
-        let single = self.ag.commitments[c].by.len() == 1;
-        let joint = self.ag.spec.commitment[c].category == Category::Mutual;
+    ///
+    /// A party's part of a continuing commitment (a restraint it keeps) can be left
+    /// whether or not it was put in effect; its part of an action, once performed, is
+    /// done and cannot be left: then nothing changes and this returns `false`.
+    pub(super) fn leave_share(&mut self, c: usize, party: usize, reason: &Reason) -> bool {
+        let Some(slot) = self.slot_of(c, party) else { return false };
+        let spec = &self.ag.commitments[c];
+        let continuing = spec.kind == CommitmentKind::Continuing;
+        let single = spec.by.len() == 1;
+        let joint = self.ag.spec.commitment[c].category == Category::Mutual && !continuing;
         let record = &mut self.commitments[c];
-        if record.performed[slot].is_none() {
-            record.left[slot].get_or_insert_with(|| Box::new(reason.clone()));
+        if record.performed[slot].is_some() && !continuing {
+            return false;
         }
+        record.left[slot].get_or_insert_with(|| Box::new(reason.clone()));
         let nobody_left = record.left.iter().all(Option::is_some);
         if single || joint || nobody_left {
             record.terminated.get_or_insert_with(|| Box::new(reason.clone()));
         }
         self.version += 1;
+        true
     }
 
     /// Who answers for a bound party's part now: its successor once it has taken the
@@ -1064,6 +1074,23 @@ impl<'a> Machine<'a> {
         let day = self.day;
         self.amendments[a] = Some((day, event));
         self.version += 1;
+        // A complete phase that this layer adds binding commitments to is open again
+        // until they are done too.
+        for p in 0..self.phases.len() {
+            let gains = self.ag.phases[p]
+                .commitments
+                .iter()
+                .any(|&c| self.ag.commitments[c].amendment == Some(a) && self.ag.commitments[c].binding);
+            if gains && self.phases[p].status == PhaseStatus::Complete {
+                let id = &self.ag.spec.amendment[a].id;
+                let reason = Reason::new(
+                    day,
+                    format!("open again: amendment `{id}` added commitments to it on {day}"),
+                )
+                .cause(id.clone());
+                self.set_phase(p, PhaseStatus::Open, reason);
+            }
+        }
         let ag = self.ag;
         let id = &ag.spec.amendment[a].id;
         let mut reason = Reason::new(day, format!("amendment `{id}` took effect on {day}")).cause(id.clone());

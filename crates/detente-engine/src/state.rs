@@ -150,6 +150,9 @@ pub struct AllegationState {
     pub against: Vec<String>,
     /// The claiming event, by position in the log.
     pub event: usize,
+    /// Later claims of the same violation while it stood (by position in the log): the
+    /// claim keeps its first date, and they are cited beside it.
+    pub again: Vec<usize>,
 }
 
 /// How a breach was established.

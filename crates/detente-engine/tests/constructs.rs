@@ -197,16 +197,67 @@ category = "mutual"
     let lines = [
         event("2021-01-01", "dprk", "renounced", "moratorium"),
         event("2023-11-23", "dprk", "renounced", "military-agreement"),
+        event("2024-06-04", "usa", "renounced", "military-agreement"),
     ];
     let log = log(&ag, &lines.iter().map(String::as_str).collect::<Vec<_>>());
     let s = at(&ag, &log, "2021-01-01");
     assert_eq!(commitment(&s, "moratorium").status, CommitmentStatus::Terminated);
     assert!(commitment(&s, "moratorium").reason.text.contains("renounced by `dprk` on 2021-01-01"));
-    assert_eq!(s.agreement, AgreementStatus::InForce, "one renounced pledge is not the end");
+    // One side renouncing a phase ends its own pledges in it, not the other side's.
     let s = at(&ag, &log, "2023-11-23");
+    let zones = commitment(&s, "buffer-zones");
+    assert_eq!(zones.status, CommitmentStatus::Fulfilled, "the United States is still bound");
+    assert_eq!(zones.shares[1].left, Some(date("2023-11-23")));
+    assert_ne!(phase(&s, "military-agreement"), PhaseStatus::Terminated);
+    // When the other side renounces it too, nothing of the phase is left.
+    let s = at(&ag, &log, "2024-06-04");
     assert_eq!(phase(&s, "military-agreement"), PhaseStatus::Terminated);
     assert_eq!(commitment(&s, "buffer-zones").status, CommitmentStatus::Terminated);
     assert!(s.parties.iter().all(|p| p.withdrawn.is_none()));
+}
+
+#[test]
+fn a_party_leaves_a_restraint_it_had_kept_and_a_done_part_of_an_action_stays_done() {
+    let ag = agreement(
+        "",
+        r#"
+[[phase]]
+id = "one"
+title = "One"
+
+[[commitment]]
+id = "restraint"
+title = "Both refrain from exercises"
+phase = "one"
+by = ["usa", "dprk"]
+kind = "continuing"
+category = "mutual"
+due = "30 days"
+on_timeout = "violated"
+
+[[commitment]]
+id = "office"
+title = "Both open a liaison office"
+phase = "one"
+by = ["usa", "dprk"]
+kind = "action"
+category = "mutual"
+"#,
+    );
+    let lines = [
+        event("2020-01-10", "usa", "performed", "restraint"),
+        event("2020-01-10", "dprk", "performed", "restraint"),
+        event("2020-01-20", "dprk", "performed", "office"),
+        event("2020-03-01", "dprk", "renounced", "restraint"),
+        event("2020-03-02", "dprk", "renounced", "office"),
+    ];
+    let log = log(&ag, &lines.iter().map(String::as_str).collect::<Vec<_>>());
+    let s = at(&ag, &log, "2020-03-05");
+    let restraint = commitment(&s, "restraint");
+    assert_eq!(restraint.status, CommitmentStatus::Fulfilled, "the United States still refrains");
+    assert_eq!(restraint.shares[1].left, Some(date("2020-03-01")), "kept, then left");
+    assert_eq!(commitment(&s, "office").status, CommitmentStatus::Pending, "its part stays done");
+    assert!(s.notes.iter().any(|n| n.text.contains("had already performed its part")));
 }
 
 #[test]

@@ -168,7 +168,9 @@ fn on_2012_04_14_the_rocket_had_flown_the_aid_was_cancelled_and_no_inspector_had
     let missile = commitment(&s, "missile-moratorium");
     assert_eq!(missile.describe, "in effect, violation alleged, disputed");
     assert_eq!(missile.allegation.as_ref().unwrap().since, date("2012-03-16"));
-    assert!(s.notes.iter().any(|n| n.event == event(&log, "launch")));
+    let claim = missile.allegation.as_ref().unwrap();
+    assert_eq!(claim.again, vec![event(&log, "launch")], "the launch is cited beside the first claim");
+    assert!(missile.reason.text.contains("claimed again on 2012-04-13"), "{}", missile.reason.text);
     // The DPRK had not yet said it was no longer bound.
     assert!(s.parties.iter().all(|p| p.withdrawn.is_none()));
     assert!(!s.agreement.is_over());

@@ -127,7 +127,10 @@ impl Machine<'_> {
             Subject::Power(p) => self.ag.powers[p].amendment,
             _ => None,
         };
-        (!self.in_effect(amendment)).then(|| {
+        // Performance (and its verification) before a later layer takes effect counts
+        // once it does, like any early performance; nothing else can act on it yet.
+        let early = matches!(event.kind, EventKind::Performed | EventKind::Verified);
+        (!self.in_effect(amendment) && !early).then(|| {
             let id = &spec.amendment[amendment.unwrap_or_default()].id;
             format!("about an item of amendment `{id}`, not yet in effect; recorded only")
         })
@@ -207,23 +210,22 @@ impl Machine<'_> {
         let against = self.accused(event, c);
         match &mut self.commitments[c].allegation {
             None => {
-                self.commitments[c].allegation =
-                    Some(Allegation { event: event.index, date: event.date, by: event.actor, against });
+                self.commitments[c].allegation = Some(Allegation {
+                    event: event.index,
+                    date: event.date,
+                    by: event.actor,
+                    against,
+                    again: Vec::new(),
+                });
             }
             Some(standing) => {
                 let first = standing.event;
                 let new: Vec<usize> = against.into_iter().filter(|p| !standing.against.contains(p)).collect();
-                if new.is_empty() {
-                    self.note(
-                        event,
-                        format!(
-                            "a claim against the same parties already stands ({}); recorded only",
-                            event_ref(first)
-                        ),
-                    );
-                } else {
-                    standing.against.extend(new);
-                }
+                // A later claim keeps the first one's date and is cited beside it (the
+                // launch after its announcement), adding any newly accused party.
+                let _ = first;
+                standing.against.extend(new);
+                standing.again.push(event.index);
             }
         }
     }
@@ -337,7 +339,12 @@ impl Machine<'_> {
             event_ref(event.index)
         );
         let reason = Reason::new(event.date, text).event(event.index);
-        self.leave_share(c, event.actor, &reason);
+        if !self.leave_share(c, event.actor, &reason) {
+            self.note(
+                event,
+                format!("`{actor}` had already performed its part, which stays done; recorded only"),
+            );
+        }
     }
 
     /// A party renounces a whole phase (one instrument of a process): the phase is
@@ -355,11 +362,20 @@ impl Machine<'_> {
             event_ref(event.index)
         );
         let reason = Reason::new(event.date, text).event(event.index);
-        self.set_phase(p, PhaseStatus::Terminated, reason.clone());
-        for &c in &self.ag.phases[p].commitments {
-            if !ended(self.commitments[c].status) && !self.is_done_deed(c) {
-                self.commitments[c].terminated.get_or_insert_with(|| Box::new(reason.clone()));
+        // The party leaves its part of each commitment of the phase; the others' pledges
+        // stand. The phase ends when nothing of it is left to anyone.
+        let ag = self.ag;
+        for &c in &ag.phases[p].commitments {
+            if self.binds(c, event.actor) && !ended(self.commitments[c].status) && !self.is_done_deed(c) {
+                let _ = self.leave_share(c, event.actor, &reason);
             }
+        }
+        let all_ended = ag.phases[p]
+            .commitments
+            .iter()
+            .all(|&c| self.commitments[c].terminated.is_some() || self.is_done_deed(c));
+        if all_ended {
+            self.set_phase(p, PhaseStatus::Terminated, reason);
         }
     }
 
@@ -574,8 +590,13 @@ impl Machine<'_> {
                 }
             } else if self.commitments[c].allegation.is_none() {
                 let against = self.accused(event, c);
-                self.commitments[c].allegation =
-                    Some(Allegation { event: event.index, date: day, by: event.actor, against });
+                self.commitments[c].allegation = Some(Allegation {
+                    event: event.index,
+                    date: day,
+                    by: event.actor,
+                    against,
+                    again: Vec::new(),
+                });
             }
         }
         crossed || ag.quantity_read[q]

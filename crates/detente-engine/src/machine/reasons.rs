@@ -125,13 +125,23 @@ impl Machine<'_> {
         }
         if let Some(a) = record.allegation.as_ref().filter(|_| record.violation.is_none()) {
             let by = &self.ag.spec.party[a.by].id;
+            let again: Vec<String> =
+                a.again.iter().map(|&e| format!("{} ({})", self.when(e), event_ref(e))).collect();
+            let again = if again.is_empty() {
+                String::new()
+            } else {
+                format!("; claimed again {}", again.join(", "))
+            };
             also.push(format!(
-                "violation alleged by `{by}` against {} {} ({})",
+                "violation alleged by `{by}` against {} {} ({}){again}",
                 self.party_list(&a.against),
                 self.when(a.event),
                 event_ref(a.event)
             ));
             reason = reason.event(a.event);
+            for &e in &a.again {
+                reason = reason.event(e);
+            }
         }
         if let Some(e) = record.disputed {
             let event = &self.events[e];

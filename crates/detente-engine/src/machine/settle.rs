@@ -264,7 +264,12 @@ impl Machine<'_> {
             }
             // Declarations (not binding) neither hold a phase back nor complete it alone.
             let members = &self.ag.phases[p].commitments;
-            let binding = || members.iter().copied().filter(|&c| self.ag.commitments[c].binding);
+            // Commitments of a later layer not yet in effect do not exist yet.
+            let binding = || {
+                members.iter().copied().filter(|&c| {
+                    self.ag.commitments[c].binding && self.in_effect(self.ag.commitments[c].amendment)
+                })
+            };
             let done = binding().next().is_some()
                 && binding().all(|c| {
                     matches!(

@@ -148,6 +148,7 @@ impl Machine<'_> {
                 by: party(a.by),
                 against: a.against.iter().map(|&p| party(p)).collect(),
                 event: a.event,
+                again: a.again.clone(),
             }),
             breaches,
             late,

@@ -230,11 +230,14 @@ impl Reference<'_> {
             by.iter().position(|&p| p == q)
         });
         let Some(slot) = slot else { return };
-        if self.c[c].performed[slot].is_none() {
-            self.c[c].left[slot] = true;
+        let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
+        // An action's part once performed is done; a restraint can always be left.
+        if self.c[c].performed[slot].is_some() && !continuing {
+            return;
         }
-        let mutual = self.ag.spec.commitment[c].category == Category::Mutual;
-        if by.len() == 1 || mutual || self.c[c].left.iter().all(|&l| l) {
+        self.c[c].left[slot] = true;
+        let joint_act = self.ag.spec.commitment[c].category == Category::Mutual && !continuing;
+        if by.len() == 1 || joint_act || self.c[c].left.iter().all(|&l| l) {
             self.c[c].terminated = true;
         }
     }
@@ -414,8 +417,12 @@ impl Reference<'_> {
             }
             for p in 0..self.complete.len() {
                 let members = &self.ag.phases[p].commitments;
-                let binding: Vec<usize> =
-                    members.iter().copied().filter(|&c| self.ag.commitments[c].binding).collect();
+                let exists = |c: usize| self.ag.commitments[c].amendment.is_none_or(|a| self.amendment[a]);
+                let binding: Vec<usize> = members
+                    .iter()
+                    .copied()
+                    .filter(|&c| self.ag.commitments[c].binding && exists(c))
+                    .collect();
                 let done = !binding.is_empty()
                     && binding.iter().all(|&c| {
                         matches!(
@@ -616,7 +623,10 @@ impl Reference<'_> {
             Subject::Power(p) => self.ag.powers[p].amendment,
             _ => None,
         };
-        if amendment.is_some_and(|a| !self.amendment[a]) {
+        // Performing or verifying a later layer's commitment before it takes effect
+        // counts once it does; nothing else acts on it before.
+        let early = matches!(e.kind, EventKind::Performed | EventKind::Verified);
+        if amendment.is_some_and(|a| !self.amendment[a]) && !early {
             return;
         }
         let excluded =
@@ -730,11 +740,16 @@ impl Reference<'_> {
             }
             (EventKind::Renounced, Subject::Phase(p)) => {
                 if !self.phase_terminated[p] {
-                    self.phase_terminated[p] = true;
+                    // The renouncer leaves its part of each commitment; the phase ends
+                    // only when every commitment of it has (or is a deed done).
                     for c in self.ag.phases[p].commitments.clone() {
-                        if !ended(self.c[c].status) && !self.done_deed(c) {
-                            self.c[c].terminated = true;
+                        if self.bound(c, e.actor) && !ended(self.c[c].status) && !self.done_deed(c) {
+                            self.leave(c, e.actor);
                         }
+                    }
+                    let members = self.ag.phases[p].commitments.clone();
+                    if members.iter().all(|&c| self.c[c].terminated || self.done_deed(c)) {
+                        self.phase_terminated[p] = true;
                     }
                 }
             }
@@ -848,6 +863,16 @@ impl Reference<'_> {
 
     fn amend(&mut self, a: usize) {
         self.amendment[a] = true;
+        // A complete phase that gains binding commitments is open again.
+        for p in 0..self.complete.len() {
+            let gains = self.ag.phases[p]
+                .commitments
+                .iter()
+                .any(|&c| self.ag.commitments[c].amendment == Some(a) && self.ag.commitments[c].binding);
+            if gains {
+                self.complete[p] = false;
+            }
+        }
         for c in 0..self.c.len() {
             let Some(new) = self.ag.commitments[c].replaced_by else { continue };
             if self.ag.commitments[new].amendment == Some(a) && !ended(self.c[c].status) {
