@@ -662,7 +662,7 @@ fn subject_kinds(kind: EventKind) -> &'static [SubjectKind] {
     use EventKind::*;
     use SubjectKind as K;
     match kind {
-        Performed | Verified | Violation | ViolationVerified | Disputed => &[K::Commitment],
+        Performed | Verified | Violation | ViolationVerified | Disputed | Reversed => &[K::Commitment],
         Extended => &[K::Commitment, K::Agreement],
         Renounced => &[K::Commitment, K::Phase],
         Suspended => &[K::Commitment, K::Phase, K::Agreement],
@@ -836,12 +836,13 @@ pub fn validate_event(
         by.contains(&actor) || agreement.succeeds[actor].is_some_and(|(p, _)| by.contains(&p))
     };
     match (kind, subject) {
-        (Performed | Renounced | Suspended | Resumed, Subject::Commitment(c)) if !bound(c) => {
+        (Performed | Renounced | Suspended | Resumed | Reversed, Subject::Commitment(c)) if !bound(c) => {
             let c_id = &spec.commitment[c].id;
             let help = format!("`{c_id}` binds: {}", list_ids(spec, &agreement.commitments[c].by));
             let verb = match kind {
                 Performed => "perform",
                 Renounced => "renounce",
+                Reversed => "reverse",
                 Suspended => "suspend",
                 _ => "resume",
             };
@@ -849,6 +850,18 @@ pub fn validate_event(
                 "actor",
                 format!("`{actor_id}` is not bound by `{c_id}` and cannot {verb} it"),
                 Some(help),
+            );
+        }
+        (Reversed, Subject::Commitment(c))
+            if agreement.commitments[c].kind == detente_spec::model::CommitmentKind::Continuing =>
+        {
+            return problem(
+                "subject",
+                format!(
+                    "`{}` is a continuing commitment: a deed is reversed, a restraint is not",
+                    spec.commitment[c].id
+                ),
+                Some("record a `violation` (or `violation-verified`), or the party's own `suspended`".into()),
             );
         }
         (Renounced | Suspended | Resumed, Subject::Phase(p))

@@ -86,6 +86,8 @@ struct Commitment {
     /// Each bound party's leaving its part unperformed (it withdrew, or renounced the
     /// commitment), in the order of `by`: the others still owe theirs.
     left: Vec<Option<Box<Reason>>>,
+    /// Whether a party renounced its part (the agreement then reads "partly renounced").
+    renounced: bool,
     verified: Option<(Date, usize)>,
     due: Option<Date>,
     extended: bool,
@@ -135,6 +137,9 @@ struct Phase {
     opened: Option<Date>,
     status: PhaseStatus,
     reason: Reason,
+    /// While every commitment of it is suspended or has ended by its parties' own acts
+    /// (no power suspending it), it reads suspended; this is the status to return to.
+    held: Option<PhaseStatus>,
 }
 
 #[derive(Clone, Debug)]
@@ -192,6 +197,8 @@ pub struct Machine<'a> {
     /// Bumped by every change a condition could read (see `settle`): settling
     /// re-evaluates conditions only when it moved since they were last evaluated.
     version: u64,
+    /// The version at which phases were last checked for being held (see `hold_phases`).
+    held_evaluated: u64,
     /// The version at which phase openings and owed commitments were last evaluated.
     evaluated: u64,
     /// The version at which power triggers were last evaluated.
@@ -300,6 +307,7 @@ impl<'a> Machine<'a> {
                 owed: None,
                 performed: vec![None; c.by.len()],
                 left: vec![None; c.by.len()],
+                renounced: false,
                 verified: None,
                 due: None,
                 extended: false,
@@ -328,7 +336,12 @@ impl<'a> Machine<'a> {
             phases: ag
                 .phases
                 .iter()
-                .map(|_| Phase { opened: None, status: PhaseStatus::Locked, reason: start("not yet open") })
+                .map(|_| Phase {
+                    opened: None,
+                    status: PhaseStatus::Locked,
+                    reason: start("not yet open"),
+                    held: None,
+                })
                 .collect(),
             powers: ag
                 .powers
@@ -374,6 +387,7 @@ impl<'a> Machine<'a> {
             described: if record_timeline { vec![None; ag.commitments.len()] } else { Vec::new() },
             version: 1,
             evaluated: 0,
+            held_evaluated: 0,
             powers_evaluated: 0,
             timer_cache: (0, None),
             lean: false,
@@ -851,6 +865,7 @@ impl<'a> Machine<'a> {
                 let status =
                     if self.phases[ph].opened.is_some() { PhaseStatus::Open } else { PhaseStatus::Locked };
                 let text = format!("resumed: {}", reason.text);
+                self.phases[ph].held = None;
                 self.set_phase(ph, status, Reason { text, ..reason.clone() });
             }
         }

@@ -165,6 +165,8 @@ pub enum BreachKind {
     Verified,
     /// A verifier measured a capped quantity above the cap.
     CapExceeded,
+    /// A party undid an action it had performed (a `reversed` event).
+    Reversed,
 }
 
 impl BreachKind {
@@ -174,6 +176,7 @@ impl BreachKind {
             BreachKind::MissedDeadline => "deadline missed",
             BreachKind::Verified => "violation verified",
             BreachKind::CapExceeded => "cap exceeded",
+            BreachKind::Reversed => "deed reversed",
         }
     }
 }
@@ -394,6 +397,10 @@ pub enum AgreementStatus {
     InForce,
     /// Some commitment or phase suspended, or an instrument re-imposed by a power.
     PartlySuspended,
+    /// A party renounced some of its commitments (or its part of them) while the
+    /// agreement goes on: the Leap Day food aid cancelled, one instrument of a process
+    /// scrapped.
+    PartlyRenounced,
     /// Something owed is waiting, and nothing owed has moved for `stalls_after`.
     Stalled,
     /// Not ended, but nothing owed is being performed or awaited any more: every
@@ -412,6 +419,7 @@ impl AgreementStatus {
             AgreementStatus::Signed => "signed, not yet in force",
             AgreementStatus::InForce => "in force",
             AgreementStatus::PartlySuspended => "partly suspended",
+            AgreementStatus::PartlyRenounced => "partly renounced",
             AgreementStatus::Stalled => "stalled",
             AgreementStatus::Collapsed => "collapsed",
             AgreementStatus::Expired => "expired",

@@ -265,8 +265,15 @@ fn on_2023_11_22_the_rok_had_suspended_the_no_fly_zones_and_the_rest_stood() {
     assert_eq!(no_fly.status, CommitmentStatus::Suspended);
     assert_eq!(no_fly.suspended_by, vec!["`rok` on its own".to_string()]);
     assert_eq!(no_fly.reason.events, vec![event(&log, "no-fly-suspended")]);
-    assert_eq!(s.agreement, AgreementStatus::PartlySuspended);
-    assert_eq!(s.agreement_reason.text, "`rok-no-fly-zones` is suspended");
+    // The moratoria renounced in 2020 and the exercises resumed in 2022 are on record too.
+    assert_eq!(s.agreement, AgreementStatus::PartlyRenounced);
+    assert_eq!(s.agreement_reason.since, date("2020-01-01"));
+    assert!(
+        s.agreement_reason.text.ends_with("`rok-no-fly-zones` is suspended"),
+        "{}",
+        s.agreement_reason.text
+    );
+    assert!(s.agreement_reason.text.contains("`icbm-moratorium`"), "{}", s.agreement_reason.text);
     // The rest of the agreement stood on both sides.
     for id in ["rok-buffer-zones", "dprk-buffer-zones", "dprk-no-fly-zones"] {
         assert!(describe(&s, id).starts_with("in effect"), "{id}");
@@ -292,16 +299,24 @@ fn on_2023_11_24_the_dprk_had_repudiated_the_military_agreement_and_the_rok_had_
     // ...partly suspended on the ROK's.
     assert_eq!(status(&s, "rok-no-fly-zones"), CommitmentStatus::Suspended);
     assert_eq!(describe(&s, "rok-buffer-zones"), "in effect");
-    assert_eq!(s.agreement, AgreementStatus::PartlySuspended);
+    assert_eq!(s.agreement, AgreementStatus::PartlyRenounced);
     assert_ne!(phase(&s, "military-agreement"), PhaseStatus::Terminated, "not void on the ROK's side");
-    // What was done in 2018 stays done in this language: the guard posts the DPRK
-    // demolished and the JSA it disarmed. Its renunciation of them is kept as notes.
-    assert!(commitment(&s, "dprk-guard-posts").done);
+    // A deed done cannot be renounced (the JSA disarmed in 2018 stays disarmed on
+    // record), but it can be undone: the DPRK rebuilt its guard posts from 24 November.
     assert!(commitment(&s, "jsa-disarmament").done);
     let renounced = s.notes.iter().filter(|n| n.text.contains("a deed done cannot be renounced")).count();
-    assert_eq!(renounced, 3, "the liaison office (2020), the JSA and the guard posts (2023)");
+    assert_eq!(renounced, 2, "the JSA and the guard posts");
+    let posts = commitment(&s, "dprk-guard-posts");
+    assert_eq!(posts.describe, "violated (deed reversed)");
+    assert_eq!(posts.breaches[0].event, Some(event(&log, "guard-posts-restored")));
+    assert!(!posts.done);
+    assert!(commitment(&on("2023-11-23"), "dprk-guard-posts").done, "until the posts were rebuilt");
     assert!(s.parties.iter().all(|p| p.withdrawn.is_none()));
-    assert!(note(&s, &log, "liaison-office-destroyed").is_some());
+    // The liaison office the DPRK blew up in June 2020: its part undone, at its fault.
+    let office = commitment(&s, "liaison-office");
+    assert_eq!(office.describe, "violated (deed reversed)");
+    assert_eq!(office.breaches[0].parties, vec!["dprk".to_string()]);
+    assert_eq!(office.breaches[0].since, date("2020-06-16"));
 }
 
 /// What the process had come to after the ROK suspended the whole military agreement.
@@ -344,7 +359,10 @@ fn the_timeline_tells_the_story_in_order() {
     assert_eq!(find("commitment", "icbm-moratorium", "terminated"), date("2020-01-01"));
     assert_eq!(find("commitment", "exercise-suspension", "terminated"), date("2022-08-22"));
     assert_eq!(find("commitment", "rok-no-fly-zones", "suspended"), date("2023-11-22"));
-    assert_eq!(find("agreement", "korea-2018", "partly suspended"), date("2023-11-22"));
+    assert_eq!(find("agreement", "korea-2018", "partly renounced"), date("2020-01-01"));
+    assert_eq!(find("commitment", "liaison-office", "violated (deed reversed)"), date("2020-06-16"));
+    assert_eq!(find("commitment", "dprk-guard-posts", "violated (deed reversed)"), date("2023-11-24"));
+    assert_eq!(find("phase", "military-agreement", "suspended"), date("2024-06-04"));
     assert_eq!(find("commitment", "dprk-no-fly-zones", "terminated"), date("2023-11-23"));
     assert_eq!(find("commitment", "rok-buffer-zones", "suspended"), date("2024-06-04"));
     assert_eq!(find("agreement", "korea-2018", "collapsed"), date("2024-06-04"));

@@ -196,6 +196,10 @@ keyword_enum! {
         Resumed = "resumed",
         /// An amendment takes effect.
         Amended = "amended",
+        /// A party undoes an action it had performed (the liaison office demolished,
+        /// disabled facilities restored): its part is no longer done, and the reversal
+        /// is a breach.
+        Reversed = "reversed",
     }
 }
 
@@ -206,7 +210,7 @@ impl Role {
         match self {
             Role::Signatory => vec![
                 Performed, Violation, Measured, Invoked, Resolved, Withdrew, Imposed, Lifted, Extended,
-                Disputed, Renounced, Suspended, Resumed, Amended,
+                Disputed, Renounced, Suspended, Resumed, Amended, Reversed,
             ],
             Role::Verifier => vec![Verified, ViolationVerified, Measured, Resolved],
             Role::Guarantor => vec![Violation, Invoked, Resolved, Extended, Disputed],

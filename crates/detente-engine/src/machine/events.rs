@@ -83,6 +83,7 @@ impl Machine<'_> {
             (EventKind::Extended, Subject::Agreement) => self.extend_agreement(event),
             (EventKind::Disputed, Subject::Commitment(c)) => self.dispute(event, c),
             (EventKind::Renounced, Subject::Commitment(c)) => self.renounce(event, c),
+            (EventKind::Reversed, Subject::Commitment(c)) => self.reverse(event, c),
             (EventKind::Renounced, Subject::Phase(p)) => self.renounce_phase(event, p),
             (EventKind::Suspended, subject) => self.suspend_own(event, subject),
             (EventKind::Resumed, Subject::Power(p)) => self.resume_power(event, p),
@@ -339,12 +340,48 @@ impl Machine<'_> {
             event_ref(event.index)
         );
         let reason = Reason::new(event.date, text).event(event.index);
-        if !self.leave_share(c, event.actor, &reason) {
+        if self.leave_share(c, event.actor, &reason) {
+            self.commitments[c].renounced = true;
+        } else {
             self.note(
                 event,
                 format!("`{actor}` had already performed its part, which stays done; recorded only"),
             );
         }
+    }
+
+    /// A party undoes an action it had performed: its part is no longer done (relief
+    /// it gave is withdrawn, facilities it set return to their earlier status unless
+    /// dismantled), and the reversal is a breach at its fault, which stands, like a
+    /// verified violation, until resolved by another party. Performing again counts.
+    fn reverse(&mut self, event: &Act, c: usize) {
+        let actor = &self.ag.spec.party[event.actor].id;
+        let Some(slot) = self.slot_of(c, event.actor) else { return };
+        if self.commitments[c].performed[slot].is_none() {
+            self.note(
+                event,
+                format!("`{actor}` had not performed its part: nothing to reverse; recorded only"),
+            );
+            return;
+        }
+        if ended(self.commitments[c].status) {
+            self.note(event, "reversed after the commitment had ended; recorded only");
+            return;
+        }
+        let text = format!(
+            "deed reversed by `{actor}` {} ({})",
+            on_date(event.date, event.precision),
+            event_ref(event.index)
+        );
+        let reason = Reason::new(event.date, text).event(event.index);
+        let record = &mut self.commitments[c];
+        record.performed[slot] = None;
+        if record.violation.is_none() {
+            let parties = vec![self.answering(event.actor)];
+            self.commitments[c].violation =
+                Some(Box::new(Breach { kind: BreachKind::Reversed, reason, parties }));
+        }
+        self.undo_sets(c);
     }
 
     /// A party renounces a whole phase (one instrument of a process): the phase is
@@ -366,8 +403,12 @@ impl Machine<'_> {
         // stand. The phase ends when nothing of it is left to anyone.
         let ag = self.ag;
         for &c in &ag.phases[p].commitments {
-            if self.binds(c, event.actor) && !ended(self.commitments[c].status) && !self.is_done_deed(c) {
-                let _ = self.leave_share(c, event.actor, &reason);
+            if self.binds(c, event.actor)
+                && !ended(self.commitments[c].status)
+                && !self.is_done_deed(c)
+                && self.leave_share(c, event.actor, &reason)
+            {
+                self.commitments[c].renounced = true;
             }
         }
         let all_ended = ag.phases[p]
@@ -375,6 +416,7 @@ impl Machine<'_> {
             .iter()
             .all(|&c| self.commitments[c].terminated.is_some() || self.is_done_deed(c));
         if all_ended {
+            self.phases[p].held = None;
             self.set_phase(p, PhaseStatus::Terminated, reason);
         }
     }

@@ -30,6 +30,7 @@ impl Machine<'_> {
                 changed |= self.hold_while();
             }
             changed |= self.derive_commitments();
+            changed |= self.hold_phases();
             changed |= self.complete_phases();
             if self.powers_evaluated != self.version {
                 self.powers_evaluated = self.version;
@@ -253,6 +254,88 @@ impl Machine<'_> {
                 }
             }
         }
+    }
+
+    /// A phase of which nothing is performed or awaited any more, and something is
+    /// suspended (the military agreement once the ROK suspended all of it and the DPRK
+    /// renounced its part, the deeds of 2018 aside) reads suspended, and returns to open or complete when one resumes. A phase
+    /// a power suspends is the power's to release.
+    fn hold_phases(&mut self) -> bool {
+        // Only statuses can change the answer: skip when nothing moved since last time.
+        if self.agreement_status.is_over() || self.held_evaluated == self.version {
+            return false;
+        }
+        self.held_evaluated = self.version;
+        let mut changed = false;
+        for p in 0..self.phases.len() {
+            let (status, held) = (self.phases[p].status, self.phases[p].held);
+            let eligible = matches!(status, PhaseStatus::Open | PhaseStatus::Complete)
+                || (status == PhaseStatus::Suspended && held.is_some());
+            if !eligible || self.power_suspends_phase(p) {
+                continue;
+            }
+            let members: Vec<usize> = self.ag.phases[p]
+                .commitments
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    self.ag.commitments[c].binding && self.in_effect(self.ag.commitments[c].amendment)
+                })
+                .collect();
+            // Nothing of it is being performed or awaited: every commitment is suspended,
+            // ended, in breach, or an action done (a past deed holds nothing up).
+            let stopped = |c: usize| match self.commitments[c].status {
+                CommitmentStatus::Fulfilled => self.ag.commitments[c].kind == CommitmentKind::Action,
+                status => matches!(
+                    status,
+                    CommitmentStatus::Suspended
+                        | CommitmentStatus::Terminated
+                        | CommitmentStatus::Discharged
+                        | CommitmentStatus::Released
+                        | CommitmentStatus::Violated
+                ),
+            };
+            let all_stopped = !members.is_empty()
+                && members.iter().all(|&c| stopped(c))
+                && members.iter().any(|&c| self.commitments[c].status == CommitmentStatus::Suspended);
+            match (held, all_stopped) {
+                (None, true) => {
+                    self.phases[p].held = Some(status);
+                    let reason = self.reason_with(|| {
+                        let mut reason = Reason::new(
+                            self.day,
+                            format!("every commitment of it is suspended or has ended, by {}", self.day),
+                        );
+                        for &c in &members {
+                            reason = reason.cause(self.ag.spec.commitment[c].id.clone());
+                        }
+                        reason
+                    });
+                    self.set_phase(p, PhaseStatus::Suspended, reason);
+                    changed = true;
+                }
+                (Some(prior), false) => {
+                    self.phases[p].held = None;
+                    let reason = self.reason_with(|| {
+                        Reason::new(
+                            self.day,
+                            format!("{} again: a commitment of it resumed on {}", prior.words(), self.day),
+                        )
+                    });
+                    self.set_phase(p, prior, reason);
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        changed
+    }
+
+    /// Whether an exercised power suspends phase `p` now.
+    fn power_suspends_phase(&self, p: usize) -> bool {
+        self.ag.powers.iter().enumerate().any(|(w, power)| {
+            power.suspends_phases.contains(&p) && matches!(self.powers[w].stage, Stage::Exercised { .. })
+        })
     }
 
     fn complete_phases(&mut self) -> bool {
@@ -592,6 +675,25 @@ impl Machine<'_> {
         }
     }
 
+    /// An action's deed was reversed: the facilities it set return to the statuses it
+    /// replaced, unless they have changed since or were dismantled (a dismantled facility
+    /// never changes again; rebuilding it is a new facility).
+    pub(super) fn undo_sets(&mut self, c: usize) {
+        let ag = self.ag;
+        let id = ag.spec.commitment[c].id.as_str();
+        for &(f, set) in &ag.commitments[c].sets {
+            if set == FacilityStatus::Dismantled || self.facilities[f].status != set {
+                continue;
+            }
+            let Some(previous) = self.replaced.remove(&(c, f)) else { continue };
+            let reason = self.reason_with(|| {
+                let text = format!("back to {} on {}: `{id}` was reversed", previous.keyword(), self.day);
+                Reason::new(self.day, text).cause(id)
+            });
+            self.set_facility(f, previous, reason);
+        }
+    }
+
     /// A continuing commitment stopped being in effect: facilities it froze return to
     /// the statuses it replaced, unless they have changed since. A freeze is held, so it
     /// ends with the commitment; disabling and dismantling are deeds, and stay done.
@@ -727,16 +829,19 @@ impl Machine<'_> {
             let text = format!("nothing owed has moved since {} ({after} or more)", self.last_movement);
             return (AgreementStatus::Stalled, text);
         }
+        let renounced = self.commitments.iter().any(|c| c.renounced);
         match self.partly_suspended_words() {
+            Some(text) if renounced => (AgreementStatus::PartlyRenounced, text),
             Some(text) => (AgreementStatus::PartlySuspended, text),
-            None => {
-                (AgreementStatus::InForce, "no commitment is suspended and no instrument re-imposed".into())
-            }
+            None => (
+                AgreementStatus::InForce,
+                "no commitment is suspended or renounced and no instrument re-imposed".into(),
+            ),
         }
     }
 
-    /// What is suspended or re-imposed now, in words ("`a`, `b` and 3 more suspended;
-    /// `un-sanctions` re-imposed"), if anything is.
+    /// What is renounced, suspended or re-imposed now, in words ("`aid` was renounced;
+    /// `a`, `b` and 3 more are suspended; `un-sanctions` is re-imposed"), if anything is.
     pub(super) fn partly_suspended_words(&self) -> Option<String> {
         let list = |ids: Vec<&str>| {
             let shown: Vec<String> = ids.iter().take(4).map(|id| format!("`{id}`")).collect();
@@ -754,7 +859,15 @@ impl Machine<'_> {
             .filter(|&i| self.instruments[i].status == InstrumentStatus::ReImposed)
             .map(|i| self.ag.spec.instrument[i].id.as_str())
             .collect();
+        let renounced: Vec<&str> = (0..self.commitments.len())
+            .filter(|&c| self.commitments[c].renounced)
+            .map(|c| self.ag.spec.commitment[c].id.as_str())
+            .collect();
         let mut parts = Vec::new();
+        if !renounced.is_empty() {
+            let verb = if renounced.len() == 1 { "was" } else { "were" };
+            parts.push(format!("{} {verb} renounced (in whole or by one party)", list(renounced)));
+        }
         if !suspended.is_empty() {
             let verb = if suspended.len() == 1 { "is" } else { "are" };
             parts.push(format!("{} {verb} suspended", list(suspended)));

@@ -14,7 +14,12 @@ impl Machine<'_> {
             agreement: self.agreement_status,
             // What is suspended changes without the status changing: say what it is now.
             agreement_reason: match self.partly_suspended_words() {
-                Some(text) if self.agreement_status == AgreementStatus::PartlySuspended => {
+                Some(text)
+                    if matches!(
+                        self.agreement_status,
+                        AgreementStatus::PartlySuspended | AgreementStatus::PartlyRenounced
+                    ) =>
+                {
                     Reason { text, ..self.agreement_reason.clone() }
                 }
                 _ => self.agreement_reason.clone(),

@@ -41,7 +41,7 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         prop::collection::vec((0usize..3, commitment), 1..7),
         0usize..3,
         prop::option::of((any::<bool>(), 0u32..60, any::<bool>())),
-        prop::collection::vec((0u32..20, 0u8..24, 0usize..12, 1u32..60), 0..40),
+        prop::collection::vec((0u32..20, 0u8..25, 0usize..12, 1u32..60), 0..40),
         any::<bool>(),
         0u16..512,
     )
@@ -305,6 +305,8 @@ pub fn events(agreement: &Agreement, plan: &Plan) -> Log {
             20 => spec.power.iter().find(|p| p.id == "snap").map(|p| line("a", "resumed", &p.id, None)),
             21 => Some(line("a", "amended", "am", None)),
             22 => Some(event("a", "extended", &c.id, until(value))),
+            24 => (c.kind == detente_spec::model::CommitmentKind::Action)
+                .then(|| line(&bound, "reversed", &c.id, None)),
             // The term stays within the queried days (the last is day 1500).
             23 if offset + 31 < 1480 => {
                 let to = day((offset + 31 + value * 7).min(1480));

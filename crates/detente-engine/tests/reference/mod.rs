@@ -36,6 +36,8 @@ struct C {
     performed: Vec<Option<Date>>,
     /// Parts left unperformed by a party that withdrew or renounced.
     left: Vec<bool>,
+    /// A party renounced its part.
+    renounced: bool,
     verified: bool,
     due: Option<Date>,
     /// Days left of a deadline a provided suspension stopped.
@@ -132,6 +134,9 @@ pub struct Reference<'a> {
     measured: Vec<bool>,
     facility: Vec<FacilityStatus>,
     replaced: HashMap<(usize, usize), FacilityStatus>,
+    /// Phases every commitment of which is suspended or terminated (one suspended),
+    /// no power suspending them: they read suspended.
+    held: Vec<bool>,
     withdrawn: Vec<bool>,
     amendment: Vec<bool>,
     /// Parties that suspended their whole participation.
@@ -163,6 +168,7 @@ pub fn statuses_at(ag: &Agreement, events: &[Event], days: &[Date]) -> Vec<Statu
         measured: vec![false; ag.spec.quantity.len()],
         facility: ag.spec.facility.iter().map(|f| f.status).collect(),
         replaced: HashMap::new(),
+        held: vec![false; ag.phases.len()],
         withdrawn: vec![false; ag.spec.party.len()],
         amendment: vec![false; ag.amendments.len()],
         participation: vec![false; ag.spec.party.len()],
@@ -223,23 +229,24 @@ impl Reference<'_> {
 
     /// A party leaves its part (withdrawal, renunciation). The commitment ends when it
     /// bound only that party, is a joint (mutual) act, or every part has been left.
-    fn leave(&mut self, c: usize, party: usize) {
+    fn leave(&mut self, c: usize, party: usize) -> bool {
         let by = &self.ag.commitments[c].by;
         let slot = by.iter().position(|&p| p == party).or_else(|| {
             let (q, _) = self.ag.succeeds[party]?;
             by.iter().position(|&p| p == q)
         });
-        let Some(slot) = slot else { return };
+        let Some(slot) = slot else { return false };
         let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
         // An action's part once performed is done; a restraint can always be left.
         if self.c[c].performed[slot].is_some() && !continuing {
-            return;
+            return false;
         }
         self.c[c].left[slot] = true;
         let joint_act = self.ag.spec.commitment[c].category == Category::Mutual && !continuing;
         if by.len() == 1 || joint_act || self.c[c].left.iter().all(|&l| l) {
             self.c[c].terminated = true;
         }
+        true
     }
 
     /// The day a commitment performed in time takes effect, after its notice period.
@@ -369,7 +376,10 @@ impl Reference<'_> {
                 let phase = &self.ag.phases[p];
                 let exists = phase.amendment.is_none_or(|a| self.amendment[a]);
                 let ready = phase.after.iter().all(|&a| {
-                    self.complete[a] && self.phase_suspended[a].is_none() && !self.phase_terminated[a]
+                    self.complete[a]
+                        && self.phase_suspended[a].is_none()
+                        && !self.phase_terminated[a]
+                        && !self.held[a]
                 });
                 let condition = phase.opens_when.as_ref().is_none_or(|w| self.eval(w));
                 let free = self.phase_suspended[p].is_none() && !self.phase_terminated[p];
@@ -415,6 +425,38 @@ impl Reference<'_> {
                     self.on_change(c, old, new);
                 }
             }
+            if self.over.is_none() {
+                for p in 0..self.held.len() {
+                    let exists =
+                        |c: usize| self.ag.commitments[c].amendment.is_none_or(|a| self.amendment[a]);
+                    let members: Vec<usize> = self.ag.phases[p]
+                        .commitments
+                        .iter()
+                        .copied()
+                        .filter(|&c| self.ag.commitments[c].binding && exists(c))
+                        .collect();
+                    let status = |c: usize| self.c[c].status.unwrap_or(CommitmentStatus::Inactive);
+                    let stopped = !members.is_empty()
+                        && members.iter().all(|&c| match status(c) {
+                            CommitmentStatus::Fulfilled => {
+                                self.ag.commitments[c].kind == CommitmentKind::Action
+                            }
+                            s => matches!(
+                                s,
+                                CommitmentStatus::Suspended
+                                    | CommitmentStatus::Terminated
+                                    | CommitmentStatus::Discharged
+                                    | CommitmentStatus::Released
+                                    | CommitmentStatus::Violated
+                            ),
+                        })
+                        && members.iter().any(|&c| status(c) == CommitmentStatus::Suspended);
+                    let eligible = self.opened[p].is_some()
+                        && !self.phase_terminated[p]
+                        && self.phase_suspended[p].is_none();
+                    self.held[p] = eligible && stopped;
+                }
+            }
             for p in 0..self.complete.len() {
                 let members = &self.ag.phases[p].commitments;
                 let exists = |c: usize| self.ag.commitments[c].amendment.is_none_or(|a| self.amendment[a]);
@@ -434,8 +476,10 @@ impl Reference<'_> {
                             )
                         )
                     });
-                let free =
-                    self.phase_suspended[p].is_none() && !self.phase_terminated[p] && self.over.is_none();
+                let free = self.phase_suspended[p].is_none()
+                    && !self.phase_terminated[p]
+                    && !self.held[p]
+                    && self.over.is_none();
                 if self.opened[p].is_some() && !self.complete[p] && free && done {
                     self.complete[p] = true;
                 }
@@ -554,7 +598,9 @@ impl Reference<'_> {
                         self.ag.binding[*party].iter().any(|&c| self.holds(*pred, c, Some(*party)))
                     }
                     Target::Commitment(c) => self.holds(*pred, *c, None),
-                    Target::Phase(p) if *pred == Predicate::Suspended => self.phase_suspended[*p].is_some(),
+                    Target::Phase(p) if *pred == Predicate::Suspended => {
+                        self.phase_suspended[*p].is_some() || self.held[*p]
+                    }
                     Target::Phase(p) if *pred == Predicate::Terminated => self.phase_terminated[*p],
                     Target::Phase(p) => {
                         let members = &self.ag.phases[*p].commitments;
@@ -567,7 +613,10 @@ impl Reference<'_> {
                 }
             }
             Cond::Complete(p) => {
-                self.complete[*p] && self.phase_suspended[*p].is_none() && !self.phase_terminated[*p]
+                self.complete[*p]
+                    && self.phase_suspended[*p].is_none()
+                    && !self.phase_terminated[*p]
+                    && !self.held[*p]
             }
             Cond::InForce(i) => {
                 matches!(self.instrument[*i].0, InstrumentStatus::InForce | InstrumentStatus::ReImposed)
@@ -733,9 +782,32 @@ impl Reference<'_> {
                     self.c[c].disputed = true;
                 }
             }
+            (EventKind::Reversed, Subject::Commitment(c)) => {
+                // The actor's part is undone; the reversal is a breach at its fault.
+                let by = &self.ag.commitments[c].by;
+                let slot = by.iter().position(|&p| p == e.actor).or_else(|| {
+                    let (q, _) = self.ag.succeeds[e.actor]?;
+                    by.iter().position(|&p| p == q)
+                });
+                if let Some(slot) = slot.filter(|&s| self.c[c].performed[s].is_some()) {
+                    if !ended(self.c[c].status) {
+                        self.c[c].performed[slot] = None;
+                        if self.c[c].violation.is_none() {
+                            self.c[c].violation = Some(vec![self.answering(e.actor)]);
+                        }
+                        for (f, set) in self.ag.commitments[c].sets.clone() {
+                            if set != FacilityStatus::Dismantled && self.facility[f] == set {
+                                if let Some(previous) = self.replaced.remove(&(c, f)) {
+                                    self.facility[f] = previous;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             (EventKind::Renounced, Subject::Commitment(c)) => {
-                if !ended(self.c[c].status) && !self.done_deed(c) {
-                    self.leave(c, e.actor);
+                if !ended(self.c[c].status) && !self.done_deed(c) && self.leave(c, e.actor) {
+                    self.c[c].renounced = true;
                 }
             }
             (EventKind::Renounced, Subject::Phase(p)) => {
@@ -743,8 +815,12 @@ impl Reference<'_> {
                     // The renouncer leaves its part of each commitment; the phase ends
                     // only when every commitment of it has (or is a deed done).
                     for c in self.ag.phases[p].commitments.clone() {
-                        if self.bound(c, e.actor) && !ended(self.c[c].status) && !self.done_deed(c) {
-                            self.leave(c, e.actor);
+                        if self.bound(c, e.actor)
+                            && !ended(self.c[c].status)
+                            && !self.done_deed(c)
+                            && self.leave(c, e.actor)
+                        {
+                            self.c[c].renounced = true;
                         }
                     }
                     let members = self.ag.phases[p].commitments.clone();
@@ -973,7 +1049,7 @@ impl Reference<'_> {
         for c in 0..self.c.len() {
             let status = self.c[c].status.unwrap_or(CommitmentStatus::Inactive);
             if self.bound(c, party) && !ended(Some(status)) && !self.done_deed(c) {
-                self.leave(c, party);
+                let _ = self.leave(c, party);
             }
         }
         if self.ag.essential[party] || self.participating() < 2 {
@@ -1048,7 +1124,9 @@ impl Reference<'_> {
         }
         let suspended = self.c.iter().any(|c| c.status == Some(CommitmentStatus::Suspended));
         let reimposed = self.instrument.iter().any(|i| i.0 == InstrumentStatus::ReImposed);
-        if suspended || reimposed {
+        if self.c.iter().any(|c| c.renounced) {
+            AgreementStatus::PartlyRenounced
+        } else if suspended || reimposed {
             AgreementStatus::PartlySuspended
         } else {
             AgreementStatus::InForce
@@ -1065,7 +1143,7 @@ impl Reference<'_> {
                 .map(|p| {
                     if self.phase_terminated[p] {
                         PhaseStatus::Terminated
-                    } else if self.phase_suspended[p].is_some() {
+                    } else if self.phase_suspended[p].is_some() || self.held[p] {
                         PhaseStatus::Suspended
                     } else if self.complete[p] {
                         PhaseStatus::Complete
