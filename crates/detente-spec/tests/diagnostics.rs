@@ -124,3 +124,28 @@ fn a_verified_pledge_out_of_order_is_an_order_error_not_an_unverified_one() {
     assert!(codes.contains(&Code::IncoherentConstruct), "{codes:?}");
     assert!(!codes.contains(&Code::UnverifiedReciprocity), "{codes:?}");
 }
+
+/// An amendment and a phase that share an id are one mistake: the duplicate (E005), not
+/// also an id of the wrong kind (E007) at every place that names either of them.
+#[test]
+fn an_id_shared_by_an_amendment_and_a_phase_is_reported_once() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/codes/valid.toml");
+    let mut text = std::fs::read_to_string(path).unwrap();
+    text.push_str(
+        r#"
+[[amendment]]
+id = "first"
+title = "A protocol that reuses the phase's id"
+signed = 2027-03-01
+
+[[phase]]
+id = "second"
+title = "Added by the protocol"
+after = ["first"]
+amendment = "first"
+"#,
+    );
+    let checked = check(&SourceFile::new("shared.toml", text));
+    let codes: Vec<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec![Code::DuplicateId], "{:?}", checked.diagnostics);
+}

@@ -12,13 +12,19 @@ use crate::source_map::ItemKey;
 use crate::suggest::closest;
 
 pub(super) fn check(check: &mut Check<'_>) {
-    duplicates(check);
-    references(check);
+    let shared = duplicates(check);
+    references(check, &shared);
 }
 
-fn duplicates(check: &mut Check<'_>) {
+/// Every kind of item that uses each duplicated id. A reference to such an id is
+/// ambiguous rather than wrong: E005 already says so, so a use that fits one of the
+/// kinds is not reported again as an id of the wrong kind (E007).
+type SharedIds<'a> = HashMap<&'a str, Vec<Kind>>;
+
+fn duplicates<'a>(check: &mut Check<'a>) -> SharedIds<'a> {
     let spec = check.spec;
     let mut first: HashMap<&str, (Kind, ItemKey)> = HashMap::new();
+    let mut shared: SharedIds<'a> = HashMap::new();
     let items = spec
         .party
         .iter()
@@ -67,6 +73,10 @@ fn duplicates(check: &mut Check<'_>) {
                 first.insert(id, (kind, key));
             }
             Some(&(first_kind, first_key)) => {
+                let kinds = shared.entry(id).or_insert_with(|| vec![first_kind]);
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
                 let what = if first_kind == kind {
                     format!("by two items of kind {}", kind.noun())
                 } else {
@@ -75,11 +85,12 @@ fn duplicates(check: &mut Check<'_>) {
                 let diagnostic = Diagnostic::new(Code::DuplicateId, format!("the id `{id}` is used twice, {what}"))
                 .label(check.map.item(key), "used again here")
                 .label(check.map.item(first_key), "first used here")
-                .help("ids share one namespace across parties, instruments, phases, commitments and powers; rename one");
+                .help("ids share one namespace across parties, instruments, quantities, facilities, phases, commitments, powers and amendments; rename one");
                 check.report(diagnostic);
             }
         }
     }
+    shared
 }
 
 /// Where a reference is written, for labelling.
@@ -90,7 +101,7 @@ enum At {
     ConditionRef(ItemKey, &'static str, usize),
 }
 
-fn references(check: &mut Check<'_>) {
+fn references(check: &mut Check<'_>, shared: &SharedIds<'_>) {
     let spec = check.spec;
     // Borrowed, not cloned: a large agreement has millions of references.
     let mut refs: Vec<(&str, &'static [Kind], At, &'static str)> = Vec::new();
@@ -219,6 +230,7 @@ fn references(check: &mut Check<'_>) {
         }
         match check.index.kind(id) {
             Some(kind) if kinds.contains(&kind) => {}
+            Some(_) if shared.get(id).is_some_and(|all| all.iter().any(|k| kinds.contains(k))) => {}
             Some(kind) => wrong_kind(check, id, kind, kinds, at, field),
             None => {
                 let group = *groups.entry((id, kinds)).or_insert_with(|| {
