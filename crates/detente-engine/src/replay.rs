@@ -16,7 +16,7 @@ use crate::DateBeforeAdoption;
 
 /// Events between checkpoints: small enough that a query is quick, large enough that
 /// checkpoints of a million-event log fit comfortably in memory.
-pub const CHECKPOINT_EVERY: usize = 500;
+pub const CHECKPOINT_EVERY: usize = 250;
 
 /// A replayed log with checkpoints, ready for state queries at any date.
 pub struct Replay<'a> {
