@@ -9,7 +9,7 @@
 //! otherwise, parties without a strategy are sincere.
 
 use detente_engine::Agreement;
-use detente_spec::model::{Category, CommitmentKind, Role, Simulation, StrategyKind};
+use detente_spec::model::{Category, CommitmentKind, Confirmation, Role, Simulation, StrategyKind};
 use detente_spec::time::{Date, Duration, Unit};
 
 use crate::random::key_of;
@@ -94,10 +94,57 @@ pub struct Plan {
     pub production: Vec<Vec<(usize, f64)>>,
     /// Elections, in step order.
     pub elections: Vec<ElectionPlan>,
-    /// The monthly probability that a false alarm on record is cleared, per step.
-    pub resolution: f64,
+    /// How the dispute procedure decides anomalies.
+    pub disputes: DisputePlan,
     /// Each instrument's economic weight (0 when not given).
     pub weights: Vec<f64>,
+}
+
+/// The dispute procedure, in days: an anomaly a verifier reports waits for a verdict
+/// that comes at a constant daily rate (so its timing does not depend on the step), and
+/// the verdict confirms it with a probability that depends on whether the breach was
+/// real.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DisputePlan {
+    /// Verdicts per day: `-ln(1 - resolution) / 30.44` (infinite when `resolution` is 1,
+    /// a verdict the same day; zero when it is 0, never a verdict).
+    pub verdicts_per_day: f64,
+    /// The probability that a verdict confirms a real breach.
+    pub confirms_breach: f64,
+    /// The probability that a verdict confirms a false alarm.
+    pub confirms_false_alarm: f64,
+}
+
+impl DisputePlan {
+    /// The procedure under which a verdict comes within a mean month with probability
+    /// `resolution`.
+    pub fn new(resolution: f64, confirmation: Confirmation) -> DisputePlan {
+        let verdicts_per_day = if resolution >= 1.0 {
+            f64::INFINITY
+        } else {
+            -(1.0 - resolution.max(0.0)).ln() / MEAN_MONTH_DAYS
+        };
+        DisputePlan {
+            verdicts_per_day,
+            confirms_breach: confirmation.breach,
+            confirms_false_alarm: confirmation.false_alarm,
+        }
+    }
+
+    /// Whole days from an anomaly to its verdict for a uniform draw `u` in `[0, 1)`
+    /// (exponential, rounded up: a verdict never comes before its anomaly), or `None`
+    /// when no verdict ever comes.
+    pub fn days_to_verdict(&self, u: f64) -> Option<u32> {
+        if self.verdicts_per_day <= 0.0 {
+            return None;
+        }
+        if self.verdicts_per_day.is_infinite() {
+            return Some(0);
+        }
+        let days = -(1.0 - u).ln() / self.verdicts_per_day;
+        // Beyond any horizon (1,000 years) the verdict might as well never come.
+        (days < 400_000.0).then(|| days.ceil() as u32)
+    }
 }
 
 /// Command-line overrides of the written assumptions.
@@ -269,7 +316,7 @@ impl Plan {
         Ok(Plan {
             runs: sim.runs,
             seed: sim.seed,
-            resolution: 1.0 - (1.0 - sim.resolution).powi(step_months as i32),
+            disputes: DisputePlan::new(sim.resolution, sim.confirmation),
             assumptions: sim,
             start,
             dates,

@@ -32,12 +32,16 @@ pub enum Stream {
     FalseAlarm = 4,
     /// Whether an inspection confirms a measure that was performed.
     Confirmation = 5,
-    /// Whether the dispute procedure clears a false alarm this step.
+    /// When the dispute procedure decides an anomaly.
     Resolution = 6,
     /// Whether an election brings a government that reverses course.
     Election = 7,
     /// The true initial value of a quantity within its stated range.
     Initial = 8,
+    /// Whether the dispute procedure's verdict confirms an anomaly.
+    Verdict = 9,
+    /// How long a party takes to perform a step.
+    LeadTime = 10,
 }
 
 /// The random draws of one run.

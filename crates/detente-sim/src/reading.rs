@@ -20,10 +20,12 @@ pub(crate) struct Reading {
     pub version: u64,
     /// Each commitment's status.
     pub statuses: Vec<CommitmentStatus>,
-    /// Continuing commitments in effect.
-    pub in_effect_continuing: Vec<usize>,
-    /// Commitments an inspection can look at: continuing ones in effect, and performed
-    /// actions awaiting verification, that someone verifies.
+    /// Continuing measures the parties really hold themselves to: in effect, or in
+    /// effect until a breach was put on record (a party found in breach of a freeze is
+    /// still bound by it, and may keep it or break it again).
+    pub measures_in_force: Vec<usize>,
+    /// Commitments an inspection can look at, that someone verifies: measures in force,
+    /// and performed actions awaiting verification.
     pub verifiable: Vec<usize>,
     /// Whether each party owes something (a commitment pending or overdue).
     pub owes: Vec<bool>,
@@ -39,7 +41,7 @@ impl Reading {
         Reading {
             version: u64::MAX,
             statuses: vec![CommitmentStatus::Inactive; commitments],
-            in_effect_continuing: Vec::new(),
+            measures_in_force: Vec::new(),
             verifiable: Vec::new(),
             owes: vec![false; parties],
             powers_active: false,
@@ -59,7 +61,7 @@ impl Reading {
         self.powers_active =
             (0..ag.powers.len()).any(|w| matches!(power(w), PowerStatus::Available | PowerStatus::Invoked));
         self.powers_invoked = (0..ag.powers.len()).any(|w| power(w) == PowerStatus::Invoked);
-        self.in_effect_continuing.clear();
+        self.measures_in_force.clear();
         self.verifiable.clear();
         for (c, commitment) in ag.commitments.iter().enumerate() {
             let status = machine.commitment_status(c);
@@ -70,11 +72,14 @@ impl Reading {
                 }
             }
             let continuing = plan.commitments[c].continuing;
-            if continuing && in_effect(status) {
-                self.in_effect_continuing.push(c);
+            let in_force = continuing
+                && (in_effect(status)
+                    || status == CommitmentStatus::Violated
+                        && commitment.by.iter().all(|&p| machine.has_performed(c, p)));
+            if in_force {
+                self.measures_in_force.push(c);
             }
-            let inspectable =
-                if continuing { in_effect(status) } else { status == CommitmentStatus::Performed };
+            let inspectable = if continuing { in_force } else { status == CommitmentStatus::Performed };
             if inspectable && commitment.verifier.is_some() {
                 self.verifiable.push(c);
             }

@@ -470,7 +470,19 @@ impl Summary {
                 let _ = writeln!(out, "  {name} of {id}: {p}");
             }
         }
-        let _ = writeln!(out, "  false alarms cleared with probability {} a month", a.resolution);
+        let _ = writeln!(
+            out,
+            "  anomalies decided within a month with probability {}; a verdict confirms a real breach \
+             with probability {}, a false alarm with probability {}",
+            a.resolution, a.confirmation.breach, a.confirmation.false_alarm
+        );
+        for (id, lead_time) in &a.lead_time {
+            let _ = writeln!(
+                out,
+                "  lead time of {id}: median {}, 90th percentile {}",
+                lead_time.median, lead_time.p90
+            );
+        }
     }
 
     /// CSV tables, by file name.

@@ -13,7 +13,9 @@
 //! | `false_alarm.COMMITMENT` | false-alarm probability of an inspection |
 //! | `inspection.COMMITMENT` | probability an inspection takes place in a period |
 //! | `election.PARTY.reversal` | probability a new government reverses course |
-//! | `resolution` | monthly probability a false alarm is cleared |
+//! | `resolution` | probability the dispute procedure decides an anomaly within a month |
+//! | `confirmation.breach` | probability a verdict confirms a real breach |
+//! | `confirmation.false_alarm` | probability a verdict confirms a false alarm |
 
 use serde::Serialize;
 
@@ -97,6 +99,8 @@ pub fn apply(spec: &mut Spec, parameter: &str, value: f64) -> Result<(), String>
     let sim: &mut Simulation = spec.simulation.get_or_insert_with(Default::default);
     match parts.as_slice() {
         ["resolution"] => sim.resolution = probability(parameter, value)?,
+        ["confirmation", "breach"] => sim.confirmation.breach = probability(parameter, value)?,
+        ["confirmation", "false_alarm"] => sim.confirmation.false_alarm = probability(parameter, value)?,
         ["detection", id] => {
             sim.detection.insert(id.to_string(), probability(parameter, value)?);
         }
@@ -145,7 +149,8 @@ pub fn apply(spec: &mut Spec, parameter: &str, value: f64) -> Result<(), String>
         _ => {
             return Err(format!(
                 "unknown parameter `{parameter}`; sweepable: strategy.PARTY.cheat|max_cost|patience, \
-                 detection.ID, false_alarm.ID, inspection.ID, election.PARTY.reversal, resolution"
+                 detection.ID, false_alarm.ID, inspection.ID, election.PARTY.reversal, resolution, \
+                 confirmation.breach|false_alarm"
             ))
         }
     }

@@ -5,12 +5,26 @@
 mod common;
 
 use common::{agrees, compile, spec, tally};
-use detente_spec::model::{Spec, Strategy, StrategyKind};
+use detente_spec::model::{Confirmation, Spec, Strategy, StrategyKind};
 
 /// The closed-form agreement with its probabilities set: alpha breaks the freeze with
 /// probability `q` a month, an inspection takes place with probability `p`, detects a
-/// violation with probability `1 - b` and raises a false alarm at rate `a`.
+/// violation with probability `1 - b` and raises a false alarm at rate `a`. The dispute
+/// procedure decides each anomaly the day it is reported and confirms every one.
 fn closed_form(q: f64, p: f64, b: f64, a: f64, runs: u32, seed: u64) -> Spec {
+    confirmed(closed_form_undecided(q, p, b, a, runs, seed), 1.0, 1.0)
+}
+
+/// The same agreement, with a procedure that decides at once and confirms a real breach
+/// with probability `breach` and a false alarm with probability `false_alarm`.
+fn confirmed(mut spec: Spec, breach: f64, false_alarm: f64) -> Spec {
+    let sim = spec.simulation.as_mut().unwrap();
+    sim.resolution = 1.0;
+    sim.confirmation = Confirmation { breach, false_alarm };
+    spec
+}
+
+fn closed_form_undecided(q: f64, p: f64, b: f64, a: f64, runs: u32, seed: u64) -> Spec {
     let mut spec = spec("tests/cases/closed-form.toml");
     let verification = spec.commitment[0].verification.as_mut().unwrap();
     verification.detection = 1.0 - b;
@@ -28,35 +42,77 @@ fn closed_form(q: f64, p: f64, b: f64, a: f64, runs: u32, seed: u64) -> Spec {
 
 /// The probability of snap-back by the end of month `t`. The freeze has no deadline, so
 /// it is in effect from adoption (docs/semantics.md): by the end of month `t` there have
-/// been `t` monthly trials, each recording a violation with probability
-/// `p (q (1 - b) + (1 - q) a)`, and the snap-back is automatic and absorbing.
-fn snapback_by(q: f64, p: f64, b: f64, a: f64, t: usize) -> f64 {
-    let per_month = p * (q * (1.0 - b) + (1.0 - q) * a);
+/// been `t` monthly trials, each putting a verified violation on record with probability
+/// `p (q (1 - b) c_b + (1 - q) a c_f)` (an anomaly, confirmed by the verdict the same
+/// day with probability `c_b` for a real breach and `c_f` for a false alarm), and the
+/// snap-back is automatic and absorbing.
+fn snapback_by(q: f64, p: f64, b: f64, a: f64, (c_b, c_f): (f64, f64), t: usize) -> f64 {
+    let per_month = p * (q * (1.0 - b) * c_b + (1.0 - q) * a * c_f);
     1.0 - (1.0 - per_month).powi(t as i32)
 }
 
 #[test]
 fn snap_back_probability_matches_the_closed_form() {
     let cases = [
-        // (q, p, b, a)
-        (0.1, 0.5, 0.2, 0.05),
-        (0.02, 1.0, 0.3, 0.0),
-        (0.0, 1.0, 0.0, 0.01),
-        (0.3, 0.25, 0.5, 0.02),
+        // (q, p, b, a), (c_b, c_f)
+        ((0.1, 0.5, 0.2, 0.05), (1.0, 1.0)),
+        ((0.02, 1.0, 0.3, 0.0), (1.0, 1.0)),
+        ((0.0, 1.0, 0.0, 0.01), (1.0, 1.0)),
+        ((0.3, 0.25, 0.5, 0.02), (1.0, 1.0)),
+        ((0.1, 0.5, 0.2, 0.2), (0.8, 0.25)),
+        ((0.0, 1.0, 0.0, 0.3), (0.9, 0.1)),
     ];
-    for (n, &(q, p, b, a)) in cases.iter().enumerate() {
-        let ag = compile(&closed_form(q, p, b, a, 20_000, 100 + n as u64));
-        let (tally, _) = tally(&ag);
+    for (n, &((q, p, b, a), (c_b, c_f))) in cases.iter().enumerate() {
+        let spec = confirmed(closed_form_undecided(q, p, b, a, 20_000, 100 + n as u64), c_b, c_f);
+        let (tally, _) = tally(&compile(&spec));
         let by_step = tally.by_step(&tally.first_snapback);
         for t in [1usize, 2, 6, 12, 25] {
-            let expected = snapback_by(q, p, b, a, t);
+            let expected = snapback_by(q, p, b, a, (c_b, c_f), t);
             let estimate = by_step[t - 1];
             assert!(
                 agrees(estimate, expected, tally.runs, 4.5),
-                "q={q} p={p} b={b} a={a}: P(snap-back by month {t}) = {estimate}, closed form {expected}"
+                "q={q} p={p} b={b} a={a} c=({c_b}, {c_f}): P(snap-back by month {t}) = {estimate}, \
+                 closed form {expected}"
             );
         }
     }
+}
+
+/// Without a verdict, an anomaly stays a claim: the snap-back, triggered by a verified
+/// violation, never comes, however often a cheater is caught.
+#[test]
+fn an_anomaly_is_not_a_verified_violation_until_the_procedure_confirms_it() {
+    let spec = closed_form_undecided(1.0, 1.0, 0.0, 0.0, 500, 3);
+    assert_eq!(spec.simulation.as_ref().unwrap().resolution, 0.0, "closed-form.toml: no verdicts");
+    let (t, _) = tally(&compile(&spec));
+    assert_eq!(t.first_snapback[t.steps], 500, "claims alone never snap back");
+    assert_eq!(t.detected.mean(t.runs), 1.0, "one anomaly reported, standing as a claim");
+}
+
+/// Verdicts come at a constant daily rate: with `resolution` r, the share of anomalies
+/// decided within `d` days is `1 - (1 - r)^(d / 30.44)`, whatever the step.
+#[test]
+fn verdicts_come_at_the_stated_daily_rate() {
+    use detente_sim::plan::DisputePlan;
+    let plan = DisputePlan::new(0.5, Confirmation { breach: 0.9, false_alarm: 0.1 });
+    let n = 100_000;
+    for days in [10u32, 30, 31, 61, 200] {
+        let within = (0..n)
+            .filter(|&i| plan.days_to_verdict((i as f64 + 0.5) / n as f64).is_some_and(|d| d <= days))
+            .count() as f64
+            / n as f64;
+        // Whole days, rounded up: a verdict on day d covers (d - 1, d].
+        let expected = 1.0 - 0.5f64.powf(days as f64 / (365.2425 / 12.0));
+        assert!((within - expected).abs() < 1e-3, "within {days} days: {within}, expected {expected}");
+    }
+    assert_eq!(
+        DisputePlan::new(1.0, Confirmation { breach: 1.0, false_alarm: 0.0 }).days_to_verdict(0.7),
+        Some(0)
+    );
+    assert_eq!(
+        DisputePlan::new(0.0, Confirmation { breach: 1.0, false_alarm: 0.0 }).days_to_verdict(0.7),
+        None
+    );
 }
 
 #[test]
@@ -84,18 +140,16 @@ fn the_record_shows_truth_only_through_verification() {
 
 #[test]
 fn false_alarms_are_cleared_at_the_stated_rate() {
-    // A compliant party, false alarms at 0.05 a month, each cleared within a month with
-    // probability 0.5 (the snap-back is automatic, so it still takes effect at once).
-    let mut spec = closed_form(0.0, 1.0, 0.0, 0.05, 20_000, 5);
-    spec.simulation.as_mut().unwrap().resolution = 0.5;
+    // A compliant party, false alarms at 0.05 a month, each decided the same day and
+    // confirmed with probability 0.1: nine in ten are cleared.
+    let spec = confirmed(closed_form_undecided(0.0, 1.0, 0.0, 0.05, 20_000, 5), 1.0, 0.1);
     let (t, _) = tally(&compile(&spec));
-    let alarms = t.false_alarms.mean(t.runs);
-    let cleared = t.resolved.mean(t.runs);
-    assert!(alarms > 0.5, "false alarms happen ({alarms} per run)");
-    // Each alarm is cleared with probability 0.5 a month until cleared; an alarm raised
-    // within the horizon's last months may still be pending, so the cleared share is a
-    // little below 1; at least 90% are cleared within the 25 months.
-    assert!(cleared <= alarms && cleared >= 0.9 * alarms, "{cleared} of {alarms} cleared");
+    let alarms = t.false_alarms.mean(t.runs) * t.runs as f64;
+    let cleared = t.resolved.mean(t.runs) * t.runs as f64;
+    assert!(alarms > 10_000.0, "false alarms happen ({alarms} in all)");
+    // Each alarm is an independent trial (runs of a few alarms each: a generous bound).
+    let se = (0.9 * 0.1 / alarms).sqrt();
+    assert!((cleared / alarms - 0.9).abs() <= 4.5 * se * 2.0, "{cleared} of {alarms} cleared");
 }
 
 #[test]

@@ -431,7 +431,7 @@ fn lex(text: &str) -> Result<Vec<Token>, ConditionError> {
                 let word = &text[start..end];
                 let kind = if parse_date(word).is_ok() || looks_like_date(word) {
                     TokenKind::Date
-                } else if word.parse::<f64>().is_ok() {
+                } else if is_number(word) {
                     TokenKind::Number
                 } else {
                     TokenKind::Word
@@ -448,6 +448,14 @@ fn lex(text: &str) -> Result<Vec<Token>, ConditionError> {
         }
     }
     Ok(tokens)
+}
+
+/// Whether a word is a number: after an optional sign it starts with a digit or a point,
+/// so that ids such as `inf` or `nan`, which Rust would parse as floats, stay ids.
+fn is_number(word: &str) -> bool {
+    let digits = word.strip_prefix(['-', '+']).unwrap_or(word);
+    digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && word.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 fn looks_like_date(word: &str) -> bool {
@@ -790,6 +798,12 @@ mod tests {
         assert_eq!(roundtrip("status(yongbyon) != dismantled"), "status(yongbyon) != dismantled");
         assert_eq!(roundtrip("a_or_b(x)".replace("a_or_b", "performed").as_str()), "performed(x)");
         assert_eq!(roundtrip("(true or false) and true"), "(true or false) and true");
+        // Words Rust would read as floats are ids here (found by the round-trip property).
+        assert_eq!(roundtrip("quantity(inf) < 0"), "quantity(inf) < 0");
+        assert_eq!(
+            roundtrip("performed(nan) and fulfilled(infinity)"),
+            "performed(nan) and fulfilled(infinity)"
+        );
     }
 
     #[test]

@@ -131,7 +131,11 @@ pub(crate) const SIMULATION_FIELDS: &[&str] = &[
     "false_alarm",
     "inspection",
     "resolution",
+    "confirmation",
+    "lead_time",
 ];
+pub(crate) const CONFIRMATION_FIELDS: &[&str] = &["breach", "false_alarm"];
+pub(crate) const LEAD_TIME_FIELDS: &[&str] = &["median", "p90"];
 pub(crate) const STRATEGY_FIELDS: &[&str] = &["kind", "cheat", "max_cost", "patience"];
 pub(crate) const ELECTION_FIELDS: &[&str] = &["party", "first", "every", "reversal"];
 
@@ -158,6 +162,8 @@ pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
         ("Simulation", SIMULATION_FIELDS),
         ("Strategy", STRATEGY_FIELDS),
         ("Election", ELECTION_FIELDS),
+        ("Confirmation", CONFIRMATION_FIELDS),
+        ("LeadTime", LEAD_TIME_FIELDS),
     ]
 }
 
@@ -1401,6 +1407,21 @@ impl Decoder<'_> {
         if let Some(p) = self.number(&t, "resolution") {
             sim.resolution = p;
         }
+        if let Some(item) = t.value("confirmation") {
+            self.record(&t, "confirmation", item);
+            let what = "[simulation.confirmation]";
+            if let Some(c) =
+                self.open(item, ItemKey::Simulation, "confirmation.", None, what, CONFIRMATION_FIELDS)
+            {
+                if let Some(p) = self.number(&c, "breach") {
+                    sim.confirmation.breach = p;
+                }
+                if let Some(p) = self.number(&c, "false_alarm") {
+                    sim.confirmation.false_alarm = p;
+                }
+            }
+        }
+        sim.lead_time = self.by_id(&t, "lead_time", Self::lead_time);
         Some(sim)
     }
 
@@ -1479,6 +1500,20 @@ impl Decoder<'_> {
         let max_cost = self.number(&t, "max_cost");
         let patience = self.duration(&t, "patience");
         Some(Strategy { kind, cheat, max_cost, patience })
+    }
+
+    /// A commitment's lead time: both its median and its 90th percentile are needed.
+    fn lead_time(&mut self, item: &Item, _key: &'static str, index: usize, id: &str) -> Option<LeadTime> {
+        let what = format!("the lead time of `{id}`");
+        let t = self.open(item, ItemKey::Simulation, "lead_time.", Some(index), &what, LEAD_TIME_FIELDS)?;
+        for key in ["median", "p90"] {
+            if t.value(key).is_none() {
+                self.missing(&t, key, if key == "median" { "\"60 days\"" } else { "\"130 days\"" });
+            }
+        }
+        let median = self.duration(&t, "median");
+        let p90 = self.duration(&t, "p90");
+        Some(LeadTime { median: median?, p90: p90? })
     }
 
     fn election(&mut self, t: &Table<'_>) -> Option<Election> {

@@ -383,9 +383,12 @@ impl<'t> Scanner<'t> {
                     s.skip_value();
                 }
             }),
-            (Some(b'{'), "values.benefit" | "detection" | "false_alarm" | "inspection" | "strategy") => {
-                self.by_id(item, field)
-            }
+            (
+                Some(b'{'),
+                "values.benefit" | "detection" | "false_alarm" | "inspection" | "strategy" | "lead_time",
+            ) => self.by_id(item, field),
+            (Some(b'{'), "confirmation") => self
+                .object(|s, key, _| s.field(item, "confirmation.", None, decode::CONFIRMATION_FIELDS, key)),
             (
                 Some(b'"'),
                 "when" | "opens_when" | "trigger" | "while" | "resumes_when" | "readings.when"
@@ -427,6 +430,8 @@ impl<'t> Scanner<'t> {
             s.ws();
             if field == "strategy" && s.peek() == Some(b'{') {
                 s.object(|s, key, _| s.field(item, "strategy.", Some(n), decode::STRATEGY_FIELDS, key));
+            } else if field == "lead_time" && s.peek() == Some(b'{') {
+                s.object(|s, key, _| s.field(item, "lead_time.", Some(n), decode::LEAD_TIME_FIELDS, key));
             } else {
                 let value = s.skip_value();
                 s.record(item, value_field, Some(n), value);

@@ -212,7 +212,7 @@ impl Role {
                 Performed, Violation, Measured, Invoked, Resolved, Withdrew, Imposed, Lifted, Extended,
                 Disputed, Renounced, Suspended, Resumed, Amended, Reversed,
             ],
-            Role::Verifier => vec![Verified, ViolationVerified, Measured, Resolved],
+            Role::Verifier => vec![Verified, Violation, ViolationVerified, Measured, Resolved],
             Role::Guarantor => vec![Violation, Invoked, Resolved, Extended, Disputed],
             Role::Observer | Role::External => vec![],
         }
@@ -1077,6 +1077,46 @@ fn default_resolution() -> f64 {
     0.5
 }
 
+fn default_confirm_breach() -> f64 {
+    0.9
+}
+
+fn default_confirm_false_alarm() -> f64 {
+    0.1
+}
+
+/// How the dispute procedure decides an anomaly that a verifier reported: the
+/// probability that it confirms the anomaly as a verified violation. Both are
+/// assumptions (defaults 0.9 and 0.1): a real breach is usually confirmed once it is
+/// investigated, a false alarm usually cleared, and neither always.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Confirmation {
+    /// The probability that an anomaly caused by a real breach is confirmed.
+    #[serde(default = "default_confirm_breach")]
+    pub breach: f64,
+    /// The probability that a false alarm is confirmed all the same.
+    #[serde(default = "default_confirm_false_alarm")]
+    pub false_alarm: f64,
+}
+
+impl Default for Confirmation {
+    fn default() -> Confirmation {
+        Confirmation { breach: default_confirm_breach(), false_alarm: default_confirm_false_alarm() }
+    }
+}
+
+/// How long a willing party takes to perform a step once it is owed: a log-normal
+/// distribution given by its median and its 90th percentile.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeadTime {
+    /// Half of the performances take at most this long.
+    pub median: Duration,
+    /// Nine in ten take at most this long (at least the median).
+    pub p90: Duration,
+}
+
 /// Assumptions for simulating futures. Every assumption is explicit, with a default.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -1110,10 +1150,17 @@ pub struct Simulation {
     /// inspections that take place.
     #[serde(default)]
     pub inspection: BTreeMap<String, f64>,
-    /// The monthly probability that the dispute procedure clears a recorded violation
-    /// that was a false alarm (default 0.5).
+    /// The probability that the dispute procedure reaches its verdict on an anomaly
+    /// within a month (default 0.5): verdicts come at a constant rate in days, so the
+    /// time to a verdict does not depend on the simulation's step.
     #[serde(default = "default_resolution")]
     pub resolution: f64,
+    /// How the dispute procedure decides the anomalies it is given.
+    #[serde(default)]
+    pub confirmation: Confirmation,
+    /// Lead times by commitment id, overriding the default for its kind of step.
+    #[serde(default)]
+    pub lead_time: BTreeMap<String, LeadTime>,
 }
 
 impl Default for Simulation {
@@ -1129,6 +1176,8 @@ impl Default for Simulation {
             false_alarm: BTreeMap::new(),
             inspection: BTreeMap::new(),
             resolution: default_resolution(),
+            confirmation: Confirmation::default(),
+            lead_time: BTreeMap::new(),
         }
     }
 }

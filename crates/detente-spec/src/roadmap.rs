@@ -172,11 +172,21 @@ fn simulation(spec: &Spec, blocks: &mut Vec<Block>) {
     }
     items.push(bullet(
         format!(
-            "a false alarm is cleared by the dispute procedure with probability {} a month",
-            sim.resolution
+            "an anomaly goes to a dispute procedure that decides it within a month with probability {}, \
+             confirming a real breach with probability {} and a false alarm with probability {} (assumed)",
+            sim.resolution, sim.confirmation.breach, sim.confirmation.false_alarm
         ),
         vec![],
     ));
+    for (id, lead_time) in &sim.lead_time {
+        items.push(bullet(
+            format!(
+                "{id} takes {} (median; 90th percentile {}) to perform (assumed)",
+                lead_time.median, lead_time.p90
+            ),
+            vec![],
+        ));
+    }
     blocks.push(Block::Bullets(items));
 }
 
@@ -514,7 +524,10 @@ fn powers(spec: &Spec, blocks: &mut Vec<Block>) {
                 details.push(format!("suspends {}", p.suspends.join(", ")));
             }
             if let Some(resumes) = &p.resumes_when {
-                details.push(format!("the suspension ends when {resumes}"));
+                details.push(match p.kind {
+                    PowerKind::Snapback => format!("relief returns and the suspension ends when {resumes}"),
+                    _ => format!("the suspension ends when {resumes}"),
+                });
             }
             if let Some(amendment) = &p.amendment {
                 details.push(format!("added by amendment {amendment}"));

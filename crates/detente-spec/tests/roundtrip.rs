@@ -445,6 +445,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
         prop::collection::btree_map(id(), probability(), 0..3),
         prop::collection::btree_map(id(), probability(), 0..3),
         (prop::collection::btree_map(id(), probability(), 0..3), probability()),
+        (probability(), probability(), prop::collection::btree_map(id(), (duration(), duration()), 0..3)),
     )
         .prop_map(
             |(
@@ -454,6 +455,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                 detection,
                 false_alarm,
                 (inspection, resolution),
+                (breach, confirmed_false_alarm, lead_time),
             )| {
                 Simulation {
                     horizon,
@@ -466,6 +468,11 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                     false_alarm,
                     inspection,
                     resolution,
+                    confirmation: Confirmation { breach, false_alarm: confirmed_false_alarm },
+                    lead_time: lead_time
+                        .into_iter()
+                        .map(|(id, (median, p90))| (id, LeadTime { median, p90 }))
+                        .collect(),
                 }
             },
         )

@@ -219,6 +219,9 @@ fn references(check: &mut Check<'_>, shared: &SharedIds<'_>) {
                 refs.push((id, &[Kind::Commitment], At::Element(item, field, n), field));
             }
         }
+        for (n, id) in sim.lead_time.keys().enumerate() {
+            refs.push((id, &[Kind::Commitment], At::Element(item, "lead_time", n), "lead_time"));
+        }
     }
     // An unknown id is one mistake however often it is used (a misspelt declaration,
     // or one typo copied around), so its uses are grouped into one diagnostic.

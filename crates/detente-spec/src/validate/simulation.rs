@@ -66,6 +66,28 @@ pub(super) fn check(check: &mut Check<'_>) {
             "use step = \"1 month\" (or a number of months or years)",
         );
     }
+    for (n, (id, lead_time)) in sim.lead_time.iter().enumerate() {
+        let span =
+            |field| check.map.field_at(item, field, n).or_else(|| check.map.element(item, "lead_time", n));
+        if lead_time.median.is_zero() {
+            report(
+                Code::TemporalIncoherence,
+                format!("the lead time of `{id}` has a median of {}", lead_time.median),
+                span("lead_time.median"),
+                "a step takes some time: give its median, e.g. median = \"60 days\"",
+            );
+        } else if lead_time.p90.approx_days() < lead_time.median.approx_days() {
+            report(
+                Code::TemporalIncoherence,
+                format!(
+                    "the lead time of `{id}` has a 90th percentile ({}) below its median ({})",
+                    lead_time.p90, lead_time.median
+                ),
+                span("lead_time.p90"),
+                "nine in ten steps take at most the 90th percentile, so it is at least the median",
+            );
+        }
+    }
     let spec = check.spec;
     let signatory = |id: &str| spec.party(id).is_some_and(|p| p.role == Role::Signatory);
     let for_non_signatories: Vec<(usize, &String, &'static str)> = sim

@@ -275,6 +275,17 @@ fn simulation(check: &mut Check<'_>, spec: &Spec) {
         );
     }
     value(check, sim.resolution, Rule::Probability, at(item, "resolution"), "resolution", what);
+    let confirmation = || "[simulation.confirmation]".to_string();
+    let (breach, false_alarm) = (sim.confirmation.breach, sim.confirmation.false_alarm);
+    value(check, breach, Rule::Probability, at(item, "confirmation.breach"), "breach", confirmation);
+    value(
+        check,
+        false_alarm,
+        Rule::Probability,
+        at(item, "confirmation.false_alarm"),
+        "false_alarm",
+        confirmation,
+    );
     for (n, (party, strategy)) in sim.strategy.iter().enumerate() {
         let place = |field| entry(item, "strategy", n, field);
         let allowed = strategy.kind.parameters();

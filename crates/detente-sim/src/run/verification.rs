@@ -1,0 +1,138 @@
+//! Verification and the dispute procedure: how the truth reaches the record.
+//!
+//! An inspection that takes place examines the period since the last scheduled one. A
+//! broken measure is detected with its detection probability; a kept one raises a false
+//! alarm at its rate. Either way the verifier reports an **anomaly**: a claim
+//! (`violation`), not yet a verified violation, because the record cannot tell a real
+//! breach from a false alarm. The dispute procedure decides it on a day of its own,
+//! drawn at a constant daily rate, and confirms it (`violation-verified`) with a
+//! probability that is high for a real breach and low for a false alarm, or else clears
+//! it (`resolved`). A breach on record, real or not, is settled (`resolved`) at the
+//! first inspection that finds the measure kept for its whole period and confirms it:
+//! the breach is remedied, and relief re-imposed by a snap-back returns where the
+//! agreement's `resumes_when` says so.
+
+use detente_engine::log::Subject;
+use detente_engine::state::CommitmentStatus;
+use detente_spec::model::EventKind;
+use detente_spec::time::Duration;
+
+use super::{Anomaly, Future, Scheduled};
+use crate::random::Stream;
+
+impl Future<'_, '_> {
+    /// Inspections at the end of step `k`.
+    pub(super) fn verify(&mut self, k: u32) {
+        for i in 0..self.reading.verifiable.len() {
+            let c = self.reading.verifiable[i];
+            if self.sim.plan.commitments[c].continuing {
+                self.inspect_measure(c, k);
+            } else {
+                self.inspect_action(c, k);
+            }
+        }
+    }
+
+    /// A measure in force, at its scheduled inspection.
+    fn inspect_measure(&mut self, c: usize, k: u32) {
+        let p = &self.sim.plan.commitments[c];
+        let (key, step) = (p.key, k as u64);
+        if !(p.every == 1 || (k + 1).is_multiple_of(p.every)) {
+            return;
+        }
+        // The inspection examines the period since the last scheduled one: if it does not
+        // take place, or misses, that period's evidence is gone.
+        let broken = std::mem::take(&mut self.broken_unseen[c]);
+        if !self.draws.chance(p.inspection, Stream::Inspection, key, step) {
+            return;
+        }
+        let (detection, false_alarm) = (p.detection, p.false_alarm);
+        let status = self.status(c);
+        if broken {
+            if self.draws.chance(detection, Stream::Detection, key, step) {
+                self.report_anomaly(c, true);
+            }
+        } else if self.draws.chance(false_alarm, Stream::FalseAlarm, key, step) {
+            self.report_anomaly(c, false);
+        } else if self.draws.chance(detection, Stream::Confirmation, key, step) {
+            self.confirm_kept(c, status);
+        }
+    }
+
+    /// A performed action awaiting verification: confirmed, or falsely accused.
+    fn inspect_action(&mut self, c: usize, k: u32) {
+        let p = &self.sim.plan.commitments[c];
+        let (key, step) = (p.key, k as u64);
+        if !self.draws.chance(p.inspection, Stream::Inspection, key, step) {
+            return;
+        }
+        if self.draws.chance(p.false_alarm, Stream::FalseAlarm, key, step) {
+            self.report_anomaly(c, false);
+        } else if self.draws.chance(p.detection, Stream::Confirmation, key, step) {
+            self.verifier_records(c, EventKind::Verified);
+        }
+    }
+
+    /// An inspection found the measure kept and could confirm it: performance is
+    /// verified, or a breach on record is settled (the measure is kept again), unless
+    /// the procedure is still deciding an anomaly about it.
+    fn confirm_kept(&mut self, c: usize, status: CommitmentStatus) {
+        if self.dispute[c].is_some() {
+            return;
+        }
+        match status {
+            CommitmentStatus::Performed => self.verifier_records(c, EventKind::Verified),
+            CommitmentStatus::Violated => self.verifier_records(c, EventKind::Resolved),
+            _ => {}
+        }
+    }
+
+    /// The verifier reports an anomaly (a claim), and the procedure will decide it. A
+    /// commitment already before the procedure, or already in breach on record, gets no
+    /// second one: the first stands, and only reported anomalies are counted.
+    fn report_anomaly(&mut self, c: usize, real: bool) {
+        if self.dispute[c].is_some() || self.status(c) == CommitmentStatus::Violated {
+            return;
+        }
+        if real {
+            self.out.detected += 1;
+        } else {
+            self.out.false_alarms += 1;
+        }
+        let number = self.anomalies[c];
+        self.anomalies[c] += 1;
+        self.dispute[c] = Some(Anomaly { real, number });
+        self.verifier_records(c, EventKind::Violation);
+        let key = self.sim.plan.commitments[c].key;
+        let u = self.draws.uniform(Stream::Resolution, key, u64::from(number));
+        if let Some(days) = self.sim.plan.disputes.days_to_verdict(u) {
+            if let Some(date) = Duration::days(days).after(self.date) {
+                self.schedule(date, Scheduled::Verdict { commitment: c });
+            }
+        }
+    }
+
+    /// The dispute procedure's verdict on commitment `c`'s anomaly: confirmed, a
+    /// verified violation; otherwise cleared.
+    pub(super) fn verdict(&mut self, c: usize) {
+        let Some(anomaly) = self.dispute[c].take() else { return };
+        let plan = &self.sim.plan;
+        let p = if anomaly.real { plan.disputes.confirms_breach } else { plan.disputes.confirms_false_alarm };
+        let key = plan.commitments[c].key;
+        if self.draws.chance(p, Stream::Verdict, key, u64::from(anomaly.number)) {
+            self.verifier_records(c, EventKind::ViolationVerified);
+        } else {
+            if !anomaly.real {
+                self.out.resolved += 1;
+            }
+            self.verifier_records(c, EventKind::Resolved);
+        }
+    }
+
+    /// An event by the commitment's verifier.
+    fn verifier_records(&mut self, c: usize, kind: EventKind) {
+        if let Some(verifier) = self.sim.ag.commitments[c].verifier {
+            self.push(verifier, kind, Subject::Commitment(c));
+        }
+    }
+}
