@@ -546,6 +546,12 @@ impl<'a> Machine<'a> {
         self.commitments[c].status
     }
 
+    /// The day commitment `c` became owed (its `when` held and its phase was open), if it
+    /// has: what a party's time to perform it is counted from.
+    pub fn owed_since(&self, c: usize) -> Option<Date> {
+        self.commitments[c].owed
+    }
+
     /// Whether `party` has performed its part of commitment `c` (false for a party the
     /// commitment does not bind).
     pub fn has_performed(&self, c: usize, party: usize) -> bool {
