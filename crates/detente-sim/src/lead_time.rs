@@ -40,7 +40,7 @@ const Z90: f64 = 1.281_551_565_544_600_4;
 /// A relative deadline of at least this many days makes an action measure a reduction
 /// paced by its window (the treaty schedules of the histories ran 18 months to 7 years;
 /// the phase deadlines of the others at most 6 months).
-const SCHEDULE_DAYS: u64 = 365;
+const SCHEDULE_DAYS: f64 = 365.0;
 
 /// Title words that mark access for inspectors or monitors.
 const INSPECTION_WORDS: &[&str] = &["inspect", "monitor", "safeguards", "additional protocol"];
@@ -84,7 +84,10 @@ pub enum StepClass {
     Relief,
     /// Economic aid, deliveries, payments and cooperation projects.
     Aid,
-    /// A political step or statement: talks, offices, reunions, non-binding pledges.
+    /// A political or joint step: a non-binding pledge, talks, an office, reunions, or a
+    /// joint undertaking such as a supply contract. The shape of a mutual action cannot
+    /// tell a meeting (weeks) from a joint project (months to years), so the class is
+    /// wide.
     Political,
     /// A standing procedure of the parties together (notifications, data rounds,
     /// consultative sessions) that no other rule recognises.
@@ -147,7 +150,7 @@ impl StepClass {
     ///    * an action whose title speaks of declaring, data or inventory:
     ///      [`Declaration`](StepClass::Declaration);
     ///    * any other action: [`Political`](StepClass::Political) (offices, talks,
-    ///      reunions, contracts);
+    ///      reunions, contracts, joint operations);
     ///    * a continuing one: [`Other`](StepClass::Other) (standing procedures).
     ///
     /// ```
@@ -186,7 +189,7 @@ impl StepClass {
         }
         match commitment.category {
             Category::Concession => concession_class(spec, commitment),
-            Category::Measure => measure_class(commitment),
+            Category::Measure => measure_class(spec, commitment),
             Category::Mutual => mutual_class(commitment),
         }
     }
@@ -202,10 +205,10 @@ fn concession_class(spec: &Spec, commitment: &Commitment) -> StepClass {
     }
 }
 
-fn measure_class(commitment: &Commitment) -> StepClass {
+fn measure_class(spec: &Spec, commitment: &Commitment) -> StepClass {
     match commitment.kind {
         CommitmentKind::Action if title_has(commitment, DECLARATION_WORDS) => StepClass::Declaration,
-        CommitmentKind::Action if window_days(commitment).is_some_and(|days| days >= SCHEDULE_DAYS) => {
+        CommitmentKind::Action if window_days(spec, commitment).is_some_and(|days| days >= SCHEDULE_DAYS) => {
             StepClass::Reduction
         }
         CommitmentKind::Action => StepClass::Dismantlement,
@@ -233,13 +236,18 @@ fn title_has(commitment: &Commitment, words: &[&str]) -> bool {
     words.iter().any(|word| title.contains(word))
 }
 
-/// The deadline's window in days, when it is relative. A calendar-date deadline's window
-/// depends on when the commitment becomes owed, which the shape does not know.
-fn window_days(commitment: &Commitment) -> Option<u64> {
-    match commitment.due? {
-        Due::After(duration) => Some(duration.approx_days()),
-        Due::On(_) => None,
-    }
+/// The deadline's window in days, when it is relative: counted from the adoption date,
+/// since months and years vary by a day or two with the day they start from. A
+/// calendar-date deadline's window depends on when the commitment becomes owed, which
+/// the shape does not know.
+fn window_days(spec: &Spec, commitment: &Commitment) -> Option<f64> {
+    let Due::After(duration) = commitment.due? else { return None };
+    let adopted = spec.agreement.adopted;
+    let days = match duration.after(adopted).and_then(|end| adopted.until(end).ok()) {
+        Some(span) => span.get_days() as f64,
+        None => duration.approx_days() as f64,
+    };
+    Some(days)
 }
 
 /// Whether `condition` holds only once some measure has been performed (fulfilled,
@@ -268,7 +276,7 @@ impl fmt::Display for StepClass {
             StepClass::TriggeredRelief => "relief on a trigger",
             StepClass::Relief => "discretionary relief",
             StepClass::Aid => "aid or delivery",
-            StepClass::Political => "political step",
+            StepClass::Political => "political or joint step",
             StepClass::Other => "other step",
         })
     }
@@ -382,8 +390,9 @@ impl LeadTime {
             StepClass::Relief => (210.0, 540.0),
             // Fuel oil, funds, teams, reunions, contracts: 8-420 days.
             StepClass::Aid => (75.0, 320.0),
-            // Meetings and offices when they happen: 20-140 days.
-            StepClass::Political => (50.0, 140.0),
+            // Talks in weeks, offices and reunions in months, joint projects in years:
+            // 8-2,018 days in nine cases.
+            StepClass::Political => (90.0, 740.0),
             // No case: the pooled performed steps of the other classes.
             StepClass::Other => (60.0, 270.0),
         };
@@ -416,11 +425,11 @@ impl LeadTime {
     ///     "due": "3 years", "on_timeout": "violated" }]
     /// }"#).unwrap();
     /// let lead = LeadTime::for_step(&spec, &spec.commitment[0]);
-    /// assert_eq!(lead.p90_days, 3.0 * 366.0);
+    /// assert_eq!(lead.p90_days, 1_096.0); // 2030-01-01 to 2033-01-01
     /// ```
     pub fn for_step(spec: &Spec, commitment: &Commitment) -> LeadTime {
         let class = StepClass::of(spec, commitment);
-        let window = window_days(commitment).and_then(|days| LeadTime::within_window(days as f64));
+        let window = window_days(spec, commitment).and_then(LeadTime::within_window);
         match (class, window) {
             (StepClass::Reduction, Some(lead)) => lead,
             _ => LeadTime::default_for(class),
@@ -590,6 +599,101 @@ mod tests {
         }
         assert_eq!(standard_normal_quantile(0.0), f64::NEG_INFINITY);
         assert_eq!(standard_normal_quantile(1.0), f64::INFINITY);
+    }
+
+    /// An agreement with one commitment per rule of [`StepClass::of`], each named by the
+    /// class it must get.
+    fn every_shape() -> Spec {
+        serde_json::from_str(
+            r#"{
+          "agreement": { "id": "shapes", "title": "Shapes", "adopted": "2030-01-01" },
+          "instrument": [{ "id": "embargo", "name": "Embargo", "kind": "sanction" }],
+          "quantity": [{ "id": "warheads", "name": "Warheads", "unit": "warheads",
+                         "initial": 100, "as_of": "2030-01-01" }],
+          "facility": [{ "id": "reactor", "name": "Reactor", "status": "operating" }],
+          "commitment": [
+            { "id": "political", "title": "A pledges goodwill", "phase": "p", "by": ["a"],
+              "kind": "action", "category": "measure", "binding": false },
+            { "id": "reduction", "title": "A cuts warheads", "phase": "p", "by": ["a"],
+              "kind": "continuing", "category": "measure",
+              "limits": [{ "quantity": "warheads", "max": 50 }] },
+            { "id": "dismantlement", "title": "A disables the reactor", "phase": "p", "by": ["a"],
+              "kind": "action", "category": "measure",
+              "sets": [{ "facility": "reactor", "status": "disabled" }] },
+            { "id": "inspection", "title": "A admits IAEA inspectors", "phase": "p", "by": ["a"],
+              "kind": "continuing", "category": "measure" },
+            { "id": "halt", "title": "A freezes the reactor", "phase": "p", "by": ["a"],
+              "kind": "continuing", "category": "measure",
+              "sets": [{ "facility": "reactor", "status": "frozen" }] },
+            { "id": "triggered-relief", "title": "B suspends the embargo", "phase": "p", "by": ["b"],
+              "kind": "continuing", "category": "concession", "relieves": ["embargo"],
+              "when": "verified(halt)" },
+            { "id": "relief", "title": "B lifts the embargo", "phase": "p", "by": ["b"],
+              "kind": "action", "category": "concession", "relieves": ["embargo"],
+              "when": "date >= 2031-01-01" },
+            { "id": "aid", "title": "B ships fuel oil", "phase": "p", "by": ["b"],
+              "kind": "action", "category": "concession", "when": "performed(joint)" },
+            { "id": "declaration", "title": "A declares its programmes", "phase": "p", "by": ["a"],
+              "kind": "action", "category": "measure" },
+            { "id": "scheduled-reduction", "title": "A eliminates its missiles", "phase": "p",
+              "by": ["a"], "kind": "action", "category": "measure",
+              "due": "18 months", "on_timeout": "violated" },
+            { "id": "deed", "title": "A demolishes its guard posts", "phase": "p", "by": ["a"],
+              "kind": "action", "category": "measure", "due": "6 months", "on_timeout": "violated" },
+            { "id": "dated-halt", "title": "A ceases drills", "phase": "p", "by": ["a"],
+              "kind": "continuing", "category": "measure", "due": "2030-11-01", "on_timeout": "violated" },
+            { "id": "moratorium", "title": "A stops testing", "phase": "p", "by": ["a"],
+              "kind": "continuing", "category": "measure" },
+            { "id": "data", "title": "A and B exchange data", "phase": "p", "by": ["a", "b"],
+              "kind": "action", "category": "mutual" },
+            { "id": "joint", "title": "A and B open liaison offices", "phase": "p", "by": ["a", "b"],
+              "kind": "action", "category": "mutual" },
+            { "id": "other", "title": "A and B convene their commission", "phase": "p", "by": ["a", "b"],
+              "kind": "continuing", "category": "mutual" }
+          ]
+        }"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn each_rule_gives_its_class() {
+        use StepClass::*;
+        let spec = every_shape();
+        let expected = [
+            ("political", Political),
+            ("reduction", Reduction),
+            ("dismantlement", Dismantlement),
+            ("inspection", Inspection),
+            ("halt", Halt),
+            ("triggered-relief", TriggeredRelief),
+            ("relief", Relief),
+            ("aid", Aid),
+            ("declaration", Declaration),
+            ("scheduled-reduction", Reduction),
+            ("deed", Dismantlement),
+            ("dated-halt", Halt),
+            ("moratorium", Moratorium),
+            ("data", Declaration),
+            ("joint", Political),
+            ("other", Other),
+        ];
+        assert_eq!(expected.len(), spec.commitment.len());
+        for (c, (id, class)) in spec.commitment.iter().zip(expected) {
+            assert_eq!(c.id, id);
+            assert_eq!(StepClass::of(&spec, c), class, "{id}");
+        }
+    }
+
+    #[test]
+    fn a_reduction_with_a_window_is_paced_by_it() {
+        let spec = every_shape();
+        let scheduled = spec.commitment.iter().find(|c| c.id == "scheduled-reduction").unwrap();
+        let lead = LeadTime::for_step(&spec, scheduled);
+        // 2030-01-01 + 18 months = 2031-07-01: 546 days.
+        assert_eq!(lead, LeadTime::within_window(546.0).unwrap());
+        let capped = spec.commitment.iter().find(|c| c.id == "reduction").unwrap();
+        assert_eq!(LeadTime::for_step(&spec, capped), LeadTime::default_for(StepClass::Reduction));
     }
 
     #[test]
