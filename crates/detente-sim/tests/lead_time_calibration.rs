@@ -389,3 +389,32 @@ fn the_shape_rules_class_the_bundled_steps_as_a_historian_would() {
         assert_eq!(StepClass::of(&spec, commitment), class, "{history}#{id}");
     }
 }
+
+/// A whole number of days as docs/lead-times.md writes it (1,070).
+fn written(days: f64) -> String {
+    let digits = format!("{days:.0}");
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// docs/lead-times.md's calibration table states the defaults the code uses.
+#[test]
+fn the_documented_defaults_are_the_code_s() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/lead-times.md")).unwrap();
+    for class in StepClass::ALL {
+        let lead = LeadTime::default_for(class);
+        let row = doc
+            .lines()
+            .find(|line| line.starts_with(&format!("| {class} |")))
+            .unwrap_or_else(|| panic!("docs/lead-times.md has no row for {class}"));
+        let stated = format!("{} / {}", written(lead.median_days), written(lead.p90_days));
+        assert!(row.contains(&stated), "docs/lead-times.md's row for {class} does not state {stated}: {row}");
+    }
+}
