@@ -20,6 +20,7 @@
 //! the number of threads.
 
 pub mod compare;
+pub mod lead_time;
 pub mod plan;
 pub mod random;
 mod reading;
