@@ -552,6 +552,43 @@ impl<'a> Machine<'a> {
         self.commitments[c].owed
     }
 
+    /// Whether a breach of commitment `c` stands at `party`'s fault (a verified
+    /// violation, an exceeded cap or a missed deadline blamed on it), whatever the
+    /// commitment's status: what `violated(any of P)` reads, one commitment at a time.
+    pub fn in_breach(&self, c: usize, party: usize) -> bool {
+        self.holds(detente_spec::condition::Predicate::Violated, c, Some(party))
+    }
+
+    /// Whether a verified violation or an exceeded cap of commitment `c` stands (not yet
+    /// resolved): a breach of what was in effect, as against a missed deadline.
+    pub fn violation_stands(&self, c: usize) -> bool {
+        self.commitments[c].violation.is_some()
+    }
+
+    /// The day the earliest breach of commitment `c` that still stands was established
+    /// (a missed deadline on the day after it, a verified violation on its event's day).
+    pub fn breach_since(&self, c: usize) -> Option<Date> {
+        let record = &self.commitments[c];
+        let missed = record.missed.as_ref().map(|b| b.reason.since);
+        let violation = record.violation.as_ref().map(|b| b.reason.since);
+        missed.into_iter().chain(violation).min()
+    }
+
+    /// The next day after the current one on which a timer fires (a deadline, a notice,
+    /// a term, the agreement's end), if any: a driver that must see what each day
+    /// brings (a simulator answering a missed deadline on its day) advances to it.
+    pub fn upcoming_timer(&mut self) -> Option<Date> {
+        self.cached_next_timer()
+    }
+
+    /// Whether commitment `c` has ever been in effect (performed or fulfilled; a
+    /// continuing commitment without a deadline is from the day it is owed), whatever
+    /// its status now: a measure found in breach had taken effect, a missed deadline had
+    /// not.
+    pub fn took_effect(&self, c: usize) -> bool {
+        self.commitments[c].in_effect_since.is_some()
+    }
+
     /// Whether `party` has performed its part of commitment `c` (false for a party the
     /// commitment does not bind).
     pub fn has_performed(&self, c: usize, party: usize) -> bool {

@@ -9,9 +9,12 @@
 //! otherwise, parties without a strategy are sincere.
 
 use detente_engine::Agreement;
-use detente_spec::model::{Category, CommitmentKind, Confirmation, Role, Simulation, StrategyKind};
+use detente_spec::model::{
+    Category, Commitment, CommitmentKind, Confirmation, Role, Simulation, Spec, StrategyKind,
+};
 use detente_spec::time::{Date, Duration, Unit};
 
+use crate::lead_time::{Lead, LeadTime};
 use crate::random::key_of;
 use crate::strategy::Rule;
 
@@ -39,6 +42,12 @@ pub struct CommitmentPlan {
     pub inspection: f64,
     /// The inspection period, in steps.
     pub every: u32,
+    /// How long a willing party takes to perform it once owed: the `[simulation.lead_time]`
+    /// assumption for it, or a default from its deadline or its kind of step
+    /// (docs/lead-times.md).
+    pub lead: Lead,
+    /// Whether the lead time is the file's assumption rather than the default.
+    pub lead_time_assumed: bool,
 }
 
 /// How one quantity evolves in truth.
@@ -367,6 +376,21 @@ fn rules(ag: &Agreement, sim: &Simulation) -> Result<Vec<Option<Rule>>, PlanErro
         .collect()
 }
 
+/// A commitment's lead time: the file's assumption, else the default from its deadline
+/// or its kind of step. Validation has made the assumed median positive and its 90th percentile at
+/// least the median as written; in mean days a 90th percentile of "1 month" may fall a
+/// fraction of a day below a median of "31 days", so it is held at the median then.
+fn lead_of(spec: &Spec, commitment: &Commitment, sim: &Simulation) -> Lead {
+    let days = |d: Duration| months_of(d) * MEAN_MONTH_DAYS;
+    match sim.lead_time.get(&commitment.id) {
+        Some(assumed) => {
+            let median = days(assumed.median);
+            Lead::Stated(LeadTime { median_days: median, p90_days: days(assumed.p90).max(median) })
+        }
+        None => Lead::for_step(spec, commitment),
+    }
+}
+
 fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<CommitmentPlan> {
     ag.spec
         .commitment
@@ -393,6 +417,8 @@ fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<Commit
                     .unwrap_or(0.0),
                 inspection: sim.inspection.get(&c.id).copied().unwrap_or(1.0),
                 every: ((every_months / step_months as f64).round() as u32).max(1),
+                lead: lead_of(&ag.spec, c, sim),
+                lead_time_assumed: sim.lead_time.contains_key(&c.id),
             }
         })
         .collect()

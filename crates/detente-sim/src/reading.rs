@@ -14,6 +14,19 @@ pub(crate) fn in_effect(status: CommitmentStatus) -> bool {
     matches!(status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled)
 }
 
+/// Whether a party bound by a commitment with this status, which has not performed its
+/// part, still has it to do: it is owed (pending or overdue), or its deadline was missed
+/// before it ever took effect and performing late still counts (docs/semantics.md,
+/// "performed late"). A measure found in breach after it took effect is not redone: it
+/// is kept or broken ([`Reading::measures_in_force`]).
+pub(crate) fn still_to_do(status: CommitmentStatus, took_effect: bool) -> bool {
+    match status {
+        CommitmentStatus::Pending | CommitmentStatus::Overdue => true,
+        CommitmentStatus::Violated => !took_effect,
+        _ => false,
+    }
+}
+
 /// The record as last read.
 pub(crate) struct Reading {
     /// The machine's version when it was read (`u64::MAX`: never).
@@ -27,12 +40,14 @@ pub(crate) struct Reading {
     /// Commitments an inspection can look at, that someone verifies: measures in force,
     /// and performed actions awaiting verification.
     pub verifiable: Vec<usize>,
-    /// Whether each party owes something (a commitment pending or overdue).
+    /// Whether each party has something still to do (see [`still_to_do`]).
     pub owes: Vec<bool>,
     /// Whether any power is available or invoked.
     pub powers_active: bool,
     /// Whether any power is invoked.
     pub powers_invoked: bool,
+    /// Whether a breach of some commitment stands.
+    pub breaches: bool,
 }
 
 impl Reading {
@@ -46,6 +61,7 @@ impl Reading {
             owes: vec![false; parties],
             powers_active: false,
             powers_invoked: false,
+            breaches: false,
         }
     }
 
@@ -62,20 +78,20 @@ impl Reading {
             (0..ag.powers.len()).any(|w| matches!(power(w), PowerStatus::Available | PowerStatus::Invoked));
         self.powers_invoked = (0..ag.powers.len()).any(|w| power(w) == PowerStatus::Invoked);
         self.measures_in_force.clear();
+        self.breaches = false;
         self.verifiable.clear();
         for (c, commitment) in ag.commitments.iter().enumerate() {
             let status = machine.commitment_status(c);
             self.statuses[c] = status;
-            if matches!(status, CommitmentStatus::Pending | CommitmentStatus::Overdue) {
+            self.breaches |= machine.breach_since(c).is_some();
+            if still_to_do(status, machine.took_effect(c)) {
                 for &party in &commitment.by {
-                    self.owes[party] = true;
+                    self.owes[party] |= !machine.has_performed(c, party);
                 }
             }
             let continuing = plan.commitments[c].continuing;
             let in_force = continuing
-                && (in_effect(status)
-                    || status == CommitmentStatus::Violated
-                        && commitment.by.iter().all(|&p| machine.has_performed(c, p)));
+                && (in_effect(status) || status == CommitmentStatus::Violated && machine.took_effect(c));
             if in_force {
                 self.measures_in_force.push(c);
             }

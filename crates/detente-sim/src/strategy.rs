@@ -154,6 +154,10 @@ mod tests {
             false_alarm: 0.0,
             inspection: 1.0,
             every: 1,
+            lead: crate::lead_time::Lead::Stated(crate::lead_time::LeadTime::default_for(
+                crate::lead_time::StepClass::Other,
+            )),
+            lead_time_assumed: false,
         }
     }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{compile, spec, tally};
-use detente_spec::model::{Election, Spec, Strategy, StrategyKind};
+use detente_spec::model::{Election, LeadTime, Spec, Strategy, StrategyKind};
 use detente_spec::time::{parse_date, Duration};
 
 fn strategy(kind: StrategyKind) -> Strategy {
@@ -36,11 +36,24 @@ fn sincere_relieves_whatever_the_other_side_does() {
     assert_eq!(relieved(&two_sides(cheater(), strategy(StrategyKind::Sincere))), (1.0, 1.0));
 }
 
+/// Beta's relief takes 45 days to deliver: long enough for the first month's
+/// inspection to put a violation on record before it is done.
+fn slow_relief(mut spec: Spec) -> Spec {
+    let lead_time = LeadTime { median: Duration::days(45), p90: Duration::days(45) };
+    let sim = spec.simulation.as_mut().unwrap();
+    for id in ["lift-embargo", "lift-travel-ban"] {
+        sim.lead_time.insert(id.into(), lead_time);
+    }
+    spec
+}
+
 #[test]
 fn tit_for_tat_withholds_relief_from_a_violator_and_not_from_a_keeper() {
+    // Beta takes the relief up on the first day; the violation on record in the first
+    // month changes its mind before the relief is delivered.
     let beta = strategy(StrategyKind::TitForTat);
-    assert_eq!(relieved(&two_sides(cheater(), beta.clone())), (0.0, 0.0));
-    assert_eq!(relieved(&two_sides(strategy(StrategyKind::Sincere), beta)), (1.0, 1.0));
+    assert_eq!(relieved(&slow_relief(two_sides(cheater(), beta.clone()))), (0.0, 0.0));
+    assert_eq!(relieved(&slow_relief(two_sides(strategy(StrategyKind::Sincere), beta))), (1.0, 1.0));
 }
 
 #[test]
@@ -72,8 +85,9 @@ fn maximalist_waits_for_the_measure_to_be_verified() {
 #[test]
 fn a_reversing_government_turns_maximalist() {
     // Verification never comes, so a maximalist never relieves; the election falls
-    // before Beta's first act (month 1), so a reversal decides everything.
-    let mut spec = two_sides(strategy(StrategyKind::Sincere), strategy(StrategyKind::Sincere));
+    // while Beta's relief, taken up on the first day, is still under way, so a reversal
+    // decides everything.
+    let mut spec = slow_relief(two_sides(strategy(StrategyKind::Sincere), strategy(StrategyKind::Sincere)));
     let sim = spec.simulation.as_mut().unwrap();
     sim.detection.insert("freeze".into(), 0.0);
     sim.election.push(Election {

@@ -80,7 +80,7 @@ fn a_tally_is_checked_for_consistency() {
             t.relief_bins[..detente_sim::plan::BINS].iter_mut().for_each(|c| *c = 0)
         }),
         ("a relief count over the runs", |t| t.relieved_at_end[0] = t.runs + 1),
-        ("a sum beyond the greatest value", |t| t.relief_total.sum = t.relief_total.max * 51),
+        ("a sum beyond the greatest value", |t| t.relief_total.sum = t.relief_total.max * 51 + 1),
         ("the least above the greatest", |t| t.quantity_moments[0].min = t.quantity_moments[0].max + 1),
         ("negative false alarms", |t| t.false_alarms.min = -1),
         ("a status row over the runs", |t| t.end_status[0] += 1),

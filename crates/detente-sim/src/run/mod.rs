@@ -182,6 +182,7 @@ impl<'a> Simulator<'a> {
     /// Simulates run `run` into `out`.
     pub fn run(&self, run: u64, out: &mut Trajectory) {
         let mut future = Future::new(self, run, out);
+        future.begin();
         for k in 0..self.plan.steps() {
             future.step(k as u32);
         }
@@ -194,7 +195,17 @@ impl<'a> Simulator<'a> {
 enum Scheduled {
     /// The dispute procedure's verdict on a commitment's anomaly.
     Verdict { commitment: usize },
+    /// The end of a party's lead time for its part of a commitment.
+    Performance { commitment: usize, party: usize },
+    /// A breach has stood long enough to be answered: the parties act on that day.
+    Answer,
 }
+
+/// How long a breach stands before the other parties answer it (invoke a snap-back or
+/// a suspension, withhold their steps), in days. An assumption: long enough for a
+/// deadline missed by days to be made good without retaliation, as the record's slips
+/// mostly were (docs/lead-times.md), short against the months a dispute takes.
+pub const ANSWER_AFTER_DAYS: u32 = 30;
 
 /// An anomaly before the dispute procedure: whether the breach it reports was real, and
 /// its number among the commitment's anomalies (which keys its random draws).
@@ -224,6 +235,14 @@ struct Future<'s, 'a> {
     agenda: BinaryHeap<Reverse<(Date, u32, Scheduled)>>,
     /// Entries made in the agenda so far (orders ties).
     scheduled: u32,
+    /// For each commitment, the parties that have decided to perform their part and are
+    /// taking their lead time to do it, as a bit set.
+    intends: Vec<u128>,
+    /// For each commitment, the parties that saw it owed and declined: a later decision
+    /// to perform counts its lead time from that day, not from when it became owed.
+    declined: Vec<u128>,
+    /// How many times each commitment was taken up (numbering lead-time draws).
+    taken_up: Vec<u32>,
     memory: Vec<Memory>,
     /// Performances by each party so far (GRIT reads the others').
     performed_by: Vec<u64>,
@@ -236,8 +255,9 @@ struct Future<'s, 'a> {
     step: u32,
     /// The current step's date.
     date: Date,
-    /// Whether each commitment was violated on record when the parties last acted.
-    was_violated: Vec<bool>,
+    /// For each commitment, the day its standing breach is to be answered, once that
+    /// day is on the agenda.
+    answer_on: Vec<Option<Date>>,
     /// Whether events were pushed that the machine has not applied yet.
     pushed: bool,
     /// The record as last read (re-read only when the engine's version moves).
@@ -311,6 +331,9 @@ impl<'s, 'a> Future<'s, 'a> {
             anomalies: vec![0; commitments],
             agenda: BinaryHeap::new(),
             scheduled: 0,
+            intends: vec![0; commitments],
+            declined: vec![0; commitments],
+            taken_up: vec![0; commitments],
             memory: vec![Memory::default(); parties],
             performed_by: vec![0; parties],
             performed_total: 0,
@@ -318,7 +341,7 @@ impl<'s, 'a> Future<'s, 'a> {
             invoked_on: vec![None; sim.ag.powers.len()],
             step: 0,
             date: sim.fresh.day(),
-            was_violated: vec![false; commitments],
+            answer_on: vec![None; commitments],
             pushed: false,
             broken_list: Vec::new(),
             reading: Reading::new(commitments, parties),
@@ -355,10 +378,23 @@ impl<'s, 'a> Future<'s, 'a> {
             self.apply_pushed();
             // Verdicts due the same day (a procedure that decides at once).
             self.run_agenda(date);
-            self.act(k);
+            self.act((k + 1) * self.sim.plan.step_months);
             self.apply_pushed();
         }
         self.record(k);
+    }
+
+    /// The start: the parties read the record as adopted (or as the history left it)
+    /// and take up what they owe, so a step owed from the first day is under way from
+    /// the first day, not from the end of the first step.
+    fn begin(&mut self) {
+        if self.machine.agreement_status().is_over() {
+            return;
+        }
+        self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
+        self.act(0);
+        self.apply_pushed();
+        self.plan_answers();
     }
 
     /// A commitment's recorded status, from a cache refreshed only when the machine's
@@ -377,17 +413,37 @@ impl<'s, 'a> Future<'s, 'a> {
     /// `until`: the record is advanced to that day first, so timers that fall before it
     /// fire before it.
     fn run_agenda(&mut self, until: Date) {
-        while let Some(&Reverse((date, _, what))) = self.agenda.peek() {
-            if date > until {
-                break;
+        loop {
+            let next_entry = self.agenda.peek().map(|Reverse((date, ..))| *date).filter(|d| *d <= until);
+            let next_timer = self.machine.upcoming_timer().filter(|d| *d <= until);
+            match (next_entry, next_timer) {
+                // A timer first: its day's breaches (a missed deadline) are seen on the
+                // day, and their answer put on the agenda.
+                (entry, Some(timer)) if entry.is_none_or(|e| timer < e) => {
+                    self.date = timer;
+                    self.machine.advance_to(timer);
+                    self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
+                    self.plan_answers();
+                }
+                (Some(date), _) => {
+                    let Some(Reverse((_, _, what))) = self.agenda.pop() else { break };
+                    self.date = date;
+                    self.machine.advance_to(date);
+                    match what {
+                        Scheduled::Verdict { commitment } => self.verdict(commitment),
+                        Scheduled::Performance { commitment, party } => {
+                            self.lead_time_over(commitment, party)
+                        }
+                        Scheduled::Answer => {
+                            self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
+                            self.act(self.step * self.sim.plan.step_months);
+                        }
+                    }
+                    self.apply_pushed();
+                    self.plan_answers();
+                }
+                _ => break,
             }
-            self.agenda.pop();
-            self.date = date;
-            self.machine.advance_to(date);
-            match what {
-                Scheduled::Verdict { commitment } => self.verdict(commitment),
-            }
-            self.apply_pushed();
         }
         self.date = until;
     }

@@ -5,8 +5,13 @@ use detente_engine::log::Subject;
 use detente_engine::state::{CommitmentStatus, PowerStatus};
 use detente_spec::model::{Category, EventKind, PowerKind};
 
-use super::{Counterparts, Future};
+use detente_spec::time::Duration;
+
+use detente_spec::time::Date;
+
+use super::{Counterparts, Future, Scheduled, ANSWER_AFTER_DAYS};
 use crate::random::Stream;
+use crate::reading::still_to_do;
 use crate::strategy::{Outlook, Rule};
 
 impl Future<'_, '_> {
@@ -29,10 +34,14 @@ impl Future<'_, '_> {
         for (c, &binds) in self.sim.binds.iter().enumerate() {
             let others = !binds;
             let status = self.status(c);
-            if status == CommitmentStatus::Violated {
-                out.violating |= others;
-                if self.was_violated[c] {
-                    out.violation_stands |= others;
+            // A breach stands beside any status (a deadline missed and then performed
+            // late is still a breach): what each party reads is who is at fault.
+            let at_fault = self.at_fault(c);
+            if at_fault != 0 {
+                let seen_by_others = Self::others_of(at_fault);
+                out.violating |= seen_by_others;
+                if self.answer_due(c).is_some_and(|day| day <= self.date) {
+                    out.violation_stands |= seen_by_others;
                 }
             }
             if !matches!(status, CommitmentStatus::Fulfilled | CommitmentStatus::Released) {
@@ -44,6 +53,56 @@ impl Future<'_, '_> {
             }
         }
         out
+    }
+
+    /// The day a standing breach of `c` is to be answered: [`ANSWER_AFTER_DAYS`] after
+    /// it was established.
+    fn answer_due(&self, c: usize) -> Option<Date> {
+        let since = self.machine.breach_since(c)?;
+        Duration::days(ANSWER_AFTER_DAYS).after(since)
+    }
+
+    /// Puts on the agenda the day each breach that someone answers is to be answered,
+    /// so that the answer comes on its day whatever the step.
+    pub(super) fn plan_answers(&mut self) {
+        if !self.reading.breaches {
+            return;
+        }
+        for c in 0..self.sim.ag.commitments.len() {
+            if self.at_fault(c) == 0 {
+                continue;
+            }
+            let Some(day) = self.answer_due(c) else { continue };
+            if day > self.date && self.answer_on[c] != Some(day) {
+                self.answer_on[c] = Some(day);
+                self.schedule(day, Scheduled::Answer);
+            }
+        }
+    }
+
+    /// The parties whose breach of `c` the others answer, as a bit set: a verified
+    /// violation that stands, or a missed deadline for a part still not performed. A
+    /// deadline met late stays a breach on record, but no rule answers it (the 60-day
+    /// shutdown of 2007 came in five months and nobody retaliated: the six-party
+    /// history).
+    pub(super) fn at_fault(&self, c: usize) -> u128 {
+        let violation = self.machine.violation_stands(c);
+        self.sim.ag.commitments[c]
+            .by
+            .iter()
+            .filter(|&&p| self.machine.in_breach(c, p) && (violation || !self.machine.has_performed(c, p)))
+            .fold(0, |set, &p| set | 1 << p)
+    }
+
+    /// The parties that see a breach by the parties in `at_fault` as another's: everyone
+    /// but those at fault (a party that performed its part of a joint commitment sees
+    /// the other's breach).
+    fn others_of(at_fault: u128) -> u128 {
+        if at_fault == 0 {
+            0
+        } else {
+            !at_fault
+        }
     }
 
     /// What `party` reads from the record.
@@ -60,13 +119,13 @@ impl Future<'_, '_> {
     }
 
     /// Step 5: each signatory acts on the record.
-    pub(super) fn act(&mut self, k: u32) {
-        let (ag, plan) = (self.sim.ag, &self.sim.plan);
-        let month = (k + 1) * plan.step_months;
+    /// Each signatory acts on the record at the end of `month` (0: the start).
+    pub(super) fn act(&mut self, month: u32) {
+        let plan = &self.sim.plan;
         // The rules are deterministic functions of the record, memory and month: if the
-        // last round changed nothing, the record has not moved, no violation is coming to
-        // stand and no government changed, this round would decide the same (GRIT alone
-        // reads the month).
+        // last round changed nothing, the record has not moved, no breach is waiting to
+        // be answered and no government changed, this round would decide the same (GRIT
+        // alone reads the month).
         let settled = self.counterparts.violation_stands == self.counterparts.violating;
         if self.quiet
             && settled
@@ -79,16 +138,11 @@ impl Future<'_, '_> {
         self.reversed_since_act = false;
         let pushed_before = self.pushed;
         self.pushed = false;
-        // Statuses change only with the machine's version: read the record again only
-        // then. A violation stands once the parties have seen it at a previous step.
-        if self.acted_version != self.reading.version {
+        // Statuses change only with the machine's version, and a breach comes to be
+        // answered only with the day: read the record again only then.
+        if self.acted_version != self.reading.version || !settled {
             self.acted_version = self.reading.version;
             self.counterparts = self.counterparts();
-            for c in 0..ag.commitments.len() {
-                self.was_violated[c] = self.status(c) == CommitmentStatus::Violated;
-            }
-        } else {
-            self.counterparts.violation_stands = self.counterparts.violating;
         }
         let record = self.counterparts;
         for &party in &self.sim.signatories {
@@ -105,24 +159,22 @@ impl Future<'_, '_> {
                 if budget == 0 || !self.reading.owes[party] {
                     break;
                 }
-                let owed = matches!(self.status(c), CommitmentStatus::Pending | CommitmentStatus::Overdue);
-                if owed
-                    && !self.machine.has_performed(c, party)
-                    && rule.performs(&plan.commitments[c], &memory, &outlook)
+                if !still_to_do(self.status(c), self.machine.took_effect(c))
+                    || self.machine.has_performed(c, party)
                 {
-                    budget -= 1;
-                    self.performed_by[party] += 1;
-                    self.performed_total += 1;
-                    // An action that caps quantities really brings them down to the caps
-                    // (dismantling warheads, down-blending material); a continuing cap
-                    // only holds them (growth, below).
-                    if !plan.commitments[c].continuing {
-                        for &(q, max) in &ag.commitments[c].limits {
-                            self.truth[q] = self.truth[q].min(max);
-                        }
+                    continue;
+                }
+                let bit = 1u128 << party;
+                if rule.performs(&plan.commitments[c], &memory, &outlook) {
+                    if self.intends[c] & bit == 0 {
+                        budget -= 1;
+                        self.memory[party].last_step_month = Some(month);
+                        self.take_up(c, party);
                     }
-                    self.memory[party].last_step_month = Some(month);
-                    self.push(party, EventKind::Performed, Subject::Commitment(c));
+                } else {
+                    // Declined, or a change of mind during the lead time.
+                    self.intends[c] &= !bit;
+                    self.declined[c] |= bit;
                 }
             }
             if self.memory[party].last_step_month == Some(month) {
@@ -135,6 +187,64 @@ impl Future<'_, '_> {
         }
         self.quiet = !self.pushed;
         self.pushed |= pushed_before;
+    }
+
+    /// `party` decides to perform its part of `c`: it is done once its lead time has run
+    /// from the day `c` became owed (or from today, if the party had declined it before),
+    /// at once if that day has passed. A deadline that passes meanwhile is missed, and
+    /// the performance, when it comes, is recorded as late.
+    fn take_up(&mut self, c: usize, party: usize) {
+        let bit = 1u128 << party;
+        let p = &self.sim.plan.commitments[c];
+        let number = self.taken_up[c];
+        self.taken_up[c] += 1;
+        let item = p.key ^ (party as u64).wrapping_mul(0x9e37_79b9);
+        let choice = self.draws.uniform(Stream::LeadTime, item, 2 * u64::from(number));
+        let u = self.draws.uniform(Stream::LeadTime, item, 2 * u64::from(number) + 1);
+        let days = p.lead.days(choice, u);
+        let days = if days.is_finite() { days.round().clamp(0.0, 400_000.0) as u32 } else { 0 };
+        let from = match self.machine.owed_since(c) {
+            Some(owed) if self.declined[c] & bit == 0 => owed,
+            _ => self.date,
+        };
+        match Duration::days(days).after(from) {
+            Some(done) if done > self.date => {
+                self.intends[c] |= bit;
+                self.schedule(done, Scheduled::Performance { commitment: c, party });
+            }
+            Some(_) => self.perform(c, party),
+            // Past the last representable date: never within any horizon.
+            None => {}
+        }
+    }
+
+    /// The end of `party`'s lead time for `c`: it performs, unless it changed its mind,
+    /// left, or the commitment is no longer owed.
+    pub(super) fn lead_time_over(&mut self, c: usize, party: usize) {
+        let bit = 1u128 << party;
+        if self.intends[c] & bit == 0 {
+            return;
+        }
+        self.intends[c] &= !bit;
+        let to_do = still_to_do(self.status(c), self.machine.took_effect(c));
+        if to_do && !self.machine.has_performed(c, party) && !self.machine.has_withdrawn(party) {
+            self.perform(c, party);
+        }
+    }
+
+    /// `party` performs its part of `c` today.
+    fn perform(&mut self, c: usize, party: usize) {
+        self.performed_by[party] += 1;
+        self.performed_total += 1;
+        // An action that caps quantities really brings them down to the caps
+        // (dismantling warheads, down-blending material); a continuing cap only holds
+        // them (growth, in the truth).
+        if !self.sim.plan.commitments[c].continuing {
+            for &(q, max) in &self.sim.ag.commitments[c].limits {
+                self.truth[q] = self.truth[q].min(max);
+            }
+        }
+        self.push(party, EventKind::Performed, Subject::Commitment(c));
     }
 
     fn use_powers(&mut self, party: usize, rule: Rule, outlook: &Outlook) {

@@ -79,9 +79,7 @@ impl Future<'_, '_> {
     /// holds what it caps too.
     fn in_force(&self, c: usize) -> bool {
         let status = self.status(c);
-        in_effect(status)
-            || status == CommitmentStatus::Violated
-                && self.sim.ag.commitments[c].by.iter().all(|&p| self.machine.has_performed(c, p))
+        in_effect(status) || status == CommitmentStatus::Violated && self.machine.took_effect(c)
     }
 
     pub(super) fn update_cheat(&mut self, party: usize) {
