@@ -552,17 +552,11 @@ impl<'a> Machine<'a> {
         self.commitments[c].owed
     }
 
-    /// Whether a breach of commitment `c` stands at `party`'s fault (a verified
-    /// violation, an exceeded cap or a missed deadline blamed on it), whatever the
-    /// commitment's status: what `violated(any of P)` reads, one commitment at a time.
-    pub fn in_breach(&self, c: usize, party: usize) -> bool {
-        self.holds(detente_spec::condition::Predicate::Violated, c, Some(party))
-    }
-
-    /// Whether a verified violation or an exceeded cap of commitment `c` stands (not yet
-    /// resolved): a breach of what was in effect, as against a missed deadline.
-    pub fn violation_stands(&self, c: usize) -> bool {
-        self.commitments[c].violation.is_some()
+    /// Whether a breach of commitment `c` stands at `party`'s fault and is not remedied
+    /// (a verified violation not yet resolved, or a deadline it missed and has still not
+    /// made good): what `unremedied(any of P)` reads, one commitment at a time.
+    pub fn unremedied(&self, c: usize, party: usize) -> bool {
+        self.holds(detente_spec::condition::Predicate::Unremedied, c, Some(party))
     }
 
     /// The day the earliest breach of commitment `c` that still stands was established

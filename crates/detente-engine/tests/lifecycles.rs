@@ -263,3 +263,33 @@ fn a_date_before_adoption_is_refused() {
     let ag = agreement();
     assert!(state(&ag, &log(&ag, &[]), date("2024-12-31")).is_err());
 }
+
+/// `violated` holds while any breach stands, a deadline met late included; `unremedied`
+/// only while the party at fault has not made it good (performed late) and for a
+/// verified violation not yet resolved. A snap-back triggered by `unremedied` is
+/// available while the freeze is still undone past its deadline, and no longer once it
+/// is performed late.
+#[test]
+fn a_deadline_met_late_stays_violated_but_is_remedied() {
+    let text = starter("starter")
+        .replace("trigger = \"violated(any of beta)\"", "trigger = \"unremedied(any of beta)\"");
+    let checked = check(&SourceFile::new("starter.toml", text));
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    let ag = Agreement::compile(&checked.spec).unwrap();
+    let late = log(&ag, &["2025-02-20 beta performed freeze-enrichment"]);
+    assert_eq!(power(&at(&ag, &late, "2025-02-10"), "snapback").status, PowerStatus::Available);
+    let after = at(&ag, &late, "2025-02-21");
+    assert_eq!(power(&after, "snapback").status, PowerStatus::Dormant, "performed late: remedied");
+    assert!(!commitment(&after, "freeze-enrichment").breaches.is_empty(), "the missed deadline stands");
+    // A verified violation is unremedied until resolved.
+    let cheated = log(
+        &ag,
+        &[
+            "2025-01-20 beta performed freeze-enrichment",
+            "2025-03-01 inspectorate violation-verified freeze-enrichment",
+            "2025-04-01 alpha resolved freeze-enrichment",
+        ],
+    );
+    assert_eq!(power(&at(&ag, &cheated, "2025-03-02"), "snapback").status, PowerStatus::Available);
+    assert_eq!(power(&at(&ag, &cheated, "2025-04-02"), "snapback").status, PowerStatus::Dormant);
+}

@@ -95,6 +95,10 @@ pub enum Predicate {
     Alleged,
     /// A violation is established: verified by a verifier, or a deadline lapsed.
     Violated,
+    /// A breach stands that is not remedied: a verified violation not yet resolved, or
+    /// a missed deadline whose party at fault has still not performed (one performed
+    /// late is remedied, though it stays a breach).
+    Unremedied,
     /// It is suspended (by a power, a party, or its `while` condition).
     Suspended,
     /// It has ended by withdrawal, renunciation or the agreement's termination.
@@ -102,12 +106,13 @@ pub enum Predicate {
 }
 
 impl Predicate {
-    const ALL: [Predicate; 7] = [
+    const ALL: [Predicate; 8] = [
         Predicate::Performed,
         Predicate::Fulfilled,
         Predicate::Verified,
         Predicate::Alleged,
         Predicate::Violated,
+        Predicate::Unremedied,
         Predicate::Suspended,
         Predicate::Terminated,
     ];
@@ -120,6 +125,7 @@ impl Predicate {
             Predicate::Verified => "verified",
             Predicate::Alleged => "alleged",
             Predicate::Violated => "violated",
+            Predicate::Unremedied => "unremedied",
             Predicate::Suspended => "suspended",
             Predicate::Terminated => "terminated",
         }
@@ -587,6 +593,7 @@ impl Parser<'_> {
             "verified",
             "alleged",
             "violated",
+            "unremedied",
             "suspended",
             "terminated",
             "complete",

@@ -84,6 +84,7 @@ fn condition() -> impl Strategy<Value = Condition> {
         Predicate::Verified,
         Predicate::Alleged,
         Predicate::Violated,
+        Predicate::Unremedied,
         Predicate::Suspended,
         Predicate::Terminated,
     ]);

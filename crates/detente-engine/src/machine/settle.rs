@@ -474,7 +474,7 @@ impl Machine<'_> {
     }
 
     fn eval_commitments(&self, pred: Predicate, target: &Target) -> bool {
-        let any = matches!(pred, Predicate::Alleged | Predicate::Violated);
+        let any = matches!(pred, Predicate::Alleged | Predicate::Violated | Predicate::Unremedied);
         match target {
             Target::Commitment(c) => self.holds(pred, *c, None),
             // A phase is itself suspended or terminated (by a power, a renunciation).
@@ -525,6 +525,17 @@ impl Machine<'_> {
             }
             Predicate::Verified => record.verified.is_some() && status != CommitmentStatus::Inactive,
             Predicate::Violated => violated(),
+            Predicate::Unremedied => {
+                // A missed deadline is remedied by each party at fault performing late.
+                let by = &self.ag.commitments[c].by;
+                let still_owed =
+                    |q: &usize| by.iter().position(|p| p == q).is_some_and(|s| record.performed[s].is_none());
+                let missed = record
+                    .missed
+                    .as_ref()
+                    .is_some_and(|b| b.parties.iter().filter(|&&q| blames(&[q])).any(still_owed));
+                missed || record.violation.as_ref().is_some_and(|b| blames(&b.parties))
+            }
             Predicate::Alleged => {
                 violated() || record.allegation.as_ref().is_some_and(|a| blames(&a.against))
             }
@@ -581,7 +592,9 @@ impl Machine<'_> {
         let breach = record.violation.as_deref().or(record.missed.as_deref());
         let claim = record.allegation.as_ref().filter(|_| breach.is_none());
         match pred {
-            Predicate::Violated | Predicate::Alleged if breach.is_some() || claim.is_some() => {
+            Predicate::Violated | Predicate::Alleged | Predicate::Unremedied
+                if breach.is_some() || claim.is_some() =>
+            {
                 if let Some(b) = breach {
                     out.facts.push(format!("`{id}`: {}", b.reason.text));
                     if b.reason.events.is_empty() {

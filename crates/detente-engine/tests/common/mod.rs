@@ -153,7 +153,8 @@ pub fn build(plan: &Plan) -> Agreement {
                 1 => format!("complete(p{}) or alleged(any of a)", phase.saturating_sub(1)),
                 2 => "not in_force(i0) or status(f0) == frozen".to_string(),
                 3 => format!("suspended(mb{phase}) or terminated(ma{phase})"),
-                _ => "date >= 2020-09-01 and not violated(any of b)".to_string(),
+                _ if n % 2 == 0 => "date >= 2020-09-01 and not violated(any of b)".to_string(),
+                _ => "date >= 2020-09-01 and not unremedied(any of b)".to_string(),
             };
             let when = if plan.instruments == 0 { when.replace("not in_force(i0) or ", "") } else { when };
             let when = if plan.features & 128 != 0 {
@@ -205,7 +206,9 @@ pub fn build(plan: &Plan) -> Agreement {
             toml += &format!("suspends = [\"p{}\"]\n", plan.phases - 1);
         }
         if plan.features & 4 != 0 {
-            toml += "resumes_when = \"not alleged(any of b)\"\n";
+            // Relief back once nothing is alleged, or once every breach is remedied.
+            let resumes = if notice % 2 == 0 { "not alleged(any of b)" } else { "not unremedied(any of b)" };
+            toml += &format!("resumes_when = \"{resumes}\"\n");
             if plan.features & 2 == 0 {
                 toml += "suspends = [\"ma0\"]\n";
             }

@@ -582,6 +582,18 @@ impl Reference<'_> {
             Predicate::Verified => x.verified && s != CommitmentStatus::Inactive,
             Predicate::Alleged => violated || blames(&x.allegation),
             Predicate::Violated => violated,
+            Predicate::Unremedied => {
+                // Blamed for a missed deadline and still not performed, or a verified
+                // violation standing.
+                let by = &self.ag.commitments[c].by;
+                let unperformed =
+                    |q: usize| by.iter().position(|&p| p == q).is_some_and(|i| x.performed[i].is_none());
+                let missed = x.missed.as_ref().is_some_and(|l| {
+                    l.iter()
+                        .any(|&q| unperformed(q) && party.is_none_or(|p| q == p || predecessor == Some(q)))
+                });
+                missed || blames(&x.violation)
+            }
             Predicate::Suspended => s == CommitmentStatus::Suspended,
             Predicate::Terminated => s == CommitmentStatus::Terminated,
         }
@@ -592,7 +604,7 @@ impl Reference<'_> {
             Cond::True => true,
             Cond::False => false,
             Cond::Commitments(pred, target) => {
-                let any = matches!(pred, Predicate::Alleged | Predicate::Violated);
+                let any = matches!(pred, Predicate::Alleged | Predicate::Violated | Predicate::Unremedied);
                 match target {
                     Target::AnyOf(party) => {
                         self.ag.binding[*party].iter().any(|&c| self.holds(*pred, c, Some(*party)))

@@ -80,17 +80,16 @@ impl Future<'_, '_> {
         }
     }
 
-    /// The parties whose breach of `c` the others answer, as a bit set: a verified
-    /// violation that stands, or a missed deadline for a part still not performed. A
-    /// deadline met late stays a breach on record, but no rule answers it (the 60-day
-    /// shutdown of 2007 came in five months and nobody retaliated: the six-party
-    /// history).
+    /// The parties whose breach of `c` the others answer, as a bit set: an unremedied
+    /// one (the engine's `unremedied(any of P)`: a verified violation that stands, or a
+    /// missed deadline for a part still not performed). A deadline met late stays a
+    /// breach on record, but no rule answers it (the 60-day shutdown of 2007 came in five
+    /// months and nobody retaliated: the six-party history).
     pub(super) fn at_fault(&self, c: usize) -> u128 {
-        let violation = self.machine.violation_stands(c);
         self.sim.ag.commitments[c]
             .by
             .iter()
-            .filter(|&&p| self.machine.in_breach(c, p) && (violation || !self.machine.has_performed(c, p)))
+            .filter(|&&p| self.machine.unremedied(c, p))
             .fold(0, |set, &p| set | 1 << p)
     }
 
