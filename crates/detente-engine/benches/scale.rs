@@ -3,6 +3,19 @@
 //! the verifier verifying), for N = 100, 1,000 and 10,000. Settling must cost in
 //! proportion to what changed, not to the size of the agreement, so the cost per
 //! commitment should stay roughly flat as N grows. Prints commitment-years per second.
+//!
+//! Figures (2-core shared machine, load average 2.7 to 3.4; the old engine and the new
+//! measured one after the other, `cargo bench -p detente-engine --bench scale`):
+//!
+//! | N      | every pass scanning everything | settling by dependency |
+//! |--------|--------------------------------|------------------------|
+//! | 100    | 239 µs                         | 48 µs                  |
+//! | 1,000  | 18.2 ms                        | 0.55 ms                |
+//! | 10,000 | 1.91 s                         | 4.9 ms                 |
+//!
+//! Scanning every phase, commitment and power after each event cost about N per event,
+//! N² per year. Settling now examines only the items whose inputs changed (see
+//! `machine/incremental.rs`): about 0.5 µs per commitment-year at every size.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use detente_engine::log::Subject;

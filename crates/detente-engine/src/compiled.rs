@@ -9,6 +9,10 @@ use detente_spec::model::{
 };
 use detente_spec::time::{Date, Duration};
 
+mod dependencies;
+
+pub use dependencies::{Aggregate, Dependencies, Readers};
+
 /// A condition over indices.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cond {
@@ -37,7 +41,7 @@ pub enum Cond {
 }
 
 /// What a commitment predicate ranges over.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     /// One commitment.
     Commitment(usize),
@@ -171,6 +175,8 @@ pub struct Agreement {
     pub reading: Option<usize>,
     /// The commitments of the core bargain (`[agreement] core`).
     pub core: Vec<usize>,
+    /// Which conditions read which items, for settling incrementally.
+    pub dependencies: Dependencies,
 }
 
 /// Ids to indices, one map per kind.
@@ -300,6 +306,12 @@ impl Agreement {
         }
         let amendments = spec.amendment.iter().map(|a| CAmendment { effective: a.effective }).collect();
         let core = compiler.ids(&ids.commitments, &spec.agreement.core)?;
+        let sizes = dependencies::Sizes {
+            instruments: spec.instrument.len(),
+            facilities: spec.facility.len(),
+            quantities: spec.quantity.len(),
+        };
+        let dependencies = Dependencies::build(&commitments, &phases, &powers, &binding, &core, sizes);
         Ok(Agreement {
             spec: spec.clone(),
             ids,
@@ -314,6 +326,7 @@ impl Agreement {
             succeeds,
             reading: None,
             core,
+            dependencies,
         })
     }
 

@@ -19,8 +19,10 @@ use detente_spec::time::{Date, Duration};
 use crate::compiled::Agreement;
 use crate::log::{validate_draft, Draft, Event, Precision, Problem, Subject};
 use crate::state::*;
+use incremental::{Dirty, Records, Tallies};
 
 mod events;
+mod incremental;
 mod reasons;
 mod settle;
 mod view;
@@ -167,7 +169,8 @@ pub struct Machine<'a> {
     events: Cow<'a, [Event]>,
     day: Date,
     next_event: usize,
-    commitments: Vec<Commitment>,
+    /// Every write to a record marks it touched (see `incremental`).
+    commitments: Records,
     phases: Vec<Phase>,
     powers: Vec<Power>,
     instruments: Vec<Instrument>,
@@ -194,20 +197,19 @@ pub struct Machine<'a> {
     /// With a timeline: each commitment's status in words as last recorded, so that a
     /// change of what stands beside a status (a second suspender) is a change too.
     described: Vec<Option<String>>,
-    /// Bumped by every change a condition could read (see `settle`): settling
-    /// re-evaluates conditions only when it moved since they were last evaluated.
+    /// Bumped by every change a status could depend on (see [`Machine::version`]).
     version: u64,
-    /// The version at which phases were last checked for being held (see `hold_phases`).
-    held_evaluated: u64,
-    /// The version at which phase openings and owed commitments were last evaluated.
-    evaluated: u64,
-    /// The version at which power triggers were last evaluated.
-    powers_evaluated: u64,
+    /// What each pass of `settle` must examine again (see `incremental`).
+    dirty: Dirty,
+    /// Counts of commitments' facts, for reading aggregates at no cost.
+    tallies: Tallies,
     /// The next timer and the version it was computed at (see `cached_next_timer`).
     timer_cache: (u64, Option<Date>),
     /// A lean machine keeps statuses but not the words of their reasons (see
     /// [`Machine::live_lean`]).
     lean: bool,
+    /// Whether to check every settle against a full one (see `checking_incremental`).
+    check_incremental: bool,
 }
 
 /// What applying an event needs: its `Copy` fields, so the machine can read its own log
@@ -300,7 +302,7 @@ impl<'a> Machine<'a> {
     fn unsettled(ag: &'a Agreement, events: &'a [Event], record_timeline: bool) -> Machine<'a> {
         let adopted = ag.spec.agreement.adopted;
         let start = |text: &str| Reason::new(adopted, text);
-        let commitments = ag
+        let commitments: Vec<Commitment> = ag
             .commitments
             .iter()
             .map(|c| Commitment {
@@ -327,12 +329,14 @@ impl<'a> Machine<'a> {
                 flags: 0,
             })
             .collect();
-        Machine {
+        let deps = &ag.dependencies;
+        let (n, phases, powers) = (commitments.len(), ag.phases.len(), ag.powers.len());
+        let mut machine = Machine {
             ag,
             events: Cow::Borrowed(events),
             day: adopted,
             next_event: 0,
-            commitments,
+            commitments: Records::new(commitments),
             phases: ag
                 .phases
                 .iter()
@@ -386,12 +390,15 @@ impl<'a> Machine<'a> {
             timeline: record_timeline.then(Vec::new),
             described: if record_timeline { vec![None; ag.commitments.len()] } else { Vec::new() },
             version: 1,
-            evaluated: 0,
-            held_evaluated: 0,
-            powers_evaluated: 0,
+            dirty: Dirty::new(n, phases, powers),
+            tallies: Tallies::new(n, deps.memberships.len(), deps.aggregates.len(), phases),
             timer_cache: (0, None),
             lean: false,
-        }
+            check_incremental: false,
+        };
+        // Nothing has been examined yet.
+        machine.mark_all();
+        machine
     }
 
     /// Advances the machine to the end of `as_of`: every timer and event up to and
@@ -409,6 +416,7 @@ impl<'a> Machine<'a> {
             self.day = day;
             // A new day (date conditions) and whatever timers did: conditions may differ.
             self.version += 1;
+            self.day_changed();
             self.fire_timers();
             self.settle();
             while let Some(event) = self.events.get(self.next_event).filter(|e| e.date == day).map(Act::from)
@@ -651,6 +659,8 @@ impl<'a> Machine<'a> {
         if version == self.version && next.is_none_or(|d| d > self.day) {
             return next;
         }
+        // The stall timer reads the tallies.
+        self.sync();
         let next = self.next_timer();
         self.timer_cache = (self.version, next);
         next
@@ -825,7 +835,7 @@ impl<'a> Machine<'a> {
     fn start_invocation(&mut self, p: usize, by: usize, event: Option<usize>) {
         let day = self.day;
         let effect = self.ag.powers[p].notice.and_then(|n| n.after(day)).unwrap_or(day);
-        self.powers[p].stage = Stage::Invoked { effect, by, event };
+        self.set_stage(p, Stage::Invoked { effect, by, event });
         if effect == day {
             self.exercise(p, by, event);
         }
@@ -837,7 +847,7 @@ impl<'a> Machine<'a> {
         let day = self.day;
         let power = &self.ag.powers[p];
         let id = self.ag.spec.power[p].id.clone();
-        self.powers[p].stage = Stage::Exercised { on: day, event };
+        self.set_stage(p, Stage::Exercised { on: day, event });
         self.derive_power(p);
         let mut because = Reason::new(day, format!("power `{id}` took effect on {day}")).cause(id.clone());
         if let Some(e) = event {
@@ -871,6 +881,12 @@ impl<'a> Machine<'a> {
                 self.withdraw(by, Reason { text, ..because });
             }
         }
+    }
+
+    /// Moves a power to a new stage; what reads its stage is examined again.
+    fn set_stage(&mut self, p: usize, stage: Stage) {
+        self.powers[p].stage = stage;
+        self.power_changed(p);
     }
 
     fn suspend_listed(&mut self, p: usize, because: &Reason) {
@@ -933,7 +949,7 @@ impl<'a> Machine<'a> {
             }
             self.set_instrument(i, status, still, why);
         }
-        self.powers[p].stage = Stage::Idle;
+        self.set_stage(p, Stage::Idle);
         self.version += 1;
     }
 
@@ -942,10 +958,11 @@ impl<'a> Machine<'a> {
     /// a suspension never turns into a missed deadline. A party's own suspension does not.
     fn suspend(&mut self, c: usize, by: SuspendedBy, reason: Reason) {
         let day = self.day;
-        let record = &mut self.commitments[c];
+        let record = &self.commitments[c];
         if ended(record.status) || record.suspensions.iter().any(|s| s.by == by) {
             return;
         }
+        let record = &mut self.commitments[c];
         let running = matches!(record.status, CommitmentStatus::Pending | CommitmentStatus::Overdue);
         if by.provided() && running && record.tolled.is_none() {
             if let Some(due) = record.due.take() {
@@ -960,12 +977,11 @@ impl<'a> Machine<'a> {
     /// stopped deadline runs again with the days it had left.
     fn resume(&mut self, c: usize, by: SuspendedBy) -> bool {
         let day = self.day;
-        let record = &mut self.commitments[c];
-        let before = record.suspensions.len();
-        record.suspensions.retain(|s| s.by != by);
-        if record.suspensions.len() == before {
+        if !self.commitments[c].suspensions.iter().any(|s| s.by == by) {
             return false;
         }
+        let record = &mut self.commitments[c];
+        record.suspensions.retain(|s| s.by != by);
         if !record.suspensions.iter().any(|s| s.by.provided()) {
             if let Some(left) = record.tolled.take() {
                 record.due = Some(Duration::days(left.max(0).unsigned_abs()).after(day).unwrap_or(Date::MAX));
@@ -993,6 +1009,8 @@ impl<'a> Machine<'a> {
         }
         self.withdrawn[party] = Some(reason.clone());
         self.version += 1;
+        // A power whose holders have all withdrawn is no longer available.
+        self.dirty.powers.mark_all();
         if self.timeline.is_some() {
             let id = self.ag.spec.party[party].id.clone();
             let from = if self.participation_suspended[party].is_some() {
@@ -1102,6 +1120,8 @@ impl<'a> Machine<'a> {
         self.agreement_status = status;
         self.agreement_reason = reason.clone();
         self.version += 1;
+        // Every pass reads whether the agreement is over.
+        self.mark_all();
         if self.timeline.is_some() {
             let id = self.ag.spec.agreement.id.clone();
             self.record_change("agreement", id, old.words(), status.words(), reason.clone());
@@ -1126,6 +1146,8 @@ impl<'a> Machine<'a> {
         let day = self.day;
         self.amendments[a] = Some((day, event));
         self.version += 1;
+        // What it adds now exists: phases, commitments, powers, and what they count in.
+        self.mark_all();
         // A complete phase that this layer adds binding commitments to is open again
         // until they are done too.
         for p in 0..self.phases.len() {
@@ -1188,20 +1210,23 @@ impl<'a> Machine<'a> {
         notice.after(last)
     }
 
-    /// The day the agreement reads "stalled" if nothing owed moves before it.
+    /// The day the agreement reads "stalled" if nothing owed moves before it. The
+    /// tallies must be synced.
     fn stalls_on(&self) -> Option<Date> {
         let after = self.ag.spec.agreement.stalls_after?;
         if self.agreement_status.is_over() {
             return None;
         }
-        let waiting = self.ag.commitments.iter().zip(&self.commitments).any(|(spec, c)| {
-            spec.binding && matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue)
-        });
-        waiting.then(|| after.after(self.last_movement)).flatten()
+        // Whether a binding commitment is pending or overdue, from the (synced) tallies.
+        self.waiting().then(|| after.after(self.last_movement)).flatten()
     }
 
     fn set_instrument(&mut self, i: usize, status: InstrumentStatus, by: Option<usize>, reason: Reason) {
         let old = self.instruments[i].status;
+        let reimposed = |s: InstrumentStatus| u32::from(s == InstrumentStatus::ReImposed);
+        self.tallies.reimposed = self.tallies.reimposed - reimposed(old) + reimposed(status);
+        let ag = self.ag;
+        self.mark_readers(&ag.dependencies.instrument_readers[i]);
         if old != status && self.timeline.is_some() {
             let id = self.ag.spec.instrument[i].id.clone();
             self.record_change("instrument", id, old.words(), status.words(), reason.clone());

@@ -96,6 +96,24 @@ proptest! {
     }
 
     #[test]
+    fn settling_incrementally_equals_settling_everything(plan in plan()) {
+        // After every settle, the machine checks that settling every item again would
+        // change nothing and that its tallies equal a recount (it panics otherwise).
+        let agreement = build(&plan);
+        let log = events(&agreement, &plan);
+        let mut machine = Machine::new(&agreement, &log.events, true).checking_incremental();
+        for as_of in query_days() {
+            machine.advance_to(as_of);
+        }
+        machine.advance_to(day(1500));
+        let mut live = Machine::live_lean(&agreement).checking_incremental();
+        for e in &log.events {
+            live.push_event(e.date, e.draft()).unwrap();
+        }
+        live.advance_to(day(1500));
+    }
+
+    #[test]
     fn the_timeline_ends_in_the_state(plan in plan()) {
         let agreement = build(&plan);
         let log = events(&agreement, &plan);

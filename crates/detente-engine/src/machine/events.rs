@@ -606,9 +606,10 @@ impl Machine<'_> {
         let ag = self.ag;
         let actor = &ag.spec.party[event.actor];
         self.quantities[q] = (value, Some(event.index));
+        self.mark_readers(&ag.dependencies.quantity_readers[q]);
         let by_verifier = actor.role == Role::Verifier;
         let mut crossed = false;
-        for c in 0..self.commitments.len() {
+        for &c in &ag.dependencies.capped[q] {
             let cap =
                 ag.commitments[c].limits.iter().find(|(quantity, _)| *quantity == q).map(|(_, max)| *max);
             let in_effect = matches!(
@@ -657,7 +658,7 @@ impl Machine<'_> {
     fn resolve_power(&mut self, event: &Act, p: usize) {
         match self.powers[p].stage {
             Stage::Invoked { .. } if self.ag.powers[p].cancellable => {
-                self.powers[p].stage = Stage::Cancelled { on: event.date }
+                self.set_stage(p, Stage::Cancelled { on: event.date })
             }
             Stage::Invoked { .. } => self.note(event, "this power cannot be cancelled; resolution ignored"),
             _ => self.note(event, "nothing to cancel: the power is not invoked"),

@@ -16,67 +16,74 @@ const MAX_ROUNDS: usize = 10_000;
 impl Machine<'_> {
     /// Re-derives every status until a fixed point (see `docs/semantics.md`).
     ///
-    /// Conditions are pure functions of the state and the day, so they are evaluated
-    /// again only when something they could read has changed since (`version`): an
-    /// event that changed no status (the first of two parties performing) costs no
-    /// condition evaluation at all.
+    /// Each pass examines only the items marked for it, those whose inputs changed
+    /// since it last examined them (see `incremental`), in index order as a scan of
+    /// every item would; the items it skips would be left as they are. An event that
+    /// changed one commitment costs in proportion to what reads that commitment, not to
+    /// the size of the agreement. Each pass first syncs the tallies with the records
+    /// that the previous one changed.
     pub(crate) fn settle(&mut self) {
         for _ in 0..MAX_ROUNDS {
             let mut changed = false;
-            if self.evaluated != self.version {
-                self.evaluated = self.version;
-                changed |= self.open_phases();
-                changed |= self.owe_commitments();
-                changed |= self.hold_while();
-            }
+            changed |= self.open_phases();
+            changed |= self.owe_commitments();
+            changed |= self.hold_while();
             changed |= self.derive_commitments();
             changed |= self.hold_phases();
             changed |= self.complete_phases();
-            if self.powers_evaluated != self.version {
-                self.powers_evaluated = self.version;
-                changed |= self.update_powers();
-            }
+            changed |= self.update_powers();
             if !changed {
                 break;
             }
         }
         self.derive_agreement();
+        if self.check_incremental {
+            self.check_against_full_settle();
+        }
     }
 
     fn open_phases(&mut self) -> bool {
+        self.sync();
         let mut changed = false;
-        for p in 0..self.phases.len() {
-            if self.phases[p].status != PhaseStatus::Locked || !self.in_effect(self.ag.phases[p].amendment) {
-                continue;
-            }
-            let phase = &self.ag.phases[p];
-            let waiting = phase.after.iter().find(|&&a| self.phases[a].status != PhaseStatus::Complete);
-            if waiting.is_some() || !phase.opens_when.as_ref().is_none_or(|c| self.eval(c)) {
-                continue;
-            }
-            let reason = self.reason_with(|| {
-                let mut reason = Reason::new(self.day, "opened");
-                reason.text = match (phase.after.is_empty(), phase.opens_when.is_some()) {
-                    (true, false) => format!("opened on adoption ({})", self.day),
-                    (false, false) => {
-                        format!(
-                            "opened on {} when {} became complete",
-                            self.day,
-                            self.phase_list(&phase.after)
-                        )
-                    }
-                    (_, true) => format!("opened on {} when its opening condition came to hold", self.day),
-                };
-                for &a in &phase.after {
-                    reason = reason.cause(self.ag.spec.phase[a].id.clone());
-                }
-                reason
-            });
-            self.phases[p].opened = Some(self.day);
-            self.set_phase(p, PhaseStatus::Open, reason);
-            changed = true;
+        let mut next = 0;
+        while let Some(p) = self.dirty.open.take_from(next) {
+            next = p + 1;
+            changed |= self.open_phase(p);
         }
         changed
+    }
+
+    /// Opens a locked phase whose predecessors are complete and whose condition holds.
+    fn open_phase(&mut self, p: usize) -> bool {
+        if self.phases[p].status != PhaseStatus::Locked || !self.in_effect(self.ag.phases[p].amendment) {
+            return false;
+        }
+        let phase = &self.ag.phases[p];
+        let waiting = phase.after.iter().find(|&&a| self.phases[a].status != PhaseStatus::Complete);
+        if waiting.is_some() || !phase.opens_when.as_ref().is_none_or(|c| self.eval(c)) {
+            return false;
+        }
+        let reason = self.reason_with(|| {
+            let mut reason = Reason::new(self.day, "opened");
+            reason.text = match (phase.after.is_empty(), phase.opens_when.is_some()) {
+                (true, false) => format!("opened on adoption ({})", self.day),
+                (false, false) => {
+                    format!("opened on {} when {} became complete", self.day, self.phase_list(&phase.after))
+                }
+                (_, true) => format!("opened on {} when its opening condition came to hold", self.day),
+            };
+            for &a in &phase.after {
+                reason = reason.cause(self.ag.spec.phase[a].id.clone());
+            }
+            reason
+        });
+        self.phases[p].opened = Some(self.day);
+        self.set_phase(p, PhaseStatus::Open, reason);
+        // Its commitments may now be owed.
+        for &c in &self.ag.phases[p].commitments {
+            self.dirty.owe.mark(c);
+        }
+        true
     }
 
     fn phase_list(&self, phases: &[usize]) -> String {
@@ -84,8 +91,11 @@ impl Machine<'_> {
     }
 
     fn owe_commitments(&mut self) -> bool {
+        self.sync();
         let mut changed = false;
-        for c in 0..self.commitments.len() {
+        let mut next = 0;
+        while let Some(c) = self.dirty.owe.take_from(next) {
+            next = c + 1;
             let spec = &self.ag.commitments[c];
             let phase_open = self.phases[spec.phase].opened.is_some();
             let record = &self.commitments[c];
@@ -113,8 +123,11 @@ impl Machine<'_> {
     /// entering and leaving performance (facility statuses, relief). Reasons are not
     /// built here: they are derived from the records when a state is read.
     fn derive_commitments(&mut self) -> bool {
+        self.sync();
         let mut changed = false;
-        for c in 0..self.commitments.len() {
+        let mut next = 0;
+        while let Some(c) = self.dirty.stale.take_from(next) {
+            next = c + 1;
             let status = self.derive_status(c);
             let old = self.commitments[c].status;
             if self.timeline.is_some() {
@@ -261,74 +274,62 @@ impl Machine<'_> {
     /// renounced its part, the deeds of 2018 aside) reads suspended, and returns to open or complete when one resumes. A phase
     /// a power suspends is the power's to release.
     fn hold_phases(&mut self) -> bool {
-        // Only statuses can change the answer: skip when nothing moved since last time.
-        if self.agreement_status.is_over() || self.held_evaluated == self.version {
+        if self.agreement_status.is_over() {
             return false;
         }
-        self.held_evaluated = self.version;
+        self.sync();
         let mut changed = false;
-        for p in 0..self.phases.len() {
-            let (status, held) = (self.phases[p].status, self.phases[p].held);
-            let eligible = matches!(status, PhaseStatus::Open | PhaseStatus::Complete)
-                || (status == PhaseStatus::Suspended && held.is_some());
-            if !eligible || self.power_suspends_phase(p) {
-                continue;
-            }
-            let members: Vec<usize> = self.ag.phases[p]
-                .commitments
-                .iter()
-                .copied()
-                .filter(|&c| {
-                    self.ag.commitments[c].binding && self.in_effect(self.ag.commitments[c].amendment)
-                })
-                .collect();
-            // Nothing of it is being performed or awaited: every commitment is suspended,
-            // ended, in breach, or an action done (a past deed holds nothing up).
-            let stopped = |c: usize| match self.commitments[c].status {
-                CommitmentStatus::Fulfilled => self.ag.commitments[c].kind == CommitmentKind::Action,
-                status => matches!(
-                    status,
-                    CommitmentStatus::Suspended
-                        | CommitmentStatus::Terminated
-                        | CommitmentStatus::Discharged
-                        | CommitmentStatus::Released
-                        | CommitmentStatus::Violated
-                ),
-            };
-            let all_stopped = !members.is_empty()
-                && members.iter().all(|&c| stopped(c))
-                && members.iter().any(|&c| self.commitments[c].status == CommitmentStatus::Suspended);
-            match (held, all_stopped) {
-                (None, true) => {
-                    self.phases[p].held = Some(status);
-                    let reason = self.reason_with(|| {
-                        let mut reason = Reason::new(
-                            self.day,
-                            format!("every commitment of it is suspended or has ended, by {}", self.day),
-                        );
-                        for &c in &members {
-                            reason = reason.cause(self.ag.spec.commitment[c].id.clone());
-                        }
-                        reason
-                    });
-                    self.set_phase(p, PhaseStatus::Suspended, reason);
-                    changed = true;
-                }
-                (Some(prior), false) => {
-                    self.phases[p].held = None;
-                    let reason = self.reason_with(|| {
-                        Reason::new(
-                            self.day,
-                            format!("{} again: a commitment of it resumed on {}", prior.words(), self.day),
-                        )
-                    });
-                    self.set_phase(p, prior, reason);
-                    changed = true;
-                }
-                _ => {}
-            }
+        let mut next = 0;
+        while let Some(p) = self.dirty.hold.take_from(next) {
+            next = p + 1;
+            changed |= self.hold_phase(p);
         }
         changed
+    }
+
+    fn hold_phase(&mut self, p: usize) -> bool {
+        let (status, held) = (self.phases[p].status, self.phases[p].held);
+        let eligible = matches!(status, PhaseStatus::Open | PhaseStatus::Complete)
+            || (status == PhaseStatus::Suspended && held.is_some());
+        if !eligible || self.power_suspends_phase(p) {
+            return false;
+        }
+        // Nothing of it is being performed or awaited: every binding commitment in
+        // effect is suspended, ended, in breach, or an action done (a past deed holds
+        // nothing up), and one is suspended. Counted as commitments change (`facts`).
+        let all_stopped = self.phase_all_stopped(p);
+        match (held, all_stopped) {
+            (None, true) => {
+                self.phases[p].held = Some(status);
+                let reason = self.reason_with(|| {
+                    let mut reason = Reason::new(
+                        self.day,
+                        format!("every commitment of it is suspended or has ended, by {}", self.day),
+                    );
+                    for &c in &self.ag.phases[p].commitments {
+                        let spec = &self.ag.commitments[c];
+                        if spec.binding && self.in_effect(spec.amendment) {
+                            reason = reason.cause(self.ag.spec.commitment[c].id.clone());
+                        }
+                    }
+                    reason
+                });
+                self.set_phase(p, PhaseStatus::Suspended, reason);
+                true
+            }
+            (Some(prior), false) => {
+                self.phases[p].held = None;
+                let reason = self.reason_with(|| {
+                    Reason::new(
+                        self.day,
+                        format!("{} again: a commitment of it resumed on {}", prior.words(), self.day),
+                    )
+                });
+                self.set_phase(p, prior, reason);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Whether an exercised power suspends phase `p` now.
@@ -339,30 +340,21 @@ impl Machine<'_> {
     }
 
     fn complete_phases(&mut self) -> bool {
+        self.sync();
         let mut changed = false;
-        for p in 0..self.phases.len() {
+        let mut next = 0;
+        while let Some(p) = self.dirty.complete.take_from(next) {
+            next = p + 1;
             // Commitments discharged by the agreement's end complete nothing.
             if self.phases[p].status != PhaseStatus::Open || self.agreement_status.is_over() {
                 continue;
             }
-            // Declarations (not binding) neither hold a phase back nor complete it alone.
             let members = &self.ag.phases[p].commitments;
-            // Commitments of a later layer not yet in effect do not exist yet.
-            let binding = || {
-                members.iter().copied().filter(|&c| {
-                    self.ag.commitments[c].binding && self.in_effect(self.ag.commitments[c].amendment)
-                })
-            };
-            let done = binding().next().is_some()
-                && binding().all(|c| {
-                    matches!(
-                        self.commitments[c].status,
-                        CommitmentStatus::Fulfilled
-                            | CommitmentStatus::Released
-                            | CommitmentStatus::Discharged
-                    )
-                });
-            if done {
+            // Every binding commitment in effect is fulfilled, released or discharged:
+            // declarations (not binding) neither hold a phase back nor complete it
+            // alone, and commitments of a later layer not yet in effect do not exist yet.
+            // Counted as commitments change (`facts`).
+            if self.phase_done(p) {
                 let reason = self.reason_with(|| {
                     let mut reason = Reason::new(
                         self.day,
@@ -381,8 +373,11 @@ impl Machine<'_> {
     }
 
     fn update_powers(&mut self) -> bool {
+        self.sync();
         let mut changed = false;
-        for p in 0..self.powers.len() {
+        let mut next = 0;
+        while let Some(p) = self.dirty.powers.take_from(next) {
+            next = p + 1;
             let power = &self.ag.powers[p];
             let exists = self.in_effect(power.amendment) && !self.agreement_status.is_over();
             let holds = exists && self.eval(&power.trigger) && self.holder_remains(p);
@@ -412,7 +407,10 @@ impl Machine<'_> {
         if self.agreement_status.is_over() {
             return false;
         }
-        for c in 0..self.commitments.len() {
+        self.sync();
+        let mut next = 0;
+        while let Some(c) = self.dirty.lasting.take_from(next) {
+            next = c + 1;
             let Some((condition, otherwise)) = &self.ag.commitments[c].while_ else { continue };
             let record = &self.commitments[c];
             if record.owed.is_none() || ended(record.status) {
@@ -486,18 +484,29 @@ impl Machine<'_> {
                 };
                 self.phases[*p].status == wanted
             }
-            Target::Phase(p) => {
+            // An aggregate: counted as commitments change, or read member by member
+            // while a commitment changed since (an event being applied).
+            Target::Phase(p) => self.aggregate_now(pred, target).unwrap_or_else(|| {
                 let members = &self.ag.phases[*p].commitments;
                 if any {
                     members.iter().any(|&c| self.holds(pred, c, None))
                 } else {
                     !members.is_empty() && members.iter().all(|&c| self.holds(pred, c, None))
                 }
-            }
-            Target::AnyOf(party) => {
+            }),
+            Target::AnyOf(party) => self.aggregate_now(pred, target).unwrap_or_else(|| {
                 self.ag.binding[*party].iter().any(|&c| self.holds(pred, c, Some(*party)))
-            }
+            }),
         }
+    }
+
+    /// An aggregate's value from its count, if the counts are up to date.
+    fn aggregate_now(&self, pred: Predicate, target: &Target) -> Option<bool> {
+        if !self.synced() {
+            return None;
+        }
+        let a = self.ag.dependencies.aggregate_index.get(&(pred, target.clone()))?;
+        Some(self.aggregate_holds(*a))
     }
 
     /// Whether a commitment predicate holds of commitment `c`; with `party`, whether it
@@ -642,6 +651,7 @@ impl Machine<'_> {
         let old = self.phases[p].status;
         self.phases[p].status = status;
         self.version += 1;
+        self.phase_changed(p);
         if old != status && self.timeline.is_some() {
             let id = self.ag.spec.phase[p].id.clone();
             self.record_change("phase", id, old.words(), status.words(), reason.clone());
@@ -736,6 +746,8 @@ impl Machine<'_> {
         let old = self.facilities[f].status;
         self.facilities[f].status = status;
         self.version += 1;
+        let ag = self.ag;
+        self.mark_readers(&ag.dependencies.facility_readers[f]);
         if self.timeline.is_some() {
             let id = self.ag.spec.facility[f].id.clone();
             self.record_change("facility", id, old.keyword(), status.keyword(), reason.clone());
@@ -820,11 +832,12 @@ impl Machine<'_> {
         if self.agreement_status.is_over() {
             return;
         }
-        let (status, text) = self.agreement_now();
+        self.sync();
+        let status = self.agreement_now();
         if status != self.agreement_status {
             let old = self.agreement_status;
             self.agreement_status = status;
-            self.agreement_reason = Reason::new(self.day, text);
+            self.agreement_reason = Reason::new(self.day, self.agreement_words(status));
             let id = self.ag.spec.agreement.id.clone();
             let reason = self.agreement_reason.clone();
             self.record_change("agreement", id, old.words(), status.words(), reason);
@@ -832,24 +845,34 @@ impl Machine<'_> {
     }
 
     /// The agreement's status while it has not ended: collapsed, stalled, partly
-    /// suspended or in force, in that order of precedence, and why.
-    fn agreement_now(&self) -> (AgreementStatus, String) {
-        if let Some(text) = self.collapse() {
-            return (AgreementStatus::Collapsed, text);
+    /// suspended (or renounced) or in force, in that order of precedence. Read from the
+    /// tallies, which must be synced.
+    fn agreement_now(&self) -> AgreementStatus {
+        if self.collapsed() {
+            return AgreementStatus::Collapsed;
         }
         if self.stalls_on().is_some_and(|d| d <= self.day) {
-            let after = self.ag.spec.agreement.stalls_after.map(|d| d.to_string()).unwrap_or_default();
-            let text = format!("nothing owed has moved since {} ({after} or more)", self.last_movement);
-            return (AgreementStatus::Stalled, text);
+            return AgreementStatus::Stalled;
         }
-        let renounced = self.commitments.iter().any(|c| c.renounced);
-        match self.partly_suspended_words() {
-            Some(text) if renounced => (AgreementStatus::PartlyRenounced, text),
-            Some(text) => (AgreementStatus::PartlySuspended, text),
-            None => (
-                AgreementStatus::InForce,
-                "no commitment is suspended or renounced and no instrument re-imposed".into(),
-            ),
+        match self.partly() {
+            (true, true) => AgreementStatus::PartlyRenounced,
+            (true, false) => AgreementStatus::PartlySuspended,
+            (false, _) => AgreementStatus::InForce,
+        }
+    }
+
+    /// Why the agreement has the status `agreement_now` gives, in words.
+    fn agreement_words(&self, status: AgreementStatus) -> String {
+        match status {
+            AgreementStatus::Collapsed => self.collapse().unwrap_or_default(),
+            AgreementStatus::Stalled => {
+                let after = self.ag.spec.agreement.stalls_after.map(|d| d.to_string()).unwrap_or_default();
+                format!("nothing owed has moved since {} ({after} or more)", self.last_movement)
+            }
+            AgreementStatus::PartlyRenounced | AgreementStatus::PartlySuspended => {
+                self.partly_suspended_words().unwrap_or_default()
+            }
+            _ => "no commitment is suspended or renounced and no instrument re-imposed".into(),
         }
     }
 
@@ -931,7 +954,7 @@ impl Machine<'_> {
     /// Whether a commitment has stopped: suspended, ended by termination, or found in
     /// violation by its verifier or a measurement. Neither a claim nor a missed deadline
     /// stops it: late performance still counts, and historically it often came.
-    fn stopped(&self, c: usize) -> bool {
+    pub(super) fn stopped(&self, c: usize) -> bool {
         let record = &self.commitments[c];
         record.violation.is_some()
             || matches!(record.status, CommitmentStatus::Suspended | CommitmentStatus::Terminated)
@@ -940,7 +963,7 @@ impl Machine<'_> {
     /// Whether a commitment is being performed or awaited: in effect (or performed,
     /// awaiting verification), pending with its deadline running, or late (its deadline
     /// missed, its performance still awaited), and not found in violation.
-    fn performing_or_awaited(&self, c: usize) -> bool {
+    pub(super) fn performing_or_awaited(&self, c: usize) -> bool {
         let record = &self.commitments[c];
         let continuing = self.ag.commitments[c].kind == CommitmentKind::Continuing;
         record.violation.is_none()
