@@ -238,13 +238,13 @@ impl Indexer<'_> {
         if let Some(&a) = self.deps.aggregate_index.get(&(predicate, target.clone())) {
             return a;
         }
-        // As `eval` reads them: `alleged` and `violated` of a phase hold of any member,
-        // the others of every member; of a party's commitments, of any.
+        // As `eval` reads them: `alleged`, `violated` and `unremedied` of a phase hold
+        // of any member, the others of every member; of a party's commitments, of any.
         let (mut members, party, any) = match *target {
             Target::Phase(p) => (
                 self.phases[p].commitments.clone(),
                 None,
-                matches!(predicate, Predicate::Alleged | Predicate::Violated),
+                matches!(predicate, Predicate::Alleged | Predicate::Violated | Predicate::Unremedied),
             ),
             Target::AnyOf(party) => (self.binding[party].clone(), Some(party), true),
             Target::Commitment(c) => (vec![c], None, true),

@@ -215,12 +215,13 @@ const RENOUNCED: u32 = 1 << 9;
 const AGREEMENT_FACTS: u32 = 0b11_1111_0000;
 /// From this bit: which predicates hold of it, as a condition naming it reads them.
 const HOLDS_SHIFT: u32 = 16;
-const PREDICATES: [Predicate; 7] = [
+const PREDICATES: [Predicate; 8] = [
     Predicate::Performed,
     Predicate::Fulfilled,
     Predicate::Verified,
     Predicate::Alleged,
     Predicate::Violated,
+    Predicate::Unremedied,
     Predicate::Suspended,
     Predicate::Terminated,
 ];
