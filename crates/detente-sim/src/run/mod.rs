@@ -258,6 +258,8 @@ struct Future<'s, 'a> {
     /// For each commitment, the day its standing breach is to be answered, once that
     /// day is on the agenda.
     answer_on: Vec<Option<Date>>,
+    /// The record's version when the answers were last planned.
+    answers_planned: u64,
     /// Whether events were pushed that the machine has not applied yet.
     pushed: bool,
     /// The record as last read (re-read only when the engine's version moves).
@@ -342,6 +344,7 @@ impl<'s, 'a> Future<'s, 'a> {
             step: 0,
             date: sim.fresh.day(),
             answer_on: vec![None; commitments],
+            answers_planned: u64::MAX,
             pushed: false,
             broken_list: Vec::new(),
             reading: Reading::new(commitments, parties),

@@ -65,9 +65,11 @@ impl Future<'_, '_> {
     /// Puts on the agenda the day each breach that someone answers is to be answered,
     /// so that the answer comes on its day whatever the step.
     pub(super) fn plan_answers(&mut self) {
-        if !self.reading.breaches {
+        // Breaches and their days change only with the record.
+        if !self.reading.breaches || self.answers_planned == self.machine.version() {
             return;
         }
+        self.answers_planned = self.machine.version();
         for c in 0..self.sim.ag.commitments.len() {
             if self.at_fault(c) == 0 {
                 continue;
