@@ -105,6 +105,8 @@ pub struct Plan {
     pub elections: Vec<ElectionPlan>,
     /// How the dispute procedure decides anomalies.
     pub disputes: DisputePlan,
+    /// The hazard of a signatory walking out, per day: `(ordinary, aggrieved)`.
+    pub walkout_per_day: (f64, f64),
     /// Each instrument's economic weight (0 when not given).
     pub weights: Vec<f64>,
 }
@@ -154,6 +156,29 @@ impl DisputePlan {
         // Beyond any horizon (1,000 years) the verdict might as well never come.
         (days < 400_000.0).then(|| days.ceil() as u32)
     }
+}
+
+/// The constant daily rate at which something happens within a year with probability
+/// `p` (infinite for 1: at once; zero for 0: never).
+pub fn per_day(p: f64) -> f64 {
+    if p >= 1.0 {
+        f64::INFINITY
+    } else {
+        -(1.0 - p.max(0.0)).ln() / 365.2425
+    }
+}
+
+/// Whole days to something that happens at `rate` a day, for a uniform draw `u` in
+/// `[0, 1)` (exponential, rounded up), or `None` if it never comes within any horizon.
+pub fn days_at_rate(rate: f64, u: f64) -> Option<u32> {
+    if rate <= 0.0 {
+        return None;
+    }
+    if rate.is_infinite() {
+        return Some(0);
+    }
+    let days = -(1.0 - u).ln() / rate;
+    (days < 400_000.0).then(|| days.ceil() as u32)
 }
 
 /// Command-line overrides of the written assumptions.
@@ -326,6 +351,7 @@ impl Plan {
             runs: sim.runs,
             seed: sim.seed,
             disputes: DisputePlan::new(sim.resolution, sim.confirmation),
+            walkout_per_day: (per_day(sim.walkout.base), per_day(sim.walkout.aggrieved)),
             assumptions: sim,
             start,
             dates,

@@ -42,6 +42,8 @@ pub enum Stream {
     Verdict = 9,
     /// How long a party takes to perform a step.
     LeadTime = 10,
+    /// When a party walks out of the agreement.
+    Walkout = 12,
 }
 
 /// The random draws of one run.

@@ -46,6 +46,8 @@ pub(crate) struct Reading {
     pub powers_active: bool,
     /// Whether any power is invoked.
     pub powers_invoked: bool,
+    /// Whether any power has taken effect.
+    pub powers_exercised: bool,
     /// Whether a breach of some commitment stands.
     pub breaches: bool,
 }
@@ -61,6 +63,7 @@ impl Reading {
             owes: vec![false; parties],
             powers_active: false,
             powers_invoked: false,
+            powers_exercised: false,
             breaches: false,
         }
     }
@@ -77,6 +80,7 @@ impl Reading {
         self.powers_active =
             (0..ag.powers.len()).any(|w| matches!(power(w), PowerStatus::Available | PowerStatus::Invoked));
         self.powers_invoked = (0..ag.powers.len()).any(|w| power(w) == PowerStatus::Invoked);
+        self.powers_exercised = (0..ag.powers.len()).any(|w| power(w) == PowerStatus::Exercised);
         self.measures_in_force.clear();
         self.breaches = false;
         self.verifiable.clear();

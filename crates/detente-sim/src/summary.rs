@@ -476,6 +476,11 @@ impl Summary {
              with probability {}, a false alarm with probability {}",
             a.resolution, a.confirmation.breach, a.confirmation.false_alarm
         );
+        let _ = writeln!(
+            out,
+            "  a signatory walks out within a year with probability {}, or {} while aggrieved",
+            a.walkout.base, a.walkout.aggrieved
+        );
         for (id, lead_time) in &a.lead_time {
             let _ = writeln!(
                 out,

@@ -16,6 +16,7 @@
 //! | `resolution` | probability the dispute procedure decides an anomaly within a month |
 //! | `confirmation.breach` | probability a verdict confirms a real breach |
 //! | `confirmation.false_alarm` | probability a verdict confirms a false alarm |
+//! | `walkout.base`, `walkout.aggrieved` | probability a signatory walks out within a year |
 
 use serde::Serialize;
 
@@ -101,6 +102,8 @@ pub fn apply(spec: &mut Spec, parameter: &str, value: f64) -> Result<(), String>
         ["resolution"] => sim.resolution = probability(parameter, value)?,
         ["confirmation", "breach"] => sim.confirmation.breach = probability(parameter, value)?,
         ["confirmation", "false_alarm"] => sim.confirmation.false_alarm = probability(parameter, value)?,
+        ["walkout", "base"] => sim.walkout.base = probability(parameter, value)?,
+        ["walkout", "aggrieved"] => sim.walkout.aggrieved = probability(parameter, value)?,
         ["detection", id] => {
             sim.detection.insert(id.to_string(), probability(parameter, value)?);
         }
@@ -150,7 +153,7 @@ pub fn apply(spec: &mut Spec, parameter: &str, value: f64) -> Result<(), String>
             return Err(format!(
                 "unknown parameter `{parameter}`; sweepable: strategy.PARTY.cheat|max_cost|patience, \
                  detection.ID, false_alarm.ID, inspection.ID, election.PARTY.reversal, resolution, \
-                 confirmation.breach|false_alarm"
+                 confirmation.breach|false_alarm, walkout.base|aggrieved"
             ))
         }
     }

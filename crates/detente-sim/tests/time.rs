@@ -6,7 +6,7 @@
 mod common;
 
 use common::{compile, spec, tally};
-use detente_spec::model::{Confirmation, LeadTime, Spec, Strategy, StrategyKind};
+use detente_spec::model::{Confirmation, LeadTime, Spec, Strategy, StrategyKind, Walkout};
 use detente_spec::time::Duration;
 use detente_spec::{check, SourceFile};
 
@@ -74,6 +74,7 @@ fn starter(due_days: u32) -> Spec {
     sim.horizon = Duration::months(6);
     sim.runs = 20_000;
     sim.lead_time.insert("freeze-enrichment".into(), lead(60, 130));
+    sim.walkout = Walkout { base: 0.0, aggrieved: 0.0 };
     spec
 }
 
@@ -141,4 +142,27 @@ fn halving_the_step_moves_no_headline_beyond_its_monte_carlo_error() {
     let (a, b) = (fine.relief[23].mean(fine.runs), coarse.relief[11].mean(coarse.runs));
     let se = 12.0 * (2.0 / fine.runs as f64).sqrt();
     assert!((a - b).abs() <= 4.5 * se, "relief in effect at month 24: {a} monthly, {b} every two months");
+}
+
+#[test]
+fn parties_walk_out_at_the_stated_yearly_hazard() {
+    // Both signatories sincere and nobody aggrieved: they share the agreement's ordinary
+    // hazard, probability 0.2 within a year, so it has broken down by day D with
+    // probability 1 - 0.8^(D / 365.2425), whatever the step.
+    let mut spec = spec("tests/cases/closed-form.toml");
+    let sim = spec.simulation.as_mut().unwrap();
+    sim.strategy.clear();
+    sim.runs = 20_000;
+    sim.walkout = Walkout { base: 0.2, aggrieved: 0.2 };
+    let (t, plan) = tally(&compile(&spec));
+    let by_step = t.by_step(&t.breakdown);
+    for k in [0usize, 5, 11, 24] {
+        let days = plan.start.until(plan.dates[k]).unwrap().get_days() as f64;
+        let expected = 1.0 - 0.8f64.powf(days / 365.2425);
+        assert!(
+            common::agrees(by_step[k], expected, t.runs, 4.5),
+            "breakdown by day {days}: {}, the hazard gives {expected}",
+            by_step[k]
+        );
+    }
 }

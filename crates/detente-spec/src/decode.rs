@@ -133,7 +133,9 @@ pub(crate) const SIMULATION_FIELDS: &[&str] = &[
     "resolution",
     "confirmation",
     "lead_time",
+    "walkout",
 ];
+pub(crate) const WALKOUT_FIELDS: &[&str] = &["base", "aggrieved"];
 pub(crate) const CONFIRMATION_FIELDS: &[&str] = &["breach", "false_alarm"];
 pub(crate) const LEAD_TIME_FIELDS: &[&str] = &["median", "p90"];
 pub(crate) const STRATEGY_FIELDS: &[&str] = &["kind", "cheat", "max_cost", "patience"];
@@ -164,6 +166,7 @@ pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
         ("Election", ELECTION_FIELDS),
         ("Confirmation", CONFIRMATION_FIELDS),
         ("LeadTime", LEAD_TIME_FIELDS),
+        ("Walkout", WALKOUT_FIELDS),
     ]
 }
 
@@ -1422,6 +1425,18 @@ impl Decoder<'_> {
             }
         }
         sim.lead_time = self.by_id(&t, "lead_time", Self::lead_time);
+        if let Some(item) = t.value("walkout") {
+            self.record(&t, "walkout", item);
+            let what = "[simulation.walkout]";
+            if let Some(w) = self.open(item, ItemKey::Simulation, "walkout.", None, what, WALKOUT_FIELDS) {
+                if let Some(p) = self.number(&w, "base") {
+                    sim.walkout.base = p;
+                }
+                if let Some(p) = self.number(&w, "aggrieved") {
+                    sim.walkout.aggrieved = p;
+                }
+            }
+        }
         Some(sim)
     }
 

@@ -389,6 +389,9 @@ impl<'t> Scanner<'t> {
             ) => self.by_id(item, field),
             (Some(b'{'), "confirmation") => self
                 .object(|s, key, _| s.field(item, "confirmation.", None, decode::CONFIRMATION_FIELDS, key)),
+            (Some(b'{'), "walkout") => {
+                self.object(|s, key, _| s.field(item, "walkout.", None, decode::WALKOUT_FIELDS, key))
+            }
             (
                 Some(b'"'),
                 "when" | "opens_when" | "trigger" | "while" | "resumes_when" | "readings.when"

@@ -178,6 +178,13 @@ fn simulation(spec: &Spec, blocks: &mut Vec<Block>) {
         ),
         vec![],
     ));
+    items.push(bullet(
+        format!(
+            "a signatory walks out within a year with probability {}, or {} while aggrieved (assumed)",
+            sim.walkout.base, sim.walkout.aggrieved
+        ),
+        vec![],
+    ));
     for (id, lead_time) in &sim.lead_time {
         items.push(bullet(
             format!(

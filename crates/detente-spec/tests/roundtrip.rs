@@ -447,6 +447,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
         prop::collection::btree_map(id(), probability(), 0..3),
         (prop::collection::btree_map(id(), probability(), 0..3), probability()),
         (probability(), probability(), prop::collection::btree_map(id(), (duration(), duration()), 0..3)),
+        (probability(), probability()),
     )
         .prop_map(
             |(
@@ -457,6 +458,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                 false_alarm,
                 (inspection, resolution),
                 (breach, confirmed_false_alarm, lead_time),
+                (walkout_base, walkout_aggrieved),
             )| {
                 Simulation {
                     horizon,
@@ -474,6 +476,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                         .into_iter()
                         .map(|(id, (median, p90))| (id, LeadTime { median, p90 }))
                         .collect(),
+                    walkout: Walkout { base: walkout_base, aggrieved: walkout_aggrieved },
                 }
             },
         )

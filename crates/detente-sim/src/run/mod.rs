@@ -75,6 +75,8 @@ pub struct Trajectory {
     pub false_alarms: u32,
     /// False alarms cleared by the dispute procedure.
     pub resolved: u32,
+    /// Signatories that walked out (the walk-out hazard came due).
+    pub walkouts: u32,
     /// Events the agreement refused (an actor not allowed to assert them): should be
     /// zero; reported so a design that silences a verifier is visible.
     pub refused: u32,
@@ -107,6 +109,9 @@ pub struct Simulator<'a> {
     paced: bool,
     /// Quantities measured in the history the futures continue: their starting truth.
     measured: Vec<Option<f64>>,
+    /// How many signatories some commitment binds (who share the ordinary walk-out
+    /// hazard).
+    bound_signatories: usize,
 }
 
 /// What the record says about each party's counterparts, as bit sets over parties: bit
@@ -147,7 +152,19 @@ impl<'a> Simulator<'a> {
         }
         let paced = plan.rules.iter().flatten().any(|r| matches!(r, Rule::Grit { .. }));
         let measured = (0..ag.spec.quantity.len()).map(|q| history.measured(q)).collect();
-        Simulator { ag, plan, fresh: history, limiting, signatories, own, binds, paced, measured }
+        let bound_signatories = signatories.iter().filter(|&&p| !own[p].is_empty()).count();
+        Simulator {
+            ag,
+            plan,
+            fresh: history,
+            limiting,
+            signatories,
+            own,
+            binds,
+            paced,
+            measured,
+            bound_signatories,
+        }
     }
 
     /// How the history the futures continue had already broken down, if it had (a
@@ -199,6 +216,9 @@ enum Scheduled {
     Performance { commitment: usize, party: usize },
     /// A breach has stood long enough to be answered: the parties act on that day.
     Answer,
+    /// A party's walk-out hazard comes due, if its grievance has not changed since the
+    /// draw (`draw` numbers the party's draws).
+    Walkout { party: usize, draw: u32 },
 }
 
 /// How long a breach stands before the other parties answer it (invoke a snap-back or
@@ -260,6 +280,10 @@ struct Future<'s, 'a> {
     answer_on: Vec<Option<Date>>,
     /// The record's version when the answers were last planned.
     answers_planned: u64,
+    /// Each party's grievance as last read (`None`: not read yet).
+    aggrieved: Vec<Option<bool>>,
+    /// How many walk-out draws each party has had; only the latest counts.
+    walkout_draws: Vec<u32>,
     /// Whether events were pushed that the machine has not applied yet.
     pushed: bool,
     /// The record as last read (re-read only when the engine's version moves).
@@ -316,6 +340,7 @@ impl<'s, 'a> Future<'s, 'a> {
         out.false_alarms = 0;
         out.resolved = 0;
         out.refused = 0;
+        out.walkouts = 0;
         let parties = sim.ag.spec.party.len();
         let mut future = Future {
             sim,
@@ -345,6 +370,8 @@ impl<'s, 'a> Future<'s, 'a> {
             date: sim.fresh.day(),
             answer_on: vec![None; commitments],
             answers_planned: u64::MAX,
+            aggrieved: vec![None; parties],
+            walkout_draws: vec![0; parties],
             pushed: false,
             broken_list: Vec::new(),
             reading: Reading::new(commitments, parties),
@@ -441,6 +468,7 @@ impl<'s, 'a> Future<'s, 'a> {
                             self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
                             self.act(self.step * self.sim.plan.step_months);
                         }
+                        Scheduled::Walkout { party, draw } => self.walk_out(party, draw),
                     }
                     self.apply_pushed();
                     self.plan_answers();

@@ -10,6 +10,7 @@ use detente_spec::time::Duration;
 use detente_spec::time::Date;
 
 use super::{Counterparts, Future, Scheduled, ANSWER_AFTER_DAYS};
+use crate::plan::days_at_rate;
 use crate::random::Stream;
 use crate::reading::still_to_do;
 use crate::strategy::{Outlook, Rule};
@@ -153,6 +154,8 @@ impl Future<'_, '_> {
             let Some(base) = plan.rules[party] else { continue };
             let outlook = self.outlook(party, &record);
             self.memory[party].betrayed |= outlook.others_violating;
+            let aggrieved = outlook.violation_stands || self.sanctioned_by_others(party);
+            self.note_grievance(party, aggrieved);
             let memory = self.memory[party];
             let rule = base.effective(&memory);
             let mut budget = rule.budget(&memory, &outlook, month);
@@ -188,6 +191,70 @@ impl Future<'_, '_> {
         }
         self.quiet = !self.pushed;
         self.pushed |= pushed_before;
+    }
+
+    /// Whether sanctions are snapped back against `party`: a snap-back held by others has
+    /// taken effect.
+    fn sanctioned_by_others(&self, party: usize) -> bool {
+        let ag = self.sim.ag;
+        self.reading.powers_exercised
+            && ag.powers.iter().enumerate().any(|(w, power)| {
+                power.kind == PowerKind::Snapback
+                    && !power.holders.contains(&party)
+                    && self.machine.power_status(w) == PowerStatus::Exercised
+            })
+    }
+
+    /// Reads `party`'s grievance: when it changes (or is first read), the party's
+    /// walk-out hazard changes, and the day it walks out is drawn again at the new rate
+    /// (the hazard is memoryless, so redrawing from today is exact).
+    /// A party bound by nothing has nothing to walk out of (the status quo). Without a
+    /// grievance the agreement's ordinary hazard is shared among its bound signatories,
+    /// so that it does not grow with their number; a grievance is each party's own.
+    fn note_grievance(&mut self, party: usize, aggrieved: bool) {
+        if self.aggrieved[party] == Some(aggrieved) || self.sim.own[party].is_empty() {
+            return;
+        }
+        self.aggrieved[party] = Some(aggrieved);
+        self.walkout_draws[party] += 1;
+        let draw = self.walkout_draws[party];
+        let (ordinary, when_aggrieved) = self.sim.plan.walkout_per_day;
+        let bound = self.sim.bound_signatories.max(1) as f64;
+        let rate = if aggrieved { when_aggrieved } else { ordinary / bound };
+        let item = (party as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5741_4c4b;
+        let u = self.draws.uniform(Stream::Walkout, item, u64::from(draw));
+        let day = days_at_rate(rate, u).and_then(|days| Duration::days(days).after(self.date));
+        if let Some(day) = day {
+            self.schedule(day, Scheduled::Walkout { party, draw });
+        }
+    }
+
+    /// `party`'s walk-out hazard has come due: unless its grievance changed since the
+    /// draw, it walks out, through a withdrawal power it holds (with its notice), or by
+    /// withdrawing outright where the agreement provides none (the DPRK's exit from the
+    /// six-party talks in April 2009).
+    pub(super) fn walk_out(&mut self, party: usize, draw: u32) {
+        if draw != self.walkout_draws[party]
+            || self.machine.has_withdrawn(party)
+            || self.machine.agreement_status().is_over()
+        {
+            return;
+        }
+        let ag = self.sim.ag;
+        let power = ag.powers.iter().enumerate().find(|(w, power)| {
+            power.kind == PowerKind::Withdraw
+                && power.holders.contains(&party)
+                && self.machine.power_status(*w) == PowerStatus::Available
+        });
+        match power {
+            Some((w, _)) => {
+                self.invoker[w] = Some(party);
+                self.invoked_on[w] = Some(self.step);
+                self.push(party, EventKind::Invoked, Subject::Power(w));
+            }
+            None => self.push(party, EventKind::Withdrew, Subject::None),
+        }
+        self.out.walkouts += 1;
     }
 
     /// `party` decides to perform its part of `c`: it is done once its lead time has run
