@@ -8,6 +8,7 @@
 #[macro_use]
 mod term;
 mod analyze;
+mod backtest;
 mod load;
 mod out;
 mod replay;
@@ -110,6 +111,21 @@ enum Command {
         /// With --from: skip bad log lines (and list them) instead of rejecting the log.
         #[arg(long, requires = "from")]
         lenient: bool,
+    },
+    /// Backtest: simulate an agreement from its adoption to the last date of its real
+    /// event log, and say where the real outcome (time to breakdown, phases opened,
+    /// relief delivered) falls among the futures, as a percentile.
+    Backtest {
+        /// The specification file.
+        spec: PathBuf,
+        /// The real event log (JSON Lines or CSV).
+        log: PathBuf,
+        /// How many futures (at least 1).
+        #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u32).range(1..))]
+        runs: u32,
+        /// The seed (default: the file's, else 1).
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Combine shard files from `simulate --shard` into exactly the result of one run.
     Merge {
@@ -269,6 +285,7 @@ fn main() -> ExitCode {
         Command::Simulate { spec, options, keep_runs, sweep, shard, from, lenient } => {
             simulate::simulate(&spec, &options, &simulate::Extras { keep_runs, sweep, shard, from, lenient })
         }
+        Command::Backtest { spec, log, runs, seed } => backtest::run(&spec, &log, runs, seed),
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),
         Command::Analyze { spec, discount, inspection_cost, efg, format } => {

@@ -6,6 +6,7 @@
 //! verification lets the agreement know), and the record goes through the same engine
 //! as a real event log: the simulator decides no status itself.
 //!
+//! * [`backtest`]: where real histories fall among the futures the simulator gives them.
 //! * [`plan`]: the assumptions resolved against the agreement.
 //! * [`random`]: counter-based random numbers (common random numbers across designs).
 //! * [`strategy`]: the parties' decision rules.
@@ -19,6 +20,7 @@
 //! only on `(seed, run)` and tallies add exactly, the result is byte-identical whatever
 //! the number of threads.
 
+pub mod backtest;
 pub mod compare;
 pub mod lead_time;
 pub mod plan;
