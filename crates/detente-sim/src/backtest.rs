@@ -314,8 +314,9 @@ pub struct Backtest {
 /// let bt = backtest(&ag, &log, Options { runs: 20, seed: Some(1) }).unwrap();
 /// assert_eq!(bt.horizon_months, 12);
 /// assert_eq!(bt.real.outcome.breakdown_month, Some(12));
-/// // Sincere parties never withdraw: the real breakdown is below every future.
-/// assert_eq!(bt.breakdown.percentile.value, 0.0);
+/// // Sincere parties walk out only at the default hazard (3% a year for the
+/// // agreement): a breakdown within the year is rare among the futures.
+/// assert!(bt.breakdown.percentile.value < 0.1);
 /// ```
 pub fn backtest(ag: &Agreement, log: &Log, options: Options) -> Result<Backtest, BacktestError> {
     if options.runs == 0 {

@@ -2,7 +2,7 @@
 //! performs, withholds, invokes or cancels; elections may reverse a party's course.
 
 use detente_engine::log::Subject;
-use detente_engine::state::{CommitmentStatus, PowerStatus};
+use detente_engine::state::{CommitmentStatus, InstrumentStatus, PowerStatus};
 use detente_spec::model::{Category, EventKind, PowerKind};
 
 use detente_spec::time::Duration;
@@ -254,7 +254,22 @@ impl Future<'_, '_> {
             }
             None => self.push(party, EventKind::Withdrew, Subject::None),
         }
+        self.reimpose_own_sanctions(party);
         self.out.walkouts += 1;
+    }
+
+    /// A party that walks out puts back the sanctions it had lifted under the agreement
+    /// (the United States in May 2018, outside the JCPOA). An assumption: a party could
+    /// also leave its relief in place.
+    fn reimpose_own_sanctions(&mut self, party: usize) {
+        let ag = self.sim.ag;
+        let id = ag.spec.party[party].id.as_str();
+        for (i, instrument) in ag.spec.instrument.iter().enumerate() {
+            let own = instrument.imposed_by.iter().any(|p| p == id);
+            if own && self.machine.instrument_status(i) == InstrumentStatus::Relieved {
+                self.push(party, EventKind::Imposed, Subject::Instrument(i));
+            }
+        }
     }
 
     /// `party` decides to perform its part of `c`: it is done once its lead time has run
