@@ -521,13 +521,12 @@ impl Lead {
     /// assert_eq!(Lead::for_step(&spec, &spec.commitment[0]), Lead::ByDeadline { window_days: 90.0 });
     /// ```
     pub fn for_step(spec: &Spec, commitment: &Commitment) -> Lead {
-        let class = StepClass::of(spec, commitment);
         match window_days(spec, commitment).filter(|w| *w > 0.0) {
-            Some(window) if class == StepClass::Reduction => {
-                Lead::Stated(LeadTime::within_window(window).unwrap_or(LeadTime::default_for(class)))
+            Some(window_days) if StepClass::of(spec, commitment) != StepClass::Reduction => {
+                Lead::ByDeadline { window_days }
             }
-            Some(window_days) => Lead::ByDeadline { window_days },
-            None => Lead::Stated(LeadTime::default_for(class)),
+            // A reduction keeps its own pacing by the window ([`LeadTime::for_step`]).
+            _ => Lead::Stated(LeadTime::for_step(spec, commitment)),
         }
     }
 

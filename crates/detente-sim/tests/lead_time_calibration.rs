@@ -47,7 +47,10 @@ struct Observation {
     month_only: bool,
     /// The cited source of the last performing event.
     source: String,
-    /// Its default lead time ([`LeadTime::for_step`]).
+    /// Its class's default lead time ([`LeadTime::for_step`]). This calibrates the class
+    /// curves; a step with a written deadline is timed in the simulator against its
+    /// window instead ([`detente_sim::lead_time::Lead`], fitted and unit-tested on its
+    /// own).
     lead: LeadTime,
 }
 
