@@ -295,6 +295,19 @@ const MEAN_MONTH_DAYS: f64 = 365.2425 / 12.0;
 /// The mean length of a Gregorian year in days.
 pub const YEAR_DAYS: f64 = 365.2425;
 
+/// The breakout time in days for one material: the time to one unit's worth
+/// (`per_unit`) from `amount` at `per_year`; 0 when a unit's worth is there, `cap` when
+/// the material does not grow or would take longer.
+pub fn breakout_days(amount: f64, per_unit: f64, per_year: f64, cap: f64) -> f64 {
+    if amount >= per_unit {
+        0.0
+    } else if per_year > 0.0 {
+        ((per_unit - amount) / per_year * YEAR_DAYS).min(cap)
+    } else {
+        cap
+    }
+}
+
 /// The random-stream key of a pair of ids (a facility and a quantity, a quantity and a
 /// material), distinct from either id's own key and from the pair's reverse.
 fn pair_key(a: &str, b: &str, salt: u64) -> u64 {

@@ -6,7 +6,7 @@
 use detente_engine::Machine;
 use detente_spec::model::FacilityStatus;
 
-use crate::plan::{Plan, YEAR_DAYS};
+use crate::plan::{breakout_days, Plan};
 use crate::random::Draws;
 
 /// The programme's rates in one run, drawn once from their ranges.
@@ -77,14 +77,7 @@ impl Programme {
                 let amount = truth[m.quantity].max(0.0);
                 worth += amount / per_unit;
                 let per_year = growth[m.quantity] / step_years;
-                let days = if amount >= per_unit {
-                    0.0
-                } else if per_year > 0.0 {
-                    (per_unit - amount) / per_year * YEAR_DAYS
-                } else {
-                    f64::INFINITY
-                };
-                breakout = breakout.min(days);
+                breakout = breakout.min(breakout_days(amount, per_unit, per_year, plan.breakout_cap));
             }
             out.push(worth);
             out.push(breakout);
