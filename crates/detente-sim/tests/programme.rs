@@ -240,3 +240,27 @@ fn a_limit_on_warheads_holds_assembly() {
         assert!((out.quantity(last, HEU, 2) - expected).abs() < 1e-6);
     });
 }
+
+/// The programme's tallies survive a shard file (JSON) exactly, are internally
+/// consistent, and merge in any order into the tally of all runs.
+#[test]
+fn programme_tallies_round_trip_and_merge_exactly() {
+    let spec =
+        programme(ranged(80.0, 150.0, 250.0), ranged(15.0, 20.0, 25.0), Some(ranged(3.0, 6.0, 12.0)), 90);
+    let ag = compile(&spec);
+    let plan = Plan::new(&ag, Overrides::default()).unwrap();
+    let sim = Simulator::new(&ag, plan.clone());
+    let run = |runs: std::ops::Range<u64>| detente_sim::simulate(&sim, runs, false, &|_| {}).unwrap().0;
+    let whole = run(0..90);
+    assert_eq!(whole.programme_moments.len(), 2 * plan.steps());
+    let text = serde_json::to_string(&whole).unwrap();
+    let back: detente_sim::Tally = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, whole);
+    let mut shape = run(0..0);
+    shape.runs = 0;
+    whole.validate(&shape).unwrap();
+    let mut merged = run(60..90);
+    merged.merge(&run(0..30)).unwrap();
+    merged.merge(&run(30..60)).unwrap();
+    assert_eq!(merged, whole);
+}
