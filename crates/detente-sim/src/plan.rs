@@ -15,7 +15,7 @@ use detente_spec::model::{
 use detente_spec::time::{Date, Duration, Unit};
 
 use crate::lead_time::{Lead, LeadTime};
-use crate::random::key_of;
+use crate::random::{key_of, Draws, Stream};
 use crate::strategy::Rule;
 
 /// How many bins a quantity's histogram has per step: the quantiles' resolution is the
@@ -65,6 +65,103 @@ pub struct QuantityPlan {
     pub range: (f64, f64),
 }
 
+/// An estimate with a range: each run draws its value once, from the triangular
+/// distribution with its least value `low`, its mode `central` (the best estimate) and
+/// its greatest `high` (a point when the three are equal). See docs/simulation.md, "The
+/// programme".
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ranged {
+    /// The low end.
+    pub low: f64,
+    /// The best estimate (the mode).
+    pub central: f64,
+    /// The high end.
+    pub high: f64,
+    /// Its random-stream key.
+    pub key: u64,
+}
+
+impl Ranged {
+    /// The estimate `central` within `low` and `high` (either defaulting to `central`;
+    /// held around it should validation have been bypassed), under `key`.
+    pub fn new(central: f64, low: Option<f64>, high: Option<f64>, key: u64) -> Ranged {
+        let low = low.unwrap_or(central).min(central);
+        let high = high.unwrap_or(central).max(central);
+        Ranged { low, central, high, key }
+    }
+
+    /// The value for a uniform draw `u` in `[0, 1)`: the inverse of the triangular
+    /// distribution's cumulative distribution function.
+    pub fn at(&self, u: f64) -> f64 {
+        let Ranged { low, central, high, .. } = *self;
+        let width = high - low;
+        if width <= 0.0 {
+            return central;
+        }
+        let split = (central - low) / width;
+        let value = if u < split {
+            low + (u * width * (central - low)).sqrt()
+        } else {
+            high - ((1.0 - u) * width * (high - central)).sqrt()
+        };
+        value.clamp(low, high)
+    }
+
+    /// This run's value.
+    pub fn draw(&self, draws: Draws) -> f64 {
+        if self.high <= self.low {
+            return self.central;
+        }
+        self.at(draws.uniform(Stream::Programme, self.key, 0))
+    }
+}
+
+/// A facility's production of a quantity: per step while operating.
+#[derive(Clone, Debug)]
+pub struct ProductionPlan {
+    /// The facility.
+    pub facility: usize,
+    /// The quantity.
+    pub quantity: usize,
+    /// The rate per step (drawn once per run; keyed by the facility's and the quantity's
+    /// ids).
+    pub per_step: Ranged,
+}
+
+/// One material an assembled quantity can be made from.
+#[derive(Clone, Debug)]
+pub struct MaterialPlan {
+    /// The material (a quantity).
+    pub quantity: usize,
+    /// How much of it one unit takes (drawn once per run).
+    pub per_unit: Ranged,
+}
+
+/// A quantity assembled from materials (its `made_from`).
+#[derive(Clone, Debug)]
+pub struct AssemblyPlan {
+    /// The assembled quantity.
+    pub quantity: usize,
+    /// Its materials, alternatives.
+    pub materials: Vec<MaterialPlan>,
+    /// The most units assembled per step (drawn once per run), `None` for no limit.
+    pub per_step: Option<Ranged>,
+}
+
+/// A series the programme adds to the report, per step: for each assembled quantity,
+/// the material not yet assembled (in units' worth) and the breakout time.
+#[derive(Clone, Debug)]
+pub struct OutputPlan {
+    /// Its id, e.g. `warheads.material`.
+    pub id: String,
+    /// What it is.
+    pub name: String,
+    /// Its unit.
+    pub unit: String,
+    /// The histogram range.
+    pub range: (f64, f64),
+}
+
 /// A change of government: at `step`, `party`'s course reverses with `probability`.
 #[derive(Clone, Debug)]
 pub struct ElectionPlan {
@@ -99,8 +196,18 @@ pub struct Plan {
     pub commitments: Vec<CommitmentPlan>,
     /// Quantities, by index.
     pub quantities: Vec<QuantityPlan>,
-    /// For each facility, what it produces per step while operating: (quantity, amount).
-    pub production: Vec<Vec<(usize, f64)>>,
+    /// What facilities produce per step while operating.
+    pub production: Vec<ProductionPlan>,
+    /// Quantities assembled from others.
+    pub assembly: Vec<AssemblyPlan>,
+    /// For each quantity, the years from its `as_of` to the start (0 when its estimate is
+    /// dated on or after the start): the production and growth added to its initial value.
+    pub catch_up: Vec<f64>,
+    /// The series the programme reports (two per assembled quantity, in order).
+    pub outputs: Vec<OutputPlan>,
+    /// The greatest breakout time reported, in days: the horizon's length (a material
+    /// no facility produces never reaches a unit's worth; it reads as this).
+    pub breakout_cap: f64,
     /// Elections, in step order.
     pub elections: Vec<ElectionPlan>,
     /// How the dispute procedure decides anomalies.
@@ -210,6 +317,154 @@ pub const MAX_YEARS: u32 = 1000;
 /// The mean length of a calendar month in days (the Gregorian year over 12).
 const MEAN_MONTH_DAYS: f64 = 365.2425 / 12.0;
 
+/// The mean length of a Gregorian year in days.
+pub const YEAR_DAYS: f64 = 365.2425;
+
+/// The breakout time in days for one material: the time to one unit's worth
+/// (`per_unit`) from `amount` at `per_year`; 0 when a unit's worth is there, `cap` when
+/// the material does not grow or would take longer.
+pub fn breakout_days(amount: f64, per_unit: f64, per_year: f64, cap: f64) -> f64 {
+    if amount >= per_unit {
+        0.0
+    } else if per_year > 0.0 {
+        ((per_unit - amount) / per_year * YEAR_DAYS).min(cap)
+    } else {
+        cap
+    }
+}
+
+/// The random-stream key of a pair of ids (a facility and a quantity, a quantity and a
+/// material), distinct from either id's own key and from the pair's reverse.
+fn pair_key(a: &str, b: &str, salt: u64) -> u64 {
+    key_of(a).rotate_left(17) ^ key_of(b).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ salt
+}
+
+fn production(ag: &Agreement, step_years: f64) -> Vec<ProductionPlan> {
+    let mut out = Vec::new();
+    for (f, facility) in ag.spec.facility.iter().enumerate() {
+        for p in &facility.produces {
+            let Some(&q) = ag.ids.quantities.get(&p.quantity) else { continue };
+            let key = pair_key(&facility.id, &p.quantity, 0x7072_6f64);
+            let per_year = Ranged::new(p.per_year, p.low, p.high, key);
+            let per_step = Ranged {
+                low: per_year.low * step_years,
+                central: per_year.central * step_years,
+                high: per_year.high * step_years,
+                key,
+            };
+            out.push(ProductionPlan { facility: f, quantity: q, per_step });
+        }
+    }
+    out
+}
+
+fn assembly(ag: &Agreement, step_years: f64) -> Vec<AssemblyPlan> {
+    let mut out = Vec::new();
+    for (q, quantity) in ag.spec.quantity.iter().enumerate() {
+        if quantity.made_from.is_empty() {
+            continue;
+        }
+        let materials = quantity
+            .made_from
+            .iter()
+            .filter_map(|m| {
+                let material = ag.ids.quantities.get(&m.quantity).copied()?;
+                let key = pair_key(&quantity.id, &m.quantity, 0x756e_6974);
+                Some(MaterialPlan {
+                    quantity: material,
+                    per_unit: Ranged::new(m.per_unit, m.low, m.high, key),
+                })
+            })
+            .collect();
+        let per_step = quantity.max_per_year.as_ref().map(|rate| {
+            let r = Ranged::new(rate.central, rate.low, rate.high, pair_key(&quantity.id, "", 0x6361_7061));
+            Ranged {
+                low: r.low * step_years,
+                central: r.central * step_years,
+                high: r.high * step_years,
+                key: r.key,
+            }
+        });
+        out.push(AssemblyPlan { quantity: q, materials, per_step });
+    }
+    out
+}
+
+/// How each quantity evolves, and the range no run can leave: the highest initial value
+/// plus every source of growth running for the catch-up and the whole horizon, plus
+/// for an assembled quantity the most its materials could ever make.
+fn quantities(
+    ag: &Agreement,
+    production: &[ProductionPlan],
+    assembly: &[AssemblyPlan],
+    catch_up: &[f64],
+    step_years: f64,
+    years: f64,
+) -> Vec<QuantityPlan> {
+    let n = ag.spec.quantity.len();
+    let mut base = vec![0.0; n];
+    let mut plans: Vec<QuantityPlan> = ag
+        .spec
+        .quantity
+        .iter()
+        .enumerate()
+        .map(|(q, spec)| {
+            let initial = (spec.low.unwrap_or(spec.initial), spec.high.unwrap_or(spec.initial));
+            let initial = (initial.0.min(spec.initial), initial.1.max(spec.initial));
+            let growth = spec.growth_per_year.unwrap_or(0.0) * step_years;
+            let produced: f64 =
+                production.iter().filter(|p| p.quantity == q).map(|p| p.per_step.high.max(0.0)).sum();
+            let span = years + catch_up[q];
+            base[q] = initial.1 + (growth.max(0.0) + produced) * span / step_years;
+            QuantityPlan { key: key_of(&spec.id), initial, growth, range: (initial.0.min(0.0), 0.0) }
+        })
+        .collect();
+    // The most each quantity can reach, assembled quantities through their materials'
+    // most (the graph of materials is acyclic, so n rounds settle it).
+    let mut most = base.clone();
+    for _ in 0..n {
+        for a in assembly {
+            let from: f64 = a.materials.iter().map(|m| most[m.quantity].max(0.0) / m.per_unit.low).sum();
+            let span = years + catch_up[a.quantity];
+            let made = a.per_step.map_or(from, |cap| from.min(cap.high * span / step_years));
+            most[a.quantity] = base[a.quantity] + made;
+        }
+    }
+    for (plan, high) in plans.iter_mut().zip(most) {
+        let low = plan.range.0;
+        plan.range = (low, if high > low { high } else { low + 1.0 });
+    }
+    plans
+}
+
+fn outputs(
+    ag: &Agreement,
+    assembly: &[AssemblyPlan],
+    quantities: &[QuantityPlan],
+    cap: f64,
+) -> Vec<OutputPlan> {
+    let mut out = Vec::new();
+    for a in assembly {
+        let id = &ag.spec.quantity[a.quantity].id;
+        let unit = &ag.spec.quantity[a.quantity].unit;
+        let most: f64 =
+            a.materials.iter().map(|m| quantities[m.quantity].range.1.max(0.0) / m.per_unit.low).sum();
+        out.push(OutputPlan {
+            id: format!("{id}.material"),
+            name: format!("Material for `{id}` not yet assembled, in {unit}' worth"),
+            unit: format!("{unit}' worth"),
+            range: (0.0, most.max(1.0)),
+        });
+        out.push(OutputPlan {
+            id: format!("{id}.breakout"),
+            name: format!("Breakout time: days to one unit's worth of a material for `{id}`"),
+            unit: "days".into(),
+            range: (0.0, cap.max(1.0)),
+        });
+    }
+    out
+}
+
 /// A duration in months: exact for months and years, in mean months for days and weeks.
 /// (Not [`Duration::approx_days`], which is an upper bound for ordering deadlines, 31
 /// days a month: as a mean it made 21 years 253 months.)
@@ -315,36 +570,17 @@ impl Plan {
         let years = steps as f64 * step_years;
         let rules = rules(ag, &sim)?;
         let commitments = commitments(ag, &sim, step_months);
-        let production: Vec<Vec<(usize, f64)>> = ag
-            .spec
-            .facility
-            .iter()
-            .map(|f| {
-                f.produces
-                    .iter()
-                    .filter_map(|p| {
-                        Some((ag.ids.quantities.get(&p.quantity).copied()?, p.per_year * step_years))
-                    })
-                    .collect()
-            })
-            .collect();
-        let quantities = ag
+        let production = production(ag, step_years);
+        let assembly = assembly(ag, step_years);
+        let catch_up: Vec<f64> = ag
             .spec
             .quantity
             .iter()
-            .enumerate()
-            .map(|(q, spec)| {
-                let initial = (spec.low.unwrap_or(spec.initial), spec.high.unwrap_or(spec.initial));
-                let initial = (initial.0.min(spec.initial), initial.1.max(spec.initial));
-                let growth = spec.growth_per_year.unwrap_or(0.0) * step_years;
-                let produced: f64 =
-                    production.iter().flatten().filter(|(p, _)| *p == q).map(|(_, a)| a).sum();
-                let low = initial.0.min(0.0);
-                let high = initial.1 + (growth.max(0.0) + produced.max(0.0)) * years / step_years;
-                let high = if high > low { high } else { low + 1.0 };
-                QuantityPlan { key: key_of(&spec.id), initial, growth, range: (low, high) }
-            })
+            .map(|q| (q.as_of.until(start).map_or(0, |s| s.get_days()) as f64 / YEAR_DAYS).max(0.0))
             .collect();
+        let quantities = quantities(ag, &production, &assembly, &catch_up, step_years, years);
+        let breakout_cap = (years * YEAR_DAYS).round();
+        let outputs = outputs(ag, &assembly, &quantities, breakout_cap);
         let elections = elections(ag, &sim, &dates, start);
         let weights = ag.spec.instrument.iter().map(|i| i.weight.unwrap_or(0.0)).collect();
         Ok(Plan {
@@ -360,6 +596,10 @@ impl Plan {
             commitments,
             quantities,
             production,
+            assembly,
+            catch_up,
+            outputs,
+            breakout_cap,
             elections,
             weights,
         })

@@ -42,6 +42,10 @@ pub enum Stream {
     Verdict = 9,
     /// How long a party takes to perform a step.
     LeadTime = 10,
+    /// The programme's rates and ratios within their stated ranges, drawn once per run:
+    /// a facility's rate of production (keyed by the facility and the quantity), the
+    /// material one unit takes (by the unit and the material) and assembly capacity.
+    Programme = 11,
     /// When a party walks out of the agreement.
     Walkout = 12,
 }

@@ -155,6 +155,8 @@ pub fn merge(shards: &[(String, ShardFile)]) -> Result<Merged, ShardError> {
     if tally.steps != steps
         || Some(tally.quantity_bins.len()) != quantity_cells
         || tally.relief_bins.len() != steps * BINS
+        || Some(tally.programme_bins.len())
+            != plan.outputs.len().checked_mul(steps).and_then(|n| n.checked_mul(BINS))
     {
         return Err(ShardError::in_file(
             first_name,

@@ -172,6 +172,12 @@ pub struct Summary {
     pub dates: Vec<String>,
     /// Quantities over time.
     pub quantities: Vec<QuantitySummary>,
+    /// The programme over time: for each quantity made from others, the material not
+    /// yet assembled (`<id>.material`, in units' worth) and the breakout time
+    /// (`<id>.breakout`, in days, capped at the horizon). Empty, and left out, when no
+    /// quantity is made from others.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub programme: Vec<QuantitySummary>,
     /// Phases.
     pub phases: Vec<PhaseSummary>,
     /// Relief.
@@ -224,6 +230,28 @@ impl Summary {
                         })
                         .collect(),
                 }
+            })
+            .collect();
+        let programme = plan
+            .outputs
+            .iter()
+            .enumerate()
+            .map(|(o, output)| QuantitySummary {
+                id: output.id.clone(),
+                name: output.name.clone(),
+                unit: output.unit.clone(),
+                resolution: r4((output.range.1 - output.range.0) / BINS as f64),
+                steps: (0..steps)
+                    .map(|k| {
+                        let level = &tally.programme_moments[o * steps + k];
+                        Spread::from_histogram(
+                            tally.programme_histogram(o, k),
+                            output.range,
+                            level.bounds(),
+                            level.mean(n),
+                        )
+                    })
+                    .collect(),
             })
             .collect();
         let phases = ag
@@ -302,6 +330,7 @@ impl Summary {
             months: (0..steps).map(month).collect(),
             dates: plan.dates.iter().map(|d| d.to_string()).collect(),
             quantities,
+            programme,
             phases,
             relief,
             snapback: risk(&tally.first_snapback),
@@ -357,6 +386,21 @@ impl Summary {
             let _ = writeln!(out, "  {:<34}{header}", "");
         }
         for q in &self.quantities {
+            let cells: String = marks
+                .iter()
+                .map(|&m| {
+                    let s = &q.steps[self.step_at(m)];
+                    format!("  {:>22}", format!("{} [{}-{}]", num(s.p50), num(s.p5), num(s.p95)))
+                })
+                .collect();
+            let label = format!("{} ({})", q.id, q.unit);
+            let _ = writeln!(out, "  {label:<34}{cells}");
+        }
+        if !self.programme.is_empty() {
+            let _ =
+                writeln!(out, "\nThe programme, median [5%-95%] (breakout in days, capped at the horizon):");
+        }
+        for q in &self.programme {
             let cells: String = marks
                 .iter()
                 .map(|&m| {
@@ -502,6 +546,16 @@ impl Summary {
                 );
             }
         }
+        let mut programme = String::from("figure,unit,month,date,mean,p5,p25,p50,p75,p95\n");
+        for q in &self.programme {
+            for (k, s) in q.steps.iter().enumerate() {
+                let _ = writeln!(
+                    programme,
+                    "{},{},{},{},{},{},{},{},{},{}",
+                    q.id, q.unit, self.months[k], self.dates[k], s.mean, s.p5, s.p25, s.p50, s.p75, s.p95
+                );
+            }
+        }
         let mut phases = String::from("phase,month,date,probability_open\n");
         for p in &self.phases {
             for (k, prob) in p.by_step.iter().enumerate() {
@@ -527,12 +581,16 @@ impl Summary {
                 let _ = writeln!(commitments, "{id},{status},{p}");
             }
         }
-        vec![
+        let mut tables = vec![
             ("quantities.csv", quantities),
             ("phases.csv", phases),
             ("outcomes.csv", outcomes),
             ("commitments.csv", commitments),
-        ]
+        ];
+        if !self.programme.is_empty() {
+            tables.push(("programme.csv", programme));
+        }
+        tables
     }
 }
 

@@ -396,6 +396,14 @@ pub struct Tally {
     pub quantity_bins: Vec<u32>,
     /// Quantity sums: `[q * steps + k]`.
     pub quantity_moments: Vec<Level>,
+    /// Histograms of the programme's figures ([`Plan::outputs`]): `[(o * steps + k) *
+    /// BINS + bin]` (empty when no quantity is made from others, and in shards written
+    /// before the programme was modelled).
+    #[serde(default)]
+    pub programme_bins: Vec<u32>,
+    /// Sums of the programme's figures: `[o * steps + k]`.
+    #[serde(default)]
+    pub programme_moments: Vec<Level>,
     /// Relief in effect (economic weight), per step.
     pub relief: Vec<Level>,
     /// Histograms of relief in effect over `[0, every weight]`, per step:
@@ -440,6 +448,8 @@ impl Tally {
             steps,
             quantity_bins: vec![0; quantities * steps * BINS],
             quantity_moments: vec![Level::default(); quantities * steps],
+            programme_bins: vec![0; plan.outputs.len() * steps * BINS],
+            programme_moments: vec![Level::default(); plan.outputs.len() * steps],
             relief: vec![Level::default(); steps],
             relief_bins: vec![0; steps * BINS],
             relief_total: Level::default(),
@@ -487,6 +497,17 @@ impl Tally {
             let binning = Binning::new(quantity.range, BINS);
             for (k, (cell, m)) in bins.chunks_exact_mut(BINS).zip(moments).enumerate() {
                 let value = run.quantities[k * quantities + q];
+                increment32(&mut cell[binning.bin(value)])?;
+                m.try_add(value)?;
+            }
+        }
+        let outputs = plan.outputs.len();
+        for (o, output) in plan.outputs.iter().enumerate() {
+            let bins = &mut self.programme_bins[o * steps * BINS..(o + 1) * steps * BINS];
+            let moments = &mut self.programme_moments[o * steps..(o + 1) * steps];
+            let binning = Binning::new(output.range, BINS);
+            for (k, (cell, m)) in bins.chunks_exact_mut(BINS).zip(moments).enumerate() {
+                let value = run.programme[k * outputs + o];
                 increment32(&mut cell[binning.bin(value)])?;
                 m.try_add(value)?;
             }
@@ -551,6 +572,10 @@ impl Tally {
         for (a, b) in self.quantity_moments.iter_mut().zip(&other.quantity_moments) {
             a.try_merge(b)?;
         }
+        add(&mut self.programme_bins, &other.programme_bins, "a programme histogram count")?;
+        for (a, b) in self.programme_moments.iter_mut().zip(&other.programme_moments) {
+            a.try_merge(b)?;
+        }
         for (a, b) in self.relief.iter_mut().zip(&other.relief) {
             a.try_merge(b)?;
         }
@@ -576,6 +601,8 @@ impl Tally {
         self.steps == other.steps
             && self.quantity_bins.len() == other.quantity_bins.len()
             && self.quantity_moments.len() == other.quantity_moments.len()
+            && self.programme_bins.len() == other.programme_bins.len()
+            && self.programme_moments.len() == other.programme_moments.len()
             && self.relief.len() == other.relief.len()
             && self.relief_bins.len() == other.relief_bins.len()
             && self.relief_total_bins.len() == other.relief_total_bins.len()
@@ -626,6 +653,18 @@ impl Tally {
                 return bad(format!(
                     "quantity {} at step {}: the sum, least and greatest values are inconsistent with {runs} runs",
                     q + 1,
+                    k + 1
+                ));
+            }
+        }
+        for (cell, (level, counts)) in
+            self.programme_moments.iter().zip(self.programme_bins.chunks_exact(BINS)).enumerate()
+        {
+            if !level.consistent(runs) || total32(counts) != runs {
+                let (o, k) = (cell / self.steps, cell % self.steps);
+                return bad(format!(
+                    "programme figure {} at step {}: inconsistent with {runs} runs",
+                    o + 1,
                     k + 1
                 ));
             }
@@ -695,6 +734,12 @@ impl Tally {
     pub fn quantity_histogram(&self, q: usize, k: usize) -> &[u32] {
         let cell = q * self.steps + k;
         &self.quantity_bins[cell * BINS..(cell + 1) * BINS]
+    }
+
+    /// The histogram of the programme's figure `o` at step `k`.
+    pub fn programme_histogram(&self, o: usize, k: usize) -> &[u32] {
+        let cell = o * self.steps + k;
+        &self.programme_bins[cell * BINS..(cell + 1) * BINS]
     }
 
     /// Cumulative probability, per step, that an event first counted in `first`

@@ -152,10 +152,17 @@ fn false_alarms_are_cleared_at_the_stated_rate() {
     assert!((cleared / alarms - 0.9).abs() <= 4.5 * se * 2.0, "{cleared} of {alarms} cleared");
 }
 
+/// Without an agreement and without assembly (the programme's own closed forms are in
+/// tests/programme.rs), each quantity's mean follows its stated rates: the midpoint of
+/// its initial range, plus the mean of each rate's triangular range, `(low + central +
+/// high) / 3`, from its estimate's date (`as_of`, before the start) to each step.
 #[test]
 fn without_an_agreement_quantities_follow_the_stated_rates() {
-    let spec = spec("../../scenarios/korea-status-quo.toml");
-    let mut spec = spec;
+    let mut spec = spec("../../scenarios/korea-status-quo.toml");
+    for quantity in &mut spec.quantity {
+        quantity.made_from.clear();
+        quantity.max_per_year = None;
+    }
     let sim = spec.simulation.as_mut().unwrap();
     sim.runs = 4_000;
     let ag = compile(&spec);
@@ -163,22 +170,29 @@ fn without_an_agreement_quantities_follow_the_stated_rates() {
     for (q, quantity) in ag.spec.quantity.iter().enumerate() {
         let low = quantity.low.unwrap_or(quantity.initial);
         let high = quantity.high.unwrap_or(quantity.initial);
-        let produced: f64 = ag
+        let rates: Vec<(f64, f64)> = ag
             .spec
             .facility
             .iter()
             .filter(|f| f.status == detente_spec::model::FacilityStatus::Operating)
             .flat_map(|f| &f.produces)
             .filter(|p| p.quantity == quantity.id)
-            .map(|p| p.per_year)
-            .sum();
-        let per_year = quantity.growth_per_year.unwrap_or(0.0) + produced;
+            .map(|p| {
+                let (a, c, b) = (p.low.unwrap_or(p.per_year), p.per_year, p.high.unwrap_or(p.per_year));
+                // The triangular distribution's mean and variance.
+                ((a + c + b) / 3.0, (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0)
+            })
+            .collect();
+        let per_year = quantity.growth_per_year.unwrap_or(0.0) + rates.iter().map(|r| r.0).sum::<f64>();
+        let rate_variance: f64 = rates.iter().map(|r| r.1).sum();
         for k in [0usize, 59, 239] {
-            let years = (k + 1) as f64 / 12.0;
+            let years = (k + 1) as f64 / 12.0 + plan.catch_up[q];
             let expected = (low + high) / 2.0 + per_year * years;
             let mean = t.quantity_moments[q * plan.steps() + k].mean(t.runs);
-            // The initial value is uniform on [low, high]: standard error of the mean.
-            let se = (high - low) / 12f64.sqrt() / (t.runs as f64).sqrt();
+            // The initial value is uniform on [low, high] and each rate triangular,
+            // independent: the standard error of the mean.
+            let variance = (high - low).powi(2) / 12.0 + rate_variance * years * years;
+            let se = (variance / t.runs as f64).sqrt();
             assert!(
                 (mean - expected).abs() <= 4.5 * se + 1e-6,
                 "{} at month {}: mean {mean}, stated rates give {expected}",

@@ -61,11 +61,25 @@ pub(crate) const PARTY_FIELDS: &[&str] = &["id", "name", "role", "asserts", "ess
 pub(crate) const SUCCESSION_FIELDS: &[&str] = &["party", "on"];
 pub(crate) const INSTRUMENT_FIELDS: &[&str] =
     &["id", "name", "kind", "authority", "imposed_by", "targets", "since", "weight", "source"];
-pub(crate) const QUANTITY_FIELDS: &[&str] =
-    &["id", "name", "unit", "owner", "initial", "low", "high", "as_of", "growth_per_year", "source"];
+pub(crate) const QUANTITY_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "unit",
+    "owner",
+    "initial",
+    "low",
+    "high",
+    "as_of",
+    "growth_per_year",
+    "made_from",
+    "max_per_year",
+    "source",
+];
 pub(crate) const FACILITY_FIELDS: &[&str] =
     &["id", "name", "owner", "location", "status", "produces", "source"];
-pub(crate) const PRODUCTION_FIELDS: &[&str] = &["quantity", "per_year"];
+pub(crate) const PRODUCTION_FIELDS: &[&str] = &["quantity", "per_year", "low", "high"];
+pub(crate) const MATERIAL_FIELDS: &[&str] = &["quantity", "per_unit", "low", "high"];
+pub(crate) const RATE_FIELDS: &[&str] = &["central", "low", "high"];
 pub(crate) const PHASE_FIELDS: &[&str] = &["id", "title", "after", "opens_when", "amendment", "summary"];
 pub(crate) const AMENDMENT_FIELDS: &[&str] = &["id", "title", "signed", "effective", "summary", "source"];
 pub(crate) const READING_FIELDS: &[&str] =
@@ -154,6 +168,8 @@ pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
         ("Quantity", QUANTITY_FIELDS),
         ("Facility", FACILITY_FIELDS),
         ("Production", PRODUCTION_FIELDS),
+        ("Material", MATERIAL_FIELDS),
+        ("Rate", RATE_FIELDS),
         ("Phase", PHASE_FIELDS),
         ("Commitment", COMMITMENT_FIELDS),
         ("Verification", VERIFICATION_FIELDS),
@@ -1048,6 +1064,9 @@ impl<'s> Decoder<'s> {
         let high = self.number(t, "high");
         let as_of = self.required_date(t, "as_of");
         let growth_per_year = self.number(t, "growth_per_year");
+        let made_from = self.table_list(t, "made_from", "made_from.", MATERIAL_FIELDS, Self::material);
+        let max_per_year =
+            self.subtable(t, "max_per_year", "max_per_year.", RATE_FIELDS).and_then(|r| self.rate(&r));
         let source = self.string(t, "source");
         Some(Quantity {
             id: id?,
@@ -1059,8 +1078,25 @@ impl<'s> Decoder<'s> {
             high,
             as_of: as_of?,
             growth_per_year,
+            made_from,
+            max_per_year,
             source,
         })
+    }
+
+    fn material(&mut self, t: &Table<'_>) -> Option<Material> {
+        let quantity = self.required_string(t, "quantity", "\"plutonium\"");
+        let per_unit = self.required_number(t, "per_unit", "4");
+        let low = self.number(t, "low");
+        let high = self.number(t, "high");
+        Some(Material { quantity: quantity?, per_unit: per_unit?, low, high })
+    }
+
+    fn rate(&mut self, t: &Table<'_>) -> Option<Rate> {
+        let central = self.required_number(t, "central", "6");
+        let low = self.number(t, "low");
+        let high = self.number(t, "high");
+        Some(Rate { central: central?, low, high })
     }
 
     fn facility(&mut self, t: &Table<'_>) -> Option<Facility> {
@@ -1077,7 +1113,9 @@ impl<'s> Decoder<'s> {
     fn production(&mut self, t: &Table<'_>) -> Option<Production> {
         let quantity = self.required_string(t, "quantity", "\"plutonium\"");
         let per_year = self.required_number(t, "per_year", "6");
-        Some(Production { quantity: quantity?, per_year: per_year? })
+        let low = self.number(t, "low");
+        let high = self.number(t, "high");
+        Some(Production { quantity: quantity?, per_year: per_year?, low, high })
     }
 
     fn phase(&mut self, t: &Table<'_>) -> Option<Phase> {

@@ -167,6 +167,7 @@ fn entry_fields(field: &str) -> Option<(&'static str, &'static [&'static str])> 
         "limits" => ("limits.", decode::LIMIT_FIELDS),
         "sets" => ("sets.", decode::SET_STATUS_FIELDS),
         "produces" => ("produces.", decode::PRODUCTION_FIELDS),
+        "made_from" => ("made_from.", decode::MATERIAL_FIELDS),
         "election" => ("election.", decode::ELECTION_FIELDS),
         _ => return None,
     })
@@ -370,6 +371,9 @@ impl<'t> Scanner<'t> {
                 .object(|s, key, _| s.field(item, "verification.", None, decode::VERIFICATION_FIELDS, key)),
             (Some(b'{'), "values") => {
                 self.object(|s, key, _| s.field(item, "values.", None, decode::VALUES_FIELDS, key))
+            }
+            (Some(b'{'), "max_per_year") => {
+                self.object(|s, key, _| s.field(item, "max_per_year.", None, decode::RATE_FIELDS, key))
             }
             (Some(b'{'), "succeeds") => {
                 self.object(|s, key, _| s.field(item, "succeeds.", None, decode::SUCCESSION_FIELDS, key))

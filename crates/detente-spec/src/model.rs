@@ -359,9 +359,47 @@ pub struct Quantity {
     /// Growth per year not attributed to any facility.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub growth_per_year: Option<f64>,
+    /// The materials one unit of it is made from, as alternatives: one unit takes
+    /// `per_unit` of any one of them (a warhead of plutonium or of uranium). Units are
+    /// assembled from the materials available, up to `max_per_year`, consuming them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub made_from: Vec<Material>,
+    /// The most units that can be assembled in a year (without it, no limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_year: Option<Rate>,
     /// The public source of the estimate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+/// A material a quantity is made from: how much of it one unit takes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Material {
+    /// The material, a quantity.
+    pub quantity: String,
+    /// The best estimate of how much of it one unit takes, in the material's unit.
+    pub per_unit: f64,
+    /// The low end of that estimate, if a range was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    /// The high end of that estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+}
+
+/// A rate per year: a best estimate and, if a range was published, its ends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rate {
+    /// The best estimate.
+    pub central: f64,
+    /// The low end of the published estimates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    /// The high end of the published estimates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
 }
 
 keyword_enum! {
@@ -384,8 +422,14 @@ keyword_enum! {
 pub struct Production {
     /// The quantity produced.
     pub quantity: String,
-    /// How much per year while operating, in the quantity's unit.
+    /// How much per year while operating, in the quantity's unit: the best estimate.
     pub per_year: f64,
+    /// The low end of the published estimates of that rate, if a range was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    /// The high end of the published estimates of that rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
 }
 
 /// A named site.

@@ -230,18 +230,44 @@ fn instrument() -> impl Strategy<Value = Instrument> {
 }
 
 fn quantity() -> impl Strategy<Value = Quantity> {
+    let material = (id(), amount(), prop::option::of(amount()), prop::option::of(amount()))
+        .prop_map(|(quantity, per_unit, low, high)| Material { quantity, per_unit, low, high });
+    let rate = (amount(), prop::option::of(amount()), prop::option::of(amount()))
+        .prop_map(|(central, low, high)| Rate { central, low, high });
     (
         (id(), text(), text(), prop::option::of(id())),
         (amount(), prop::option::of(amount()), prop::option::of(amount())),
         (date(), prop::option::of(signed()), prop::option::of(text())),
+        (prop::collection::vec(material, 0..3), prop::option::of(rate)),
     )
-        .prop_map(|((id, name, unit, owner), (initial, low, high), (as_of, growth_per_year, source))| {
-            Quantity { id, name, unit, owner, initial, low, high, as_of, growth_per_year, source }
-        })
+        .prop_map(
+            |(
+                (id, name, unit, owner),
+                (initial, low, high),
+                (as_of, growth_per_year, source),
+                (made_from, max_per_year),
+            )| {
+                Quantity {
+                    id,
+                    name,
+                    unit,
+                    owner,
+                    initial,
+                    low,
+                    high,
+                    as_of,
+                    growth_per_year,
+                    made_from,
+                    max_per_year,
+                    source,
+                }
+            },
+        )
 }
 
 fn facility() -> impl Strategy<Value = Facility> {
-    let production = (id(), amount()).prop_map(|(quantity, per_year)| Production { quantity, per_year });
+    let production = (id(), amount(), prop::option::of(amount()), prop::option::of(amount()))
+        .prop_map(|(quantity, per_year, low, high)| Production { quantity, per_year, low, high });
     (
         id(),
         text(),

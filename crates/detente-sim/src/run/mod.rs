@@ -30,6 +30,7 @@
 
 mod outcomes;
 mod parties;
+mod programme;
 mod truth;
 mod verification;
 
@@ -46,12 +47,16 @@ use crate::plan::Plan;
 use crate::random::{Draws, Stream};
 use crate::reading::Reading;
 use crate::strategy::{Memory, Rule};
+use programme::Programme;
 
 /// What one run produced, step by step. Reused between runs to avoid allocating.
 #[derive(Clone, Debug, Default)]
 pub struct Trajectory {
     /// True quantities at the end of each step: `[step * quantities + q]`.
     pub quantities: Vec<f64>,
+    /// The programme's figures at the end of each step (see
+    /// [`Plan::outputs`](crate::plan::Plan)): `[step * outputs + o]`.
+    pub programme: Vec<f64>,
     /// Economic weight of the instruments relieved under the agreement, each step.
     pub relief: Vec<f64>,
     /// The step at which each phase was first open (or complete), if it was.
@@ -304,6 +309,8 @@ struct Future<'s, 'a> {
     /// computed at (production and growth depend only on the record and on cheating).
     growth: Vec<f64>,
     growth_version: u64,
+    /// The programme's rates in this run.
+    programme: Programme,
     /// Whether the parties' last round of acts pushed nothing, and whether a change of
     /// government has happened since (see `act`).
     quiet: bool,
@@ -314,7 +321,7 @@ impl<'s, 'a> Future<'s, 'a> {
     fn new(sim: &'s Simulator<'a>, run: u64, out: &'s mut Trajectory) -> Future<'s, 'a> {
         let plan = &sim.plan;
         let draws = Draws::new(plan.seed, run);
-        let truth = plan
+        let mut truth: Vec<f64> = plan
             .quantities
             .iter()
             .zip(&sim.measured)
@@ -323,9 +330,12 @@ impl<'s, 'a> Future<'s, 'a> {
                 measured.unwrap_or_else(|| low + (high - low) * draws.uniform(Stream::Initial, q.key, 0))
             })
             .collect();
+        let programme = Programme::draw(plan, draws);
+        programme.catch_up(plan, &sim.fresh, &sim.measured, &mut truth);
         let (commitments, phases, instruments) =
             (sim.ag.commitments.len(), sim.ag.phases.len(), sim.ag.spec.instrument.len());
         out.quantities.clear();
+        out.programme.clear();
         out.relief.clear();
         out.phase_opened.clear();
         out.phase_opened.resize(phases, None);
@@ -383,6 +393,7 @@ impl<'s, 'a> Future<'s, 'a> {
             cheat_per_step: vec![0.0; parties],
             growth: vec![0.0; sim.plan.quantities.len()],
             growth_version: u64::MAX,
+            programme,
             quiet: false,
             reversed_since_act: false,
         };

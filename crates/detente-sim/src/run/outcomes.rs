@@ -11,6 +11,7 @@ impl Future<'_, '_> {
     pub(super) fn record(&mut self, k: u32) {
         let (ag, plan) = (self.sim.ag, &self.sim.plan);
         self.out.quantities.extend_from_slice(&self.truth);
+        self.programme.report(plan, &self.truth, &self.growth, &mut self.out.programme);
         if self.recorded_version == self.reading.version {
             // Nothing on record changed since the last step: the same relief, phases,
             // snap-backs and agreement status.

@@ -40,22 +40,25 @@ impl Future<'_, '_> {
             for (value, delta) in self.truth.iter_mut().zip(&self.growth) {
                 *value += delta;
             }
-            return;
+        } else {
+            self.produce_and_grow();
         }
+        self.assemble();
+    }
+
+    /// Production and growth over the period, computed afresh (see `growth_version`).
+    fn produce_and_grow(&mut self) {
+        let (ag, plan) = (self.sim.ag, &self.sim.plan);
         for delta in self.growth.iter_mut() {
             *delta = 0.0;
         }
-        // Production by facilities really operating.
-        for (f, produces) in plan.production.iter().enumerate() {
-            if produces.is_empty() {
-                continue;
-            }
+        // Production by facilities really operating, at this run's rates.
+        for (p, &rate) in plan.production.iter().zip(&self.programme.rates) {
+            let f = p.facility;
             let operating = self.machine.facility_status(f) == FacilityStatus::Operating
                 || self.broken_list.iter().any(|&c| ag.commitments[c].sets.iter().any(|&(g, _)| g == f));
             if operating {
-                for &(q, amount) in produces {
-                    self.growth[q] += amount;
-                }
+                self.growth[p.quantity] += rate;
             }
         }
         // Growth, unless a commitment limiting the quantity holds it: a continuing one in
@@ -71,6 +74,21 @@ impl Future<'_, '_> {
         }
         // The change holds for later steps only if no measure was broken in this one.
         self.growth_version = if self.broken_list.is_empty() { self.reading.version } else { u64::MAX };
+    }
+
+    /// Assembly over the period: each quantity made from materials gains what its
+    /// capacity for a step and the materials allow, consuming them, unless a commitment
+    /// limiting it holds it (as it holds growth).
+    fn assemble(&mut self) {
+        let plan = &self.sim.plan;
+        for (a, assembly) in plan.assembly.iter().enumerate() {
+            let q = assembly.quantity;
+            if self.sim.limiting[q].iter().any(|&c| self.in_force(c) && !self.broken_now[c]) {
+                continue;
+            }
+            let (per_unit, most) = (&self.programme.per_unit[a], self.programme.capacity[a]);
+            super::programme::assemble(q, &assembly.materials, per_unit, most, &mut self.truth);
+        }
     }
 
     /// A party's probability of breaking a measure in a step, under its current course.

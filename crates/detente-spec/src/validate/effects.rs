@@ -11,6 +11,8 @@ use crate::source_map::ItemKey;
 
 pub(super) fn check(check: &mut Check<'_>) {
     estimates(check);
+    rate_ranges(check);
+    material_cycles(check);
     limit_units(check);
     contradictory_statuses(check);
     irreversible_dismantlement(check);
@@ -45,6 +47,98 @@ fn estimates(check: &mut Check<'_>) {
                 )
                 .label(check.map.field(item, "unit"), "empty")
                 .help("name the unit, e.g. \"kg\" or \"warheads\""),
+            );
+        }
+    }
+}
+
+/// Reports a range whose ends do not hold its best estimate (`low <= central <= high`).
+fn ordered(
+    check: &mut Check<'_>,
+    (low, central, high): (Option<f64>, f64, Option<f64>),
+    span: Option<std::ops::Range<usize>>,
+    what: String,
+) {
+    let (low, high) = (low.unwrap_or(central), high.unwrap_or(central));
+    if !(low <= central && central <= high) {
+        check.report(
+            Diagnostic::new(
+                Code::QuantityMismatch,
+                format!(
+                    "{what} is outside its own range: low {}, best estimate {}, high {}",
+                    number(low),
+                    number(central),
+                    number(high)
+                ),
+            )
+            .label(span, "best estimate outside the range")
+            .help("the best estimate must lie between `low` and `high`"),
+        );
+    }
+}
+
+/// Rates of production, materials per unit and assembly capacities: each best estimate
+/// lies within its range.
+fn rate_ranges(check: &mut Check<'_>) {
+    let spec = check.spec;
+    for (i, facility) in spec.facility.iter().enumerate() {
+        for (n, p) in facility.produces.iter().enumerate() {
+            let span = check.map.element(ItemKey::Facility(i), "produces", n);
+            let what = format!("the rate at which `{}` produces `{}`", facility.id, p.quantity);
+            ordered(check, (p.low, p.per_year, p.high), span, what);
+        }
+    }
+    for (i, quantity) in spec.quantity.iter().enumerate() {
+        let item = ItemKey::Quantity(i);
+        for (n, m) in quantity.made_from.iter().enumerate() {
+            let span = check.map.element(item, "made_from", n);
+            let what = format!("the `{}` one unit of `{}` takes", m.quantity, quantity.id);
+            ordered(check, (m.low, m.per_unit, m.high), span, what);
+        }
+        if let Some(rate) = &quantity.max_per_year {
+            let span = check.map.field(item, "max_per_year").or_else(|| check.map.item(item));
+            let what = format!("the assembly capacity of `{}`", quantity.id);
+            ordered(check, (rate.low, rate.central, rate.high), span, what);
+        }
+    }
+}
+
+/// A quantity cannot be made, directly or through others, from itself.
+fn material_cycles(check: &mut Check<'_>) {
+    let spec = check.spec;
+    let index: HashMap<&str, usize> =
+        spec.quantity.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
+    let edges: Vec<Vec<usize>> = spec
+        .quantity
+        .iter()
+        .map(|q| q.made_from.iter().filter_map(|m| index.get(m.quantity.as_str()).copied()).collect())
+        .collect();
+    for (i, quantity) in spec.quantity.iter().enumerate() {
+        // Depth-first search from i's materials: does it come back to i?
+        let mut seen = vec![false; edges.len()];
+        let mut stack: Vec<usize> = edges[i].clone();
+        let mut cycle = false;
+        while let Some(q) = stack.pop() {
+            if q == i {
+                cycle = true;
+                break;
+            }
+            if !std::mem::replace(&mut seen[q], true) {
+                stack.extend(&edges[q]);
+            }
+        }
+        if cycle {
+            let item = ItemKey::Quantity(i);
+            check.report(
+                Diagnostic::new(
+                    Code::QuantityMismatch,
+                    format!("quantity `{}` is made, directly or through others, from itself", quantity.id),
+                )
+                .label(
+                    check.map.field(item, "made_from").or_else(|| check.map.item(item)),
+                    "a cycle of materials",
+                )
+                .help("a material must be produced by facilities or growth, not from what it makes"),
             );
         }
     }

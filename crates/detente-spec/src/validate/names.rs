@@ -143,6 +143,10 @@ fn references(check: &mut Check<'_>, shared: &SharedIds<'_>) {
         if let Some(owner) = &x.owner {
             refs.push((owner, PARTY, At::Field(ItemKey::Quantity(i), "owner"), "owner"));
         }
+        for (n, m) in x.made_from.iter().enumerate() {
+            let at = At::Element(ItemKey::Quantity(i), "made_from", n);
+            refs.push((&m.quantity, &[Kind::Quantity], at, "made_from"));
+        }
     }
     for (i, x) in spec.facility.iter().enumerate() {
         let item = ItemKey::Facility(i);

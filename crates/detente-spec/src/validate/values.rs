@@ -61,6 +61,8 @@ enum Rule {
     NonNegative,
     /// In [0, 1].
     Probability,
+    /// Above zero: how much material one unit takes.
+    Positive,
 }
 
 pub(super) fn check(check: &mut Check<'_>, decoded_cleanly: bool) {
@@ -177,7 +179,14 @@ fn value(check: &mut Check<'_>, x: f64, rule: Rule, place: Place, key: &str, wha
                     .help(hint);
             check.report(diagnostic);
         }
-        Rule::NonNegative | Rule::Probability => {}
+        Rule::Positive if x <= 0.0 => {
+            let diagnostic =
+                Diagnostic::new(Code::NumberOutOfRange, format!("`{key}` in {} must be above zero", what()))
+                    .label(check.span_of(place), "not above zero")
+                    .help("a unit cannot be made from no material; give the amount one unit takes");
+            check.report(diagnostic);
+        }
+        Rule::NonNegative | Rule::Probability | Rule::Positive => {}
     }
 }
 
@@ -202,14 +211,44 @@ fn numbers(check: &mut Check<'_>, spec: &Spec) {
         if let Some(growth) = x.growth_per_year {
             value(check, growth, Rule::Any, at(item, "growth_per_year"), "growth_per_year", what);
         }
+        for (n, material) in x.made_from.iter().enumerate() {
+            let what = || format!("an entry of `made_from` in quantity `{}`", x.id);
+            let place = entry(item, "made_from", n, "made_from.per_unit");
+            value(check, material.per_unit, Rule::Positive, place, "per_unit", what);
+            for (key, field, v) in
+                [("low", "made_from.low", material.low), ("high", "made_from.high", material.high)]
+            {
+                if let Some(v) = v {
+                    value(check, v, Rule::Positive, entry(item, "made_from", n, field), key, what);
+                }
+            }
+        }
+        if let Some(rate) = &x.max_per_year {
+            let what = || format!("`max_per_year` of quantity `{}`", x.id);
+            for (key, field, v) in [
+                ("central", "max_per_year.central", Some(rate.central)),
+                ("low", "max_per_year.low", rate.low),
+                ("high", "max_per_year.high", rate.high),
+            ] {
+                if let Some(v) = v {
+                    value(check, v, Rule::NonNegative, at(item, field), key, what);
+                }
+            }
+        }
     }
     for (i, x) in spec.facility.iter().enumerate() {
         let item = ItemKey::Facility(i);
         for (n, production) in x.produces.iter().enumerate() {
             let place = entry(item, "produces", n, "produces.per_year");
-            value(check, production.per_year, Rule::NonNegative, place, "per_year", || {
-                format!("an entry of `produces` in facility `{}`", x.id)
-            });
+            let what = || format!("an entry of `produces` in facility `{}`", x.id);
+            value(check, production.per_year, Rule::NonNegative, place, "per_year", what);
+            for (key, field, v) in
+                [("low", "produces.low", production.low), ("high", "produces.high", production.high)]
+            {
+                if let Some(v) = v {
+                    value(check, v, Rule::NonNegative, entry(item, "produces", n, field), key, what);
+                }
+            }
         }
     }
     for (i, c) in spec.commitment.iter().enumerate() {
