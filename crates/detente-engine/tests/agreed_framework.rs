@@ -2,24 +2,17 @@
 //! (`scenarios/agreed-framework-1994.*`). Each assertion is a fact of that history:
 //! if the engine tells the story differently, it is wrong.
 
+mod history;
+
 use detente_engine::explain::{explain, render as render_explanation};
-use detente_engine::log::{load, Format};
 use detente_engine::report::{render, Style};
 use detente_engine::state::*;
 use detente_engine::{state, timeline, Agreement, Log};
 use detente_spec::model::FacilityStatus;
 use detente_spec::time::parse_date;
-use detente_spec::{check, SourceFile};
 
 fn case() -> (Agreement, Log) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/");
-    let spec = std::fs::read_to_string(format!("{dir}agreed-framework-1994.toml")).unwrap();
-    let checked = check(&SourceFile::new("agreed-framework-1994.toml", spec));
-    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-    let agreement = Agreement::compile(&checked.spec).unwrap();
-    let events = std::fs::read_to_string(format!("{dir}agreed-framework-1994.events.jsonl")).unwrap();
-    let log = load(&events, Format::JsonLines, &agreement, false).unwrap();
-    (agreement, log)
+    history::case("agreed-framework-1994")
 }
 
 fn on(day: &str) -> State {

@@ -2,21 +2,14 @@
 //! (`scenarios/inf-1987.*`). Each test is a historian's statement about one date,
 //! asserted on the replayed state: if the engine tells the story differently, it is wrong.
 
-use detente_engine::log::{load, Format};
+mod history;
+
 use detente_engine::state::*;
 use detente_engine::{state, timeline, Agreement, Log};
 use detente_spec::time::{parse_date, Date};
-use detente_spec::{check, SourceFile};
 
 fn case() -> (Agreement, Log) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/");
-    let spec = std::fs::read_to_string(format!("{dir}inf-1987.toml")).unwrap();
-    let checked = check(&SourceFile::new("inf-1987.toml", spec));
-    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-    let agreement = Agreement::compile(&checked.spec).unwrap();
-    let events = std::fs::read_to_string(format!("{dir}inf-1987.events.jsonl")).unwrap();
-    let log = load(&events, Format::JsonLines, &agreement, false).unwrap();
-    (agreement, log)
+    history::case("inf-1987")
 }
 
 fn date(text: &str) -> Date {

@@ -3,23 +3,16 @@
 //! (research notes: Iran Primer chronology, IAEA reports, OFAC, the E3's statements);
 //! if the engine tells the story differently, it is wrong.
 
-use detente_engine::log::{load, Format};
+mod history;
+
 use detente_engine::report::{render, Style};
 use detente_engine::state::*;
 use detente_engine::{state, timeline, Agreement, Log};
 use detente_spec::model::FacilityStatus;
 use detente_spec::time::{parse_date, Date};
-use detente_spec::{check, SourceFile};
 
 fn case() -> (Agreement, Log) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/");
-    let spec = std::fs::read_to_string(format!("{dir}jcpoa-2015.toml")).unwrap();
-    let checked = check(&SourceFile::new("jcpoa-2015.toml", spec));
-    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-    let agreement = Agreement::compile(&checked.spec).unwrap();
-    let events = std::fs::read_to_string(format!("{dir}jcpoa-2015.events.jsonl")).unwrap();
-    let log = load(&events, Format::JsonLines, &agreement, false).unwrap();
-    (agreement, log)
+    history::case("jcpoa-2015")
 }
 
 fn date(day: &str) -> Date {

@@ -8,21 +8,14 @@
 //! is kept as a note. The statements after that date are written below as ignored tests
 //! (not yet pinned); GAPS.md describes the case.
 
-use detente_engine::log::{load, Format};
+mod history;
+
 use detente_engine::state::*;
 use detente_engine::{state, timeline, Agreement, Log};
 use detente_spec::time::{parse_date, Date};
-use detente_spec::{check, SourceFile};
 
 fn case() -> (Agreement, Log) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/");
-    let spec = std::fs::read_to_string(format!("{dir}jpoa-2013.toml")).unwrap();
-    let checked = check(&SourceFile::new("jpoa-2013.toml", spec));
-    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-    let agreement = Agreement::compile(&checked.spec).unwrap();
-    let events = std::fs::read_to_string(format!("{dir}jpoa-2013.events.jsonl")).unwrap();
-    let log = load(&events, Format::JsonLines, &agreement, false).unwrap();
-    (agreement, log)
+    history::case("jpoa-2013")
 }
 
 fn date(text: &str) -> Date {

@@ -5,22 +5,15 @@
 //! statements", numbered as there); if the engine tells the story differently, it is
 //! wrong. What the engine cannot yet say is written as an ignored test, with why.
 
-use detente_engine::log::{load, Format};
+mod history;
+
 use detente_engine::report::{render, Style};
 use detente_engine::state::*;
 use detente_engine::{state, timeline, Agreement, Log};
 use detente_spec::time::{parse_date, Date};
-use detente_spec::{check, SourceFile};
 
 fn case() -> (Agreement, Log) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/");
-    let spec = std::fs::read_to_string(format!("{dir}korea-2018.toml")).unwrap();
-    let checked = check(&SourceFile::new("korea-2018.toml", spec));
-    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-    let agreement = Agreement::compile(&checked.spec).unwrap();
-    let events = std::fs::read_to_string(format!("{dir}korea-2018.events.jsonl")).unwrap();
-    let log = load(&events, Format::JsonLines, &agreement, false).unwrap();
-    (agreement, log)
+    history::case("korea-2018")
 }
 
 fn date(day: &str) -> Date {
