@@ -790,6 +790,33 @@ fn an_unreadable_file_does_not_stop_check_of_the_others() {
     assert_eq!(json["files"][1]["valid"], true);
 }
 
+/// A file far larger than any agreement is refused before it is read (checking holds a
+/// syntax tree of some 50 times the text), with the reason, and check goes on with the
+/// other files.
+#[test]
+fn a_file_too_large_to_be_a_specification_is_refused_before_it_is_read() {
+    let dir = std::env::temp_dir().join(format!("detente-large-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let large = dir.join("large.toml");
+    let file = std::fs::File::create(&large).unwrap();
+    // Sparse: the size is there without writing 9 MiB.
+    file.set_len(9 << 20).unwrap();
+    let korea = scenario("korea-2020.toml");
+    detente()
+        .arg("check")
+        .arg(&large)
+        .arg(&korea)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("korea-2020.toml: valid"))
+        .stderr(
+            predicate::str::contains("too large to be a specification")
+                .and(predicate::str::contains("8 MiB")),
+        );
+    detente().arg("simulate").arg(&large).assert().code(2).stderr(predicate::str::contains("too large"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn nonsense_arguments_are_refused() {
     let korea = scenario("korea-2020.toml");

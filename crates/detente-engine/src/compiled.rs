@@ -75,6 +75,9 @@ pub struct CCommitment {
     pub lasts: Option<Duration>,
     /// The verifier, if verified.
     pub verifier: Option<usize>,
+    /// The conditions of its verification's access clauses, in order (see
+    /// [`crate::machine::Machine::access_clause`]).
+    pub access: Vec<Cond>,
     /// Who may establish a breach by `violation-verified`: the verifier and the parties
     /// of `established_by`.
     pub establishers: Vec<usize>,
@@ -443,6 +446,10 @@ impl Compiler<'_> {
             on_timeout: c.on_timeout,
             lasts: c.lasts,
             verifier,
+            access: match &c.verification {
+                Some(v) => v.access.iter().map(|clause| self.cond(&clause.when)).collect::<Result<_, _>>()?,
+                None => Vec::new(),
+            },
             establishers,
             notice: c.notice,
             amendment: c.amendment.as_ref().map(|a| self.id(&ids.amendments, a)).transpose()?,

@@ -583,6 +583,13 @@ impl<'a> Machine<'a> {
         self.cached_next_timer()
     }
 
+    /// The first access clause of commitment `c`'s verification whose condition holds
+    /// today, if any: which detection applies to an inspection today. The clauses are
+    /// the agreement's (`verification.access`), and so are their probabilities.
+    pub fn access_clause(&self, c: usize) -> Option<usize> {
+        self.ag.commitments[c].access.iter().position(|cond| self.eval(cond))
+    }
+
     /// Whether commitment `c` has ever been in effect (performed or fulfilled; a
     /// continuing commitment without a deadline is from the day it is owed), whatever
     /// its status now: a measure found in breach had taken effect, a missed deadline had

@@ -605,7 +605,7 @@ fn standard_normal_cdf(z: f64) -> f64 {
 /// M. J. Wichura, "Algorithm AS 241: The Percentage Points of the Normal Distribution",
 /// Applied Statistics 37(3), 1988, 477-484. Rational minimax approximations in three
 /// ranges, accurate to about 1 part in 10¹⁶; ±∞ at 0 and 1.
-fn standard_normal_quantile(p: f64) -> f64 {
+pub(crate) fn standard_normal_quantile(p: f64) -> f64 {
     let q = p - 0.5;
     if q.abs() <= 0.425 {
         let r = 0.180625 - q * q;

@@ -8,9 +8,12 @@
 //! them, inspections take place every period unless `[simulation.inspection]` says
 //! otherwise, parties without a strategy are sincere.
 
+use std::collections::BTreeMap;
+
 use detente_engine::Agreement;
 use detente_spec::model::{
     Category, Commitment, CommitmentKind, Confirmation, Role, Simulation, Spec, StrategyKind,
+    DEFAULT_MEASUREMENT_ERROR,
 };
 use detente_spec::time::{Date, Duration, Unit};
 
@@ -38,6 +41,11 @@ pub struct CommitmentPlan {
     pub detection: f64,
     /// The probability an inspection of a compliant party raises a false alarm.
     pub false_alarm: f64,
+    /// Detection and false-alarm probabilities of the verification's access clauses, in
+    /// the order of the engine's [`detente_engine::machine::Machine::access_clause`]
+    /// (empty where `[simulation.detection]` or `[simulation.false_alarm]` overrides
+    /// the commitment: an override states its verification whole).
+    pub access: Vec<(f64, f64)>,
     /// The probability an inspection takes place in an inspection period.
     pub inspection: f64,
     /// The inspection period, in steps.
@@ -60,6 +68,9 @@ pub struct QuantityPlan {
     pub initial: (f64, f64),
     /// Growth per step when nothing in the agreement holds it (its `growth_per_year`).
     pub growth: f64,
+    /// The relative standard error of a verifier's measurement of it
+    /// (`[simulation.measurement]`, else the default assumption).
+    pub measurement_error: f64,
     /// The histogram range: no run can leave it (the highest initial value plus every
     /// source of growth running for the whole horizon).
     pub range: (f64, f64),
@@ -395,6 +406,7 @@ fn assembly(ag: &Agreement, step_years: f64) -> Vec<AssemblyPlan> {
 /// for an assembled quantity the most its materials could ever make.
 fn quantities(
     ag: &Agreement,
+    measurement: &BTreeMap<String, f64>,
     production: &[ProductionPlan],
     assembly: &[AssemblyPlan],
     catch_up: &[f64],
@@ -416,7 +428,9 @@ fn quantities(
                 production.iter().filter(|p| p.quantity == q).map(|p| p.per_step.high.max(0.0)).sum();
             let span = years + catch_up[q];
             base[q] = initial.1 + (growth.max(0.0) + produced) * span / step_years;
-            QuantityPlan { key: key_of(&spec.id), initial, growth, range: (initial.0.min(0.0), 0.0) }
+            let measurement_error = measurement.get(&spec.id).copied().unwrap_or(DEFAULT_MEASUREMENT_ERROR);
+            let range = (initial.0.min(0.0), 0.0);
+            QuantityPlan { key: key_of(&spec.id), initial, growth, measurement_error, range }
         })
         .collect();
     // The most each quantity can reach, assembled quantities through their materials'
@@ -578,7 +592,8 @@ impl Plan {
             .iter()
             .map(|q| (q.as_of.until(start).map_or(0, |s| s.get_days()) as f64 / YEAR_DAYS).max(0.0))
             .collect();
-        let quantities = quantities(ag, &production, &assembly, &catch_up, step_years, years);
+        let quantities =
+            quantities(ag, &sim.measurement, &production, &assembly, &catch_up, step_years, years);
         let breakout_cap = (years * YEAR_DAYS).round();
         let outputs = outputs(ag, &assembly, &quantities, breakout_cap);
         let elections = elections(ag, &sim, &dates, start);
@@ -664,6 +679,7 @@ fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<Commit
         .map(|c| {
             let verification = c.verification.as_ref();
             let every_months = verification.and_then(|v| v.every).map_or(1.0, months_of);
+            let overridden = sim.detection.contains_key(&c.id) || sim.false_alarm.contains_key(&c.id);
             CommitmentPlan {
                 key: key_of(&c.id),
                 continuing: c.kind == CommitmentKind::Continuing,
@@ -681,6 +697,14 @@ fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<Commit
                     .copied()
                     .or(verification.map(|v| v.false_alarm))
                     .unwrap_or(0.0),
+                access: match verification {
+                    Some(v) if !overridden => v
+                        .access
+                        .iter()
+                        .map(|clause| (clause.detection, clause.false_alarm.unwrap_or(v.false_alarm)))
+                        .collect(),
+                    _ => Vec::new(),
+                },
                 inspection: sim.inspection.get(&c.id).copied().unwrap_or(1.0),
                 every: ((every_months / step_months as f64).round() as u32).max(1),
                 lead: lead_of(&ag.spec, c, sim),

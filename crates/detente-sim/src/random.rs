@@ -48,6 +48,9 @@ pub enum Stream {
     Programme = 11,
     /// When a party walks out of the agreement.
     Walkout = 12,
+    /// The error of a verifier's measurement of a quantity (keyed by the quantity and
+    /// the commitment whose inspection measures it).
+    Measurement = 13,
 }
 
 /// The random draws of one run.

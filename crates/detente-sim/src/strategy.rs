@@ -152,6 +152,7 @@ mod tests {
             cost,
             detection: 1.0,
             false_alarm: 0.0,
+            access: Vec::new(),
             inspection: 1.0,
             every: 1,
             lead: crate::lead_time::Lead::Stated(crate::lead_time::LeadTime::default_for(

@@ -94,6 +94,9 @@ pub fn apply(spec: &mut Spec, parameter: &str, value: f64) -> Result<(), String>
     let check_first = match parts.as_slice() {
         ["detection" | "false_alarm" | "inspection", id] => exists(id, spec),
         ["strategy" | "election", party, _] => is_signatory(party, spec),
+        ["measurement", id] if !spec.quantity.iter().any(|q| q.id == *id) => {
+            Err(format!("no quantity `{id}` in this agreement"))
+        }
         _ => Ok(()),
     };
     check_first?;
@@ -112,6 +115,12 @@ pub fn apply(spec: &mut Spec, parameter: &str, value: f64) -> Result<(), String>
         }
         ["inspection", id] => {
             sim.inspection.insert(id.to_string(), probability(parameter, value)?);
+        }
+        ["measurement", id] if value >= 0.0 => {
+            sim.measurement.insert(id.to_string(), value);
+        }
+        ["measurement", _] => {
+            return Err(format!("`{parameter}` is a relative standard error, so {value} is out of range (0 or more)"))
         }
         ["strategy", party, field] => {
             let strategy = sim.strategy.get_mut(*party).ok_or_else(|| {
@@ -152,7 +161,7 @@ pub fn apply(spec: &mut Spec, parameter: &str, value: f64) -> Result<(), String>
         _ => {
             return Err(format!(
                 "unknown parameter `{parameter}`; sweepable: strategy.PARTY.cheat|max_cost|patience, \
-                 detection.ID, false_alarm.ID, inspection.ID, election.PARTY.reversal, resolution, \
+                 detection.ID, false_alarm.ID, inspection.ID, measurement.QUANTITY, election.PARTY.reversal, resolution, \
                  confirmation.breach|false_alarm, walkout.base|aggrieved"
             ))
         }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{agrees, compile, spec, tally};
-use detente_spec::model::{Confirmation, Spec, Strategy, StrategyKind};
+use detente_spec::model::{Access, Confirmation, Spec, Strategy, StrategyKind};
 
 /// The closed-form agreement with its probabilities set: alpha breaks the freeze with
 /// probability `q` a month, an inspection takes place with probability `p`, detects a
@@ -74,6 +74,120 @@ fn snap_back_probability_matches_the_closed_form() {
                 "q={q} p={p} b={b} a={a} c=({c_b}, {c_f}): P(snap-back by month {t}) = {estimate}, \
                  closed form {expected}"
             );
+        }
+    }
+}
+
+/// Alpha's freeze with one access clause: while `when` holds, an inspection detects a
+/// violation with probability `detection` (false alarms as without access).
+fn with_access(mut spec: Spec, when: &str, detection: f64) -> Spec {
+    let verification = spec.commitment[0].verification.as_mut().unwrap();
+    verification.access.push(Access {
+        when: detente_spec::condition::parse(when).unwrap().condition,
+        detection,
+        false_alarm: None,
+        source: None,
+    });
+    spec
+}
+
+/// Detection depends on access as the agreement states it: with a clause that holds from
+/// a day, months before it follow the closed form at the verification's own detection
+/// and months from it at the clause's; the engine decides which holds.
+#[test]
+fn detection_follows_access_from_the_day_its_clause_holds() {
+    let (q, p, a) = (0.1, 1.0, 0.0);
+    let (without, with) = (0.2, 0.9);
+    // Inspections at the ends of months 1..11 precede the day; month 12's follows it.
+    let spec = closed_form(q, p, 1.0 - without, a, 20_000, 41);
+    let spec = with_access(spec, "date >= 2030-12-15", with);
+    let (tally, _) = tally(&compile(&spec));
+    let by_step = tally.by_step(&tally.first_snapback);
+    let monthly = |d: f64| p * q * d;
+    for t in [3usize, 11, 12, 18, 25] {
+        let before = t.min(11) as i32;
+        let after = t.saturating_sub(11) as i32;
+        let expected = 1.0 - (1.0 - monthly(without)).powi(before) * (1.0 - monthly(with)).powi(after);
+        assert!(
+            agrees(by_step[t - 1], expected, tally.runs, 4.5),
+            "P(snap-back by month {t}) = {}, closed form {expected}",
+            by_step[t - 1]
+        );
+    }
+}
+
+/// A clause on the agreement's state: while the embargo is lifted (from the first days,
+/// when beta performs its relief) the clause's detection applies, until the snap-back
+/// (absorbing) re-imposes it. So the first snap-back follows the closed form at the
+/// clause's detection, not at the verification's own.
+#[test]
+fn detection_follows_access_while_the_state_allows_it() {
+    let (q, p, a) = (0.1, 1.0, 0.02);
+    let spec = closed_form(q, p, 1.0 - 0.1, a, 20_000, 43);
+    let spec = with_access(spec, "not in_force(embargo)", 0.7);
+    let (tally, _) = tally(&compile(&spec));
+    let by_step = tally.by_step(&tally.first_snapback);
+    for t in [1usize, 6, 12, 25] {
+        let expected = snapback_by(q, p, 1.0 - 0.7, a, (1.0, 1.0), t);
+        assert!(
+            agrees(by_step[t - 1], expected, tally.runs, 4.5),
+            "P(snap-back by month {t}) = {}, closed form at the clause's detection {expected}",
+            by_step[t - 1]
+        );
+    }
+}
+
+/// An override in `[simulation.detection]` states the commitment's detection whole: the
+/// access clauses no longer apply (a sweep of it would otherwise not sweep).
+#[test]
+fn a_detection_override_replaces_the_access_clauses() {
+    let (q, p, a) = (0.1, 1.0, 0.0);
+    let spec = closed_form(q, p, 1.0 - 0.1, a, 20_000, 47);
+    let mut spec = with_access(spec, "true", 0.9);
+    spec.simulation.as_mut().unwrap().detection.insert("freeze".into(), 0.3);
+    let (tally, _) = tally(&compile(&spec));
+    let by_step = tally.by_step(&tally.first_snapback);
+    for t in [6usize, 25] {
+        let expected = snapback_by(q, p, 1.0 - 0.3, a, (1.0, 1.0), t);
+        assert!(
+            agrees(by_step[t - 1], expected, tally.runs, 4.5),
+            "month {t}: {}, {expected}",
+            by_step[t - 1]
+        );
+    }
+}
+
+/// Snap-back with reversal: relief returns once the breach is remedied
+/// (`resumes_when = "not unremedied(freeze)"`). The embargo then follows a two-state
+/// chain, month by month: relieved, it snaps back with probability
+/// `s = p (q (1 - b) c_b + (1 - q) a c_f)` (a breach established, as in the closed form
+/// above); snapped back, relief returns when the monthly inspection takes place (`p`),
+/// finds the measure kept that month (`1 - q`), raises no false alarm (`1 - a`) and
+/// confirms it (`1 - b`): `r = p (1 - q) (1 - a) (1 - b)`. Relief starts in the first
+/// days. So the share of futures with the embargo lifted at the end of month `t` is
+/// `x_t = x_{t-1} (1 - s) + (1 - x_{t-1}) r` from `x_0 = 1`.
+#[test]
+fn snap_back_with_reversal_follows_the_two_state_chain() {
+    for (n, &(q, p, b, a)) in
+        [(0.1, 1.0, 0.2, 0.05), (0.3, 0.8, 0.3, 0.02), (0.05, 1.0, 0.0, 0.1)].iter().enumerate()
+    {
+        let mut spec = closed_form(q, p, b, a, 20_000, 60 + n as u64);
+        spec.power[0].resumes_when =
+            Some(detente_spec::condition::parse("not unremedied(freeze)").unwrap().condition);
+        let (tally, _) = tally(&compile(&spec));
+        let weight = 12.0;
+        let s = p * (q * (1.0 - b) + (1.0 - q) * a);
+        let r = p * (1.0 - q) * (1.0 - a) * (1.0 - b);
+        let mut lifted = 1.0;
+        for t in 1..=25usize {
+            lifted = lifted * (1.0 - s) + (1.0 - lifted) * r;
+            if [1, 2, 6, 12, 25].contains(&t) {
+                let estimate = tally.relief[t - 1].mean(tally.runs) / weight;
+                assert!(
+                    agrees(estimate, lifted, tally.runs, 4.5),
+                    "q={q} p={p} b={b} a={a}: embargo lifted at the end of month {t} in {estimate} of futures, chain {lifted}"
+                );
+            }
         }
     }
 }

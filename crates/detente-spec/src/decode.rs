@@ -113,7 +113,11 @@ pub(crate) const COMMITMENT_FIELDS: &[&str] = &[
     "text",
     "source",
 ];
-pub(crate) const VERIFICATION_FIELDS: &[&str] = &["by", "method", "detection", "false_alarm", "every"];
+pub(crate) const VERIFICATION_FIELDS: &[&str] =
+    &["by", "method", "detection", "false_alarm", "every", "access"];
+/// The field of each access clause's condition, which the clauses of one verification share.
+pub(crate) const ACCESS_WHEN: &str = "verification.access.when";
+pub(crate) const ACCESS_FIELDS: &[&str] = &["when", "detection", "false_alarm", "source"];
 pub(crate) const LIMIT_FIELDS: &[&str] = &["quantity", "max", "unit"];
 pub(crate) const SET_STATUS_FIELDS: &[&str] = &["facility", "status"];
 pub(crate) const VALUES_FIELDS: &[&str] = &["cost", "benefit", "threat_reduction"];
@@ -148,6 +152,7 @@ pub(crate) const SIMULATION_FIELDS: &[&str] = &[
     "confirmation",
     "lead_time",
     "walkout",
+    "measurement",
 ];
 pub(crate) const WALKOUT_FIELDS: &[&str] = &["base", "aggrieved"];
 pub(crate) const CONFIRMATION_FIELDS: &[&str] = &["breach", "false_alarm"];
@@ -173,6 +178,7 @@ pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
         ("Phase", PHASE_FIELDS),
         ("Commitment", COMMITMENT_FIELDS),
         ("Verification", VERIFICATION_FIELDS),
+        ("Access", ACCESS_FIELDS),
         ("Limit", LIMIT_FIELDS),
         ("SetStatus", SET_STATUS_FIELDS),
         ("Values", VALUES_FIELDS),
@@ -849,7 +855,11 @@ impl<'s> Decoder<'s> {
         match condition::parse(&text) {
             Ok(parsed) => {
                 let refs = parsed.ranges.into_iter().filter_map(to_file).collect();
-                self.map.insert_condition_refs(table.item, field, refs);
+                if field == ACCESS_WHEN {
+                    self.map.append_condition_refs(table.item, field, refs);
+                } else {
+                    self.map.insert_condition_refs(table.item, field, refs);
+                }
                 Some(parsed.condition)
             }
             Err(error) => {
@@ -1292,13 +1302,26 @@ impl<'s> Decoder<'s> {
         let false_alarm =
             if t.value("false_alarm").is_some() { self.number(t, "false_alarm") } else { Some(0.0) };
         let every = self.duration(t, "every");
+        let access = self.table_list(t, "access", "verification.access.", ACCESS_FIELDS, Self::access);
         Some(Verification {
             by: by?,
             method: method?,
             detection: detection?,
             false_alarm: false_alarm?,
             every,
+            access,
         })
+    }
+
+    fn access(&mut self, t: &Table<'_>) -> Option<Access> {
+        if t.value("when").is_none() {
+            self.missing(t, "when", "\"fulfilled(admit-inspectors)\"");
+        }
+        let when = self.condition(t, "when");
+        let detection = self.required_number(t, "detection", "0.9");
+        let false_alarm = self.number(t, "false_alarm");
+        let source = self.string(t, "source");
+        Some(Access { when: when?, detection: detection?, false_alarm, source })
     }
 
     fn limit(&mut self, t: &Table<'_>) -> Option<Limit> {
@@ -1445,6 +1468,7 @@ impl Decoder<'_> {
         sim.detection = self.by_id(&t, "detection", Self::id_number);
         sim.false_alarm = self.by_id(&t, "false_alarm", Self::id_number);
         sim.inspection = self.by_id(&t, "inspection", Self::id_number);
+        sim.measurement = self.by_id(&t, "measurement", Self::id_number);
         if let Some(p) = self.number(&t, "resolution") {
             sim.resolution = p;
         }
@@ -1537,7 +1561,7 @@ impl Decoder<'_> {
         if value.is_none() {
             self.report(
                 Diagnostic::new(Code::WrongType, format!("the {key} of `{id}` must be a number"))
-                    .label(item_span(item), "expected a probability")
+                    .label(item_span(item), "expected a number")
                     .help(format!("e.g. {id} = 0.8")),
             );
         }

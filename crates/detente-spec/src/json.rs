@@ -169,6 +169,7 @@ fn entry_fields(field: &str) -> Option<(&'static str, &'static [&'static str])> 
         "produces" => ("produces.", decode::PRODUCTION_FIELDS),
         "made_from" => ("made_from.", decode::MATERIAL_FIELDS),
         "election" => ("election.", decode::ELECTION_FIELDS),
+        "verification.access" => ("verification.access.", decode::ACCESS_FIELDS),
         _ => return None,
     })
 }
@@ -389,7 +390,8 @@ impl<'t> Scanner<'t> {
             }),
             (
                 Some(b'{'),
-                "values.benefit" | "detection" | "false_alarm" | "inspection" | "strategy" | "lead_time",
+                "values.benefit" | "detection" | "false_alarm" | "inspection" | "strategy" | "lead_time"
+                | "measurement",
             ) => self.by_id(item, field),
             (Some(b'{'), "confirmation") => self
                 .object(|s, key, _| s.field(item, "confirmation.", None, decode::CONFIRMATION_FIELDS, key)),
@@ -398,8 +400,14 @@ impl<'t> Scanner<'t> {
             }
             (
                 Some(b'"'),
-                "when" | "opens_when" | "trigger" | "while" | "resumes_when" | "readings.when"
-                | "readings.while",
+                "when"
+                | "opens_when"
+                | "trigger"
+                | "while"
+                | "resumes_when"
+                | "readings.when"
+                | "readings.while"
+                | "verification.access.when",
             ) => {
                 let span = self.string();
                 self.condition_refs(item, field, span.clone());
@@ -471,7 +479,11 @@ impl<'t> Scanner<'t> {
         if let Ok(parsed) = condition::parse(text) {
             let refs =
                 parsed.ranges.into_iter().map(|r| inner.start + r.start..inner.start + r.end).collect();
-            self.map.insert_condition_refs(item, field, refs);
+            if field == decode::ACCESS_WHEN {
+                self.map.append_condition_refs(item, field, refs);
+            } else {
+                self.map.insert_condition_refs(item, field, refs);
+            }
         }
     }
 }

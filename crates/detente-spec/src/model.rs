@@ -733,6 +733,31 @@ pub struct Verification {
     /// How often inspections take place, if periodic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub every: Option<Duration>,
+    /// Detection that depends on access: the first clause whose condition holds on the
+    /// day of an inspection sets its detection (and false-alarm) probability; with none
+    /// holding, `detection` and `false_alarm` apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<Access>,
+}
+
+/// A clause of detection that depends on access, e.g. inspectors in the country raise
+/// it, a declaration found incomplete (undeclared sites) lowers it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Access {
+    /// When the clause applies: a condition on the agreement's state, evaluated on the
+    /// day of each inspection.
+    pub when: Condition,
+    /// Probability that a violation in one inspection period is detected while the
+    /// clause applies, in [0, 1].
+    pub detection: f64,
+    /// Probability of a false alarm per inspection period while the clause applies, in
+    /// [0, 1]; the verification's own `false_alarm` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub false_alarm: Option<f64>,
+    /// The public source of the figures, or the label of the assumption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A cap on a quantity while the commitment is in effect.
@@ -1239,7 +1264,18 @@ pub struct Simulation {
     /// The hazard that a signatory walks out.
     #[serde(default)]
     pub walkout: Walkout,
+    /// By quantity id, the relative standard error of a verifier's measurement of it
+    /// (0.1: a measured value is the true one times `1 + 0.1 Z`, `Z` standard normal);
+    /// [`DEFAULT_MEASUREMENT_ERROR`] for a quantity not listed.
+    #[serde(default)]
+    pub measurement: BTreeMap<String, f64>,
 }
+
+/// The relative standard error of a measurement of a quantity that
+/// `[simulation.measurement]` does not list: none. Counts of events that monitoring sees
+/// (tests, launches) are exact; for a stock of material the file must state its error
+/// (docs/simulation.md, "What the verifiers measure").
+pub const DEFAULT_MEASUREMENT_ERROR: f64 = 0.0;
 
 impl Default for Simulation {
     fn default() -> Simulation {
@@ -1257,6 +1293,7 @@ impl Default for Simulation {
             confirmation: Confirmation::default(),
             lead_time: BTreeMap::new(),
             walkout: Walkout::default(),
+            measurement: BTreeMap::new(),
         }
     }
 }

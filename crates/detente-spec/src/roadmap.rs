@@ -164,6 +164,12 @@ fn simulation(spec: &Spec, blocks: &mut Vec<Block>) {
     for (id, p) in &sim.false_alarm {
         items.push(bullet(format!("false alarms about {id} with probability {p} (assumed)"), vec![]));
     }
+    for (id, error) in &sim.measurement {
+        items.push(bullet(
+            format!("verifiers measure {id} with a relative standard error of {error} (assumed)"),
+            vec![],
+        ));
+    }
     for (id, p) in &sim.inspection {
         items.push(bullet(
             format!("an inspection of {id} takes place with probability {p} a period (assumed)"),
@@ -402,6 +408,14 @@ fn commitment_line(spec: &Spec, c: &Commitment) -> Bullet {
                 v.detection,
                 v.false_alarm
             ));
+            for clause in &v.access {
+                let false_alarm =
+                    clause.false_alarm.map(|f| format!(", false alarms {f}")).unwrap_or_default();
+                details.push(format!(
+                    "while {}: detection probability {}{false_alarm}",
+                    clause.when, clause.detection
+                ));
+            }
         }
         None if c.category == Category::Measure => details.push("not verified".to_string()),
         None => {}

@@ -73,6 +73,13 @@ impl SourceMap {
         self.condition_refs.insert((item, field), refs);
     }
 
+    /// Appends the ranges of the references of one more condition of a list of entries
+    /// that share a field (the `when` of each `verification.access` clause), so that the
+    /// `n`-th reference counts across the entries in order.
+    pub fn append_condition_refs(&mut self, item: ItemKey, field: &'static str, refs: Vec<Range<usize>>) {
+        self.condition_refs.entry((item, field)).or_default().extend(refs);
+    }
+
     /// The range of a field.
     pub fn field(&self, item: ItemKey, field: &'static str) -> Option<Range<usize>> {
         self.fields.get(&FieldKey { item, field, index: None }).cloned()

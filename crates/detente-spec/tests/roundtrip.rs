@@ -304,16 +304,28 @@ fn timeout() -> impl Strategy<Value = Timeout> {
     prop_oneof![Just(Timeout::Violated), Just(Timeout::Discharged), duration().prop_map(Timeout::Extended)]
 }
 
+fn access() -> impl Strategy<Value = Access> {
+    (condition(), probability(), prop::option::of(probability()), prop::option::of(text()))
+        .prop_map(|(when, detection, false_alarm, source)| Access { when, detection, false_alarm, source })
+}
+
 fn verification() -> impl Strategy<Value = Verification> {
-    (id(), text(), probability(), probability(), prop::option::of(duration())).prop_map(
-        |(by, method, detection, false_alarm, every)| Verification {
+    (
+        id(),
+        text(),
+        probability(),
+        probability(),
+        prop::option::of(duration()),
+        prop::collection::vec(access(), 0..3),
+    )
+        .prop_map(|(by, method, detection, false_alarm, every, access)| Verification {
             by,
             method,
             detection,
             false_alarm,
             every,
-        },
-    )
+            access,
+        })
 }
 
 fn values() -> impl Strategy<Value = Values> {
@@ -473,7 +485,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
         prop::collection::btree_map(id(), probability(), 0..3),
         (prop::collection::btree_map(id(), probability(), 0..3), probability()),
         (probability(), probability(), prop::collection::btree_map(id(), (duration(), duration()), 0..3)),
-        (probability(), probability()),
+        (probability(), probability(), prop::collection::btree_map(id(), probability(), 0..3)),
     )
         .prop_map(
             |(
@@ -484,7 +496,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                 false_alarm,
                 (inspection, resolution),
                 (breach, confirmed_false_alarm, lead_time),
-                (walkout_base, walkout_aggrieved),
+                (walkout_base, walkout_aggrieved, measurement),
             )| {
                 Simulation {
                     horizon,
@@ -503,6 +515,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                         .map(|(id, (median, p90))| (id, LeadTime { median, p90 }))
                         .collect(),
                     walkout: Walkout { base: walkout_base, aggrieved: walkout_aggrieved },
+                    measurement,
                 }
             },
         )

@@ -319,13 +319,14 @@ impl Future<'_, '_> {
     fn perform(&mut self, c: usize, party: usize) {
         self.performed_by[party] += 1;
         self.performed_total += 1;
-        // An action that caps quantities really brings them down to the caps
-        // (dismantling warheads, down-blending material); a continuing cap only holds
-        // them (growth, in the truth).
-        if !self.sim.plan.commitments[c].continuing {
-            for &(q, max) in &self.sim.ag.commitments[c].limits {
-                self.truth[q] = self.truth[q].min(max);
-            }
+        // Performing a step that caps quantities really brings them down to the caps
+        // (dismantling warheads, down-blending or shipping out material, as Iran's
+        // enriched-uranium stock was brought under the JCPOA's cap before Implementation
+        // Day), with a margin of two standard errors of the verifier's measurement: a
+        // party that complies keeps clear of a cap it knows is measured.
+        for &(q, max) in &self.sim.ag.commitments[c].limits {
+            let margin = 1.0 + 2.0 * self.sim.plan.quantities[q].measurement_error;
+            self.truth[q] = self.truth[q].min(max / margin);
         }
         self.push(party, EventKind::Performed, Subject::Commitment(c));
     }

@@ -2,7 +2,8 @@
 //!
 //! An inspection that takes place examines the period since the last scheduled one. A
 //! broken measure is detected with its detection probability; a kept one raises a false
-//! alarm at its rate. Either way the verifier reports an **anomaly**: a claim
+//! alarm at its rate. Both depend on access where the agreement says so: the engine
+//! tells which of the verification's `access` clauses holds on the day. Either way the verifier reports an **anomaly**: a claim
 //! (`violation`), not yet a verified violation, because the record cannot tell a real
 //! breach from a false alarm. The dispute procedure decides it on a day of its own,
 //! drawn at a constant daily rate, and confirms it (`violation-verified`) with a
@@ -46,7 +47,8 @@ impl Future<'_, '_> {
         if !self.draws.chance(p.inspection, Stream::Inspection, key, step) {
             return;
         }
-        let (detection, false_alarm) = (p.detection, p.false_alarm);
+        self.measure_capped(c, k);
+        let (detection, false_alarm) = self.detection_today(c);
         let status = self.status(c);
         if broken {
             if self.draws.chance(detection, Stream::Detection, key, step) {
@@ -66,10 +68,51 @@ impl Future<'_, '_> {
         if !self.draws.chance(p.inspection, Stream::Inspection, key, step) {
             return;
         }
-        if self.draws.chance(p.false_alarm, Stream::FalseAlarm, key, step) {
+        self.measure_capped(c, k);
+        let (detection, false_alarm) = self.detection_today(c);
+        if self.draws.chance(false_alarm, Stream::FalseAlarm, key, step) {
             self.report_anomaly(c, false);
-        } else if self.draws.chance(p.detection, Stream::Confirmation, key, step) {
+        } else if self.draws.chance(detection, Stream::Confirmation, key, step) {
             self.verifier_records(c, EventKind::Verified);
+        }
+    }
+
+    /// The detection and false-alarm probabilities of an inspection of `c` today: those
+    /// of the first access clause the engine finds holding, else the verification's own.
+    fn detection_today(&self, c: usize) -> (f64, f64) {
+        let p = &self.sim.plan.commitments[c];
+        if p.access.is_empty() {
+            return (p.detection, p.false_alarm);
+        }
+        match self.machine.access_clause(c) {
+            Some(clause) => p.access[clause],
+            None => (p.detection, p.false_alarm),
+        }
+    }
+
+    /// An inspection of `c` measures the quantities it caps: the verifier records each
+    /// (`measured`) as its true value times `1 + e Z`, with `e` the quantity's relative
+    /// measurement error and `Z` standard normal, never below zero. The engine then holds
+    /// the record to the caps (a verifier's measurement above a cap in effect is a
+    /// breach) and conditions on the quantity read it.
+    fn measure_capped(&mut self, c: usize, k: u32) {
+        let ag = self.sim.ag;
+        let Some(verifier) = ag.commitments[c].verifier else { return };
+        for &(q, _) in &ag.commitments[c].limits {
+            let plan = &self.sim.plan.quantities[q];
+            let key = plan.key ^ self.sim.plan.commitments[c].key.rotate_left(17);
+            // Half a grid step up: `uniform` can give 0, whose quantile is infinite.
+            let u = self.draws.uniform(Stream::Measurement, key, u64::from(k)) + f64::EPSILON / 4.0;
+            let z = crate::lead_time::standard_normal_quantile(u);
+            let value = (self.truth[q] * (1.0 + plan.measurement_error * z)).max(0.0);
+            self.pushed = true;
+            if self
+                .machine
+                .push(self.date, verifier, EventKind::Measured, Subject::Quantity(q), Some(value))
+                .is_err()
+            {
+                self.out.refused += 1;
+            }
         }
     }
 

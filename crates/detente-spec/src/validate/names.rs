@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use super::{Check, Kind};
 use crate::condition::{Condition, RefKind};
+use crate::decode::ACCESS_WHEN;
 use crate::diagnostic::with_article;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Restores;
@@ -171,6 +172,10 @@ fn references(check: &mut Check<'_>, shared: &SharedIds<'_>) {
         condition_refs(&mut refs, x.while_.as_ref(), item, "while");
         if let Some(v) = &x.verification {
             refs.push((&v.by, PARTY, At::Field(item, "verification.by"), "verification.by"));
+            let mut offset = 0;
+            for clause in &v.access {
+                offset += condition_refs_from(&mut refs, Some(&clause.when), item, ACCESS_WHEN, offset);
+            }
         }
         list(&x.established_by, PARTY, item, "established_by", &mut refs);
         list(&x.in_return_for, &[Kind::Commitment], item, "in_return_for", &mut refs);
@@ -226,6 +231,9 @@ fn references(check: &mut Check<'_>, shared: &SharedIds<'_>) {
         for (n, id) in sim.lead_time.keys().enumerate() {
             refs.push((id, &[Kind::Commitment], At::Element(item, "lead_time", n), "lead_time"));
         }
+        for (n, id) in sim.measurement.keys().enumerate() {
+            refs.push((id, &[Kind::Quantity], At::Element(item, "measurement", n), "measurement"));
+        }
     }
     // An unknown id is one mistake however often it is used (a misspelt declaration,
     // or one typo copied around), so its uses are grouped into one diagnostic.
@@ -262,8 +270,23 @@ fn condition_refs<'a>(
     item: ItemKey,
     field: &'static str,
 ) {
-    let Some(condition) = condition else { return };
-    for (n, reference) in condition.references().into_iter().enumerate() {
+    condition_refs_from(refs, condition, item, field, 0);
+}
+
+/// The references of a condition whose ranges are numbered from `offset` in the source
+/// map (one of several conditions sharing a field); returns how many it has.
+fn condition_refs_from<'a>(
+    refs: &mut Vec<(&'a str, &'static [Kind], At, &'static str)>,
+    condition: Option<&'a Condition>,
+    item: ItemKey,
+    field: &'static str,
+    offset: usize,
+) -> usize {
+    let Some(condition) = condition else { return 0 };
+    let references = condition.references();
+    let count = references.len();
+    for (n, reference) in references.into_iter().enumerate() {
+        let n = offset + n;
         let kinds: &'static [Kind] = match reference.kind {
             RefKind::CommitmentOrPhase => &[Kind::Commitment, Kind::Phase],
             RefKind::Party => &[Kind::Party],
@@ -274,6 +297,7 @@ fn condition_refs<'a>(
         };
         refs.push((reference.id, kinds, At::ConditionRef(item, field, n), field));
     }
+    count
 }
 
 fn span_of(check: &Check<'_>, at: At) -> Option<Range<usize>> {

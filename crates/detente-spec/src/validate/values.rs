@@ -271,6 +271,7 @@ fn numbers(check: &mut Check<'_>, spec: &Spec) {
                 "false_alarm",
                 what,
             );
+            access_clauses(check, item, v, &c.id);
         }
         for (n, limit) in c.limits.iter().enumerate() {
             let place = entry(item, "limits", n, "limits.max");
@@ -372,6 +373,12 @@ fn simulation(check: &mut Check<'_>, spec: &Spec) {
             value(check, max_cost, Rule::NonNegative, place("strategy.max_cost"), "max_cost", what);
         }
     }
+    for (n, (id, error)) in sim.measurement.iter().enumerate() {
+        let place = entry(item, "measurement", n, "measurement.value");
+        value(check, *error, Rule::NonNegative, place, &format!("measurement.{id}"), || {
+            "[simulation.measurement]".to_string()
+        });
+    }
     for (n, election) in sim.election.iter().enumerate() {
         let place = entry(item, "election", n, "election.reversal");
         value(check, election.reversal, Rule::Probability, place, "reversal", || {
@@ -391,6 +398,19 @@ fn simulation(check: &mut Check<'_>, spec: &Spec) {
             value(check, *p, Rule::Probability, place, &format!("{key}.{id}"), || {
                 format!("[simulation.{key}]")
             });
+        }
+    }
+}
+
+/// The probabilities of each `verification.access` clause of a commitment.
+fn access_clauses(check: &mut Check<'_>, item: ItemKey, v: &crate::model::Verification, id: &str) {
+    for (n, clause) in v.access.iter().enumerate() {
+        let what = || format!("an entry of `verification.access` in commitment `{id}`");
+        let place = entry(item, "verification.access", n, "verification.access.detection");
+        value(check, clause.detection, Rule::Probability, place, "detection", what);
+        if let Some(false_alarm) = clause.false_alarm {
+            let place = entry(item, "verification.access", n, "verification.access.false_alarm");
+            value(check, false_alarm, Rule::Probability, place, "false_alarm", what);
         }
     }
 }
