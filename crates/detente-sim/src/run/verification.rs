@@ -19,6 +19,7 @@ use detente_spec::time::Duration;
 
 use super::{Anomaly, Future, Scheduled};
 use crate::random::Stream;
+use crate::trace::Why;
 
 impl Future<'_, '_> {
     /// Inspections at the end of step `k`.
@@ -69,7 +70,7 @@ impl Future<'_, '_> {
         if self.draws.chance(p.false_alarm, Stream::FalseAlarm, key, step) {
             self.report_anomaly(c, false);
         } else if self.draws.chance(p.detection, Stream::Confirmation, key, step) {
-            self.verifier_records(c, EventKind::Verified);
+            self.verifier_records(c, EventKind::Verified, |_| Why::Confirmed);
         }
     }
 
@@ -81,8 +82,8 @@ impl Future<'_, '_> {
             return;
         }
         match status {
-            CommitmentStatus::Performed => self.verifier_records(c, EventKind::Verified),
-            CommitmentStatus::Violated => self.verifier_records(c, EventKind::Resolved),
+            CommitmentStatus::Performed => self.verifier_records(c, EventKind::Verified, |_| Why::FoundKept),
+            CommitmentStatus::Violated => self.verifier_records(c, EventKind::Resolved, |_| Why::Settled),
             _ => {}
         }
     }
@@ -101,14 +102,18 @@ impl Future<'_, '_> {
         }
         let number = self.anomalies[c];
         self.anomalies[c] += 1;
-        self.dispute[c] = Some(Anomaly { real, number });
-        self.verifier_records(c, EventKind::Violation);
-        let key = self.sim.plan.commitments[c].key;
-        let u = self.draws.uniform(Stream::Resolution, key, u64::from(number));
-        if let Some(days) = self.sim.plan.disputes.days_to_verdict(u) {
-            if let Some(date) = Duration::days(days).after(self.date) {
-                self.schedule(date, Scheduled::Verdict { commitment: c });
-            }
+        self.dispute[c] = Some(Anomaly { real, number, reported: self.date });
+        let p = &self.sim.plan.commitments[c];
+        let (detection, rate) = (p.detection, p.false_alarm);
+        let u = self.draws.uniform(Stream::Resolution, p.key, u64::from(number));
+        let verdict_on =
+            self.sim.plan.disputes.days_to_verdict(u).and_then(|days| Duration::days(days).after(self.date));
+        self.verifier_records(c, EventKind::Violation, |_| match real {
+            true => Why::Detected { detection, verdict_on },
+            false => Why::FalseAlarm { rate, verdict_on },
+        });
+        if let Some(date) = verdict_on {
+            self.schedule(date, Scheduled::Verdict { commitment: c });
         }
     }
 
@@ -119,20 +124,27 @@ impl Future<'_, '_> {
         let plan = &self.sim.plan;
         let p = if anomaly.real { plan.disputes.confirms_breach } else { plan.disputes.confirms_false_alarm };
         let key = plan.commitments[c].key;
-        if self.draws.chance(p, Stream::Verdict, key, u64::from(anomaly.number)) {
-            self.verifier_records(c, EventKind::ViolationVerified);
+        let confirmed = self.draws.chance(p, Stream::Verdict, key, u64::from(anomaly.number));
+        let why = move |_: &Self| Why::Verdict {
+            confirmed,
+            real: anomaly.real,
+            reported: anomaly.reported,
+            probability: p,
+        };
+        if confirmed {
+            self.verifier_records(c, EventKind::ViolationVerified, why);
         } else {
             if !anomaly.real {
                 self.out.resolved += 1;
             }
-            self.verifier_records(c, EventKind::Resolved);
+            self.verifier_records(c, EventKind::Resolved, why);
         }
     }
 
-    /// An event by the commitment's verifier.
-    fn verifier_records(&mut self, c: usize, kind: EventKind) {
+    /// An event by the commitment's verifier, for the reason `why` gives.
+    fn verifier_records(&mut self, c: usize, kind: EventKind, why: impl FnOnce(&Self) -> Why) {
         if let Some(verifier) = self.sim.ag.commitments[c].verifier {
-            self.push(verifier, kind, Subject::Commitment(c));
+            self.push(verifier, kind, Subject::Commitment(c), why);
         }
     }
 }
