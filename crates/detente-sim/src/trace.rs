@@ -31,7 +31,7 @@ use serde::Serialize;
 
 use crate::plan::Plan;
 use crate::run::Trajectory;
-use crate::strategy::Rule;
+use crate::strategy::{Rule, Withholding};
 
 /// A party's course when it decided: its rule as it stood, and whether a change of
 /// government had reversed the rule the file gives it.
@@ -219,6 +219,8 @@ pub enum TruthKind {
         commitment: usize,
         /// The rule that declined it.
         rule: Rule,
+        /// Why the rule withholds it.
+        because: Withholding,
         /// It had decided to perform and was taking its lead time.
         changed_mind: bool,
     },
@@ -312,14 +314,14 @@ impl TracedRun {
         let ids = &ag.spec;
         let last = plan.dates.last().copied().unwrap_or(plan.start);
         let mut out = format!(
-            "{}: run {} of {} (seed {}), {} to {}: {} events on record\n",
+            "{}: run {} of {} (seed {}), {} to {}: {} recorded by the simulation\n",
             ids.agreement.id,
             self.run,
             plan.runs,
             plan.seed,
             plan.start,
             last,
-            self.events.len()
+            count(self.events.len() as u64, "event")
         );
         let month = |k: u32| (k + 1) * plan.step_months;
         match t.breakdown {
@@ -338,8 +340,11 @@ impl TracedRun {
             ));
         }
         out.push_str(&format!(
-            "  anomalies reported: {} real, {} false alarms ({} cleared); walk-outs: {}\n",
-            t.detected, t.false_alarms, t.resolved, t.walkouts
+            "  inspections reported {} and {} ({} cleared by the dispute procedure); {}\n",
+            count(t.detected.into(), "real breach"),
+            count(t.false_alarms.into(), "false alarm"),
+            t.resolved,
+            count(t.walkouts.into(), "walk-out")
         ));
         for (event, why) in &self.refused {
             out.push_str(&format!(
@@ -402,13 +407,14 @@ impl TracedRun {
                     party(truth.party),
                     rule_words(*now)
                 ),
-                TruthKind::Declined { commitment: c, rule, changed_mind } => format!(
-                    "{}: {} {} `{}` ({})",
+                TruthKind::Declined { commitment: c, rule, because, changed_mind } => format!(
+                    "{}: {} {} `{}` ({}: {})",
                     truth.date,
                     party(truth.party),
                     if *changed_mind { "changed its mind and withheld" } else { "declined" },
                     commitment(*c),
-                    rule_words(*rule)
+                    rule_words(*rule),
+                    withholding_words(*because)
                 ),
             };
             lines.push(line);
@@ -632,6 +638,27 @@ fn rule_words(rule: Rule) -> String {
         Rule::GrimTrigger => "grim trigger".into(),
         Rule::Grit { patience_months } => format!("GRIT, patience {patience_months} months"),
         Rule::Maximalist => "maximalist".into(),
+    }
+}
+
+/// `n` things, in the plural unless one: `1 event`, `2 events`, `0 real breaches`.
+fn count(n: u64, thing: &str) -> String {
+    match (n, thing.ends_with("ch")) {
+        (1, _) => format!("1 {thing}"),
+        (_, true) => format!("{n} {thing}es"),
+        (_, false) => format!("{n} {thing}s"),
+    }
+}
+
+fn withholding_words(because: Withholding) -> String {
+    match because {
+        Withholding::Costly { cost, max_cost } => {
+            format!("its cost {} is more than the {} it pays", figure(cost), figure(max_cost))
+        }
+        Withholding::OthersViolating => "another party's breach is on record".into(),
+        Withholding::Betrayed => "betrayed once, it never performs again".into(),
+        Withholding::AwaitsMeasures => "not every measure of the others is fulfilled".into(),
+        Withholding::AwaitsConcessions => "not every concession of the others is fulfilled".into(),
     }
 }
 

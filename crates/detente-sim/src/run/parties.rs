@@ -180,23 +180,21 @@ impl Future<'_, '_> {
                     continue;
                 }
                 let bit = 1u128 << party;
-                if rule.performs(&plan.commitments[c], &memory, &outlook) {
-                    if self.intends[c] & bit == 0 {
-                        budget -= 1;
-                        self.memory[party].last_step_month = Some(month);
-                        self.take_up(c, party);
-                    }
-                } else {
+                if let Some(because) = rule.withholds(&plan.commitments[c], &memory, &outlook) {
                     // Declined, or a change of mind during the lead time.
                     self.note(|f, trace| {
                         let changed_mind = f.intends[c] & bit != 0;
                         if changed_mind || f.declined[c] & bit == 0 {
-                            let what = TruthKind::Declined { commitment: c, rule, changed_mind };
+                            let what = TruthKind::Declined { commitment: c, rule, because, changed_mind };
                             trace.truth.push(Truth { date: f.date, party, what });
                         }
                     });
                     self.intends[c] &= !bit;
                     self.declined[c] |= bit;
+                } else if self.intends[c] & bit == 0 {
+                    budget -= 1;
+                    self.memory[party].last_step_month = Some(month);
+                    self.take_up(c, party);
                 }
             }
             if self.memory[party].last_step_month == Some(month) {
