@@ -9,7 +9,7 @@
 //! `run/` that records an event hands over a [`Why`]: the decision, with what it drew or
 //! read when it was made (a lead time and the day it runs from, a hazard's rate and the
 //! grievance behind it, an inspection's finding and the verdict's day). The words are
-//! composed from it only when the trace is written. An untraced run builds no `Why`: the
+//! composed from it once the traced run has ended. An untraced run builds no `Why`: the
 //! closure that would build one is never called, so the hot path formats and allocates
 //! nothing per event.
 //!
@@ -172,6 +172,7 @@ impl Trace {
         }
     }
 
+    /// The lead time drawn at take-up `number` of `commitment` by `party`.
     pub fn lead(&self, commitment: usize, party: usize, number: u32) -> Option<LeadDraw> {
         self.leads
             .iter()
@@ -180,10 +181,12 @@ impl Trace {
             .find(|l| (l.commitment, l.party, l.number) == (commitment, party, number))
     }
 
+    /// `party`'s walk-out hazard of draw `draw`.
     pub fn hazard(&self, party: usize, draw: u32) -> Option<Hazard> {
         self.hazards.iter().rev().copied().find(|h| (h.party, h.draw) == (party, draw))
     }
 
+    /// The breach that first betrayed `party`, if it was found.
     pub fn betrayal(&self, party: usize) -> Option<Breach> {
         self.betrayals.iter().find(|(p, _)| *p == party).and_then(|(_, b)| *b)
     }
