@@ -111,6 +111,14 @@ enum Command {
         /// With --from: skip bad log lines (and list them) instead of rejecting the log.
         #[arg(long, requires = "from")]
         lenient: bool,
+        /// Play future RUN again alone (0 to runs - 1, as runs.csv numbers them) and write
+        /// its record as an event log, the reason for each event in its `source`; its
+        /// outcome and the ground truth not on record go to standard error.
+        #[arg(long, value_name = "RUN", conflicts_with_all = ["sweep", "shard", "keep_runs", "out", "format"])]
+        trace: Option<u64>,
+        /// With --trace: write the event log to FILE instead of standard output.
+        #[arg(long, value_name = "FILE", requires = "trace")]
+        trace_out: Option<PathBuf>,
     },
     /// Backtest: simulate an agreement from its adoption to the last date of its real
     /// event log, and say where the real outcome (time to breakdown, phases opened,
@@ -282,8 +290,9 @@ fn main() -> ExitCode {
             replay::timeline(&inputs, from.as_deref(), to.as_deref(), format)
         }
         Command::Explain { inputs, id, at, format } => replay::explain(&inputs, &id, at.as_deref(), format),
-        Command::Simulate { spec, options, keep_runs, sweep, shard, from, lenient } => {
-            simulate::simulate(&spec, &options, &simulate::Extras { keep_runs, sweep, shard, from, lenient })
+        Command::Simulate { spec, options, keep_runs, sweep, shard, from, lenient, trace, trace_out } => {
+            let extras = simulate::Extras { keep_runs, sweep, shard, from, lenient, trace, trace_out };
+            simulate::simulate(&spec, &options, &extras)
         }
         Command::Backtest { spec, log, runs, seed } => backtest::run(&spec, &log, runs, seed),
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),

@@ -4,8 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use detente_engine::log::Event;
 use detente_engine::Agreement;
 use detente_sim::summary::Summary;
+use detente_sim::trace::log_line;
 use detente_sim::{shards, Overrides, Plan, RunRecord, Simulator};
 
 use crate::out::{self, Output};
@@ -129,15 +131,22 @@ pub struct Extras {
     pub from: Option<PathBuf>,
     /// `--lenient` (with `--from`).
     pub lenient: bool,
+    /// `--trace RUN`.
+    pub trace: Option<u64>,
+    /// `--trace-out FILE` (with `--trace`).
+    pub trace_out: Option<PathBuf>,
+}
+
+/// A real history replayed: the lean live machine simulated futures continue, the log's
+/// last date, and its events (which begin the trace of a future that continues it).
+struct History<'a> {
+    machine: detente_engine::Machine<'a>,
+    last: detente_spec::time::Date,
+    events: Vec<Event>,
 }
 
 /// Replays a real log into a lean live machine: the history simulated futures continue.
-/// Returns the machine and the log's last date.
-fn history<'a>(
-    ag: &'a Agreement,
-    path: &Path,
-    lenient: bool,
-) -> Result<Result<(detente_engine::Machine<'a>, detente_spec::time::Date), u8>, String> {
+fn history<'a>(ag: &'a Agreement, path: &Path, lenient: bool) -> Result<Result<History<'a>, u8>, String> {
     let log = match replay::event_log(path, ag, lenient)? {
         Ok(log) => log,
         Err(code) => return Ok(Err(code)),
@@ -154,7 +163,7 @@ fn history<'a>(
     }
     let last = log.events.last().map_or(ag.spec.agreement.adopted, |e| e.date);
     machine.advance_to(last);
-    Ok(Ok((machine, last)))
+    Ok(Ok(History { machine, last, events: log.events }))
 }
 
 /// `simulate --from LOG`: futures that continue a real history from its last date.
@@ -163,7 +172,7 @@ fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, extras: &Extras
         Ok(agreement) => agreement,
         Err(code) => return Ok(code),
     };
-    let (machine, last) = match history(&agreement, log, extras.lenient)? {
+    let History { machine, last, events } = match history(&agreement, log, extras.lenient)? {
         Ok(found) => found,
         Err(code) => return Ok(code),
     };
@@ -176,6 +185,14 @@ fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, extras: &Extras
         }
     };
     let sim = Simulator::after(&agreement, plan, machine);
+    if let Some(run) = extras.trace {
+        return trace_run(
+            &sim,
+            run,
+            extras.trace_out.as_deref(),
+            &Traced { spec, history: Some((log, &events)) },
+        );
+    }
     run_and_report(&sim, options, extras.keep_runs)
 }
 
@@ -231,7 +248,67 @@ pub fn simulate(spec: &Path, options: &RunOptions, extras: &Extras) -> Result<u8
         return run_shard(agreement, plan, options, shard);
     }
     let sim = Simulator::new(&agreement, plan);
+    if let Some(run) = extras.trace {
+        return trace_run(&sim, run, extras.trace_out.as_deref(), &Traced { spec, history: None });
+    }
     run_and_report(&sim, options, extras.keep_runs)
+}
+
+/// Where a traced future comes from: the specification, and the history it continues.
+struct Traced<'p> {
+    spec: &'p Path,
+    history: Option<(&'p Path, &'p [Event])>,
+}
+
+/// `simulate --trace RUN`: plays future `run` again alone and writes its record as an
+/// event log (the history it continues first, as read), to `out` or standard output;
+/// its outcome and the truth not on record go to standard error.
+fn trace_run(sim: &Simulator, run: u64, out: Option<&Path>, traced: &Traced) -> Result<u8, String> {
+    let plan = sim.plan();
+    let runs = plan.runs as u64;
+    if run >= runs {
+        return Err(format!(
+            "--trace {run}: this simulation has {} futures, numbered 0 to {}; --runs sets how many \
+             (the same seed gives the same futures)",
+            thousands(runs),
+            thousands(runs - 1)
+        ));
+    }
+    let ag = sim.agreement();
+    let trace = sim.trace(run);
+    let history = traced.history.map_or(&[][..], |(_, events)| events);
+    let mut text: String = history.iter().map(|e| log_line(ag, e) + "\n").collect();
+    text.push_str(&trace.jsonl(ag));
+    match out {
+        Some(path) => out::write_file_atomic(path, text.as_bytes())?,
+        None => write_stdout(&text, true)?,
+    }
+    let mut summary = trace.summary(ag, plan);
+    if let Some(how) = sim.broken_down_at_start() {
+        summary.push_str(&format!(
+            "warning: the history had already broken down by {} ({how}): the future starts broken down\n",
+            plan.start
+        ));
+    }
+    if let Some((log, events)) = traced.history {
+        summary.push_str(&format!(
+            "The log begins with the {} events of {}, as read; the future continues from {}.\n",
+            events.len(),
+            log.display(),
+            plan.start
+        ));
+    }
+    let (file, saved) = match out {
+        Some(path) => (path.display().to_string(), ""),
+        None => ("TRACE.jsonl".to_string(), " (standard output saved as TRACE.jsonl)"),
+    };
+    let horizon = plan.dates.last().copied().unwrap_or(plan.start);
+    summary.push_str(&format!(
+        "Replay it{saved}: detente replay {} {file} --at {horizon}\n",
+        traced.spec.display()
+    ));
+    note_raw!("{summary}");
+    Ok(0)
 }
 
 /// The assumptions as they were resolved, written back into the agreement, so that a

@@ -15,6 +15,8 @@
 //! * [`summary`]: what a tally says (quantiles, probabilities), as text, JSON and CSV.
 //! * [`compare`]: several designs on common random numbers, with paired differences.
 //! * [`sweep`]: one assumption varied over a range.
+//! * [`trace`]: one future played again, its record as an event log with the reason
+//!   for every event, and the truth not on record.
 //!
 //! Runs are split into fixed chunks run in parallel (rayon); since a run's draws depend
 //! only on `(seed, run)` and tallies add exactly, the result is byte-identical whatever
@@ -32,6 +34,7 @@ pub mod strategy;
 pub mod summary;
 pub mod sweep;
 pub mod tally;
+pub mod trace;
 
 use std::ops::Range;
 
@@ -41,6 +44,7 @@ use serde::{Deserialize, Serialize};
 pub use plan::{Overrides, Plan, PlanError};
 pub use run::{Simulator, Trajectory};
 pub use tally::{Tally, TallyError};
+pub use trace::TracedRun;
 
 /// How many runs a parallel task takes at a time.
 const CHUNK: u64 = 64;
@@ -63,7 +67,8 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
-    fn of(sim: &Simulator, run: u64, t: &Trajectory) -> RunRecord {
+    /// The record of run `run` of `sim`, from what it produced.
+    pub fn of(sim: &Simulator, run: u64, t: &Trajectory) -> RunRecord {
         let plan = sim.plan();
         let q = plan.quantities.len();
         let last = plan.steps() - 1;

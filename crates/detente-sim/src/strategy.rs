@@ -40,6 +40,26 @@ pub enum Rule {
     Maximalist,
 }
 
+/// Why a rule withholds a step its party owes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Withholding {
+    /// The step costs more than the hedger pays.
+    Costly {
+        /// Its `values.cost`.
+        cost: f64,
+        /// The most the party pays.
+        max_cost: f64,
+    },
+    /// Another party's breach is on record.
+    OthersViolating,
+    /// Another party's breach was on record once: grim trigger never performs again.
+    Betrayed,
+    /// A maximalist's concession waits for every measure of the others to be fulfilled.
+    AwaitsMeasures,
+    /// A maximalist's measure waits for every concession of the others to be fulfilled.
+    AwaitsConcessions,
+}
+
 /// What a party reads from the record at a step.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Outlook {
@@ -97,15 +117,30 @@ impl Rule {
 
     /// Whether the party is willing to perform (or bring into effect) a commitment it owes.
     pub fn performs(self, commitment: &CommitmentPlan, memory: &Memory, outlook: &Outlook) -> bool {
+        self.withholds(commitment, memory, outlook).is_none()
+    }
+
+    /// Why the party withholds a commitment it owes, if it does: the decision of
+    /// [`Rule::performs`] with its reason, which a traced run keeps.
+    pub fn withholds(
+        self,
+        commitment: &CommitmentPlan,
+        memory: &Memory,
+        outlook: &Outlook,
+    ) -> Option<Withholding> {
+        let (cost, withheld) = (commitment.cost, |holds: bool, why: Withholding| holds.then_some(why));
         match self {
-            Rule::Sincere | Rule::CovertCheater { .. } | Rule::Grit { .. } => true,
-            Rule::Hedger { max_cost } => commitment.cost <= max_cost,
-            Rule::TitForTat => !outlook.others_violating,
-            Rule::GrimTrigger => !memory.betrayed && !outlook.others_violating,
+            Rule::Sincere | Rule::CovertCheater { .. } | Rule::Grit { .. } => None,
+            Rule::Hedger { max_cost } => withheld(cost > max_cost, Withholding::Costly { cost, max_cost }),
+            Rule::TitForTat => withheld(outlook.others_violating, Withholding::OthersViolating),
+            Rule::GrimTrigger if memory.betrayed => Some(Withholding::Betrayed),
+            Rule::GrimTrigger => withheld(outlook.others_violating, Withholding::OthersViolating),
             Rule::Maximalist => match commitment.category {
-                Category::Concession => outlook.others_measures_done,
-                Category::Measure => outlook.others_concessions_done,
-                Category::Mutual => true,
+                Category::Concession => withheld(!outlook.others_measures_done, Withholding::AwaitsMeasures),
+                Category::Measure => {
+                    withheld(!outlook.others_concessions_done, Withholding::AwaitsConcessions)
+                }
+                Category::Mutual => None,
             },
         }
     }
@@ -241,6 +276,44 @@ mod tests {
         assert!(!Rule::Maximalist.performs(&measure, &m, &Outlook { others_measures_done: true, ..CALM }));
         assert!(Rule::Maximalist.performs(&measure, &m, &Outlook { others_concessions_done: true, ..CALM }));
         assert!(Rule::Maximalist.performs(&commitment(Category::Mutual, 1.0), &m, &CALM));
+    }
+
+    #[test]
+    fn each_rule_says_why_it_withholds_and_performs_exactly_when_it_does_not() {
+        let (m, betrayed) = (Memory::default(), Memory { betrayed: true, ..Memory::default() });
+        let (concession, measure) =
+            (commitment(Category::Concession, 5.0), commitment(Category::Measure, 1.0));
+        let hedger = Rule::Hedger { max_cost: 4.0 };
+        assert_eq!(
+            hedger.withholds(&concession, &m, &CALM),
+            Some(Withholding::Costly { cost: 5.0, max_cost: 4.0 })
+        );
+        assert_eq!(hedger.withholds(&measure, &m, &CALM), None);
+        assert_eq!(Rule::TitForTat.withholds(&measure, &m, &VIOLATION), Some(Withholding::OthersViolating));
+        assert_eq!(Rule::GrimTrigger.withholds(&measure, &betrayed, &CALM), Some(Withholding::Betrayed));
+        assert_eq!(Rule::Maximalist.withholds(&concession, &m, &CALM), Some(Withholding::AwaitsMeasures));
+        assert_eq!(Rule::Maximalist.withholds(&measure, &m, &CALM), Some(Withholding::AwaitsConcessions));
+        assert_eq!(Rule::Sincere.withholds(&concession, &betrayed, &VIOLATION), None);
+        let rules = [
+            Rule::Sincere,
+            Rule::CovertCheater { cheat: 0.1 },
+            hedger,
+            Rule::TitForTat,
+            Rule::GrimTrigger,
+            Rule::Grit { patience_months: 3 },
+            Rule::Maximalist,
+        ];
+        let outlooks = [CALM, VIOLATION, FRESH_VIOLATION, Outlook { others_measures_done: true, ..CALM }];
+        for rule in rules {
+            for c in [&concession, &measure, &commitment(Category::Mutual, 9.0)] {
+                for memory in [&m, &betrayed] {
+                    for outlook in &outlooks {
+                        let withheld = rule.withholds(c, memory, outlook).is_some();
+                        assert_eq!(rule.performs(c, memory, outlook), !withheld, "{rule:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

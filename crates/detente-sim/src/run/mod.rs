@@ -27,6 +27,10 @@
 //!    inspection finds the measure kept again; performance is confirmed.
 //! 5. **Parties act** on the record as it stands ([`parties`]).
 //! 6. **Outcomes** of the step are read ([`outcomes`]).
+//!
+//! A run played with a trace ([`Simulator::trace`]) takes exactly the same path: every
+//! event is pushed through [`Future::push`] with a closure that says why, called only
+//! when the run is traced ([`crate::trace`]).
 
 mod outcomes;
 mod parties;
@@ -47,10 +51,11 @@ use crate::plan::Plan;
 use crate::random::{Draws, Stream};
 use crate::reading::Reading;
 use crate::strategy::{Memory, Rule};
+use crate::trace::{EndState, Trace, TracedRun, Why};
 use programme::Programme;
 
 /// What one run produced, step by step. Reused between runs to avoid allocating.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trajectory {
     /// True quantities at the end of each step: `[step * quantities + q]`.
     pub quantities: Vec<f64>,
@@ -203,7 +208,23 @@ impl<'a> Simulator<'a> {
 
     /// Simulates run `run` into `out`.
     pub fn run(&self, run: u64, out: &mut Trajectory) {
-        let mut future = Future::new(self, run, out);
+        self.play(run, out, None);
+    }
+
+    /// Plays run `run` again with a trace: the same future as [`Simulator::run`] gives
+    /// it among any others on any thread (its draws depend only on the seed and `run`),
+    /// with every event it recorded and why, and the truth not on record. Any index gives
+    /// a future; those of a simulation of `runs` futures are `0..runs`.
+    pub fn trace(&self, run: u64) -> TracedRun {
+        let mut trajectory = Trajectory::default();
+        let mut trace = Trace::new(EndState::of(&self.fresh, self.ag));
+        self.play(run, &mut trajectory, Some(&mut trace));
+        TracedRun::new(self.ag, run, trace, trajectory)
+    }
+
+    /// The one path of every run, traced or not: the start, every step, the end.
+    fn play(&self, run: u64, out: &mut Trajectory, trace: Option<&mut Trace>) {
+        let mut future = Future::new(self, run, out, trace);
         future.begin();
         for k in 0..self.plan.steps() {
             future.step(k as u32);
@@ -217,8 +238,9 @@ impl<'a> Simulator<'a> {
 enum Scheduled {
     /// The dispute procedure's verdict on a commitment's anomaly.
     Verdict { commitment: usize },
-    /// The end of a party's lead time for its part of a commitment.
-    Performance { commitment: usize, party: usize },
+    /// The end of a party's lead time for its part of a commitment (`number` numbers
+    /// the commitment's take-ups: the one whose draw this is).
+    Performance { commitment: usize, party: usize, number: u32 },
     /// A breach has stood long enough to be answered: the parties act on that day.
     Answer,
     /// A party's walk-out hazard comes due, if its grievance has not changed since the
@@ -232,12 +254,14 @@ enum Scheduled {
 /// mostly were (docs/lead-times.md), short against the months a dispute takes.
 pub const ANSWER_AFTER_DAYS: u32 = 30;
 
-/// An anomaly before the dispute procedure: whether the breach it reports was real, and
-/// its number among the commitment's anomalies (which keys its random draws).
+/// An anomaly before the dispute procedure: whether the breach it reports was real, its
+/// number among the commitment's anomalies (which keys its random draws), and the day
+/// it was reported.
 #[derive(Clone, Copy, Debug)]
 struct Anomaly {
     real: bool,
     number: u32,
+    reported: Date,
 }
 
 /// The state of one run in progress.
@@ -315,10 +339,17 @@ struct Future<'s, 'a> {
     /// government has happened since (see `act`).
     quiet: bool,
     reversed_since_act: bool,
+    /// What a traced run collects (`None`, the rule: nothing is collected or formatted).
+    trace: Option<&'s mut Trace>,
 }
 
 impl<'s, 'a> Future<'s, 'a> {
-    fn new(sim: &'s Simulator<'a>, run: u64, out: &'s mut Trajectory) -> Future<'s, 'a> {
+    fn new(
+        sim: &'s Simulator<'a>,
+        run: u64,
+        out: &'s mut Trajectory,
+        trace: Option<&'s mut Trace>,
+    ) -> Future<'s, 'a> {
         let plan = &sim.plan;
         let draws = Draws::new(plan.seed, run);
         let mut truth: Vec<f64> = plan
@@ -396,6 +427,7 @@ impl<'s, 'a> Future<'s, 'a> {
             programme,
             quiet: false,
             reversed_since_act: false,
+            trace,
         };
         for party in 0..parties {
             future.update_cheat(party);
@@ -472,8 +504,8 @@ impl<'s, 'a> Future<'s, 'a> {
                     self.machine.advance_to(date);
                     match what {
                         Scheduled::Verdict { commitment } => self.verdict(commitment),
-                        Scheduled::Performance { commitment, party } => {
-                            self.lead_time_over(commitment, party)
+                        Scheduled::Performance { commitment, party, number } => {
+                            self.lead_time_over(commitment, party, number)
                         }
                         Scheduled::Answer => {
                             self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
@@ -490,11 +522,54 @@ impl<'s, 'a> Future<'s, 'a> {
         self.date = until;
     }
 
-    /// Records an event on the current date.
-    fn push(&mut self, actor: usize, kind: EventKind, subject: Subject) {
+    /// Records an event on the current date. `why` says what decided it; it is called
+    /// only when the run is traced, so an untraced run builds and formats nothing.
+    fn push(&mut self, actor: usize, kind: EventKind, subject: Subject, why: impl FnOnce(&Self) -> Why) {
+        self.push_value(actor, kind, subject, None, why);
+    }
+
+    /// [`Future::push`] with a value (a measurement).
+    fn push_value(
+        &mut self,
+        actor: usize,
+        kind: EventKind,
+        subject: Subject,
+        value: Option<f64>,
+        why: impl FnOnce(&Self) -> Why,
+    ) {
         self.pushed = true;
-        if self.machine.push(self.date, actor, kind, subject, None).is_err() {
+        let why = self.trace.is_some().then(|| why(self));
+        let result = self.machine.push(self.date, actor, kind, subject, value);
+        if result.is_err() {
             self.out.refused += 1;
+        }
+        if let Some(why) = why {
+            let recorded = crate::trace::Recorded { date: self.date, actor, kind, subject, value, why };
+            self.trace_event(recorded, result.err().map(|problem| problem.message));
+        }
+    }
+
+    /// Keeps an event in the trace: accepted, or refused with the engine's reason.
+    #[cold]
+    #[inline(never)]
+    fn trace_event(&mut self, recorded: crate::trace::Recorded, refused: Option<String>) {
+        if let Some(trace) = self.trace.as_deref_mut() {
+            match refused {
+                None => trace.events.push(recorded),
+                Some(why) => trace.refused.push((recorded, why)),
+            }
+        }
+    }
+
+    /// Lets a traced run note something in its trace (a draw, a truth not on record),
+    /// reading the future as it stands; does nothing in an untraced run.
+    fn note(&mut self, what: impl FnOnce(&Self, &mut Trace)) {
+        if self.trace.is_none() {
+            return;
+        }
+        if let Some(trace) = self.trace.take() {
+            what(self, trace);
+            self.trace = Some(trace);
         }
     }
 

@@ -53,10 +53,14 @@ impl Future<'_, '_> {
         withdrew || ended_early
     }
 
+    /// The statuses at the horizon (and the record's, in a traced run's trace).
     pub(super) fn finish(self) {
         self.out.end_status.extend_from_slice(&self.reading.statuses);
         for (i, relieved) in self.out.relieved_at_end.iter_mut().enumerate() {
             *relieved = self.machine.instrument_status(i) == InstrumentStatus::Relieved;
+        }
+        if let Some(trace) = self.trace {
+            trace.end = crate::trace::EndState::of(&self.machine, self.sim.ag);
         }
     }
 }

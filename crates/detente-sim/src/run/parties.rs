@@ -14,6 +14,7 @@ use crate::plan::days_at_rate;
 use crate::random::Stream;
 use crate::reading::still_to_do;
 use crate::strategy::{Outlook, Rule};
+use crate::trace::{Breach, Course, Grievance, Hazard, LeadDraw, Trace, Truth, TruthKind, Why};
 
 impl Future<'_, '_> {
     /// Step 3: changes of government.
@@ -22,9 +23,16 @@ impl Future<'_, '_> {
         while let Some(election) = elections.get(self.next_election).filter(|e| e.step == k) {
             self.next_election += 1;
             if self.draws.chance(election.probability, Stream::Election, election.key, k as u64) {
-                self.memory[election.party].reversed ^= true;
+                let party = election.party;
+                self.memory[party].reversed ^= true;
                 self.reversed_since_act = true;
-                self.update_cheat(election.party);
+                self.update_cheat(party);
+                self.note(|f, trace| {
+                    if let Some(rule) = f.sim.plan.rules[party] {
+                        let now = rule.effective(&f.memory[party]);
+                        trace.truth.push(Truth { date: f.date, party, what: TruthKind::Reversed { now } });
+                    }
+                });
             }
         }
     }
@@ -153,6 +161,9 @@ impl Future<'_, '_> {
             }
             let Some(base) = plan.rules[party] else { continue };
             let outlook = self.outlook(party, &record);
+            if outlook.others_violating && !self.memory[party].betrayed {
+                self.note(|f, trace| trace.betrayals.push((party, f.breach_seen_by(party, false))));
+            }
             self.memory[party].betrayed |= outlook.others_violating;
             let aggrieved = outlook.violation_stands || self.sanctioned_by_others(party);
             self.note_grievance(party, aggrieved);
@@ -169,16 +180,21 @@ impl Future<'_, '_> {
                     continue;
                 }
                 let bit = 1u128 << party;
-                if rule.performs(&plan.commitments[c], &memory, &outlook) {
-                    if self.intends[c] & bit == 0 {
-                        budget -= 1;
-                        self.memory[party].last_step_month = Some(month);
-                        self.take_up(c, party);
-                    }
-                } else {
+                if let Some(because) = rule.withholds(&plan.commitments[c], &memory, &outlook) {
                     // Declined, or a change of mind during the lead time.
+                    self.note(|f, trace| {
+                        let changed_mind = f.intends[c] & bit != 0;
+                        if changed_mind || f.declined[c] & bit == 0 {
+                            let what = TruthKind::Declined { commitment: c, rule, because, changed_mind };
+                            trace.truth.push(Truth { date: f.date, party, what });
+                        }
+                    });
                     self.intends[c] &= !bit;
                     self.declined[c] |= bit;
+                } else if self.intends[c] & bit == 0 {
+                    budget -= 1;
+                    self.memory[party].last_step_month = Some(month);
+                    self.take_up(c, party);
                 }
             }
             if self.memory[party].last_step_month == Some(month) {
@@ -227,6 +243,17 @@ impl Future<'_, '_> {
         if let Some(day) = day {
             self.schedule(day, Scheduled::Walkout { party, draw });
         }
+        self.note(|f, trace| {
+            trace.hazards.push(Hazard {
+                party,
+                draw,
+                drawn: f.date,
+                per_day: rate,
+                aggrieved,
+                grievance: if aggrieved { f.grievance(party) } else { None },
+                shared_by: f.sim.bound_signatories,
+            })
+        });
     }
 
     /// `party`'s walk-out hazard has come due: unless its grievance changed since the
@@ -246,13 +273,18 @@ impl Future<'_, '_> {
                 && power.holders.contains(&party)
                 && self.machine.power_status(*w) == PowerStatus::Available
         });
+        let why = move |f: &Self, outright| Why::WalkOut {
+            party,
+            hazard: f.traced(|trace| trace.hazard(party, draw)),
+            outright,
+        };
         match power {
             Some((w, _)) => {
                 self.invoker[w] = Some(party);
                 self.invoked_on[w] = Some(self.step);
-                self.push(party, EventKind::Invoked, Subject::Power(w));
+                self.push(party, EventKind::Invoked, Subject::Power(w), |f| why(f, false));
             }
-            None => self.push(party, EventKind::Withdrew, Subject::None),
+            None => self.push(party, EventKind::Withdrew, Subject::None, |f| why(f, true)),
         }
         self.reimpose_own_sanctions(party);
         self.out.walkouts += 1;
@@ -267,7 +299,7 @@ impl Future<'_, '_> {
         for (i, instrument) in ag.spec.instrument.iter().enumerate() {
             let own = instrument.imposed_by.iter().any(|p| p == id);
             if own && self.machine.instrument_status(i) == InstrumentStatus::Relieved {
-                self.push(party, EventKind::Imposed, Subject::Instrument(i));
+                self.push(party, EventKind::Imposed, Subject::Instrument(i), |_| Why::Reimposes { party });
             }
         }
     }
@@ -286,16 +318,29 @@ impl Future<'_, '_> {
         let u = self.draws.uniform(Stream::LeadTime, item, 2 * u64::from(number) + 1);
         let days = p.lead.days(choice, u);
         let days = if days.is_finite() { days.round().clamp(0.0, 400_000.0) as u32 } else { 0 };
-        let from = match self.machine.owed_since(c) {
-            Some(owed) if self.declined[c] & bit == 0 => owed,
-            _ => self.date,
+        let declined_before = self.declined[c] & bit != 0;
+        let (from, from_owed) = match self.machine.owed_since(c) {
+            Some(owed) if !declined_before => (owed, true),
+            _ => (self.date, false),
+        };
+        let lead = move |f: &Self| LeadDraw {
+            party,
+            commitment: c,
+            number,
+            days,
+            from,
+            from_owed,
+            declined_before,
+            decided: f.date,
+            course: f.course(party),
         };
         match Duration::days(days).after(from) {
             Some(done) if done > self.date => {
                 self.intends[c] |= bit;
-                self.schedule(done, Scheduled::Performance { commitment: c, party });
+                self.schedule(done, Scheduled::Performance { commitment: c, party, number });
+                self.note(|f, trace| trace.leads.push(lead(f)));
             }
-            Some(_) => self.perform(c, party),
+            Some(_) => self.perform(c, party, |f| Why::AtOnce { lead: lead(f) }),
             // Past the last representable date: never within any horizon.
             None => {}
         }
@@ -303,7 +348,7 @@ impl Future<'_, '_> {
 
     /// The end of `party`'s lead time for `c`: it performs, unless it changed its mind,
     /// left, or the commitment is no longer owed.
-    pub(super) fn lead_time_over(&mut self, c: usize, party: usize) {
+    pub(super) fn lead_time_over(&mut self, c: usize, party: usize, number: u32) {
         let bit = 1u128 << party;
         if self.intends[c] & bit == 0 {
             return;
@@ -311,12 +356,14 @@ impl Future<'_, '_> {
         self.intends[c] &= !bit;
         let to_do = still_to_do(self.status(c), self.machine.took_effect(c));
         if to_do && !self.machine.has_performed(c, party) && !self.machine.has_withdrawn(party) {
-            self.perform(c, party);
+            self.perform(c, party, |f| Why::LeadTimeOver {
+                lead: f.traced(|trace| trace.lead(c, party, number)),
+            });
         }
     }
 
-    /// `party` performs its part of `c` today.
-    fn perform(&mut self, c: usize, party: usize) {
+    /// `party` performs its part of `c` today, for the reason `why` gives.
+    fn perform(&mut self, c: usize, party: usize, why: impl FnOnce(&Self) -> Why) {
         self.performed_by[party] += 1;
         self.performed_total += 1;
         // Performing a step that caps quantities really brings them down to the caps
@@ -328,7 +375,7 @@ impl Future<'_, '_> {
             let margin = 1.0 + 2.0 * self.sim.plan.quantities[q].measurement_error;
             self.truth[q] = self.truth[q].min(max / margin);
         }
-        self.push(party, EventKind::Performed, Subject::Commitment(c));
+        self.push(party, EventKind::Performed, Subject::Commitment(c), why);
     }
 
     fn use_powers(&mut self, party: usize, rule: Rule, outlook: &Outlook) {
@@ -354,7 +401,16 @@ impl Future<'_, '_> {
                     if wants && self.invoked_on[w] != Some(self.step) {
                         self.invoker[w] = Some(party);
                         self.invoked_on[w] = Some(self.step);
-                        self.push(party, EventKind::Invoked, Subject::Power(w));
+                        let grim = matches!(rule, Rule::GrimTrigger);
+                        let why = |f: &Self| match power.kind {
+                            PowerKind::Withdraw => {
+                                Why::Betrayed { party, breach: f.traced(|trace| trace.betrayal(party)) }
+                            }
+                            _ => {
+                                Why::Answers { party, breach: f.breach_seen_by(party, !grim), at_once: grim }
+                            }
+                        };
+                        self.push(party, EventKind::Invoked, Subject::Power(w), why);
                     }
                 }
                 PowerStatus::Invoked
@@ -363,10 +419,53 @@ impl Future<'_, '_> {
                         && !self.machine.power_trigger_holds(w)
                         && rule.cancels() =>
                 {
-                    self.push(party, EventKind::Resolved, Subject::Power(w));
+                    self.push(party, EventKind::Resolved, Subject::Power(w), |_| Why::Cancels { party });
                 }
                 _ => {}
             }
         }
+    }
+
+    /// A breach on record that `party` reads as another's: the first commitment, in
+    /// order, in breach at another party's fault (`standing`: one that stands to be
+    /// answered today). What a traced decision names as its cause.
+    fn breach_seen_by(&self, party: usize, standing: bool) -> Option<Breach> {
+        (0..self.sim.ag.commitments.len()).find_map(|c| {
+            let at_fault = self.at_fault(c);
+            if at_fault == 0 || at_fault & (1 << party) != 0 {
+                return None;
+            }
+            let since = self.machine.breach_since(c)?;
+            if standing && self.answer_due(c).is_none_or(|day| day > self.date) {
+                return None;
+            }
+            Some(Breach { by: at_fault, commitment: c, since })
+        })
+    }
+
+    /// What aggrieves `party` (see `act`): another's breach standing to be answered, or
+    /// a snap-back held by others in effect against it.
+    fn grievance(&self, party: usize) -> Option<Grievance> {
+        if let Some(breach) = self.breach_seen_by(party, true) {
+            return Some(Grievance::Breach(breach));
+        }
+        self.sim.ag.powers.iter().enumerate().find_map(|(w, power)| {
+            let against = power.kind == PowerKind::Snapback
+                && !power.holders.contains(&party)
+                && self.machine.power_status(w) == PowerStatus::Exercised;
+            against.then_some(Grievance::Sanctioned { power: w })
+        })
+    }
+
+    /// The course `party` follows now: its rule as a change of government left it.
+    fn course(&self, party: usize) -> Option<Course> {
+        let memory = &self.memory[party];
+        let rule = self.sim.plan.rules[party]?.effective(memory);
+        Some(Course { rule, reversed: memory.reversed })
+    }
+
+    /// Reads the trace of a traced run (`None` in an untraced one).
+    fn traced<T>(&self, read: impl FnOnce(&Trace) -> Option<T>) -> Option<T> {
+        self.trace.as_deref().and_then(read)
     }
 }

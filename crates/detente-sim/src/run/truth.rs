@@ -8,6 +8,7 @@ use detente_spec::model::FacilityStatus;
 use super::Future;
 use crate::random::Stream;
 use crate::reading::in_effect;
+use crate::trace::{Truth, TruthKind};
 
 impl Future<'_, '_> {
     /// Step 1: what really happens over the period ending at step `k`.
@@ -31,6 +32,13 @@ impl Future<'_, '_> {
                     }
                     self.broken_now[c] = true;
                     self.out.covert_violations += 1;
+                    self.note(|f, trace| {
+                        trace.truth.push(Truth {
+                            date: f.date,
+                            party,
+                            what: TruthKind::Covert { commitment: c },
+                        })
+                    });
                 }
             }
             self.broken_unseen[c] |= self.broken_now[c];

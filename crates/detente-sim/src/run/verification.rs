@@ -20,6 +20,7 @@ use detente_spec::time::Duration;
 
 use super::{Anomaly, Future, Scheduled};
 use crate::random::Stream;
+use crate::trace::Why;
 
 impl Future<'_, '_> {
     /// Inspections at the end of step `k`.
@@ -52,10 +53,10 @@ impl Future<'_, '_> {
         let status = self.status(c);
         if broken {
             if self.draws.chance(detection, Stream::Detection, key, step) {
-                self.report_anomaly(c, true);
+                self.report_anomaly(c, true, (detection, false_alarm));
             }
         } else if self.draws.chance(false_alarm, Stream::FalseAlarm, key, step) {
-            self.report_anomaly(c, false);
+            self.report_anomaly(c, false, (detection, false_alarm));
         } else if self.draws.chance(detection, Stream::Confirmation, key, step) {
             self.confirm_kept(c, status);
         }
@@ -71,9 +72,9 @@ impl Future<'_, '_> {
         self.measure_capped(c, k);
         let (detection, false_alarm) = self.detection_today(c);
         if self.draws.chance(false_alarm, Stream::FalseAlarm, key, step) {
-            self.report_anomaly(c, false);
+            self.report_anomaly(c, false, (detection, false_alarm));
         } else if self.draws.chance(detection, Stream::Confirmation, key, step) {
-            self.verifier_records(c, EventKind::Verified);
+            self.verifier_records(c, EventKind::Verified, |_| Why::Confirmed);
         }
     }
 
@@ -104,15 +105,10 @@ impl Future<'_, '_> {
             // Half a grid step up: `uniform` can give 0, whose quantile is infinite.
             let u = self.draws.uniform(Stream::Measurement, key, u64::from(k)) + f64::EPSILON / 4.0;
             let z = crate::lead_time::standard_normal_quantile(u);
-            let value = (self.truth[q] * (1.0 + plan.measurement_error * z)).max(0.0);
-            self.pushed = true;
-            if self
-                .machine
-                .push(self.date, verifier, EventKind::Measured, Subject::Quantity(q), Some(value))
-                .is_err()
-            {
-                self.out.refused += 1;
-            }
+            let (truth, error) = (self.truth[q], plan.measurement_error);
+            let value = (truth * (1.0 + error * z)).max(0.0);
+            let why = move |_: &Self| Why::Measured { truth, error };
+            self.push_value(verifier, EventKind::Measured, Subject::Quantity(q), Some(value), why);
         }
     }
 
@@ -124,8 +120,8 @@ impl Future<'_, '_> {
             return;
         }
         match status {
-            CommitmentStatus::Performed => self.verifier_records(c, EventKind::Verified),
-            CommitmentStatus::Violated => self.verifier_records(c, EventKind::Resolved),
+            CommitmentStatus::Performed => self.verifier_records(c, EventKind::Verified, |_| Why::FoundKept),
+            CommitmentStatus::Violated => self.verifier_records(c, EventKind::Resolved, |_| Why::Settled),
             _ => {}
         }
     }
@@ -133,7 +129,7 @@ impl Future<'_, '_> {
     /// The verifier reports an anomaly (a claim), and the procedure will decide it. A
     /// commitment already before the procedure, or already in breach on record, gets no
     /// second one: the first stands, and only reported anomalies are counted.
-    fn report_anomaly(&mut self, c: usize, real: bool) {
+    fn report_anomaly(&mut self, c: usize, real: bool, (detection, rate): (f64, f64)) {
         if self.dispute[c].is_some() || self.status(c) == CommitmentStatus::Violated {
             return;
         }
@@ -144,14 +140,17 @@ impl Future<'_, '_> {
         }
         let number = self.anomalies[c];
         self.anomalies[c] += 1;
-        self.dispute[c] = Some(Anomaly { real, number });
-        self.verifier_records(c, EventKind::Violation);
-        let key = self.sim.plan.commitments[c].key;
-        let u = self.draws.uniform(Stream::Resolution, key, u64::from(number));
-        if let Some(days) = self.sim.plan.disputes.days_to_verdict(u) {
-            if let Some(date) = Duration::days(days).after(self.date) {
-                self.schedule(date, Scheduled::Verdict { commitment: c });
-            }
+        self.dispute[c] = Some(Anomaly { real, number, reported: self.date });
+        let p = &self.sim.plan.commitments[c];
+        let u = self.draws.uniform(Stream::Resolution, p.key, u64::from(number));
+        let verdict_on =
+            self.sim.plan.disputes.days_to_verdict(u).and_then(|days| Duration::days(days).after(self.date));
+        self.verifier_records(c, EventKind::Violation, |_| match real {
+            true => Why::Detected { detection, verdict_on },
+            false => Why::FalseAlarm { rate, verdict_on },
+        });
+        if let Some(date) = verdict_on {
+            self.schedule(date, Scheduled::Verdict { commitment: c });
         }
     }
 
@@ -162,20 +161,27 @@ impl Future<'_, '_> {
         let plan = &self.sim.plan;
         let p = if anomaly.real { plan.disputes.confirms_breach } else { plan.disputes.confirms_false_alarm };
         let key = plan.commitments[c].key;
-        if self.draws.chance(p, Stream::Verdict, key, u64::from(anomaly.number)) {
-            self.verifier_records(c, EventKind::ViolationVerified);
+        let confirmed = self.draws.chance(p, Stream::Verdict, key, u64::from(anomaly.number));
+        let why = move |_: &Self| Why::Verdict {
+            confirmed,
+            real: anomaly.real,
+            reported: anomaly.reported,
+            probability: p,
+        };
+        if confirmed {
+            self.verifier_records(c, EventKind::ViolationVerified, why);
         } else {
             if !anomaly.real {
                 self.out.resolved += 1;
             }
-            self.verifier_records(c, EventKind::Resolved);
+            self.verifier_records(c, EventKind::Resolved, why);
         }
     }
 
-    /// An event by the commitment's verifier.
-    fn verifier_records(&mut self, c: usize, kind: EventKind) {
+    /// An event by the commitment's verifier, for the reason `why` gives.
+    fn verifier_records(&mut self, c: usize, kind: EventKind, why: impl FnOnce(&Self) -> Why) {
         if let Some(verifier) = self.sim.ag.commitments[c].verifier {
-            self.push(verifier, kind, Subject::Commitment(c));
+            self.push(verifier, kind, Subject::Commitment(c), why);
         }
     }
 }
