@@ -1,8 +1,8 @@
 //! Backtest of the simulator against the bundled real histories.
 //!
 //! Every history in `scenarios/` is simulated from its adoption to its log's last date
-//! under the file's assumptions (none of them has a `[simulation]` table, so: the
-//! defaults, every signatory sincere), and the real outcome is placed in the simulated
+//! under the assumptions its `[simulation]` table states (strategies and elections from
+//! the record, with their sources), and the real outcome is placed in the simulated
 //! distribution. This test checks the machinery (the real outcomes are what the engine's
 //! replay says on the dates in question, percentiles are percentiles); it does **not**
 //! assert that the real histories fall inside the distribution, because they do not
@@ -96,9 +96,9 @@ fn check_machinery(name: &str, ag: &Agreement, log: &Log, b: &Backtest) {
     let before =
         detente_spec::time::Duration::months(b.horizon_months - b.step_months).after(b.start).unwrap();
     assert!(before < b.last_event || b.horizon_months == b.step_months, "{name}: horizon rounded up once");
-    // None of the bundled histories gives weights or assumptions.
+    // None of the bundled histories gives weights; each states its assumptions.
     assert_eq!(b.relief_unit, ReliefUnit::InstrumentYears, "{name}");
-    assert!(!b.assumptions_in_file, "{name}");
+    assert!(b.assumptions_in_file, "{name}: the history states its [simulation] assumptions");
     for c in [&b.breakdown, &b.collapse, &b.phases, &b.relief] {
         assert!((0.0..=1.0).contains(&c.percentile.value), "{name}: {c:?}");
         assert!(c.p05 <= c.median && c.median <= c.p95, "{name}: {c:?}");
