@@ -138,6 +138,30 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Whether the agreement collapsed before it broke down, or without breaking down:
+    /// it stopped moving while every signatory was still in it.
+    ///
+    /// ```
+    /// use detente_sim::backtest::Outcome;
+    /// let at = |collapse, breakdown| Outcome {
+    ///     breakdown_month: breakdown,
+    ///     collapse_month: collapse,
+    ///     phases_opened: 0,
+    ///     relief: 0.0,
+    /// };
+    /// assert!(at(Some(98), None).collapsed_first());
+    /// assert!(at(Some(20), Some(31)).collapsed_first());
+    /// assert!(!at(Some(31), Some(31)).collapsed_first(), "a walk-out is both at once");
+    /// assert!(!at(None, None).collapsed_first());
+    /// ```
+    pub fn collapsed_first(&self) -> bool {
+        match (self.collapse_month, self.breakdown_month) {
+            (Some(c), Some(b)) => c < b,
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
+    }
+
     /// The outcome of a simulated future.
     pub fn of(plan: &Plan, t: &Trajectory) -> Outcome {
         Outcome {
@@ -567,6 +591,14 @@ impl fmt::Display for Backtest {
             _ => writeln!(f, "real collapse or breakdown: none by the horizon (censored)")?,
         }
         writeln!(f, "status at the horizon: {}", self.real.status_at_end)?;
+        let count = |test: fn(&Outcome) -> bool| self.futures.iter().filter(|o| test(o)).count();
+        writeln!(
+            f,
+            "futures: {} broke down; {} collapsed or broke down, {} of them collapsed before breaking down or without",
+            count(|o| o.breakdown_month.is_some()),
+            count(|o| o.collapse_month.is_some()),
+            count(Outcome::collapsed_first)
+        )?;
         write!(f, "{}", table(std::slice::from_ref(self)))
     }
 }

@@ -294,13 +294,16 @@ impl CompareReport {
         }
         let _ = writeln!(out, "\nMeans [95% interval]:");
         let width = 30;
-        let _ = write!(out, "  {:<34}", "");
+        // Labels padded to the longest, so that every row's columns line up.
+        let label = |row: &MetricRow| format!("{} ({})", row.name, row.unit);
+        let labels = self.metrics.iter().map(|row| label(row).chars().count()).max().unwrap_or(0).max(34);
+        let _ = write!(out, "  {:<labels$}", "");
         for d in &self.designs {
             let _ = write!(out, "{d:>width$}");
         }
         let _ = writeln!(out);
         for row in &self.metrics {
-            let _ = write!(out, "  {:<34}", format!("{} ({})", row.name, row.unit));
+            let _ = write!(out, "  {:<labels$}", label(row));
             for e in &row.designs {
                 let _ =
                     write!(out, "{:>width$}", format!("{} [{}, {}]", num(e.mean), num(e.low), num(e.high)));
@@ -321,8 +324,8 @@ impl CompareReport {
                 };
                 let _ = writeln!(
                     out,
-                    "  {:<34}{:>30}   standard error {} ({pairing})",
-                    format!("{} ({})", row.name, row.unit),
+                    "  {:<labels$}{:>30}   standard error {} ({pairing})",
+                    label(row),
                     format!("{} [{}, {}]", num(e.mean), num(e.low), num(e.high)),
                     num(e.se),
                 );
