@@ -38,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
                 .iter()
                 .map(|p| p.reached)
                 .chain([summary.snapback.probability, summary.breakdown.probability])
+                .chain([summary.collapse.probability])
                 .chain(summary.relief.relieved_at_end.values().copied());
             for p in probabilities {
                 assert!((0.0..=1.0).contains(&p), "probability {p}");

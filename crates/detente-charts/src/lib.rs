@@ -8,7 +8,8 @@
 //! The charts:
 //! * per quantity, a **fan chart**: the median over time with 25-75% and 5-95% bands;
 //! * **phase reach**: the probability that each phase has opened, over time;
-//! * **risks**: the probabilities of snap-back and breakdown, with 95% intervals;
+//! * **risks**: the probabilities of snap-back, breakdown and collapse (or breakdown),
+//!   with 95% intervals;
 //! * **relief**: the mean weight of relief in effect (million USD a year), with the
 //!   25-75% and 5-95% spread of futures;
 //! * for comparisons, the same overlaid per design;
@@ -493,18 +494,24 @@ pub fn simulation_figures(summary: &Summary) -> Vec<(String, Figure)> {
         6,
         format!("breakdown ({} by {at})", percent(summary.breakdown.probability)),
     );
+    let (collapse_band, collapse) = risk(
+        &summary.collapse.by_step,
+        runs,
+        3,
+        format!("collapse or breakdown ({} by {at})", percent(summary.collapse.probability)),
+    );
     figures.push((
         "risks".into(),
         Figure {
-            title: format!("{}: snap-back and breakdown, {} futures", summary.agreement, runs),
+            title: format!("{}: snap-back, breakdown and collapse, {} futures", summary.agreement, runs),
             note: Some(
                 "Bands: 95% intervals of each probability (Wilson), from the number of futures.".into(),
             ),
             x_label: x_label(summary),
             y_label: "probability by then".into(),
             x: x.clone(),
-            bands: vec![snap_band, break_band],
-            lines: vec![snap, breakdown],
+            bands: vec![snap_band, break_band, collapse_band],
+            lines: vec![snap, breakdown, collapse],
             probability: true,
         },
     ));

@@ -121,8 +121,9 @@ enum Command {
         trace_out: Option<PathBuf>,
     },
     /// Backtest: simulate an agreement from its adoption to the last date of its real
-    /// event log, and say where the real outcome (time to breakdown, phases opened,
-    /// relief delivered) falls among the futures, as a percentile.
+    /// event log, and say where the real outcome (time to breakdown, time to collapse or
+    /// breakdown, phases opened, relief delivered) falls among the futures, as a
+    /// percentile.
     Backtest {
         /// The specification file.
         spec: PathBuf,

@@ -475,7 +475,7 @@ fn runs_csv(records: &[RunRecord], agreement: &Agreement) -> String {
     for q in &agreement.spec.quantity {
         out.push_str(&format!(",final_{}", q.id));
     }
-    out.push_str(",relief_delivered,phases_opened,snapback_month,breakdown_month\n");
+    out.push_str(",relief_delivered,phases_opened,snapback_month,breakdown_month,collapse_month\n");
     let month = |m: Option<u32>| m.map_or(String::new(), |m| m.to_string());
     for r in records {
         out.push_str(&r.run.to_string());
@@ -483,11 +483,12 @@ fn runs_csv(records: &[RunRecord], agreement: &Agreement) -> String {
             out.push_str(&format!(",{v}"));
         }
         out.push_str(&format!(
-            ",{},{},{},{}\n",
+            ",{},{},{},{},{}\n",
             r.relief,
             r.phases_opened,
             month(r.snapback_month),
-            month(r.breakdown_month)
+            month(r.breakdown_month),
+            month(r.collapse_month)
         ));
     }
     out

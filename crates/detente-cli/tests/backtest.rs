@@ -27,6 +27,12 @@ fn backtest_prints_the_calibration_rows_of_a_history() {
             .stdout(predicate::str::contains("leap-day-2012: adopted 2012-02-29, last event 2012-04-17"))
             .stdout(predicate::str::contains("real breakdown: dprk withdrew"))
             .stdout(predicate::str::contains("| leap-day-2012 | months to breakdown | 2 |"))
+            .stdout(predicate::str::contains("real collapse or breakdown: dprk withdrew"))
+            .stdout(
+                predicate::str::contains("futures: ")
+                    .and(predicate::str::contains("collapsed before breaking down")),
+            )
+            .stdout(predicate::str::contains("| leap-day-2012 | months to collapse or breakdown | 2 |"))
             .stdout(predicate::str::contains("| percentile |"))
             .get_output()
             .stdout

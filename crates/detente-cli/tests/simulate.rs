@@ -194,8 +194,8 @@ fn merge_believes_no_shard_it_has_not_checked() {
     let (other_dir, other) = korea_shards("bad-shards-seed", &["2/2"], "5");
     fails(&[&paths[0], &other[0]], "this shard has seed 5, not 4");
     // An older format is named.
-    let old = edit(&paths[0], |j| j["format"] = "detente-shard/1".into());
-    fails(&[&old, &paths[1]], "shard format `detente-shard/1`, expected `detente-shard/2`");
+    let old = edit(&paths[0], |j| j["format"] = "detente-shard/2".into());
+    fails(&[&old, &paths[1]], "shard format `detente-shard/2`, expected `detente-shard/3`");
     // A truncated file is not a shard file, with its position.
     let text = std::fs::read_to_string(&paths[0]).unwrap();
     let truncated = dir.join("truncated.json");
@@ -313,6 +313,7 @@ fn futures_can_continue_a_real_history() {
     assert_eq!(json["start"], "2009-04-14");
     assert_eq!(json["dates"][0], "2009-05-14");
     assert_eq!(json["breakdown"]["probability"], 1.0);
+    assert_eq!(json["collapse"]["probability"], 1.0, "a breakdown is a collapse");
     assert_eq!(json["commitments"]["disablement"]["terminated"], 1.0);
     // ... and the report says so, rather than print 100 dead futures without a word.
     assert!(json["notes"][0].as_str().unwrap().contains("already broken down by 2009-04-14 (dprk withdrew)"));

@@ -3,14 +3,20 @@
 //! A bundled real agreement comes with its event log. [`backtest`] replays the log with
 //! the engine and reads the **real outcome** on the simulator's own monthly grid, then
 //! simulates the agreement from its adoption to the same horizon and reads the same
-//! three outcomes from every future:
+//! four outcomes from every future:
 //!
 //! * **time to breakdown**: months from adoption to the first step at whose end a
 //!   signatory had withdrawn or the agreement had been terminated (what the simulator
 //!   calls a breakdown, [`Trajectory::breakdown`]); censored at the horizon when it did
-//!   not happen. The engine's `collapsed` status (nothing owed is moving any more) is
-//!   read from the real history too, and reported beside it, but the simulator does
-//!   not record it per future, so it takes no part in the percentile;
+//!   not happen;
+//! * **time to collapse**: months to the first step at whose end the engine read the
+//!   agreement as `collapsed` (nothing owed is being performed or awaited any more, or
+//!   its core bargain has stopped: docs/semantics.md) or it had broken down, whichever
+//!   came first ([`Trajectory::collapse`]): how long the deal kept moving. Most real
+//!   deals of this family were never formally left (the Agreed Framework, the 2018 Korean
+//!   agreements), so breakdown alone misses their end. Censored like breakdown. The same
+//!   functions read both outcomes from the futures' records and from the replay
+//!   (`run::broken_down`, `run::stopped`): one reading, the engine's statuses;
 //! * **phases reached**: how many phases had opened (at any step end);
 //! * **relief delivered**: the sum over steps of the economic weight of the instruments
 //!   relieved under the agreement, times the step in years. When the file gives no
@@ -23,8 +29,8 @@
 //! `[simulation]` table, or the defaults when it has none (every signatory `sincere`,
 //! docs/simulation.md): the backtest takes the assumptions as written and does not fit
 //! them. The **percentile** of the real outcome is its mid-rank among the futures (ties
-//! count half); a real history that had not broken down by the horizon is censored,
-//! and its percentile is only bounded below ([`Percentile::at_least`]).
+//! count half); a real history that had not broken down (or collapsed) by the horizon
+//! is censored, and its percentile is only bounded below ([`Percentile::at_least`]).
 //!
 //! ```
 //! use detente_sim::backtest::{mid_rank, Percentile};
@@ -36,13 +42,13 @@
 
 use std::fmt;
 
-use detente_engine::state::{AgreementStatus, InstrumentStatus, PhaseStatus};
+use detente_engine::state::{InstrumentStatus, PhaseStatus};
 use detente_engine::{Agreement, Log, Machine};
 use detente_spec::time::{Date, Duration};
 use rayon::prelude::*;
 
 use crate::plan::{Overrides, Plan, PlanError};
-use crate::run::{Simulator, Trajectory};
+use crate::run::{broken_down, stopped, Simulator, Trajectory};
 
 /// How a backtest is run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,12 +121,16 @@ impl fmt::Display for ReliefUnit {
     }
 }
 
-/// The three outcomes of one future, or of the real history, on the same grid.
+/// The four outcomes of one future, or of the real history, on the same grid.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Outcome {
     /// Months from adoption to the end of the step at which the agreement had broken
     /// down, or `None` if it had not by the horizon (censored).
     pub breakdown_month: Option<u32>,
+    /// Months from adoption to the end of the step at which the agreement had collapsed
+    /// or broken down, or `None` if neither by the horizon (censored). Never after
+    /// `breakdown_month`.
+    pub collapse_month: Option<u32>,
     /// How many phases had opened.
     pub phases_opened: usize,
     /// Relief delivered ([`ReliefUnit`]).
@@ -128,10 +138,35 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Whether the agreement collapsed before it broke down, or without breaking down:
+    /// it stopped moving while every signatory was still in it.
+    ///
+    /// ```
+    /// use detente_sim::backtest::Outcome;
+    /// let at = |collapse, breakdown| Outcome {
+    ///     breakdown_month: breakdown,
+    ///     collapse_month: collapse,
+    ///     phases_opened: 0,
+    ///     relief: 0.0,
+    /// };
+    /// assert!(at(Some(98), None).collapsed_first());
+    /// assert!(at(Some(20), Some(31)).collapsed_first());
+    /// assert!(!at(Some(31), Some(31)).collapsed_first(), "a walk-out is both at once");
+    /// assert!(!at(None, None).collapsed_first());
+    /// ```
+    pub fn collapsed_first(&self) -> bool {
+        match (self.collapse_month, self.breakdown_month) {
+            (Some(c), Some(b)) => c < b,
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
+    }
+
     /// The outcome of a simulated future.
     pub fn of(plan: &Plan, t: &Trajectory) -> Outcome {
         Outcome {
             breakdown_month: t.breakdown.map(|k| (k + 1) * plan.step_months),
+            collapse_month: t.collapse.map(|k| (k + 1) * plan.step_months),
             phases_opened: t.phase_opened.iter().filter(|p| p.is_some()).count(),
             // (`+ 0.0`: an empty or all-zero sum of floats is -0.)
             relief: t.relief.iter().sum::<f64>() * plan.step_months as f64 / 12.0 + 0.0,
@@ -142,15 +177,16 @@ impl Outcome {
 /// The real history, read from the engine's replay on the simulator's grid.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RealOutcome {
-    /// The three outcomes.
+    /// The four outcomes.
     pub outcome: Outcome,
     /// The end of the step at which the breakdown was first seen.
     pub breakdown_date: Option<Date>,
     /// How it broke down: who withdrew, or that it was terminated.
     pub breakdown_how: Option<String>,
-    /// Months from adoption to the first step end at which the engine read the
-    /// agreement as `collapsed` (not compared: the simulator does not record it).
-    pub collapsed_month: Option<u32>,
+    /// The end of the step at which the collapse (or breakdown) was first seen.
+    pub collapse_date: Option<Date>,
+    /// The agreement's status in words at that step (`collapsed`, or the breakdown).
+    pub collapse_how: Option<String>,
     /// The agreement's status at the horizon, in words.
     pub status_at_end: &'static str,
 }
@@ -293,6 +329,8 @@ pub struct Backtest {
     pub futures: Vec<Outcome>,
     /// Time to breakdown, in months.
     pub breakdown: Comparison,
+    /// Time to collapse (or breakdown), in months.
+    pub collapse: Comparison,
     /// Phases reached.
     pub phases: Comparison,
     /// Relief delivered.
@@ -364,7 +402,7 @@ pub fn backtest(ag: &Agreement, log: &Log, options: Options) -> Result<Backtest,
             Outcome::of(sim.plan(), t)
         })
         .collect();
-    let time = |o: &Outcome| o.breakdown_month.map_or(f64::INFINITY, f64::from);
+    let time = |month: Option<u32>| month.map_or(f64::INFINITY, f64::from);
     Ok(Backtest {
         agreement: ag.spec.agreement.id.clone(),
         start,
@@ -377,7 +415,14 @@ pub fn backtest(ag: &Agreement, log: &Log, options: Options) -> Result<Backtest,
         relief_unit,
         phases_total: ag.phases.len(),
         instruments_total: ag.spec.instrument.len(),
-        breakdown: Comparison::of(time(&real.outcome), futures.iter().map(time).collect()),
+        breakdown: Comparison::of(
+            time(real.outcome.breakdown_month),
+            futures.iter().map(|o| time(o.breakdown_month)).collect(),
+        ),
+        collapse: Comparison::of(
+            time(real.outcome.collapse_month),
+            futures.iter().map(|o| time(o.collapse_month)).collect(),
+        ),
         phases: Comparison::of(
             real.outcome.phases_opened as f64,
             futures.iter().map(|o| o.phases_opened as f64).collect(),
@@ -389,12 +434,15 @@ pub fn backtest(ag: &Agreement, log: &Log, options: Options) -> Result<Backtest,
 }
 
 /// The real history read at the end of each step of `plan`, exactly as a future's
-/// outcomes are read (run/outcomes.rs), from the engine's replay of `log`.
+/// outcomes are read (run/outcomes.rs, the same functions), from the engine's replay of
+/// `log`.
 pub fn real_outcome(ag: &Agreement, log: &Log, plan: &Plan) -> RealOutcome {
     let mut machine = Machine::new(ag, &log.events, false);
+    let signatories: Vec<usize> = ag.signatories().collect();
     let mut opened = vec![false; ag.phases.len()];
     let mut relief_steps = 0.0;
-    let (mut breakdown, mut breakdown_date, mut breakdown_how, mut collapsed) = (None, None, None, None);
+    let mut breakdown: Option<(u32, Date, String)> = None;
+    let mut collapse: Option<(u32, Date, String)> = None;
     for (k, &date) in plan.dates.iter().enumerate() {
         machine.advance_to(date);
         let month = (k as u32 + 1) * plan.step_months;
@@ -405,38 +453,53 @@ pub fn real_outcome(ag: &Agreement, log: &Log, plan: &Plan) -> RealOutcome {
         for (p, seen) in opened.iter_mut().enumerate() {
             *seen |= machine.phase_status(p) != PhaseStatus::Locked;
         }
-        let status = machine.agreement_status();
-        if collapsed.is_none() && status == AgreementStatus::Collapsed {
-            collapsed = Some(month);
+        if breakdown.is_none() && broken_down(&machine, &signatories) {
+            breakdown = Some((month, date, how_it_broke_down(ag, &machine, &signatories)));
         }
-        if breakdown.is_none() {
-            let withdrew: Vec<&str> = ag
-                .signatories()
-                .filter(|&p| machine.has_withdrawn(p))
-                .map(|p| ag.spec.party[p].id.as_str())
-                .collect();
-            let how = if !withdrew.is_empty() {
-                Some(format!("{} withdrew", withdrew.join(", ")))
-            } else if status == AgreementStatus::Terminated {
-                Some("terminated".to_string())
-            } else {
-                None
+        if collapse.is_none() && stopped(&machine, &signatories) {
+            let how = match &breakdown {
+                Some((_, _, how)) => how.clone(),
+                None => machine.agreement_status().words().to_string(),
             };
-            if how.is_some() {
-                (breakdown, breakdown_date, breakdown_how) = (Some(month), Some(date), how);
-            }
+            collapse = Some((month, date, how));
         }
     }
+    let (breakdown_month, breakdown_date, breakdown_how) = split(breakdown);
+    let (collapse_month, collapse_date, collapse_how) = split(collapse);
     RealOutcome {
         outcome: Outcome {
-            breakdown_month: breakdown,
+            breakdown_month,
+            collapse_month,
             phases_opened: opened.iter().filter(|&&o| o).count(),
             relief: relief_steps * plan.step_months as f64 / 12.0,
         },
         breakdown_date,
         breakdown_how,
-        collapsed_month: collapsed,
+        collapse_date,
+        collapse_how,
         status_at_end: machine.agreement_status().words(),
+    }
+}
+
+/// How a history that has broken down did: who withdrew, or that it was terminated.
+fn how_it_broke_down(ag: &Agreement, machine: &Machine, signatories: &[usize]) -> String {
+    let withdrew: Vec<&str> = signatories
+        .iter()
+        .filter(|&&p| machine.has_withdrawn(p))
+        .map(|&p| ag.spec.party[p].id.as_str())
+        .collect();
+    if withdrew.is_empty() {
+        "terminated".to_string()
+    } else {
+        format!("{} withdrew", withdrew.join(", "))
+    }
+}
+
+/// A first sighting (month, date, how) as three options.
+fn split(seen: Option<(u32, Date, String)>) -> (Option<u32>, Option<Date>, Option<String>) {
+    match seen {
+        Some((month, date, how)) => (Some(month), Some(date), Some(how)),
+        None => (None, None, None),
     }
 }
 
@@ -453,22 +516,16 @@ fn number(value: f64, months: bool, horizon: u32) -> String {
 }
 
 impl Backtest {
-    /// The three rows of the calibration table: agreement, outcome, real value, the
+    /// The four rows of the calibration table: agreement, outcome, real value, the
     /// futures' median [5th, 95th percentile], the real value's percentile (marked
-    /// **extreme** outside the central 90%). The real time to breakdown also says from
-    /// when the engine read the agreement as collapsed, if that came first.
+    /// **extreme** outside the central 90%).
     pub fn rows(&self) -> Vec<[String; 5]> {
         let h = self.horizon_months;
-        let collapsed = match (self.real.collapsed_month, self.real.outcome.breakdown_month) {
-            (Some(c), None) => format!(" (collapsed from {c})"),
-            (Some(c), Some(b)) if c < b => format!(" (collapsed from {c})"),
-            _ => String::new(),
-        };
         let row = |name: &str, c: &Comparison, months: bool| {
             [
                 self.agreement.clone(),
                 name.to_string(),
-                format!("{}{}", number(c.real, months, h), if months { collapsed.as_str() } else { "" }),
+                number(c.real, months, h),
                 format!(
                     "{} [{}, {}]",
                     number(c.median, months, h),
@@ -480,6 +537,7 @@ impl Backtest {
         };
         vec![
             row("months to breakdown", &self.breakdown, true),
+            row("months to collapse or breakdown", &self.collapse, true),
             row(&format!("phases opened (of {})", self.phases_total), &self.phases, false),
             row(
                 &format!("relief ({}, {} instruments)", self.relief_unit, self.instruments_total),
@@ -526,14 +584,21 @@ impl fmt::Display for Backtest {
             (Some(how), Some(date)) => writeln!(f, "real breakdown: {how} (seen at the step ending {date})")?,
             _ => writeln!(f, "real breakdown: none by the horizon (censored)")?,
         }
-        match self.real.collapsed_month {
-            Some(m) => writeln!(
-                f,
-                "the engine read the agreement as collapsed from month {m} (not compared: futures do not record it)"
-            )?,
-            None => writeln!(f, "the engine never read the agreement as collapsed on the grid")?,
+        match (&self.real.collapse_how, self.real.collapse_date) {
+            (Some(how), Some(date)) => {
+                writeln!(f, "real collapse or breakdown: {how} (seen at the step ending {date})")?
+            }
+            _ => writeln!(f, "real collapse or breakdown: none by the horizon (censored)")?,
         }
         writeln!(f, "status at the horizon: {}", self.real.status_at_end)?;
+        let count = |test: fn(&Outcome) -> bool| self.futures.iter().filter(|o| test(o)).count();
+        writeln!(
+            f,
+            "futures: {} broke down; {} collapsed or broke down, {} of them collapsed before breaking down or without",
+            count(|o| o.breakdown_month.is_some()),
+            count(|o| o.collapse_month.is_some()),
+            count(Outcome::collapsed_first)
+        )?;
         write!(f, "{}", table(std::slice::from_ref(self)))
     }
 }

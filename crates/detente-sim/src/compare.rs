@@ -39,7 +39,7 @@ pub struct Comparison {
 }
 
 /// The metrics every design can report: the quantities all designs share (by id), relief
-/// delivered, snap-back and breakdown.
+/// delivered, snap-back, breakdown and collapse (or breakdown).
 pub fn metrics(sims: &[Simulator]) -> (Vec<Metric>, Vec<Vec<usize>>) {
     let first = &sims[0].agreement().spec;
     let mut metrics = Vec::new();
@@ -62,6 +62,7 @@ pub fn metrics(sims: &[Simulator]) -> (Vec<Metric>, Vec<Vec<usize>>) {
     metrics.push(Metric { name: "relief delivered".into(), unit: "weight x years".into() });
     metrics.push(Metric { name: "snap-back".into(), unit: "probability".into() });
     metrics.push(Metric { name: "breakdown".into(), unit: "probability".into() });
+    metrics.push(Metric { name: "collapse or breakdown".into(), unit: "probability".into() });
     (metrics, indices)
 }
 
@@ -74,6 +75,7 @@ fn outcome(sim: &Simulator, quantities: &[usize], t: &Trajectory, out: &mut Vec<
     out.push(t.relief.iter().sum::<f64>() * plan.step_months as f64 / 12.0);
     out.push(t.first_snapback.is_some() as u8 as f64);
     out.push(t.breakdown.is_some() as u8 as f64);
+    out.push(t.collapse.is_some() as u8 as f64);
 }
 
 impl Comparison {
@@ -292,13 +294,16 @@ impl CompareReport {
         }
         let _ = writeln!(out, "\nMeans [95% interval]:");
         let width = 30;
-        let _ = write!(out, "  {:<34}", "");
+        // Labels padded to the longest, so that every row's columns line up.
+        let label = |row: &MetricRow| format!("{} ({})", row.name, row.unit);
+        let labels = self.metrics.iter().map(|row| label(row).chars().count()).max().unwrap_or(0).max(34);
+        let _ = write!(out, "  {:<labels$}", "");
         for d in &self.designs {
             let _ = write!(out, "{d:>width$}");
         }
         let _ = writeln!(out);
         for row in &self.metrics {
-            let _ = write!(out, "  {:<34}", format!("{} ({})", row.name, row.unit));
+            let _ = write!(out, "  {:<labels$}", label(row));
             for e in &row.designs {
                 let _ =
                     write!(out, "{:>width$}", format!("{} [{}, {}]", num(e.mean), num(e.low), num(e.high)));
@@ -319,8 +324,8 @@ impl CompareReport {
                 };
                 let _ = writeln!(
                     out,
-                    "  {:<34}{:>30}   standard error {} ({pairing})",
-                    format!("{} ({})", row.name, row.unit),
+                    "  {:<labels$}{:>30}   standard error {} ({pairing})",
+                    label(row),
                     format!("{} [{}, {}]", num(e.mean), num(e.low), num(e.high)),
                     num(e.se),
                 );

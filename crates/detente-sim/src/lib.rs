@@ -64,6 +64,9 @@ pub struct RunRecord {
     pub snapback_month: Option<u32>,
     /// The month of the breakdown, if any.
     pub breakdown_month: Option<u32>,
+    /// The month the agreement had collapsed or broken down, if it had
+    /// ([`Trajectory::collapse`]).
+    pub collapse_month: Option<u32>,
 }
 
 impl RunRecord {
@@ -80,6 +83,7 @@ impl RunRecord {
             phases_opened: t.phase_opened.iter().filter(|p| p.is_some()).count(),
             snapback_month: t.first_snapback.map(month),
             breakdown_month: t.breakdown.map(month),
+            collapse_month: t.collapse.map(month),
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::plan::{Overrides, Plan, BINS};
 use crate::tally::Tally;
 
 /// The `format` of shard files this version writes and reads.
-pub const FORMAT: &str = "detente-shard/2";
+pub const FORMAT: &str = "detente-shard/3";
 
 /// A shard of a simulation: everything `detente merge` needs to combine shards into
 /// exactly the result of one run.

@@ -188,6 +188,9 @@ pub struct Summary {
     pub snapbacks_per_run: f64,
     /// Breakdown: a signatory withdrew or the agreement terminated early.
     pub breakdown: Risk,
+    /// Collapse: the engine read the agreement as collapsed (nothing owed moving any
+    /// more), or it broke down, whichever came first.
+    pub collapse: Risk,
     /// Truth against record.
     pub record: RecordSummary,
     /// Each commitment's status at the horizon, with probabilities (statuses never seen
@@ -336,6 +339,7 @@ impl Summary {
             snapback: risk(&tally.first_snapback),
             snapbacks_per_run,
             breakdown: risk(&tally.breakdown),
+            collapse: risk(&tally.collapse),
             record: RecordSummary {
                 covert_violation_months: r4(tally.covert_violations.mean(n)),
                 detected: r4(tally.detected.mean(n)),
@@ -449,10 +453,11 @@ impl Summary {
         }
         let _ = writeln!(
             out,
-            "\nSnap-back: {:.1}% of futures ({} per run); breakdown: {:.1}%",
+            "\nSnap-back: {:.1}% of futures ({} per run); breakdown: {:.1}%; collapse or breakdown: {:.1}%",
             self.snapback.probability * 100.0,
             num(self.snapbacks_per_run),
-            self.breakdown.probability * 100.0
+            self.breakdown.probability * 100.0,
+            self.collapse.probability * 100.0
         );
         let r = &self.record;
         let _ = writeln!(
@@ -562,17 +567,19 @@ impl Summary {
                 let _ = writeln!(phases, "{},{},{},{}", p.id, self.months[k], self.dates[k], prob);
             }
         }
-        let mut outcomes =
-            String::from("month,date,mean_relief,probability_snapback,probability_breakdown\n");
+        let mut outcomes = String::from(
+            "month,date,mean_relief,probability_snapback,probability_breakdown,probability_collapse\n",
+        );
         for k in 0..self.months.len() {
             let _ = writeln!(
                 outcomes,
-                "{},{},{},{},{}",
+                "{},{},{},{},{},{}",
                 self.months[k],
                 self.dates[k],
                 self.relief.mean_by_step[k],
                 self.snapback.by_step[k],
-                self.breakdown.by_step[k]
+                self.breakdown.by_step[k],
+                self.collapse.by_step[k]
             );
         }
         let mut commitments = String::from("commitment,status_at_horizon,probability\n");

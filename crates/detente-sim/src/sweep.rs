@@ -195,6 +195,7 @@ pub fn outcomes(report: &SweepReport) -> Vec<(String, Vec<f64>)> {
     let mut out = vec![
         ("probability of snap-back".to_string(), column(&|s| s.snapback.probability)),
         ("probability of breakdown".to_string(), column(&|s| s.breakdown.probability)),
+        ("probability of collapse or breakdown".to_string(), column(&|s| s.collapse.probability)),
         ("mean relief delivered".to_string(), column(&|s| s.relief.delivered.mean)),
     ];
     for (p, phase) in first.summary.phases.iter().enumerate() {

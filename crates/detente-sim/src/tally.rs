@@ -422,6 +422,9 @@ pub struct Tally {
     pub snapbacks: Vec<u64>,
     /// How many runs first broke down at step k (index `steps`: never).
     pub breakdown: Vec<u64>,
+    /// How many runs first had the agreement collapsed or broken down at step k (index
+    /// `steps`: never; see [`Trajectory::collapse`]).
+    pub collapse: Vec<u64>,
     /// Each commitment's status at the horizon: `[c * STATUSES.len() + s]`.
     pub end_status: Vec<u64>,
     /// How many runs ended with each instrument relieved.
@@ -458,6 +461,7 @@ impl Tally {
             first_snapback: vec![0; steps + 1],
             snapbacks: vec![0; powers + 1],
             breakdown: vec![0; steps + 1],
+            collapse: vec![0; steps + 1],
             end_status: vec![0; commitments * STATUSES.len()],
             relieved_at_end: vec![0; instruments],
             covert_violations: Moments::default(),
@@ -529,6 +533,7 @@ impl Tally {
         let most = self.snapbacks.len() - 1;
         increment(&mut self.snapbacks[(run.snapbacks as usize).min(most)])?;
         increment(&mut self.breakdown[run.breakdown.map_or(steps, |k| k as usize)])?;
+        increment(&mut self.collapse[run.collapse.map_or(steps, |k| k as usize)])?;
         for (c, &status) in run.end_status.iter().enumerate() {
             increment(&mut self.end_status[c * STATUSES.len() + status_index(status)])?;
         }
@@ -586,6 +591,7 @@ impl Tally {
         add(&mut self.first_snapback, &other.first_snapback, "a snap-back count")?;
         add(&mut self.snapbacks, &other.snapbacks, "a snap-back count")?;
         add(&mut self.breakdown, &other.breakdown, "a breakdown count")?;
+        add(&mut self.collapse, &other.collapse, "a collapse count")?;
         add(&mut self.end_status, &other.end_status, "a status count")?;
         add(&mut self.relieved_at_end, &other.relieved_at_end, "a relief count")?;
         self.covert_violations.try_merge(&other.covert_violations)?;
@@ -610,6 +616,7 @@ impl Tally {
             && self.first_snapback.len() == other.first_snapback.len()
             && self.snapbacks.len() == other.snapbacks.len()
             && self.breakdown.len() == other.breakdown.len()
+            && self.collapse.len() == other.collapse.len()
             && self.end_status.len() == other.end_status.len()
             && self.relieved_at_end.len() == other.relieved_at_end.len()
     }
@@ -692,6 +699,7 @@ impl Tally {
                 ("first snap-back".to_string(), &self.first_snapback[..]),
                 ("snap-backs per run".to_string(), &self.snapbacks[..]),
                 ("breakdown".to_string(), &self.breakdown[..]),
+                ("collapse".to_string(), &self.collapse[..]),
             ])
             .chain(
                 self.end_status
@@ -706,6 +714,13 @@ impl Tally {
                     total(counts).map_or("more than 2^64".to_string(), |t| t.to_string())
                 ));
             }
+        }
+        if let Some(k) = self.collapse_before_breakdown() {
+            return bad(format!(
+                "by step {}: fewer runs collapsed or broke down than broke down, but a breakdown is \
+                 a collapse",
+                k + 1
+            ));
         }
         if let Some(i) = self.relieved_at_end.iter().position(|&n| n > runs) {
             return bad(format!(
@@ -728,6 +743,19 @@ impl Tally {
             return bad("more false alarms cleared than recorded".into());
         }
         Ok(())
+    }
+
+    /// The first step by which fewer runs had collapsed (or broken down) than had broken
+    /// down, if there is one: impossible in a real tally, since every run's collapse
+    /// comes at or before its breakdown. The tally must have its shape (`steps + 1`
+    /// cells each).
+    fn collapse_before_breakdown(&self) -> Option<usize> {
+        let (mut collapsed, mut broke) = (0u128, 0u128);
+        (0..self.steps).find(|&k| {
+            collapsed += u128::from(self.collapse[k]);
+            broke += u128::from(self.breakdown[k]);
+            collapsed < broke
+        })
     }
 
     /// The histogram of quantity `q` at step `k`.

@@ -1,8 +1,8 @@
 //! Backtest of the simulator against the bundled real histories.
 //!
 //! Every history in `scenarios/` is simulated from its adoption to its log's last date
-//! under the file's assumptions (none of them has a `[simulation]` table, so: the
-//! defaults, every signatory sincere), and the real outcome is placed in the simulated
+//! under the assumptions its `[simulation]` table states (strategies and elections from
+//! the record, with their sources), and the real outcome is placed in the simulated
 //! distribution. This test checks the machinery (the real outcomes are what the engine's
 //! replay says on the dates in question, percentiles are percentiles); it does **not**
 //! assert that the real histories fall inside the distribution, because they do not
@@ -13,7 +13,7 @@
 use detente_engine::log::{load, Format};
 use detente_engine::state::{AgreementStatus, PhaseStatus};
 use detente_engine::{state, Agreement, Log};
-use detente_sim::backtest::{backtest, table, Backtest, Options, ReliefUnit};
+use detente_sim::backtest::{backtest, table, Backtest, Comparison, Options, ReliefUnit};
 use detente_spec::time::Date;
 use detente_spec::{check, SourceFile};
 
@@ -54,6 +54,39 @@ fn broken_down_on(ag: &Agreement, log: &Log, on: Date) -> bool {
     withdrew || s.agreement == AgreementStatus::Terminated
 }
 
+/// Whether the engine's state on `on` reads a collapse or a breakdown.
+fn collapsed_on(ag: &Agreement, log: &Log, on: Date) -> bool {
+    let s = state(ag, log, on).unwrap();
+    s.agreement == AgreementStatus::Collapsed || broken_down_on(ag, log, on)
+}
+
+/// The month and date at which the backtest first saw an event, checked against the
+/// engine: it reads so on that date and not one step earlier; if censored, not at the
+/// horizon either.
+fn check_first_seen(
+    name: &str,
+    b: &Backtest,
+    (month, seen): (Option<u32>, Option<Date>),
+    comparison: &Comparison,
+    reads: &dyn Fn(Date) -> bool,
+) {
+    match (month, seen) {
+        (Some(month), Some(seen)) => {
+            assert!(reads(seen), "{name}: seen on {seen}");
+            let earlier = detente_spec::time::Duration::months(month - b.step_months).after(b.start).unwrap();
+            assert!(month == b.step_months || !reads(earlier), "{name}: not yet on {earlier}");
+            assert!(!comparison.percentile.at_least);
+            assert_eq!(comparison.real, f64::from(month));
+        }
+        (None, None) => {
+            assert!(!reads(b.end), "{name}: not by {}", b.end);
+            assert!(comparison.percentile.at_least, "{name}: censored");
+            assert!(comparison.real.is_infinite());
+        }
+        other => panic!("{name}: month and date disagree: {other:?}"),
+    }
+}
+
 /// The machinery, checked on one history against the engine's own answers.
 fn check_machinery(name: &str, ag: &Agreement, log: &Log, b: &Backtest) {
     assert_eq!(b.futures.len(), OPTIONS.runs as usize, "{name}");
@@ -63,10 +96,10 @@ fn check_machinery(name: &str, ag: &Agreement, log: &Log, b: &Backtest) {
     let before =
         detente_spec::time::Duration::months(b.horizon_months - b.step_months).after(b.start).unwrap();
     assert!(before < b.last_event || b.horizon_months == b.step_months, "{name}: horizon rounded up once");
-    // None of the bundled histories gives weights or assumptions.
+    // None of the bundled histories gives weights; each states its assumptions.
     assert_eq!(b.relief_unit, ReliefUnit::InstrumentYears, "{name}");
-    assert!(!b.assumptions_in_file, "{name}");
-    for c in [&b.breakdown, &b.phases, &b.relief] {
+    assert!(b.assumptions_in_file, "{name}: the history states its [simulation] assumptions");
+    for c in [&b.breakdown, &b.collapse, &b.phases, &b.relief] {
         assert!((0.0..=1.0).contains(&c.percentile.value), "{name}: {c:?}");
         assert!(c.p05 <= c.median && c.median <= c.p95, "{name}: {c:?}");
     }
@@ -76,24 +109,19 @@ fn check_machinery(name: &str, ag: &Agreement, log: &Log, b: &Backtest) {
         at_end.phases.iter().filter(|p| p.opened.is_some() || p.status != PhaseStatus::Locked).count();
     assert_eq!(b.real.outcome.phases_opened, opened, "{name}: phases opened");
     assert!(b.futures.iter().all(|o| o.phases_opened <= b.phases_total));
-    // Breakdown: at the step where the backtest sees it, the engine says so, and one
-    // step earlier it does not; if censored, the engine says no breakdown at the end.
-    match (b.real.outcome.breakdown_month, b.real.breakdown_date) {
-        (Some(month), Some(seen)) => {
-            assert!(broken_down_on(ag, log, seen), "{name}: broken down on {seen}");
-            let earlier = detente_spec::time::Duration::months(month - b.step_months).after(b.start).unwrap();
-            assert!(
-                month == b.step_months || !broken_down_on(ag, log, earlier),
-                "{name}: not yet on {earlier}"
-            );
-            assert!(!b.breakdown.percentile.at_least);
-        }
-        (None, None) => {
-            assert!(!broken_down_on(ag, log, b.end), "{name}: no breakdown by {}", b.end);
-            assert!(b.breakdown.percentile.at_least, "{name}: censored");
-            assert!(b.breakdown.real.is_infinite());
-        }
-        other => panic!("{name}: breakdown month and date disagree: {other:?}"),
+    // Breakdown and collapse: at the step where the backtest sees each, the engine says
+    // so, and one step earlier it does not; if censored, the engine says not at the end.
+    let real = &b.real;
+    let breakdown = (real.outcome.breakdown_month, real.breakdown_date);
+    check_first_seen(name, b, breakdown, &b.breakdown, &|on| broken_down_on(ag, log, on));
+    let collapse = (real.outcome.collapse_month, real.collapse_date);
+    check_first_seen(name, b, collapse, &b.collapse, &|on| collapsed_on(ag, log, on));
+    // A breakdown is a collapse: in the history and in every future, the collapse comes
+    // no later.
+    let never = |m: Option<u32>| m.unwrap_or(u32::MAX);
+    assert!(never(real.outcome.collapse_month) <= never(real.outcome.breakdown_month), "{name}");
+    for o in &b.futures {
+        assert!(never(o.collapse_month) <= never(o.breakdown_month), "{name}: {o:?}");
     }
     // Relief is non-negative and at most every instrument relieved for the whole horizon.
     let most = ag.spec.instrument.len() as f64 * b.horizon_months as f64 / 12.0;

@@ -53,9 +53,11 @@ fn read_and_merge(texts: &[String]) -> Result<(), String> {
     );
     merged.tally.validate(&shape).expect("a merged tally is consistent");
     let summary = Summary::new(&merged.agreement, &merged.plan, &merged.tally);
-    for p in summary.phases.iter().map(|p| p.reached).chain([summary.snapback.probability]) {
+    let risks = [summary.snapback.probability, summary.breakdown.probability, summary.collapse.probability];
+    for p in summary.phases.iter().map(|p| p.reached).chain(risks) {
         assert!((0.0..=1.0).contains(&p), "probability {p}");
     }
+    assert!(summary.collapse.probability >= summary.breakdown.probability, "a breakdown is a collapse");
     Ok(())
 }
 

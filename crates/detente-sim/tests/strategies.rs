@@ -113,3 +113,23 @@ fn grit_steps_one_at_a_time_at_its_patience_without_an_answer() {
     spec.simulation.as_mut().unwrap().horizon = Duration::months(8);
     assert_eq!(relieved(&spec), (1.0, 1.0), "the second step by month 7");
 }
+
+#[test]
+fn a_cheat_on_record_with_the_relief_delivered_collapses_the_agreement_without_a_breakdown() {
+    // Alpha's freeze is found in violation in the first month; Beta, sincere, delivers
+    // both tranches on the first day. Nothing owed is then performed or awaited: the
+    // engine reads the agreement as collapsed, though nobody left (nobody walks out in
+    // this fixture).
+    let ag = compile(&two_sides(cheater(), strategy(StrategyKind::Sincere)));
+    let (t, _) = tally(&ag);
+    assert_eq!(t.breakdown[t.steps], t.runs, "nobody leaves");
+    assert_eq!(t.collapse[0], t.runs, "every run has collapsed by the end of the first month");
+    // Kept, the freeze goes on being performed: no collapse.
+    let ag = compile(&two_sides(strategy(StrategyKind::Sincere), strategy(StrategyKind::Sincere)));
+    let (t, _) = tally(&ag);
+    assert_eq!(t.collapse[t.steps], t.runs, "a kept freeze is still moving");
+    // A breakdown is a collapse: grim trigger's withdrawal in the first month.
+    let ag = compile(&two_sides(cheater(), strategy(StrategyKind::GrimTrigger)));
+    let (t, _) = tally(&ag);
+    assert_eq!((t.breakdown[0], t.collapse[0]), (t.runs, t.runs));
+}

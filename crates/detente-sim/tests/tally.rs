@@ -69,7 +69,8 @@ fn a_tally_is_checked_for_consistency() {
     tally.validate(&shape).unwrap();
     shape.validate(&shape).unwrap();
     type Edit = fn(&mut detente_sim::Tally);
-    let edits: [(&str, Edit); 11] = [
+    assert!(tally.breakdown[..tally.steps].iter().any(|&n| n > 0), "the fixture breaks down");
+    let edits: [(&str, Edit); 14] = [
         ("more runs than counted", |t| t.runs += 1),
         ("a phase opening twice", |t| t.phase_opened[0] += t.runs),
         ("snap-backs moved", |t| {
@@ -86,6 +87,18 @@ fn a_tally_is_checked_for_consistency() {
         ("a status row over the runs", |t| t.end_status[0] += 1),
         ("a truncated vector", |t| {
             t.breakdown.pop();
+        }),
+        ("a collapse counted twice", |t| t.collapse[0] += 1),
+        ("a truncated collapse vector", |t| {
+            t.collapse.pop();
+        }),
+        // Every run's collapse comes at or before its breakdown: collapses moved to
+        // "never" past the first breakdown still count the runs, but not consistently.
+        ("collapses after their breakdowns", |t| {
+            let first = t.breakdown.iter().position(|&n| n > 0).unwrap();
+            let moved: u64 = t.collapse[..=first].iter().sum();
+            t.collapse[..=first].iter_mut().for_each(|n| *n = 0);
+            t.collapse[t.steps] += moved;
         }),
     ];
     for (what, edit) in edits {

@@ -54,6 +54,8 @@ use crate::strategy::{Memory, Rule};
 use crate::trace::{EndState, Trace, TracedRun, Why};
 use programme::Programme;
 
+pub(crate) use outcomes::{broken_down, stopped};
+
 /// What one run produced, step by step. Reused between runs to avoid allocating.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trajectory {
@@ -73,6 +75,10 @@ pub struct Trajectory {
     /// The first step at which the agreement had broken down (a signatory withdrew, or
     /// it terminated before its end date).
     pub breakdown: Option<u32>,
+    /// The first step at which the agreement had stopped: collapsed in the engine's
+    /// sense (nothing owed is moving any more, docs/semantics.md) or broken down. Never
+    /// after `breakdown`.
+    pub collapse: Option<u32>,
     /// Each commitment's status at the horizon.
     pub end_status: Vec<CommitmentStatus>,
     /// Whether each instrument was relieved at the horizon.
@@ -373,6 +379,7 @@ impl<'s, 'a> Future<'s, 'a> {
         out.first_snapback = None;
         out.snapbacks = 0;
         out.breakdown = None;
+        out.collapse = None;
         out.end_status.clear();
         out.relieved_at_end.clear();
         out.relieved_at_end.resize(instruments, false);

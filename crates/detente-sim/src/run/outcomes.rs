@@ -1,10 +1,36 @@
 //! What a future is measured by, read from the record and the truth at the end of each
-//! step: true quantities, relief in effect, phases opened, snap-backs, breakdown.
+//! step: true quantities, relief in effect, phases opened, snap-backs, breakdown and
+//! collapse.
+//!
+//! **Breakdown** and **collapse** are read from the engine's statuses, by the functions
+//! below, which the backtest also uses on a real history's replay: one reading for the
+//! futures and for the record. A breakdown is an ending by a party (a signatory
+//! withdrew, or the agreement was terminated); an agreement that expires on its end date
+//! has run its course and has not broken down. A collapse is what an analyst asks of a
+//! deal that nobody formally left: the engine reads the agreement as `collapsed` once
+//! nothing owed is being performed or awaited any more (or its core bargain has
+//! stopped; docs/semantics.md). The simulator's "collapse" outcome is the first step at
+//! which the agreement had collapsed **or broken down**, whichever came first: the time
+//! until the deal stopped moving or was left, never later than the breakdown.
 
 use detente_engine::state::{AgreementStatus, InstrumentStatus, PhaseStatus, PowerStatus};
+use detente_engine::Machine;
 use detente_spec::model::PowerKind;
 
 use super::Future;
+
+/// Whether the record reads a breakdown: one of `signatories` has withdrawn, or the
+/// agreement was terminated (by withdrawal; as against expired on its end date).
+pub(crate) fn broken_down(machine: &Machine, signatories: &[usize]) -> bool {
+    signatories.iter().any(|&p| machine.has_withdrawn(p))
+        || machine.agreement_status() == AgreementStatus::Terminated
+}
+
+/// Whether the record reads the agreement as stopped: broken down, or collapsed in the
+/// engine's sense (the engine decides; nothing here re-reads commitments).
+pub(crate) fn stopped(machine: &Machine, signatories: &[usize]) -> bool {
+    machine.agreement_status() == AgreementStatus::Collapsed || broken_down(machine, signatories)
+}
 
 impl Future<'_, '_> {
     /// Step 6: the outcomes of step `k`.
@@ -41,16 +67,12 @@ impl Future<'_, '_> {
             self.out.first_snapback = Some(k);
         }
         self.out.snapbacks = snapbacks;
-        if self.out.breakdown.is_none() && self.broken_down() {
+        if self.out.breakdown.is_none() && broken_down(&self.machine, &self.sim.signatories) {
             self.out.breakdown = Some(k);
         }
-    }
-
-    fn broken_down(&self) -> bool {
-        let withdrew = self.sim.signatories.iter().any(|&p| self.machine.has_withdrawn(p));
-        // Terminated (by withdrawal), as against expired on its end date.
-        let ended_early = self.machine.agreement_status() == AgreementStatus::Terminated;
-        withdrew || ended_early
+        if self.out.collapse.is_none() && stopped(&self.machine, &self.sim.signatories) {
+            self.out.collapse = Some(k);
+        }
     }
 
     /// The statuses at the horizon (and the record's, in a traced run's trace).
