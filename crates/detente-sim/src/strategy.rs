@@ -18,7 +18,8 @@ pub enum Rule {
         /// The monthly probability of breaking a measure.
         cheat: f64,
     },
-    /// Performs steps whose cost is at most `max_cost`; lets costlier ones lapse.
+    /// Performs steps whose cost is at most `max_cost`, while no commitment of another
+    /// party is violated on record; lets costlier ones lapse.
     Hedger {
         /// The highest cost it still pays.
         max_cost: f64,
@@ -30,7 +31,8 @@ pub enum Rule {
     /// performs again, never cancels a snap-back it invoked, and withdraws if it can.
     GrimTrigger,
     /// Osgood's graduated reciprocation: one step at a time; a step each month while the
-    /// others answer its previous step, otherwise one unilateral step per `patience`.
+    /// others answer its previous step, otherwise one unilateral step per `patience`;
+    /// none while another party's breach is on record.
     Grit {
         /// How long it waits for an answer before its next unilateral step, in months.
         patience_months: u32,
@@ -130,8 +132,14 @@ impl Rule {
     ) -> Option<Withholding> {
         let (cost, withheld) = (commitment.cost, |holds: bool, why: Withholding| holds.then_some(why));
         match self {
-            Rule::Sincere | Rule::CovertCheater { .. } | Rule::Grit { .. } => None,
-            Rule::Hedger { max_cost } => withheld(cost > max_cost, Withholding::Costly { cost, max_cost }),
+            Rule::Sincere | Rule::CovertCheater { .. } => None,
+            // A hedger pays only cheap steps, and none while it is not being paid: a breach
+            // of another party on record stops it as it stops tit-for-tat.
+            Rule::Hedger { max_cost } if cost > max_cost => Some(Withholding::Costly { cost, max_cost }),
+            Rule::Hedger { .. } => withheld(outlook.others_violating, Withholding::OthersViolating),
+            // Osgood's GRIT goes on with its initiatives unanswered, but answers
+            // exploitation in kind: it takes no step while another's breach is on record.
+            Rule::Grit { .. } => withheld(outlook.others_violating, Withholding::OthersViolating),
             Rule::TitForTat => withheld(outlook.others_violating, Withholding::OthersViolating),
             Rule::GrimTrigger if memory.betrayed => Some(Withholding::Betrayed),
             Rule::GrimTrigger => withheld(outlook.others_violating, Withholding::OthersViolating),
@@ -232,6 +240,7 @@ mod tests {
         let m = Memory::default();
         assert!(rule.performs(&commitment(Category::Measure, 2.0), &m, &CALM));
         assert!(!rule.performs(&commitment(Category::Measure, 2.5), &m, &CALM));
+        assert!(!rule.performs(&commitment(Category::Measure, 1.0), &m, &VIOLATION), "not while unpaid");
     }
 
     #[test]
@@ -263,7 +272,8 @@ mod tests {
         assert_eq!(rule.budget(&stepped, &CALM, 4), 0, "no answer yet: wait");
         assert_eq!(rule.budget(&stepped, &Outlook { answered: true, ..CALM }, 4), 1, "answered: go on");
         assert_eq!(rule.budget(&stepped, &CALM, 9), 1, "patience ran out: another unilateral step");
-        assert!(rule.performs(&commitment(Category::Measure, 9.0), &fresh, &VIOLATION));
+        assert!(rule.performs(&commitment(Category::Measure, 9.0), &fresh, &CALM), "whatever it costs");
+        assert!(!rule.performs(&commitment(Category::Measure, 1.0), &fresh, &VIOLATION), "exploited: waits");
     }
 
     #[test]
