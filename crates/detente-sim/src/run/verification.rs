@@ -99,14 +99,24 @@ impl Future<'_, '_> {
     fn measure_capped(&mut self, c: usize, k: u32) {
         let ag = self.sim.ag;
         let Some(verifier) = ag.commitments[c].verifier else { return };
-        for &(q, _) in &ag.commitments[c].limits {
+        for &(q, cap) in &ag.commitments[c].limits {
             let plan = &self.sim.plan.quantities[q];
-            let key = plan.key ^ self.sim.plan.commitments[c].key.rotate_left(17);
-            // Half a grid step up: `uniform` can give 0, whose quantile is infinite.
-            let u = self.draws.uniform(Stream::Measurement, key, u64::from(k)) + f64::EPSILON / 4.0;
-            let z = crate::lead_time::standard_normal_quantile(u);
             let (truth, error) = (self.truth[q], plan.measurement_error);
-            let value = (truth * (1.0 + error * z)).max(0.0);
+            let value = if error > 0.0 {
+                let key = plan.key ^ self.sim.plan.commitments[c].key.rotate_left(17);
+                // Half a grid step up: `uniform` can give 0, whose quantile is infinite.
+                let u = self.draws.uniform(Stream::Measurement, key, u64::from(k)) + f64::EPSILON / 4.0;
+                (truth * (1.0 + error * crate::lead_time::standard_normal_quantile(u))).max(0.0)
+            } else {
+                truth
+            };
+            // A measurement within the cap that repeats the value on record changes
+            // nothing the engine reads; leaving it out spares a settle every step of a
+            // long moratorium (a count of tests measured monthly). One above the cap is
+            // always recorded: it is a finding.
+            if value <= cap && self.machine.measured(q) == Some(value) {
+                continue;
+            }
             let why = move |_: &Self| Why::Measured { truth, error };
             self.push_value(verifier, EventKind::Measured, Subject::Quantity(q), Some(value), why);
         }
