@@ -157,6 +157,20 @@ enum Command {
         #[command(flatten)]
         options: simulate::RunOptions,
     },
+    /// A decision report on one or more designs: headline outcomes with spreads and Monte
+    /// Carlo errors, paired differences, what drives them (every assumption moved through
+    /// its range), sample futures told by the record, warnings and every assumption.
+    /// Markdown on standard output, or report.md and report.html in --out.
+    Report {
+        /// One or more specification files; the first is the reference.
+        #[arg(required = true, num_args = 1..)]
+        specs: Vec<PathBuf>,
+        #[command(flatten)]
+        options: simulate::RunOptions,
+        /// Futures at each end of each assumption's range.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        driver_runs: u32,
+    },
     /// Which steps are self-enforcing, and which measures inspection and snap-back deter.
     Analyze {
         /// The specification file.
@@ -298,6 +312,7 @@ fn main() -> ExitCode {
         Command::Backtest { spec, log, runs, seed } => backtest::run(&spec, &log, runs, seed),
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),
+        Command::Report { specs, options, driver_runs } => simulate::report(&specs, &options, driver_runs),
         Command::Analyze { spec, discount, inspection_cost, efg, format } => {
             analyze::analyze(&spec, discount, inspection_cost, efg.as_deref(), format)
         }

@@ -507,34 +507,13 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
             Err(code) => return Ok(code),
         }
     }
-    // Every design runs under the first design's horizon, step, runs and seed, so that run
-    // `i` lines up month by month; each keeps its own strategies and other assumptions.
     let output = begin_out(options.out.as_deref(), "compare")?;
-    let first = match Plan::new(&agreements[0], options.overrides()) {
-        Ok(plan) => plan.assumptions,
-        Err(e) => {
-            note!("{}: {e}", specs[0].display());
-            return Ok(INVALID);
-        }
-    };
-    for agreement in &mut agreements {
-        let sim = agreement.spec.simulation.get_or_insert_with(Default::default);
-        sim.horizon = first.horizon;
-        sim.step = first.step;
-        sim.runs = first.runs;
-        sim.seed = first.seed;
+    if let Err((d, e)) = detente_sim::compare::align(&mut agreements, options.overrides()) {
+        note!("{}: {e}", specs[d].display());
+        return Ok(INVALID);
     }
-    let mut sims = Vec::new();
-    for (agreement, path) in agreements.iter().zip(specs) {
-        match Plan::new(agreement, Overrides::default()) {
-            Ok(plan) => sims.push(Simulator::new(agreement, plan)),
-            Err(e) => {
-                note!("{}: {e}", path.display());
-                return Ok(INVALID);
-            }
-        }
-    }
-    let runs = first.runs as u64;
+    let sims = simulators(&agreements)?;
+    let runs = sims[0].plan().runs as u64;
     let bar = progress_bar(runs * sims.len() as u64 / 2);
     let done = AtomicU64::new(0);
     let comparison = detente_sim::compare::compare(&sims, 0..runs, &|n| {
@@ -562,6 +541,50 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
     };
     write_stdout(&text, options.format == SimFormat::Json)?;
     Ok(0)
+}
+
+/// `detente report`: the decision report of the designs, built by the library; written
+/// to `--out` as report.md and report.html (atomically), or printed as Markdown.
+pub fn report(specs: &[PathBuf], options: &RunOptions, driver_runs: u32) -> Result<u8, String> {
+    threads(options)?;
+    if options.format == SimFormat::Json {
+        return Err("report writes Markdown and HTML; for JSON use compare --format json".into());
+    }
+    let mut agreements = Vec::new();
+    for path in specs {
+        match replay::agreement(path)? {
+            Ok(agreement) => agreements.push(agreement),
+            Err(code) => return Ok(code),
+        }
+    }
+    let output = begin_out(options.out.as_deref(), "report")?;
+    let report_options = detente_sim::report::ReportOptions { driver_runs, ..Default::default() };
+    let report = match detente_sim::report::build(agreements, options.overrides(), report_options) {
+        Ok(report) => report,
+        Err(e) => {
+            note!("{e}");
+            return Ok(INVALID);
+        }
+    };
+    match output {
+        Some(output) => {
+            output.write("report.md", report.markdown().as_bytes())?;
+            output.write("report.html", report.html().as_bytes())?;
+            output.commit()?;
+        }
+        None => write_stdout(&report.markdown(), false)?,
+    }
+    Ok(0)
+}
+
+/// One simulator per aligned design (their plans were made once by `align`).
+fn simulators(agreements: &[Agreement]) -> Result<Vec<Simulator<'_>>, String> {
+    agreements
+        .iter()
+        .map(|a| {
+            Plan::new(a, Overrides::default()).map(|plan| Simulator::new(a, plan)).map_err(|e| e.to_string())
+        })
+        .collect()
 }
 
 /// The subdirectory of each design in `compare --out`: its id, or `design-N` when the id

@@ -13,6 +13,9 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use detente_engine::Agreement;
+
+use crate::plan::{Overrides, Plan, PlanError};
 use crate::run::{Simulator, Trajectory};
 use crate::tally::{Moments, Tally, TallyError};
 
@@ -125,6 +128,26 @@ impl Comparison {
         }
         Ok(())
     }
+}
+
+/// Puts every design under the first design's horizon, step, runs and seed (its file's,
+/// or `overrides`), so that run `i` lines up month by month across designs; each keeps
+/// its own strategies and other assumptions. On failure, says which design (by index)
+/// cannot be planned and why.
+pub fn align(agreements: &mut [Agreement], overrides: Overrides) -> Result<(), (usize, PlanError)> {
+    let Some(first) = agreements.first() else { return Ok(()) };
+    let first = Plan::new(first, overrides).map_err(|e| (0, e))?.assumptions;
+    for agreement in agreements.iter_mut() {
+        let sim = agreement.spec.simulation.get_or_insert_with(Default::default);
+        sim.horizon = first.horizon;
+        sim.step = first.step;
+        sim.runs = first.runs;
+        sim.seed = first.seed;
+    }
+    for (d, agreement) in agreements.iter().enumerate() {
+        Plan::new(agreement, Overrides::default()).map_err(|e| (d, e))?;
+    }
+    Ok(())
 }
 
 /// Runs the runs in `runs` of every design, pairing run `i` across designs. Fails only

@@ -28,6 +28,7 @@ pub mod lead_time;
 pub mod plan;
 pub mod random;
 mod reading;
+pub mod report;
 pub mod run;
 pub mod shards;
 pub mod strategy;
