@@ -568,8 +568,16 @@ pub fn report(specs: &[PathBuf], options: &RunOptions, driver_runs: u32) -> Resu
     };
     match output {
         Some(output) => {
-            output.write("report.md", report.markdown().as_bytes())?;
-            output.write("report.html", report.html().as_bytes())?;
+            let mut charts = Vec::new();
+            for (stem, figure) in detente_charts::comparison_figures(&report.comparison) {
+                let svg = detente_charts::svg(&figure)?;
+                let file = format!("{stem}.svg");
+                output.write(&file, svg.as_bytes())?;
+                charts.push((file, figure.title.clone(), svg));
+            }
+            let (markdown, html) = report.with_charts(&charts);
+            output.write("report.md", markdown.as_bytes())?;
+            output.write("report.html", html.as_bytes())?;
             output.commit()?;
         }
         None => write_stdout(&report.markdown(), false)?,

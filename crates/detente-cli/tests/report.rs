@@ -35,6 +35,11 @@ fn a_report_is_printed_or_written_whole() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(md.starts_with("# Decision report: two-sides"));
     assert!(html.contains("<h1>Decision report: two-sides</h1>") && html.trim_end().ends_with("</html>"));
+    // The charts: files linked from the Markdown, the same SVG inline in the HTML.
+    assert!(md.contains("![Probability of snap-back by then, by design](compare-snapback.svg)"));
+    let svg = std::fs::read_to_string(dir.join("compare-snapback.svg")).unwrap();
+    let body = &svg[svg.find("<svg").unwrap()..];
+    assert!(html.contains(body.trim()), "the chart is inline");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -17,6 +17,15 @@ pub enum Block {
     Table(Vec<String>, Vec<Vec<String>>),
     /// Preformatted text.
     Code(String),
+    /// A chart: a link to `file` in Markdown, the SVG itself inline in HTML.
+    Figure {
+        /// The SVG file written beside the report.
+        file: String,
+        /// Its caption.
+        caption: String,
+        /// The SVG, inlined in HTML.
+        svg: String,
+    },
 }
 
 /// Renders blocks as Markdown.
@@ -47,6 +56,9 @@ pub fn markdown(blocks: &[Block]) -> String {
             }
             Block::Code(text) => {
                 let _ = writeln!(out, "```text\n{}\n```\n", text.trim_end());
+            }
+            Block::Figure { file, caption, .. } => {
+                let _ = writeln!(out, "![{}]({file})\n", caption.replace(['[', ']'], ""));
             }
         }
     }
@@ -94,6 +106,19 @@ pub fn html(title: &str, blocks: &[Block]) -> String {
             }
             Block::Code(text) => {
                 let _ = writeln!(out, "<pre>{}</pre>", escape(text.trim_end()));
+            }
+            Block::Figure { caption, svg, .. } => {
+                // The SVG is the chart library's own output, drawn from the report's data.
+                let svg = svg.trim_start_matches(|c| c != '<');
+                let svg = svg
+                    .strip_prefix("<?xml")
+                    .map_or(svg, |rest| rest.split_once("?>").map_or(rest, |(_, s)| s));
+                let _ = writeln!(
+                    out,
+                    "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+                    svg.trim(),
+                    inline(caption)
+                );
             }
         }
     }

@@ -145,6 +145,28 @@ impl Report {
         document::html(&self.title(), &self.blocks())
     }
 
+    /// The report with charts after the headline outcomes: `(file, caption, svg)` each,
+    /// linked from the Markdown (the caller writes the files beside it) and inlined in
+    /// the HTML. Returns `(markdown, html)`.
+    pub fn with_charts(&self, charts: &[(String, String, String)]) -> (String, String) {
+        let mut blocks = self.blocks();
+        let at = blocks
+            .iter()
+            .position(|b| matches!(b, Block::Heading(2, h) if h == "Differences from the reference"))
+            .unwrap_or(blocks.len());
+        let figures = charts.iter().map(|(file, caption, svg)| Block::Figure {
+            file: file.clone(),
+            caption: caption.clone(),
+            svg: svg.clone(),
+        });
+        let mut inserted = vec![Block::Heading(2, "Charts".into())];
+        inserted.extend(figures);
+        if !charts.is_empty() {
+            blocks.splice(at..at, inserted);
+        }
+        (document::markdown(&blocks), document::html(&self.title(), &blocks))
+    }
+
     fn title(&self) -> String {
         format!("Decision report: {}", self.comparison.designs.join(", "))
     }
