@@ -104,3 +104,24 @@ fn every_story_is_a_run_the_trace_plays_again() {
         assert!(story.lines.iter().all(|l| l.len() > 12 && l.as_bytes()[4] == b'-'), "{:?}", story.lines);
     }
 }
+
+/// Threat reduction weighs each commitment's `values.threat_reduction` by the share of
+/// futures that hold it at the horizon: never more than all of them, and less when a
+/// party cheats on its freeze.
+#[test]
+fn threat_reduction_is_what_the_held_commitments_give() {
+    let designs = vec![starter(), starter_with_a_cheater()];
+    let most: f64 = designs[0]
+        .spec
+        .commitment
+        .iter()
+        .filter_map(|c| c.values.as_ref().map(|v| v.threat_reduction))
+        .sum();
+    assert!(most > 0.0, "the starter states a threat reduction");
+    let report = build(designs);
+    for &(delivered, total) in &report.threat_reduction {
+        assert_eq!(total, most);
+        assert!((0.0..=most).contains(&delivered));
+    }
+    assert!(report.threat_reduction[1].0 < report.threat_reduction[0].0, "{:?}", report.threat_reduction);
+}

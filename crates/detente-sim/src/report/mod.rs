@@ -50,6 +50,9 @@ pub struct Report {
     pub drivers: Vec<Vec<Driver>>,
     /// Each design's outcomes at its own values, over the drivers' runs.
     pub at_values: Vec<[f64; 3]>,
+    /// Each design's threat reduction: `(in effect at the horizon, on average over the
+    /// futures; the most its commitments could give)`, on the file's `values` scale.
+    pub threat_reduction: Vec<(f64, f64)>,
     /// Each design's sample futures.
     pub stories: Vec<Vec<Story>>,
     /// Where a result stands on an artifact, in words.
@@ -77,6 +80,8 @@ pub fn build(
         .collect::<Result<_, _>>()?;
     let runs = sims[0].plan().runs as u64;
     let comparison = compare::compare(&sims, 0..runs, &|_| {}).map_err(|e| e.to_string())?;
+    let threat_reduction =
+        agreements.iter().zip(&comparison.tallies).map(|(a, t)| threat_reduction(a, t)).collect();
     let comparison = CompareReport::new(&sims, &comparison);
     let drivers =
         agreements.iter().map(|a| drivers::drivers(a, options.driver_runs)).collect::<Result<Vec<_>, _>>()?;
@@ -93,7 +98,15 @@ pub fn build(
         );
     }
     let warnings = warnings(&agreements, &comparison, &drivers);
-    Ok(Report { comparison, drivers, at_values, stories, warnings, driver_runs: options.driver_runs })
+    Ok(Report {
+        comparison,
+        drivers,
+        at_values,
+        threat_reduction,
+        stories,
+        warnings,
+        driver_runs: options.driver_runs,
+    })
 }
 
 /// The warnings: each file's own (the checker's), and every assumption whose range moves
@@ -128,6 +141,28 @@ fn warnings(agreements: &[Agreement], comparison: &CompareReport, drivers: &[Vec
         }
     }
     out
+}
+
+/// The threat reduction a design delivers: each commitment's `values.threat_reduction`
+/// times the share of futures in which it is in effect (performed or fulfilled) at the
+/// horizon, summed; beside it, the sum of them all.
+fn threat_reduction(agreement: &Agreement, tally: &crate::Tally) -> (f64, f64) {
+    let statuses = crate::tally::STATUSES;
+    let (mut delivered, mut most) = (0.0, 0.0);
+    for (c, commitment) in agreement.spec.commitment.iter().enumerate() {
+        let Some(value) = commitment.values.as_ref().map(|v| v.threat_reduction).filter(|v| *v != 0.0) else {
+            continue;
+        };
+        let runs: u64 = statuses
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| crate::reading::in_effect(**s))
+            .map(|(s, _)| tally.end_status[c * statuses.len() + s])
+            .sum();
+        delivered += value * runs as f64 / tally.runs.max(1) as f64;
+        most += value;
+    }
+    (delivered, most)
 }
 
 fn outcomes_of(summary: &Summary) -> [f64; 3] {
@@ -254,6 +289,26 @@ impl Report {
         blocks
             .push(Block::Paragraph("Probabilities by the horizon, ± one Monte Carlo standard error:".into()));
         blocks.push(Block::Table(header, rows));
+        let rows = c
+            .summaries
+            .iter()
+            .zip(&self.threat_reduction)
+            .map(|(s, (delivered, most))| vec![s.agreement.clone(), num(*delivered), num(*most)])
+            .collect();
+        blocks.push(Block::Paragraph(
+            "Threat reduction at the horizon: each commitment's `values.threat_reduction` (the file's scale) \
+             times the share of futures in which it is in effect (performed or fulfilled), summed; beside \
+             it, what all of them would give:"
+                .into(),
+        ));
+        blocks.push(Block::Table(
+            vec![
+                "design".into(),
+                "threat reduction in effect (mean)".into(),
+                "if every commitment held".into(),
+            ],
+            rows,
+        ));
         blocks
     }
 
