@@ -111,12 +111,8 @@ fn every_story_is_a_run_the_trace_plays_again() {
 #[test]
 fn threat_reduction_is_what_the_held_commitments_give() {
     let designs = vec![starter(), starter_with_a_cheater()];
-    let most: f64 = designs[0]
-        .spec
-        .commitment
-        .iter()
-        .filter_map(|c| c.values.as_ref().map(|v| v.threat_reduction))
-        .sum();
+    let most: f64 =
+        designs[0].spec.commitment.iter().filter_map(|c| c.values.as_ref().map(|v| v.threat_reduction)).sum();
     assert!(most > 0.0, "the starter states a threat reduction");
     let report = build(designs);
     for &(delivered, total) in &report.threat_reduction {

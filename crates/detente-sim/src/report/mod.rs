@@ -10,6 +10,7 @@
 //! from. The content is a list of [`document::Block`]s, rendered to Markdown and to HTML
 //! from the same blocks.
 
+pub mod clusters;
 pub mod document;
 pub mod drivers;
 pub mod stories;
@@ -55,10 +56,61 @@ pub struct Report {
     pub threat_reduction: Vec<(f64, f64)>,
     /// Each design's sample futures.
     pub stories: Vec<Vec<Story>>,
+    /// Each design's bimodal outcomes, over the first `story_runs` futures.
+    pub clusters: Vec<Vec<Bimodal>>,
+    /// The futures the clusters were read from.
+    pub story_runs: u64,
     /// Where a result stands on an artifact, in words.
     pub warnings: Vec<String>,
     /// The futures per end of a driver's range.
     pub driver_runs: u32,
+}
+
+/// An outcome whose futures fall in two clusters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bimodal {
+    /// The outcome, with its unit.
+    pub outcome: String,
+    /// The clusters, the lower first.
+    pub clusters: [clusters::Cluster; 2],
+    /// The share of each cluster's futures that broke down.
+    pub breakdown: [f64; 2],
+    /// The mean number of phases each cluster's futures opened.
+    pub phases: [f64; 2],
+}
+
+/// The bimodal outcomes among the runs' records: each quantity at the horizon and the
+/// relief delivered.
+fn bimodal(agreement: &Agreement, records: &[crate::RunRecord]) -> Vec<Bimodal> {
+    let mut outcomes: Vec<(String, Vec<f64>)> = agreement
+        .spec
+        .quantity
+        .iter()
+        .enumerate()
+        .map(|(q, quantity)| {
+            let values = records.iter().map(|r| r.final_quantities[q]).collect();
+            (format!("{} at the horizon ({})", quantity.id, quantity.unit), values)
+        })
+        .collect();
+    outcomes.push(("relief delivered (weight x years)".into(), records.iter().map(|r| r.relief).collect()));
+    outcomes
+        .into_iter()
+        .filter_map(|(outcome, values)| {
+            let found = clusters::split(&values)?;
+            let share_of = |c: &clusters::Cluster, f: &dyn Fn(&crate::RunRecord) -> f64| {
+                c.members.iter().map(|&i| f(&records[i])).sum::<f64>() / c.members.len().max(1) as f64
+            };
+            let broke =
+                |c: &clusters::Cluster| share_of(c, &|r| f64::from(u8::from(r.breakdown_month.is_some())));
+            let phases = |c: &clusters::Cluster| share_of(c, &|r| r.phases_opened as f64);
+            Some(Bimodal {
+                outcome,
+                breakdown: [broke(&found[0]), broke(&found[1])],
+                phases: [phases(&found[0]), phases(&found[1])],
+                clusters: found,
+            })
+        })
+        .collect()
 }
 
 /// Builds the report of `agreements`, aligned first (see [`compare::align`]).
@@ -89,13 +141,14 @@ pub fn build(
         .iter()
         .map(|a| drivers::at_value(a, options.driver_runs))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut stories = Vec::new();
+    let (mut stories, mut clusters) = (Vec::new(), Vec::new());
+    let story_runs = u64::from(options.story_runs).min(runs);
     for sim in &sims {
-        let kept = u64::from(options.story_runs).min(runs);
-        let (_, records) = crate::simulate(sim, 0..kept, true, &|_| {}).map_err(|e| e.to_string())?;
+        let (_, records) = crate::simulate(sim, 0..story_runs, true, &|_| {}).map_err(|e| e.to_string())?;
         stories.push(
             stories::choose(&records).into_iter().map(|(why, run)| stories::tell(sim, why, run)).collect(),
         );
+        clusters.push(bimodal(sim.agreement(), &records));
     }
     let warnings = warnings(&agreements, &comparison, &drivers);
     Ok(Report {
@@ -104,6 +157,8 @@ pub fn build(
         at_values,
         threat_reduction,
         stories,
+        clusters,
+        story_runs,
         warnings,
         driver_runs: options.driver_runs,
     })
@@ -226,6 +281,7 @@ impl Report {
         ];
         out.extend(self.designs_section());
         out.extend(self.headline());
+        out.extend(self.clusters_section());
         out.extend(self.differences());
         out.extend(self.drivers_section());
         out.extend(self.stories_section());
@@ -309,6 +365,51 @@ impl Report {
             ],
             rows,
         ));
+        blocks
+    }
+
+    /// The outcomes that fall in two clusters of futures, each with its share.
+    fn clusters_section(&self) -> Vec<Block> {
+        let mut rows = Vec::new();
+        for (d, found) in self.clusters.iter().enumerate() {
+            for b in found {
+                for (k, c) in b.clusters.iter().enumerate() {
+                    rows.push(vec![
+                        self.comparison.designs[d].clone(),
+                        b.outcome.clone(),
+                        ["lower", "upper"][k].to_string(),
+                        format!("{}%", num(100.0 * c.share)),
+                        format!("{} [{}-{}]", num(c.median), num(c.p5), num(c.p95)),
+                        format!("{}%", num(100.0 * b.breakdown[k])),
+                        num(b.phases[k]),
+                    ]);
+                }
+            }
+        }
+        let mut blocks = vec![Block::Heading(2, "Clusters".into())];
+        if rows.is_empty() {
+            blocks.push(Block::Paragraph(format!(
+                "No outcome is bimodal in the first {} futures of any design.",
+                self.story_runs
+            )));
+            return blocks;
+        }
+        blocks.push(Block::Paragraph(format!(
+            "Outcomes whose futures fall in two clusters (Sarle's bimodality coefficient above 5/9, each \
+             cluster at least a tenth of the futures; the first {} futures of each design), where a median \
+             between them would describe no future:",
+            self.story_runs
+        )));
+        let header = [
+            "design",
+            "outcome",
+            "cluster",
+            "share",
+            "median [5%-95%]",
+            "broke down",
+            "phases opened (mean)",
+        ];
+        blocks.push(Block::Table(header.map(String::from).to_vec(), rows));
         blocks
     }
 
