@@ -536,9 +536,9 @@ fn the_largest_weights_are_simulated_exactly_or_refused_clearly() {
     std::fs::create_dir_all(&dir).unwrap();
     let text = std::fs::read_to_string(scenario("korea-2020.toml")).unwrap();
     // Kaesong's closure, the first instrument relieved, at the largest weight a file allows.
-    assert!(text.contains("\nweight = 47 "));
+    assert!(text.contains("\nweight = 120 "));
     let big = dir.join("big.toml");
-    std::fs::write(&big, text.replace("\nweight = 47 ", "\nweight = 1e12 ")).unwrap();
+    std::fs::write(&big, text.replace("\nweight = 120 ", "\nweight = 1e12 ")).unwrap();
     // Relief delivered past 9.2e12 (where i64 millionths saturated) is reported as it is:
     // at most the weight times the 20 years.
     let out = stdout(&["simulate", big.to_str().unwrap(), "--runs", "100", "--format", "json"]);
