@@ -558,14 +558,16 @@ pub fn report(specs: &[PathBuf], options: &RunOptions, driver_runs: u32) -> Resu
         }
     }
     let output = begin_out(options.out.as_deref(), "report")?;
+    let game_warnings: Vec<String> = agreements.iter().flat_map(|a| game_warnings(&a.spec)).collect();
     let report_options = detente_sim::report::ReportOptions { driver_runs, ..Default::default() };
-    let report = match detente_sim::report::build(agreements, options.overrides(), report_options) {
+    let mut report = match detente_sim::report::build(agreements, options.overrides(), report_options) {
         Ok(report) => report,
         Err(e) => {
             note!("{e}");
             return Ok(INVALID);
         }
     };
+    report.add_warnings(game_warnings);
     match output {
         Some(output) => {
             let mut charts = Vec::new();
@@ -583,6 +585,24 @@ pub fn report(specs: &[PathBuf], options: &RunOptions, driver_runs: u32) -> Resu
         None => write_stdout(&report.markdown(), false)?,
     }
     Ok(0)
+}
+
+/// The game analysis's warnings on a design (`detente analyze` at its defaults): measures
+/// whose cheating inspection and snap-back do not deter, and phases on the path that are
+/// not self-enforcing.
+fn game_warnings(spec: &detente_spec::Spec) -> Vec<String> {
+    let analysis = detente_game::analysis::Report::new(spec, 0.9, 0.5);
+    let id = &spec.agreement.id;
+    let mut out: Vec<String> =
+        analysis.warnings().into_iter().map(|w| format!("`{id}` (detente analyze): {w}")).collect();
+    out.extend(analysis.phases.iter().filter(|p| p.reached && !p.self_enforcing).map(|p| {
+        format!(
+            "`{id}` (detente analyze, discount 0.9 a phase): phase `{}` is not self-enforcing: some party loses \
+             by performing its part, so the phase rests on trust or on enforcement",
+            p.phase
+        )
+    }));
+    out
 }
 
 /// One simulator per aligned design (their plans were made once by `align`).

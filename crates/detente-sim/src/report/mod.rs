@@ -225,6 +225,12 @@ fn outcomes_of(summary: &Summary) -> [f64; 3] {
 }
 
 impl Report {
+    /// Adds warnings found by analyses this crate cannot run (the game analysis, whose
+    /// crate depends on this one), after the report's own.
+    pub fn add_warnings(&mut self, more: impl IntoIterator<Item = String>) {
+        self.warnings.extend(more);
+    }
+
     /// The report as Markdown.
     pub fn markdown(&self) -> String {
         document::markdown(&self.blocks())
