@@ -7,6 +7,8 @@
 
 pub mod analysis;
 pub mod bimatrix;
+pub mod efg;
+pub mod extensive;
 pub mod game;
 pub mod inspection;
 pub mod ipd;
