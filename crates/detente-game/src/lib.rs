@@ -16,6 +16,8 @@ pub mod lemke_howson;
 pub mod nfg;
 pub mod phase_game;
 pub mod pure;
+pub mod sequence_form;
+pub mod subgame_perfect;
 pub mod three_player;
 pub mod tournament;
 mod vertex;
