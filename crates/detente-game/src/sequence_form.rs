@@ -226,7 +226,9 @@ pub fn solve(tree: &Tree) -> Result<Solution, Failure> {
     // Rows and columns are numbered from 1 as in Gambit; A has columns 0..=n.
     let mut entries: HashMap<(usize, usize), Q> = HashMap::new();
     // The largest payoff of any play to any player (Gambit's GetMaxPayoff), plus one.
-    let mut shift: Option<Q> = None;
+    // With one player, the second's payoffs (all 0) count too: every entry of both
+    // payoff matrices must be a cost.
+    let mut shift: Option<Q> = (players == 1).then(Q::zero);
     struct Path {
         probability: Q,
         s1: usize,
@@ -409,6 +411,20 @@ t "" 4 "Bob wins" { -1, 1 }
             vec![vec![vec![q(1, 1), q(0, 1)], vec![q(1, 3), q(2, 3)]], vec![vec![q(2, 3), q(1, 3)]]]
         );
         assert_eq!(tree.expected_payoffs(&solution.equilibrium), vec![q(1, 3), q(-1, 3)]);
+    }
+
+    #[test]
+    fn one_player_with_losses_only_is_solved_as_two() {
+        // Every payoff negative: the dummy second player's zeros must count in the
+        // shift that makes the entries costs (a property test found this).
+        let tree = efg::read(
+            "EFG 2 R \"g\" { \"1\" }\nc \"\" 1 \"\" { \"x\" 1/5 \"y\" 4/5 } 0\np \"\" 1 1 \"\" { \"a\" \"b\" } 0\n\
+             t \"\" 1 \"\" { -3 }\nt \"\" 2 \"\" { -5 }\np \"\" 1 2 \"\" { \"a\" } 0\nt \"\" 2\n",
+        )
+        .unwrap();
+        let solution = solve(&tree).unwrap();
+        let one = Q::one();
+        assert_eq!(solution.equilibrium, vec![vec![vec![one.clone(), Q::zero()], vec![one]]]);
     }
 
     #[test]
