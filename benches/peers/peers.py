@@ -10,7 +10,14 @@ crates/detente-game/tests/ipd.rs compares against. With --enummixed-fixture FILE
 writes 600 random degenerate two-player games (2 to 4 strategies each, payoffs 0 to 3)
 with the extreme equilibria pygambit's enummixed_solve(rational=True) lists for each,
 the fixture that crates/detente-game/tests/vertex_enumeration.rs compares against.
-With --instructions it counts the instructions each of detente's workload commands
+With --efg-fixture FILE it writes, for the bundled .efg games pygambit reads and 300
+generated ones (two-player games of imperfect information with perfect recall, and
+games of perfect information with ties), what pygambit finds: lcp_solve(rational=True)
+for the former, and for the latter the pure agent-form equilibria of
+enumpure_agent_solve that are subgame perfect (the mover's action the best at every
+decision node, by pygambit's node_value); crates/detente-game/tests/efg_oracles.rs
+compares against it. With --check-efg it runs `detente solve --format json` on the
+bundled .efg games and compares with pygambit directly. With --instructions it counts the instructions each of detente's workload commands
 executes, under valgrind's callgrind (docs/game-theory.md, "Speed"). The binary is
 target/release/detente, or the one the DETENTE environment variable names.
 """
@@ -242,7 +249,235 @@ def check_files(files, gbt):
                   f"detente {ours}: {'agree' if agree else 'DISAGREE'}")
 
 
+def lcg(seed):
+    """The benches' generator: a draw below n."""
+    state = seed
+    mask = (1 << 64) - 1
+
+    def draw(n):
+        nonlocal state
+        state = (state * 6364136223846793005 + 1442695040888963407) & mask
+        return (state >> 33) % n
+
+    return draw
+
+
+def efg_text(title, players, lines):
+    names = " ".join(f'"{p}"' for p in players)
+    return f'EFG 2 R "{title}" {{ {names} }}\n""\n\n' + "\n".join(lines) + "\n"
+
+
+def probabilities(draw, count):
+    """`count` positive probabilities summing to 1, as fractions."""
+    from fractions import Fraction
+
+    weights = [1 + draw(4) for _ in range(count)]
+    return [Fraction(w, sum(weights)) for w in weights]
+
+
+def imperfect_game(seed):
+    """A two-player game of imperfect information with perfect recall: chance deals each
+    player a private type, then two or three stages, each a move of one player (two or
+    three actions), seen by the other or not, or a public chance move; small integer
+    payoffs (ties and degeneracy are common), sometimes at inner nodes too."""
+    draw = lcg(seed)
+    stages = []
+    for _ in range(2 + draw(2)):
+        if draw(5) == 0:
+            stages.append(("chance", 2, True, probabilities(draw, 2)))
+        else:
+            stages.append((1 + draw(2), 2 + draw(2), draw(2) == 0, None))
+    types = probabilities(draw, 4)
+    infosets = {}
+    counts = {1: 0, 2: 0, 0: 1}  # chance's set 1 is the deal
+    outcomes = [0]
+    lines = []
+
+    def infoset(player, key):
+        if key not in infosets:
+            counts[player] += 1
+            infosets[key] = counts[player]
+            return infosets[key], True
+        return infosets[key], False
+
+    def outcome(inner):
+        if inner and draw(4) != 0:
+            return "0"
+        if not inner and draw(8) == 0:
+            return "0"
+        outcomes[0] += 1
+        return f'{outcomes[0]} "" {{ {draw(7) - 3}, {draw(7) - 3} }}'
+
+    def node(stage, own_types, seen):
+        if stage == len(stages):
+            lines.append(f't "" {outcome(False)}')
+            return
+        mover, actions, visible, chance = stages[stage]
+        if mover == "chance":
+            # A set of its own for each chance node: pygambit 16.7 counts a chance set
+            # whose nodes follow different chance moves as imperfect recall.
+            counts[0] += 1
+            listed = " ".join(f'"{a}" {p}' for a, p in zip("hl", chance))
+            lines.append(f'c "" {counts[0]} "" {{ {listed} }} {outcome(True)}')
+            for a in range(actions):
+                node(stage + 1, own_types, {1: seen[1] + [a], 2: seen[2] + [a]})
+            return
+        key = (mover, own_types[mover], tuple(seen[mover]))
+        number, first = infoset(mover, key)
+        names = " ".join(f'"{"abc"[a]}"' for a in range(actions))
+        lines.append(f'p "" {mover} {number} "" {{ {names} }} {outcome(True)}' if first or draw(2)
+                     else f'p "" {mover} {number} {outcome(True)}')
+        other = 3 - mover
+        for a in range(actions):
+            node(stage + 1, own_types,
+                 {mover: seen[mover] + [a], other: seen[other] + [a if visible else "?"]})
+
+    deal = " ".join(f'"{t}" {p}' for t, p in zip(("LL", "LH", "HL", "HH"), types))
+    lines.append(f'c "" 1 "" {{ {deal} }} 0')
+    for t1 in range(2):
+        for t2 in range(2):
+            node(0, {1: t1, 2: t2}, {1: [], 2: []})
+    return efg_text(f"random imperfect information {seed}", ["1", "2"], lines)
+
+
+def perfect_game(seed):
+    """A game of perfect information: two or three players, chance here and there,
+    payoffs 0 to 2 (many ties, so several subgame-perfect equilibria), at most 8
+    decision nodes."""
+    draw = lcg(seed)
+    players = 2 + draw(2)
+    lines = []
+    decisions = [0]
+    counts = {}
+
+    def node(depth):
+        if depth == 4 or (depth > 0 and draw(3) == 0) or decisions[0] >= 8:
+            payoffs = ", ".join(str(draw(3)) for _ in range(players))
+            lines.append(f't "" {len(lines) + 1} "" {{ {payoffs} }}')
+            return
+        actions = 2 + draw(2)
+        if draw(5) == 0:
+            counts[0] = counts.get(0, 0) + 1
+            listed = " ".join(f'"{a}" {p}' for a, p in zip("xyz", probabilities(draw, actions)))
+            lines.append(f'c "" {counts[0]} "" {{ {listed} }} 0')
+        else:
+            decisions[0] += 1
+            mover = 1 + draw(players)
+            counts[mover] = counts.get(mover, 0) + 1
+            names = " ".join(f'"{"abc"[a]}"' for a in range(actions))
+            lines.append(f'p "" {mover} {counts[mover]} "" {{ {names} }} 0')
+        for _ in range(actions):
+            node(depth + 1)
+
+    node(0)
+    return efg_text(f"random perfect information {seed}", [str(p + 1) for p in range(players)], lines)
+
+
+def read_efg(gbt, file):
+    """pygambit's reading of an .efg file. pygambit 16.7 refuses repeated node labels
+    (Gambit's own nim.efg has them); names do not change a game, so such a file is read
+    again with every node's name blanked."""
+    try:
+        return gbt.read_efg(str(file))
+    except Exception as e:
+        if "label must be unique" not in str(e):
+            raise
+        text = re.sub(r'^([cpt]) "(?:[^"\\]|\\.)*"', r'\1 ""', Path(file).read_text(), flags=re.M)
+        with tempfile.TemporaryDirectory() as tmp:
+            blank = Path(tmp) / Path(file).name
+            blank.write_text(text)
+            return gbt.read_efg(str(blank))
+
+
+def behaviors(game, profile):
+    """A behaviour profile as exact strings: by player, information set, action."""
+    from fractions import Fraction
+
+    return [[[str(Fraction(profile[a])) for a in i.actions] for i in p.infosets] for p in game.players]
+
+
+def subgame_perfect(gbt, game):
+    """pygambit's pure agent-form equilibria that are subgame perfect: at every decision
+    node, the action played is one of the mover's best by node_value."""
+    found = []
+    for profile in gbt.nash.enumpure_agent_solve(game).equilibria:
+        perfect = True
+        for node in game.nodes:
+            if node.is_terminal or node.player.is_chance:
+                continue
+            values = [profile.node_value(node.player, child) for child in node.children]
+            chosen = next(k for k, a in enumerate(node.infoset.actions) if profile[a] == 1)
+            perfect = perfect and values[chosen] == max(values)
+        if perfect:
+            found.append(behaviors(game, profile))
+    return sorted(found)
+
+
+def gambit_answer(gbt, game):
+    perfect = all(len(i.members) == 1 for p in game.players for i in p.infosets)
+    if perfect:
+        return "subgame-perfect", subgame_perfect(gbt, game)
+    return "lcp", [behaviors(game, e) for e in gbt.nash.lcp_solve(game, rational=True).equilibria]
+
+
+def efg_fixture(path):
+    import pygambit as gbt
+
+    cases = []
+    for file in sorted(GAMES.glob("*.efg")):
+        game = read_efg(gbt, file)
+        if len(game.players) != 2 and not all(len(i.members) == 1 for p in game.players for i in p.infosets):
+            continue
+        if not game.is_perfect_recall:
+            continue
+        method, equilibria = gambit_answer(gbt, game)
+        cases.append({"file": file.name, "method": method, "equilibria": equilibria})
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind, make, count in (("imperfect", imperfect_game, 200), ("perfect", perfect_game, 100)):
+            for seed in range(1, count + 1):
+                text = make(seed)
+                efg = Path(tmp) / f"{kind}-{seed}.efg"
+                efg.write_text(text)
+                game = gbt.read_efg(str(efg))
+                method, equilibria = gambit_answer(gbt, game)
+                cases.append({"text": text, "method": method, "equilibria": equilibria})
+    # One game a line.
+    Path(path).write_text("[\n" + ",\n".join(json.dumps(c, separators=(",", ":")) for c in cases) + "\n]\n")
+    print(f"{len(cases)} games written to {path}")
+
+
+def check_efg():
+    """`detente solve --format json` on every bundled .efg game against pygambit."""
+    import pygambit as gbt
+
+    agree = disagree = 0
+    for file in sorted(GAMES.glob("*.efg")):
+        run = subprocess.run([str(DETENTE), "solve", str(file), "--format", "json"], capture_output=True, text=True)
+        game = read_efg(gbt, file)
+        perfect = all(len(i.members) == 1 for p in game.players for i in p.infosets)
+        if not perfect and (len(game.players) != 2 or not game.is_perfect_recall):
+            print(f"{file.name}: not solved by pygambit's lcp_solve either; detente exits {run.returncode}: "
+                  f"{run.stderr.strip()}")
+            continue
+        method, theirs = gambit_answer(gbt, game)
+        ours = json.loads(run.stdout)["equilibria"]
+        same = sorted(ours) == sorted(theirs) if method == "subgame-perfect" else ours == theirs
+        agree += same
+        disagree += not same
+        print(f"{file.name}: {method}, {len(theirs)} equilibri{'um' if len(theirs) == 1 else 'a'}: "
+              f"{'agree' if same else 'DISAGREE'}")
+    print(f"{agree} agree, {disagree} disagree")
+    if disagree:
+        sys.exit(1)
+
+
 def main():
+    if "--efg-fixture" in sys.argv:
+        efg_fixture(sys.argv[sys.argv.index("--efg-fixture") + 1])
+        return
+    if "--check-efg" in sys.argv:
+        check_efg()
+        return
     if "--check-phase-games" in sys.argv:
         check_phase_games()
         return

@@ -14,6 +14,7 @@ mod out;
 mod replay;
 mod simulate;
 mod solve;
+mod solve_efg;
 mod tournament;
 
 use std::io::IsTerminal;
@@ -233,25 +234,34 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
     },
-    /// Nash equilibria of a strategic-form game in Gambit's .nfg format, in exact
-    /// arithmetic, each checked exactly.
+    /// Nash equilibria of a game in Gambit's formats (.nfg strategic form, .efg
+    /// extensive form), in exact arithmetic, each checked exactly.
     ///
-    /// Two players: every extreme equilibrium, by vertex enumeration of the
-    /// best-response polytopes (what Gambit's enummixed lists; every equilibrium is a
-    /// convex combination of them, and a degenerate game is said to be one), or with
+    /// Strategic form, two players: every extreme equilibrium, by vertex enumeration of
+    /// the best-response polytopes (what Gambit's enummixed lists; every equilibrium is
+    /// a convex combination of them, and a degenerate game is said to be one), or with
     /// --one a single equilibrium by Lemke-Howson, for games too large to enumerate.
     /// Three players with two strategies each (2x2x2): every equilibrium, mixed ones
     /// included (irrational ones given approximately, continua reported). One player:
     /// its best strategies. Any other game: its pure-strategy equilibria only.
+    ///
+    /// Extensive form, perfect information (any number of players): every
+    /// subgame-perfect equilibrium in pure strategies, by backward induction (at most
+    /// 1,000; --one: the one that breaks every tie towards the first best action).
+    /// Imperfect information, one or two players with perfect recall: one Nash
+    /// equilibrium in behaviour strategies, by Lemke's algorithm on the sequence form
+    /// (the one Gambit's lcp finds). Other extensive-form games are refused.
     Solve {
-        /// The game file (.nfg, payoff or outcome form; at most 4,000,000 payoffs, 1,000
-        /// digits a number, 256 MiB).
+        /// The game file: .nfg (payoff or outcome form; at most 4,000,000 payoffs) or
+        /// .efg (at most 1,000,000 nodes); 1,000 digits a number, 256 MiB. A file that
+        /// starts with EFG is read as an extensive-form game whatever its name.
         game: PathBuf,
         /// Every equilibrium (the default): for two players, every extreme one.
         #[arg(long, conflicts_with = "one")]
         all: bool,
         /// Only one equilibrium: by Lemke-Howson for two players (fast on large games),
-        /// otherwise the first of those computed.
+        /// otherwise the first of those computed (.efg of perfect information: ties
+        /// broken towards the first best action).
         #[arg(long)]
         one: bool,
         /// Output format.

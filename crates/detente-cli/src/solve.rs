@@ -1,7 +1,9 @@
-//! `detente solve GAME.nfg`: Nash equilibria of a strategic-form game in Gambit's
-//! format, exactly.
+//! `detente solve GAME`: Nash equilibria of a game in Gambit's formats, exactly. A
+//! file that starts with `EFG` is an extensive-form game (solve_efg.rs), one that
+//! starts with `NFG` a strategic-form game; otherwise the extension decides which
+//! reader explains what is wrong.
 //!
-//! Which solver runs depends on the game: two players, every extreme equilibrium by
+//! Which solver runs on a strategic-form game depends on the game: two players, every extreme equilibrium by
 //! vertex enumeration (`--one`: one equilibrium by Lemke-Howson); three players with two
 //! strategies each, every equilibrium; one player, its best strategies; any other game,
 //! its pure-strategy equilibria. The answer is written as it is formatted (a game with
@@ -10,6 +12,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
+use detente_game::efg;
 use detente_game::game::to_text;
 use detente_game::nfg::{self, NfgError};
 use detente_game::{bimatrix, pure, Game, Profile, Q};
@@ -65,35 +68,62 @@ impl Answer {
     }
 }
 
-/// Reads the file, refusing what the `.nfg` reader would: more than
-/// [`nfg::MAX_INPUT`] bytes (without reading them all), or text that is not UTF-8.
-fn read_text(path: &Path) -> Result<Result<String, NfgError>, String> {
+/// The format of a game file: `"efg"` if it starts with `EFG`, `"nfg"` if with `NFG`,
+/// otherwise as its extension says (`.efg`, or `.nfg` for any other).
+fn format_of(path: &Path, start: &[u8]) -> &'static str {
+    let start = start.trim_ascii_start();
+    if start.starts_with(b"EFG") {
+        "efg"
+    } else if start.starts_with(b"NFG") {
+        "nfg"
+    } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("efg")) {
+        "efg"
+    } else {
+        "nfg"
+    }
+}
+
+/// Reads the file, refusing what the readers would: more than [`nfg::MAX_INPUT`] bytes
+/// (without reading them all), or text that is not UTF-8. The text and its format.
+fn read_text(path: &Path) -> Result<(Result<String, NfgError>, &'static str), String> {
     let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
     let file = std::fs::File::open(path).map_err(cannot)?;
     let limit = nfg::MAX_INPUT as u64;
+    let by_name = format_of(path, b"");
     if let Ok(meta) = file.metadata() {
         if meta.is_file() && meta.len() > limit {
-            return Ok(Err(NfgError::too_long(meta.len() as usize)));
+            return Ok((Err(NfgError::too_long_in(meta.len() as usize, by_name)), by_name));
         }
     }
     let mut bytes = Vec::new();
     file.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
     if bytes.len() as u64 > limit {
-        return Ok(Err(NfgError::too_long(bytes.len())));
+        return Ok((Err(NfgError::too_long_in(bytes.len(), by_name)), by_name));
     }
-    Ok(String::from_utf8(bytes).map_err(|e| {
+    let format = format_of(path, &bytes[..bytes.len().min(64)]);
+    let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        NfgError::not_utf8(e.as_bytes(), valid)
-    }))
+        NfgError::not_utf8_in(e.as_bytes(), valid, format)
+    });
+    Ok((text, format))
+}
+
+fn invalid(path: &Path, e: &NfgError) -> u8 {
+    note!("{}:{}:{}: error: {}\n  help: {}", path.display(), e.line, e.column, e.message, e.help);
+    INVALID
 }
 
 pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> {
-    let game = match read_text(path)?.and_then(|text| nfg::read(&text)) {
+    let (text, kind) = read_text(path)?;
+    if kind == "efg" {
+        return match text.and_then(|text| efg::read(&text)) {
+            Ok(tree) => crate::solve_efg::solve(path, &tree, one, format),
+            Err(e) => Ok(invalid(path, &e)),
+        };
+    }
+    let game = match text.and_then(|text| nfg::read(&text)) {
         Ok(game) => game,
-        Err(e) => {
-            note!("{}:{}:{}: error: {}\n  help: {}", path.display(), e.line, e.column, e.message, e.help);
-            return Ok(INVALID);
-        }
+        Err(e) => return Ok(invalid(path, &e)),
     };
     let players = game.players.len();
     let mut answer = if players == 2 && one {

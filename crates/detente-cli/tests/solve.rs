@@ -1,5 +1,5 @@
-//! Integration tests of `solve` (exact equilibria of Gambit games, bad files) and
-//! `analyze` (incentives of an agreement).
+//! Integration tests of `solve` (exact equilibria of Gambit games, strategic and
+//! extensive form; bad files) and `analyze` (incentives of an agreement).
 
 use std::path::{Path, PathBuf};
 
@@ -303,8 +303,15 @@ fn solve_speaks_of_players_and_degeneracy_as_they_are() {
 fn solve_help_says_what_each_mode_solves() {
     let help = detente().args(["solve", "--help"]).assert().success().get_output().stdout.clone();
     let help = String::from_utf8(help).unwrap();
-    for phrase in ["every extreme equilibrium", "Lemke-Howson", "(2x2x2): every equilibrium", "pure-strategy"]
-    {
+    for phrase in [
+        "every extreme equilibrium",
+        "Lemke-Howson",
+        "(2x2x2): every equilibrium",
+        "pure-strategy",
+        "subgame-perfect equilibrium in pure strategies, by backward induction",
+        "Lemke's algorithm on the sequence form",
+        ".efg",
+    ] {
         assert!(help.contains(phrase), "{phrase}: {help}");
     }
 }
@@ -317,4 +324,147 @@ fn strategy_names_from_a_game_file_are_escaped_in_the_text_report() {
     assert_eq!(code, 0, "{text}");
     assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text}");
     assert!(text.contains("\\u{1b}"), "{text}");
+}
+
+/// Runs `solve` on `text` written to a file named `name`; returns the exit code,
+/// stdout and stderr.
+fn solve_named(name: &str, text: &[u8], args: &[&str]) -> (i32, String, String) {
+    let dir = temp_dir(&format!("named-{name}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    let output = detente().arg("solve").arg(&file).args(args).output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn solve_reads_extensive_form_games_and_solves_them_exactly() {
+    // Imperfect information: one equilibrium by the sequence form, as pygambit's
+    // lcp_solve finds it; the note says there may be others.
+    let poker = game_file("myerson-poker.efg");
+    let output = detente().arg("solve").arg(&poker).args(["--format", "json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json, serde_json::json!({ "equilibria": [[[["1", "0"], ["1/3", "2/3"]], [["2/3", "1/3"]]]] }));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("one Nash equilibrium is computed (Lemke's algorithm on the sequence form)"),
+        "{stderr}"
+    );
+    let kuhn = String::from_utf8(stdout(&["solve", game_file("kuhn-poker.efg").to_str().unwrap()])).unwrap();
+    assert!(kuhn.contains("1 Nash equilibrium, by Lemke's algorithm on the sequence form"), "{kuhn}");
+    assert!(kuhn.contains("  Player 1  (payoff -1/18)"), "{kuhn}");
+    assert!(kuhn.contains("    information set 2 \"P1 has Q\": check: 1\n"), "{kuhn}");
+    assert!(kuhn.contains("\"P1 has K, checked, P2 bet\": fold: 1/2, call: 1/2  (not reached)"), "{kuhn}");
+    // Perfect information: every subgame-perfect equilibrium, or with --one the first.
+    let centipede =
+        String::from_utf8(stdout(&["solve", game_file("centipede.efg").to_str().unwrap()])).unwrap();
+    assert!(centipede.contains(": 1 subgame-perfect equilibrium in pure strategies, by backward induction"));
+    assert!(
+        centipede.contains("  Ann  (payoff 1)\n    information set 1 \"Ann, first\": take: 1\n"),
+        "{centipede}"
+    );
+    let nim = stdout(&["solve", game_file("nim.efg").to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&nim).unwrap();
+    assert_eq!(json["equilibria"].as_array().unwrap().len(), 4);
+    let one = stdout(&["solve", game_file("nim.efg").to_str().unwrap(), "--format", "json", "--one"]);
+    let first: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(first["equilibria"], serde_json::json!([json["equilibria"][0]]));
+}
+
+#[test]
+fn solve_refuses_extensive_form_games_it_does_not_solve_with_the_reason() {
+    let (code, _, stderr) = solve_named("x.efg", &std::fs::read(game_file("selten-horse.efg")).unwrap(), &[]);
+    assert_eq!(code, 2);
+    assert!(stderr
+        .contains("is a game of imperfect information with 3 players: detente solves those with one or two"));
+    let (code, _, stderr) =
+        solve_named("x.efg", &std::fs::read(game_file("not-perfect-recall.efg")).unwrap(), &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("player 1 (Player 1) does not recall at its information set 1"), "{stderr}");
+    assert!(stderr.contains("the sequence form needs perfect recall"), "{stderr}");
+    // Eleven decision nodes, all payoffs zero: 2^11 subgame-perfect equilibria.
+    let mut zeros = String::from("EFG 2 R \"zeros\" { \"1\" \"2\" }\n\"\"\n");
+    for k in 0..11 {
+        zeros.push_str(&format!("p \"\" {} {} \"\" {{ \"a\" \"b\" }} 0\nt \"\" 0\n", 1 + k % 2, 1 + k / 2));
+    }
+    zeros.push_str("t \"\" 0\n");
+    let (code, stdout, stderr) = solve_named("zeros.efg", zeros.as_bytes(), &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("has more than 1000 subgame-perfect equilibria in pure strategies"), "{stderr}");
+    assert!(stderr.contains("use --one"), "{stderr}");
+    let (code, stdout, _) = solve_named("zeros.efg", zeros.as_bytes(), &["--one", "--format", "json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let first = &json["equilibria"][0];
+    assert!(first
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p.as_array().unwrap())
+        .all(|m| m == &serde_json::json!(["1", "0"])));
+}
+
+#[test]
+fn solve_explains_a_bad_efg_file_with_its_position() {
+    let cases: [(&str, &[u8], &str); 5] = [
+        (
+            "cut.efg",
+            b"EFG 2 R \"x\" { \"1\" }\np \"\" 1 1 \"\" { \"a\" \"b\" } 0\nt \"\" 0\n",
+            "cut.efg:4:1: error: the file ends before the tree does: the node of line 2 has 1 more child to list",
+        ),
+        (
+            "odds.efg",
+            b"EFG 2 R \"x\" { \"1\" }\nc \"\" 1 \"\" { \"a\" 0.3333 \"b\" 0.6666 } 0\nt \"\" 0\nt \"\" 0\n",
+            "odds.efg:2:11: error: chance's probabilities here sum to 9999/10000, not 1",
+        ),
+        // Named .efg but not one: the extensive-form reader says so.
+        ("plain.efg", b"hello", "plain.efg:1:1: error: this is not a Gambit extensive-form file"),
+        // Named .nfg but an extensive-form file: read as what it is.
+        ("named.nfg", b"EFG 2 R \"x\" { \"1\" }\nt \"\" 1 \"o\" { 1 2 }\n", "named.nfg:2:16: error: more payoffs than the 1 player"),
+        ("bytes.efg", b"EFG 2 R \"\xff\" { \"1\" }\nt \"\" 0\n", "an .efg file is text; save it as UTF-8"),
+    ];
+    for (name, text, message) in cases {
+        let (code, stdout, stderr) = solve_named(name, text, &[]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains(message), "{name}: {stderr}");
+        assert!(stderr.contains("help: "), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn the_phase_game_analyze_writes_is_solved_to_the_analysis_payoffs() {
+    let korea = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/korea-2020.toml");
+    let dir = temp_dir("phase-efg");
+    std::fs::create_dir_all(&dir).unwrap();
+    let efg = dir.join("korea.efg");
+    let report =
+        stdout(&["analyze", korea.to_str().unwrap(), "--efg", efg.to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
+    let first = &report["phases"][0];
+    let text = String::from_utf8(stdout(&["solve", efg.to_str().unwrap(), "--one"])).unwrap();
+    assert!(text.contains("detente phase game: 1 subgame-perfect equilibrium"), "{text}");
+    for party in first["parties"].as_array().unwrap() {
+        let name = party["party"].as_str().unwrap();
+        let line = text.lines().find(|l| l.starts_with(&format!("  {name}  (payoff "))).unwrap();
+        let payoff = line.trim_end_matches(')').rsplit(' ').next().unwrap();
+        let value = match payoff.split_once('/') {
+            Some((n, d)) => n.parse::<f64>().unwrap() / d.parse::<f64>().unwrap(),
+            None => payoff.parse::<f64>().unwrap(),
+        };
+        let expected = if first["self_enforcing"] == true {
+            party["value_of_performing"].as_f64().unwrap()
+        } else {
+            0.0
+        };
+        assert!((value - expected).abs() < 1e-3, "{name}: {value} against {expected}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,6 +7,8 @@
 
 pub mod analysis;
 pub mod bimatrix;
+pub mod efg;
+pub mod extensive;
 pub mod game;
 pub mod inspection;
 pub mod ipd;
@@ -14,6 +16,8 @@ pub mod lemke_howson;
 pub mod nfg;
 pub mod phase_game;
 pub mod pure;
+pub mod sequence_form;
+pub mod subgame_perfect;
 pub mod three_player;
 pub mod tournament;
 mod vertex;

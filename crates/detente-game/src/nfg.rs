@@ -75,28 +75,39 @@ impl NfgError {
     /// The error for a file of `bytes` that is not UTF-8 from byte `valid_up_to`
     /// (`valid_up_to` bytes are).
     pub fn not_utf8(bytes: &[u8], valid_up_to: usize) -> NfgError {
+        NfgError::not_utf8_in(bytes, valid_up_to, "nfg")
+    }
+
+    /// [`NfgError::not_utf8`] for a file of the format named by its extension
+    /// (`"nfg"`, `"efg"`).
+    pub fn not_utf8_in(bytes: &[u8], valid_up_to: usize, format: &str) -> NfgError {
         let text = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
         NfgError::at(
             text,
             valid_up_to,
             "this byte is not UTF-8 text",
-            "an .nfg file is text; save it as UTF-8 (or ASCII)",
+            format!("an .{format} file is text; save it as UTF-8 (or ASCII)"),
         )
     }
 
     /// The error for a text longer than [`MAX_INPUT`].
     pub fn too_long(bytes: usize) -> NfgError {
+        NfgError::too_long_in(bytes, "nfg")
+    }
+
+    /// [`NfgError::too_long`] for a file of the format named by its extension.
+    pub fn too_long_in(bytes: usize, format: &str) -> NfgError {
         NfgError {
             message: format!("the file is longer than {} MiB ({bytes} bytes or more)", MAX_INPUT >> 20),
             line: 1,
             column: 1,
-            help: format!("detente reads .nfg files of at most {} MiB", MAX_INPUT >> 20),
+            help: format!("detente reads .{format} files of at most {} MiB", MAX_INPUT >> 20),
         }
     }
 }
 
 /// Text for a message, cut short if long (a token can be megabytes).
-fn excerpt(text: &str) -> String {
+pub(crate) fn excerpt(text: &str) -> String {
     match text.char_indices().nth(40) {
         Some((i, _)) => format!("{}...", &text[..i]),
         None => text.to_string(),
@@ -109,8 +120,9 @@ impl std::fmt::Display for NfgError {
     }
 }
 
+/// A token of Gambit's file formats (`.nfg` and `.efg` share their lexical rules).
 #[derive(Clone, Debug, PartialEq)]
-enum Token {
+pub(crate) enum Token {
     Word(String),
     Text(String),
     Number(Q),
@@ -119,13 +131,15 @@ enum Token {
     Comma,
 }
 
-struct Lexer<'t> {
-    text: &'t str,
-    at: usize,
+pub(crate) struct Lexer<'t> {
+    pub(crate) text: &'t str,
+    pub(crate) at: usize,
+    /// The format's extension, for messages: `"nfg"` or `"efg"`.
+    pub(crate) format: &'static str,
 }
 
 impl Lexer<'_> {
-    fn error(&self, at: usize, message: impl Into<String>, help: impl Into<String>) -> NfgError {
+    pub(crate) fn error(&self, at: usize, message: impl Into<String>, help: impl Into<String>) -> NfgError {
         NfgError::at(self.text, at, message, help)
     }
 
@@ -163,7 +177,7 @@ impl Lexer<'_> {
                 return Err(self.error(
                     start,
                     format!("unexpected character `{ch}`"),
-                    "an .nfg file holds numbers, quoted names and braces",
+                    format!("an .{} file holds numbers, quoted names and braces", self.format),
                 ));
             }
         };
@@ -209,7 +223,7 @@ impl Lexer<'_> {
                 NumberError::Malformed => self.error(
                     start,
                     format!("`{shown}` is not a number"),
-                    "payoffs are integers, decimals (1.5), fractions (3/2) or scientific (2.5e3)",
+                    "numbers are integers, decimals (1.5), fractions (3/2) or scientific (2.5e3)",
                 ),
                 NumberError::ZeroDenominator => self.error(
                     start,
@@ -222,7 +236,7 @@ impl Lexer<'_> {
                     format!(
                         "detente reads numbers of at most {MAX_DIGITS} digits, in a fraction's numerator \
                          and denominator each (long digit strings take time that grows with the square of \
-                         their length); round the payoff"
+                         their length); round the number"
                     ),
                 ),
                 NumberError::ExponentTooLarge => self.error(
@@ -230,7 +244,7 @@ impl Lexer<'_> {
                     format!("the exponent of `{shown}` makes it longer than {MAX_DIGITS} digits"),
                     format!(
                         "detente reads numbers of at most {MAX_DIGITS} digits (a fraction's numerator and \
-                         denominator each, exponent included); rescale the payoffs"
+                         denominator each, exponent included); rescale the numbers"
                     ),
                 ),
             }
@@ -352,25 +366,25 @@ pub fn parse_number(text: &str) -> Result<Q, NumberError> {
     Ok(if negative { -value } else { value })
 }
 
-struct Parser<'t> {
-    lexer: Lexer<'t>,
-    peeked: Option<(Token, usize)>,
+pub(crate) struct Parser<'t> {
+    pub(crate) lexer: Lexer<'t>,
+    pub(crate) peeked: Option<(Token, usize)>,
 }
 
 impl Parser<'_> {
-    fn peek(&mut self) -> Result<Option<&(Token, usize)>, NfgError> {
+    pub(crate) fn peek(&mut self) -> Result<Option<&(Token, usize)>, NfgError> {
         if self.peeked.is_none() {
             self.peeked = self.lexer.next()?;
         }
         Ok(self.peeked.as_ref())
     }
 
-    fn take(&mut self) -> Result<Option<(Token, usize)>, NfgError> {
+    pub(crate) fn take(&mut self) -> Result<Option<(Token, usize)>, NfgError> {
         self.peek()?;
         Ok(self.peeked.take())
     }
 
-    fn end_error(&self, expected: &str) -> NfgError {
+    pub(crate) fn end_error(&self, expected: &str) -> NfgError {
         self.lexer.error(
             self.lexer.text.len(),
             format!("the file ends where {expected} was expected"),
@@ -378,7 +392,7 @@ impl Parser<'_> {
         )
     }
 
-    fn expect(&mut self, wanted: &Token, what: &str) -> Result<usize, NfgError> {
+    pub(crate) fn expect(&mut self, wanted: &Token, what: &str) -> Result<usize, NfgError> {
         match self.take()? {
             Some((token, at)) if token == *wanted => Ok(at),
             Some((token, at)) => Err(self.lexer.error(
@@ -390,7 +404,7 @@ impl Parser<'_> {
         }
     }
 
-    fn text(&mut self, what: &str) -> Result<String, NfgError> {
+    pub(crate) fn text(&mut self, what: &str) -> Result<String, NfgError> {
         match self.take()? {
             Some((Token::Text(s), _)) => Ok(s),
             Some((token, at)) => Err(self.lexer.error(
@@ -403,7 +417,7 @@ impl Parser<'_> {
     }
 
     /// `{ "a" "b" ... }`.
-    fn names(&mut self, what: &str) -> Result<Vec<String>, NfgError> {
+    pub(crate) fn names(&mut self, what: &str) -> Result<Vec<String>, NfgError> {
         self.expect(&Token::Open, "`{`")?;
         let mut out = Vec::new();
         loop {
@@ -422,20 +436,20 @@ impl Parser<'_> {
         }
     }
 
-    fn number(&mut self, what: &str) -> Result<(Q, usize), NfgError> {
+    pub(crate) fn number(&mut self, what: &str) -> Result<(Q, usize), NfgError> {
         match self.take()? {
             Some((Token::Number(q), at)) => Ok((q, at)),
             Some((token, at)) => Err(self.lexer.error(
                 at,
                 format!("expected {what}, found {}", describe(&token)),
-                "payoffs are numbers",
+                format!("{what} is a number"),
             )),
             None => Err(self.end_error(what)),
         }
     }
 }
 
-fn describe(token: &Token) -> String {
+pub(crate) fn describe(token: &Token) -> String {
     match token {
         Token::Word(w) => format!("`{}`", excerpt(w)),
         Token::Text(t) => format!("\"{}\"", excerpt(t)),
@@ -451,7 +465,7 @@ pub fn read(text: &str) -> Result<Game, NfgError> {
     if text.len() > MAX_INPUT {
         return Err(NfgError::too_long(text.len()));
     }
-    let mut p = Parser { lexer: Lexer { text, at: 0 }, peeked: None };
+    let mut p = Parser { lexer: Lexer { text, at: 0, format: "nfg" }, peeked: None };
     match p.take()? {
         Some((Token::Word(w), _)) if w == "NFG" => {}
         Some((_, at)) => {

@@ -14,6 +14,7 @@ use num_rational::BigRational;
 use num_traits::{One, Zero};
 
 use crate::analysis::phase_order;
+use crate::extensive::{Infoset, Mover, Node, Outcome, Tree};
 use crate::game::{to_text, Q};
 use detente_spec::model::{Role, Spec};
 
@@ -89,18 +90,10 @@ impl PhaseGame {
         after_phase
     }
 
-    /// The game in Gambit's `.efg` format (version 2, rational payoffs).
-    pub fn efg(&self) -> String {
-        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\\\""));
-        let players: Vec<String> = self.parties.iter().map(|p| quote(p)).collect();
-        let mut out = format!(
-            "EFG 2 R {} {{ {} }}\n{}\n\n",
-            quote("detente phase game"),
-            players.join(" "),
-            quote("Each phase, each signatory in turn performs or defects; a defection ends the game.")
-        );
+    /// What each party has when each phase begins, discounted to the start: `n + 1`
+    /// vectors for `n` phases, the last what all performing gives.
+    fn prefix(&self) -> Vec<Vec<Q>> {
         let n = self.parties.len();
-        // prefix[k]: what each party has when phase k begins (discounted to the root).
         let mut prefix: Vec<Vec<Q>> = vec![vec![Q::zero(); n]];
         let mut weight = Q::one();
         for values in &self.values {
@@ -114,6 +107,87 @@ impl PhaseGame {
             prefix.push(next);
             weight *= &self.discount;
         }
+        prefix
+    }
+
+    /// The game tree itself, as [`PhaseGame::efg`] writes it and [`crate::efg::read`]
+    /// reads it back: decision node `j` (party `j mod n` in phase `j / n`) has
+    /// children `perform` (the next decision, or the end of the chain) and `defect`
+    /// (a leaf); in prefix order the chain comes first, then its end, then the
+    /// `defect` leaves from the innermost out, each with its own outcome.
+    pub fn tree(&self) -> Tree {
+        let n = self.parties.len();
+        let m = self.phases.len() * n;
+        let prefix = self.prefix();
+        let mut nodes = Vec::with_capacity(2 * m + 1);
+        let mut infosets = Vec::with_capacity(m);
+        for j in 0..m {
+            let (phase, party) = (j / n, j % n);
+            nodes.push(Node {
+                name: format!("{}: {}", self.phases[phase], self.parties[party]),
+                infoset: Some(j),
+                outcome: None,
+                children: vec![j + 1, 2 * m - j],
+                parent: j.checked_sub(1),
+            });
+            infosets.push(Infoset {
+                mover: Mover::Player(party),
+                number: phase + 1,
+                name: String::new(),
+                actions: vec!["perform".into(), "defect".into()],
+                probabilities: vec![],
+            });
+        }
+        let mut outcomes = vec![Outcome {
+            number: 1,
+            name: "all performed".into(),
+            payoffs: prefix[self.phases.len()].clone(),
+        }];
+        nodes.push(Node {
+            name: String::new(),
+            infoset: None,
+            outcome: Some(0),
+            children: vec![],
+            parent: m.checked_sub(1),
+        });
+        for j in (0..m).rev() {
+            outcomes.push(Outcome {
+                number: outcomes.len() + 1,
+                name: format!("defection in {}", self.phases[j / n]),
+                payoffs: prefix[j / n].clone(),
+            });
+            nodes.push(Node {
+                name: String::new(),
+                infoset: None,
+                outcome: Some(outcomes.len() - 1),
+                children: vec![],
+                parent: Some(j),
+            });
+        }
+        Tree {
+            title: "detente phase game".into(),
+            comment: "Each phase, each signatory in turn performs or defects; a defection ends the game."
+                .into(),
+            players: self.parties.clone(),
+            nodes,
+            infosets,
+            outcomes,
+        }
+    }
+
+    /// The game in Gambit's `.efg` format (version 2, rational payoffs).
+    pub fn efg(&self) -> String {
+        let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+        let players: Vec<String> = self.parties.iter().map(|p| quote(p)).collect();
+        let mut out = format!(
+            "EFG 2 R {} {{ {} }}\n{}\n\n",
+            quote("detente phase game"),
+            players.join(" "),
+            quote("Each phase, each signatory in turn performs or defects; a defection ends the game.")
+        );
+        let n = self.parties.len();
+        // prefix[k]: what each party has when phase k begins (discounted to the root).
+        let prefix = self.prefix();
         let payoffs = |v: &[Q]| v.iter().map(to_text).collect::<Vec<_>>().join(", ");
         // Gambit lists nodes depth first, children in action order: every decision node
         // of the chain (each one's "perform" child is the next), then the end of the
@@ -136,8 +210,8 @@ impl PhaseGame {
             for _ in 0..n {
                 outcome += 1;
                 out.push_str(&format!(
-                    "t \"\" {outcome} \"defection in {}\" {{ {} }}\n",
-                    self.phases[k],
+                    "t \"\" {outcome} {} {{ {} }}\n",
+                    quote(&format!("defection in {}", self.phases[k])),
                     payoffs(&prefix[k])
                 ));
             }
