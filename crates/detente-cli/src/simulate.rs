@@ -216,10 +216,10 @@ fn run_and_report(sim: &Simulator, options: &RunOptions, keep_runs: bool) -> Res
     .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let mut summary = Summary::new(agreement, sim.plan(), &tally);
-    if let Some(how) = sim.broken_down_at_start() {
+    if let Some(how) = sim.stopped_at_start() {
         let note = format!(
-            "the history had already broken down by {} ({how}): every future starts broken \
-             down, so these futures show the collapse, not the agreement's prospects",
+            "the history had already {how} by {}: every future starts there, so these futures \
+             show the end, not the agreement's prospects",
             sim.plan().start
         );
         note!("warning: {note}");
@@ -284,9 +284,9 @@ fn trace_run(sim: &Simulator, run: u64, out: Option<&Path>, traced: &Traced) -> 
         None => write_stdout(&text, true)?,
     }
     let mut summary = trace.summary(ag, plan);
-    if let Some(how) = sim.broken_down_at_start() {
+    if let Some(how) = sim.stopped_at_start() {
         summary.push_str(&format!(
-            "warning: the history had already broken down by {} ({how}): the future starts broken down\n",
+            "warning: the history had already {how} by {}: the future starts there\n",
             plan.start
         ));
     }

@@ -316,7 +316,7 @@ fn futures_can_continue_a_real_history() {
     assert_eq!(json["collapse"]["probability"], 1.0, "a breakdown is a collapse");
     assert_eq!(json["commitments"]["disablement"]["terminated"], 1.0);
     // ... and the report says so, rather than print 100 dead futures without a word.
-    assert!(json["notes"][0].as_str().unwrap().contains("already broken down by 2009-04-14 (dprk withdrew)"));
+    assert!(json["notes"][0].as_str().unwrap().contains("already broken down (dprk withdrew) by 2009-04-14"));
     detente()
         .arg("simulate")
         .arg(scenario("six-party-2007.toml"))
@@ -327,8 +327,8 @@ fn futures_can_continue_a_real_history() {
         .success()
         .stdout(predicate::str::contains("Note: the history had already broken down"))
         .stderr(predicate::str::contains("warning: the history had already broken down"));
-    // A history that has not broken down gets no such note (all three real logs end in
-    // a withdrawal; this hypothetical korea-2020 one does not).
+    // A history that has not stopped gets no such note (the real logs end in a
+    // withdrawal or a collapse; this hypothetical korea-2020 one in neither).
     let log = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/logs/korea-hypothetical.jsonl");
     let jcpoa = stdout(&[
         "simulate",
@@ -553,4 +553,21 @@ fn the_largest_weights_are_simulated_exactly_or_refused_clearly() {
         .code(2)
         .stderr(predicate::str::contains("exceeds the exact range of the tallies"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A history that ended in collapse (nothing owed moves any more, nobody withdrew) is
+/// said to have ended, as a breakdown is: its futures show the end, not prospects.
+#[test]
+fn futures_of_a_collapsed_history_say_so() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    Command::cargo_bin("detente")
+        .unwrap()
+        .arg("simulate")
+        .arg(root.join("scenarios/agreed-framework-1994.toml"))
+        .arg("--from")
+        .arg(root.join("scenarios/agreed-framework-1994.events.jsonl"))
+        .args(["--runs", "20"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("the history had already collapsed (nothing owed moves any more)"));
 }

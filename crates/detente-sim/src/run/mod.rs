@@ -183,6 +183,18 @@ impl<'a> Simulator<'a> {
         }
     }
 
+    /// How the history the futures continue had already stopped, if it had: "broken
+    /// down (...)" when a signatory withdrew or the agreement terminated before its end,
+    /// "collapsed (...)" when nothing owed moves any more (the engine's status). Every
+    /// future then starts stopped.
+    pub fn stopped_at_start(&self) -> Option<String> {
+        if let Some(how) = self.broken_down_at_start() {
+            return Some(format!("broken down ({how})"));
+        }
+        let collapsed = self.fresh.agreement_status() == AgreementStatus::Collapsed;
+        collapsed.then(|| "collapsed (nothing owed moves any more)".to_string())
+    }
+
     /// How the history the futures continue had already broken down, if it had (a
     /// signatory withdrew, or the agreement terminated before its end): every future then
     /// starts, and stays, broken down.
