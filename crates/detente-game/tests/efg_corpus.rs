@@ -52,7 +52,9 @@ fn the_fuzz_corpus_keeps_its_outcomes_and_properties() {
                 Ok(all) => {
                     assert_eq!(all[0], first, "{name}");
                     several += usize::from(all.len() > 1);
-                    assert!(all.iter().all(|c| tree.is_subgame_perfect(&subgame_perfect::behavior(&tree, c))));
+                    assert!(all
+                        .iter()
+                        .all(|c| tree.is_subgame_perfect(&subgame_perfect::behavior(&tree, c))));
                 }
                 Err(_) => refused += 1,
             }
