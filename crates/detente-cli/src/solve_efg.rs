@@ -11,7 +11,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use detente_game::extensive::{Behavior, ImperfectRecall, Mover, Tree, MAX_COMPUTED_DIGITS};
+use detente_game::extensive::{
+    Behavior, ImperfectRecall, Mover, TooLarge, Tree, MAX_COMPUTED_DIGITS, MAX_NODE_PAYOFFS,
+};
 use detente_game::game::to_text;
 use detente_game::nfg::count;
 use detente_game::sequence_form::{self, Failure};
@@ -77,14 +79,24 @@ fn recall(tree: &Tree, failure: &ImperfectRecall) -> String {
 
 pub fn solve(path: &Path, tree: &Tree, one: bool, format: SolveFormat) -> Result<u8, String> {
     let shown = path.display();
-    if let Err(e) = tree.check_arithmetic() {
-        return Err(format!(
-            "{shown}: exact arithmetic on this tree would be too long: the probabilities with which chance \
-             reaches its nodes and the payoffs of its plays pass {MAX_COMPUTED_DIGITS} digits together (by node \
-             {} of {})",
-            e.node + 1,
-            tree.nodes.len()
-        ));
+    match tree.check_arithmetic() {
+        Ok(()) => {}
+        Err(TooLarge::Payoffs { nodes, players }) => {
+            return Err(format!(
+                "{shown}: {nodes} nodes of {}: the solvers keep a payoff per player at every node, more than the \
+                 {MAX_NODE_PAYOFFS} they hold",
+                count(players, "player")
+            ))
+        }
+        Err(TooLarge::Digits { node }) => {
+            return Err(format!(
+                "{shown}: exact arithmetic on this tree would be too long: the probabilities with which chance \
+                 reaches its nodes and the payoffs of its plays pass {MAX_COMPUTED_DIGITS} digits together (by \
+                 node {} of {})",
+                node + 1,
+                tree.nodes.len()
+            ))
+        }
     }
     let answer = if tree.is_perfect_information() {
         if one {
@@ -93,11 +105,20 @@ pub fn solve(path: &Path, tree: &Tree, one: bool, format: SolveFormat) -> Result
             match subgame_perfect::all(tree, subgame_perfect::MAX_LISTED) {
                 Ok(all) => Answer::Pure(all),
                 Err(TooMany::MoreThan(n)) => {
+                    let why = if n < subgame_perfect::MAX_LISTED {
+                        format!(
+                            " (with {} decision nodes, at most {n} are listed: {} choices in all)",
+                            subgame_perfect::decision_nodes(tree).len(),
+                            subgame_perfect::MAX_CHOICES
+                        )
+                    } else {
+                        String::new()
+                    };
                     return Err(format!(
                         "{shown} has more than {n} subgame-perfect equilibria in pure strategies (ties in the \
-                         payoffs multiply them), too many to list; use --one for the one that breaks every tie \
-                         towards the first best action"
-                    ))
+                         payoffs multiply them), too many to list{why}; use --one for the one that breaks every \
+                         tie towards the first best action"
+                    ));
                 }
                 Err(TooMany::Work(found)) => {
                     return Err(format!(

@@ -98,12 +98,25 @@ pub type Behavior = Vec<Vec<Vec<Q>>>;
 /// chance moves multiplies probabilities whose denominators grow with the depth.
 pub const MAX_COMPUTED_DIGITS: usize = 20_000_000;
 
-/// A tree whose exact arithmetic would be too long to do (more than
-/// [`MAX_COMPUTED_DIGITS`] digits), and the node where the total passed it.
+/// The most payoffs the solvers keep at once: one per player at every node.
+pub const MAX_NODE_PAYOFFS: usize = 20_000_000;
+
+/// Why a tree is too large to solve exactly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TooLarge {
-    /// The node at which the digits passed the limit.
-    pub node: usize,
+pub enum TooLarge {
+    /// Nodes times players is more than [`MAX_NODE_PAYOFFS`].
+    Payoffs {
+        /// The nodes.
+        nodes: usize,
+        /// The players.
+        players: usize,
+    },
+    /// The exact numbers computed before solving pass [`MAX_COMPUTED_DIGITS`] digits,
+    /// at this node.
+    Digits {
+        /// The node at which the digits passed the limit.
+        node: usize,
+    },
 }
 
 /// Where a game lacks perfect recall: a player's information set two of whose nodes
@@ -224,11 +237,21 @@ impl Tree {
         Ok(())
     }
 
-    /// Checks that the exact numbers the solvers start from stay within
-    /// [`MAX_COMPUTED_DIGITS`]: the probability with which chance reaches every node,
-    /// and every terminal node's payoffs summed along its path.
+    /// Checks that the solvers can hold the tree's numbers, as they must before
+    /// solving it: a payoff per player at every node, at most [`MAX_NODE_PAYOFFS`], and
+    /// at most [`MAX_COMPUTED_DIGITS`] in the exact numbers they start from (the
+    /// probability with which chance reaches every node, and every terminal node's
+    /// payoffs summed along its path).
     pub fn check_arithmetic(&self) -> Result<(), TooLarge> {
+        self.check_within(MAX_NODE_PAYOFFS, MAX_COMPUTED_DIGITS)
+    }
+
+    /// [`Tree::check_arithmetic`] with the limits given.
+    fn check_within(&self, max_payoffs: usize, max_digits: usize) -> Result<(), TooLarge> {
         let players = self.players.len();
+        if self.nodes.len().saturating_mul(players) > max_payoffs {
+            return Err(TooLarge::Payoffs { nodes: self.nodes.len(), players });
+        }
         let mut reach: Vec<Option<Q>> = vec![None; self.nodes.len()];
         let mut sums: Vec<Option<Vec<Q>>> = vec![None; self.nodes.len()];
         reach[0] = Some(Q::one());
@@ -245,8 +268,8 @@ impl Tree {
             if node.children.is_empty() {
                 total += sum.iter().map(digits).sum::<usize>();
             }
-            if total > MAX_COMPUTED_DIGITS {
-                return Err(TooLarge { node: n });
+            if total > max_digits {
+                return Err(TooLarge::Digits { node: n });
             }
             let chance = node.infoset.map(|h| &self.infosets[h]).filter(|h| h.mover == Mover::Chance);
             for (a, &child) in node.children.iter().enumerate() {
@@ -513,6 +536,52 @@ mod tests {
         tree.infosets[1].mover = Mover::Player(0);
         tree.infosets[1].number = 2;
         assert_eq!(tree.perfect_recall(), Err(ImperfectRecall { infoset: 1, first: 1, other: 4 }));
+        assert_eq!(tree.check_arithmetic(), Ok(()));
+    }
+
+    #[test]
+    fn trees_too_large_to_solve_exactly_say_why() {
+        let mut tree = pennies();
+        tree.players = (0..MAX_NODE_PAYOFFS / 7 + 1).map(|p| p.to_string()).collect();
+        assert_eq!(
+            tree.check_arithmetic(),
+            Err(TooLarge::Payoffs { nodes: 7, players: MAX_NODE_PAYOFFS / 7 + 1 })
+        );
+        // Chance's first move to 110 leaves, each paying both players 10^999, against a
+        // limit of 200,000 digits (the check is the same with the real one, 100 times
+        // larger, which takes long to reach with exact arithmetic in a debug build).
+        let leaves = 110;
+        let probability = Q::new(1.into(), (leaves as i64).into());
+        let big = Q::from_integer(num_traits::pow(num_bigint::BigInt::from(10), 999));
+        let mut tree = pennies();
+        tree.outcomes =
+            vec![Outcome { number: 1, name: String::new(), payoffs: vec![big.clone(), big.clone()] }];
+        tree.infosets = vec![Infoset {
+            mover: Mover::Chance,
+            number: 1,
+            name: String::new(),
+            actions: (0..leaves).map(|a| a.to_string()).collect(),
+            probabilities: vec![probability.clone(); leaves],
+        }];
+        let leaf =
+            Node { name: String::new(), infoset: None, outcome: Some(0), children: vec![], parent: Some(0) };
+        tree.nodes = vec![Node {
+            children: (1..=leaves).collect(),
+            infoset: Some(0),
+            outcome: None,
+            parent: None,
+            ..leaf.clone()
+        }];
+        tree.nodes.extend(std::iter::repeat_n(leaf, leaves));
+        // The root counts 1 (its probability); each leaf its probability and payoffs.
+        let per_leaf = digits(&probability) + 2 * digits(&big);
+        assert_eq!(per_leaf, 2003, "about 3 for 1/110, 1,000 for each payoff");
+        let limit = 200_000;
+        assert_eq!(
+            tree.check_within(MAX_NODE_PAYOFFS, limit),
+            Err(TooLarge::Digits { node: (limit - 1) / per_leaf + 1 })
+        );
+        assert_eq!(tree.check_within(MAX_NODE_PAYOFFS, 1 + leaves * per_leaf), Ok(()));
         assert_eq!(tree.check_arithmetic(), Ok(()));
     }
 }
