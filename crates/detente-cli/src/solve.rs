@@ -201,15 +201,26 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
     Ok(0)
 }
 
-/// Writes to standard output as `write` formats; a closed pipe (`detente solve ... |
-/// head`) is not an error worth reporting.
 fn write_answer(game: &Game, answer: &Answer, format: SolveFormat) -> Result<(), String> {
+    write_solution(format, &Json { game, answer }, |out| text_report(out, game, answer))
+}
+
+/// Writes a solution to standard output: `json` pretty-printed, or the text report
+/// `text` writes (escaped for the terminal). A closed pipe (`detente solve ... | head`)
+/// is not an error worth reporting. Shared by `.nfg` and `.efg`.
+pub(crate) fn write_solution(
+    format: SolveFormat,
+    json: &impl Serialize,
+    text: impl FnOnce(
+        &mut crate::term::Escaping<&mut std::io::BufWriter<std::io::StdoutLock<'_>>>,
+    ) -> std::io::Result<()>,
+) -> Result<(), String> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match format {
-        SolveFormat::Json => serde_json::to_writer_pretty(&mut out, &Json { game, answer })
+        SolveFormat::Json => serde_json::to_writer_pretty(&mut out, json)
             .map_err(|e| e.io_error_kind().map_or_else(|| std::io::Error::other(e.to_string()), Into::into))
             .and_then(|()| writeln!(out)),
-        SolveFormat::Text => text_report(&mut crate::term::Escaping(&mut out), game, answer),
+        SolveFormat::Text => text(&mut crate::term::Escaping(&mut out)),
     };
     match written.and_then(|()| out.flush()) {
         Ok(()) => Ok(()),

@@ -179,20 +179,8 @@ pub fn solve(path: &Path, tree: &Tree, one: bool, format: SolveFormat) -> Result
     Ok(0)
 }
 
-/// Writes to standard output; a closed pipe is not an error worth reporting.
 fn write_answer(tree: &Tree, answer: &Answer, format: SolveFormat) -> Result<(), String> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = match format {
-        SolveFormat::Json => serde_json::to_writer_pretty(&mut out, &Json { tree, answer })
-            .map_err(|e| e.io_error_kind().map_or_else(|| std::io::Error::other(e.to_string()), Into::into))
-            .and_then(|()| writeln!(out)),
-        SolveFormat::Text => text_report(&mut crate::term::Escaping(&mut out), tree, answer),
-    };
-    match written.and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("cannot write output: {e}")),
-    }
+    crate::solve::write_solution(format, &Json { tree, answer }, |out| text_report(out, tree, answer))
 }
 
 /// `{"equilibria": [PROFILE, ...]}`, a profile listing for each player, for each of
