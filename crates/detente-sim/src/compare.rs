@@ -138,7 +138,7 @@ pub fn align(agreements: &mut [Agreement], overrides: Overrides) -> Result<(), (
     let Some(first) = agreements.first() else { return Ok(()) };
     let first = Plan::new(first, overrides).map_err(|e| (0, e))?.assumptions;
     for agreement in agreements.iter_mut() {
-        let sim = agreement.spec.simulation.get_or_insert_with(Default::default);
+        let sim = agreement.simulation_mut();
         sim.horizon = first.horizon;
         sim.step = first.step;
         sim.runs = first.runs;
