@@ -223,7 +223,7 @@ impl Format {
 
 /// An event as written (a line of a JSON Lines log, by ids), before it is checked: what
 /// a front end receives from a party. [`check_record`] turns it into an [`Event`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventRecord {
     /// `YYYY-MM-DD`, or `YYYY-MM` or `YYYY` when the record gives no more.

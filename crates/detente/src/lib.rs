@@ -36,6 +36,7 @@
 mod agreement;
 mod error;
 mod history;
+pub mod json;
 
 pub use agreement::{check, Agreement, Format, MAX_AGREEMENT_BYTES};
 pub use detente_engine::explain::Explanation;
