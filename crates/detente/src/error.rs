@@ -51,6 +51,18 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(code(detente::before_adoption), help("ask about a date from the signing or adoption on"))]
     BeforeAdoption(#[from] DateBeforeAdoption),
+    /// The simulation's assumptions cannot be used as given (an override out of range,
+    /// numbers too large for exact tallies).
+    #[error("the simulation's assumptions cannot be used: {message}")]
+    #[diagnostic(code(detente::invalid_assumptions), help("see the [simulation] table in docs/language.md"))]
+    InvalidAssumptions {
+        /// What is wrong.
+        message: String,
+    },
+    /// The caller cancelled a long computation; nothing was returned.
+    #[error("cancelled")]
+    #[diagnostic(code(detente::cancelled))]
+    Cancelled,
     /// Parts of the library disagreed (the checker accepted what the engine refused):
     /// a bug, to be reported with the input that caused it.
     #[error("internal error: {message}")]
@@ -81,6 +93,8 @@ pub enum ErrorKind {
     InvalidEvent,
     /// A request named a date or an item the agreement does not have.
     NotFound,
+    /// The caller cancelled.
+    Cancelled,
     /// A bug in detente.
     Internal,
 }
@@ -89,7 +103,10 @@ impl Error {
     /// The broad kind of the error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::InvalidAgreement { .. } | Error::TooLarge { .. } => ErrorKind::InvalidAgreement,
+            Error::InvalidAgreement { .. } | Error::TooLarge { .. } | Error::InvalidAssumptions { .. } => {
+                ErrorKind::InvalidAgreement
+            }
+            Error::Cancelled => ErrorKind::Cancelled,
             Error::EventRefused(_) | Error::InvalidLog { .. } => ErrorKind::InvalidEvent,
             Error::BeforeAdoption(_) | Error::UnknownItem { .. } => ErrorKind::NotFound,
             Error::Internal { .. } => ErrorKind::Internal,

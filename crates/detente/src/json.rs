@@ -14,7 +14,8 @@ use schemars::{JsonSchema, Schema};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Agreement, Date, Diagnostic, Error, EventRecord, Explanation, Format, History, State, Transition,
+    Agreement, Date, Diagnostic, Error, EventRecord, Explanation, Format, History, SimulateOptions, State,
+    Summary, Transition,
 };
 
 /// An agreement's text, as a request carries it.
@@ -102,11 +103,22 @@ pub struct ExplainRequest {
     pub id: String,
 }
 
+/// `simulate`: the agreement's futures, summarized.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SimulateRequest {
+    /// The agreement.
+    pub agreement: AgreementText,
+    /// What to change of the file's `[simulation]` table.
+    #[serde(default, flatten)]
+    pub options: SimulateOptions,
+}
+
 /// An error, as the JSON layer answers it.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ErrorAnswer {
-    /// `invalid_request`, `invalid_agreement`, `invalid_event`, `not_found` or
-    /// `internal`.
+    /// `invalid_request`, `invalid_agreement`, `invalid_event`, `not_found`,
+    /// `cancelled` or `internal`.
     pub kind: &'static str,
     /// What is wrong, in one line.
     pub message: String,
@@ -125,7 +137,7 @@ pub struct ErrorAnswer {
 }
 
 /// The operations [`call`] knows, with the schemas of their request and answer.
-pub const OPERATIONS: [&str; 4] = ["check", "state", "timeline", "explain"];
+pub const OPERATIONS: [&str; 5] = ["check", "state", "timeline", "explain", "simulate"];
 
 /// Runs an operation on a JSON request and answers `{"ok": ...}` or `{"error": ...}`.
 ///
@@ -144,6 +156,7 @@ pub fn call(operation: &str, request: &str) -> String {
         "state" => parse(request).and_then(|r| state(&r)).and_then(to_value),
         "timeline" => parse(request).and_then(|r| timeline(&r)).and_then(to_value),
         "explain" => parse(request).and_then(|r| explain(&r)).and_then(to_value),
+        "simulate" => parse(request).and_then(|r| simulate(&r)).and_then(to_value),
         other => Err(unknown_operation(other)),
     };
     let envelope = match answer {
@@ -178,6 +191,14 @@ pub fn explain(request: &ExplainRequest) -> Result<Explanation, ErrorAnswer> {
         .map_err(|e| answer(e, None))
 }
 
+/// `simulate` (not cancellable through the layer: a front end that needs to cancel
+/// calls [`Agreement::simulate`] with its own [`crate::Control`]).
+pub fn simulate(request: &SimulateRequest) -> Result<Summary, ErrorAnswer> {
+    let a = &request.agreement;
+    let agreement = Agreement::from_text(&a.name, &a.text, format(a.format)).map_err(|e| answer(e, None))?;
+    agreement.simulate(request.options, &crate::Control::new(&|_| {})).map_err(|e| answer(e, None))
+}
+
 /// The JSON Schema of each operation's request and answer, by operation, and of the
 /// error answer (`"error"`).
 pub fn schemas() -> serde_json::Value {
@@ -187,6 +208,7 @@ pub fn schemas() -> serde_json::Value {
         "state": pair(schemars::schema_for!(StateRequest), schemars::schema_for!(State)),
         "timeline": pair(schemars::schema_for!(TimelineRequest), schemars::schema_for!(Vec<Transition>)),
         "explain": pair(schemars::schema_for!(ExplainRequest), schemars::schema_for!(Explanation)),
+        "simulate": pair(schemars::schema_for!(SimulateRequest), schemars::schema_for!(Summary)),
         "error": schemars::schema_for!(ErrorAnswer),
     })
 }
@@ -239,6 +261,7 @@ fn answer(error: Error, event: Option<usize>) -> ErrorAnswer {
         crate::ErrorKind::InvalidAgreement => "invalid_agreement",
         crate::ErrorKind::InvalidEvent => "invalid_event",
         crate::ErrorKind::NotFound => "not_found",
+        crate::ErrorKind::Cancelled => "cancelled",
         crate::ErrorKind::Internal => "internal",
     };
     let message = match event {

@@ -37,12 +37,15 @@ mod agreement;
 mod error;
 mod history;
 pub mod json;
+mod simulate;
 
 pub use agreement::{check, Agreement, Format, MAX_AGREEMENT_BYTES};
 pub use detente_engine::explain::Explanation;
 pub use detente_engine::log::{Event, EventRecord, Format as LogFormat};
 pub use detente_engine::state::{CommitmentStatus, State, Transition};
+pub use detente_sim::{Control, Stopped};
 pub use detente_spec::diagnostic::JsonDiagnostic as Diagnostic;
 pub use detente_spec::time::Date;
 pub use error::{Error, ErrorKind, EventRefused};
 pub use history::{Appended, History, CHECKPOINT_EVERY};
+pub use simulate::{SimulateOptions, Summary};
