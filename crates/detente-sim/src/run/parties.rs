@@ -2,7 +2,7 @@
 //! performs, withholds, invokes or cancels; elections may reverse a party's course.
 
 use detente_engine::log::Subject;
-use detente_engine::state::{CommitmentStatus, InstrumentStatus, PowerStatus};
+use detente_engine::state::{InstrumentStatus, PowerStatus};
 use detente_spec::model::{Category, EventKind, PowerKind};
 
 use detente_spec::time::Duration;
@@ -53,7 +53,7 @@ impl Future<'_, '_> {
                     out.violation_stands |= seen_by_others;
                 }
             }
-            if !matches!(status, CommitmentStatus::Fulfilled | CommitmentStatus::Released) {
+            if !status.reads_as_fulfilled() {
                 match self.sim.plan.commitments[c].category {
                     Category::Measure => out.measures_open |= others,
                     Category::Concession => out.concessions_open |= others,
