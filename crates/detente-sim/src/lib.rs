@@ -43,7 +43,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use plan::{Overrides, Plan, PlanError};
-pub use run::{Simulator, Trajectory};
+pub use run::{EffectChange, Simulator, Trajectory};
 pub use tally::{Tally, TallyError};
 pub use trace::TracedRun;
 
