@@ -59,13 +59,14 @@ pub fn agreement(path: &Path, options: &AgreementOptions, format: ShowFormat) ->
     let output = options.out.as_deref().map(|dir| Output::begin(dir, "tournament")).transpose()?;
     let overrides =
         Overrides { runs: Some(options.runs), years: options.years, seed: options.seed, start: None };
-    let result = match play_discounted(&ag, [parties[0], parties[1]], &candidates, overrides, options.discount) {
-        Ok(result) => result,
-        Err(e) => {
-            note!("{}: {e}", path.display());
-            return Ok(INVALID);
-        }
-    };
+    let result =
+        match play_discounted(&ag, [parties[0], parties[1]], &candidates, overrides, options.discount) {
+            Ok(result) => result,
+            Err(e) => {
+                note!("{}: {e}", path.display());
+                return Ok(INVALID);
+            }
+        };
     if let Some(output) = output {
         output.write("game.nfg", result.nfg().as_bytes())?;
         let json = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n";

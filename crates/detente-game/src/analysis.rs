@@ -20,7 +20,8 @@ pub struct Deterrence {
     pub commitment: String,
     /// The party that could cheat.
     pub party: String,
-    /// Gain from cheating in an inspection period: the measure's `values.cost`.
+    /// Gain from cheating in an inspection period: the measure's `values.cost` to the
+    /// party (its own, where the cost is given per party).
     pub gain: f64,
     /// What a detected violation costs the party: its benefit from every commitment a
     /// power answering the violation suspends or whose relief it takes back.
@@ -60,7 +61,6 @@ pub fn deterrence(spec: &Spec) -> Vec<Deterrence> {
     let mut out = Vec::new();
     let sim = spec.simulation.clone().unwrap_or_default();
     for c in spec.commitment.iter().filter(|c| c.kind == CommitmentKind::Continuing) {
-        let gain = c.values.as_ref().map_or(0.0, |v| v.cost);
         let detection =
             sim.detection.get(&c.id).copied().or(c.verification.as_ref().map(|v| v.detection)).unwrap_or(0.0);
         let false_alarm = sim
@@ -72,6 +72,7 @@ pub fn deterrence(spec: &Spec) -> Vec<Deterrence> {
         let inspection =
             if c.verification.is_some() { sim.inspection.get(&c.id).copied().unwrap_or(1.0) } else { 0.0 };
         for party in &c.by {
+            let gain = c.values.as_ref().map_or(0.0, |v| v.cost.of(party));
             let (sanction, powers) = sanction(spec, &c.id, &c.phase, &c.by, party);
             let stated = inspection * detection;
             let threshold =
@@ -204,7 +205,7 @@ pub fn self_enforcement(spec: &Spec, discount: f64) -> Vec<PhaseResult> {
         for c in spec.commitment.iter().filter(|c| c.phase == phase) {
             let values = c.values.as_ref();
             if c.by.iter().any(|b| b == party) {
-                cost += values.map_or(0.0, |v| v.cost);
+                cost += values.map_or(0.0, |v| v.cost.of(party));
             }
             benefit += values.and_then(|v| v.benefit.get(party)).copied().unwrap_or(0.0);
         }

@@ -52,7 +52,7 @@ impl PhaseGame {
                             let values = c.values.as_ref();
                             net += exact(values.and_then(|v| v.benefit.get(party)).copied().unwrap_or(0.0));
                             if c.by.contains(party) {
-                                net -= exact(values.map_or(0.0, |v| v.cost));
+                                net -= exact(values.map_or(0.0, |v| v.cost.of(party)));
                             }
                         }
                         net

@@ -164,7 +164,7 @@ pub fn yearly_flow(ag: &Agreement, c: usize, party: &str) -> f64 {
     let commitment = &ag.spec.commitment[c];
     let Some(values) = commitment.values.as_ref() else { return 0.0 };
     let benefit = values.benefit.get(party).copied().unwrap_or(0.0);
-    let cost = if commitment.by.iter().any(|b| b == party) { values.cost } else { 0.0 };
+    let cost = if commitment.by.iter().any(|b| b == party) { values.cost.of(party) } else { 0.0 };
     benefit - cost
 }
 

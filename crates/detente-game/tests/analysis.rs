@@ -147,3 +147,31 @@ fn backward_induction_is_worked_by_hand() {
     assert_eq!(phases[1].parties[0].value_of_performing, 0.0);
     assert_eq!(phases[0].parties[1].value_of_performing, 4.0);
 }
+
+#[test]
+fn each_co_giver_carries_its_own_cost() {
+    // The relief is granted by Beta and a third party, Gamma, at a cost of 1 to Beta and
+    // 3 to Gamma (a table by party); with one cost, both would carry the same.
+    let text = BASE
+        .replace(
+            "[[party]]\nid = \"inspectorate\"",
+            "[[party]]\nid = \"gamma\"\nname = \"Gamma\"\nrole = \"signatory\"\n\n[[party]]\nid = \"inspectorate\"",
+        )
+        .replace(
+            "by = [\"beta\"]\nkind = \"action\"\ncategory = \"concession\"",
+            "by = [\"beta\", \"gamma\"]\nkind = \"action\"\ncategory = \"concession\"",
+        )
+        .replace("values = { cost = 1, benefit = { alpha = 2 } }", "values = { cost = { beta = 1, gamma = 3 }, benefit = { alpha = 2, gamma = 1 } }")
+        .replace("ALPHA_COST", "1");
+    let checked = check(&SourceFile::new("hand.toml", &text));
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    let phases = self_enforcement(&checked.spec, 0.5);
+    let first = &phases[0];
+    let stake = |party: &str| first.parties.iter().find(|s| s.party == party).unwrap();
+    assert_eq!((stake("beta").cost, stake("beta").benefit), (1.0, 3.0));
+    assert_eq!((stake("gamma").cost, stake("gamma").benefit), (3.0, 1.0));
+    // Gamma pays 3 for 1 and nothing follows for it: it would defect, so the phase rests
+    // on trust; Beta alone (1 for 3, plus half of phase 2's 4) would perform.
+    assert!(!stake("gamma").self_enforcing && stake("beta").self_enforcing);
+    assert!(!first.self_enforcing);
+}

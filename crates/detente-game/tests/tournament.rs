@@ -173,7 +173,8 @@ fn relief_snapped_back_pays_for_the_months_it_was_in_effect() {
     // The snapshot at the horizon, as payoffs were read before, would give nothing.
     assert!(run.end_status.iter().all(|s| !matches!(
         s,
-        detente_engine::state::CommitmentStatus::Performed | detente_engine::state::CommitmentStatus::Fulfilled
+        detente_engine::state::CommitmentStatus::Performed
+            | detente_engine::state::CommitmentStatus::Fulfilled
     )));
     assert!(Discounting::new(steps, step_months, 0.0).is_err());
     assert!(Discounting::new(steps, step_months, 1.5).is_err());
