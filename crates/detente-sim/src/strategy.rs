@@ -228,7 +228,7 @@ mod tests {
     fn sincere_performs_whatever_the_record_says_and_never_cheats() {
         let m = Memory::default();
         for outlook in [CALM, VIOLATION] {
-            assert!(Rule::Sincere.performs(&commitment(Category::Concession, 0, 9.0), &m, &outlook));
+            assert!(Rule::Sincere.performs(&commitment(Category::Concession, 9.0), 0, &m, &outlook));
         }
         assert_eq!(Rule::Sincere.cheat(), 0.0);
         assert!(Rule::Sincere.enforces(&VIOLATION) && !Rule::Sincere.enforces(&CALM));
@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn covert_cheater_performs_but_cheats_at_its_rate() {
         let rule = Rule::CovertCheater { cheat: 0.2 };
-        assert!(rule.performs(&commitment(Category::Measure, 0, 5.0), &Memory::default(), &CALM));
+        assert!(rule.performs(&commitment(Category::Measure, 5.0), 0, &Memory::default(), &CALM));
         assert_eq!(rule.cheat(), 0.2);
     }
 
@@ -247,9 +247,9 @@ mod tests {
     fn hedger_pays_cheap_steps_only() {
         let rule = Rule::Hedger { max_cost: 2.0 };
         let m = Memory::default();
-        assert!(rule.performs(&commitment(Category::Measure, 0, 2.0), &m, &CALM));
-        assert!(!rule.performs(&commitment(Category::Measure, 0, 2.5), &m, &CALM));
-        assert!(!rule.performs(&commitment(Category::Measure, 0, 1.0), &m, &VIOLATION), "not while unpaid");
+        assert!(rule.performs(&commitment(Category::Measure, 2.0), 0, &m, &CALM));
+        assert!(!rule.performs(&commitment(Category::Measure, 2.5), 0, &m, &CALM));
+        assert!(!rule.performs(&commitment(Category::Measure, 1.0), 0, &m, &VIOLATION), "not while unpaid");
     }
 
     #[test]
@@ -297,9 +297,9 @@ mod tests {
         assert_eq!(rule.budget(&stepped, &CALM, 4), 0, "no answer yet: wait");
         assert_eq!(rule.budget(&stepped, &Outlook { answered: true, ..CALM }, 4), 1, "answered: go on");
         assert_eq!(rule.budget(&stepped, &CALM, 9), 1, "patience ran out: another unilateral step");
-        assert!(rule.performs(&commitment(Category::Measure, 0, 9.0), &fresh, &CALM), "whatever it costs");
+        assert!(rule.performs(&commitment(Category::Measure, 9.0), 0, &fresh, &CALM), "whatever it costs");
         assert!(
-            !rule.performs(&commitment(Category::Measure, 0, 1.0), &fresh, &VIOLATION),
+            !rule.performs(&commitment(Category::Measure, 1.0), 0, &fresh, &VIOLATION),
             "exploited: waits"
         );
     }
@@ -323,7 +323,7 @@ mod tests {
             &m,
             &Outlook { others_concessions_done: true, ..CALM }
         ));
-        assert!(Rule::Maximalist.performs(&commitment(Category::Mutual, 0, 1.0), &m, &CALM));
+        assert!(Rule::Maximalist.performs(&commitment(Category::Mutual, 1.0), 0, &m, &CALM));
     }
 
     #[test]
