@@ -58,7 +58,11 @@ fn backward_induction_on_the_tree_equals_the_phase_analysis() {
             let phases_result = self_enforcement(&spec, discount);
             let first = &phases_result[0];
             for (i, stake) in first.parties.iter().enumerate() {
+                // No step waits for another here: one stage, no hold-up, and a phase
+                // that does not hold leaves nothing.
+                assert_eq!(first.order.len(), 1);
                 let expected = if first.self_enforcing { stake.value_of_performing } else { 0.0 };
+                assert_eq!(first.outcome[i], expected);
                 let got = tree[i].to_f64().unwrap();
                 assert!(
                     (got - expected).abs() <= 1e-4 * (1.0 + expected.abs()),
@@ -82,4 +86,30 @@ fn the_efg_file_has_every_node_in_gambits_order() {
     assert!(efg.lines().nth(first_leaf).unwrap().contains("all performed"));
     assert!(efg.lines().nth(first_leaf + 1).unwrap().contains("defection in p15"));
     assert!(efg.lines().last().unwrap().contains("defection in p0"));
+}
+
+/// The phase game of an agreement whose phases have an order of moves (korea-2020, whose
+/// relief waits for the measure it pays for; the big deal's single package has none): backward induction
+/// over the tree, with each late mover's hold-up at its `defect` leaf, gives what the
+/// analysis of phase values gives, phase by phase from the root.
+#[test]
+fn the_tree_and_the_analysis_agree_where_moves_are_ordered() {
+    for name in ["korea-2020.toml", "korea-2020-big-deal.toml"] {
+        let path = format!("{}/../../scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
+        let spec = check(&SourceFile::new(name, std::fs::read_to_string(path).unwrap())).spec;
+        for discount in [0.5, 0.9, 1.0] {
+            let game = PhaseGame::new(&spec, discount);
+            let root = game.backward_induction();
+            let analysis = self_enforcement(&spec, discount);
+            let staged = analysis.iter().any(|p| p.order.len() > 1);
+            assert_eq!(staged, name == "korea-2020.toml", "{name}: phases with stages");
+            for (i, expected) in analysis[0].outcome.iter().enumerate() {
+                let got = root[i].to_f64().unwrap();
+                assert!(
+                    (got - expected).abs() <= 1e-4 * (1.0 + expected.abs()),
+                    "{name} at {discount}: {got} vs {expected}"
+                );
+            }
+        }
+    }
 }
