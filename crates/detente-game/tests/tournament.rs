@@ -154,8 +154,8 @@ fn relief_snapped_back_pays_for_the_months_it_was_in_effect() {
     // (steps 0 to 10); at the end of month 12 the freeze is violated and the relief
     // suspended by the snap-back, and stay so.
     assert_eq!(run.first_snapback, Some(11));
-    assert_eq!(run.in_effect_spans(0, steps), [0..11]);
-    assert_eq!(run.in_effect_spans(1, steps), [0..11]);
+    assert_eq!(run.in_effect_spans(0, steps), vec![std::ops::Range { start: 0, end: 11 }]);
+    assert_eq!(run.in_effect_spans(1, steps), vec![std::ops::Range { start: 0, end: 11 }]);
 
     // By hand: eleven months in effect, each a twelfth of a year discounted from its
     // end, r = δ^(1/12): (1/12) (r + r² + ... + r¹¹) = (1/12) r (1 - r¹¹) / (1 - r).
