@@ -390,8 +390,8 @@ impl<'t> Scanner<'t> {
             }),
             (
                 Some(b'{'),
-                "values.benefit" | "detection" | "false_alarm" | "inspection" | "strategy" | "lead_time"
-                | "measurement",
+                "values.benefit" | "values.cost" | "detection" | "false_alarm" | "inspection" | "strategy"
+                | "lead_time" | "measurement",
             ) => self.by_id(item, field),
             (Some(b'{'), "confirmation") => self
                 .object(|s, key, _| s.field(item, "confirmation.", None, decode::CONFIRMATION_FIELDS, key)),

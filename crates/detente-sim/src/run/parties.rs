@@ -180,7 +180,7 @@ impl Future<'_, '_> {
                     continue;
                 }
                 let bit = 1u128 << party;
-                if let Some(because) = rule.withholds(&plan.commitments[c], &memory, &outlook) {
+                if let Some(because) = rule.withholds(&plan.commitments[c], party, &memory, &outlook) {
                     // Declined, or a change of mind during the lead time.
                     self.note(|f, trace| {
                         let changed_mind = f.intends[c] & bit != 0;
