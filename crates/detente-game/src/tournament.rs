@@ -17,11 +17,11 @@
 //! the agreement delivers on record, not what cheating keeps; docs/game-theory.md.)
 
 use detente_engine::Agreement;
+use detente_sim::parallel::{fold_runs, Control};
 use detente_sim::tally::Moments;
 use detente_sim::{Overrides, Plan, PlanError, Simulator, Trajectory};
 use detente_spec::model::{Strategy, StrategyKind};
 use detente_spec::time::Duration;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::bimatrix;
@@ -256,27 +256,26 @@ pub fn play_discounted(
             runs = plan.runs as u64;
             let discounting = Discounting::new(plan.steps() as u32, plan.step_months, discount)?;
             let simulator = Simulator::new(&variant, plan).keeping_effect();
-            let moments = (0..runs)
-                .into_par_iter()
-                .fold(
-                    || ([Moments::default(), Moments::default()], Trajectory::default()),
-                    |(mut m, mut t), run| {
-                        simulator.run(run, &mut t);
-                        for (k, id) in ids.iter().enumerate() {
-                            m[k].add(payoff(&variant, id, &t, &discounting));
-                        }
-                        (m, t)
-                    },
-                )
-                .map(|(m, _)| m)
-                .reduce(
-                    || [Moments::default(), Moments::default()],
-                    |mut a, b| {
-                        a[0].merge(&b[0]);
-                        a[1].merge(&b[1]);
-                        a
-                    },
-                );
+            let moments = fold_runs(
+                0..runs,
+                &Control::new(&|_| {}),
+                || [Moments::default(), Moments::default()],
+                Trajectory::default,
+                |m, t, run| {
+                    simulator.run(run, t);
+                    for (k, id) in ids.iter().enumerate() {
+                        m[k].add(payoff(&variant, id, t, &discounting));
+                    }
+                    Ok::<(), std::convert::Infallible>(())
+                },
+                |a, b| {
+                    a[0].merge(&b[0]);
+                    a[1].merge(&b[1]);
+                    Ok(())
+                },
+            )
+            // Infallible, and without a flag nothing cancels it.
+            .unwrap_or_default();
             let cell = |k: usize| (moments[k].mean(runs), 1.96 * moments[k].sd(runs) / (runs as f64).sqrt());
             let (a, b) = (cell(0), cell(1));
             row.push(Cell { mean: [round(a.0), round(b.0)], half_width: [round(a.1), round(b.1)] });

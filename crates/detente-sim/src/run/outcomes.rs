@@ -18,7 +18,6 @@ use detente_engine::Machine;
 use detente_spec::model::PowerKind;
 
 use super::{EffectChange, Future};
-use crate::reading::in_effect;
 
 /// Whether the record reads a breakdown: one of `signatories` has withdrawn, or the
 /// agreement was terminated (by withdrawal; as against expired on its end date).
@@ -80,10 +79,10 @@ impl Future<'_, '_> {
     }
 
     /// Notes each commitment whose being in effect on record changed since the last
-    /// recorded step (the simulator's one reading, [`in_effect`]).
+    /// recorded step (the engine's one rule, `CommitmentStatus::is_in_effect`).
     fn record_effect(&mut self, k: u32) {
         for (c, was) in self.in_effect.iter_mut().enumerate() {
-            let now = in_effect(self.reading.statuses[c]);
+            let now = self.reading.statuses[c].is_in_effect();
             if now != *was {
                 *was = now;
                 self.out.effect_changes.push(EffectChange { step: k, commitment: c as u32, in_effect: now });
