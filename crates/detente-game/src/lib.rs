@@ -6,6 +6,7 @@
 //! reported only after it has been checked to be one, with no tolerance.
 
 pub mod analysis;
+pub mod beliefs;
 pub mod bimatrix;
 pub mod efg;
 pub mod extensive;
@@ -20,6 +21,7 @@ pub mod sequence_form;
 pub mod subgame_perfect;
 pub mod three_player;
 pub mod tournament;
+pub mod types_game;
 mod vertex;
 
 pub use game::{Game, Profile, Q};
