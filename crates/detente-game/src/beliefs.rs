@@ -195,9 +195,13 @@ pub struct Stage {
 }
 
 impl Stage {
-    /// The inspected measures' (detection, false alarm) per period.
+    /// The inspected measures' (detection, false alarm) per period; a verification
+    /// that can raise no alarm at all (detection and false alarm both 0) is left out.
     pub fn inspections(&self) -> impl Iterator<Item = (&Q, &Q)> {
-        self.steps.iter().filter_map(|s| s.detection.as_ref().zip(s.false_alarm.as_ref()))
+        self.steps
+            .iter()
+            .filter_map(|s| s.detection.as_ref().zip(s.false_alarm.as_ref()))
+            .filter(|(d, a)| !(d.is_zero() && a.is_zero()))
     }
 }
 

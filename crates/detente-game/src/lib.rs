@@ -13,6 +13,7 @@ pub mod extensive;
 pub mod game;
 pub mod inspection;
 pub mod ipd;
+pub mod learning;
 pub mod lemke_howson;
 pub mod nfg;
 pub mod phase_game;
