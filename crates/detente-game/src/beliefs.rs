@@ -42,6 +42,8 @@ use detente_spec::model::{Commitment, CommitmentKind, Role, Spec, StrategyKind};
 pub enum BeliefsError {
     /// The prior names a party that is not a signatory of the agreement.
     NotASignatory(String),
+    /// The file states no prior for this party.
+    NoPrior(String),
     /// A type has weight but its parameter is stated nowhere.
     MissingParameter {
         /// The party.
@@ -67,7 +69,12 @@ pub enum BeliefsError {
 impl std::fmt::Display for BeliefsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BeliefsError::NotASignatory(p) => write!(f, "`{p}` has a prior but is not a signatory"),
+            BeliefsError::NotASignatory(p) => {
+                write!(f, "`{p}` is not a signatory, so it has no type to learn")
+            }
+            BeliefsError::NoPrior(p) => {
+                write!(f, "the file states no prior for `{p}` ([simulation.prior.{p}])")
+            }
             BeliefsError::MissingParameter { party, kind, parameter } => write!(
                 f,
                 "the prior of `{party}` gives the {kind} type weight but no `{parameter}` is stated for it"
@@ -246,8 +253,10 @@ impl Setting {
         let signatories: Vec<&str> =
             spec.party.iter().filter(|p| p.role == Role::Signatory).map(|p| p.id.as_str()).collect();
         let sim = spec.simulation.clone().unwrap_or_default();
-        let prior = sim.prior.get(party).filter(|_| signatories.contains(&party));
-        let prior = prior.ok_or_else(|| BeliefsError::NotASignatory(party.into()))?;
+        if !signatories.contains(&party) {
+            return Err(BeliefsError::NotASignatory(party.into()));
+        }
+        let prior = sim.prior.get(party).ok_or_else(|| BeliefsError::NoPrior(party.into()))?;
         let counterpart: Vec<String> =
             signatories.iter().filter(|p| **p != party).map(|p| p.to_string()).collect();
         if counterpart.is_empty() {

@@ -100,3 +100,60 @@ fn the_game_with_types_has_a_perfect_bayesian_equilibrium() {
         }
     }
 }
+
+#[test]
+fn priors_that_cannot_be_read_are_refused_with_typed_errors() {
+    use detente_game::beliefs::BeliefsError;
+    use detente_game::types_game::{TypesGameError, MAX_PHASES};
+    use detente_spec::model::StrategyKind;
+    // The library takes specifications that were never checked, so it refuses what
+    // validation would have refused, without panicking.
+    let base = spec("hand.toml");
+    let with = |edit: &dyn Fn(&mut detente_spec::model::Prior)| {
+        let mut s = base.clone();
+        edit(s.simulation.as_mut().unwrap().prior.get_mut("beta").unwrap());
+        Setting::new(&s, "beta")
+    };
+    assert_eq!(
+        with(&|p| p.max_cost = None),
+        Err(BeliefsError::MissingParameter {
+            party: "beta".into(),
+            kind: StrategyKind::Hedger,
+            parameter: "max_cost"
+        })
+    );
+    assert!(matches!(with(&|p| p.cheat = Some(1.5)), Err(BeliefsError::BadNumber { .. })));
+    assert!(matches!(with(&|p| p.sincere = f64::NAN), Err(BeliefsError::BadNumber { .. })));
+    assert_eq!(
+        with(&|p| {
+            p.sincere = 0.0;
+            p.hedger = 0.0;
+            p.covert_cheater = 0.0
+        }),
+        Err(BeliefsError::EmptyPrior("beta".into()))
+    );
+    // Thirds written as decimals are divided by their exact sum.
+    let thirds = with(&|p| {
+        p.sincere = 0.333333333333;
+        p.hedger = 0.333333333333;
+        p.covert_cheater = 0.333333333333
+    })
+    .unwrap();
+    assert_eq!(thirds.prior(), vec![q(1, 3), q(1, 3), q(1, 3)]);
+    assert_eq!(Setting::new(&base, "inspectorate"), Err(BeliefsError::NotASignatory("inspectorate".into())));
+    assert_eq!(Setting::new(&base, "gamma"), Err(BeliefsError::NotASignatory("gamma".into())));
+    assert_eq!(Setting::new(&base, "alpha"), Err(BeliefsError::NoPrior("alpha".into())));
+    let mut alone = base.clone();
+    alone.party.retain(|p| p.id != "alpha");
+    assert_eq!(Setting::new(&alone, "beta"), Err(BeliefsError::NoCounterpart("beta".into())));
+    let setting = Setting::new(&base, "beta").unwrap();
+    assert_eq!(
+        TypesGame::new(setting.clone(), MAX_PHASES + 1, 0.9),
+        Err(TypesGameError::TooManyPhases(MAX_PHASES + 1))
+    );
+    for discount in [0.0, -0.5, 1.5, f64::INFINITY] {
+        assert_eq!(TypesGame::new(setting.clone(), 2, discount), Err(TypesGameError::Discount));
+    }
+    // Asking for more phases than the agreement has covers all of them.
+    assert_eq!(TypesGame::new(setting, MAX_PHASES, 0.9).unwrap().phases, 3);
+}
