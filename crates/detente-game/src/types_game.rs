@@ -455,18 +455,29 @@ impl TypesGame {
             .collect()
     }
 
-    /// Makes every choice optimal where it is not, from the last phase back to the
-    /// first (the counterpart's sets of a phase before the party's): the party's best
-    /// act at each of its nodes, the counterpart's best reply to its beliefs (or, where
-    /// the party's strategy does not reach a set, to a belief on one of its nodes).
-    /// Choices that are already optimal are kept, so the play of a Nash equilibrium is
-    /// not changed where it is optimal. Repeated until nothing changes (at most 10
-    /// times); [`TypesGame::assess`] checks the result.
+    /// Makes the choices the equilibrium does not reach sequentially rational, keeping
+    /// the play. First, where the counterpart's own deviation leads (it reciprocates
+    /// where it stops, at a set reached with beliefs), the continuation is a game of its
+    /// own: chance picks a node of the set by the beliefs, and play goes on from what
+    /// follows the deviation; it is solved by the sequence form and its equilibrium
+    /// replaces the choices there, set by set from the first phase on (so mixed
+    /// continuations are found, which best replies alone chase in circles). Then every
+    /// choice still unreached is made optimal, from the last phase back to the first:
+    /// the party's best act at its node, the counterpart's best reply to a belief on one
+    /// of its nodes where the party's strategy reaches none of them. Choices on the
+    /// path, and choices already optimal, are kept. [`TypesGame::assess`] checks the
+    /// result, which fails where a choice on the path stops being optimal once what
+    /// follows deviations is made optimal.
     pub fn refine(&self, mut profile: Behavior) -> Behavior {
         let positions = self.tree.infoset_positions();
         let members = self.tree.members();
-        let mut order: Vec<usize> =
-            (0..self.tree.infosets.len()).filter(|&h| self.tree.infosets[h].mover != Mover::Chance).collect();
+        let reach = self.reach(&profile, false);
+        let mut fixed: Vec<bool> =
+            (0..self.tree.infosets.len()).map(|h| members[h].iter().any(|&n| !reach[n].is_zero())).collect();
+        self.solve_deviations(&mut profile, &mut fixed);
+        let mut order: Vec<usize> = (0..self.tree.infosets.len())
+            .filter(|&h| self.tree.infosets[h].mover != Mover::Chance && !fixed[h])
+            .collect();
         order.sort_by_key(|&h| std::cmp::Reverse((self.phase_of[h], self.tree.infosets[h].mover)));
         for _ in 0..10 {
             let before = profile.clone();
@@ -500,6 +511,130 @@ impl TypesGame {
             }
         }
         profile
+    }
+
+    /// Solves, by the sequence form, the continuation after each action the
+    /// counterpart does not take at a set it reaches with beliefs, first phase first,
+    /// and fixes the choices its equilibrium reaches.
+    fn solve_deviations(&self, profile: &mut Behavior, fixed: &mut [bool]) {
+        let tree = &self.tree;
+        let positions = tree.infoset_positions();
+        let members = tree.members();
+        let mut sets: Vec<usize> =
+            (0..tree.infosets.len()).filter(|&h| tree.infosets[h].mover == Mover::Player(1)).collect();
+        sets.sort_by_key(|&h| self.phase_of[h]);
+        for h in sets {
+            if !fixed[h] {
+                continue;
+            }
+            let Some(shares) = self.beliefs(profile)[h].clone() else { continue };
+            for action in 0..tree.infosets[h].actions.len() {
+                if !profile[1][positions[h]][action].is_zero() {
+                    continue;
+                }
+                let starts: Vec<(usize, Q)> = members[h]
+                    .iter()
+                    .zip(&shares)
+                    .filter(|(_, share)| !share.is_zero())
+                    .map(|(&n, share)| (tree.nodes[n].children[action], share.clone()))
+                    .collect();
+                let (continuation, origin) = self.continuation(&starts);
+                if continuation.infosets.iter().all(|i| i.mover == Mover::Chance) {
+                    continue;
+                }
+                let Ok(solution) = sequence_form::solve(&continuation) else { continue };
+                let inner = continuation.infoset_positions();
+                let reached: Vec<bool> = {
+                    let reach = reach_in(&continuation, &solution.equilibrium);
+                    let mut r = vec![false; continuation.infosets.len()];
+                    for (n, node) in continuation.nodes.iter().enumerate() {
+                        if let (Some(i), false) = (node.infoset, reach[n].is_zero()) {
+                            r[i] = true;
+                        }
+                    }
+                    r
+                };
+                for (i, infoset) in continuation.infosets.iter().enumerate() {
+                    let (Mover::Player(p), Some(old)) = (infoset.mover, origin[i]) else { continue };
+                    if fixed[old] {
+                        continue;
+                    }
+                    profile[p][positions[old]] = solution.equilibrium[p][inner[i]].clone();
+                    fixed[old] = reached[i];
+                }
+            }
+        }
+    }
+
+    /// The game that starts with chance choosing one of `starts` (nodes, with their
+    /// weights) and goes on as the tree does from there; for each of its information
+    /// sets, the tree's (`None` for the new root's).
+    fn continuation(&self, starts: &[(usize, Q)]) -> (Tree, Vec<Option<usize>>) {
+        let tree = &self.tree;
+        let mut size = vec![1usize; tree.nodes.len()];
+        for n in (0..tree.nodes.len()).rev() {
+            if let Some(parent) = tree.nodes[n].parent {
+                size[parent] += size[n];
+            }
+        }
+        let total: Q = starts.iter().map(|(_, w)| w).sum();
+        let chance_numbers =
+            tree.infosets.iter().filter(|i| i.mover == Mover::Chance).map(|i| i.number).max();
+        let mut out = Tree {
+            title: tree.title.clone(),
+            comment: "A continuation after the counterpart's deviation.".into(),
+            players: tree.players.clone(),
+            nodes: vec![Node {
+                name: String::new(),
+                infoset: Some(0),
+                outcome: None,
+                children: Vec::new(),
+                parent: None,
+            }],
+            infosets: vec![Infoset {
+                mover: Mover::Chance,
+                number: chance_numbers.unwrap_or(0) + 1,
+                name: "continuation".into(),
+                actions: (0..starts.len()).map(|k| format!("start {}", k + 1)).collect(),
+                probabilities: starts.iter().map(|(_, w)| w / &total).collect(),
+            }],
+            outcomes: Vec::new(),
+        };
+        let mut origin = vec![None];
+        let mut infoset_map: HashMap<usize, usize> = HashMap::new();
+        let mut outcome_map: HashMap<usize, usize> = HashMap::new();
+        for (start, _) in starts {
+            let offset = out.nodes.len();
+            out.nodes[0].children.push(offset);
+            for old in *start..*start + size[*start] {
+                let node = &tree.nodes[old];
+                let infoset = node.infoset.map(|h| {
+                    *infoset_map.entry(h).or_insert_with(|| {
+                        out.infosets.push(tree.infosets[h].clone());
+                        origin.push(Some(h));
+                        out.infosets.len() - 1
+                    })
+                });
+                let outcome = node.outcome.map(|o| {
+                    *outcome_map.entry(o).or_insert_with(|| {
+                        let mut copy = tree.outcomes[o].clone();
+                        copy.number = out.outcomes.len() + 1;
+                        out.outcomes.push(copy);
+                        out.outcomes.len() - 1
+                    })
+                });
+                out.nodes.push(Node {
+                    name: node.name.clone(),
+                    infoset,
+                    outcome,
+                    children: node.children.iter().map(|c| c - start + offset).collect(),
+                    parent: Some(
+                        node.parent.map_or(0, |p| if old == *start { 0 } else { p - start + offset }),
+                    ),
+                });
+            }
+        }
+        (out, origin)
     }
 
     /// The perfect Bayesian check of `profile`, and its report: a Nash equilibrium
@@ -628,6 +763,25 @@ impl TypesGame {
 fn weighted(shares: &[Q], worth: &[Vec<Q>]) -> Vec<Q> {
     let actions = worth.first().map_or(0, Vec::len);
     (0..actions).map(|a| shares.iter().zip(worth).map(|(s, w)| s * &w[a]).sum()).collect()
+}
+
+/// The probability of reaching each node of `tree` under `profile`.
+fn reach_in(tree: &Tree, profile: &Behavior) -> Vec<Q> {
+    let positions = tree.infoset_positions();
+    let mut reach = vec![Q::zero(); tree.nodes.len()];
+    if let Some(r) = reach.first_mut() {
+        *r = Q::one();
+    }
+    for (n, node) in tree.nodes.iter().enumerate() {
+        let Some(h) = node.infoset else { continue };
+        for (a, &child) in node.children.iter().enumerate() {
+            reach[child] = match tree.infosets[h].mover {
+                Mover::Chance => &reach[n] * &tree.infosets[h].probabilities[a],
+                Mover::Player(p) => &reach[n] * &profile[p][positions[h]][a],
+            };
+        }
+    }
+    reach
 }
 
 /// Whether every action played with positive probability has the best value.
