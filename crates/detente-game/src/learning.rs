@@ -250,7 +250,7 @@ fn game_blocks(e: &TypesEquilibrium) -> Vec<Block> {
          inspection's finding, {} reciprocates or stops seeing only the record. The sequence form finds one \
          Nash equilibrium (the one pygambit's `lcp_solve` finds); refined off the path ({}), it is {verdict}. \
          Expected payoffs: {} {}, counterpart {}.",
-        e.phases.join(", "),
+        if e.phases.is_empty() { "no phase".to_string() } else { e.phases.join(", ") },
         shown(&e.discount),
         e.counterpart.join("+"),
         if e.same_play { "the same play" } else { "which CHANGED its play" },

@@ -157,3 +157,24 @@ fn priors_that_cannot_be_read_are_refused_with_typed_errors() {
     // Asking for more phases than the agreement has covers all of them.
     assert_eq!(TypesGame::new(setting, MAX_PHASES, 0.9).unwrap().phases, 3);
 }
+
+#[test]
+fn an_agreement_without_phases_teaches_nothing_and_its_game_is_trivial() {
+    let mut s = spec("hand.toml");
+    s.phase.clear();
+    s.commitment.clear();
+    let setting = Setting::new(&s, "beta").unwrap();
+    assert!(Learning::new(setting.clone()).lessons.is_empty());
+    let game = TypesGame::new(setting, 3, 0.9).unwrap();
+    assert_eq!(game.phases, 0);
+    let e = game.solve().unwrap();
+    assert!(e.perfect_bayesian && e.counterpart_moves.is_empty());
+    // One type only: chance has one move, and nothing is learned.
+    let mut s = spec("hand.toml");
+    let prior = s.simulation.as_mut().unwrap().prior.get_mut("beta").unwrap();
+    (prior.sincere, prior.hedger, prior.covert_cheater) = (1.0, 0.0, 0.0);
+    let learning = Learning::new(Setting::new(&s, "beta").unwrap());
+    assert!(learning.lessons.iter().all(|l| l.value_of_information.as_ref().is_none_or(|v| *v == q(0, 1))));
+    let e = TypesGame::new(Setting::new(&s, "beta").unwrap(), 3, 0.9).unwrap().solve().unwrap();
+    assert!(e.perfect_bayesian);
+}
