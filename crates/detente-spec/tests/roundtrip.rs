@@ -474,6 +474,22 @@ fn simulation() -> impl Strategy<Value = Simulation> {
             }
         },
     );
+    // Priors: probabilities that mostly do not sum to 1 (E015), parameters sometimes.
+    let prior = (
+        probability(),
+        probability(),
+        probability(),
+        prop::option::of(signed()),
+        prop::option::of(probability()),
+    )
+        .prop_map(|(sincere, hedger, covert_cheater, max_cost, cheat)| detente_spec::model::Prior {
+            sincere,
+            hedger,
+            covert_cheater,
+            max_cost,
+            cheat,
+            source: Some("Assumption: generated.".into()),
+        });
     let election = (id(), date(), duration(), probability())
         .prop_map(|(party, first, every, reversal)| Election { party, first, every, reversal });
     (
@@ -490,6 +506,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
         (prop::collection::btree_map(id(), probability(), 0..3), probability()),
         (probability(), probability(), prop::collection::btree_map(id(), (duration(), duration()), 0..3)),
         (probability(), probability(), prop::collection::btree_map(id(), probability(), 0..3)),
+        prop::collection::btree_map(id(), prior, 0..2),
     )
         .prop_map(
             |(
@@ -501,6 +518,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                 (inspection, resolution),
                 (breach, confirmed_false_alarm, lead_time),
                 (walkout_base, walkout_aggrieved, measurement),
+                prior,
             )| {
                 Simulation {
                     horizon,
@@ -520,6 +538,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                         .collect(),
                     walkout: Walkout { base: walkout_base, aggrieved: walkout_aggrieved },
                     measurement,
+                    prior,
                 }
             },
         )
