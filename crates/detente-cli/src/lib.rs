@@ -7,6 +7,10 @@
 //! 2 usage or I/O errors; docs/cli.md says which outcome of each command is which (keep
 //! it true when a command changes).
 
+// Every public item is documented, and library code never unwraps: bad input is
+// refused with an error, never a panic (clippy.toml allows both in tests).
+#![warn(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
 #[macro_use]
 mod term;
 mod analyze;

@@ -7,6 +7,10 @@
 //! the rules are written down in `docs/semantics.md` and implemented once, in
 //! [`machine`].
 
+// Every public item is documented, and library code never unwraps: bad input is
+// refused with an error, never a panic (clippy.toml allows both in tests).
+#![warn(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
 pub mod compiled;
 pub mod explain;
 pub mod log;

@@ -229,6 +229,9 @@ fn mix(c: &[Vec<BigInt>], rhs: &BigInt, v: &Vertex, width: usize) -> Vec<Q> {
         .iter()
         .map(|&r| v.basic.iter().map(|&k| Q::from_integer(c[r][k].clone())).collect())
         .collect();
+    // The columns of a basis are independent by construction (each pivot keeps the
+    // basis matrix invertible), so the system always has its one solution.
+    #[allow(clippy::expect_used)]
     let values = solve(system, vec![Q::from_integer(rhs.clone()); v.basic.len()])
         .expect("a basis of the polytope is nonsingular");
     let total: Q = values.iter().sum();

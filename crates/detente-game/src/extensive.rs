@@ -292,7 +292,10 @@ impl Tree {
         node: usize,
         action: usize,
     ) -> &'a Q {
-        let h = self.nodes[node].infoset.expect("a node with children has an information set");
+        // Reading a tree gives every node with children an information set; a node
+        // without one has no moves, so no action of it is ever played.
+        static NEVER: std::sync::LazyLock<Q> = std::sync::LazyLock::new(Q::zero);
+        let Some(h) = self.nodes[node].infoset else { return &NEVER };
         match self.infosets[h].mover {
             Mover::Chance => &self.infosets[h].probabilities[action],
             Mover::Player(p) => &profile[p][positions[h]][action],

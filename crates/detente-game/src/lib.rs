@@ -5,6 +5,10 @@
 //! Arithmetic is exact throughout (arbitrary-precision rationals): an equilibrium is
 //! reported only after it has been checked to be one, with no tolerance.
 
+// Every public item is documented, and library code never unwraps: bad input is
+// refused with an error, never a panic (clippy.toml allows both in tests).
+#![warn(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
 pub mod analysis;
 pub mod beliefs;
 pub mod bimatrix;

@@ -114,17 +114,12 @@ impl PhaseGame {
     /// vectors for `n` phases, the last what all performing gives.
     fn prefix(&self) -> Vec<Vec<Q>> {
         let n = self.parties.len();
-        let mut prefix: Vec<Vec<Q>> = vec![vec![Q::zero(); n]];
+        let mut have: Vec<Q> = vec![Q::zero(); n];
+        let mut prefix: Vec<Vec<Q>> = vec![have.clone()];
         let mut weight = Q::one();
         for values in &self.values {
-            let next = prefix
-                .last()
-                .expect("starts non-empty")
-                .iter()
-                .zip(values)
-                .map(|(have, v)| have + &weight * v)
-                .collect();
-            prefix.push(next);
+            have = have.iter().zip(values).map(|(h, v)| h + &weight * v).collect();
+            prefix.push(have.clone());
             weight *= &self.discount;
         }
         prefix
@@ -149,7 +144,7 @@ impl PhaseGame {
         let prefix = self.prefix();
         let mut weights = vec![Q::one()];
         for _ in 1..self.phases.len() {
-            let next = weights.last().expect("starts non-empty") * &self.discount;
+            let next = weights.last().map_or_else(Q::one, |w| w * &self.discount);
             weights.push(next);
         }
         let mut nodes = Vec::with_capacity(2 * m + 1);

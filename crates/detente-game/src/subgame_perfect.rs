@@ -104,8 +104,8 @@ impl Induction<'_> {
                 }
             }
             Some(Mover::Chance) => {
-                let h = &tree.infosets[node.infoset.expect("chance has an information set")];
-                for (&c, p) in node.children.iter().zip(&h.probabilities) {
+                let probabilities = node.infoset.map_or(&[][..], |h| &tree.infosets[h].probabilities[..]);
+                for (&c, p) in node.children.iter().zip(probabilities) {
                     if !p.is_zero() {
                         for (x, y) in value.iter_mut().zip(&self.values[c]) {
                             *x += p * y;
@@ -191,7 +191,7 @@ pub fn behavior(tree: &Tree, choices: &Choices) -> Behavior {
         .map(|hs| hs.iter().map(|&h| vec![Q::zero(); tree.infosets[h].actions.len()]).collect())
         .collect();
     for (&n, &a) in decision_nodes(tree).iter().zip(choices) {
-        let h = tree.nodes[n].infoset.expect("a decision node has an information set");
+        let Some(h) = tree.nodes[n].infoset else { continue };
         if let Mover::Player(p) = tree.infosets[h].mover {
             profile[p][positions[h]][a as usize] = Q::one();
         }

@@ -392,7 +392,7 @@ pub fn backtest(ag: &Agreement, log: &Log, options: Options) -> Result<Backtest,
     };
     let real = real_outcome(ag, log, &plan);
     let seed = plan.seed;
-    let end = *plan.dates.last().expect("at least one step");
+    let Some(&end) = plan.dates.last() else { return Err(BacktestError::NoRuns) };
     let sim = Simulator::new(ag, plan);
     let futures = outcomes(&sim, u64::from(options.runs));
     let time = |month: Option<u32>| month.map_or(f64::INFINITY, f64::from);

@@ -22,6 +22,10 @@
 //! since a run's draws depend only on `(seed, run)` and tallies add exactly, the result
 //! is byte-identical whatever the number of threads.
 
+// Every public item is documented, and library code never unwraps: bad input is
+// refused with an error, never a panic (clippy.toml allows both in tests).
+#![warn(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
 pub mod backtest;
 pub mod compare;
 pub mod lead_time;

@@ -1394,11 +1394,10 @@ impl<'s> Decoder<'s> {
         // Every key is a party id, so there is no fixed key list. The model keeps the
         // entries sorted by party id; number the spans of keys and values in that order
         // so the validator finds each by position.
-        let mut keys: Vec<&str> = table.iter().map(|(k, _)| k).collect();
-        keys.sort_unstable();
-        for (index, party) in keys.into_iter().enumerate() {
-            let (key_item, value) = table.get_key_value(party).expect("the key was just listed");
-            if let Some(span) = key_item.span() {
+        let mut entries_sorted: Vec<(&str, &Item)> = table.iter().collect();
+        entries_sorted.sort_unstable_by_key(|(k, _)| *k);
+        for (index, (party, value)) in entries_sorted.into_iter().enumerate() {
+            if let Some(span) = table.key(party).and_then(|k| k.span()) {
                 self.map.insert_at(t.item, entries, index, span);
             }
             if let Some(span) = item_span(value) {
@@ -1571,13 +1570,12 @@ impl Decoder<'_> {
             self.wrong_type(t, key, item, "a table keyed by ids", Some(format!("e.g. [simulation.{key}]")));
             return out;
         };
-        let mut keys: Vec<&str> = table.iter().map(|(k, _)| k).collect();
-        keys.sort_unstable();
-        for (index, id) in keys.iter().enumerate() {
-            if let Some(span) = table.get_key_value(id).and_then(|(k, _)| k.span()) {
+        let mut entries: Vec<(&str, &Item)> = table.iter().collect();
+        entries.sort_unstable_by_key(|(k, _)| *k);
+        for (index, (id, value)) in entries.into_iter().enumerate() {
+            if let Some(span) = table.key(id).and_then(|k| k.span()) {
                 self.map.insert_at(ItemKey::Simulation, key, index, span);
             }
-            let value = table.get(id).expect("the key was just listed");
             if let Some(decoded) = decode(self, value, key, index, id) {
                 out.insert(id.to_string(), decoded);
             }

@@ -12,10 +12,10 @@ pub fn schema() -> serde_json::Value {
     let mut schema = schemars::schema_for!(Spec);
     schema.insert("title".into(), "detente agreement specification".into());
     schema.insert("$id".into(), "https://detente.invalid/schema/agreement.json".into());
-    serde_json::to_value(schema).expect("schemas serialize")
+    serde_json::Value::from(schema)
 }
 
 /// The schema as pretty-printed JSON text.
 pub fn schema_text() -> String {
-    serde_json::to_string_pretty(&schema()).expect("schemas serialize")
+    format!("{:#}", schema())
 }

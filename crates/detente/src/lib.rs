@@ -33,6 +33,10 @@
 //! # Ok::<(), detente::Error>(())
 //! ```
 
+// Every public item is documented, and library code never unwraps: bad input is
+// refused with an error, never a panic (clippy.toml allows both in tests).
+#![warn(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
 mod agreement;
 mod error;
 mod history;

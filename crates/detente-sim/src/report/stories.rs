@@ -63,7 +63,7 @@ pub fn choose(records: &[RunRecord]) -> Vec<(String, u64)> {
 pub fn tell(sim: &Simulator, why: String, run: u64) -> Story {
     let ag: &Agreement = sim.agreement();
     let traced = sim.trace(run);
-    let horizon = *sim.plan().dates.last().expect("a plan has at least one step");
+    let horizon = sim.plan().dates.last().copied().unwrap_or(sim.plan().start);
     let mut lines: Vec<(detente_spec::time::Date, u8, String)> = traced
         .events
         .iter()
