@@ -26,6 +26,7 @@
 //! assert!(!checked.has_errors());
 //! ```
 
+pub mod assumption;
 pub mod condition;
 pub mod decode;
 pub mod diagnostic;

@@ -26,6 +26,7 @@ mod layers;
 mod names;
 mod phases;
 mod powers;
+mod ranges;
 mod simulation;
 pub mod values;
 
@@ -204,6 +205,7 @@ pub(crate) fn validate_into(
         effects::check(&mut check);
         hygiene::check(&mut check);
         simulation::check(&mut check);
+        ranges::check(&mut check);
     }
     check.diagnostics
 }
