@@ -14,7 +14,9 @@
 //!   25-75% and 5-95% spread of futures;
 //! * for comparisons, the same overlaid per design;
 //! * for sweeps, an outcome against the swept parameter (probabilities with their 95%
-//!   interval).
+//!   interval);
+//! * for reports, a **tornado** per design and outcome: each assumption's swing across
+//!   its range ([`tornado`]).
 //!
 //! What a chart must not do, and how it is avoided: a flat series is drawn around its
 //! value and says so in a note (not on an arbitrary 0-1 axis); the legend goes to the
@@ -26,6 +28,8 @@
 //!
 //! [`simulation_figures`], [`comparison_figures`] and [`sweep_figures`] describe the
 //! charts; [`svg`] renders one to a string (for embedding), [`save`] to files.
+
+pub mod tornado;
 
 use std::path::{Path, PathBuf};
 use std::sync::Once;
