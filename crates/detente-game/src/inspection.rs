@@ -192,6 +192,8 @@ pub struct BudgetGame {
     /// `(1 - v) / 2` (an inspection is assumed to find any violation, as in Dresher's
     /// model).
     pub undetected: Q,
+    /// The budget's source or label, as the file gives it.
+    pub source: Option<String>,
     /// The verification's stated probability that an inspection finds a violation
     /// (`detection`), beside the model's assumption of 1.
     pub detection: f64,
@@ -203,7 +205,7 @@ pub fn budget_games(spec: &Spec) -> Vec<BudgetGame> {
     let mut out = Vec::new();
     for c in &spec.commitment {
         let Some(v) = &c.verification else { continue };
-        let (Some(budget), Some(every), Some(n)) = (v.budget, v.every, v.budget_periods()) else { continue };
+        let (Some(budget), Some(every), Some(n)) = (&v.budget, v.every, v.budget_periods()) else { continue };
         let k = u64::from(budget.inspections);
         let (value, first_inspection) = dresher_equilibrium(n, k);
         let undetected = (Q::one() - &value) / Q::from_integer(2.into());
@@ -217,6 +219,7 @@ pub fn budget_games(spec: &Spec) -> Vec<BudgetGame> {
             value,
             first_inspection,
             undetected,
+            source: budget.source.clone(),
             detection: v.detection,
         });
     }
@@ -252,7 +255,8 @@ mod budget_tests {
         let c = spec.commitment.iter_mut().find(|c| c.verification.is_some()).expect("a verified step");
         let v = c.verification.as_mut().expect("verified");
         v.every = Some(Duration::months(3));
-        v.budget = Some(detente_spec::model::InspectionBudget { inspections: 1, per: Duration::months(6) });
+        v.budget =
+            Some(detente_spec::model::InspectionBudget { inspections: 1, per: Duration::months(6), source: None });
         let games = budget_games(&spec);
         assert_eq!(games.len(), 1);
         assert_eq!(games[0].periods, 2);

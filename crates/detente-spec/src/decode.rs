@@ -115,7 +115,7 @@ pub(crate) const COMMITMENT_FIELDS: &[&str] = &[
 ];
 pub(crate) const VERIFICATION_FIELDS: &[&str] =
     &["by", "method", "detection", "false_alarm", "every", "access", "budget"];
-pub(crate) const BUDGET_FIELDS: &[&str] = &["inspections", "per"];
+pub(crate) const BUDGET_FIELDS: &[&str] = &["inspections", "per", "source"];
 /// The field of each access clause's condition, which the clauses of one verification share.
 pub(crate) const ACCESS_WHEN: &str = "verification.access.when";
 pub(crate) const ACCESS_FIELDS: &[&str] = &["when", "detection", "false_alarm", "source"];
@@ -1332,7 +1332,8 @@ impl<'s> Decoder<'s> {
         }
         let inspections = self.whole_number(t, "inspections", 1, i64::from(MAX_INSPECTIONS));
         let per = self.duration(t, "per");
-        Some(InspectionBudget { inspections: inspections? as u32, per: per? })
+        let source = self.string(t, "source");
+        Some(InspectionBudget { inspections: inspections? as u32, per: per?, source })
     }
 
     fn access(&mut self, t: &Table<'_>) -> Option<Access> {

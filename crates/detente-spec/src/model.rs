@@ -750,20 +750,23 @@ pub struct Verification {
 pub const MAX_INSPECTIONS: u32 = 10_000;
 
 /// A verifier's inspection budget: at most `inspections` in every window of `per`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InspectionBudget {
     /// How many inspections the window allows (at least 1).
     pub inspections: u32,
     /// The window, a whole number of the verification's periods (`every`).
     pub per: Duration,
+    /// The public source of the budget, or the label of the assumption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Verification {
     /// The number of inspection periods (`every`) in the budget's window, when the
     /// verification has both and the window holds a whole number of periods.
     pub fn budget_periods(&self) -> Option<u64> {
-        let (every, budget) = (self.every?, self.budget?);
+        let (every, budget) = (self.every?, self.budget.as_ref()?);
         let (period, window) = (every.approx_days(), budget.per.approx_days());
         let months = |d: Duration| match d.unit {
             crate::time::Unit::Month => Some(u64::from(d.amount)),

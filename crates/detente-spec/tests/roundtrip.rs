@@ -317,7 +317,7 @@ fn verification() -> impl Strategy<Value = Verification> {
         probability(),
         prop::option::of(duration()),
         prop::collection::vec(access(), 0..3),
-        prop::option::of((1u32..=10_000, duration())),
+        prop::option::of((1u32..=10_000, duration(), prop::option::of(text()))),
     )
         .prop_map(|(by, method, detection, false_alarm, every, access, budget)| Verification {
             by,
@@ -326,7 +326,7 @@ fn verification() -> impl Strategy<Value = Verification> {
             false_alarm,
             every,
             access,
-            budget: budget.map(|(inspections, per)| InspectionBudget { inspections, per }),
+            budget: budget.map(|(inspections, per, source)| InspectionBudget { inspections, per, source }),
         })
 }
 

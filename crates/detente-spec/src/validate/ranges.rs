@@ -79,7 +79,7 @@ fn ranges(check: &mut Check<'_>) {
 fn budgets(check: &mut Check<'_>) {
     for (i, c) in check.spec.commitment.iter().enumerate() {
         let Some(v) = &c.verification else { continue };
-        let Some(budget) = v.budget else { continue };
+        let Some(budget) = &v.budget else { continue };
         let item = ItemKey::Commitment(i);
         let at = check
             .map
