@@ -589,6 +589,14 @@ impl Report {
                 let origin = if stated { "the file's assumption" } else { "default (docs/simulation.md)" };
                 rows.push(vec![s.agreement.clone(), format!("`{parameter}`"), value, origin.to_string()]);
             }
+            for (parameter, range) in &s.assumptions.range {
+                rows.push(vec![
+                    s.agreement.clone(),
+                    format!("range of `{parameter}`"),
+                    format!("{} to {}", num(range.low), num(range.high)),
+                    format!("stated: {}", range.source),
+                ]);
+            }
         }
         vec![
             Block::Heading(2, "Assumptions".into()),
