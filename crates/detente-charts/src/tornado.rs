@@ -12,8 +12,8 @@
 
 use detente_sim::report::drivers::{Driver, OUTCOMES};
 use detente_sim::report::Report;
-use plotters::coord::ranged1d::{IntoSegmentedCoord, SegmentValue};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::{color, register_font, tick};
 
@@ -142,67 +142,88 @@ pub fn tornado_svg(t: &Tornado) -> Result<String, String> {
     Ok(svg)
 }
 
+/// Draws a tornado into `dir/stem.svg` and `dir/stem.png`; returns the paths written.
+pub fn save_tornado(
+    t: &Tornado,
+    dir: &std::path::Path,
+    stem: &str,
+) -> Result<Vec<std::path::PathBuf>, String> {
+    let svg_path = dir.join(format!("{stem}.svg"));
+    std::fs::write(&svg_path, tornado_svg(t)?)
+        .map_err(|e| format!("cannot write {}: {e}", svg_path.display()))?;
+    let png_path = dir.join(format!("{stem}.png"));
+    draw(BitMapBackend::new(&png_path, t.size()).into_drawing_area(), t)?;
+    Ok(vec![svg_path, png_path])
+}
+
 fn draw<DB: DrawingBackend>(root: DrawingArea<DB, plotters::coord::Shift>, t: &Tornado) -> Result<(), String>
 where
     DB::ErrorType: 'static,
 {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("cannot draw the chart: {e}");
     root.fill(&WHITE).map_err(err)?;
+    // The key goes in a strip along the bottom, where it covers no bar.
+    let (height, key_height) = (t.size().1, 26);
+    let (root, key) = root.split_vertically(height - key_height);
+    draw_key(&key, t).map_err(err)?;
     let n = t.bars.len();
     let (x0, x1) = t.x_range();
-    // Bars top-down: the widest swing is the top segment.
-    let labels: Vec<String> = t.bars.iter().map(|b| b.label.clone()).collect();
+    // Bar k (widest first) sits in row n - 1 - k, so the widest is on top; each label
+    // is drawn beside its row's centre.
     let mut chart = ChartBuilder::on(&root)
         .caption(&t.title, ("sans-serif", 20))
         .margin(14)
-        .x_label_area_size(44)
+        .x_label_area_size(40)
         .y_label_area_size(380)
-        .build_cartesian_2d(x0..x1, (0..n).into_segmented())
+        .build_cartesian_2d(x0..x1, 0.0..n as f64)
         .map_err(err)?;
     chart
         .configure_mesh()
         .x_desc(t.outcome.as_str())
         .x_label_formatter(&|v| tick(*v))
-        .y_labels(n + 1)
-        .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - i].clone(),
-            _ => String::new(),
-        })
+        .y_labels(0)
         .label_style(("sans-serif", 13))
         .light_line_style(RGBColor(245, 245, 245))
         .disable_y_mesh()
         .draw()
         .map_err(err)?;
     for (k, bar) in t.bars.iter().enumerate() {
-        let row = n - 1 - k;
-        for (end, value) in [(0, bar.at_low), (1, bar.at_high)] {
+        let row = (n - 1 - k) as f64;
+        // Both ends may lie on one side of the base: the longer part is drawn first, so
+        // the shorter stays visible over it.
+        let mut ends = [(0, bar.at_low), (1, bar.at_high)];
+        ends.sort_by(|a, b| (b.1 - t.base).abs().total_cmp(&(a.1 - t.base).abs()));
+        for (end, value) in ends {
             let (a, b) = if value < t.base { (value, t.base) } else { (t.base, value) };
-            let rect = Rectangle::new(
-                [(a, SegmentValue::Exact(row)), (b, SegmentValue::Exact(row + 1))],
-                color(end).mix(0.75).filled(),
-            );
-            chart.draw_series(std::iter::once(rect)).map_err(err)?.label(if k == 0 {
-                ["outcome at the low end of the range", "outcome at the high end"][end]
-            } else {
-                ""
-            });
+            let rect = Rectangle::new([(a, row + 0.15), (b, row + 0.85)], color(end).mix(0.8).filled());
+            chart.draw_series(std::iter::once(rect)).map_err(err)?;
         }
     }
-    let base = vec![(t.base, SegmentValue::Exact(0)), (t.base, SegmentValue::Exact(n))];
-    chart
-        .draw_series(std::iter::once(PathElement::new(base, BLACK.stroke_width(2))))
-        .map_err(err)?
-        .label(format!("at the values as written: {}", tick(t.base)))
-        .legend(|(x, y)| PathElement::new(vec![(x, y - 6), (x, y + 6)], BLACK.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 13))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()
-        .map_err(err)?;
+    let base = vec![(t.base, 0.0), (t.base, n as f64)];
+    chart.draw_series(std::iter::once(PathElement::new(base, BLACK.stroke_width(2)))).map_err(err)?;
+    let style = ("sans-serif", 13).into_font().color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center));
+    for (k, bar) in t.bars.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(x0, (n - 1 - k) as f64 + 0.5));
+        root.draw_text(&bar.label, &style, (x - 8, y)).map_err(err)?;
+    }
     root.present().map_err(err)
+}
+
+/// The key: the two ends' colours and the line at the values as written.
+fn draw_key<DB: DrawingBackend>(
+    key: &DrawingArea<DB, plotters::coord::Shift>,
+    t: &Tornado,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let style = ("sans-serif", 13).into_font().color(&RGBColor(60, 60, 60));
+    let mut x = 40;
+    for (end, text) in [(0, "outcome at the low end of the range"), (1, "at the high end")] {
+        key.draw(&Rectangle::new([(x, 4), (x + 14, 18)], color(end).mix(0.8).filled()))?;
+        key.draw_text(text, &style, (x + 20, 4))?;
+        x += 40 + 7 * text.len() as i32;
+    }
+    key.draw(&PathElement::new(vec![(x, 2), (x, 20)], BLACK.stroke_width(2)))?;
+    key.draw_text(&format!("at the values as written: {}", tick(t.base)), &style, (x + 8, 4))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -240,5 +261,20 @@ mod tests {
         assert_eq!(first, tornado_svg(&t).unwrap());
         assert!(first.starts_with("<svg") && first.contains("walkout.base = 0.3 (0.15 to 0.65, rule)"));
         assert!(first.contains("at the values as written: 0.96"));
+    }
+
+    #[test]
+    fn a_tornado_is_saved_as_svg_and_png() {
+        let drivers: Vec<Driver> = (0..12)
+            .map(|i| driver(&format!("assumption.{i}"), 0.5 - 0.03 * i as f64, 0.55 + 0.02 * i as f64))
+            .collect();
+        let t = tornado("design", 0, &drivers, 0.52).unwrap();
+        let dir = std::env::temp_dir().join(format!("detente-tornado-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let written = save_tornado(&t, &dir, "tornado").unwrap();
+        assert!(written.iter().all(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0)));
+        if std::env::var_os("DETENTE_KEEP_CHARTS").is_none() {
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
     }
 }

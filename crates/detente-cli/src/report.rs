@@ -68,7 +68,8 @@ pub fn inspection_section(agreements: &[Agreement]) -> Vec<Block> {
     )];
     if rows.is_empty() {
         blocks.push(Block::Paragraph(
-            "No verification of these designs states an inspection `budget`, so the game is not drawn.".into(),
+            "No verification of these designs states an inspection `budget`, so the game is not drawn."
+                .into(),
         ));
         return blocks;
     }
@@ -179,15 +180,20 @@ fn simulated(agreement: &Agreement, party: usize) -> Strategy {
 
 /// Whether any commitment carries `values` a payoff could be made of.
 fn has_values(agreement: &Agreement) -> bool {
-    agreement.spec.commitment.iter().any(|c| {
-        c.values.as_ref().is_some_and(|v| v.cost != 0.0 || v.benefit.values().any(|b| *b != 0.0))
-    })
+    agreement
+        .spec
+        .commitment
+        .iter()
+        .any(|c| c.values.as_ref().is_some_and(|v| v.cost != 0.0 || v.benefit.values().any(|b| *b != 0.0)))
 }
 
 /// The tournament of each design and the warnings it gives: a main party whose
 /// simulated strategy is not a best response to the other's, and a game that is
 /// degenerate or cannot discriminate. `runs` futures per pair of candidates.
-pub fn tournaments(agreements: &[Agreement], overrides: Overrides) -> Result<(Vec<Block>, Vec<String>), String> {
+pub fn tournaments(
+    agreements: &[Agreement],
+    overrides: Overrides,
+) -> Result<(Vec<Block>, Vec<String>), String> {
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
     let mut runs = 0;
@@ -211,7 +217,13 @@ pub fn tournaments(agreements: &[Agreement], overrides: Overrides) -> Result<(Ve
             let (better, finding) = best_response(&t, k, at);
             rows.push(vec![
                 format!("`{id}`"),
-                format!("{} plays `{}` against {}'s `{}`", t.parties[k], labels[k], t.parties[1 - k], labels[1 - k]),
+                format!(
+                    "{} plays `{}` against {}'s `{}`",
+                    t.parties[k],
+                    labels[k],
+                    t.parties[1 - k],
+                    labels[1 - k]
+                ),
                 finding,
             ]);
             if let Some(text) = better {
@@ -289,7 +301,9 @@ fn degenerate(id: &str, t: &Tournament) -> Vec<String> {
     let mut out = Vec::new();
     for k in 0..2 {
         let cells = t.cells.iter().flatten();
-        let (lo, hi) = cells.clone().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), c| (l.min(c.mean[k]), h.max(c.mean[k])));
+        let (lo, hi) = cells
+            .clone()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), c| (l.min(c.mean[k]), h.max(c.mean[k])));
         let widest = cells.map(|c| c.half_width[k]).fold(0.0, f64::max);
         if hi - lo <= 2.0 * widest {
             out.push(format!(

@@ -545,7 +545,12 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
 
 /// `detente report`: the decision report of the designs, built by the library; written
 /// to `--out` as report.md and report.html (atomically), or printed as Markdown.
-pub fn report(specs: &[PathBuf], options: &RunOptions, driver_runs: u32, game_runs: u32) -> Result<u8, String> {
+pub fn report(
+    specs: &[PathBuf],
+    options: &RunOptions,
+    driver_runs: u32,
+    game_runs: u32,
+) -> Result<u8, String> {
     threads(options)?;
     if options.format == SimFormat::Json {
         return Err("report writes Markdown and HTML; for JSON use compare --format json".into());

@@ -255,8 +255,11 @@ mod budget_tests {
         let c = spec.commitment.iter_mut().find(|c| c.verification.is_some()).expect("a verified step");
         let v = c.verification.as_mut().expect("verified");
         v.every = Some(Duration::months(3));
-        v.budget =
-            Some(detente_spec::model::InspectionBudget { inspections: 1, per: Duration::months(6), source: None });
+        v.budget = Some(detente_spec::model::InspectionBudget {
+            inspections: 1,
+            per: Duration::months(6),
+            source: None,
+        });
         let games = budget_games(&spec);
         assert_eq!(games.len(), 1);
         assert_eq!(games[0].periods, 2);

@@ -130,7 +130,8 @@ fn a_stated_range_replaces_the_rule() {
     let mut design = starter_with_a_cheater();
     let verified = design.spec.commitment.iter().find(|c| c.verification.is_some()).unwrap().id.clone();
     let sim = design.spec.simulation.as_mut().unwrap();
-    let range = |low, high| detente_spec::model::AssumptionRange { low, high, source: "a test's label".into() };
+    let range =
+        |low, high| detente_spec::model::AssumptionRange { low, high, source: "a test's label".into() };
     sim.range.insert("strategy.beta.cheat".into(), range(0.01, 0.2));
     sim.range.insert(format!("detection.{verified}"), range(0.5, 1.0));
     let found = drivers::drivers(&design, 50).unwrap();

@@ -266,11 +266,15 @@ impl Report {
         tornadoes: &[(usize, String, String, String)],
     ) -> (String, String) {
         let mut blocks = self.blocks();
-        let drivers_at = blocks.iter().position(|b| matches!(b, Block::Heading(2, h) if h == "What drives it"));
+        let drivers_at =
+            blocks.iter().position(|b| matches!(b, Block::Heading(2, h) if h == "What drives it"));
         for (d, design) in self.comparison.designs.iter().enumerate().rev() {
             let heading = format!("`{design}`");
             let Some(at) = drivers_at.and_then(|start| {
-                blocks[start..].iter().position(|b| matches!(b, Block::Heading(3, h) if *h == heading)).map(|k| start + k)
+                blocks[start..]
+                    .iter()
+                    .position(|b| matches!(b, Block::Heading(3, h) if *h == heading))
+                    .map(|k| start + k)
             }) else {
                 continue;
             };
