@@ -62,8 +62,10 @@ pub fn inspection_section(agreements: &[Agreement]) -> Vec<Block> {
          as are the deterrence numbers of `detente analyze` (discount 0.9, inspection cost 0.5): the detection \
          per period stated (inspection times detection), the least that deters (the inspector leads and \
          commits to inspect), and the inspection probability of the simultaneous game, where the inspector \
-         cannot commit. The simulator does not cap inspections by the budget: it inspects every period with \
-         the probability `[simulation.inspection]` states (1 by default)."
+         cannot commit. The simulated futures honour the budget: in each window (counted from the start) \
+         they inspect k of the n periods, chosen at random (inspections left over periods left), times the \
+         probability `[simulation.inspection]` gives an inspection of taking place; the deterrence numbers \
+         read that probability alone."
             .into(),
     )];
     if rows.is_empty() {
