@@ -104,9 +104,9 @@ pub fn tornado_figures(report: &Report) -> Vec<(usize, String, Tornado)> {
     let mut out = Vec::new();
     for (d, drivers) in report.drivers.iter().enumerate() {
         let design = &report.comparison.designs[d];
-        for o in 0..OUTCOMES.len() {
+        for (o, outcome) in OUTCOMES.iter().enumerate() {
             if let Some(t) = tornado(design, o, drivers, report.at_values[d][o]) {
-                let stem = format!("tornado-{}-{}", d + 1, OUTCOMES[o].replace(' ', "-"));
+                let stem = format!("tornado-{}-{}", d + 1, outcome.replace(' ', "-"));
                 out.push((d, stem, t));
             }
         }

@@ -135,27 +135,21 @@ fn candidates(agreement: &Agreement, simulated: &[Strategy]) -> Vec<Strategy> {
         .iter()
         .filter_map(|c| c.values.as_ref().map(|v| v.cost))
         .fold(0.0f64, f64::max);
-    let mut out: Vec<Strategy> = simulated.to_vec();
-    for text in [
+    let standard = [
         "sincere".to_string(),
         "tit-for-tat".to_string(),
         format!("hedger:{}", costliest / 2.0),
         "covert-cheater:0.05".to_string(),
         "grit:6".to_string(),
-    ] {
-        if let Ok(s) = tournament::parse_candidate(&text) {
-            if !out.iter().any(|o| tournament::label(o) == tournament::label(&s)) {
-                out.push(s);
-            }
+    ];
+    let mut out: Vec<Strategy> = Vec::new();
+    let parsed = standard.iter().filter_map(|text| tournament::parse_candidate(text).ok());
+    for s in simulated.iter().cloned().chain(parsed) {
+        if !out.iter().any(|o| tournament::label(o) == tournament::label(&s)) {
+            out.push(s);
         }
     }
-    let mut unique: Vec<Strategy> = Vec::new();
-    for s in out {
-        if !unique.iter().any(|u| tournament::label(u) == tournament::label(&s)) {
-            unique.push(s);
-        }
-    }
-    unique
+    out
 }
 
 /// The two main parties of a design: the signatories `[simulation.strategy]` names, in
