@@ -18,7 +18,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::{color, register_font, tick};
 
 /// Chart width in pixels; the height grows with the number of bars.
-const WIDTH: u32 = 960;
+const WIDTH: u32 = 1000;
 
 /// Pixels per bar.
 const BAR: u32 = 34;
@@ -174,7 +174,7 @@ where
         .caption(&t.title, ("sans-serif", 20))
         .margin(14)
         .x_label_area_size(40)
-        .y_label_area_size(380)
+        .y_label_area_size(430)
         .build_cartesian_2d(x0..x1, 0.0..n as f64)
         .map_err(err)?;
     chart
@@ -266,7 +266,11 @@ mod tests {
     #[test]
     fn a_tornado_is_saved_as_svg_and_png() {
         let drivers: Vec<Driver> = (0..12)
-            .map(|i| driver(&format!("assumption.{i}"), 0.5 - 0.03 * i as f64, 0.55 + 0.02 * i as f64))
+            .map(|i| {
+                // As long a name as a file gives, so that the labels are seen to fit.
+                let name = format!("detection.outside-inspections-{i}");
+                driver(&name, 0.5 - 0.03 * i as f64, 0.55 + 0.02 * i as f64)
+            })
             .collect();
         let t = tornado("design", 0, &drivers, 0.52).unwrap();
         let dir = std::env::temp_dir().join(format!("detente-tornado-{}", std::process::id()));

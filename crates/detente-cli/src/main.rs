@@ -174,7 +174,7 @@ enum Command {
         driver_runs: u32,
         /// Futures per pair of strategies in each design's tournament (the best-response
         /// warnings).
-        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
         game_runs: u32,
     },
     /// Which steps are self-enforcing, and which measures inspection and snap-back deter.
