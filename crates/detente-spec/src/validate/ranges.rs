@@ -3,7 +3,8 @@
 //! through, and the budget Dresher's inspection game is drawn from. A range must name
 //! an assumption the file has (E025), lie in its domain (E015/E022), have its low end
 //! at most its high end and hold the assumption's value (E022); a budget needs the
-//! verification's period, and its window must hold a whole number of periods (E025).
+//! verification's period, and its window must hold a whole number of periods (E025); a
+//! budget without a `source` is a figure without one (W103).
 
 use super::Check;
 use crate::assumption::{assumption, Domain};
@@ -81,6 +82,15 @@ fn budgets(check: &mut Check<'_>) {
         let Some(v) = &c.verification else { continue };
         let Some(budget) = &v.budget else { continue };
         let item = ItemKey::Commitment(i);
+        if budget.source.is_none() {
+            let diagnostic = Diagnostic::new(
+                Code::MissingSource,
+                format!("the inspection budget of `{}` has no source", c.id),
+            )
+            .label(check.map.field(item, "verification.budget"), "unsourced")
+            .help("add source = \"...\" citing the practice it follows, or labelling it as an assumption");
+            check.report(diagnostic);
+        }
         let at = check
             .map
             .field(item, "verification.budget.per")
