@@ -301,13 +301,21 @@ fn degenerate(id: &str, t: &Tournament) -> Vec<String> {
             .clone()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), c| (l.min(c.mean[k]), h.max(c.mean[k])));
         let widest = cells.map(|c| c.half_width[k]).fold(0.0, f64::max);
-        if hi - lo <= 2.0 * widest {
+        if hi - lo == 0.0 {
             out.push(format!(
-                "`{id}` (tournament): every payoff of {} lies within {} of the others (the cells' 95% intervals \
-                 overlap): the strategies cannot be told apart by what the agreement delivers to it, so its best \
-                 responses and the equilibria rest on noise",
+                "`{id}` (tournament): every payoff of {} is {} whatever the strategies: the file's `values` give \
+                 it nothing to choose between, so its best responses and the game's equilibria say nothing",
                 t.parties[k],
-                num(hi - lo)
+                num(hi)
+            ));
+        } else if hi - lo <= 2.0 * widest {
+            out.push(format!(
+                "`{id}` (tournament): every payoff of {} lies within {} of the others, less than twice the widest \
+                 95% half-width ({}): the strategies cannot be told apart by what the agreement delivers to it, so \
+                 its best responses and the game's equilibria rest on noise",
+                t.parties[k],
+                num(hi - lo),
+                num(widest)
             ));
         }
     }
