@@ -139,14 +139,14 @@ pub struct Extras {
 
 /// A real history replayed: the lean live machine simulated futures continue, the log's
 /// last date, and its events (which begin the trace of a future that continues it).
-struct History<'a> {
-    machine: detente_engine::Machine<'a>,
+struct History {
+    machine: detente_engine::Machine,
     last: detente_spec::time::Date,
-    events: Vec<Event>,
+    events: detente_engine::log::Events,
 }
 
 /// Replays a real log into a lean live machine: the history simulated futures continue.
-fn history<'a>(ag: &'a Agreement, path: &Path, lenient: bool) -> Result<Result<History<'a>, u8>, String> {
+fn history(ag: &Agreement, path: &Path, lenient: bool) -> Result<Result<History, u8>, String> {
     let log = match replay::event_log(path, ag, lenient)? {
         Ok(log) => log,
         Err(code) => return Ok(Err(code)),
@@ -314,7 +314,7 @@ fn trace_run(sim: &Simulator, run: u64, out: Option<&Path>, traced: &Traced) -> 
 /// The assumptions as they were resolved, written back into the agreement, so that a
 /// shard file or a sweep point carries everything needed to reproduce it.
 fn with_assumptions(mut agreement: Agreement, plan: &Plan) -> Agreement {
-    agreement.spec.simulation = Some(plan.assumptions.clone());
+    agreement.set_simulation(Some(plan.assumptions.clone()));
     agreement
 }
 
@@ -328,7 +328,7 @@ fn run_sweep(agreement: Agreement, options: &RunOptions, sweep: &str) -> Result<
     let mut points = Vec::new();
     for &value in &sweep.values {
         let mut point = agreement.clone();
-        detente_sim::sweep::apply(&mut point.spec, &sweep.parameter, value)
+        detente_sim::sweep::apply(&mut point, &sweep.parameter, value)
             .map_err(|e| format!("--sweep: {e}"))?;
         let plan = Plan::new(&point, Overrides::default()).map_err(|e| format!("--sweep at {value}: {e}"))?;
         let runs = plan.runs as u64;

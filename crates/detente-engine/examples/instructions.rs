@@ -9,7 +9,7 @@
 //! Run twice with N and 2N (or Q and 2Q), the same TOTAL: the difference over N is the
 //! cost of one event (or query), everything else cancelling.
 
-use detente_engine::log::{load, Format};
+use detente_engine::log::{load, Events, Format};
 use detente_engine::{Machine, Replay};
 
 #[path = "../benches/generated/mod.rs"]
@@ -27,11 +27,11 @@ fn main() {
     let answer = match mode.as_str() {
         "load" => {
             let log = load(&lines[..n.min(total)].join("\n"), Format::JsonLines, &agreement, false).unwrap();
-            replay_all(&agreement, &log.events)
+            replay_all(&agreement, &log.events, n.min(total))
         }
         "replay" => {
             let log = load(&lines.join("\n"), Format::JsonLines, &agreement, false).unwrap();
-            replay_all(&agreement, &log.events[..n.min(total)])
+            replay_all(&agreement, &log.events, n.min(total))
         }
         "query" => {
             let log = load(&lines.join("\n"), Format::JsonLines, &agreement, false).unwrap();
@@ -47,9 +47,10 @@ fn main() {
     println!("{answer}");
 }
 
-/// Replays `events` to the last one's date: the state as of the end of the log.
-fn replay_all(agreement: &detente_engine::Agreement, events: &[detente_engine::log::Event]) -> usize {
-    let Some(last) = events.last().map(|e| e.date) else { return 0 };
+/// Replays the first `n` events to the last one's date (the log's later events, dated
+/// after it, are not reached): the state as of that date.
+fn replay_all(agreement: &detente_engine::Agreement, events: &Events, n: usize) -> usize {
+    let Some(last) = events[..n].last().map(|e| e.date) else { return 0 };
     let mut machine = Machine::new(agreement, events, false);
     machine.advance_to(last);
     machine.state().events_applied

@@ -2,6 +2,7 @@
 //! conditions compiled to index form, so that replay never looks anything up by name.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use detente_spec::condition::{Cmp, Condition, Predicate, Subject};
 use detente_spec::model::{
@@ -145,9 +146,28 @@ pub struct CAmendment {
     pub effective: Option<Date>,
 }
 
-/// A valid agreement ready for replay.
+/// A valid agreement ready for replay: a cheap-to-clone handle to its compiled tables.
+///
+/// Cloning shares the tables (an [`Arc`]), so a server's state, a binding's object, a
+/// simulator's workers and every checkpoint of a replay can each hold the agreement
+/// without borrowing it. It reads as its tables ([`Compiled`]) through `Deref`.
+/// The tables cannot be changed once compiled, with one exception: the `[simulation]`
+/// assumptions, which no compiled table reads ([`Agreement::simulation_mut`]).
 #[derive(Clone, Debug)]
-pub struct Agreement {
+pub struct Agreement(Arc<Compiled>);
+
+impl std::ops::Deref for Agreement {
+    type Target = Compiled;
+
+    fn deref(&self) -> &Compiled {
+        &self.0
+    }
+}
+
+/// The compiled tables of an agreement: its specification and the indices the engine
+/// reads, built once by [`Agreement::compile`].
+#[derive(Clone, Debug)]
+pub struct Compiled {
     /// The specification it was compiled from.
     pub spec: Spec,
     /// Index of every id, by kind.
@@ -315,7 +335,7 @@ impl Agreement {
             quantities: spec.quantity.len(),
         };
         let dependencies = Dependencies::build(&commitments, &phases, &powers, &binding, &core, sizes);
-        Ok(Agreement {
+        Ok(Agreement(Arc::new(Compiled {
             spec: spec.clone(),
             ids,
             commitments,
@@ -330,7 +350,7 @@ impl Agreement {
             reading: None,
             core,
             dependencies,
-        })
+        })))
     }
 
     /// Compiles the agreement as one party reads it, where the parties published
@@ -360,13 +380,27 @@ impl Agreement {
             }
         }
         let mut agreement = Agreement::compile(&read)?;
-        for (c, spec_c) in agreement.commitments.iter_mut().zip(&spec.commitment) {
+        let tables = Arc::make_mut(&mut agreement.0);
+        for (c, spec_c) in tables.commitments.iter_mut().zip(&spec.commitment) {
             if let Some(reading) = spec_c.readings.get(party) {
                 c.excludes = reading.excludes.clone();
             }
         }
-        agreement.reading = Some(index);
+        tables.reading = Some(index);
         Ok(agreement)
+    }
+
+    /// The `[simulation]` assumptions, to change before simulating (a sweep's point, a
+    /// tournament's pairing). No compiled table reads them, so changing them leaves the
+    /// agreement's semantics as compiled. The tables are copied first if another handle
+    /// shares them.
+    pub fn simulation_mut(&mut self) -> &mut detente_spec::model::Simulation {
+        Arc::make_mut(&mut self.0).spec.simulation.get_or_insert_with(Default::default)
+    }
+
+    /// Replaces the `[simulation]` assumptions (see [`Agreement::simulation_mut`]).
+    pub fn set_simulation(&mut self, simulation: Option<detente_spec::model::Simulation>) {
+        Arc::make_mut(&mut self.0).spec.simulation = simulation;
     }
 
     /// The parties that published a reading of some commitment, in file order.

@@ -12,7 +12,7 @@ use crate::report::Style;
 use crate::state::{Reason, State};
 
 /// One step of an explanation: an item, its status, and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Step {
     /// How deep in the chain (0 for the item asked about).
     pub depth: usize,
@@ -34,7 +34,7 @@ pub struct Step {
 }
 
 /// Every step of an explanation, the item asked about first, then its causes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Explanation {
     /// The steps, depth first.
     pub steps: Vec<Step>,

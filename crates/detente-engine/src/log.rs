@@ -111,11 +111,63 @@ impl Event {
     }
 }
 
+/// Accepted events in date order (log order within a date), shared: cloning the list
+/// (a replay's checkpoint, a snapshot for a reader) shares the events, and appending to
+/// a shared list copies it first, so no holder ever sees another's appends.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Events(std::sync::Arc<Vec<Event>>);
+
+impl Events {
+    /// Appends an event. The caller keeps the list in date order and numbers the event
+    /// by its position ([`Event::index`]).
+    pub fn push(&mut self, event: Event) {
+        std::sync::Arc::make_mut(&mut self.0).push(event);
+    }
+
+    /// Makes room for `additional` more events.
+    pub fn reserve(&mut self, additional: usize) {
+        std::sync::Arc::make_mut(&mut self.0).reserve(additional);
+    }
+
+    fn as_mut_vec(&mut self) -> &mut Vec<Event> {
+        std::sync::Arc::make_mut(&mut self.0)
+    }
+}
+
+impl std::ops::Deref for Events {
+    type Target = [Event];
+
+    fn deref(&self) -> &[Event] {
+        &self.0
+    }
+}
+
+impl From<Vec<Event>> for Events {
+    fn from(events: Vec<Event>) -> Events {
+        Events(std::sync::Arc::new(events))
+    }
+}
+
+impl FromIterator<Event> for Events {
+    fn from_iter<I: IntoIterator<Item = Event>>(events: I) -> Events {
+        Events::from(events.into_iter().collect::<Vec<_>>())
+    }
+}
+
+impl<'a> IntoIterator for &'a Events {
+    type Item = &'a Event;
+    type IntoIter = std::slice::Iter<'a, Event>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 /// An accepted log.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Log {
     /// The events, in date order (log order within a date).
-    pub events: Vec<Event>,
+    pub events: Events,
     /// Lines skipped in lenient mode, with why.
     pub skipped: Vec<LogError>,
 }
@@ -169,27 +221,52 @@ impl Format {
     }
 }
 
-/// An event as written, before it is checked.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// An event as written (a line of a JSON Lines log, by ids), before it is checked: what
+/// a front end receives from a party. [`check_record`] turns it into an [`Event`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawEvent {
-    date: Option<String>,
-    actor: Option<String>,
-    kind: Option<String>,
-    #[serde(default)]
-    subject: Option<String>,
-    #[serde(default)]
-    value: Option<f64>,
-    #[serde(default)]
-    against: Option<String>,
-    #[serde(default)]
-    matter: Option<String>,
-    #[serde(default)]
-    until: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-    #[serde(default)]
-    id: Option<String>,
+pub struct EventRecord {
+    /// `YYYY-MM-DD`, or `YYYY-MM` or `YYYY` when the record gives no more.
+    pub date: Option<String>,
+    /// The asserting party's id.
+    pub actor: Option<String>,
+    /// The event kind's keyword (`performed`, `verified`, ...).
+    pub kind: Option<String>,
+    /// The id of what it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// A measurement, or the days of an extension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// The bound party accused by a violation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against: Option<String>,
+    /// What a violation is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matter: Option<String>,
+    /// An extension's new date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// Its public source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Its id, unique in the log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// Checks one event record against the agreement exactly as a log line is checked
+/// (ids resolved, the actor's right to assert it, its fields), apart from what only a
+/// whole log can say: the order of dates and duplicate ids, which the caller (a log
+/// reader, a live history) checks. `line` is where errors say it came from (0 for none)
+/// and `index` its position in the log.
+pub fn check_record(
+    agreement: &Agreement,
+    record: EventRecord,
+    line: usize,
+    index: usize,
+) -> Result<Event, LogError> {
+    Checker { agreement, seen_ids: HashMap::new(), last_date: None }.check(line, record, index)
 }
 
 /// At most this many bad lines are listed; the rest are counted in one last entry, so
@@ -239,7 +316,7 @@ struct Loader<'a> {
 impl Loader<'_> {
     /// Takes one line's event (or why it could not be read); `text` is the line itself,
     /// in JSON Lines, to point an error at its field.
-    fn take(&mut self, line: usize, text: Option<&str>, raw: Result<RawEvent, LogError>) {
+    fn take(&mut self, line: usize, text: Option<&str>, raw: Result<EventRecord, LogError>) {
         self.last_line = line;
         let checked = raw.and_then(|raw| self.checker.check(line, raw, self.log.events.len()));
         let checked = checked.map_err(|mut e| {
@@ -266,8 +343,9 @@ impl Loader<'_> {
         if self.errors.is_empty() || lenient {
             // An event dated only to a month or a year applies at its period's end, after
             // the day-dated events of that period: sort stably, then number in that order.
-            self.log.events.sort_by_key(|e| e.date);
-            for (index, event) in self.log.events.iter_mut().enumerate() {
+            let events = self.log.events.as_mut_vec();
+            events.sort_by_key(|e| e.date);
+            for (index, event) in events.iter_mut().enumerate() {
                 event.index = index;
             }
             self.log.skipped = self.errors;
@@ -281,7 +359,7 @@ impl Loader<'_> {
 const BOM: &str = "\u{feff}";
 
 /// Receives each line's number, its text (JSON Lines only) and its event or error.
-type Take<'t> = dyn FnMut(usize, Option<&str>, Result<RawEvent, LogError>) + 't;
+type Take<'t> = dyn FnMut(usize, Option<&str>, Result<EventRecord, LogError>) + 't;
 
 fn read_json_lines(mut reader: impl std::io::BufRead, take: &mut Take) {
     let mut bytes = Vec::new();
@@ -309,7 +387,7 @@ fn read_json_lines(mut reader: impl std::io::BufRead, take: &mut Take) {
         if line.trim().is_empty() {
             continue;
         }
-        let parsed = serde_json::from_str::<RawEvent>(line).map_err(|e| LogError {
+        let parsed = serde_json::from_str::<EventRecord>(line).map_err(|e| LogError {
             // serde_json counts columns in bytes; people count characters.
             column: (e.column() > 0).then(|| {
                 let byte = e.column().min(line.len());
@@ -382,8 +460,8 @@ fn csv_event(
     line: usize,
     headers: &csv::StringRecord,
     record: &csv::StringRecord,
-) -> Result<RawEvent, LogError> {
-    let mut raw = RawEvent::default();
+) -> Result<EventRecord, LogError> {
+    let mut raw = EventRecord::default();
     for (name, field) in headers.iter().zip(record.iter()) {
         let name = name.strip_prefix(BOM).unwrap_or(name);
         let field = (!field.is_empty()).then(|| field.to_string());
@@ -454,7 +532,7 @@ fn json_value_column(line: &str, field: &str) -> Option<usize> {
 }
 
 impl Checker<'_> {
-    fn check(&mut self, line: usize, raw: RawEvent, index: usize) -> Result<Event, LogError> {
+    fn check(&mut self, line: usize, raw: EventRecord, index: usize) -> Result<Event, LogError> {
         let spec = &self.agreement.spec;
         let date_text = raw.date.ok_or_else(|| error(line, "the event has no `date`", None))?;
         let (start, date, precision) = parse_event_date(&date_text).map_err(|m| {
@@ -815,6 +893,7 @@ pub fn validate_event(
     against: Option<usize>,
 ) -> Result<(), Problem> {
     use EventKind::*;
+    indices_exist(agreement, actor, subject, against)?;
     let spec = &agreement.spec;
     let actor_id = &spec.party[actor].id;
     if !agreement.may_assert(actor, kind) {
@@ -969,6 +1048,37 @@ pub fn validate_event(
         ),
         _ => Ok(()),
     }
+}
+
+/// Whether the indices of a typed event name items of the agreement: a caller that
+/// builds events by index (a simulator, a foreign log) gets a problem, not a panic.
+fn indices_exist(
+    agreement: &Agreement,
+    actor: usize,
+    subject: Subject,
+    against: Option<usize>,
+) -> Result<(), Problem> {
+    let spec = &agreement.spec;
+    let parties = spec.party.len();
+    if actor >= parties {
+        return problem("actor", format!("there is no party #{actor}: the agreement has {parties}"), None);
+    }
+    if let Some(a) = against.filter(|&a| a >= parties) {
+        return problem("against", format!("there is no party #{a}: the agreement has {parties}"), None);
+    }
+    let (index, count, noun) = match subject {
+        Subject::Commitment(i) => (i, spec.commitment.len(), "commitment"),
+        Subject::Power(i) => (i, spec.power.len(), "power"),
+        Subject::Instrument(i) => (i, spec.instrument.len(), "instrument"),
+        Subject::Quantity(i) => (i, spec.quantity.len(), "quantity"),
+        Subject::Phase(i) => (i, spec.phase.len(), "phase"),
+        Subject::Amendment(i) => (i, spec.amendment.len(), "amendment"),
+        Subject::None | Subject::Agreement => return Ok(()),
+    };
+    if index >= count {
+        return problem("subject", format!("there is no {noun} #{index}: the agreement has {count}"), None);
+    }
+    Ok(())
 }
 
 /// [`validate_event`] and the fields only some kinds take, for a whole draft.

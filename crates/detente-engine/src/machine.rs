@@ -10,14 +10,13 @@
 //! and evaluates conditions, `reasons` puts a commitment's status into words, `view`
 //! builds the answer.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use detente_spec::model::{Category, CommitmentKind, EventKind, FacilityStatus, PowerKind, Timeout};
 use detente_spec::time::{Date, Duration};
 
 use crate::compiled::Agreement;
-use crate::log::{validate_draft, Draft, Event, Precision, Problem, Subject};
+use crate::log::{validate_draft, Draft, Event, Events, Precision, Problem, Subject};
 use crate::state::*;
 use incremental::{Dirty, Records, Tallies};
 
@@ -160,13 +159,14 @@ struct Facility {
     reason: Reason,
 }
 
-/// The replay machine over one agreement and log.
+/// The replay machine over one agreement and log. It owns what it reads (both are
+/// shared handles), so it can be kept, cloned and sent anywhere.
 #[derive(Clone)]
-pub struct Machine<'a> {
-    ag: &'a Agreement,
-    /// The log: borrowed when replaying a loaded log, owned when events are pushed
-    /// one by one (a simulation).
-    events: Cow<'a, [Event]>,
+pub struct Machine {
+    ag: Agreement,
+    /// The log: shared with the replay or simulation that gave it, copied on the first
+    /// push if another holder shares it.
+    events: Events,
     day: Date,
     next_event: usize,
     /// Every write to a record marks it touched (see `incremental`).
@@ -248,7 +248,7 @@ fn event_ref(index: usize) -> String {
     format!("event #{}", index + 1)
 }
 
-impl Machine<'_> {
+impl Machine {
     /// When an event happened, as the record dates it: "on 2002-12-22", or "in 2002-12
     /// (day unknown)".
     pub(crate) fn when(&self, e: usize) -> String {
@@ -272,10 +272,10 @@ fn ended(status: CommitmentStatus) -> bool {
     matches!(status, CommitmentStatus::Terminated | CommitmentStatus::Discharged | CommitmentStatus::Released)
 }
 
-impl<'a> Machine<'a> {
+impl Machine {
     /// A machine at the adoption date, before anything has happened. With
     /// `record_timeline`, every status change is kept for [`Machine::timeline`].
-    pub fn new(ag: &'a Agreement, events: &'a [Event], record_timeline: bool) -> Machine<'a> {
+    pub fn new(ag: &Agreement, events: &Events, record_timeline: bool) -> Machine {
         let mut machine = Machine::unsettled(ag, events, record_timeline);
         machine.settle();
         machine
@@ -283,8 +283,8 @@ impl<'a> Machine<'a> {
 
     /// The state of a signed agreement on a day before it took effect (`signed` <=
     /// `day` < `adopted`): nothing is owed yet and nothing has happened under it.
-    pub fn before_adoption(ag: &'a Agreement, day: Date) -> State {
-        let mut machine = Machine::unsettled(ag, &[], false);
+    pub fn before_adoption(ag: &Agreement, day: Date) -> State {
+        let mut machine = Machine::unsettled(ag, &Events::default(), false);
         machine.day = day;
         machine.agreement_status = AgreementStatus::Signed;
         let signed = ag.spec.agreement.signed.unwrap_or(day);
@@ -295,11 +295,11 @@ impl<'a> Machine<'a> {
 
     /// The state before anything is derived, at adoption: every commitment inactive,
     /// as a timeline starts (tests compare the first transition with it).
-    pub fn unsettled_state(ag: &'a Agreement) -> State {
-        Machine::unsettled(ag, &[], false).state()
+    pub fn unsettled_state(ag: &Agreement) -> State {
+        Machine::unsettled(ag, &Events::default(), false).state()
     }
 
-    fn unsettled(ag: &'a Agreement, events: &'a [Event], record_timeline: bool) -> Machine<'a> {
+    fn unsettled(ag: &Agreement, events: &Events, record_timeline: bool) -> Machine {
         let adopted = ag.spec.agreement.adopted;
         let start = |text: &str| Reason::new(adopted, text);
         let commitments: Vec<Commitment> = ag
@@ -332,8 +332,8 @@ impl<'a> Machine<'a> {
         let deps = &ag.dependencies;
         let (n, phases, powers) = (commitments.len(), ag.phases.len(), ag.powers.len());
         let mut machine = Machine {
-            ag,
-            events: Cow::Borrowed(events),
+            ag: ag.clone(),
+            events: events.clone(),
             day: adopted,
             next_event: 0,
             commitments: Records::new(commitments),
@@ -435,10 +435,8 @@ impl<'a> Machine<'a> {
 
     /// A machine with no log yet, to which events are [pushed](Machine::push) as they
     /// happen: how a simulator drives the engine.
-    pub fn live(ag: &'a Agreement, record_timeline: bool) -> Machine<'a> {
-        let mut machine = Machine::new(ag, &[], record_timeline);
-        machine.events = Cow::Owned(Vec::new());
-        machine
+    pub fn live(ag: &Agreement, record_timeline: bool) -> Machine {
+        Machine::new(ag, &Events::default(), record_timeline)
     }
 
     /// A live machine for simulators, which read statuses and never the reasons: it
@@ -446,7 +444,7 @@ impl<'a> Machine<'a> {
     /// it) but does not compose the text of phase, power, instrument and facility
     /// reasons, which would cost an allocation at every change. The reasons of a state
     /// read from it are not meaningful.
-    pub fn live_lean(ag: &'a Agreement) -> Machine<'a> {
+    pub fn live_lean(ag: &Agreement) -> Machine {
         let mut machine = Machine::live(ag, false);
         machine.lean = true;
         // Without words, a clone of this machine (one per simulated run) allocates no
@@ -463,7 +461,7 @@ impl<'a> Machine<'a> {
     /// Makes room for `additional` more pushed events at once (a simulator knows roughly
     /// how many a run records), instead of growing the log by doubling.
     pub fn reserve(&mut self, additional: usize) {
-        self.events.to_mut().reserve(additional);
+        self.events.reserve(additional);
     }
 
     /// Builds a reason, unless the machine is lean (then an empty one: no allocation).
@@ -517,7 +515,7 @@ impl<'a> Machine<'a> {
                 field: Some("date"),
             });
         }
-        validate_draft(self.ag, &draft, date)?;
+        validate_draft(&self.ag, &draft, date)?;
         let index = self.events.len();
         let event = Event {
             index,
@@ -534,13 +532,39 @@ impl<'a> Machine<'a> {
             precision: draft.precision,
             source: None,
         };
-        self.events.to_mut().push(event);
+        self.events.push(event);
         Ok(index)
     }
 
+    /// Continues on another log that begins with the events this machine has applied
+    /// and goes on differently (a history to which events were appended, perhaps
+    /// back-dated to after the machine's day): what lets a live history keep its
+    /// checkpoints. Refused when the new log does not keep the applied events in
+    /// place, or puts an event it has not applied before its day (the last applied
+    /// event is compared, not all: callers keep the prefix, this catches the mistake
+    /// of not doing so). A machine that has advanced through day `D` must not resume on
+    /// a log with new events dated `D`: they would be applied after the day's timers.
+    pub fn resume_on(&mut self, events: &Events) -> Result<(), Problem> {
+        let applied = self.next_event;
+        let kept = events.len() >= applied
+            && (applied == 0 || events.get(applied - 1) == self.events.get(applied - 1))
+            && events.get(applied).is_none_or(|next| next.date >= self.day);
+        if !kept {
+            return Err(Problem {
+                message: format!("the log does not continue the {applied} events this machine has applied"),
+                help: Some(
+                    "resume a machine only on a log that keeps the events it has applied, in place".into(),
+                ),
+                field: None,
+            });
+        }
+        self.events = events.clone();
+        Ok(())
+    }
+
     /// The agreement the machine runs.
-    pub fn agreement(&self) -> &'a Agreement {
-        self.ag
+    pub fn agreement(&self) -> &Agreement {
+        &self.ag
     }
 
     /// The day the machine has advanced to.
@@ -852,8 +876,9 @@ impl<'a> Machine<'a> {
     /// timeline reads cause before effect.
     fn exercise(&mut self, p: usize, by: usize, event: Option<usize>) {
         let day = self.day;
-        let power = &self.ag.powers[p];
-        let id = self.ag.spec.power[p].id.clone();
+        let ag = self.ag.clone();
+        let power = &ag.powers[p];
+        let id = ag.spec.power[p].id.clone();
         self.set_stage(p, Stage::Exercised { on: day, event });
         self.derive_power(p);
         let mut because = Reason::new(day, format!("power `{id}` took effect on {day}")).cause(id.clone());
@@ -897,7 +922,7 @@ impl<'a> Machine<'a> {
     }
 
     fn suspend_listed(&mut self, p: usize, because: &Reason) {
-        let ag = self.ag;
+        let ag = self.ag.clone();
         let power = &ag.powers[p];
         let id = &ag.spec.power[p].id;
         let text = format!("suspended by `{id}` on {}", because.since);
@@ -919,7 +944,7 @@ impl<'a> Machine<'a> {
     /// recorded `resumed`): what it suspended resumes, and what a snap-back re-imposed is
     /// relieved again where the commitment that relieved it still stands.
     fn end_power_suspension(&mut self, p: usize, reason: Reason) {
-        let ag = self.ag;
+        let ag = self.ag.clone();
         for &ph in &ag.powers[p].suspends_phases {
             if self.phases[ph].status == PhaseStatus::Suspended {
                 let status =
@@ -1172,7 +1197,7 @@ impl<'a> Machine<'a> {
                 self.set_phase(p, PhaseStatus::Open, reason);
             }
         }
-        let ag = self.ag;
+        let ag = self.ag.clone();
         let id = &ag.spec.amendment[a].id;
         let mut reason = Reason::new(day, format!("amendment `{id}` took effect on {day}")).cause(id.clone());
         if let Some(e) = event {
@@ -1232,7 +1257,7 @@ impl<'a> Machine<'a> {
         let old = self.instruments[i].status;
         let reimposed = |s: InstrumentStatus| u32::from(s == InstrumentStatus::ReImposed);
         self.tallies.reimposed = self.tallies.reimposed - reimposed(old) + reimposed(status);
-        let ag = self.ag;
+        let ag = self.ag.clone();
         self.mark_readers(&ag.dependencies.instrument_readers[i]);
         if old != status && self.timeline.is_some() {
             let id = self.ag.spec.instrument[i].id.clone();

@@ -19,15 +19,16 @@ use crate::DateBeforeAdoption;
 pub const CHECKPOINT_EVERY: usize = 250;
 
 /// A replayed log with checkpoints, ready for state queries at any date.
-pub struct Replay<'a> {
+#[derive(Clone)]
+pub struct Replay {
     adopted: Date,
     /// Machines at the end of increasing days; the first is at adoption.
-    checkpoints: Vec<Machine<'a>>,
+    checkpoints: Vec<Machine>,
 }
 
-impl<'a> Replay<'a> {
+impl Replay {
     /// Replays the whole log once, keeping checkpoints.
-    pub fn new(agreement: &'a Agreement, log: &'a Log) -> Replay<'a> {
+    pub fn new(agreement: &Agreement, log: &Log) -> Replay {
         let mut machine = Machine::new(agreement, &log.events, false);
         let mut checkpoints = vec![machine.clone()];
         let mut last_checkpoint = 0;

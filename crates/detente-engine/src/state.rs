@@ -5,10 +5,11 @@
 
 use detente_spec::model::FacilityStatus;
 use detente_spec::time::Date;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Why an item has its status: since when, in words, and what caused it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Reason {
     /// The day the status began.
     pub since: Date,
@@ -45,7 +46,7 @@ impl Reason {
 }
 
 /// The lifecycle of a commitment (see `docs/semantics.md`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CommitmentStatus {
     /// Not owed yet: its phase is locked or its `when` does not hold.
@@ -103,7 +104,7 @@ impl CommitmentStatus {
 }
 
 /// A commitment in a state.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct CommitmentState {
     /// Its id.
     pub id: String,
@@ -140,7 +141,7 @@ pub struct CommitmentState {
 }
 
 /// A claim that a commitment was violated.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct AllegationState {
     /// The day of the claim.
     pub since: Date,
@@ -156,7 +157,7 @@ pub struct AllegationState {
 }
 
 /// How a breach was established.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum BreachKind {
     /// The deadline passed with outcome `violated` (or after its extension).
@@ -182,7 +183,7 @@ impl BreachKind {
 }
 
 /// An established breach of a commitment.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct BreachState {
     /// How it was established.
     pub kind: BreachKind,
@@ -196,7 +197,7 @@ pub struct BreachState {
 }
 
 /// One bound party's part of a commitment.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct ShareState {
     /// The party.
     pub party: String,
@@ -210,7 +211,7 @@ pub struct ShareState {
 }
 
 /// The lifecycle of a phase.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PhaseStatus {
     /// Not open yet.
@@ -239,7 +240,7 @@ impl PhaseStatus {
 }
 
 /// A phase in a state.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct PhaseState {
     /// Its id.
     pub id: String,
@@ -252,7 +253,7 @@ pub struct PhaseState {
 }
 
 /// The lifecycle of a power.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PowerStatus {
     /// Its trigger does not hold.
@@ -281,7 +282,7 @@ impl PowerStatus {
 }
 
 /// A power in a state.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct PowerState {
     /// Its id.
     pub id: String,
@@ -294,7 +295,7 @@ pub struct PowerState {
 }
 
 /// The status of an instrument.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InstrumentStatus {
     /// In force.
@@ -327,7 +328,7 @@ impl InstrumentStatus {
 }
 
 /// An instrument in a state.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct InstrumentState {
     /// Its id.
     pub id: String,
@@ -338,7 +339,7 @@ pub struct InstrumentState {
 }
 
 /// A quantity in a state.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct QuantityState {
     /// Its id.
     pub id: String,
@@ -351,7 +352,7 @@ pub struct QuantityState {
 }
 
 /// A facility in a state.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct FacilityState {
     /// Its id.
     pub id: String,
@@ -362,7 +363,7 @@ pub struct FacilityState {
 }
 
 /// A party in a state.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct PartyState {
     /// Its id.
     pub id: String,
@@ -377,7 +378,7 @@ pub struct PartyState {
 }
 
 /// An amendment in a state.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct AmendmentState {
     /// Its id.
     pub id: String,
@@ -388,7 +389,7 @@ pub struct AmendmentState {
 }
 
 /// The status of the agreement as a whole.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AgreementStatus {
     /// Concluded, not yet in force (between `signed` and `adopted`).
@@ -435,7 +436,7 @@ impl AgreementStatus {
 }
 
 /// Something the log did that had no effect, kept so that nothing is lost silently.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Note {
     /// The event, by position in the log.
     pub event: usize,
@@ -444,7 +445,7 @@ pub struct Note {
 }
 
 /// The whole state on a date.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct State {
     /// The agreement's id.
     pub agreement_id: String,
@@ -477,7 +478,7 @@ pub struct State {
 }
 
 /// One change of status, for the timeline.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Transition {
     /// When.
     pub date: Date,

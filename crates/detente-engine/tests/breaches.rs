@@ -8,7 +8,7 @@ use detente_engine::explain::{explain, render as render_explanation};
 use detente_engine::log::{load, Format};
 use detente_engine::report::Style;
 use detente_engine::state::*;
-use detente_engine::{state, timeline, Agreement, Log};
+use detente_engine::{state, timeline, Agreement, Event, Log};
 use detente_spec::time::{parse_date, Date};
 use detente_spec::{check, SourceFile};
 
@@ -340,8 +340,8 @@ fn a_deed_done_is_not_undone_by_a_withdrawal_after_a_suspension() {
     );
     // Without the suspension the deed stays fulfilled, as before.
     let mut without = log.clone();
-    without.events.retain(|e| e.index != 3 && e.index != 4);
-    without.events.iter_mut().enumerate().for_each(|(i, e)| e.index = i);
+    let kept = without.events.iter().filter(|e| e.index != 3 && e.index != 4).cloned();
+    without.events = kept.enumerate().map(|(i, e)| Event { index: i, ..e }).collect();
     let s = at(&ag, &without, "2020-06-01");
     assert_eq!(commitment(&s, "relief").status, CommitmentStatus::Fulfilled);
 }

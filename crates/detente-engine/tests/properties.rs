@@ -31,7 +31,7 @@ proptest! {
             prop_assert_eq!(&s, &replay.state_at(as_of).unwrap());
             // Causality: events after the date do not matter.
             let mut before = log.clone();
-            before.events.retain(|e| e.date <= as_of);
+            before.events = before.events.iter().filter(|e| e.date <= as_of).cloned().collect();
             prop_assert_eq!(&s, &state(&agreement, &before, as_of).unwrap());
             check_state(&agreement, &s)?;
         }
@@ -56,14 +56,14 @@ proptest! {
             if to > live.day() {
                 live.advance_to(to);
                 let mut before = log.clone();
-                before.events.truncate(e.index);
+                before.events = before.events[..e.index].iter().cloned().collect();
                 prop_assert_eq!(live.state(), state(&agreement, &before, to).unwrap(), "on {}", to);
             }
             live.push_event(e.date, e.draft()).unwrap();
             if same_day && live.day() == e.date {
                 live.advance_to(e.date);
                 let mut upto = log.clone();
-                upto.events.truncate(e.index + 1);
+                upto.events = upto.events[..e.index + 1].iter().cloned().collect();
                 prop_assert_eq!(live.state(), state(&agreement, &upto, e.date).unwrap(), "same day {}", e.date);
             }
         }

@@ -151,7 +151,7 @@ pub fn play(
         let mut row = Vec::new();
         for second in candidates {
             let mut variant = ag.clone();
-            let sim = variant.spec.simulation.get_or_insert_with(Default::default);
+            let sim = variant.simulation_mut();
             sim.strategy.insert(ids[0].clone(), first.clone());
             sim.strategy.insert(ids[1].clone(), second.clone());
             let plan = Plan::new(&variant, overrides).map_err(|e| e.to_string())?;

@@ -45,7 +45,6 @@ use std::fmt;
 use detente_engine::state::{InstrumentStatus, PhaseStatus};
 use detente_engine::{Agreement, Log, Machine};
 use detente_spec::time::{Date, Duration};
-use rayon::prelude::*;
 
 use crate::plan::{Overrides, Plan, PlanError};
 use crate::run::{broken_down, stopped, Simulator, Trajectory};
@@ -395,13 +394,7 @@ pub fn backtest(ag: &Agreement, log: &Log, options: Options) -> Result<Backtest,
     let seed = plan.seed;
     let end = *plan.dates.last().expect("at least one step");
     let sim = Simulator::new(ag, plan);
-    let futures: Vec<Outcome> = (0..u64::from(options.runs))
-        .into_par_iter()
-        .map_init(Trajectory::default, |t, run| {
-            sim.run(run, t);
-            Outcome::of(sim.plan(), t)
-        })
-        .collect();
+    let futures = outcomes(&sim, u64::from(options.runs));
     let time = |month: Option<u32>| month.map_or(f64::INFINITY, f64::from);
     Ok(Backtest {
         agreement: ag.spec.agreement.id.clone(),
@@ -431,6 +424,30 @@ pub fn backtest(ag: &Agreement, log: &Log, options: Options) -> Result<Backtest,
         real,
         futures,
     })
+}
+
+/// Each future's outcome, in run order (through the one parallel driver; nothing
+/// here can fail, and nothing cancels a backtest).
+fn outcomes(sim: &Simulator, runs: u64) -> Vec<Outcome> {
+    let folded = crate::parallel::fold_runs(
+        0..runs,
+        &crate::parallel::Control::new(&|_| {}),
+        Vec::new,
+        Trajectory::default,
+        |outcomes: &mut Vec<(u64, Outcome)>, t, run| {
+            sim.run(run, t);
+            outcomes.push((run, Outcome::of(sim.plan(), t)));
+            Ok::<(), std::convert::Infallible>(())
+        },
+        |outcomes, more| {
+            outcomes.extend(more);
+            Ok(())
+        },
+    );
+    // Infallible, and without a flag nothing cancels it.
+    let mut outcomes = folded.unwrap_or_default();
+    outcomes.sort_by_key(|(run, _)| *run);
+    outcomes.into_iter().map(|(_, o)| o).collect()
 }
 
 /// The real history read at the end of each step of `plan`, exactly as a future's

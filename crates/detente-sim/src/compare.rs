@@ -10,11 +10,11 @@
 
 use std::ops::Range;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use detente_engine::Agreement;
 
+use crate::parallel::{Control, Stopped};
 use crate::plan::{Overrides, Plan, PlanError};
 use crate::run::{Simulator, Trajectory};
 use crate::tally::{Moments, Tally, TallyError};
@@ -138,7 +138,7 @@ pub fn align(agreements: &mut [Agreement], overrides: Overrides) -> Result<(), (
     let Some(first) = agreements.first() else { return Ok(()) };
     let first = Plan::new(first, overrides).map_err(|e| (0, e))?.assumptions;
     for agreement in agreements.iter_mut() {
-        let sim = agreement.spec.simulation.get_or_insert_with(Default::default);
+        let sim = agreement.simulation_mut();
         sim.horizon = first.horizon;
         sim.step = first.step;
         sim.runs = first.runs;
@@ -157,39 +157,36 @@ pub fn compare(
     runs: Range<u64>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Comparison, TallyError> {
-    assert!(!sims.is_empty(), "compare needs at least one design");
+    compare_with(sims, runs, &Control::new(progress)).map_err(|stopped| match stopped {
+        Stopped::Failed(e) => e,
+        Stopped::Cancelled => TallyError("the comparison was cancelled".into()),
+    })
+}
+
+/// [`compare`] under a [`Control`] (progress and cancellation). No design is an error,
+/// not a panic.
+pub fn compare_with(
+    sims: &[Simulator],
+    runs: Range<u64>,
+    control: &Control,
+) -> Result<Comparison, Stopped<TallyError>> {
+    if sims.is_empty() {
+        return Err(Stopped::Failed(TallyError("a comparison needs at least one design".into())));
+    }
     let indices = metrics(sims).1;
-    let chunk = 32u64;
-    let chunks = runs.end.saturating_sub(runs.start).div_ceil(chunk);
-    (0..chunks)
-        .into_par_iter()
-        .fold(
-            || (Ok(Comparison::empty(sims)), vec![Trajectory::default(); sims.len()], Vec::new(), Vec::new()),
-            |(acc, mut trajectories, mut base, mut other), c| {
-                let Ok(mut acc) = acc else { return (acc, trajectories, base, other) };
-                let first = runs.start + c * chunk;
-                let last = (first + chunk).min(runs.end);
-                for run in first..last {
-                    for (d, sim) in sims.iter().enumerate() {
-                        sim.run(run, &mut trajectories[d]);
-                    }
-                    if let Err(e) = acc.add_run(sims, &indices, &trajectories, (&mut base, &mut other)) {
-                        return (Err(e), trajectories, base, other);
-                    }
-                }
-                progress(last - first);
-                (Ok(acc), trajectories, base, other)
-            },
-        )
-        .map(|(acc, ..)| acc)
-        .reduce(
-            || Ok(Comparison::empty(sims)),
-            |a, b| {
-                let mut a = a?;
-                a.merge(&b?)?;
-                Ok(a)
-            },
-        )
+    crate::parallel::fold_runs(
+        runs,
+        control,
+        || Comparison::empty(sims),
+        || (vec![Trajectory::default(); sims.len()], Vec::new(), Vec::new()),
+        |acc, (trajectories, base, other), run| {
+            for (d, sim) in sims.iter().enumerate() {
+                sim.run(run, &mut trajectories[d]);
+            }
+            acc.add_run(sims, &indices, trajectories, (base, other))
+        },
+        |acc, other| acc.merge(&other),
+    )
 }
 
 /// A mean with its 95% confidence interval (normal approximation).

@@ -18,13 +18,14 @@
 //! * [`trace`]: one future played again, its record as an event log with the reason
 //!   for every event, and the truth not on record.
 //!
-//! Runs are split into fixed chunks run in parallel (rayon); since a run's draws depend
-//! only on `(seed, run)` and tallies add exactly, the result is byte-identical whatever
-//! the number of threads.
+//! Runs are split into fixed chunks run in parallel ([`parallel`], the one driver);
+//! since a run's draws depend only on `(seed, run)` and tallies add exactly, the result
+//! is byte-identical whatever the number of threads.
 
 pub mod backtest;
 pub mod compare;
 pub mod lead_time;
+pub mod parallel;
 pub mod plan;
 pub mod random;
 mod reading;
@@ -39,16 +40,13 @@ pub mod trace;
 
 use std::ops::Range;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use parallel::{Control, Stopped};
 pub use plan::{Overrides, Plan, PlanError};
 pub use run::{Simulator, Trajectory};
 pub use tally::{Tally, TallyError};
 pub use trace::TracedRun;
-
-/// How many runs a parallel task takes at a time.
-const CHUNK: u64 = 64;
 
 /// The outcome of one run, kept only on request (`--keep-runs`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -105,46 +103,40 @@ pub fn simulate(
     keep_runs: bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Tally, Vec<RunRecord>), TallyError> {
-    let chunks = runs.end.saturating_sub(runs.start).div_ceil(CHUNK);
-    let failed = std::sync::atomic::AtomicBool::new(false);
-    let (tally, mut records) = (0..chunks)
-        .into_par_iter()
-        .fold(
-            || (Ok(empty_tally(sim)), Vec::new(), Trajectory::default()),
-            |(tally, mut records, mut trajectory), chunk| {
-                let Ok(mut tally) = tally else { return (tally, records, trajectory) };
-                if failed.load(std::sync::atomic::Ordering::Relaxed) {
-                    return (Ok(tally), records, trajectory);
-                }
-                let first = runs.start + chunk * CHUNK;
-                let last = (first + CHUNK).min(runs.end);
-                for run in first..last {
-                    sim.run(run, &mut trajectory);
-                    if let Err(e) = tally.add(sim.plan(), &trajectory) {
-                        failed.store(true, std::sync::atomic::Ordering::Relaxed);
-                        return (Err(e), records, trajectory);
-                    }
-                    if keep_runs {
-                        records.push(RunRecord::of(sim, run, &trajectory));
-                    }
-                }
-                progress(last - first);
-                (Ok(tally), records, trajectory)
-            },
-        )
-        .map(|(tally, records, _)| (tally, records))
-        .reduce(
-            || (Ok(empty_tally(sim)), Vec::new()),
-            |(a, mut ra), (b, rb)| {
-                let merged = a.and_then(|mut a| {
-                    a.merge(&b?)?;
-                    Ok(a)
-                });
-                ra.extend(rb);
-                (merged, ra)
-            },
-        );
-    let tally = tally?;
+    simulate_with(sim, runs, keep_runs, &Control::new(progress)).map_err(|stopped| match stopped {
+        Stopped::Failed(e) => e,
+        // Without a flag nothing cancels; said plainly if it ever did.
+        Stopped::Cancelled => TallyError("the simulation was cancelled".into()),
+    })
+}
+
+/// [`simulate`] under a [`Control`]: progress, and cancellation by a flag another
+/// thread may set.
+pub fn simulate_with(
+    sim: &Simulator,
+    runs: Range<u64>,
+    keep_runs: bool,
+    control: &Control,
+) -> Result<(Tally, Vec<RunRecord>), Stopped<TallyError>> {
+    let (tally, mut records) = parallel::fold_runs(
+        runs,
+        control,
+        || (empty_tally(sim), Vec::new()),
+        Trajectory::default,
+        |(tally, records), trajectory, run| {
+            sim.run(run, trajectory);
+            tally.add(sim.plan(), trajectory)?;
+            if keep_runs {
+                records.push(RunRecord::of(sim, run, trajectory));
+            }
+            Ok(())
+        },
+        |(tally, records), (other, more)| {
+            tally.merge(&other)?;
+            records.extend(more);
+            Ok(())
+        },
+    )?;
     records.sort_by_key(|r| r.run);
     Ok((tally, records))
 }

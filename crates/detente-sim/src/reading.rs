@@ -69,7 +69,7 @@ impl Reading {
     }
 
     /// Reads the record again if the machine's version moved since the last reading.
-    pub fn refresh(&mut self, machine: &Machine<'_>, ag: &Agreement, plan: &Plan) {
+    pub fn refresh(&mut self, machine: &Machine, ag: &Agreement, plan: &Plan) {
         let version = machine.version();
         if version == self.version {
             return;

@@ -25,7 +25,7 @@ fn r4(x: f64) -> f64 {
 }
 
 /// The five quantiles reports use, and the mean.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Spread {
     /// 5th percentile.
     pub p5: f64,
@@ -83,7 +83,7 @@ impl Spread {
 }
 
 /// A quantity over time.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct QuantitySummary {
     /// Its id.
     pub id: String,
@@ -98,7 +98,7 @@ pub struct QuantitySummary {
 }
 
 /// A phase's chance of opening.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PhaseSummary {
     /// Its id.
     pub id: String,
@@ -113,7 +113,7 @@ pub struct PhaseSummary {
 }
 
 /// Relief from sanctions delivered under the agreement.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ReliefSummary {
     /// Mean economic weight of the relieved instruments in effect, each step.
     pub mean_by_step: Vec<f64>,
@@ -130,7 +130,7 @@ pub struct ReliefSummary {
 }
 
 /// An event's probability over time.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Risk {
     /// The probability it happened within the horizon.
     pub probability: f64,
@@ -139,7 +139,7 @@ pub struct Risk {
 }
 
 /// Ground truth against the record, per run on average.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RecordSummary {
     /// Party-months of covert violation.
     pub covert_violation_months: f64,
@@ -154,7 +154,7 @@ pub struct RecordSummary {
 }
 
 /// Everything a simulation of one design says.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// The agreement's id.
     pub agreement: String,
@@ -176,7 +176,7 @@ pub struct Summary {
     /// yet assembled (`<id>.material`, in units' worth) and the breakout time
     /// (`<id>.breakout`, in days, capped at the horizon). Empty, and left out, when no
     /// quantity is made from others.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub programme: Vec<QuantitySummary>,
     /// Phases.
     pub phases: Vec<PhaseSummary>,
@@ -198,7 +198,7 @@ pub struct Summary {
     pub commitments: BTreeMap<String, BTreeMap<String, f64>>,
     /// What a reader must know to read the numbers (e.g. that a replayed history had
     /// already broken down); printed first.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 

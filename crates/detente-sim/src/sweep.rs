@@ -20,6 +20,7 @@
 
 use serde::Serialize;
 
+use detente_engine::Agreement;
 use detente_spec::model::{Simulation, Spec, StrategyKind};
 use detente_spec::time::Duration;
 
@@ -67,7 +68,8 @@ fn probability(name: &str, value: f64) -> Result<f64, String> {
 }
 
 /// Sets a parameter of the agreement's assumptions to `value`.
-pub fn apply(spec: &mut Spec, parameter: &str, value: f64) -> Result<(), String> {
+pub fn apply(agreement: &mut Agreement, parameter: &str, value: f64) -> Result<(), String> {
+    let spec = &agreement.spec;
     let commitment_ids: Vec<String> = spec.commitment.iter().map(|c| c.id.clone()).collect();
     let verified =
         |id: &str, spec: &Spec| spec.commitment.iter().any(|c| c.id == id && c.verification.is_some());
@@ -100,7 +102,7 @@ pub fn apply(spec: &mut Spec, parameter: &str, value: f64) -> Result<(), String>
         _ => Ok(()),
     };
     check_first?;
-    let sim: &mut Simulation = spec.simulation.get_or_insert_with(Default::default);
+    let sim: &mut Simulation = agreement.simulation_mut();
     match parts.as_slice() {
         ["resolution"] => sim.resolution = probability(parameter, value)?,
         ["confirmation", "breach"] => sim.confirmation.breach = probability(parameter, value)?,

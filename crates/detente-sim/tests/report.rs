@@ -12,23 +12,27 @@ use detente_spec::model::{Strategy, StrategyKind};
 use detente_spec::{check, SourceFile};
 
 /// The starter agreement (both sides sincere), small.
-fn starter() -> Agreement {
+fn starter_spec() -> detente_spec::Spec {
     let mut spec = check(&SourceFile::new("my-deal.toml", detente_spec::starter("my-deal"))).spec;
     let sim = spec.simulation.get_or_insert_with(Default::default);
     sim.runs = 300;
     sim.horizon = detente_spec::time::Duration::months(36);
-    compile(&spec)
+    spec
+}
+
+fn starter() -> Agreement {
+    compile(&starter_spec())
 }
 
 /// The starter with Beta cheating on its freeze 5% of months.
 fn starter_with_a_cheater() -> Agreement {
-    let mut agreement = starter();
-    agreement.spec.agreement.id = "my-deal-cheater".into();
-    agreement.spec.simulation.as_mut().unwrap().strategy.insert(
+    let mut spec = starter_spec();
+    spec.agreement.id = "my-deal-cheater".into();
+    spec.simulation.as_mut().unwrap().strategy.insert(
         "beta".into(),
         Strategy { kind: StrategyKind::CovertCheater, cheat: Some(0.05), max_cost: None, patience: None },
     );
-    agreement
+    compile(&spec)
 }
 
 const SMALL: ReportOptions = ReportOptions { driver_runs: 100, story_runs: 300 };
@@ -72,8 +76,8 @@ fn a_driver_is_the_sweep_of_its_assumption() {
         found.iter().find(|d| d.parameter == "strategy.beta.cheat").expect("the cheat is an assumption");
     assert_eq!(driver.range, (0.025, 0.525));
     let mut low = design.clone();
-    detente_sim::sweep::apply(&mut low.spec, "strategy.beta.cheat", 0.025).unwrap();
-    low.spec.simulation.as_mut().unwrap().runs = 100;
+    detente_sim::sweep::apply(&mut low, "strategy.beta.cheat", 0.025).unwrap();
+    low.simulation_mut().runs = 100;
     let summary = drivers::summarise(&low).unwrap();
     assert_eq!(driver.at_low, drivers::outcomes(&summary));
     assert!(driver.swing(1) > 0.0, "cheating more is caught more: {driver:?}");

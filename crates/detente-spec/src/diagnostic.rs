@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 
 /// How serious a diagnostic is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The specification is invalid.
@@ -127,6 +127,21 @@ codes! {
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl schemars::JsonSchema for Code {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Code".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        schemars::json_schema!({
+            "description": "A stable diagnostic code (docs/diagnostics.md).",
+            "type": "string",
+            "enum": codes,
+        })
     }
 }
 
@@ -361,7 +376,7 @@ pub fn number(x: f64) -> String {
 }
 
 /// A line and column, both counted from 1; columns count characters, not bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LineColumn {
     /// The line, from 1.
     pub line: usize,
@@ -624,7 +639,7 @@ pub fn render(diagnostics: &[Diagnostic], file: &SourceFile, style: Style) -> St
 }
 
 /// The machine-readable form of a diagnostic, for `--format json`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct JsonDiagnostic {
     /// The file.
     pub file: String,
@@ -645,7 +660,7 @@ pub struct JsonDiagnostic {
 }
 
 /// A labelled location in [`JsonDiagnostic`].
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct JsonLabel {
     /// Where it starts.
     pub start: LineColumn,

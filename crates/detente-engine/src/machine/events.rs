@@ -9,7 +9,7 @@ use super::{ended, event_ref, on_date, Act, Allegation, Breach, Machine, Stage, 
 use crate::log::Subject;
 use crate::state::*;
 
-impl Machine<'_> {
+impl Machine {
     fn note(&mut self, event: &Act, text: impl Into<String>) {
         self.notes.push(Note { event: event.index, text: text.into() });
     }
@@ -19,7 +19,7 @@ impl Machine<'_> {
     pub(super) fn apply(&mut self, event: &Act) -> bool {
         let notes_before = self.notes.len();
         // Borrowed from the agreement, not the machine: no copy per event.
-        let ag = self.ag;
+        let ag = self.ag.clone();
         let actor = ag.spec.party[event.actor].id.as_str();
         // Imposing or lifting an instrument acts outside the agreement: a party that has
         // left, or an agreement that has ended, does not stop it (the US re-imposed its
@@ -333,7 +333,8 @@ impl Machine<'_> {
             self.note(event, "a deed done cannot be renounced; recorded only");
             return;
         }
-        let actor = &self.ag.spec.party[event.actor].id;
+        let ag = self.ag.clone();
+        let actor = &ag.spec.party[event.actor].id;
         let text = format!(
             "renounced by `{actor}` {} ({})",
             on_date(event.date, event.precision),
@@ -401,7 +402,7 @@ impl Machine<'_> {
         let reason = Reason::new(event.date, text).event(event.index);
         // The party leaves its part of each commitment of the phase; the others' pledges
         // stand. The phase ends when nothing of it is left to anyone.
-        let ag = self.ag;
+        let ag = self.ag.clone();
         for &c in &ag.phases[p].commitments {
             if self.binds(c, event.actor)
                 && !ended(self.commitments[c].status)
@@ -603,7 +604,7 @@ impl Machine<'_> {
     fn measure(&mut self, event: &Act, q: usize) -> bool {
         let day = event.date;
         let value = event.value.unwrap_or_default();
-        let ag = self.ag;
+        let ag = self.ag.clone();
         let actor = &ag.spec.party[event.actor];
         self.quantities[q] = (value, Some(event.index));
         self.mark_readers(&ag.dependencies.quantity_readers[q]);

@@ -282,7 +282,7 @@ impl Tallies {
     }
 }
 
-impl Machine<'_> {
+impl Machine {
     /// A commitment's facts now (see the constants above): a function of its record
     /// and of which amendments are in effect.
     fn facts(&self, c: usize) -> u32 {
@@ -342,7 +342,7 @@ impl Machine<'_> {
     }
 
     fn sync_commitment(&mut self, c: usize) {
-        let ag = self.ag;
+        let ag = self.ag.clone();
         let deps = &ag.dependencies;
         // Its own record changed: its status, owing and `while` may change.
         self.dirty.stale.mark(c);
@@ -416,7 +416,7 @@ impl Machine<'_> {
     /// A phase's status changed: what reads it, the phases that open after it, and its
     /// own opening, holding and completing.
     pub(super) fn phase_changed(&mut self, p: usize) {
-        let ag = self.ag;
+        let ag = self.ag.clone();
         self.mark_readers(&ag.dependencies.phase_readers[p]);
         for &next in &ag.dependencies.followers[p] {
             self.dirty.open.mark(next);
@@ -437,7 +437,7 @@ impl Machine<'_> {
 
     /// The day moved: what reads the day.
     pub(super) fn day_changed(&mut self) {
-        let ag = self.ag;
+        let ag = self.ag.clone();
         self.mark_readers(&ag.dependencies.day_readers);
         for &c in &ag.dependencies.noticed {
             self.dirty.stale.mark(c);
@@ -502,12 +502,12 @@ impl Machine<'_> {
     }
 }
 
-impl<'a> Machine<'a> {
+impl Machine {
     /// A machine that checks, after every settle, that settling incrementally left it
     /// as settling every item would, and that its tallies equal a recount; it panics
     /// otherwise. For tests: the check costs a clone and a full settle each time.
     #[doc(hidden)]
-    pub fn checking_incremental(mut self) -> Machine<'a> {
+    pub fn checking_incremental(mut self) -> Machine {
         self.check_incremental = true;
         self
     }

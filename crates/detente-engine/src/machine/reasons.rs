@@ -24,7 +24,7 @@ const DISPUTED: u8 = 16;
 /// Performed in time; takes effect after a notice period.
 const NOTIFIED: u8 = 32;
 
-impl Machine<'_> {
+impl Machine {
     /// The facts that stand beside a commitment's status, as bits: what a reader is told
     /// after the status ("suspended, violation verified").
     pub(super) fn flags(&self, c: usize, status: CommitmentStatus) -> u8 {

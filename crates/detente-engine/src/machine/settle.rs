@@ -13,7 +13,7 @@ use detente_spec::model::WhileEnds;
 /// moves some item forward along a finite lifecycle, so real agreements settle in a few.
 const MAX_ROUNDS: usize = 10_000;
 
-impl Machine<'_> {
+impl Machine {
     /// Re-derives every status until a fixed point (see `docs/semantics.md`).
     ///
     /// Each pass examines only the items marked for it, those whose inputs changed
@@ -224,7 +224,7 @@ impl Machine<'_> {
     fn on_commitment_change(&mut self, c: usize, old: CommitmentStatus, new: CommitmentStatus) {
         let performing =
             |s: CommitmentStatus| matches!(s, CommitmentStatus::Performed | CommitmentStatus::Fulfilled);
-        let ag = self.ag;
+        let ag = self.ag.clone();
         let id = ag.spec.commitment[c].id.as_str();
         let continuing = ag.commitments[c].kind == CommitmentKind::Continuing;
         if performing(new) && !performing(old) {
@@ -566,7 +566,7 @@ pub(super) struct Evidence {
     pub events: Vec<usize>,
 }
 
-impl Machine<'_> {
+impl Machine {
     /// The evidence that a holding condition holds. Events are cited rather than the
     /// commitments themselves where an event established the fact, so that an
     /// explanation never runs in a circle (a snap-back exercised because of a
@@ -646,7 +646,7 @@ fn format_event(index: usize) -> String {
     format!("event #{}", index + 1)
 }
 
-impl Machine<'_> {
+impl Machine {
     pub(super) fn set_phase(&mut self, p: usize, status: PhaseStatus, reason: Reason) {
         let old = self.phases[p].status;
         self.phases[p].status = status;
@@ -683,7 +683,7 @@ impl Machine<'_> {
     /// A commitment came into effect or was performed: its facilities take the statuses
     /// it sets (never leaving `dismantled`).
     fn apply_sets(&mut self, c: usize, id: &str) {
-        let ag = self.ag;
+        let ag = self.ag.clone();
         for &(f, status) in &ag.commitments[c].sets {
             let old = self.facilities[f].status;
             if old == FacilityStatus::Dismantled || old == status {
@@ -702,7 +702,7 @@ impl Machine<'_> {
     /// replaced, unless they have changed since or were dismantled (a dismantled facility
     /// never changes again; rebuilding it is a new facility).
     pub(super) fn undo_sets(&mut self, c: usize) {
-        let ag = self.ag;
+        let ag = self.ag.clone();
         let id = ag.spec.commitment[c].id.as_str();
         for &(f, set) in &ag.commitments[c].sets {
             if set == FacilityStatus::Dismantled || self.facilities[f].status != set {
@@ -721,7 +721,7 @@ impl Machine<'_> {
     /// the statuses it replaced, unless they have changed since. A freeze is held, so it
     /// ends with the commitment; disabling and dismantling are deeds, and stay done.
     fn revert_sets(&mut self, c: usize, id: &str, now: CommitmentStatus) {
-        let ag = self.ag;
+        let ag = self.ag.clone();
         for &(f, set) in &ag.commitments[c].sets {
             let Some(previous) = self.replaced.remove(&(c, f)) else { continue };
             if set != FacilityStatus::Frozen || self.facilities[f].status != FacilityStatus::Frozen {
@@ -746,7 +746,7 @@ impl Machine<'_> {
         let old = self.facilities[f].status;
         self.facilities[f].status = status;
         self.version += 1;
-        let ag = self.ag;
+        let ag = self.ag.clone();
         self.mark_readers(&ag.dependencies.facility_readers[f]);
         if self.timeline.is_some() {
             let id = self.ag.spec.facility[f].id.clone();

@@ -3,7 +3,7 @@
 use super::Machine;
 use crate::state::*;
 
-impl Machine<'_> {
+impl Machine {
     /// The state at the machine's current day.
     pub fn state(&self) -> State {
         let spec = &self.ag.spec;

@@ -124,9 +124,7 @@ pub fn range_rule(parameter: &str) -> &'static str {
 /// read against (the same runs and seed as theirs).
 pub fn at_value(agreement: &Agreement, runs: u32) -> Result<[f64; 3], String> {
     let mut design = agreement.clone();
-    if let Some(sim) = design.spec.simulation.as_mut() {
-        sim.runs = runs;
-    }
+    design.simulation_mut().runs = runs;
     Ok(outcomes(&summarise(&design)?))
 }
 
@@ -151,10 +149,8 @@ pub fn drivers(agreement: &Agreement, runs: u32) -> Result<Vec<Driver>, String> 
         let Some((low, high)) = ends else { continue };
         let at = |v: f64| -> Result<[f64; 3], String> {
             let mut point = agreement.clone();
-            sweep::apply(&mut point.spec, &parameter, v)?;
-            if let Some(sim) = point.spec.simulation.as_mut() {
-                sim.runs = runs;
-            }
+            sweep::apply(&mut point, &parameter, v)?;
+            point.simulation_mut().runs = runs;
             Ok(outcomes(&summarise(&point)?))
         };
         out.push(Driver {

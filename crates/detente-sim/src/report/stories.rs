@@ -76,7 +76,7 @@ pub fn tell(sim: &Simulator, why: String, run: u64) -> Story {
             (e.date, 0, format!("{what} ({reason})"))
         })
         .collect();
-    let log = Log { events: traced.events.clone(), skipped: Vec::new() };
+    let log = Log { events: traced.events.clone().into(), skipped: Vec::new() };
     for t in detente_engine::timeline(ag, &log, horizon) {
         let notable = t.kind != "commitment" || t.to.contains("violated") || t.to.contains("terminated");
         if notable && t.kind != "instrument" {

@@ -110,7 +110,7 @@ pub struct Simulator<'a> {
     ag: &'a Agreement,
     plan: Plan,
     /// A fresh live machine, cloned for each run.
-    fresh: Machine<'a>,
+    fresh: Machine,
     /// For each quantity, the commitments that limit it.
     limiting: Vec<Vec<usize>>,
     /// Signatories, in party order.
@@ -150,7 +150,7 @@ impl<'a> Simulator<'a> {
     /// A simulator whose futures continue a history: `history` is a lean live machine
     /// that has been fed a real log (and advanced to its last day, which should be the
     /// plan's start). Quantities the log measured start from their recorded values.
-    pub fn after(ag: &'a Agreement, plan: Plan, history: Machine<'a>) -> Simulator<'a> {
+    pub fn after(ag: &'a Agreement, plan: Plan, history: Machine) -> Simulator<'a> {
         let mut limiting = vec![Vec::new(); ag.spec.quantity.len()];
         for (c, commitment) in ag.commitments.iter().enumerate() {
             for &(q, _) in &commitment.limits {
@@ -286,7 +286,7 @@ struct Anomaly {
 struct Future<'s, 'a> {
     sim: &'s Simulator<'a>,
     draws: Draws,
-    machine: Machine<'a>,
+    machine: Machine,
     out: &'s mut Trajectory,
     /// True quantities now.
     truth: Vec<f64>,

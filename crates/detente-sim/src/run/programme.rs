@@ -41,7 +41,7 @@ impl Programme {
     /// the start: growth, production by the facilities operating at the start, then
     /// assembly up to capacity over the assembled quantity's own interval. Quantities
     /// measured in a replayed history are left as measured.
-    pub fn catch_up(&self, plan: &Plan, fresh: &Machine<'_>, measured: &[Option<f64>], truth: &mut [f64]) {
+    pub fn catch_up(&self, plan: &Plan, fresh: &Machine, measured: &[Option<f64>], truth: &mut [f64]) {
         let step_years = plan.step_months as f64 / 12.0;
         let fresh_quantity = |q: usize| measured[q].is_none() && plan.catch_up[q] > 0.0;
         for (q, quantity) in plan.quantities.iter().enumerate() {

@@ -1,0 +1,290 @@
+//! The JSON layer: every operation of the library as JSON in, JSON out, for front ends
+//! that do not speak Rust (the server's handlers, a browser worker, the Python binding).
+//!
+//! One entry point, [`call`], takes an operation's name and its request and always
+//! answers with an envelope: `{"ok": ANSWER}` or `{"error": ERROR}`, never a panic and
+//! never a bare string. Each request and answer has a JSON Schema ([`schemas`],
+//! written to `docs/library.schema.json`), and docs/library.md documents them.
+//!
+//! The layer is stateless: a request carries the agreement's text and the record's
+//! events, and the answer is computed through the same [`crate::History`] a server
+//! keeps. It adds no rule: its answers are the library's, serialized.
+
+use schemars::{JsonSchema, Schema};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Agreement, Date, Diagnostic, Error, EventRecord, Explanation, Format, History, SimulateOptions, State,
+    Summary, Transition,
+};
+
+/// An agreement's text, as a request carries it.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementText {
+    /// What diagnostics call the text (its file name, usually).
+    pub name: String,
+    /// The text.
+    pub text: String,
+    /// `toml` (the language, the default) or `json` (the normalized form).
+    #[serde(default)]
+    pub format: TextFormat,
+}
+
+/// The format of an agreement's text.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TextFormat {
+    /// The language of docs/language.md.
+    #[default]
+    Toml,
+    /// The normalized JSON of docs/normalized-json.md.
+    Json,
+}
+
+/// `check`: the diagnostics of an agreement's text.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    /// The agreement.
+    pub agreement: AgreementText,
+}
+
+/// The answer to `check`.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct CheckAnswer {
+    /// Whether the text has no error (warnings allowed).
+    pub valid: bool,
+    /// Every error and warning, located.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// `state`: the state of an agreement on a date, after a record of events.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StateRequest {
+    /// The agreement.
+    pub agreement: AgreementText,
+    /// The record, in the order the events were received (dates in any order).
+    #[serde(default)]
+    pub events: Vec<EventRecord>,
+    /// The date: the state at its end.
+    #[schemars(with = "String")]
+    pub at: Date,
+}
+
+/// `timeline`: every status change from adoption to a date.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineRequest {
+    /// The agreement.
+    pub agreement: AgreementText,
+    /// The record.
+    #[serde(default)]
+    pub events: Vec<EventRecord>,
+    /// The last date.
+    #[schemars(with = "String")]
+    pub to: Date,
+}
+
+/// `explain`: why an item stands as it does on a date.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExplainRequest {
+    /// The agreement.
+    pub agreement: AgreementText,
+    /// The record.
+    #[serde(default)]
+    pub events: Vec<EventRecord>,
+    /// The date.
+    #[schemars(with = "String")]
+    pub at: Date,
+    /// The item's id.
+    pub id: String,
+}
+
+/// `simulate`: the agreement's futures, summarized.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SimulateRequest {
+    /// The agreement.
+    pub agreement: AgreementText,
+    /// What to change of the file's `[simulation]` table.
+    #[serde(default, flatten)]
+    pub options: SimulateOptions,
+}
+
+/// An error, as the JSON layer answers it.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ErrorAnswer {
+    /// `invalid_request`, `invalid_agreement`, `invalid_event`, `not_found`,
+    /// `cancelled` or `internal`.
+    pub kind: &'static str,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// For a refused event: its position in the request's `events`, from 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<usize>,
+    /// For a refused event: the field at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+    /// For an invalid agreement: every diagnostic, located.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The operations [`call`] knows, with the schemas of their request and answer.
+pub const OPERATIONS: [&str; 5] = ["check", "state", "timeline", "explain", "simulate"];
+
+/// Runs an operation on a JSON request and answers `{"ok": ...}` or `{"error": ...}`.
+///
+/// ```
+/// let request = serde_json::json!({
+///     "agreement": { "name": "deal.toml", "text": detente_spec::starter("deal") },
+///     "events": [{ "date": "2026-02-01", "actor": "beta", "kind": "performed", "subject": "freeze-enrichment" }],
+///     "at": "2026-03-01",
+/// });
+/// let answer: serde_json::Value = serde_json::from_str(&detente::json::call("state", &request.to_string())).unwrap();
+/// assert_eq!(answer["ok"]["commitments"][0]["status"], "performed");
+/// ```
+pub fn call(operation: &str, request: &str) -> String {
+    let answer = match operation {
+        "check" => parse(request).and_then(|r| check(&r)).and_then(to_value),
+        "state" => parse(request).and_then(|r| state(&r)).and_then(to_value),
+        "timeline" => parse(request).and_then(|r| timeline(&r)).and_then(to_value),
+        "explain" => parse(request).and_then(|r| explain(&r)).and_then(to_value),
+        "simulate" => parse(request).and_then(|r| simulate(&r)).and_then(to_value),
+        other => Err(unknown_operation(other)),
+    };
+    let envelope = match answer {
+        Ok(value) => serde_json::json!({ "ok": value }),
+        Err(error) => serde_json::json!({ "error": error }),
+    };
+    envelope.to_string()
+}
+
+/// `check`.
+pub fn check(request: &CheckRequest) -> Result<CheckAnswer, ErrorAnswer> {
+    let a = &request.agreement;
+    let diagnostics = crate::check(&a.name, &a.text, format(a.format)).map_err(|e| answer(e, None))?;
+    let valid = !diagnostics.iter().any(|d| d.severity == detente_spec::Severity::Error);
+    Ok(CheckAnswer { valid, diagnostics })
+}
+
+/// `state`.
+pub fn state(request: &StateRequest) -> Result<State, ErrorAnswer> {
+    history(&request.agreement, &request.events)?.state(request.at).map_err(|e| answer(e, None))
+}
+
+/// `timeline`.
+pub fn timeline(request: &TimelineRequest) -> Result<Vec<Transition>, ErrorAnswer> {
+    Ok(history(&request.agreement, &request.events)?.timeline(request.to))
+}
+
+/// `explain`.
+pub fn explain(request: &ExplainRequest) -> Result<Explanation, ErrorAnswer> {
+    history(&request.agreement, &request.events)?
+        .explain(request.at, &request.id)
+        .map_err(|e| answer(e, None))
+}
+
+/// `simulate` (not cancellable through the layer: a front end that needs to cancel
+/// calls [`Agreement::simulate`] with its own [`crate::Control`]).
+pub fn simulate(request: &SimulateRequest) -> Result<Summary, ErrorAnswer> {
+    let a = &request.agreement;
+    let agreement = Agreement::from_text(&a.name, &a.text, format(a.format)).map_err(|e| answer(e, None))?;
+    agreement.simulate(request.options, &crate::Control::new(&|_| {})).map_err(|e| answer(e, None))
+}
+
+/// The JSON Schema of each operation's request and answer, by operation, and of the
+/// error answer (`"error"`).
+pub fn schemas() -> serde_json::Value {
+    let pair = |request: Schema, answer: Schema| serde_json::json!({ "request": request, "answer": answer });
+    serde_json::json!({
+        "check": pair(schemars::schema_for!(CheckRequest), schemars::schema_for!(CheckAnswer)),
+        "state": pair(schemars::schema_for!(StateRequest), schemars::schema_for!(State)),
+        "timeline": pair(schemars::schema_for!(TimelineRequest), schemars::schema_for!(Vec<Transition>)),
+        "explain": pair(schemars::schema_for!(ExplainRequest), schemars::schema_for!(Explanation)),
+        "simulate": pair(schemars::schema_for!(SimulateRequest), schemars::schema_for!(Summary)),
+        "error": schemars::schema_for!(ErrorAnswer),
+    })
+}
+
+fn history(text: &AgreementText, events: &[EventRecord]) -> Result<History, ErrorAnswer> {
+    let agreement =
+        Agreement::from_text(&text.name, &text.text, format(text.format)).map_err(|e| answer(e, None))?;
+    let mut history = History::new(&agreement);
+    for (i, event) in events.iter().enumerate() {
+        history.append(event.clone()).map_err(|e| answer(e, Some(i)))?;
+    }
+    Ok(history)
+}
+
+fn format(format: TextFormat) -> Format {
+    match format {
+        TextFormat::Toml => Format::Toml,
+        TextFormat::Json => Format::Json,
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(request: &str) -> Result<T, ErrorAnswer> {
+    serde_json::from_str(request).map_err(|e| ErrorAnswer {
+        kind: "invalid_request",
+        message: format!("the request is not valid: {e}"),
+        help: Some("see docs/library.md for each operation's request, and docs/library.schema.json".into()),
+        event: None,
+        field: None,
+        diagnostics: Vec::new(),
+    })
+}
+
+fn unknown_operation(name: &str) -> ErrorAnswer {
+    ErrorAnswer {
+        kind: "invalid_request",
+        message: format!("no operation is called `{name}`"),
+        help: Some(format!("operations: {}", OPERATIONS.join(", "))),
+        event: None,
+        field: None,
+        diagnostics: Vec::new(),
+    }
+}
+
+/// The library's error as the layer answers it; `event` is the position of the event
+/// being appended, if one was.
+fn answer(error: Error, event: Option<usize>) -> ErrorAnswer {
+    use miette::Diagnostic as _;
+    let help = error.help().map(|h| h.to_string()).filter(|h| !h.is_empty());
+    let kind = match error.kind() {
+        crate::ErrorKind::InvalidAgreement => "invalid_agreement",
+        crate::ErrorKind::InvalidEvent => "invalid_event",
+        crate::ErrorKind::NotFound => "not_found",
+        crate::ErrorKind::Cancelled => "cancelled",
+        crate::ErrorKind::Internal => "internal",
+    };
+    let message = match event {
+        Some(i) => format!("event {i} of the request: {error}"),
+        None => error.to_string(),
+    };
+    let (field, diagnostics) = match error {
+        Error::EventRefused(refused) => (refused.field, Vec::new()),
+        Error::InvalidAgreement { diagnostics } => (None, diagnostics),
+        _ => (None, Vec::new()),
+    };
+    ErrorAnswer { kind, message, help, event, field, diagnostics }
+}
+
+/// Every answer type serializes to JSON (derived, with string keys): a failure would
+/// be a bug, answered as one rather than a panic.
+fn to_value<T: Serialize>(answer: T) -> Result<serde_json::Value, ErrorAnswer> {
+    serde_json::to_value(answer).map_err(|e| ErrorAnswer {
+        kind: "internal",
+        message: format!("internal error: the answer could not be written as JSON: {e}"),
+        help: Some("this is a bug in detente; please report it with the request".into()),
+        event: None,
+        field: None,
+        diagnostics: Vec::new(),
+    })
+}

@@ -1,0 +1,156 @@
+//! The JSON layer answers what the library answers, in the shape its schemas state, and
+//! refuses bad requests with a located, typed error, never a panic.
+
+use detente::json::{call, schemas, OPERATIONS};
+use detente::{Agreement, EventRecord, Format, History};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn starter_text() -> String {
+    detente_spec::starter("deal")
+}
+
+fn events() -> Value {
+    json!([
+        { "date": "2026-02-01", "actor": "beta", "kind": "performed", "subject": "freeze-enrichment" },
+        { "date": "2026-01-15", "actor": "inspectorate", "kind": "measured", "subject": "enriched-uranium", "value": 120.0 },
+        { "date": "2026-03-01", "actor": "alpha", "kind": "performed", "subject": "suspend-sanctions", "id": "relief" },
+    ])
+}
+
+fn request(extra: Value) -> Value {
+    let mut request =
+        json!({ "agreement": { "name": "deal.toml", "text": starter_text() }, "events": events() });
+    request.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    request
+}
+
+fn answer(operation: &str, request: &Value) -> Value {
+    serde_json::from_str(&call(operation, &request.to_string())).expect("every answer is JSON")
+}
+
+/// The same record through the library.
+fn history() -> History {
+    let agreement = Agreement::from_text("deal.toml", &starter_text(), Format::Toml).unwrap();
+    let mut history = History::new(&agreement);
+    for event in events().as_array().unwrap() {
+        history.append(serde_json::from_value::<EventRecord>(event.clone()).unwrap()).unwrap();
+    }
+    history
+}
+
+fn validate(schema: &Value, instance: &Value, what: &str) {
+    let validator = jsonschema::validator_for(schema).expect("a valid JSON Schema");
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "{what}: {errors:?}");
+}
+
+#[test]
+fn answers_are_the_librarys_and_match_their_schemas() {
+    let schemas = schemas();
+    let at = "2026-04-01".parse().unwrap();
+    let history = history();
+    let cases = [
+        (
+            "state",
+            request(json!({ "at": "2026-04-01" })),
+            serde_json::to_value(history.state(at).unwrap()).unwrap(),
+        ),
+        (
+            "timeline",
+            request(json!({ "to": "2026-04-01" })),
+            serde_json::to_value(history.timeline(at)).unwrap(),
+        ),
+        (
+            "explain",
+            request(json!({ "at": "2026-04-01", "id": "suspend-sanctions" })),
+            serde_json::to_value(history.explain(at, "suspend-sanctions").unwrap()).unwrap(),
+        ),
+    ];
+    for (operation, request, expected) in cases {
+        validate(&schemas[operation]["request"], &request, operation);
+        let got = answer(operation, &request);
+        assert_eq!(got["ok"], expected, "{operation}");
+        validate(&schemas[operation]["answer"], &got["ok"], operation);
+    }
+    let check = json!({ "agreement": { "name": "deal.toml", "text": starter_text() } });
+    let got = answer("check", &check);
+    assert_eq!(got["ok"]["valid"], true);
+    validate(&schemas["check"]["answer"], &got["ok"], "check");
+}
+
+#[test]
+fn bad_requests_get_typed_errors_that_match_the_schema() {
+    let schemas = schemas();
+    let refused = {
+        let mut r = request(json!({ "at": "2026-04-01" }));
+        r["events"][1]["actor"] = json!("gamma");
+        r
+    };
+    let invalid =
+        json!({ "agreement": { "name": "bad.toml", "text": "[agreement]\nid = 3\n" }, "at": "2026-01-01" });
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        ("state", "{not json".into(), "invalid_request", "line 1 column 2"),
+        (
+            "state",
+            json!({ "agreement": { "name": "a", "text": "" }, "at": "2026-01-01", "extra": 1 }).to_string(),
+            "invalid_request",
+            "unknown field `extra`",
+        ),
+        (
+            "state",
+            request(json!({ "at": "2026-02-30" })).to_string(),
+            "invalid_request",
+            "the request is not valid",
+        ),
+        ("replay", "{}".into(), "invalid_request", "no operation is called `replay`"),
+        ("state", refused.to_string(), "invalid_event", "event 1 of the request"),
+        ("state", invalid.to_string(), "invalid_agreement", "bad.toml:"),
+        ("state", request(json!({ "at": "1990-01-01" })).to_string(), "not_found", "before the agreement"),
+        (
+            "explain",
+            request(json!({ "at": "2026-04-01", "id": "freez" })).to_string(),
+            "not_found",
+            "`freez`",
+        ),
+    ];
+    for (operation, text, kind, words) in cases {
+        let got: Value = serde_json::from_str(&call(operation, &text)).unwrap();
+        assert!(got.get("ok").is_none(), "{got}");
+        let error = &got["error"];
+        assert_eq!(error["kind"], kind, "{error}");
+        assert!(error["message"].as_str().unwrap().contains(words), "{error}");
+        validate(&schemas["error"], error, kind);
+    }
+    let got = answer("state", &refused);
+    assert_eq!(got["error"]["event"], 1);
+    assert_eq!(got["error"]["field"], "actor");
+    let got = answer("state", &invalid);
+    assert!(got["error"]["diagnostics"].as_array().is_some_and(|d| !d.is_empty()));
+}
+
+#[test]
+fn the_committed_schema_file_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/library.schema.json");
+    let current = serde_json::to_string_pretty(&schemas()).unwrap() + "\n";
+    if std::env::var_os("DETENTE_WRITE_SCHEMA").is_some() {
+        std::fs::write(path, &current).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == current,
+        "docs/library.schema.json is stale: run DETENTE_WRITE_SCHEMA=1 cargo test -p detente --test json"
+    );
+    for operation in OPERATIONS {
+        assert!(schemas().get(operation).is_some(), "{operation}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn any_text_gets_an_envelope(operation in "[a-z]{0,9}", text in ".{0,200}") {
+        let got: Value = serde_json::from_str(&call(&operation, &text)).unwrap();
+        prop_assert!(got.get("ok").is_some() != got.get("error").is_some(), "{}", got);
+    }
+}

@@ -1,0 +1,70 @@
+//! Simulation through the facade: reproducible on any number of threads, cancellable
+//! from another thread, and the JSON layer's answer is the library's.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use detente::{Agreement, Control, Error, Format, SimulateOptions};
+
+fn starter() -> Agreement {
+    Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml).unwrap()
+}
+
+const SMALL: SimulateOptions = SimulateOptions { runs: Some(1_000), years: Some(5), seed: Some(11) };
+
+#[test]
+fn the_same_seed_gives_the_same_summary_on_any_number_of_threads() {
+    let agreement = starter();
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| agreement.simulate(SMALL, &Control::new(&|_| {})).unwrap())
+    };
+    let one = serde_json::to_string(&on(1)).unwrap();
+    assert_eq!(one, serde_json::to_string(&on(3)).unwrap());
+    let other_seed =
+        agreement.simulate(SimulateOptions { seed: Some(12), ..SMALL }, &Control::new(&|_| {})).unwrap();
+    assert_ne!(one, serde_json::to_string(&other_seed).unwrap(), "the seed must matter");
+}
+
+#[test]
+fn a_simulation_stops_when_cancelled_and_returns_nothing() {
+    let agreement = starter();
+    let cancel = AtomicBool::new(true);
+    let result = agreement.simulate(SMALL, &Control::new(&|_| {}).cancelled_by(&cancel));
+    assert!(matches!(result, Err(Error::Cancelled)), "{result:?}");
+
+    // Cancelled by the progress callback after the first chunk: fewer runs are done.
+    let cancel = AtomicBool::new(false);
+    let done = AtomicU64::new(0);
+    let progress = |n: u64| {
+        done.fetch_add(n, Ordering::Relaxed);
+        cancel.store(true, Ordering::Relaxed);
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let options = SimulateOptions { runs: Some(5_000), ..SMALL };
+    let result = pool.install(|| agreement.simulate(options, &Control::new(&progress).cancelled_by(&cancel)));
+    assert!(matches!(result, Err(Error::Cancelled)), "{result:?}");
+    assert!(done.load(Ordering::Relaxed) < 5_000, "{}", done.load(Ordering::Relaxed));
+}
+
+#[test]
+fn the_json_layer_simulates_as_the_library_does() {
+    let agreement = starter();
+    let expected = serde_json::to_value(agreement.simulate(SMALL, &Control::new(&|_| {})).unwrap()).unwrap();
+    let request = serde_json::json!({
+        "agreement": { "name": "deal.toml", "text": detente_spec::starter("deal") },
+        "runs": 1000, "years": 5, "seed": 11,
+    });
+    let answer: serde_json::Value =
+        serde_json::from_str(&detente::json::call("simulate", &request.to_string())).unwrap();
+    assert_eq!(answer["ok"], expected);
+    let schema = &detente::json::schemas()["simulate"];
+    for (part, instance) in [("request", &request), ("answer", &answer["ok"])] {
+        let validator = jsonschema::validator_for(&schema[part]).unwrap();
+        let errors: Vec<String> = validator.iter_errors(instance).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{part}: {errors:?}");
+    }
+    let bad = serde_json::json!({ "agreement": { "name": "d", "text": "" }, "runs": -1 });
+    let answer: serde_json::Value =
+        serde_json::from_str(&detente::json::call("simulate", &bad.to_string())).unwrap();
+    assert_eq!(answer["error"]["kind"], "invalid_request", "{answer}");
+}
