@@ -133,7 +133,7 @@ fn threat_reduction_is_what_the_held_commitments_give() {
 fn a_stated_range_replaces_the_rule() {
     let mut design = starter_with_a_cheater();
     let verified = design.spec.commitment.iter().find(|c| c.verification.is_some()).unwrap().id.clone();
-    let sim = design.spec.simulation.as_mut().unwrap();
+    let sim = design.simulation_mut();
     let range =
         |low, high| detente_spec::model::AssumptionRange { low, high, source: "a test's label".into() };
     sim.range.insert("strategy.beta.cheat".into(), range(0.01, 0.2));
