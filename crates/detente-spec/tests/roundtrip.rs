@@ -328,6 +328,7 @@ fn verification() -> impl Strategy<Value = Verification> {
             access,
             budget: budget.map(|(inspections, per, source)| InspectionBudget { inspections, per, source }),
         })
+        .boxed()
 }
 
 fn values() -> impl Strategy<Value = Values> {
@@ -536,6 +537,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                 }
             },
         )
+        .boxed()
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
