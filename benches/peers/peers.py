@@ -243,7 +243,10 @@ def check_files(files, gbt):
 
             gambit = solve(game.root)
             first = phases[0]
-            ours = [s["value_of_performing"] if first["self_enforcing"] else 0.0 for s in first["parties"]]
+            # What the subgame-perfect play leaves each party from the first phase on
+            # (its value of performing if the phase holds, else the first defection's
+            # leaf, hold-up included).
+            ours = first["outcome"]
             agree = all(abs(a - b) < 1e-3 for a, b in zip(gambit, ours))
             print(f"phase game of {scenario.name}: Gambit's tree gives {[round(x, 4) for x in gambit]}, "
                   f"detente {ours}: {'agree' if agree else 'DISAGREE'}")

@@ -223,6 +223,10 @@ enum Command {
         /// SPEC: the seed (default: the file's).
         #[arg(long)]
         seed: Option<u64>,
+        /// SPEC: the annual discount factor of the payoffs, in (0, 1] (an assumption;
+        /// 1: no discounting).
+        #[arg(long, default_value_t = detente_game::tournament::DEFAULT_DISCOUNT)]
+        discount: f64,
         /// SPEC: also write the game (game.nfg, for Gambit) and tournament.json here.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -341,6 +345,7 @@ fn main() -> ExitCode {
             runs,
             years,
             seed,
+            discount,
             out,
             players,
             turns,
@@ -349,7 +354,7 @@ fn main() -> ExitCode {
         } => match spec {
             Some(spec) => tournament::agreement(
                 &spec,
-                &tournament::AgreementOptions { parties, candidates, runs, years, seed, out },
+                &tournament::AgreementOptions { parties, candidates, runs, years, seed, discount, out },
                 format,
             ),
             None => tournament::ipd(players.as_deref(), turns, repetitions, format),

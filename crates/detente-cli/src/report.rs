@@ -129,11 +129,12 @@ fn row(design: &str, game: &BudgetGame, deterrence: &[&Deterrence]) -> Vec<Strin
 /// a covert cheater breaking a measure with probability 0.05 a month, and GRIT with
 /// six months' patience, without repeats.
 fn candidates(agreement: &Agreement, simulated: &[Strategy]) -> Vec<Strategy> {
+    // The costliest step for any party bound by it (costs may be per party).
     let costliest = agreement
         .spec
         .commitment
         .iter()
-        .filter_map(|c| c.values.as_ref().map(|v| v.cost))
+        .filter_map(|c| c.values.as_ref().map(|v| c.by.iter().map(|p| v.cost.of(p)).fold(0.0f64, f64::max)))
         .fold(0.0f64, f64::max);
     let standard = [
         "sincere".to_string(),
@@ -176,11 +177,11 @@ fn simulated(agreement: &Agreement, party: usize) -> Strategy {
 
 /// Whether any commitment carries `values` a payoff could be made of.
 fn has_values(agreement: &Agreement) -> bool {
-    agreement
-        .spec
-        .commitment
-        .iter()
-        .any(|c| c.values.as_ref().is_some_and(|v| v.cost != 0.0 || v.benefit.values().any(|b| *b != 0.0)))
+    agreement.spec.commitment.iter().any(|c| {
+        c.values.as_ref().is_some_and(|v| {
+            c.by.iter().any(|p| v.cost.of(p) != 0.0) || v.benefit.values().any(|b| *b != 0.0)
+        })
+    })
 }
 
 /// The tournament of each design and the warnings it gives: a main party whose
@@ -192,7 +193,7 @@ pub fn tournaments(
 ) -> Result<(Vec<Block>, Vec<String>), String> {
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
-    let mut runs = 0;
+    let (mut runs, mut discount) = (0, tournament::DEFAULT_DISCOUNT);
     for a in agreements {
         let id = &a.spec.agreement.id;
         let Some(parties) = main_parties(a) else { continue };
@@ -205,8 +206,9 @@ pub fn tournaments(
         }
         let own = [simulated(a, parties[0]), simulated(a, parties[1])];
         let list = candidates(a, &own);
-        let t = tournament::play(a, parties, &list, overrides)?;
+        let t = tournament::play(a, parties, &list, overrides).map_err(|e| e.to_string())?;
         runs = t.runs;
+        discount = t.discount;
         let labels = [tournament::label(&own[0]), tournament::label(&own[1])];
         let at = [0, 1].map(|k| t.candidates.iter().position(|c| *c == labels[k]).unwrap_or(0));
         for k in 0..2 {
@@ -235,7 +237,9 @@ pub fn tournaments(
              common random numbers, {runs} futures per pair, among: each one's simulated strategy, sincere, \
              tit-for-tat, a hedger paying for steps up to half the costliest `values.cost`, a covert cheater \
              breaking a measure with probability 0.05 a month, and GRIT with six months' patience. A party's \
-             payoff is what the agreement delivers to it in the file's `values`. A simulated strategy is flagged \
+             payoff is what the agreement delivers to it in the file's `values`, read as yearly flows \
+             while each commitment is in effect and discounted at {discount} a year (the tournament's \
+             default, an assumption). A simulated strategy is flagged \
              when another candidate pays the party more against the other's simulated strategy by more than \
              the two cells' 95% intervals combined (sqrt(h1^2 + h2^2), which ignores the common random numbers' \
              pairing and so errs toward not flagging)."

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use detente_game::ipd::{round_robin, Player};
-use detente_game::tournament::{parse_candidate, play};
+use detente_game::tournament::{parse_candidate, play_discounted};
 use detente_sim::Overrides;
 
 use crate::out::Output;
@@ -18,6 +18,7 @@ pub struct AgreementOptions {
     pub runs: u32,
     pub years: Option<u32>,
     pub seed: Option<u64>,
+    pub discount: f64,
     pub out: Option<PathBuf>,
 }
 
@@ -29,6 +30,9 @@ pub fn agreement(path: &Path, options: &AgreementOptions, format: ShowFormat) ->
         .collect::<Result<Vec<_>, _>>()?;
     if options.runs == 0 {
         return Err("--runs must be at least 1".into());
+    }
+    if !(options.discount > 0.0 && options.discount <= 1.0) {
+        return Err(format!("--discount {} is not in (0, 1] (1: no discounting)", options.discount));
     }
     let ag = match replay::agreement(path)? {
         Ok(ag) => ag,
@@ -55,13 +59,14 @@ pub fn agreement(path: &Path, options: &AgreementOptions, format: ShowFormat) ->
     let output = options.out.as_deref().map(|dir| Output::begin(dir, "tournament")).transpose()?;
     let overrides =
         Overrides { runs: Some(options.runs), years: options.years, seed: options.seed, start: None };
-    let result = match play(&ag, [parties[0], parties[1]], &candidates, overrides) {
-        Ok(result) => result,
-        Err(e) => {
-            note!("{}: {e}", path.display());
-            return Ok(INVALID);
-        }
-    };
+    let result =
+        match play_discounted(&ag, [parties[0], parties[1]], &candidates, overrides, options.discount) {
+            Ok(result) => result,
+            Err(e) => {
+                note!("{}: {e}", path.display());
+                return Ok(INVALID);
+            }
+        };
     if let Some(output) = output {
         output.write("game.nfg", result.nfg().as_bytes())?;
         let json = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())? + "\n";

@@ -115,7 +115,8 @@ fn tournament_of_an_agreement_writes_its_game_for_gambit() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Empirical game: usa (rows) against dprk (columns)"))
-        .stdout(predicate::str::contains("Equilibria of the game of mean payoffs"));
+        .stdout(predicate::str::contains("Equilibria of the game of mean payoffs"))
+        .stdout(predicate::str::contains("discounted at 0.95 a year"));
     let game = std::fs::read_to_string(dir.join("game.nfg")).unwrap();
     assert!(game.starts_with("NFG 1 R \"detente tournament: usa against dprk\""));
     detente()
@@ -132,6 +133,15 @@ fn tournament_of_an_agreement_writes_its_game_for_gambit() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("needs its `max_cost`"));
+    for discount in ["0", "1.5", "nan"] {
+        detente()
+            .arg("tournament")
+            .arg(&korea)
+            .args(["--discount", discount])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is not in (0, 1]"));
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -451,7 +461,7 @@ fn the_phase_game_analyze_writes_is_solved_to_the_analysis_payoffs() {
     let first = &report["phases"][0];
     let text = String::from_utf8(stdout(&["solve", efg.to_str().unwrap(), "--one"])).unwrap();
     assert!(text.contains("detente phase game: 1 subgame-perfect equilibrium"), "{text}");
-    for party in first["parties"].as_array().unwrap() {
+    for (n, party) in first["parties"].as_array().unwrap().iter().enumerate() {
         let name = party["party"].as_str().unwrap();
         let line = text.lines().find(|l| l.starts_with(&format!("  {name}  (payoff "))).unwrap();
         let payoff = line.trim_end_matches(')').rsplit(' ').next().unwrap();
@@ -459,11 +469,13 @@ fn the_phase_game_analyze_writes_is_solved_to_the_analysis_payoffs() {
             Some((n, d)) => n.parse::<f64>().unwrap() / d.parse::<f64>().unwrap(),
             None => payoff.parse::<f64>().unwrap(),
         };
-        let expected = if first["self_enforcing"] == true {
-            party["value_of_performing"].as_f64().unwrap()
-        } else {
-            0.0
-        };
+        // What the subgame-perfect play leaves each party from the first phase on: its
+        // value of performing when the phase holds, else what the first defection,
+        // with its hold-up, leaves it.
+        let expected = first["outcome"][n].as_f64().unwrap();
+        if first["self_enforcing"] == true {
+            assert_eq!(expected, party["value_of_performing"].as_f64().unwrap());
+        }
         assert!((value - expected).abs() < 1e-3, "{name}: {value} against {expected}");
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -721,7 +721,7 @@ impl Machine {
             if matches!(c.status, CommitmentStatus::Pending | CommitmentStatus::Overdue) {
                 consider(self.notice_ends(i));
             }
-            if matches!(c.status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled) {
+            if c.status.is_in_effect() {
                 consider(c.term_ends);
             }
         }
@@ -776,9 +776,7 @@ impl Machine {
             }
             let c = &self.commitments[i];
             let term = c.term_ends;
-            if term == Some(day)
-                && matches!(c.status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled)
-            {
+            if term == Some(day) && c.status.is_in_effect() {
                 let lasts = self.ag.commitments[i].lasts.map(|l| l.to_string()).unwrap_or_default();
                 self.commitments[i].released =
                     Some(Box::new(Reason::new(day, format!("held for its full term of {lasts}"))));
@@ -962,9 +960,7 @@ impl Machine {
             if by != p || self.instruments[i].status != InstrumentStatus::ReImposed {
                 continue;
             }
-            let still = relieved_by.filter(|&c| {
-                matches!(self.commitments[c].status, CommitmentStatus::Fulfilled | CommitmentStatus::Released)
-            });
+            let still = relieved_by.filter(|&c| self.commitments[c].status.reads_as_fulfilled());
             let (status, text) = match still {
                 Some(c) => (
                     InstrumentStatus::Relieved,

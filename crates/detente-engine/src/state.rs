@@ -72,6 +72,50 @@ pub enum CommitmentStatus {
 }
 
 impl CommitmentStatus {
+    /// Every status, in the order of its declaration (the order tallies count them).
+    pub const ALL: [CommitmentStatus; 10] = [
+        CommitmentStatus::Inactive,
+        CommitmentStatus::Pending,
+        CommitmentStatus::Overdue,
+        CommitmentStatus::Performed,
+        CommitmentStatus::Fulfilled,
+        CommitmentStatus::Violated,
+        CommitmentStatus::Suspended,
+        CommitmentStatus::Released,
+        CommitmentStatus::Discharged,
+        CommitmentStatus::Terminated,
+    ];
+
+    /// The status's position in [`CommitmentStatus::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Whether the commitment is in effect: performed (and held, for a continuing
+    /// one), verified or not. What the agreement delivers while it lasts; its `sets`
+    /// apply and its `lasts` term runs from the day it began.
+    pub fn is_in_effect(self) -> bool {
+        matches!(self, CommitmentStatus::Performed | CommitmentStatus::Fulfilled)
+    }
+
+    /// Whether the condition language's `performed(x)` holds: in effect, or released
+    /// after its whole term.
+    pub fn reads_as_performed(self) -> bool {
+        self.is_in_effect() || self == CommitmentStatus::Released
+    }
+
+    /// Whether the condition language's `fulfilled(x)` holds: fulfilled, or released
+    /// after its whole term. Relief follows it, and the simulator counts a step done by it.
+    pub fn reads_as_fulfilled(self) -> bool {
+        matches!(self, CommitmentStatus::Fulfilled | CommitmentStatus::Released)
+    }
+
+    /// Whether the commitment no longer holds its phase open: fulfilled, released, or
+    /// discharged without fault.
+    pub fn is_done_for_its_phase(self) -> bool {
+        self.reads_as_fulfilled() || self == CommitmentStatus::Discharged
+    }
+
     /// Whether the status is final: the commitment has ended (released, discharged or
     /// terminated). A violated commitment has not: it may still be performed late, or
     /// its violation resolved, and it ends with the agreement like any other.

@@ -47,6 +47,12 @@ fn bench_phase_game(c: &mut Criterion) {
     for phases in [16usize, 1000] {
         let game = PhaseGame {
             parties: vec!["alpha".into(), "beta".into()],
+            // Each phase: Alpha, then Beta, in one stage (no hold-up).
+            moves: (0..phases)
+                .map(|_| {
+                    vec![(0, vec![Q::from_integer(0.into()); 2]), (1, vec![Q::from_integer(0.into()); 2])]
+                })
+                .collect(),
             phases: (0..phases).map(|k| format!("p{k}")).collect(),
             values: (0..phases)
                 .map(|k| {

@@ -4,9 +4,15 @@
 
 use std::collections::BTreeSet;
 
-use detente_spec::condition::{RefKind, Reference};
-use detente_spec::model::{CommitmentKind, PowerKind, Restores, Spec};
+use detente_spec::condition::{Condition, Predicate, RefKind, Reference, Subject};
+use detente_spec::model::{Commitment, CommitmentKind, Due, PowerKind, Restores, Spec, Timeout};
+use detente_spec::time::{Duration, Unit};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Zero};
 use serde::Serialize;
+
+use crate::game::Q;
 
 /// Round to four decimals for reports.
 fn r4(x: f64) -> f64 {
@@ -20,7 +26,8 @@ pub struct Deterrence {
     pub commitment: String,
     /// The party that could cheat.
     pub party: String,
-    /// Gain from cheating in an inspection period: the measure's `values.cost`.
+    /// Gain from cheating in an inspection period: the measure's `values.cost` to the
+    /// party (its own, where the cost is given per party).
     pub gain: f64,
     /// What a detected violation costs the party: its benefit from every commitment a
     /// power answering the violation suspends or whose relief it takes back.
@@ -60,7 +67,6 @@ pub fn deterrence(spec: &Spec) -> Vec<Deterrence> {
     let mut out = Vec::new();
     let sim = spec.simulation.clone().unwrap_or_default();
     for c in spec.commitment.iter().filter(|c| c.kind == CommitmentKind::Continuing) {
-        let gain = c.values.as_ref().map_or(0.0, |v| v.cost);
         let detection =
             sim.detection.get(&c.id).copied().or(c.verification.as_ref().map(|v| v.detection)).unwrap_or(0.0);
         let false_alarm = sim
@@ -72,6 +78,7 @@ pub fn deterrence(spec: &Spec) -> Vec<Deterrence> {
         let inspection =
             if c.verification.is_some() { sim.inspection.get(&c.id).copied().unwrap_or(1.0) } else { 0.0 };
         for party in &c.by {
+            let gain = c.values.as_ref().map_or(0.0, |v| v.cost.of(party));
             let (sanction, powers) = sanction(spec, &c.id, &c.phase, &c.by, party);
             let stated = inspection * detection;
             let threshold =
@@ -175,6 +182,31 @@ pub struct PhaseStake {
     pub self_enforcing: bool,
 }
 
+/// The hold-up at one late move of a phase: what its mover keeps by defecting after the
+/// earlier stages were performed, against its value of going on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HoldUp {
+    /// The late mover.
+    pub party: String,
+    /// Its stage in the phase (see [`order_of_moves`]).
+    pub stage: usize,
+    /// Its steps.
+    pub steps: Vec<String>,
+    /// The earlier steps it would pocket (those worth something to it), each with how
+    /// long it lasts after the earlier stage, in years (`None`: for good): until the
+    /// late steps are in default on record and a power answering that takes it away.
+    pub pockets: Vec<(String, Option<f64>)>,
+    /// What defecting here keeps for it, relative to the phase's start, in the phase
+    /// game's units: the earlier steps' yearly flows to it for as long as they last.
+    pub gain: f64,
+    /// What performing here is worth to it, relative to the phase's start, given how
+    /// the movers after it play.
+    pub value_of_continuing: f64,
+    /// Whether the hold-up breaks self-enforcement here: the gain exceeds the value of
+    /// continuing, so the mover defects.
+    pub binds: bool,
+}
+
 /// One phase of the backward induction.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PhaseResult {
@@ -182,6 +214,14 @@ pub struct PhaseResult {
     pub phase: String,
     /// Each party's stake.
     pub parties: Vec<PhaseStake>,
+    /// The order of moves within the phase, stage by stage: each move's party and steps.
+    pub order: Vec<Vec<(String, Vec<String>)>>,
+    /// The late moves that could pocket an earlier step, and whether each binds.
+    pub hold_ups: Vec<HoldUp>,
+    /// What each signatory gets from this phase on in the subgame-perfect play,
+    /// relative to the phase's start: its value of performing if the phase holds, else
+    /// what the first defection leaves it.
+    pub outcome: Vec<f64>,
     /// Whether every party prefers to perform: the phase holds without trust.
     pub self_enforcing: bool,
     /// Reached in the subgame-perfect path (every earlier phase self-enforcing).
@@ -189,35 +229,38 @@ pub struct PhaseResult {
 }
 
 /// The phases in order, each with what every signatory gives and gets, solved backward
-/// with discount factor `discount` per phase.
+/// with discount factor `discount` per phase, the moves within each phase in the order
+/// [`order_of_moves`] derives: a late mover defects when what it keeps of the earlier
+/// steps ([`hold_up`]) is worth more to it than going on.
 pub fn self_enforcement(spec: &Spec, discount: f64) -> Vec<PhaseResult> {
-    let signatories: Vec<&str> = spec
-        .party
-        .iter()
-        .filter(|p| p.role == detente_spec::model::Role::Signatory)
-        .map(|p| p.id.as_str())
-        .collect();
+    use num_traits::ToPrimitive;
+    let signatories = signatories(spec);
     let order = phase_order(spec);
+    let moves = order_of_moves(spec);
+    let exact_discount = exact(discount);
     let stakes = |phase: &str, party: &str| {
         let mut cost = 0.0;
         let mut benefit = 0.0;
         for c in spec.commitment.iter().filter(|c| c.phase == phase) {
             let values = c.values.as_ref();
             if c.by.iter().any(|b| b == party) {
-                cost += values.map_or(0.0, |v| v.cost);
+                cost += values.map_or(0.0, |v| v.cost.of(party));
             }
             benefit += values.and_then(|v| v.benefit.get(party)).copied().unwrap_or(0.0);
         }
         (cost, benefit)
     };
+    let ids = |list: &[usize]| list.iter().map(|&c| spec.commitment[c].id.clone()).collect::<Vec<_>>();
     let mut results: Vec<PhaseResult> = Vec::new();
     let mut continuation = vec![0.0; signatories.len()];
-    for phase in order.iter().rev() {
+    for (k, phase) in order.iter().enumerate().rev() {
         let mut parties = Vec::new();
+        let mut all_perform = Vec::new();
         for (n, party) in signatories.iter().enumerate() {
             let (cost, benefit) = stakes(phase, party);
             let value = benefit - cost + discount * continuation[n];
             let value = if value.abs() < 1e-12 { 0.0 } else { value };
+            all_perform.push(value);
             parties.push(PhaseStake {
                 party: party.to_string(),
                 cost,
@@ -226,17 +269,63 @@ pub fn self_enforcement(spec: &Spec, discount: f64) -> Vec<PhaseResult> {
                 self_enforcing: value >= 0.0,
             });
         }
-        let holds = parties.iter().all(|p| p.self_enforcing);
-        // If some party defects here, nothing from here on is delivered to anyone. The
-        // continuation is carried unrounded (reports round; long chains must not).
-        for (n, party) in signatories.iter().enumerate() {
-            let (cost, benefit) = stakes(phase, party);
-            continuation[n] = if holds { benefit - cost + discount * continuation[n] } else { 0.0 };
+        // The moves from the last back: each mover performs if going on is worth at
+        // least what defecting keeps (ties go to performing, as in the phase game).
+        // The continuation is carried unrounded (reports round; long chains must not).
+        let mut outcome = all_perform;
+        let mut defected = false;
+        let mut hold_ups = Vec::new();
+        for (at, m) in moves[k].iter().enumerate().rev() {
+            let keeps: Vec<f64> = hold_up(spec, &moves, k, at, &exact_discount)
+                .iter()
+                .map(|q| q.to_f64().unwrap_or(0.0))
+                .collect();
+            let (gain, going_on) = (keeps[m.party], outcome[m.party]);
+            let defects = going_on < gain - 1e-12;
+            let pockets: Vec<(String, Option<f64>)> = performed_before(&moves[k], m)
+                .into_iter()
+                .filter(|&e| flow(spec, e, signatories[m.party]) > 0.0)
+                .map(|e| {
+                    let lasts = lasts(spec, e, m, signatories[m.party]);
+                    (spec.commitment[e].id.clone(), lasts.map(|l| r4(l.to_f64().unwrap_or(f64::INFINITY))))
+                })
+                .collect();
+            if m.stage > 0 && !pockets.is_empty() {
+                hold_ups.push(HoldUp {
+                    party: signatories[m.party].to_string(),
+                    stage: m.stage,
+                    steps: ids(&m.commitments),
+                    pockets,
+                    gain: r4(gain),
+                    value_of_continuing: r4(going_on),
+                    binds: defects,
+                });
+            }
+            if defects {
+                outcome = keeps;
+                defected = true;
+            }
         }
+        hold_ups.reverse();
+        let rounded = outcome.iter().map(|&v| r4(v)).collect();
+        continuation = outcome;
+        let last_stage = moves[k].iter().map(|m| m.stage).max().unwrap_or(0);
+        let order = (0..=last_stage)
+            .map(|stage| {
+                moves[k]
+                    .iter()
+                    .filter(|m| m.stage == stage)
+                    .map(|m| (signatories[m.party].to_string(), ids(&m.commitments)))
+                    .collect()
+            })
+            .collect();
         results.push(PhaseResult {
             phase: phase.to_string(),
             parties,
-            self_enforcing: holds,
+            order,
+            hold_ups,
+            outcome: rounded,
+            self_enforcing: !defected,
             reached: false,
         });
     }
@@ -247,6 +336,52 @@ pub fn self_enforcement(spec: &Spec, discount: f64) -> Vec<PhaseResult> {
         reached &= r.self_enforcing;
     }
     results
+}
+
+impl PhaseResult {
+    /// The phase's order of moves, when it has more than one stage, and each hold-up,
+    /// as lines for a report.
+    fn order_and_hold_ups(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.order.len() > 1 {
+            let stages: Vec<String> = self
+                .order
+                .iter()
+                .enumerate()
+                .map(|(n, stage)| {
+                    let moves: Vec<String> = stage
+                        .iter()
+                        .map(|(party, steps)| match steps.is_empty() {
+                            true => party.clone(),
+                            false => format!("{party} ({})", steps.join(", ")),
+                        })
+                        .collect();
+                    format!("{}. {}", n + 1, moves.join(", "))
+                })
+                .collect();
+            lines.push(format!("order of moves: {}", stages.join("; ")));
+        }
+        for h in &self.hold_ups {
+            let pockets: Vec<String> = h
+                .pockets
+                .iter()
+                .map(|(step, lasts)| match lasts {
+                    Some(years) => format!("{step} for {} years", num(*years)),
+                    None => format!("{step} for good"),
+                })
+                .collect();
+            let verdict = if h.binds { "  <- the hold-up binds: defects" } else { "" };
+            lines.push(format!(
+                "hold-up: {} keeps {} without {}: {} against {} of going on{verdict}",
+                h.party,
+                pockets.join(", "),
+                h.steps.join(", "),
+                num(h.gain),
+                num(h.value_of_continuing)
+            ));
+        }
+        lines
+    }
 }
 
 /// Phases in an order that respects `after` (specification order among the ready ones).
@@ -440,7 +575,9 @@ impl Report {
         );
         out.push_str(
             "A party performs a phase when its benefit minus cost, plus the discounted value of what follows,\n\
-             is at least what defecting keeps (nothing more from then on).\n\n",
+             is at least what defecting keeps (nothing more from then on). Within a phase, a step whose `when`\n\
+             requires another moves after it; a late mover that defects keeps the earlier steps' yearly flows\n\
+             until a power answering its default takes them away (each phase counts as a year of its flows).\n\n",
         );
         for p in &self.phases {
             let status = match (p.self_enforcing, p.reached) {
@@ -469,7 +606,286 @@ impl Report {
                     out.push_str(&format!("      {line}\n"));
                 }
             }
+            for line in p.order_and_hold_ups() {
+                if markdown {
+                    out.push_str(&format!("  * {line}\n"));
+                } else {
+                    out.push_str(&format!("      {line}\n"));
+                }
+            }
         }
         out
     }
+}
+
+/// One move within a phase: a signatory performing its commitments of the phase that
+/// fall in the same stage (or, with none, deciding whether to go on with the phase).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Move {
+    /// The mover: its index among the signatories.
+    pub party: usize,
+    /// Its stage within the phase: 0 for steps owed when the phase opens, and one more
+    /// than the latest stage of any step of the phase whose performance its `when`
+    /// requires.
+    pub stage: usize,
+    /// The commitments it performs (indices in the specification).
+    pub commitments: Vec<usize>,
+    /// How long after they become owed a default of its steps is on record, in years
+    /// (the latest of theirs: a deadline whose passing violates it, extensions
+    /// included; at once for a continuing step without a deadline); `None` when a
+    /// default of one is never on record (a deadline that discharges it, an action
+    /// without one, or one due on a calendar date).
+    pub due: Option<Q>,
+}
+
+/// The order of moves within each phase, derived from the agreement: a commitment moves
+/// after the commitments of the same phase that its `when` condition requires to be
+/// performed (`performed(x)`, `fulfilled(x)`, `verified(x)` or `complete(phase)`, read
+/// through [`detente_spec::condition`]: every term of an `and`, the terms common to
+/// every branch of an `or`, nothing under a `not`). Steps of the same stage are
+/// simultaneous; the moves of a stage are in the order the signatories are listed, and
+/// a signatory with nothing to do in the phase moves in its first stage (it decides
+/// whether to go on). Phases are in [`phase_order`].
+pub fn order_of_moves(spec: &Spec) -> Vec<Vec<Move>> {
+    let signatories = signatories(spec);
+    phase_order(spec)
+        .into_iter()
+        .map(|phase| {
+            let members: Vec<usize> = spec
+                .commitment
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.phase == phase)
+                .map(|(i, _)| i)
+                .collect();
+            let stages = stages(spec, &members);
+            let last = stages.iter().copied().max().unwrap_or(0);
+            let mut moves = Vec::new();
+            for stage in 0..=last {
+                for (n, party) in signatories.iter().enumerate() {
+                    let commitments: Vec<usize> = members
+                        .iter()
+                        .zip(&stages)
+                        .filter(|(&c, &s)| s == stage && spec.commitment[c].by.iter().any(|b| b == party))
+                        .map(|(&c, _)| c)
+                        .collect();
+                    let idle = stage == 0
+                        && !members.iter().any(|&c| spec.commitment[c].by.iter().any(|b| b == party));
+                    if commitments.is_empty() && !idle {
+                        continue;
+                    }
+                    let due = commitments.iter().try_fold(Q::zero(), |latest, &c| {
+                        due_years(&spec.commitment[c]).map(|d| if d > latest { d } else { latest })
+                    });
+                    moves.push(Move { party: n, stage, commitments, due });
+                }
+            }
+            moves
+        })
+        .collect()
+}
+
+fn signatories(spec: &Spec) -> Vec<&str> {
+    spec.party
+        .iter()
+        .filter(|p| p.role == detente_spec::model::Role::Signatory)
+        .map(|p| p.id.as_str())
+        .collect()
+}
+
+/// Each member's stage: the longest chain of required steps of the phase before it
+/// (a cycle, which validation refuses, is cut where it closes).
+fn stages(spec: &Spec, members: &[usize]) -> Vec<usize> {
+    let requires: Vec<BTreeSet<usize>> = members
+        .iter()
+        .map(|&c| {
+            let ids = spec.commitment[c].when.as_ref().map(|w| required(spec, w)).unwrap_or_default();
+            members
+                .iter()
+                .enumerate()
+                .filter(|(_, &d)| ids.contains(spec.commitment[d].id.as_str()))
+                .map(|(n, _)| n)
+                .collect()
+        })
+        .collect();
+    let mut stage = vec![0usize; members.len()];
+    // Relax at most once per member: a longest path in a graph without cycles.
+    for _ in 0..members.len() {
+        let mut moved = false;
+        for n in 0..members.len() {
+            let after = requires[n].iter().map(|&d| stage[d] + 1).max().unwrap_or(0).min(members.len());
+            if after > stage[n] {
+                stage[n] = after;
+                moved = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    stage
+}
+
+/// The commitments a condition cannot hold without having been performed.
+fn required<'a>(spec: &'a Spec, condition: &'a Condition) -> BTreeSet<&'a str> {
+    let phase_members =
+        |phase: &str| spec.commitment.iter().filter(|c| c.phase == phase).map(|c| c.id.as_str()).collect();
+    match condition {
+        Condition::Commitment(
+            Predicate::Performed | Predicate::Fulfilled | Predicate::Verified,
+            Subject::Item(id),
+        ) => {
+            if spec.phase.iter().any(|p| &p.id == id) {
+                phase_members(id)
+            } else {
+                BTreeSet::from([id.as_str()])
+            }
+        }
+        Condition::Complete(phase) => phase_members(phase),
+        Condition::And(parts) => parts.iter().flat_map(|p| required(spec, p)).collect(),
+        Condition::Or(parts) => {
+            let mut sets = parts.iter().map(|p| required(spec, p));
+            let first = sets.next().unwrap_or_default();
+            sets.fold(first, |common, set| common.intersection(&set).copied().collect())
+        }
+        _ => BTreeSet::new(),
+    }
+}
+
+/// A duration in years, exactly: days of 1/365 year, weeks of 7 days, months of 1/12.
+fn years(duration: &Duration) -> Q {
+    let n = BigInt::from(duration.amount);
+    match duration.unit {
+        Unit::Day => Q::new(n, BigInt::from(365)),
+        Unit::Week => Q::new(n * 7, BigInt::from(365)),
+        Unit::Month => Q::new(n, BigInt::from(12)),
+        Unit::Year => Q::from_integer(n),
+    }
+}
+
+/// How long after it becomes owed a commitment that is not performed is in default on
+/// record, in years (see [`Move::due`]): its deadline, when missing it violates it (plus
+/// the extension, where `on_timeout` extends it once); at once for a continuing step
+/// without a deadline (in effect from the day it is owed, so not keeping it is a
+/// breach); never for a deadline whose passing discharges it, an action without one,
+/// or one due on a calendar date.
+fn due_years(c: &Commitment) -> Option<Q> {
+    match (&c.due, &c.on_timeout, c.kind) {
+        (Some(Due::After(d)), Some(Timeout::Violated), _) => Some(years(d)),
+        (Some(Due::After(d)), Some(Timeout::Extended(e)), _) => Some(years(d) + years(e)),
+        (None, _, CommitmentKind::Continuing) => Some(Q::zero()),
+        _ => None,
+    }
+}
+
+/// How long commitment `early`, performed in an earlier stage, goes on delivering after
+/// the mover of `late` fails to perform its steps: until its deadline passes and a power
+/// that answers the default takes `early` away, a notice later (a snap-back or
+/// suspension whose `suspends` names it or its phase, a snap-back that restores what
+/// it relieves, or the withdrawal of a party bound by it, which ends a continuing step
+/// but not an action done). The power must be held by someone besides the defaulter
+/// and answer it: its trigger mentions the late steps, their phase or the defaulter, or
+/// is `true`. `None`: nothing takes it away (or the late steps have no deadline, so no
+/// default is ever on record): it lasts for good.
+pub fn lasts(spec: &Spec, early: usize, late: &Move, defaulter: &str) -> Option<Q> {
+    let due = late.due.as_ref()?;
+    let e = &spec.commitment[early];
+    let mut soonest: Option<Q> = None;
+    for power in &spec.power {
+        if !power.holders.iter().any(|h| h != defaulter) {
+            continue;
+        }
+        let refs = power.trigger.references();
+        let answers_default = power.trigger == Condition::True
+            || late.commitments.iter().any(|&c| {
+                let c = &spec.commitment[c];
+                answers(&refs, &c.id, &c.phase, &[defaulter.to_string()])
+            });
+        let takes_away = match power.kind {
+            PowerKind::Snapback | PowerKind::Suspend => {
+                power.suspends.iter().any(|s| s == &e.id || s == &e.phase)
+                    || power.kind == PowerKind::Snapback
+                        && match &power.restores {
+                            Restores::AllRelieved => !e.relieves.is_empty(),
+                            Restores::Listed(list) => e.relieves.iter().any(|i| list.contains(i)),
+                        }
+            }
+            PowerKind::Withdraw => {
+                e.kind == CommitmentKind::Continuing
+                    && power.holders.iter().any(|h| h != defaulter && e.by.contains(h))
+            }
+        };
+        if answers_default && takes_away {
+            let delay = due + power.notice.as_ref().map_or_else(Q::zero, years);
+            if soonest.as_ref().is_none_or(|s| &delay < s) {
+                soonest = Some(delay);
+            }
+        }
+    }
+    soonest
+}
+
+/// The weight, in the phase game's periods, of a flow that lasts `lasts` years from
+/// the start of a phase with `periods` periods of the game left (this one included):
+/// the game counts a phase's steps as one year of their flows, discounted by `discount`
+/// per period, so a flow lasting `L` years weighs `Σ discount^j · min(1, max(0, L - j))`
+/// over the periods left, and one that lasts for good `Σ discount^j`.
+pub fn weight(lasts: Option<&Q>, discount: &Q, periods: usize) -> Q {
+    let mut total = Q::zero();
+    let mut factor = Q::one();
+    for j in 0..periods {
+        let share = match lasts {
+            None => Q::one(),
+            Some(l) => {
+                let left = l - Q::from_integer(BigInt::from(j));
+                if left <= Q::zero() {
+                    break;
+                }
+                left.min(Q::one())
+            }
+        };
+        total += &factor * share;
+        factor *= discount;
+    }
+    total
+}
+
+/// What commitment `c` delivers to `party` a year while in effect: its benefit to the
+/// party, less the party's own cost if bound by it.
+pub fn flow(spec: &Spec, c: usize, party: &str) -> f64 {
+    let commitment = &spec.commitment[c];
+    let Some(values) = commitment.values.as_ref() else { return 0.0 };
+    let benefit = values.benefit.get(party).copied().unwrap_or(0.0);
+    let cost = if commitment.by.iter().any(|b| b == party) { values.cost.of(party) } else { 0.0 };
+    benefit - cost
+}
+
+/// What each signatory has, relative to the start of phase `phase` (an index in
+/// [`phase_order`]), when the mover of `moves[at]` defects after every earlier stage of
+/// the phase was performed: each earlier step's yearly flow times the [`weight`] of
+/// how long it [`lasts`]. All zeros for a move of the first stage.
+pub fn hold_up(spec: &Spec, moves: &[Vec<Move>], phase: usize, at: usize, discount: &Q) -> Vec<Q> {
+    let signatories = signatories(spec);
+    let late = &moves[phase][at];
+    let defaulter = signatories[late.party];
+    let periods = moves.len() - phase;
+    let mut have = vec![Q::zero(); signatories.len()];
+    for e in performed_before(&moves[phase], late) {
+        let w = weight(lasts(spec, e, late, defaulter).as_ref(), discount, periods);
+        for (i, party) in signatories.iter().enumerate() {
+            have[i] += exact(flow(spec, e, party)) * &w;
+        }
+    }
+    have
+}
+
+/// The commitments of a phase's stages before `late`'s, each once (a step several
+/// parties share is in each one's move).
+pub fn performed_before(moves: &[Move], late: &Move) -> BTreeSet<usize> {
+    moves.iter().filter(|m| m.stage < late.stage).flat_map(|m| m.commitments.iter().copied()).collect()
+}
+
+/// An exact rational of a float (the values' numbers; 0 for one that is not finite).
+pub fn exact(x: f64) -> Q {
+    BigRational::from_float(x).unwrap_or_else(Q::zero)
 }

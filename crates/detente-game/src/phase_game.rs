@@ -1,8 +1,12 @@
-//! The phase game as an extensive-form game: phase after phase, each signatory in turn
-//! chooses to perform or to defect (seeing the moves before it: perfect information);
-//! a defection ends the game, and every party keeps what the earlier phases delivered;
-//! if all perform, each party gains its phase value `B_k - C_k`, discounted by `δ` per
-//! phase, and play moves to the next phase. It is written in Gambit's `.efg` format, and
+//! The phase game as an extensive-form game: phase after phase, the signatories move in
+//! the order the agreement sets within the phase ([`crate::analysis::order_of_moves`]:
+//! a step whose `when` requires another of the phase moves after it), each choosing to
+//! perform or to defect (seeing the moves before it: perfect information); a defection
+//! ends the game, and every party keeps what the earlier phases delivered and, from the
+//! earlier stages of the phase, what their steps deliver until a power takes them away
+//! (the hold-up, [`crate::analysis::hold_up`]); if all perform, each party gains its
+//! phase value `B_k - C_k`, discounted by `δ` per phase, and play moves to the next
+//! phase. It is written in Gambit's `.efg` format, and
 //! solved here by backward induction over the tree itself (independently of
 //! [`crate::analysis::self_enforcement`], which works on phase values): the two must
 //! give the same subgame-perfect payoffs.
@@ -13,16 +17,20 @@
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 
-use crate::analysis::phase_order;
+use crate::analysis::{hold_up, order_of_moves, phase_order};
 use crate::extensive::{Infoset, Mover, Node, Outcome, Tree};
-use crate::game::{to_text, Q};
+use crate::game::Q;
 use detente_spec::model::{Role, Spec};
 
 /// The phase game of an agreement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhaseGame {
-    /// The signatories, in the order they move within a phase.
+    /// The signatories.
     pub parties: Vec<String>,
+    /// The moves of each phase in order: the mover (an index in `parties`) and what it
+    /// keeps for each party, relative to the phase's start and undiscounted by the
+    /// earlier phases, if it defects there (the hold-up; zero in a phase's first stage).
+    pub moves: Vec<Vec<(usize, Vec<Q>)>>,
     /// The phases, in order.
     pub phases: Vec<String>,
     /// `values[k][i]`: party i's benefit minus cost in phase k, undiscounted.
@@ -52,7 +60,7 @@ impl PhaseGame {
                             let values = c.values.as_ref();
                             net += exact(values.and_then(|v| v.benefit.get(party)).copied().unwrap_or(0.0));
                             if c.by.contains(party) {
-                                net -= exact(values.map_or(0.0, |v| v.cost));
+                                net -= exact(values.map_or(0.0, |v| v.cost.of(party)));
                             }
                         }
                         net
@@ -60,7 +68,18 @@ impl PhaseGame {
                     .collect()
             })
             .collect();
-        PhaseGame { parties, phases, values, discount: exact(discount) }
+        let discount = exact(discount);
+        let order = order_of_moves(spec);
+        let moves = order
+            .iter()
+            .enumerate()
+            .map(|(k, phase)| {
+                (0..phase.len())
+                    .map(|at| (phase[at].party, hold_up(spec, &order, k, at, &discount)))
+                    .collect()
+            })
+            .collect();
+        PhaseGame { parties, moves, phases, values, discount }
     }
 
     /// The subgame-perfect payoffs by backward induction over the game tree (a chain of
@@ -78,11 +97,12 @@ impl PhaseGame {
             let all_perform: Vec<Q> =
                 (0..n).map(|i| &self.values[k][i] + &self.discount * &after_phase[i]).collect();
             // Movers from last to first: each performs iff the outcome of performing is at
-            // least what defecting gives it (zero, relative to the phase's start).
+            // least what defecting gives it (relative to the phase's start: what it keeps
+            // of the earlier stages' steps, zero in the first stage).
             let mut outcome = all_perform;
-            for mover in (0..n).rev() {
-                if outcome[mover] < Q::zero() {
-                    outcome = vec![Q::zero(); n];
+            for (mover, keeps) in self.moves[k].iter().rev() {
+                if outcome[*mover] < keeps[*mover] {
+                    outcome = keeps.clone();
                 }
             }
             after_phase = outcome;
@@ -111,20 +131,43 @@ impl PhaseGame {
     }
 
     /// The game tree itself, as [`PhaseGame::efg`] writes it and [`crate::efg::read`]
-    /// reads it back: decision node `j` (party `j mod n` in phase `j / n`) has
-    /// children `perform` (the next decision, or the end of the chain) and `defect`
-    /// (a leaf); in prefix order the chain comes first, then its end, then the
-    /// `defect` leaves from the innermost out, each with its own outcome.
+    /// reads it back: decision node `j` is the `j`-th move of the chain (phase after
+    /// phase, each phase's moves in order), with children `perform` (the next decision,
+    /// or the end of the chain) and `defect` (a leaf); in prefix order the chain comes
+    /// first, then its end, then the `defect` leaves from the innermost out, each with
+    /// its own outcome: what the earlier phases delivered plus, discounted to the start,
+    /// what the defector's hold-up leaves each party. Each player's information sets
+    /// are numbered from 1 in the order it moves (one per phase where it moves once).
     pub fn tree(&self) -> Tree {
-        let n = self.parties.len();
-        let m = self.phases.len() * n;
+        let chain: Vec<(usize, usize, &Vec<Q>)> = self
+            .moves
+            .iter()
+            .enumerate()
+            .flat_map(|(k, moves)| moves.iter().map(move |(party, keeps)| (k, *party, keeps)))
+            .collect();
+        let m = chain.len();
         let prefix = self.prefix();
+        let mut weights = vec![Q::one()];
+        for _ in 1..self.phases.len() {
+            let next = weights.last().expect("starts non-empty") * &self.discount;
+            weights.push(next);
+        }
         let mut nodes = Vec::with_capacity(2 * m + 1);
         let mut infosets = Vec::with_capacity(m);
-        for j in 0..m {
-            let (phase, party) = (j / n, j % n);
+        let mut sets_of = vec![0; self.parties.len()];
+        let mut seen_in_phase: Vec<(usize, usize)> = Vec::new();
+        for (j, &(phase, party, _)) in chain.iter().enumerate() {
+            sets_of[party] += 1;
+            // A party moving again in the same phase (a later stage) gets a name of its
+            // own: Gambit refuses two nodes of the same name.
+            let again = seen_in_phase.iter().filter(|&&(k, p)| k == phase && p == party).count();
+            seen_in_phase.push((phase, party));
+            let name = match again {
+                0 => format!("{}: {}", self.phases[phase], self.parties[party]),
+                n => format!("{}: {} (move {})", self.phases[phase], self.parties[party], n + 1),
+            };
             nodes.push(Node {
-                name: format!("{}: {}", self.phases[phase], self.parties[party]),
+                name,
                 infoset: Some(j),
                 outcome: None,
                 children: vec![j + 1, 2 * m - j],
@@ -132,7 +175,7 @@ impl PhaseGame {
             });
             infosets.push(Infoset {
                 mover: Mover::Player(party),
-                number: phase + 1,
+                number: sets_of[party],
                 name: String::new(),
                 actions: vec!["perform".into(), "defect".into()],
                 probabilities: vec![],
@@ -151,10 +194,15 @@ impl PhaseGame {
             parent: m.checked_sub(1),
         });
         for j in (0..m).rev() {
+            let (phase, _, keeps) = chain[j];
             outcomes.push(Outcome {
                 number: outcomes.len() + 1,
-                name: format!("defection in {}", self.phases[j / n]),
-                payoffs: prefix[j / n].clone(),
+                name: format!("defection in {}", self.phases[phase]),
+                payoffs: prefix[phase]
+                    .iter()
+                    .zip(keeps)
+                    .map(|(have, kept)| have + &weights[phase] * kept)
+                    .collect(),
             });
             nodes.push(Node {
                 name: String::new(),
@@ -166,7 +214,7 @@ impl PhaseGame {
         }
         Tree {
             title: "detente phase game".into(),
-            comment: "Each phase, each signatory in turn performs or defects; a defection ends the game."
+            comment: "Each phase, the signatories in the agreement's order of moves perform or defect; a defection ends the game."
                 .into(),
             players: self.parties.clone(),
             nodes,
@@ -175,48 +223,10 @@ impl PhaseGame {
         }
     }
 
-    /// The game in Gambit's `.efg` format (version 2, rational payoffs).
+    /// The game in Gambit's `.efg` format (version 2, rational payoffs): the tree of
+    /// [`PhaseGame::tree`], written by [`crate::efg::write`].
     pub fn efg(&self) -> String {
-        let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
-        let players: Vec<String> = self.parties.iter().map(|p| quote(p)).collect();
-        let mut out = format!(
-            "EFG 2 R {} {{ {} }}\n{}\n\n",
-            quote("detente phase game"),
-            players.join(" "),
-            quote("Each phase, each signatory in turn performs or defects; a defection ends the game.")
-        );
-        let n = self.parties.len();
-        // prefix[k]: what each party has when phase k begins (discounted to the root).
-        let prefix = self.prefix();
-        let payoffs = |v: &[Q]| v.iter().map(to_text).collect::<Vec<_>>().join(", ");
-        // Gambit lists nodes depth first, children in action order: every decision node
-        // of the chain (each one's "perform" child is the next), then the end of the
-        // chain, then the "defect" leaves from the innermost out.
-        let mut infoset = 0;
-        for phase in &self.phases {
-            infoset += 1;
-            for (i, party) in self.parties.iter().enumerate() {
-                out.push_str(&format!(
-                    "p {} {} {infoset} \"\" {{ \"perform\" \"defect\" }} 0\n",
-                    quote(&format!("{phase}: {party}")),
-                    i + 1
-                ));
-            }
-        }
-        let mut outcome = 1;
-        let all = prefix.last().expect("starts non-empty");
-        out.push_str(&format!("t \"\" {outcome} \"all performed\" {{ {} }}\n", payoffs(all)));
-        for k in (0..self.phases.len()).rev() {
-            for _ in 0..n {
-                outcome += 1;
-                out.push_str(&format!(
-                    "t \"\" {outcome} {} {{ {} }}\n",
-                    quote(&format!("defection in {}", self.phases[k])),
-                    payoffs(&prefix[k])
-                ));
-            }
-        }
-        out
+        crate::efg::write(&self.tree())
     }
 
     /// The subgame-perfect payoffs in absolute terms from the root (the same as

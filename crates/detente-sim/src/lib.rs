@@ -44,7 +44,7 @@ use serde::{Deserialize, Serialize};
 
 pub use parallel::{Control, Stopped};
 pub use plan::{Overrides, Plan, PlanError};
-pub use run::{Simulator, Trajectory};
+pub use run::{EffectChange, Simulator, Trajectory};
 pub use tally::{Tally, TallyError};
 pub use trace::TracedRun;
 

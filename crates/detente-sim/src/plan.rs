@@ -34,8 +34,9 @@ pub struct CommitmentPlan {
     pub continuing: bool,
     /// Its category, which the maximalist rule reads.
     pub category: Category,
-    /// What performing it costs (its `values.cost`), which the hedger reads.
-    pub cost: f64,
+    /// What performing it costs each party bound by it (its `values.cost`, the same for
+    /// all or each one's own), by party index, which the hedger reads.
+    pub costs: Vec<(usize, f64)>,
     /// The probability an inspection that takes place detects a real violation (or
     /// confirms a real performance).
     pub detection: f64,
@@ -63,6 +64,16 @@ pub struct CommitmentPlan {
 }
 
 impl CommitmentPlan {
+    /// What performing it costs `party`: its own cost as a party bound by it. A party
+    /// that answers for another's part (a successor) is charged the highest cost of
+    /// the parties bound.
+    pub fn cost_to(&self, party: usize) -> f64 {
+        match self.costs.iter().find(|(p, _)| *p == party) {
+            Some(&(_, cost)) => cost,
+            None => self.costs.iter().map(|&(_, c)| c).fold(0.0, f64::max),
+        }
+    }
+
     /// The probability that the `position`-th inspection period of a budget's window
     /// (from 0) is inspected when `used` of its inspections have been made: the
     /// inspections left over the periods left, so that exactly `k` of the `n` periods are
@@ -697,7 +708,8 @@ fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<Commit
     ag.spec
         .commitment
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let verification = c.verification.as_ref();
             let every_months = verification.and_then(|v| v.every).map_or(1.0, months_of);
             let overridden = sim.detection.contains_key(&c.id) || sim.false_alarm.contains_key(&c.id);
@@ -705,7 +717,11 @@ fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<Commit
                 key: key_of(&c.id),
                 continuing: c.kind == CommitmentKind::Continuing,
                 category: c.category,
-                cost: c.values.as_ref().map_or(0.0, |v| v.cost),
+                costs: ag.commitments[i]
+                    .by
+                    .iter()
+                    .map(|&p| (p, c.values.as_ref().map_or(0.0, |v| v.cost.of(&ag.spec.party[p].id))))
+                    .collect(),
                 detection: sim
                     .detection
                     .get(&c.id)

@@ -9,11 +9,6 @@ use detente_engine::{Agreement, Machine};
 
 use crate::plan::Plan;
 
-/// Whether a status means the commitment is in effect (performed, verified or not).
-pub(crate) fn in_effect(status: CommitmentStatus) -> bool {
-    matches!(status, CommitmentStatus::Performed | CommitmentStatus::Fulfilled)
-}
-
 /// Whether a party bound by a commitment with this status, which has not performed its
 /// part, still has it to do: it is owed (pending or overdue), or its deadline was missed
 /// before it ever took effect and performing late still counts (docs/semantics.md,
@@ -95,7 +90,7 @@ impl Reading {
             }
             let continuing = plan.commitments[c].continuing;
             let in_force = continuing
-                && (in_effect(status) || status == CommitmentStatus::Violated && machine.took_effect(c));
+                && (status.is_in_effect() || status == CommitmentStatus::Violated && machine.took_effect(c));
             if in_force {
                 self.measures_in_force.push(c);
             }

@@ -47,7 +47,7 @@ pub enum Rule {
 pub enum Withholding {
     /// The step costs more than the hedger pays.
     Costly {
-        /// Its `values.cost`.
+        /// Its `values.cost` to the deciding party.
         cost: f64,
         /// The most the party pays.
         max_cost: f64,
@@ -117,9 +117,16 @@ impl Rule {
         }
     }
 
-    /// Whether the party is willing to perform (or bring into effect) a commitment it owes.
-    pub fn performs(self, commitment: &CommitmentPlan, memory: &Memory, outlook: &Outlook) -> bool {
-        self.withholds(commitment, memory, outlook).is_none()
+    /// Whether party `party` is willing to perform (or bring into effect) a commitment
+    /// it owes.
+    pub fn performs(
+        self,
+        commitment: &CommitmentPlan,
+        party: usize,
+        memory: &Memory,
+        outlook: &Outlook,
+    ) -> bool {
+        self.withholds(commitment, party, memory, outlook).is_none()
     }
 
     /// Why the party withholds a commitment it owes, if it does: the decision of
@@ -127,10 +134,12 @@ impl Rule {
     pub fn withholds(
         self,
         commitment: &CommitmentPlan,
+        party: usize,
         memory: &Memory,
         outlook: &Outlook,
     ) -> Option<Withholding> {
-        let (cost, withheld) = (commitment.cost, |holds: bool, why: Withholding| holds.then_some(why));
+        let cost = commitment.cost_to(party);
+        let withheld = |holds: bool, why: Withholding| holds.then_some(why);
         match self {
             Rule::Sincere | Rule::CovertCheater { .. } => None,
             // A hedger pays only cheap steps, and none while it is not being paid: a breach
@@ -192,7 +201,7 @@ mod tests {
             key: 0,
             continuing: false,
             category,
-            cost,
+            costs: vec![(0, cost)],
             detection: 1.0,
             false_alarm: 0.0,
             access: Vec::new(),
@@ -220,7 +229,7 @@ mod tests {
     fn sincere_performs_whatever_the_record_says_and_never_cheats() {
         let m = Memory::default();
         for outlook in [CALM, VIOLATION] {
-            assert!(Rule::Sincere.performs(&commitment(Category::Concession, 9.0), &m, &outlook));
+            assert!(Rule::Sincere.performs(&commitment(Category::Concession, 9.0), 0, &m, &outlook));
         }
         assert_eq!(Rule::Sincere.cheat(), 0.0);
         assert!(Rule::Sincere.enforces(&VIOLATION) && !Rule::Sincere.enforces(&CALM));
@@ -231,7 +240,7 @@ mod tests {
     #[test]
     fn covert_cheater_performs_but_cheats_at_its_rate() {
         let rule = Rule::CovertCheater { cheat: 0.2 };
-        assert!(rule.performs(&commitment(Category::Measure, 5.0), &Memory::default(), &CALM));
+        assert!(rule.performs(&commitment(Category::Measure, 5.0), 0, &Memory::default(), &CALM));
         assert_eq!(rule.cheat(), 0.2);
     }
 
@@ -239,17 +248,33 @@ mod tests {
     fn hedger_pays_cheap_steps_only() {
         let rule = Rule::Hedger { max_cost: 2.0 };
         let m = Memory::default();
-        assert!(rule.performs(&commitment(Category::Measure, 2.0), &m, &CALM));
-        assert!(!rule.performs(&commitment(Category::Measure, 2.5), &m, &CALM));
-        assert!(!rule.performs(&commitment(Category::Measure, 1.0), &m, &VIOLATION), "not while unpaid");
+        assert!(rule.performs(&commitment(Category::Measure, 2.0), 0, &m, &CALM));
+        assert!(!rule.performs(&commitment(Category::Measure, 2.5), 0, &m, &CALM));
+        assert!(!rule.performs(&commitment(Category::Measure, 1.0), 0, &m, &VIOLATION), "not while unpaid");
+    }
+
+    #[test]
+    fn hedger_reads_its_own_cost_of_a_shared_step() {
+        // A step two parties share, costing party 0 one and party 1 three: a hedger
+        // paying up to two performs its part as party 0 and withholds it as party 1.
+        let shared =
+            CommitmentPlan { costs: vec![(0, 1.0), (1, 3.0)], ..commitment(Category::Concession, 0.0) };
+        let rule = Rule::Hedger { max_cost: 2.0 };
+        let m = Memory::default();
+        assert!(rule.performs(&shared, 0, &m, &CALM));
+        assert_eq!(
+            rule.withholds(&shared, 1, &m, &CALM),
+            Some(Withholding::Costly { cost: 3.0, max_cost: 2.0 })
+        );
+        assert_eq!(shared.cost_to(7), 3.0, "a successor is charged the highest cost of the parties bound");
     }
 
     #[test]
     fn tit_for_tat_withholds_only_while_a_violation_is_on_record() {
         let betrayed = Memory { betrayed: true, ..Memory::default() };
         let c = commitment(Category::Concession, 1.0);
-        assert!(!Rule::TitForTat.performs(&c, &betrayed, &VIOLATION));
-        assert!(Rule::TitForTat.performs(&c, &betrayed, &CALM), "resumes once the record is cleared");
+        assert!(!Rule::TitForTat.performs(&c, 0, &betrayed, &VIOLATION));
+        assert!(Rule::TitForTat.performs(&c, 0, &betrayed, &CALM), "resumes once the record is cleared");
         assert!(Rule::TitForTat.cancels());
     }
 
@@ -257,8 +282,8 @@ mod tests {
     fn grim_trigger_never_forgives() {
         let betrayed = Memory { betrayed: true, ..Memory::default() };
         let c = commitment(Category::Concession, 1.0);
-        assert!(Rule::GrimTrigger.performs(&c, &Memory::default(), &CALM));
-        assert!(!Rule::GrimTrigger.performs(&c, &betrayed, &CALM));
+        assert!(Rule::GrimTrigger.performs(&c, 0, &Memory::default(), &CALM));
+        assert!(!Rule::GrimTrigger.performs(&c, 0, &betrayed, &CALM));
         assert!(Rule::GrimTrigger.withdraws(&betrayed) && !Rule::GrimTrigger.withdraws(&Memory::default()));
         assert!(!Rule::GrimTrigger.cancels());
         assert!(Rule::GrimTrigger.enforces(&FRESH_VIOLATION), "enforces at once");
@@ -273,8 +298,11 @@ mod tests {
         assert_eq!(rule.budget(&stepped, &CALM, 4), 0, "no answer yet: wait");
         assert_eq!(rule.budget(&stepped, &Outlook { answered: true, ..CALM }, 4), 1, "answered: go on");
         assert_eq!(rule.budget(&stepped, &CALM, 9), 1, "patience ran out: another unilateral step");
-        assert!(rule.performs(&commitment(Category::Measure, 9.0), &fresh, &CALM), "whatever it costs");
-        assert!(!rule.performs(&commitment(Category::Measure, 1.0), &fresh, &VIOLATION), "exploited: waits");
+        assert!(rule.performs(&commitment(Category::Measure, 9.0), 0, &fresh, &CALM), "whatever it costs");
+        assert!(
+            !rule.performs(&commitment(Category::Measure, 1.0), 0, &fresh, &VIOLATION),
+            "exploited: waits"
+        );
     }
 
     #[test]
@@ -282,11 +310,21 @@ mod tests {
         let m = Memory::default();
         let concession = commitment(Category::Concession, 1.0);
         let measure = commitment(Category::Measure, 1.0);
-        assert!(!Rule::Maximalist.performs(&concession, &m, &CALM));
-        assert!(Rule::Maximalist.performs(&concession, &m, &Outlook { others_measures_done: true, ..CALM }));
-        assert!(!Rule::Maximalist.performs(&measure, &m, &Outlook { others_measures_done: true, ..CALM }));
-        assert!(Rule::Maximalist.performs(&measure, &m, &Outlook { others_concessions_done: true, ..CALM }));
-        assert!(Rule::Maximalist.performs(&commitment(Category::Mutual, 1.0), &m, &CALM));
+        assert!(!Rule::Maximalist.performs(&concession, 0, &m, &CALM));
+        assert!(Rule::Maximalist.performs(
+            &concession,
+            0,
+            &m,
+            &Outlook { others_measures_done: true, ..CALM }
+        ));
+        assert!(!Rule::Maximalist.performs(&measure, 0, &m, &Outlook { others_measures_done: true, ..CALM }));
+        assert!(Rule::Maximalist.performs(
+            &measure,
+            0,
+            &m,
+            &Outlook { others_concessions_done: true, ..CALM }
+        ));
+        assert!(Rule::Maximalist.performs(&commitment(Category::Mutual, 1.0), 0, &m, &CALM));
     }
 
     #[test]
@@ -296,15 +334,18 @@ mod tests {
             (commitment(Category::Concession, 5.0), commitment(Category::Measure, 1.0));
         let hedger = Rule::Hedger { max_cost: 4.0 };
         assert_eq!(
-            hedger.withholds(&concession, &m, &CALM),
+            hedger.withholds(&concession, 0, &m, &CALM),
             Some(Withholding::Costly { cost: 5.0, max_cost: 4.0 })
         );
-        assert_eq!(hedger.withholds(&measure, &m, &CALM), None);
-        assert_eq!(Rule::TitForTat.withholds(&measure, &m, &VIOLATION), Some(Withholding::OthersViolating));
-        assert_eq!(Rule::GrimTrigger.withholds(&measure, &betrayed, &CALM), Some(Withholding::Betrayed));
-        assert_eq!(Rule::Maximalist.withholds(&concession, &m, &CALM), Some(Withholding::AwaitsMeasures));
-        assert_eq!(Rule::Maximalist.withholds(&measure, &m, &CALM), Some(Withholding::AwaitsConcessions));
-        assert_eq!(Rule::Sincere.withholds(&concession, &betrayed, &VIOLATION), None);
+        assert_eq!(hedger.withholds(&measure, 0, &m, &CALM), None);
+        assert_eq!(
+            Rule::TitForTat.withholds(&measure, 0, &m, &VIOLATION),
+            Some(Withholding::OthersViolating)
+        );
+        assert_eq!(Rule::GrimTrigger.withholds(&measure, 0, &betrayed, &CALM), Some(Withholding::Betrayed));
+        assert_eq!(Rule::Maximalist.withholds(&concession, 0, &m, &CALM), Some(Withholding::AwaitsMeasures));
+        assert_eq!(Rule::Maximalist.withholds(&measure, 0, &m, &CALM), Some(Withholding::AwaitsConcessions));
+        assert_eq!(Rule::Sincere.withholds(&concession, 0, &betrayed, &VIOLATION), None);
         let rules = [
             Rule::Sincere,
             Rule::CovertCheater { cheat: 0.1 },
@@ -319,8 +360,8 @@ mod tests {
             for c in [&concession, &measure, &commitment(Category::Mutual, 9.0)] {
                 for memory in [&m, &betrayed] {
                     for outlook in &outlooks {
-                        let withheld = rule.withholds(c, memory, outlook).is_some();
-                        assert_eq!(rule.performs(c, memory, outlook), !withheld, "{rule:?}");
+                        let withheld = rule.withholds(c, 0, memory, outlook).is_some();
+                        assert_eq!(rule.performs(c, 0, memory, outlook), !withheld, "{rule:?}");
                     }
                 }
             }

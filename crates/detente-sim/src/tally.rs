@@ -17,23 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::plan::{Plan, BINS};
 use crate::run::Trajectory;
 
-/// Every commitment status, in the order tallies count them.
-pub const STATUSES: [CommitmentStatus; 10] = [
-    CommitmentStatus::Inactive,
-    CommitmentStatus::Pending,
-    CommitmentStatus::Overdue,
-    CommitmentStatus::Performed,
-    CommitmentStatus::Fulfilled,
-    CommitmentStatus::Violated,
-    CommitmentStatus::Suspended,
-    CommitmentStatus::Released,
-    CommitmentStatus::Discharged,
-    CommitmentStatus::Terminated,
-];
-
-fn status_index(status: CommitmentStatus) -> usize {
-    STATUSES.iter().position(|s| *s == status).expect("every status is listed")
-}
+/// Every commitment status, in the order tallies count them (the engine's order).
+pub const STATUSES: [CommitmentStatus; 10] = CommitmentStatus::ALL;
 
 /// Fixed-point scale of sums: values are rounded to a millionth before adding, so that
 /// sums are integers and exact in any order.
@@ -535,7 +520,7 @@ impl Tally {
         increment(&mut self.breakdown[run.breakdown.map_or(steps, |k| k as usize)])?;
         increment(&mut self.collapse[run.collapse.map_or(steps, |k| k as usize)])?;
         for (c, &status) in run.end_status.iter().enumerate() {
-            increment(&mut self.end_status[c * STATUSES.len() + status_index(status)])?;
+            increment(&mut self.end_status[c * STATUSES.len() + status.index()])?;
         }
         for (i, &relieved) in run.relieved_at_end.iter().enumerate() {
             if relieved {

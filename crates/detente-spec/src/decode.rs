@@ -1361,51 +1361,80 @@ impl<'s> Decoder<'s> {
     }
 
     fn values(&mut self, t: &Table<'_>) -> Option<Values> {
-        let cost = self.number(t, "cost").unwrap_or(0.0);
+        let cost = self.cost(t);
         let threat_reduction = self.number(t, "threat_reduction").unwrap_or(0.0);
-        let mut benefit = std::collections::BTreeMap::new();
-        if let Some(item) = t.value("benefit") {
-            self.record(t, "benefit", item);
-            match item.as_table_like() {
-                // Every key of `benefit` is a party id, so there is no fixed key list.
-                Some(table) => {
-                    // The model keeps benefits sorted by party id; number the spans of keys
-                    // and values in that order so the validator finds each by position.
-                    let mut keys: Vec<&str> = table.iter().map(|(k, _)| k).collect();
-                    keys.sort_unstable();
-                    for (index, key) in keys.into_iter().enumerate() {
-                        let (key_item, value) = table.get_key_value(key).expect("the key was just listed");
-                        if let Some(span) = key_item.span() {
-                            self.map.insert_at(t.item, "values.benefit", index, span);
-                        }
-                        if let Some(span) = item_span(value) {
-                            self.map.insert_at(t.item, "values.benefit.value", index, span);
-                        }
-                        match value.as_value().and_then(number_of) {
-                            Some(number) => {
-                                benefit.insert(key.to_string(), number);
-                            }
-                            None => self.report(
-                                Diagnostic::new(
-                                    Code::WrongType,
-                                    format!("the benefit to `{key}` must be a number"),
-                                )
-                                .label(item_span(value), "expected a number")
-                                .help("e.g. benefit = { dprk = 5, usa = 2.5 }"),
-                            ),
-                        }
-                    }
-                }
-                None => self.wrong_type(
+        let benefit = self
+            .by_party(t, "benefit", ["e.g. benefit = { dprk = 5 }", "e.g. benefit = { dprk = 5, usa = 2.5 }"])
+            .unwrap_or_default();
+        Some(Values { cost, benefit, threat_reduction })
+    }
+
+    /// `cost`: a number each party bound carries, or a table of each one's own cost.
+    fn cost(&mut self, t: &Table<'_>) -> Cost {
+        match t.value("cost") {
+            Some(item) if item.is_table_like() => {
+                let example = "e.g. cost = { usa = 1, prc = 3 }";
+                Cost::ByParty(self.by_party(t, "cost", [example, example]).unwrap_or_default())
+            }
+            Some(item) if item.as_value().and_then(number_of).is_none() => {
+                self.record(t, "cost", item);
+                self.wrong_type(
                     t,
-                    "benefit",
+                    "cost",
                     item,
-                    "a table of party ids to numbers",
-                    Some("e.g. benefit = { dprk = 5 }".into()),
+                    "a number or a table of party ids to numbers",
+                    Some("e.g. cost = 2 (each party bound carries it) or cost = { usa = 1, prc = 3 }".into()),
+                );
+                Cost::default()
+            }
+            _ => Cost::Each(self.number(t, "cost").unwrap_or(0.0)),
+        }
+    }
+
+    /// A table of party ids to numbers under `key` of `values` (`benefit`, `cost`), with
+    /// the help for a value that is not a table and for an entry that is not a number.
+    fn by_party(
+        &mut self,
+        t: &Table<'_>,
+        key: &'static str,
+        [table_help, entry_help]: [&str; 2],
+    ) -> Option<std::collections::BTreeMap<String, f64>> {
+        let item = t.value(key)?;
+        self.record(t, key, item);
+        let (entries, values) = match key {
+            "cost" => ("values.cost", "values.cost.value"),
+            _ => ("values.benefit", "values.benefit.value"),
+        };
+        let Some(table) = item.as_table_like() else {
+            self.wrong_type(t, key, item, "a table of party ids to numbers", Some(table_help.into()));
+            return None;
+        };
+        let mut by_party = std::collections::BTreeMap::new();
+        // Every key is a party id, so there is no fixed key list. The model keeps the
+        // entries sorted by party id; number the spans of keys and values in that order
+        // so the validator finds each by position.
+        let mut keys: Vec<&str> = table.iter().map(|(k, _)| k).collect();
+        keys.sort_unstable();
+        for (index, party) in keys.into_iter().enumerate() {
+            let (key_item, value) = table.get_key_value(party).expect("the key was just listed");
+            if let Some(span) = key_item.span() {
+                self.map.insert_at(t.item, entries, index, span);
+            }
+            if let Some(span) = item_span(value) {
+                self.map.insert_at(t.item, values, index, span);
+            }
+            match value.as_value().and_then(number_of) {
+                Some(number) => {
+                    by_party.insert(party.to_string(), number);
+                }
+                None => self.report(
+                    Diagnostic::new(Code::WrongType, format!("the {key} to `{party}` must be a number"))
+                        .label(item_span(value), "expected a number")
+                        .help(entry_help),
                 ),
             }
         }
-        Some(Values { cost, benefit, threat_reduction })
+        Some(by_party)
     }
 
     fn power(&mut self, t: &Table<'_>) -> Option<Power> {

@@ -390,8 +390,8 @@ impl<'t> Scanner<'t> {
             }),
             (
                 Some(b'{'),
-                "values.benefit" | "detection" | "false_alarm" | "inspection" | "strategy" | "lead_time"
-                | "measurement" | "range",
+                "values.benefit" | "values.cost" | "detection" | "false_alarm" | "inspection" | "strategy"
+                | "lead_time" | "measurement" | "range",
             ) => self.by_id(item, field),
             (Some(b'{'), "verification.budget") => self
                 .object(|s, key, _| s.field(item, "verification.budget.", None, decode::BUDGET_FIELDS, key)),

@@ -825,13 +825,51 @@ pub struct SetStatus {
     pub status: FacilityStatus,
 }
 
+/// What keeping a commitment costs the parties bound by it: one cost that each of them
+/// carries (`cost = 2`), or each its own (`cost = { usa = 1, prc = 3 }`), which must
+/// then name every party bound by it and no other (docs/language.md).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Cost {
+    /// Every party bound by the commitment carries this cost.
+    Each(f64),
+    /// Each party bound by the commitment carries its own cost, by party id.
+    ByParty(BTreeMap<String, f64>),
+}
+
+impl Default for Cost {
+    fn default() -> Cost {
+        Cost::Each(0.0)
+    }
+}
+
+impl From<f64> for Cost {
+    fn from(cost: f64) -> Cost {
+        Cost::Each(cost)
+    }
+}
+
+impl Cost {
+    /// What the commitment costs `party`, a party bound by it: the one cost, or the
+    /// party's own. A party a table leaves out is charged nothing here, but validation
+    /// refuses a table that leaves out a bound party (E003), so that never happens to a
+    /// checked specification's givers.
+    pub fn of(&self, party: &str) -> f64 {
+        match self {
+            Cost::Each(cost) => *cost,
+            Cost::ByParty(costs) => costs.get(party).copied().unwrap_or(0.0),
+        }
+    }
+}
+
 /// Analytic values of a commitment, on the analyst's own scale, used by the analysis.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Values {
-    /// What performing it costs the parties bound by it.
+    /// What performing it costs the parties bound by it: a number each of them carries,
+    /// or a table of each one's own cost by party id.
     #[serde(default)]
-    pub cost: f64,
+    pub cost: Cost,
     /// What it is worth to each other party, by party id.
     #[serde(default)]
     pub benefit: BTreeMap<String, f64>,

@@ -332,7 +332,11 @@ fn verification() -> impl Strategy<Value = Verification> {
 }
 
 fn values() -> impl Strategy<Value = Values> {
-    (signed(), prop::collection::btree_map(id(), signed(), 0..3), signed())
+    let cost = prop_oneof![
+        signed().prop_map(Cost::Each),
+        prop::collection::btree_map(id(), signed(), 0..3).prop_map(Cost::ByParty),
+    ];
+    (cost, prop::collection::btree_map(id(), signed(), 0..3), signed())
         .prop_map(|(cost, benefit, threat_reduction)| Values { cost, benefit, threat_reduction })
 }
 

@@ -613,10 +613,7 @@ impl Machine {
         for &c in &ag.dependencies.capped[q] {
             let cap =
                 ag.commitments[c].limits.iter().find(|(quantity, _)| *quantity == q).map(|(_, max)| *max);
-            let in_effect = matches!(
-                self.commitments[c].status,
-                CommitmentStatus::Performed | CommitmentStatus::Fulfilled
-            );
+            let in_effect = self.commitments[c].status.is_in_effect();
             let Some(max) = cap.filter(|max| value > *max && in_effect) else { continue };
             crossed = true;
             if by_verifier {

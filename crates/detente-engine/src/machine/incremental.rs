@@ -311,13 +311,7 @@ impl Machine {
             };
             set(MEMBER_STOPPED, stopped);
             set(MEMBER_SUSPENDED, status == CommitmentStatus::Suspended);
-            set(
-                MEMBER_DONE,
-                matches!(
-                    status,
-                    CommitmentStatus::Fulfilled | CommitmentStatus::Released | CommitmentStatus::Discharged
-                ),
-            );
+            set(MEMBER_DONE, status.is_done_for_its_phase());
         }
         if self.ag.dependencies.bargain[c] && record.owed.is_some() {
             set(OWED, true);

@@ -222,8 +222,7 @@ impl Machine {
     }
 
     fn on_commitment_change(&mut self, c: usize, old: CommitmentStatus, new: CommitmentStatus) {
-        let performing =
-            |s: CommitmentStatus| matches!(s, CommitmentStatus::Performed | CommitmentStatus::Fulfilled);
+        let performing = CommitmentStatus::is_in_effect;
         let ag = self.ag.clone();
         let id = ag.spec.commitment[c].id.as_str();
         let continuing = ag.commitments[c].kind == CommitmentKind::Continuing;
@@ -236,8 +235,7 @@ impl Machine {
         if performing(old) && !performing(new) && new != CommitmentStatus::Released && continuing {
             self.revert_sets(c, id, new);
         }
-        let relieving =
-            |s: CommitmentStatus| matches!(s, CommitmentStatus::Fulfilled | CommitmentStatus::Released);
+        let relieving = CommitmentStatus::reads_as_fulfilled;
         // Relief begins only with fulfilment: a commitment released before it was ever
         // fulfilled (its `while` failed first) relieves nothing; one released after it
         // keeps the relief it gave.
@@ -525,13 +523,8 @@ impl Machine {
                 || record.violation.as_ref().is_some_and(|b| blames(&b.parties))
         };
         match pred {
-            Predicate::Performed => matches!(
-                status,
-                CommitmentStatus::Performed | CommitmentStatus::Fulfilled | CommitmentStatus::Released
-            ),
-            Predicate::Fulfilled => {
-                matches!(status, CommitmentStatus::Fulfilled | CommitmentStatus::Released)
-            }
+            Predicate::Performed => status.reads_as_performed(),
+            Predicate::Fulfilled => status.reads_as_fulfilled(),
             Predicate::Verified => record.verified.is_some() && status != CommitmentStatus::Inactive,
             Predicate::Violated => violated(),
             Predicate::Unremedied => {

@@ -208,12 +208,7 @@ impl Machine {
             .commitments
             .iter()
             .enumerate()
-            .filter(|(c, _)| {
-                matches!(
-                    self.commitments[*c].status,
-                    CommitmentStatus::Performed | CommitmentStatus::Fulfilled
-                )
-            })
+            .filter(|(c, _)| self.commitments[*c].status.is_in_effect())
             .flat_map(|(c, spec)| {
                 spec.limits.iter().filter(|(quantity, _)| *quantity == q).map(move |(_, max)| (c, *max))
             })

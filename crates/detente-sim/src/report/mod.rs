@@ -215,7 +215,7 @@ fn threat_reduction(agreement: &Agreement, tally: &crate::Tally) -> (f64, f64) {
         let runs: u64 = statuses
             .iter()
             .enumerate()
-            .filter(|(_, s)| crate::reading::in_effect(**s))
+            .filter(|(_, s)| s.is_in_effect())
             .map(|(s, _)| tally.end_status[c * statuses.len() + s])
             .sum();
         delivered += value * runs as f64 / tally.runs.max(1) as f64;

@@ -93,6 +93,13 @@ pub struct Trajectory {
     pub resolved: u32,
     /// Signatories that walked out (the walk-out hazard came due).
     pub walkouts: u32,
+    /// When each commitment came into effect or stopped being in effect on record, in
+    /// step order: kept only by a simulator asked for it
+    /// ([`Simulator::keeping_effect`]), empty otherwise. "In effect" is the simulator's
+    /// one reading of the engine's statuses (performed or fulfilled, as the parties
+    /// read a measure in force); the statuses are those recorded at the end of each
+    /// step, as every other outcome.
+    pub effect_changes: Vec<EffectChange>,
     /// Events the agreement refused (an actor not allowed to assert them): should be
     /// zero; reported so a design that silences a verifier is visible.
     pub refused: u32,
@@ -103,6 +110,40 @@ impl Trajectory {
     pub fn quantity(&self, k: usize, q: usize, quantities: usize) -> f64 {
         self.quantities[k * quantities + q]
     }
+
+    /// The steps during which commitment `c` was in effect on record, as half-open
+    /// ranges of step indices `first..end` (the statuses recorded at the end of steps
+    /// `first` to `end - 1` read it in effect), up to `steps`, the run's length. Empty
+    /// unless the simulator kept [`Trajectory::effect_changes`].
+    pub fn in_effect_spans(&self, c: usize, steps: u32) -> Vec<std::ops::Range<u32>> {
+        let mut spans = Vec::new();
+        let mut since = None;
+        for change in self.effect_changes.iter().filter(|e| e.commitment as usize == c) {
+            match (change.in_effect, since) {
+                (true, None) => since = Some(change.step),
+                (false, Some(first)) => {
+                    spans.push(first..change.step);
+                    since = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(first) = since {
+            spans.push(first..steps);
+        }
+        spans
+    }
+}
+
+/// A commitment coming into effect, or ceasing to be in effect, on record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EffectChange {
+    /// The step at whose end the record first read the new state.
+    pub step: u32,
+    /// The commitment (its index in the agreement).
+    pub commitment: u32,
+    /// Whether it is in effect from that step on.
+    pub in_effect: bool,
 }
 
 /// Runs futures of one agreement under one plan.
@@ -128,6 +169,9 @@ pub struct Simulator<'a> {
     /// How many signatories some commitment binds (who share the ordinary walk-out
     /// hazard).
     bound_signatories: usize,
+    /// Whether runs keep [`Trajectory::effect_changes`] (the tournament's payoffs read
+    /// them; an ordinary simulation does not pay for them).
+    keep_effect: bool,
 }
 
 /// What the record says about each party's counterparts, as bit sets over parties: bit
@@ -180,7 +224,16 @@ impl<'a> Simulator<'a> {
             paced,
             measured,
             bound_signatories,
+            keep_effect: false,
         }
+    }
+
+    /// The same simulator, its runs keeping when each commitment was in effect on
+    /// record ([`Trajectory::effect_changes`]), which discounted payoffs over the whole
+    /// horizon need. The futures are the same futures.
+    pub fn keeping_effect(mut self) -> Simulator<'a> {
+        self.keep_effect = true;
+        self
     }
 
     /// How the history the futures continue had already stopped, if it had: "broken
@@ -355,6 +408,9 @@ struct Future<'s, 'a> {
     growth_version: u64,
     /// The programme's rates in this run.
     programme: Programme,
+    /// Whether each commitment was in effect at the last recorded step (empty unless
+    /// the simulator keeps [`Trajectory::effect_changes`]).
+    in_effect: Vec<bool>,
     /// Whether the parties' last round of acts pushed nothing, and whether a change of
     /// government has happened since (see `act`).
     quiet: bool,
@@ -403,6 +459,7 @@ impl<'s, 'a> Future<'s, 'a> {
         out.resolved = 0;
         out.refused = 0;
         out.walkouts = 0;
+        out.effect_changes.clear();
         let parties = sim.ag.spec.party.len();
         let mut future = Future {
             sim,
@@ -447,6 +504,7 @@ impl<'s, 'a> Future<'s, 'a> {
             growth: vec![0.0; sim.plan.quantities.len()],
             growth_version: u64::MAX,
             programme,
+            in_effect: if sim.keep_effect { vec![false; commitments] } else { Vec::new() },
             quiet: false,
             reversed_since_act: false,
             trace,

@@ -17,7 +17,7 @@ use detente_engine::state::{AgreementStatus, InstrumentStatus, PhaseStatus, Powe
 use detente_engine::Machine;
 use detente_spec::model::PowerKind;
 
-use super::Future;
+use super::{EffectChange, Future};
 
 /// Whether the record reads a breakdown: one of `signatories` has withdrawn, or the
 /// agreement was terminated (by withdrawal; as against expired on its end date).
@@ -45,6 +45,9 @@ impl Future<'_, '_> {
             return;
         }
         self.recorded_version = self.reading.version;
+        if self.sim.keep_effect {
+            self.record_effect(k);
+        }
         self.relief_in_effect = (0..ag.spec.instrument.len())
             .filter(|&i| self.machine.instrument_status(i) == InstrumentStatus::Relieved)
             .map(|i| plan.weights[i])
@@ -72,6 +75,18 @@ impl Future<'_, '_> {
         }
         if self.out.collapse.is_none() && stopped(&self.machine, &self.sim.signatories) {
             self.out.collapse = Some(k);
+        }
+    }
+
+    /// Notes each commitment whose being in effect on record changed since the last
+    /// recorded step (the engine's one rule, `CommitmentStatus::is_in_effect`).
+    fn record_effect(&mut self, k: u32) {
+        for (c, was) in self.in_effect.iter_mut().enumerate() {
+            let now = self.reading.statuses[c].is_in_effect();
+            if now != *was {
+                *was = now;
+                self.out.effect_changes.push(EffectChange { step: k, commitment: c as u32, in_effect: now });
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! performs, withholds, invokes or cancels; elections may reverse a party's course.
 
 use detente_engine::log::Subject;
-use detente_engine::state::{CommitmentStatus, InstrumentStatus, PowerStatus};
+use detente_engine::state::{InstrumentStatus, PowerStatus};
 use detente_spec::model::{Category, EventKind, PowerKind};
 
 use detente_spec::time::Duration;
@@ -53,7 +53,7 @@ impl Future<'_, '_> {
                     out.violation_stands |= seen_by_others;
                 }
             }
-            if !matches!(status, CommitmentStatus::Fulfilled | CommitmentStatus::Released) {
+            if !status.reads_as_fulfilled() {
                 match self.sim.plan.commitments[c].category {
                     Category::Measure => out.measures_open |= others,
                     Category::Concession => out.concessions_open |= others,
@@ -180,7 +180,7 @@ impl Future<'_, '_> {
                     continue;
                 }
                 let bit = 1u128 << party;
-                if let Some(because) = rule.withholds(&plan.commitments[c], &memory, &outlook) {
+                if let Some(because) = rule.withholds(&plan.commitments[c], party, &memory, &outlook) {
                     // Declined, or a change of mind during the lead time.
                     self.note(|f, trace| {
                         let changed_mind = f.intends[c] & bit != 0;

@@ -7,7 +7,6 @@ use detente_spec::model::FacilityStatus;
 
 use super::Future;
 use crate::random::Stream;
-use crate::reading::in_effect;
 use crate::trace::{Truth, TruthKind};
 
 impl Future<'_, '_> {
@@ -105,7 +104,7 @@ impl Future<'_, '_> {
     /// holds what it caps too.
     fn in_force(&self, c: usize) -> bool {
         let status = self.status(c);
-        in_effect(status) || status == CommitmentStatus::Violated && self.machine.took_effect(c)
+        status.is_in_effect() || status == CommitmentStatus::Violated && self.machine.took_effect(c)
     }
 
     pub(super) fn update_cheat(&mut self, party: usize) {

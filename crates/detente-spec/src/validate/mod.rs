@@ -8,7 +8,7 @@
 //! 1. **Names** ([`names`]): duplicate ids and references that do not resolve, or resolve
 //!    to the wrong kind of item. This always runs.
 //! 2. **Design rules** ([`phases`], [`deadlines`], [`exchange`], [`powers`], [`effects`],
-//!    [`hygiene`]): phase cycles and reachability, deadlines and timeouts, reciprocity,
+//!    [`hygiene`], [`costs`]): phase cycles and reachability, deadlines and timeouts, reciprocity,
 //!    snap-back, authorization, quantities and facilities, and warnings about weak
 //!    designs. These run only when the file decoded without errors, every value is in
 //!    range and every name resolved: on a partly decoded file, or one with a misspelt id, they would report
@@ -18,6 +18,7 @@
 //!
 //! Each rule has its own [`Code`](crate::Code); `docs/diagnostics.md` lists them all.
 
+mod costs;
 mod deadlines;
 mod effects;
 mod exchange;
@@ -205,6 +206,7 @@ pub(crate) fn validate_into(
         effects::check(&mut check);
         hygiene::check(&mut check);
         simulation::check(&mut check);
+        costs::check(&mut check);
         ranges::check(&mut check);
     }
     check.diagnostics

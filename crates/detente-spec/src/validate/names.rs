@@ -198,6 +198,11 @@ fn references(check: &mut Check<'_>, shared: &SharedIds<'_>) {
             for (n, party) in values.benefit.keys().enumerate() {
                 refs.push((party, PARTY, At::Element(item, "values.benefit", n), "values.benefit"));
             }
+            if let crate::model::Cost::ByParty(costs) = &values.cost {
+                for (n, party) in costs.keys().enumerate() {
+                    refs.push((party, PARTY, At::Element(item, "values.cost", n), "values.cost"));
+                }
+            }
         }
     }
     for (i, x) in spec.power.iter().enumerate() {

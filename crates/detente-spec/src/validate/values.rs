@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use super::Check;
 use crate::diagnostic::{number, Code, Diagnostic};
-use crate::model::{check_id, IdError, Spec, MAX_MAGNITUDE};
+use crate::model::{check_id, Cost, IdError, Spec, MAX_MAGNITUDE};
 use crate::source_map::ItemKey;
 use crate::time::Date;
 
@@ -281,7 +281,15 @@ fn numbers(check: &mut Check<'_>, spec: &Spec) {
         }
         if let Some(values) = &c.values {
             let what = || format!("`values` of commitment `{}`", c.id);
-            value(check, values.cost, Rule::Any, at(item, "values.cost"), "cost", what);
+            match &values.cost {
+                Cost::Each(cost) => value(check, *cost, Rule::Any, at(item, "values.cost"), "cost", what),
+                Cost::ByParty(costs) => {
+                    for (n, (party, cost)) in costs.iter().enumerate() {
+                        let place = entry(item, "values.cost", n, "values.cost.value");
+                        value(check, *cost, Rule::Any, place, &format!("cost.{party}"), what);
+                    }
+                }
+            }
             value(
                 check,
                 values.threat_reduction,
