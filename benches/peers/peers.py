@@ -16,7 +16,11 @@ games of perfect information with ties), what pygambit finds: lcp_solve(rational
 for the former, and for the latter the pure agent-form equilibria of
 enumpure_agent_solve that are subgame perfect (the mover's action the best at every
 decision node, by pygambit's node_value); crates/detente-game/tests/efg_oracles.rs
-compares against it. With --check-efg it runs `detente solve --format json` on the
+compares against it. With --types-fixture FILE it writes, for small phased games with types
+(the agreements of crates/detente-game/tests/types/ and korea-2020 over 1 to 3 phases,
+each written by `detente analyze --types-efg` with its chance moves), the equilibrium
+pygambit's lcp_solve(rational=True) finds; crates/detente-game/tests/types_oracles.rs
+compares detente's with it. With --check-efg it runs `detente solve --format json` on the
 bundled .efg games and compares with pygambit directly. With --instructions it counts the instructions each of detente's workload commands
 executes, under valgrind's callgrind (docs/game-theory.md, "Speed"). The binary is
 target/release/detente, or the one the DETENTE environment variable names.
@@ -449,6 +453,41 @@ def efg_fixture(path):
     print(f"{len(cases)} games written to {path}")
 
 
+TYPES = ROOT / "crates" / "detente-game" / "tests" / "types"
+
+
+def types_cases():
+    """The phased games with types checked against pygambit: (spec, phases, discount)."""
+    for spec in sorted(TYPES.glob("*.toml")):
+        for phases in (1, 2, 3):
+            for discount in ("0.5", "0.9", "1"):
+                yield spec, phases, discount
+    for phases in (1, 2):
+        yield ROOT / "scenarios" / "korea-2020.toml", phases, "0.9"
+
+
+def types_fixture(path):
+    """Each game with types as `detente analyze --types-efg` writes it, and the
+    equilibrium pygambit's lcp_solve(rational=True) finds in it."""
+    import pygambit as gbt
+
+    cases = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for spec, phases, discount in types_cases():
+            efg = Path(tmp) / "types.efg"
+            subprocess.run([str(DETENTE), "analyze", str(spec), "--types-efg", str(efg), "--types-phases",
+                            str(phases), "--discount", discount, "--format", "json"],
+                           check=True, capture_output=True)
+            text = efg.read_text()
+            game = gbt.read_efg(str(efg))
+            equilibria = [behaviors(game, e) for e in gbt.nash.lcp_solve(game, rational=True).equilibria]
+            cases.append({"spec": str(spec.relative_to(ROOT)), "phases": phases, "discount": discount,
+                          "nodes": len(list(game.nodes)), "text": text, "equilibria": equilibria})
+            print(f"{spec.name}, {phases} phases, discount {discount}: {len(list(game.nodes))} nodes")
+    Path(path).write_text("[\n" + ",\n".join(json.dumps(c, separators=(",", ":")) for c in cases) + "\n]\n")
+    print(f"{len(cases)} games written to {path}")
+
+
 def check_efg():
     """`detente solve --format json` on every bundled .efg game against pygambit."""
     import pygambit as gbt
@@ -480,6 +519,9 @@ def main():
         return
     if "--check-efg" in sys.argv:
         check_efg()
+        return
+    if "--types-fixture" in sys.argv:
+        types_fixture(sys.argv[sys.argv.index("--types-fixture") + 1])
         return
     if "--check-phase-games" in sys.argv:
         check_phase_games()

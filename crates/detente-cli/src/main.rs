@@ -191,6 +191,14 @@ enum Command {
         /// Also write the phase game to this file in Gambit's .efg format.
         #[arg(long)]
         efg: Option<PathBuf>,
+        /// Also write the phased game with types (of the party with a prior; with
+        /// several, one file each, named FILE-PARTY.efg) in Gambit's .efg format.
+        #[arg(long)]
+        types_efg: Option<PathBuf>,
+        /// How many phases the game with types covers (its tree grows fourfold a phase).
+        #[arg(long, default_value_t = detente_game::types_game::DEFAULT_PHASES,
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=detente_game::types_game::MAX_PHASES as u64))]
+        types_phases: usize,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
@@ -334,8 +342,9 @@ fn main() -> ExitCode {
         Command::Report { specs, options, driver_runs, game_runs } => {
             simulate::report(&specs, &options, driver_runs, game_runs)
         }
-        Command::Analyze { spec, discount, inspection_cost, efg, format } => {
-            analyze::analyze(&spec, discount, inspection_cost, efg.as_deref(), format)
+        Command::Analyze { spec, discount, inspection_cost, efg, types_efg, types_phases, format } => {
+            let types = analyze::Types { efg: types_efg.as_deref(), phases: types_phases };
+            analyze::analyze(&spec, discount, inspection_cost, efg.as_deref(), types, format)
         }
         Command::Tournament {
             spec,

@@ -6,12 +6,14 @@
 //! reported only after it has been checked to be one, with no tolerance.
 
 pub mod analysis;
+pub mod beliefs;
 pub mod bimatrix;
 pub mod efg;
 pub mod extensive;
 pub mod game;
 pub mod inspection;
 pub mod ipd;
+pub mod learning;
 pub mod lemke_howson;
 pub mod nfg;
 pub mod phase_game;
@@ -20,6 +22,7 @@ pub mod sequence_form;
 pub mod subgame_perfect;
 pub mod three_player;
 pub mod tournament;
+pub mod types_game;
 mod vertex;
 
 pub use game::{Game, Profile, Q};

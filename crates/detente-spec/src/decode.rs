@@ -155,8 +155,11 @@ pub(crate) const SIMULATION_FIELDS: &[&str] = &[
     "walkout",
     "measurement",
     "range",
+    "prior",
 ];
 pub(crate) const RANGE_FIELDS: &[&str] = &["low", "high", "source"];
+pub(crate) const PRIOR_FIELDS: &[&str] =
+    &["sincere", "hedger", "covert-cheater", "max_cost", "cheat", "source"];
 pub(crate) const WALKOUT_FIELDS: &[&str] = &["base", "aggrieved"];
 pub(crate) const CONFIRMATION_FIELDS: &[&str] = &["breach", "false_alarm"];
 pub(crate) const LEAD_TIME_FIELDS: &[&str] = &["median", "p90"];
@@ -194,6 +197,7 @@ pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
         ("LeadTime", LEAD_TIME_FIELDS),
         ("AssumptionRange", RANGE_FIELDS),
         ("Walkout", WALKOUT_FIELDS),
+        ("Prior", PRIOR_FIELDS),
     ]
 }
 
@@ -1521,6 +1525,7 @@ impl Decoder<'_> {
         sim.false_alarm = self.by_id(&t, "false_alarm", Self::id_number);
         sim.inspection = self.by_id(&t, "inspection", Self::id_number);
         sim.measurement = self.by_id(&t, "measurement", Self::id_number);
+        sim.prior = self.by_id(&t, "prior", Self::prior);
         if let Some(p) = self.number(&t, "resolution") {
             sim.resolution = p;
         }
@@ -1630,6 +1635,21 @@ impl Decoder<'_> {
         let max_cost = self.number(&t, "max_cost");
         let patience = self.duration(&t, "patience");
         Some(Strategy { kind, cheat, max_cost, patience })
+    }
+
+    /// A party's prior over its types. Whether the probabilities make a distribution,
+    /// and whether the types' parameters are stated, are rules of validation.
+    fn prior(&mut self, item: &Item, _key: &'static str, index: usize, party: &str) -> Option<Prior> {
+        let what = format!("the prior of `{party}`");
+        let t = self.open(item, ItemKey::Simulation, "prior.", Some(index), &what, PRIOR_FIELDS)?;
+        Some(Prior {
+            sincere: self.number(&t, "sincere").unwrap_or(0.0),
+            hedger: self.number(&t, "hedger").unwrap_or(0.0),
+            covert_cheater: self.number(&t, "covert-cheater").unwrap_or(0.0),
+            max_cost: self.number(&t, "max_cost"),
+            cheat: self.number(&t, "cheat"),
+            source: self.string(&t, "source"),
+        })
     }
 
     /// A commitment's lead time: both its median and its 90th percentile are needed.

@@ -391,7 +391,7 @@ impl<'t> Scanner<'t> {
             (
                 Some(b'{'),
                 "values.benefit" | "values.cost" | "detection" | "false_alarm" | "inspection" | "strategy"
-                | "lead_time" | "measurement" | "range",
+                | "lead_time" | "measurement" | "range" | "prior",
             ) => self.by_id(item, field),
             (Some(b'{'), "verification.budget") => self
                 .object(|s, key, _| s.field(item, "verification.budget.", None, decode::BUDGET_FIELDS, key)),
@@ -447,6 +447,8 @@ impl<'t> Scanner<'t> {
             s.ws();
             if field == "strategy" && s.peek() == Some(b'{') {
                 s.object(|s, key, _| s.field(item, "strategy.", Some(n), decode::STRATEGY_FIELDS, key));
+            } else if field == "prior" && s.peek() == Some(b'{') {
+                s.object(|s, key, _| s.field(item, "prior.", Some(n), decode::PRIOR_FIELDS, key));
             } else if field == "lead_time" && s.peek() == Some(b'{') {
                 s.object(|s, key, _| s.field(item, "lead_time.", Some(n), decode::LEAD_TIME_FIELDS, key));
             } else if field == "range" && s.peek() == Some(b'{') {

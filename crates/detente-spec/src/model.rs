@@ -1349,6 +1349,10 @@ pub struct Simulation {
     /// [`DEFAULT_MEASUREMENT_ERROR`] for a quantity not listed.
     #[serde(default)]
     pub measurement: BTreeMap<String, f64>,
+    /// By party id, what the other parties believe of its type before the agreement
+    /// starts (see [`Prior`]); read by the analysis of learning, not by the simulator.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prior: BTreeMap<String, Prior>,
     /// Stated ranges of assumptions, by parameter as `--sweep` names it (e.g.
     /// `detection.freeze`): what the decision report moves each assumption through,
     /// instead of its rule (docs/simulation.md, "The decision report").
@@ -1367,6 +1371,54 @@ pub struct AssumptionRange {
     /// The public source of the range, or the label of the assumption (e.g. "the
     /// encoder's judgment").
     pub source: String,
+}
+
+/// The largest amount by which a prior's probabilities may sum to other than 1: what
+/// writing thirds as decimals (`0.333333333333`) leaves. The analysis then divides
+/// each by their exact sum.
+pub const PRIOR_TOLERANCE: f64 = 1e-9;
+
+/// What the other parties believe, before the first step, of a party's type: the
+/// probability that it is each of the simulator's strategy kinds that a type of
+/// party can be (`sincere`, `hedger`, `covert-cheater`; a kind not written has
+/// probability 0). The probabilities sum to 1 (within [`PRIOR_TOLERANCE`]). The
+/// types' parameters come from the party's `[simulation.strategy]` when it is of
+/// that kind, and otherwise from `max_cost` and `cheat` here. A prior is always an
+/// assumption: `source` gives its source or its label.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Prior {
+    /// The probability that the party performs everything it owes and never cheats.
+    #[serde(default)]
+    pub sincere: f64,
+    /// The probability that it performs only steps costing at most `max_cost`.
+    #[serde(default)]
+    pub hedger: f64,
+    /// The probability that it performs visible steps but breaks continuing measures.
+    #[serde(default, rename = "covert-cheater")]
+    pub covert_cheater: f64,
+    /// The hedger type's highest `values.cost` of a step it still performs, when the
+    /// party's `[simulation.strategy]` is not a hedger's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cost: Option<f64>,
+    /// The covert cheater type's probability of breaking a continuing measure in an
+    /// inspection period, when the party's `[simulation.strategy]` is not a cheater's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cheat: Option<f64>,
+    /// The public source of the figures, or the label of the assumption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl Prior {
+    /// The kinds a type can be, with their probabilities, in this order.
+    pub fn types(&self) -> [(StrategyKind, f64); 3] {
+        [
+            (StrategyKind::Sincere, self.sincere),
+            (StrategyKind::Hedger, self.hedger),
+            (StrategyKind::CovertCheater, self.covert_cheater),
+        ]
+    }
 }
 
 /// The relative standard error of a measurement of a quantity that
@@ -1393,6 +1445,7 @@ impl Default for Simulation {
             walkout: Walkout::default(),
             measurement: BTreeMap::new(),
             range: BTreeMap::new(),
+            prior: BTreeMap::new(),
         }
     }
 }

@@ -477,6 +477,22 @@ fn simulation() -> impl Strategy<Value = Simulation> {
             }
         },
     );
+    // Priors: probabilities that mostly do not sum to 1 (E015), parameters sometimes.
+    let prior = (
+        probability(),
+        probability(),
+        probability(),
+        prop::option::of(signed()),
+        prop::option::of(probability()),
+    )
+        .prop_map(|(sincere, hedger, covert_cheater, max_cost, cheat)| detente_spec::model::Prior {
+            sincere,
+            hedger,
+            covert_cheater,
+            max_cost,
+            cheat,
+            source: Some("Assumption: generated.".into()),
+        });
     let election = (id(), date(), duration(), probability())
         .prop_map(|(party, first, every, reversal)| Election { party, first, every, reversal });
     (
@@ -502,6 +518,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                 0..3,
             ),
         ),
+        prop::collection::btree_map(id(), prior, 0..2),
     )
         .prop_map(
             |(
@@ -513,6 +530,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                 (inspection, resolution),
                 (breach, confirmed_false_alarm, lead_time),
                 (walkout_base, walkout_aggrieved, measurement, range),
+                prior,
             )| {
                 Simulation {
                     horizon,
@@ -538,6 +556,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                             (parameter, AssumptionRange { low, high, source })
                         })
                         .collect(),
+                    prior,
                 }
             },
         )

@@ -221,6 +221,9 @@ fn references(check: &mut Check<'_>, shared: &SharedIds<'_>) {
         for (n, party) in sim.strategy.keys().enumerate() {
             refs.push((party, PARTY, At::Element(item, "strategy", n), "strategy"));
         }
+        for (n, party) in sim.prior.keys().enumerate() {
+            refs.push((party, PARTY, At::Element(item, "prior", n), "prior"));
+        }
         for (n, election) in sim.election.iter().enumerate() {
             refs.push((&election.party, PARTY, At::Element(item, "election", n), "election"));
         }

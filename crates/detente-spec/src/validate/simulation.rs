@@ -96,6 +96,7 @@ pub(super) fn check(check: &mut Check<'_>) {
         .enumerate()
         .map(|(n, id)| (n, id, "strategy"))
         .chain(sim.election.iter().enumerate().map(|(n, e)| (n, &e.party, "election")))
+        .chain(sim.prior.keys().enumerate().map(|(n, id)| (n, id, "prior")))
         .filter(|(_, id, _)| spec.party(id).is_some() && !signatory(id))
         .collect();
     for (n, id, field) in for_non_signatories {
@@ -103,7 +104,7 @@ pub(super) fn check(check: &mut Check<'_>) {
             Code::AssumptionCannotApply,
             format!("`{id}` is not a signatory, so {} assumption cannot apply to it", with_article(field)),
             check.map.element(item, field, n),
-            "strategies and elections are for signatories; verifiers verify and observers watch",
+            "strategies, elections and priors are for signatories; verifiers verify and observers watch",
         );
     }
     for (field, map) in

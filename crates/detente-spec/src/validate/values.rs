@@ -12,7 +12,9 @@ use std::ops::Range;
 
 use super::Check;
 use crate::diagnostic::{number, Code, Diagnostic};
-use crate::model::{check_id, Cost, IdError, Spec, MAX_MAGNITUDE};
+use crate::model::{
+    check_id, Cost, IdError, Prior, Simulation, Spec, StrategyKind, MAX_MAGNITUDE, PRIOR_TOLERANCE,
+};
 use crate::source_map::ItemKey;
 use crate::time::Date;
 
@@ -381,6 +383,9 @@ fn simulation(check: &mut Check<'_>, spec: &Spec) {
             value(check, max_cost, Rule::NonNegative, place("strategy.max_cost"), "max_cost", what);
         }
     }
+    for (n, (party, prior)) in sim.prior.iter().enumerate() {
+        prior_values(check, sim, n, party, prior);
+    }
     for (n, (id, error)) in sim.measurement.iter().enumerate() {
         let place = entry(item, "measurement", n, "measurement.value");
         value(check, *error, Rule::NonNegative, place, &format!("measurement.{id}"), || {
@@ -406,6 +411,71 @@ fn simulation(check: &mut Check<'_>, spec: &Spec) {
             value(check, *p, Rule::Probability, place, &format!("{key}.{id}"), || {
                 format!("[simulation.{key}]")
             });
+        }
+    }
+}
+
+/// A party's prior: each type's probability in [0, 1] (E015), together summing to 1
+/// within [`PRIOR_TOLERANCE`] (E015), and each type given weight with its parameter
+/// stated, here or by the party's own strategy of that kind (E003).
+fn prior_values(check: &mut Check<'_>, sim: &Simulation, n: usize, party: &str, prior: &Prior) {
+    let item = ItemKey::Simulation;
+    let place = |field| entry(item, "prior", n, field);
+    let what = || format!("the prior of `{party}`");
+    let fields = [
+        ("sincere", "prior.sincere"),
+        ("hedger", "prior.hedger"),
+        ("covert-cheater", "prior.covert-cheater"),
+    ];
+    let mut usable = true;
+    for ((_, p), (key, field)) in prior.types().iter().zip(fields) {
+        usable &= p.is_finite() && (0.0..=1.0).contains(p);
+        value(check, *p, Rule::Probability, place(field), key, what);
+    }
+    if let Some(cheat) = prior.cheat {
+        value(check, cheat, Rule::Probability, place("prior.cheat"), "cheat", what);
+    }
+    if let Some(max_cost) = prior.max_cost {
+        value(check, max_cost, Rule::NonNegative, place("prior.max_cost"), "max_cost", what);
+    }
+    let sum: f64 = prior.types().iter().map(|(_, p)| p).sum();
+    if usable && (sum - 1.0).abs() > PRIOR_TOLERANCE {
+        check.report(
+            Diagnostic::new(
+                Code::Probability,
+                format!("the prior of `{party}` sums to {}, not 1", number(sum)),
+            )
+            .label(check.span_of(place("prior")), "its probabilities must sum to 1")
+            .help(format!(
+                "the types sincere, hedger and covert-cheater are all a party can be: their probabilities sum to 1 (within {PRIOR_TOLERANCE:e}); a type not written has probability 0"
+            )),
+        );
+    }
+    let own = sim.strategy.get(party);
+    let needs = [
+        (prior.hedger, StrategyKind::Hedger, "max_cost", prior.max_cost.is_some(), "prior.hedger", "2"),
+        (
+            prior.covert_cheater,
+            StrategyKind::CovertCheater,
+            "cheat",
+            prior.cheat.is_some(),
+            "prior.covert-cheater",
+            "0.05",
+        ),
+    ];
+    for (p, kind, parameter, here, field, example) in needs {
+        let stated = own.is_some_and(|s| s.kind == kind);
+        if p > 0.0 && !here && !stated {
+            check.report(
+                Diagnostic::new(
+                    Code::MissingField,
+                    format!("the prior of `{party}` gives the {kind} type weight but no `{parameter}`"),
+                )
+                .label(check.span_of(place(field)), format!("a {kind} needs `{parameter}`"))
+                .help(format!(
+                    "add e.g. {parameter} = {example} to [simulation.prior.{party}], or give `{party}` a {kind} strategy in [simulation.strategy]"
+                )),
+            );
         }
     }
 }
