@@ -46,7 +46,7 @@ pub fn analyze(
         }
     };
     write_stdout(&text, format == ShowFormat::Json)?;
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 /// What `analyze` does with the phased game with types.

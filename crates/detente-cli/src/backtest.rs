@@ -21,7 +21,7 @@ pub fn run(spec: &Path, log: &Path, runs: u32, seed: Option<u64>) -> Result<u8, 
     match backtest(&agreement, &log, Options { runs, seed }) {
         Ok(result) => {
             write_stdout(&result.to_string(), false)?;
-            Ok(0)
+            Ok(crate::SUCCESS)
         }
         Err(e) => {
             note!("{}: {e}", spec.display());

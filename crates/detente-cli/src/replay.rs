@@ -233,7 +233,7 @@ pub fn replay(inputs: &LogInputs, at: Option<&str>, format: ShowFormat) -> Resul
         },
     };
     write_stdout(&text, format == ShowFormat::Json)?;
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 /// A commitment whose status on the date differs between the common text and the
@@ -406,7 +406,7 @@ pub fn timeline(
         }
     };
     write_stdout(&text, format == ShowFormat::Json)?;
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 pub fn explain(inputs: &LogInputs, id: &str, at: Option<&str>, format: ShowFormat) -> Result<u8, String> {
@@ -425,5 +425,5 @@ pub fn explain(inputs: &LogInputs, id: &str, at: Option<&str>, format: ShowForma
         ShowFormat::Markdown => format!("As of {}{read_by}:\n\n{}", state.as_of, render(Style::Markdown)),
     };
     write_stdout(&text, format == ShowFormat::Json)?;
-    Ok(0)
+    Ok(crate::SUCCESS)
 }

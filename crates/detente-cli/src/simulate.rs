@@ -308,7 +308,7 @@ fn trace_run(sim: &Simulator, run: u64, out: Option<&Path>, traced: &Traced) -> 
         traced.spec.display()
     ));
     note_raw!("{summary}");
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 /// The assumptions as they were resolved, written back into the agreement, so that a
@@ -353,7 +353,7 @@ fn run_sweep(agreement: Agreement, options: &RunOptions, sweep: &str) -> Result<
         SimFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
     };
     write_stdout(&text, options.format == SimFormat::Json)?;
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 fn parse_shard(text: &str) -> Result<(u64, u64), String> {
@@ -393,7 +393,7 @@ fn run_shard(agreement: Agreement, plan: Plan, options: &RunOptions, shard: &str
         }
         None => write_stdout(&json, true)?,
     }
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 /// `detente merge`: combines shard files into the result one run would have given.
@@ -448,7 +448,7 @@ fn print_summary(summary: &Summary, format: SimFormat) -> Result<u8, String> {
         SimFormat::Json => serde_json::to_string_pretty(summary).map_err(|e| e.to_string())? + "\n",
     };
     write_stdout(&text, format == SimFormat::Json)?;
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 fn write_outputs(
@@ -540,7 +540,7 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
         SimFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
     };
     write_stdout(&text, options.format == SimFormat::Json)?;
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 /// `detente report`: the decision report of the designs, built by the library; written
@@ -599,7 +599,7 @@ pub fn report(
         }
         None => write_stdout(&report.markdown(), false)?,
     }
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 /// The game analysis's warnings on a design (`detente analyze` at its defaults): measures

@@ -198,7 +198,7 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
         answer.truncate(1);
     }
     write_answer(&game, &answer, format)?;
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 fn write_answer(game: &Game, answer: &Answer, format: SolveFormat) -> Result<(), String> {

@@ -176,7 +176,7 @@ pub fn solve(path: &Path, tree: &Tree, one: bool, format: SolveFormat) -> Result
         }
     };
     write_answer(tree, &answer, format)?;
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 fn write_answer(tree: &Tree, answer: &Answer, format: SolveFormat) -> Result<(), String> {

@@ -78,7 +78,7 @@ pub fn agreement(path: &Path, options: &AgreementOptions, format: ShowFormat) ->
         ShowFormat::Text | ShowFormat::Markdown => result.text(),
     };
     write_stdout(&text, format == ShowFormat::Json)?;
-    Ok(0)
+    Ok(crate::SUCCESS)
 }
 
 pub fn ipd(
@@ -134,5 +134,5 @@ pub fn ipd(
         }
     };
     write_stdout(&text, format == ShowFormat::Json)?;
-    Ok(0)
+    Ok(crate::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! Integration tests: run the `detente` binary on files, as a user would.
 
+use detente_cli::check::CheckFormat;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -40,15 +41,31 @@ fn check_accepts_the_bundled_scenarios() {
 
 #[test]
 fn check_rejects_every_malformed_file_with_exit_1_and_no_panic() {
+    // In process: the command line is a library (one process per file took seconds).
     for path in malformed() {
-        let output = detente().arg("check").arg(&path).output().unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{}: {stdout}{stderr}", path.display());
-        assert!(!stderr.contains("panicked"), "{}: {stderr}", path.display());
-        assert!(stdout.contains("invalid"), "{}: {stdout}", path.display());
-        assert!(stdout.contains("help:"), "{}: no help in {stdout}", path.display());
+        for format in [CheckFormat::Text, CheckFormat::Json] {
+            let checked = detente_cli::check::report(std::slice::from_ref(&path), format).unwrap();
+            assert_eq!(checked.code, detente_cli::exit::INVALID, "{}: {}", path.display(), checked.stdout);
+            assert!(checked.unreadable.is_empty(), "{}", path.display());
+            if format == CheckFormat::Text {
+                assert!(checked.stdout.contains("invalid"), "{}: {}", path.display(), checked.stdout);
+                assert!(
+                    checked.stdout.contains("help:"),
+                    "{}: no help in {}",
+                    path.display(),
+                    checked.stdout
+                );
+            } else {
+                let json: serde_json::Value = serde_json::from_str(&checked.stdout).unwrap();
+                assert_eq!(json["files"][0]["valid"], false, "{}", path.display());
+            }
+        }
     }
+    // And once through the binary, as a user runs it.
+    let path = &malformed()[0];
+    let output = detente().arg("check").arg(path).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
 }
 
 #[test]
