@@ -14,7 +14,9 @@
 //!   25-75% and 5-95% spread of futures;
 //! * for comparisons, the same overlaid per design;
 //! * for sweeps, an outcome against the swept parameter (probabilities with their 95%
-//!   interval).
+//!   interval);
+//! * for reports, a **tornado** per design and outcome: each assumption's swing across
+//!   its range ([`tornado`]).
 //!
 //! What a chart must not do, and how it is avoided: a flat series is drawn around its
 //! value and says so in a note (not on an arbitrary 0-1 axis); the legend goes to the
@@ -30,6 +32,8 @@
 // Every public item is documented, and library code never unwraps: bad input is
 // refused with an error, never a panic (clippy.toml allows both in tests).
 #![warn(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod tornado;
 
 use std::path::{Path, PathBuf};
 use std::sync::Once;

@@ -20,6 +20,7 @@ pub mod exit;
 mod load;
 mod out;
 mod replay;
+mod report;
 mod simulate;
 mod solve;
 mod solve_efg;
@@ -180,6 +181,10 @@ enum Command {
         /// Futures at each end of each assumption's range.
         #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
         driver_runs: u32,
+        /// Futures per pair of strategies in each design's tournament (the best-response
+        /// warnings).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        game_runs: u32,
     },
     /// Which steps are self-enforcing, and which measures inspection and snap-back deter.
     Analyze {
@@ -347,7 +352,9 @@ where
         Command::Backtest { spec, log, runs, seed } => backtest::run(&spec, &log, runs, seed),
         Command::Merge { shards, format, out } => simulate::merge(&shards, format, out.as_deref()),
         Command::Compare { specs, options } => simulate::compare(&specs, &options),
-        Command::Report { specs, options, driver_runs } => simulate::report(&specs, &options, driver_runs),
+        Command::Report { specs, options, driver_runs, game_runs } => {
+            simulate::report(&specs, &options, driver_runs, game_runs)
+        }
         Command::Analyze { spec, discount, inspection_cost, efg, types_efg, types_phases, format } => {
             let types = analyze::Types { efg: types_efg.as_deref(), phases: types_phases };
             analyze::analyze(&spec, discount, inspection_cost, efg.as_deref(), types, format)

@@ -545,7 +545,12 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
 
 /// `detente report`: the decision report of the designs, built by the library; written
 /// to `--out` as report.md and report.html (atomically), or printed as Markdown.
-pub fn report(specs: &[PathBuf], options: &RunOptions, driver_runs: u32) -> Result<u8, String> {
+pub fn report(
+    specs: &[PathBuf],
+    options: &RunOptions,
+    driver_runs: u32,
+    game_runs: u32,
+) -> Result<u8, String> {
     threads(options)?;
     if options.format == SimFormat::Json {
         return Err("report writes Markdown and HTML; for JSON use compare --format json".into());
@@ -559,6 +564,10 @@ pub fn report(specs: &[PathBuf], options: &RunOptions, driver_runs: u32) -> Resu
     }
     let output = begin_out(options.out.as_deref(), "report")?;
     let game_warnings: Vec<String> = agreements.iter().flat_map(|a| game_warnings(&a.spec)).collect();
+    let inspection = crate::report::inspection_section(&agreements);
+    let learning = crate::report::learning_section(&agreements)?;
+    let game_overrides = Overrides { runs: Some(game_runs), ..options.overrides() };
+    let (tournaments, tournament_warnings) = crate::report::tournaments(&agreements, game_overrides)?;
     let report_options = detente_sim::report::ReportOptions { driver_runs, ..Default::default() };
     let mut report = match detente_sim::report::build(agreements, options.overrides(), report_options) {
         Ok(report) => report,
@@ -568,6 +577,12 @@ pub fn report(specs: &[PathBuf], options: &RunOptions, driver_runs: u32) -> Resu
         }
     };
     report.add_warnings(game_warnings);
+    report.add_warnings(tournament_warnings);
+    report.add_section("Inspection budgets: Dresher's game", inspection);
+    report.add_section("Best responses: the tournament", tournaments);
+    if !learning.is_empty() {
+        report.add_section("Learning by verified steps", learning);
+    }
     match output {
         Some(output) => {
             let mut charts = Vec::new();
@@ -577,7 +592,11 @@ pub fn report(specs: &[PathBuf], options: &RunOptions, driver_runs: u32) -> Resu
                 output.write(&file, svg.as_bytes())?;
                 charts.push((file, figure.title.clone(), svg));
             }
-            let (markdown, html) = report.with_charts(&charts);
+            let tornadoes = crate::report::tornadoes(&report)?;
+            for (_, file, _, svg) in &tornadoes {
+                output.write(file, svg.as_bytes())?;
+            }
+            let (markdown, html) = report.with_figures(&charts, &tornadoes);
             output.write("report.md", markdown.as_bytes())?;
             output.write("report.html", html.as_bytes())?;
             output.commit()?;

@@ -4,10 +4,16 @@
 //! the first and second kind). The formulas are derived in docs/game-theory.md; the
 //! tests check them against the exact solver on the 2x2 game.
 //!
+//! Dresher's sequential game ([`dresher_value`], [`dresher_equilibrium`]) is drawn from an
+//! agreement's inspection budgets ([`budget_games`]): a verification every period with at
+//! most `k` inspections in a window of `n` periods.
+//!
 //! The inspector inspects or not; the inspectee acts legally or violates. An inspection
 //! detects a violation with probability `1 - beta` and raises a false alarm on a legal
 //! act with probability `alpha`.
 
+use detente_spec::model::Spec;
+use detente_spec::time::Duration;
 use num_traits::{One, Zero};
 
 use crate::game::{Game, Q};
@@ -131,4 +137,132 @@ pub fn dresher_closed_form(n: usize, k: usize) -> Q {
     };
     let denominator: num_bigint::BigInt = (0..=k).map(|i| binomial(n, i)).sum();
     -Q::new(binomial(n - 1, k), denominator)
+}
+
+/// Dresher's game at `n` periods and `k` inspections in equilibrium: its value
+/// `v(n, k)` (by the closed form, in `O(k)` exact operations, so that budgets of many
+/// periods stay cheap) and the probability that the inspector inspects in the first
+/// period. While inspections are scarce (`0 < k < n`) the inspectee is indifferent
+/// between violating now and waiting, so `v = p - (1 - p)`: the first-period
+/// inspection probability is `p = (1 + v) / 2`, and a violation goes undetected with
+/// probability `(1 - v) / 2` whenever it is made. With no inspection left (`k = 0`) the
+/// inspector never inspects; with one for every period (`k >= n`) it always does, and
+/// the inspectee never violates.
+pub fn dresher_equilibrium(n: u64, k: u64) -> (Q, Q) {
+    if k == 0 {
+        return (-Q::one(), Q::zero());
+    }
+    if k >= n {
+        return (Q::zero(), Q::one());
+    }
+    let big = |x: u64| num_bigint::BigInt::from(x);
+    // sum_{i=0..k} C(n, i), and C(n-1, k), each term from the last.
+    let (mut term, mut sum) = (num_bigint::BigInt::one(), num_bigint::BigInt::one());
+    let mut below = num_bigint::BigInt::one();
+    for i in 1..=k {
+        term = term * big(n - i + 1) / big(i);
+        sum += &term;
+        below = below * big(n - i) / big(i);
+    }
+    let value = -Q::new(below, sum);
+    let inspect = (Q::one() + &value) / Q::from_integer(2.into());
+    (value, inspect)
+}
+
+/// Dresher's game drawn from one verification's inspection budget.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BudgetGame {
+    /// The commitment verified.
+    pub commitment: String,
+    /// The verifying party.
+    pub verifier: String,
+    /// The verification's period (`every`).
+    pub every: Duration,
+    /// The budget's window (`per`).
+    pub per: Duration,
+    /// Periods in the window, `n`.
+    pub periods: u64,
+    /// Inspections the budget allows in the window, `k`.
+    pub inspections: u64,
+    /// `v(n, k)`, exact: +1 for a caught violation, -1 for an undetected one.
+    pub value: Q,
+    /// The equilibrium probability of an inspection in the first period.
+    pub first_inspection: Q,
+    /// The probability that a violation, made in equilibrium, goes undetected:
+    /// `(1 - v) / 2` (an inspection is assumed to find any violation, as in Dresher's
+    /// model).
+    pub undetected: Q,
+    /// The budget's source or label, as the file gives it.
+    pub source: Option<String>,
+    /// The verification's stated probability that an inspection finds a violation
+    /// (`detection`), beside the model's assumption of 1.
+    pub detection: f64,
+}
+
+/// Dresher's game for every verification of `spec` with an inspection budget (and a
+/// window of whole periods, which validation requires), in the file's order.
+pub fn budget_games(spec: &Spec) -> Vec<BudgetGame> {
+    let mut out = Vec::new();
+    for c in &spec.commitment {
+        let Some(v) = &c.verification else { continue };
+        let (Some(budget), Some(every), Some(n)) = (&v.budget, v.every, v.budget_periods()) else { continue };
+        let k = u64::from(budget.inspections);
+        let (value, first_inspection) = dresher_equilibrium(n, k);
+        let undetected = (Q::one() - &value) / Q::from_integer(2.into());
+        out.push(BudgetGame {
+            commitment: c.id.clone(),
+            verifier: v.by.clone(),
+            every,
+            per: budget.per,
+            periods: n,
+            inspections: k,
+            value,
+            first_inspection,
+            undetected,
+            source: budget.source.clone(),
+            detection: v.detection,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    #[test]
+    fn the_equilibrium_agrees_with_the_recursion() {
+        for n in 1..=12u64 {
+            for k in 0..=n + 1 {
+                let (value, inspect) = dresher_equilibrium(n, k);
+                assert_eq!(value, dresher_value(n as usize, k as usize), "v({n}, {k})");
+                if k < n && k > 0 {
+                    assert_eq!(value, dresher_closed_form(n as usize, k as usize));
+                    // The inspectee is indifferent: violating now is worth the value.
+                    let now = &inspect - (Q::one() - &inspect);
+                    assert_eq!(now, value);
+                }
+            }
+        }
+        // Hand-worked: two periods, one inspection: v = -1/3, inspect first with 1/3.
+        assert_eq!(dresher_equilibrium(2, 1), (Q::new((-1).into(), 3.into()), Q::new(1.into(), 3.into())));
+    }
+
+    #[test]
+    fn budgets_are_read_from_the_agreement() {
+        let text = detente_spec::starter("tiny");
+        let mut spec = detente_spec::check(&detente_spec::SourceFile::new("tiny.toml", text)).spec;
+        let c = spec.commitment.iter_mut().find(|c| c.verification.is_some()).expect("a verified step");
+        let v = c.verification.as_mut().expect("verified");
+        v.every = Some(Duration::months(3));
+        v.budget = Some(detente_spec::model::InspectionBudget {
+            inspections: 1,
+            per: Duration::months(6),
+            source: None,
+        });
+        let games = budget_games(&spec);
+        assert_eq!(games.len(), 1);
+        assert_eq!(games[0].periods, 2);
+        assert_eq!(games[0].undetected, Q::new(2.into(), 3.into()));
+    }
 }

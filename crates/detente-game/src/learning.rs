@@ -4,6 +4,7 @@
 //! for a terminal or as Markdown for a document (the decision report takes it whole:
 //! [`learning`], then [`LearningReport::markdown`]).
 
+use detente_sim::report::document::Block;
 use num_traits::ToPrimitive;
 use serde::Serialize;
 
@@ -81,24 +82,20 @@ fn text_beliefs(values: &[String]) -> String {
         .join(" / ")
 }
 
-/// A small document: headings, paragraphs and tables, rendered two ways.
-enum Block {
-    Heading(String),
-    Paragraph(String),
-    Table(Vec<String>, Vec<Vec<String>>),
-}
-
 impl LearningReport {
     /// Whether no party has a prior (nothing to report).
     pub fn is_empty(&self) -> bool {
         self.parties.is_empty()
     }
 
-    fn blocks(&self) -> Vec<Block> {
+    /// The report as the decision report's blocks, each party under a heading of
+    /// `level` (the same blocks [`LearningReport::markdown`] and
+    /// [`LearningReport::text`] render).
+    pub fn blocks(&self, level: u8) -> Vec<Block> {
         let mut out = Vec::new();
         for party in &self.parties {
             let s = &party.learning.setting;
-            out.push(Block::Heading(format!("Learning `{}`'s type from verified steps", s.party)));
+            out.push(Block::Heading(level, format!("Learning `{}`'s type from verified steps", s.party)));
             let types: Vec<String> = s
                 .types
                 .iter()
@@ -150,9 +147,9 @@ impl LearningReport {
     /// The report as Markdown.
     pub fn markdown(&self) -> String {
         let mut out = String::new();
-        for block in self.blocks() {
+        for block in self.blocks(2) {
             match block {
-                Block::Heading(h) => out.push_str(&format!("## {h}\n\n")),
+                Block::Heading(_, h) => out.push_str(&format!("## {h}\n\n")),
                 Block::Paragraph(p) => out.push_str(&format!("{p}\n\n")),
                 Block::Table(head, rows) => {
                     let escape = |c: &String| c.replace('|', "\\|");
@@ -169,6 +166,8 @@ impl LearningReport {
                     }
                     out.push('\n');
                 }
+                // The learning report is headings, paragraphs and tables only.
+                Block::List(_) | Block::Code(_) | Block::Figure { .. } => {}
             }
         }
         out
@@ -177,9 +176,9 @@ impl LearningReport {
     /// The report as plain text for a terminal.
     pub fn text(&self) -> String {
         let mut out = String::new();
-        for block in self.blocks() {
+        for block in self.blocks(2) {
             match block {
-                Block::Heading(h) => out.push_str(&format!("{h}\n{}\n", "-".repeat(h.chars().count()))),
+                Block::Heading(_, h) => out.push_str(&format!("{h}\n{}\n", "-".repeat(h.chars().count()))),
                 Block::Paragraph(p) => out.push_str(&format!("{}\n\n", wrap(&p, 92))),
                 Block::Table(head, rows) => {
                     for row in rows {
@@ -189,6 +188,7 @@ impl LearningReport {
                         out.push('\n');
                     }
                 }
+                Block::List(_) | Block::Code(_) | Block::Figure { .. } => {}
             }
         }
         out

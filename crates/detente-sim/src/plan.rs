@@ -51,6 +51,10 @@ pub struct CommitmentPlan {
     pub inspection: f64,
     /// The inspection period, in steps.
     pub every: u32,
+    /// The verification's inspection budget, `(periods n, inspections k)`: at most `k`
+    /// of every `n` inspection periods (windows counted from the simulation's start)
+    /// are inspected, chosen at random (see [`CommitmentPlan::budgeted_chance`]).
+    pub budget: Option<(u32, u32)>,
     /// How long a willing party takes to perform it once owed: the `[simulation.lead_time]`
     /// assumption for it, or a default from its deadline or its kind of step
     /// (docs/lead-times.md).
@@ -67,6 +71,21 @@ impl CommitmentPlan {
         match self.costs.iter().find(|(p, _)| *p == party) {
             Some(&(_, cost)) => cost,
             None => self.costs.iter().map(|&(_, c)| c).fold(0.0, f64::max),
+        }
+    }
+
+    /// The probability that the `position`-th inspection period of a budget's window
+    /// (from 0) is inspected when `used` of its inspections have been made: the
+    /// inspections left over the periods left, so that exactly `k` of the `n` periods are
+    /// chosen, each set of `k` equally likely (sampling without replacement), times the
+    /// probability an inspection takes place. Without a budget, that probability alone.
+    pub fn budgeted_chance(&self, position: u32, used: u32) -> f64 {
+        match self.budget {
+            Some((n, k)) if n > position => {
+                let left = f64::from(k.saturating_sub(used));
+                self.inspection * (left / f64::from(n - position)).min(1.0)
+            }
+            _ => self.inspection,
         }
     }
 }
@@ -725,6 +744,10 @@ fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<Commit
                 },
                 inspection: sim.inspection.get(&c.id).copied().unwrap_or(1.0),
                 every: ((every_months / step_months as f64).round() as u32).max(1),
+                budget: verification.and_then(|v| {
+                    let n = u32::try_from(v.budget_periods()?).ok()?;
+                    Some((n, v.budget.as_ref()?.inspections))
+                }),
                 lead: lead_of(&ag.spec, c, sim),
                 lead_time_assumed: sim.lead_time.contains_key(&c.id),
             }

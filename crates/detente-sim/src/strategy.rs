@@ -207,6 +207,7 @@ mod tests {
             access: Vec::new(),
             inspection: 1.0,
             every: 1,
+            budget: None,
             lead: crate::lead_time::Lead::Stated(crate::lead_time::LeadTime::default_for(
                 crate::lead_time::StepClass::Other,
             )),

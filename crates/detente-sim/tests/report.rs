@@ -125,3 +125,27 @@ fn threat_reduction_is_what_the_held_commitments_give() {
     }
     assert!(report.threat_reduction[1].0 < report.threat_reduction[0].0, "{:?}", report.threat_reduction);
 }
+
+/// A range stated in `[simulation.range]` replaces the rule's, with its source, and an
+/// assumption the table does not state (a verification's detection) is moved when the
+/// file gives it a range.
+#[test]
+fn a_stated_range_replaces_the_rule() {
+    let mut design = starter_with_a_cheater();
+    let verified = design.spec.commitment.iter().find(|c| c.verification.is_some()).unwrap().id.clone();
+    let sim = design.simulation_mut();
+    let range =
+        |low, high| detente_spec::model::AssumptionRange { low, high, source: "a test's label".into() };
+    sim.range.insert("strategy.beta.cheat".into(), range(0.01, 0.2));
+    sim.range.insert(format!("detection.{verified}"), range(0.5, 1.0));
+    let found = drivers::drivers(&design, 50).unwrap();
+    let cheat = found.iter().find(|d| d.parameter == "strategy.beta.cheat").unwrap();
+    assert_eq!((cheat.range, cheat.source.as_deref()), ((0.01, 0.2), Some("a test's label")));
+    let detection = found.iter().find(|d| d.parameter == format!("detection.{verified}")).unwrap();
+    assert_eq!(detection.range, (0.5, 1.0));
+    let unstated = found.iter().find(|d| d.parameter == "resolution").unwrap();
+    assert_eq!((unstated.range, unstated.source.as_deref()), ((0.25, 0.75), None));
+    let markdown = build(vec![design]).markdown();
+    assert!(markdown.contains("0.01 to 0.2 (stated: a test's label)"), "{markdown}");
+    assert!(markdown.contains("(rule: halfway to 0 and to 1)"));
+}

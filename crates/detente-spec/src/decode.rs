@@ -114,7 +114,8 @@ pub(crate) const COMMITMENT_FIELDS: &[&str] = &[
     "source",
 ];
 pub(crate) const VERIFICATION_FIELDS: &[&str] =
-    &["by", "method", "detection", "false_alarm", "every", "access"];
+    &["by", "method", "detection", "false_alarm", "every", "access", "budget"];
+pub(crate) const BUDGET_FIELDS: &[&str] = &["inspections", "per", "source"];
 /// The field of each access clause's condition, which the clauses of one verification share.
 pub(crate) const ACCESS_WHEN: &str = "verification.access.when";
 pub(crate) const ACCESS_FIELDS: &[&str] = &["when", "detection", "false_alarm", "source"];
@@ -153,8 +154,10 @@ pub(crate) const SIMULATION_FIELDS: &[&str] = &[
     "lead_time",
     "walkout",
     "measurement",
+    "range",
     "prior",
 ];
+pub(crate) const RANGE_FIELDS: &[&str] = &["low", "high", "source"];
 pub(crate) const PRIOR_FIELDS: &[&str] =
     &["sincere", "hedger", "covert-cheater", "max_cost", "cheat", "source"];
 pub(crate) const WALKOUT_FIELDS: &[&str] = &["base", "aggrieved"];
@@ -182,6 +185,7 @@ pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
         ("Commitment", COMMITMENT_FIELDS),
         ("Verification", VERIFICATION_FIELDS),
         ("Access", ACCESS_FIELDS),
+        ("InspectionBudget", BUDGET_FIELDS),
         ("Limit", LIMIT_FIELDS),
         ("SetStatus", SET_STATUS_FIELDS),
         ("Values", VALUES_FIELDS),
@@ -191,6 +195,7 @@ pub fn accepted_fields() -> Vec<(&'static str, &'static [&'static str])> {
         ("Election", ELECTION_FIELDS),
         ("Confirmation", CONFIRMATION_FIELDS),
         ("LeadTime", LEAD_TIME_FIELDS),
+        ("AssumptionRange", RANGE_FIELDS),
         ("Walkout", WALKOUT_FIELDS),
         ("Prior", PRIOR_FIELDS),
     ]
@@ -1307,6 +1312,8 @@ impl<'s> Decoder<'s> {
             if t.value("false_alarm").is_some() { self.number(t, "false_alarm") } else { Some(0.0) };
         let every = self.duration(t, "every");
         let access = self.table_list(t, "access", "verification.access.", ACCESS_FIELDS, Self::access);
+        let budget =
+            self.subtable(t, "budget", "verification.budget.", BUDGET_FIELDS).and_then(|b| self.budget(&b));
         Some(Verification {
             by: by?,
             method: method?,
@@ -1314,7 +1321,23 @@ impl<'s> Decoder<'s> {
             false_alarm: false_alarm?,
             every,
             access,
+            budget,
         })
+    }
+
+    /// An inspection budget: both its count and its window are needed. Whether the
+    /// window holds whole periods of `every` is a rule of validation.
+    fn budget(&mut self, t: &Table<'_>) -> Option<InspectionBudget> {
+        if t.value("inspections").is_none() {
+            self.missing(t, "inspections", "4");
+        }
+        if t.value("per").is_none() {
+            self.missing(t, "per", "\"1 year\"");
+        }
+        let inspections = self.whole_number(t, "inspections", 1, i64::from(MAX_INSPECTIONS));
+        let per = self.duration(t, "per");
+        let source = self.string(t, "source");
+        Some(InspectionBudget { inspections: inspections? as u32, per: per?, source })
     }
 
     fn access(&mut self, t: &Table<'_>) -> Option<Access> {
@@ -1520,6 +1543,7 @@ impl Decoder<'_> {
             }
         }
         sim.lead_time = self.by_id(&t, "lead_time", Self::lead_time);
+        sim.range = self.by_id(&t, "range", Self::assumption_range);
         if let Some(item) = t.value("walkout") {
             self.record(&t, "walkout", item);
             let what = "[simulation.walkout]";
@@ -1638,6 +1662,26 @@ impl Decoder<'_> {
         let median = self.duration(&t, "median");
         let p90 = self.duration(&t, "p90");
         Some(LeadTime { median: median?, p90: p90? })
+    }
+
+    /// A stated range of an assumption: both ends and where they come from. Which
+    /// parameters exist and whether the value lies inside is a rule of validation.
+    fn assumption_range(
+        &mut self,
+        item: &Item,
+        _key: &'static str,
+        index: usize,
+        parameter: &str,
+    ) -> Option<AssumptionRange> {
+        let what = format!("the range of `{parameter}`");
+        let t = self.open(item, ItemKey::Simulation, "range.", Some(index), &what, RANGE_FIELDS)?;
+        let low = self.required_number(&t, "low", "0.5");
+        let high = self.required_number(&t, "high", "0.9");
+        if t.value("source").is_none() {
+            self.missing(&t, "source", "\"the encoder's judgment\"");
+        }
+        let source = self.string(&t, "source");
+        Some(AssumptionRange { low: low?, high: high?, source: source? })
     }
 
     fn election(&mut self, t: &Table<'_>) -> Option<Election> {

@@ -391,8 +391,10 @@ impl<'t> Scanner<'t> {
             (
                 Some(b'{'),
                 "values.benefit" | "values.cost" | "detection" | "false_alarm" | "inspection" | "strategy"
-                | "lead_time" | "measurement" | "prior",
+                | "lead_time" | "measurement" | "range" | "prior",
             ) => self.by_id(item, field),
+            (Some(b'{'), "verification.budget") => self
+                .object(|s, key, _| s.field(item, "verification.budget.", None, decode::BUDGET_FIELDS, key)),
             (Some(b'{'), "confirmation") => self
                 .object(|s, key, _| s.field(item, "confirmation.", None, decode::CONFIRMATION_FIELDS, key)),
             (Some(b'{'), "walkout") => {
@@ -449,6 +451,8 @@ impl<'t> Scanner<'t> {
                 s.object(|s, key, _| s.field(item, "prior.", Some(n), decode::PRIOR_FIELDS, key));
             } else if field == "lead_time" && s.peek() == Some(b'{') {
                 s.object(|s, key, _| s.field(item, "lead_time.", Some(n), decode::LEAD_TIME_FIELDS, key));
+            } else if field == "range" && s.peek() == Some(b'{') {
+                s.object(|s, key, _| s.field(item, "range.", Some(n), decode::RANGE_FIELDS, key));
             } else {
                 let value = s.skip_value();
                 s.record(item, value_field, Some(n), value);

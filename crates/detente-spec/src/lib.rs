@@ -30,6 +30,7 @@
 // refused with an error, never a panic (clippy.toml allows both in tests).
 #![warn(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod assumption;
 pub mod condition;
 pub mod decode;
 pub mod diagnostic;

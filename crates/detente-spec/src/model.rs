@@ -738,6 +738,48 @@ pub struct Verification {
     /// holding, `detection` and `false_alarm` apply.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<Access>,
+    /// How many inspections the verifier may make in a window of time (Dresher's
+    /// inspection game: `k` inspections among the `n` periods of `every` the window
+    /// holds). Needs `every`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<InspectionBudget>,
+}
+
+/// The most inspections a budget may allow in its window (E022 beyond it): no verifier
+/// makes more than one a day for years, and the game's exact value stays small.
+pub const MAX_INSPECTIONS: u32 = 10_000;
+
+/// A verifier's inspection budget: at most `inspections` in every window of `per`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionBudget {
+    /// How many inspections the window allows (at least 1).
+    pub inspections: u32,
+    /// The window, a whole number of the verification's periods (`every`).
+    pub per: Duration,
+    /// The public source of the budget, or the label of the assumption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl Verification {
+    /// The number of inspection periods (`every`) in the budget's window, when the
+    /// verification has both and the window holds a whole number of periods.
+    pub fn budget_periods(&self) -> Option<u64> {
+        let (every, budget) = (self.every?, self.budget.as_ref()?);
+        let (period, window) = (every.approx_days(), budget.per.approx_days());
+        let months = |d: Duration| match d.unit {
+            crate::time::Unit::Month => Some(u64::from(d.amount)),
+            crate::time::Unit::Year => Some(12 * u64::from(d.amount)),
+            _ => None,
+        };
+        match (months(every), months(budget.per)) {
+            (Some(p), Some(w)) if p > 0 && w % p == 0 => Some(w / p),
+            (Some(_), Some(_)) => None,
+            _ if period > 0 && window % period == 0 => Some(window / period),
+            _ => None,
+        }
+    }
 }
 
 /// A clause of detection that depends on access, e.g. inspectors in the country raise
@@ -1311,6 +1353,24 @@ pub struct Simulation {
     /// starts (see [`Prior`]); read by the analysis of learning, not by the simulator.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prior: BTreeMap<String, Prior>,
+    /// Stated ranges of assumptions, by parameter as `--sweep` names it (e.g.
+    /// `detection.freeze`): what the decision report moves each assumption through,
+    /// instead of its rule (docs/simulation.md, "The decision report").
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub range: BTreeMap<String, AssumptionRange>,
+}
+
+/// The range an assumption may take, with where it comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssumptionRange {
+    /// The low end (at most the assumption's value).
+    pub low: f64,
+    /// The high end (at least the assumption's value).
+    pub high: f64,
+    /// The public source of the range, or the label of the assumption (e.g. "the
+    /// encoder's judgment").
+    pub source: String,
 }
 
 /// The largest amount by which a prior's probabilities may sum to other than 1: what
@@ -1384,6 +1444,7 @@ impl Default for Simulation {
             lead_time: BTreeMap::new(),
             walkout: Walkout::default(),
             measurement: BTreeMap::new(),
+            range: BTreeMap::new(),
             prior: BTreeMap::new(),
         }
     }

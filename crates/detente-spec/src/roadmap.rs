@@ -200,6 +200,12 @@ fn simulation(spec: &Spec, blocks: &mut Vec<Block>) {
             vec![],
         ));
     }
+    for (parameter, range) in &sim.range {
+        items.push(bullet(
+            format!("{parameter} may lie from {} to {} ({})", range.low, range.high, range.source),
+            vec![],
+        ));
+    }
     blocks.push(Block::Bullets(items));
 }
 
@@ -408,6 +414,11 @@ fn commitment_line(spec: &Spec, c: &Commitment) -> Bullet {
                 v.detection,
                 v.false_alarm
             ));
+            if let Some(budget) = &v.budget {
+                let source = budget.source.as_ref().map(|s| format!(" ({s})")).unwrap_or_default();
+                details
+                    .push(format!("at most {} inspections per {}{source}", budget.inspections, budget.per));
+            }
             for clause in &v.access {
                 let false_alarm =
                     clause.false_alarm.map(|f| format!(", false alarms {f}")).unwrap_or_default();

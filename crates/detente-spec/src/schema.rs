@@ -12,7 +12,11 @@ pub fn schema() -> serde_json::Value {
     let mut schema = schemars::schema_for!(Spec);
     schema.insert("title".into(), "detente agreement specification".into());
     schema.insert("$id".into(), "https://detente.invalid/schema/agreement.json".into());
-    serde_json::Value::from(schema)
+    // Serializing (rather than converting) puts the well-known keywords first, as
+    // readers expect ($schema, $id, title, ...). A schema is JSON already, so this
+    // cannot fail.
+    #[allow(clippy::expect_used)]
+    serde_json::to_value(schema).expect("a schema is JSON")
 }
 
 /// The schema as pretty-printed JSON text.

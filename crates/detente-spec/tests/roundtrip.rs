@@ -317,15 +317,18 @@ fn verification() -> impl Strategy<Value = Verification> {
         probability(),
         prop::option::of(duration()),
         prop::collection::vec(access(), 0..3),
+        prop::option::of((1u32..=10_000, duration(), prop::option::of(text()))),
     )
-        .prop_map(|(by, method, detection, false_alarm, every, access)| Verification {
+        .prop_map(|(by, method, detection, false_alarm, every, access, budget)| Verification {
             by,
             method,
             detection,
             false_alarm,
             every,
             access,
+            budget: budget.map(|(inspections, per, source)| InspectionBudget { inspections, per, source }),
         })
+        .boxed()
 }
 
 fn values() -> impl Strategy<Value = Values> {
@@ -505,7 +508,16 @@ fn simulation() -> impl Strategy<Value = Simulation> {
         prop::collection::btree_map(id(), probability(), 0..3),
         (prop::collection::btree_map(id(), probability(), 0..3), probability()),
         (probability(), probability(), prop::collection::btree_map(id(), (duration(), duration()), 0..3)),
-        (probability(), probability(), prop::collection::btree_map(id(), probability(), 0..3)),
+        (
+            probability(),
+            probability(),
+            prop::collection::btree_map(id(), probability(), 0..3),
+            prop::collection::btree_map(
+                id().prop_map(|id| format!("detection.{id}")),
+                (probability(), probability(), text()),
+                0..3,
+            ),
+        ),
         prop::collection::btree_map(id(), prior, 0..2),
     )
         .prop_map(
@@ -517,7 +529,7 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                 false_alarm,
                 (inspection, resolution),
                 (breach, confirmed_false_alarm, lead_time),
-                (walkout_base, walkout_aggrieved, measurement),
+                (walkout_base, walkout_aggrieved, measurement, range),
                 prior,
             )| {
                 Simulation {
@@ -538,10 +550,17 @@ fn simulation() -> impl Strategy<Value = Simulation> {
                         .collect(),
                     walkout: Walkout { base: walkout_base, aggrieved: walkout_aggrieved },
                     measurement,
+                    range: range
+                        .into_iter()
+                        .map(|(parameter, (low, high, source))| {
+                            (parameter, AssumptionRange { low, high, source })
+                        })
+                        .collect(),
                     prior,
                 }
             },
         )
+        .boxed()
 }
 
 fn spec() -> impl Strategy<Value = Spec> {

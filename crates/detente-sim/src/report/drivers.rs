@@ -2,11 +2,14 @@
 //! time to the ends of its range, on common random numbers, and the outcomes read at
 //! each end (a tornado).
 //!
-//! The range of an assumption is documented in docs/simulation.md ("The decision
-//! report"): a probability `p` moves halfway toward 0 and halfway toward 1 (`p / 2` and
-//! `(1 + p) / 2`); a non-negative amount `x` (a hedger's `max_cost`, GRIT's patience, a
-//! measurement error) to `x / 2` and `2 x`. A range is a statement of how unsure the
-//! reader should be, not an estimate; the report says which rule made each one.
+//! The range of an assumption is the one the file states in `[simulation.range]`, with
+//! its source or label; otherwise a rule documented in docs/simulation.md ("The
+//! decision report"): a probability `p` moves halfway toward 0 and halfway toward 1
+//! (`p / 2` and `(1 + p) / 2`); a non-negative amount `x` (a hedger's `max_cost`, GRIT's
+//! patience, a measurement error) to `x / 2` and `2 x`. A range is a statement of how
+//! unsure the reader should be, not an estimate; the report says where each one comes
+//! from. An assumption the table does not state (the detection of a verification, say)
+//! is moved too when the file states a range for it.
 
 use detente_engine::Agreement;
 use detente_spec::model::Simulation;
@@ -34,6 +37,9 @@ pub struct Driver {
     pub value: f64,
     /// The ends of its range.
     pub range: (f64, f64),
+    /// Where the range comes from: the file's `source` for a stated range, `None` for
+    /// the rule's.
+    pub source: Option<String>,
     /// The outcomes at the low end and at the high end.
     pub at_low: [f64; 3],
     /// See `at_low`.
@@ -126,9 +132,21 @@ pub fn at_value(agreement: &Agreement, runs: u32) -> Result<[f64; 3], String> {
 /// its range and simulates `runs` futures at each end, on the design's seed.
 pub fn drivers(agreement: &Agreement, runs: u32) -> Result<Vec<Driver>, String> {
     let base = Plan::new(agreement, Overrides::default()).map_err(|e| e.to_string())?;
+    let stated = &base.assumptions.range;
+    let mut moved = parameters(&base.assumptions);
+    let unlisted: Vec<&String> = stated.keys().filter(|p| !moved.iter().any(|(m, _)| m == *p)).collect();
+    for parameter in unlisted {
+        let found =
+            detente_spec::assumption::assumption(&agreement.spec, parameter).map_err(|e| e.to_string())?;
+        moved.push((parameter.clone(), found.value));
+    }
     let mut out = Vec::new();
-    for (parameter, value) in parameters(&base.assumptions) {
-        let Some((low, high)) = range(&parameter, value) else { continue };
+    for (parameter, value) in moved {
+        let (ends, source) = match stated.get(&parameter) {
+            Some(r) => (Some((r.low, r.high)), Some(r.source.clone())),
+            None => (range(&parameter, value), None),
+        };
+        let Some((low, high)) = ends else { continue };
         let at = |v: f64| -> Result<[f64; 3], String> {
             let mut point = agreement.clone();
             sweep::apply(&mut point, &parameter, v)?;
@@ -139,6 +157,7 @@ pub fn drivers(agreement: &Agreement, runs: u32) -> Result<Vec<Driver>, String> 
             parameter: parameter.clone(),
             value,
             range: (low, high),
+            source,
             at_low: at(low)?,
             at_high: at(high)?,
         });

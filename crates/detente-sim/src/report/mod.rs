@@ -64,6 +64,9 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// The futures per end of a driver's range.
     pub driver_runs: u32,
+    /// Sections added by analyses this crate cannot run (the game's, whose crate
+    /// depends on this one), placed before the warnings: `(heading, blocks)`.
+    pub sections: Vec<(String, Vec<Block>)>,
 }
 
 /// An outcome whose futures fall in two clusters.
@@ -161,6 +164,7 @@ pub fn build(
         story_runs,
         warnings,
         driver_runs: options.driver_runs,
+        sections: Vec::new(),
     })
 }
 
@@ -231,6 +235,11 @@ impl Report {
         self.warnings.extend(more);
     }
 
+    /// Adds a section found by an analysis this crate cannot run, before the warnings.
+    pub fn add_section(&mut self, heading: impl Into<String>, blocks: Vec<Block>) {
+        self.sections.push((heading.into(), blocks));
+    }
+
     /// The report as Markdown.
     pub fn markdown(&self) -> String {
         document::markdown(&self.blocks())
@@ -245,7 +254,43 @@ impl Report {
     /// linked from the Markdown (the caller writes the files beside it) and inlined in
     /// the HTML. Returns `(markdown, html)`.
     pub fn with_charts(&self, charts: &[(String, String, String)]) -> (String, String) {
+        self.with_figures(charts, &[])
+    }
+
+    /// [`Report::with_charts`], with each design's tornado charts as well (`(design
+    /// index, file, caption, svg)`), placed under the design's heading in "What drives
+    /// it", before its table.
+    pub fn with_figures(
+        &self,
+        charts: &[(String, String, String)],
+        tornadoes: &[(usize, String, String, String)],
+    ) -> (String, String) {
         let mut blocks = self.blocks();
+        let drivers_at =
+            blocks.iter().position(|b| matches!(b, Block::Heading(2, h) if h == "What drives it"));
+        for (d, design) in self.comparison.designs.iter().enumerate().rev() {
+            let heading = format!("`{design}`");
+            let Some(at) = drivers_at.and_then(|start| {
+                blocks[start..]
+                    .iter()
+                    .position(|b| matches!(b, Block::Heading(3, h) if *h == heading))
+                    .map(|k| start + k)
+            }) else {
+                continue;
+            };
+            let figures: Vec<Block> = tornadoes
+                .iter()
+                .filter(|(of, ..)| *of == d)
+                .map(|(_, file, caption, svg)| Block::Figure {
+                    file: file.clone(),
+                    caption: caption.clone(),
+                    svg: svg.clone(),
+                })
+                .collect();
+            // After the heading and its paragraph of values as written.
+            let after = (at + 2).min(blocks.len());
+            blocks.splice(after..after, figures);
+        }
         let at = blocks
             .iter()
             .position(|b| matches!(b, Block::Heading(2, h) if h == "Differences from the reference"))
@@ -291,6 +336,10 @@ impl Report {
         out.extend(self.differences());
         out.extend(self.drivers_section());
         out.extend(self.stories_section());
+        for (heading, blocks) in &self.sections {
+            out.push(Block::Heading(2, heading.clone()));
+            out.extend(blocks.iter().cloned());
+        }
         out.extend(self.warnings_section());
         out.extend(self.assumptions());
         out
@@ -448,9 +497,13 @@ impl Report {
             Block::Heading(2, "What drives it".into()),
             Block::Paragraph(format!(
                 "Every assumption of each design's `[simulation]` table moved, one at a time, to the ends of its \
-                 range ({} futures at each end, on the design's seed), largest swing in breakdown first. Ranges \
-                 are stated, not estimated: a probability moves halfway to 0 and halfway to 1, an amount to half \
-                 and to double (docs/simulation.md, \"The decision report\").",
+                 range ({} futures at each end, on the design's seed), largest swing in breakdown first. A range \
+                 is the file's own where `[simulation.range]` states it (its source is given); otherwise it is \
+                 the rule's: a probability moves halfway to 0 and halfway to 1, an amount to half and to double \
+                 (docs/simulation.md, \"The decision report\"). Ranges are statements of doubt, not estimates. \
+                 Each tornado shows one outcome: a bar runs from the outcome at the low end of the assumption's \
+                 range to the outcome at its high end, the widest on top, around a line at the outcome at the \
+                 values as written; an outcome that no assumption moves has no tornado.",
                 self.driver_runs
             )),
         ];
@@ -480,7 +533,10 @@ impl Report {
                             "{} to {} ({})",
                             num(x.range.0),
                             num(x.range.1),
-                            drivers::range_rule(&x.parameter)
+                            match &x.source {
+                                Some(source) => format!("stated: {source}"),
+                                None => format!("rule: {}", drivers::range_rule(&x.parameter)),
+                            }
                         ),
                     ];
                     row.extend(
@@ -536,6 +592,14 @@ impl Report {
             for (parameter, value, stated) in assumption_rows(&s.assumptions) {
                 let origin = if stated { "the file's assumption" } else { "default (docs/simulation.md)" };
                 rows.push(vec![s.agreement.clone(), format!("`{parameter}`"), value, origin.to_string()]);
+            }
+            for (parameter, range) in &s.assumptions.range {
+                rows.push(vec![
+                    s.agreement.clone(),
+                    format!("range of `{parameter}`"),
+                    format!("{} to {}", num(range.low), num(range.high)),
+                    format!("stated: {}", range.source),
+                ]);
             }
         }
         vec![

@@ -345,6 +345,8 @@ struct Future<'s, 'a> {
     truth: Vec<f64>,
     /// Measures broken since their last scheduled inspection.
     broken_unseen: Vec<bool>,
+    /// Each commitment's inspection budget in use: `(window, inspections made in it)`.
+    budget_used: Vec<(u64, u32)>,
     /// Measures broken in the current step.
     broken_now: Vec<bool>,
     /// Each commitment's anomaly before the dispute procedure, if one is.
@@ -470,6 +472,7 @@ impl<'s, 'a> Future<'s, 'a> {
             out,
             truth,
             broken_unseen: vec![false; commitments],
+            budget_used: vec![(0, 0); commitments],
             broken_now: vec![false; commitments],
             dispute: vec![None; commitments],
             anomalies: vec![0; commitments],

@@ -45,8 +45,11 @@ impl Future<'_, '_> {
         // The inspection examines the period since the last scheduled one: if it does not
         // take place, or misses, that period's evidence is gone.
         let broken = std::mem::take(&mut self.broken_unseen[c]);
-        if !self.draws.chance(p.inspection, Stream::Inspection, key, step) {
+        if !self.draws.chance(self.inspection_chance(c, k), Stream::Inspection, key, step) {
             return;
+        }
+        if let Some(used) = self.budget_used.get_mut(c).filter(|_| p.budget.is_some()) {
+            used.1 += 1;
         }
         self.measure_capped(c, k);
         let (detection, false_alarm) = self.detection_today(c);
@@ -60,6 +63,21 @@ impl Future<'_, '_> {
         } else if self.draws.chance(detection, Stream::Confirmation, key, step) {
             self.confirm_kept(c, status);
         }
+    }
+
+    /// The probability that the inspection period ending at step `k` is inspected: under
+    /// a budget, the inspections left in the window over its periods left (the window's
+    /// count starts again when a new window begins); otherwise the plan's.
+    fn inspection_chance(&mut self, c: usize, k: u32) -> f64 {
+        let p = &self.sim.plan.commitments[c];
+        let Some((n, _)) = p.budget.filter(|(n, _)| *n > 0) else { return p.inspection };
+        let period = u64::from((k + 1) / p.every.max(1)).saturating_sub(1);
+        let (window, position) = (period / u64::from(n), (period % u64::from(n)) as u32);
+        let used = &mut self.budget_used[c];
+        if used.0 != window {
+            *used = (window, 0);
+        }
+        p.budgeted_chance(position, used.1)
     }
 
     /// A performed action awaiting verification: confirmed, or falsely accused.

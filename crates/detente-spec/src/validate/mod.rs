@@ -27,6 +27,7 @@ mod layers;
 mod names;
 mod phases;
 mod powers;
+mod ranges;
 mod simulation;
 pub mod values;
 
@@ -206,6 +207,7 @@ pub(crate) fn validate_into(
         hygiene::check(&mut check);
         simulation::check(&mut check);
         costs::check(&mut check);
+        ranges::check(&mut check);
     }
     check.diagnostics
 }
