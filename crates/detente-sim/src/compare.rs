@@ -190,7 +190,7 @@ pub fn compare_with(
 }
 
 /// A mean with its 95% confidence interval (normal approximation).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Estimate {
     /// The mean.
     pub mean: f64,
@@ -224,7 +224,7 @@ impl Estimate {
 }
 
 /// One metric across designs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MetricRow {
     /// The metric.
     pub name: String,
@@ -237,7 +237,7 @@ pub struct MetricRow {
 }
 
 /// A paired difference between a design and the first.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Difference {
     /// The design.
     pub design: String,
@@ -249,7 +249,7 @@ pub struct Difference {
 }
 
 /// The comparison as reports show it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CompareReport {
     /// Runs per design.
     pub runs: u64,

@@ -14,8 +14,8 @@ use schemars::{JsonSchema, Schema};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Agreement, Date, Diagnostic, Error, EventRecord, Explanation, Format, History, SimulateOptions, State,
-    Summary, Transition,
+    Agreement, CompareReport, Date, Diagnostic, Error, EventRecord, Explanation, Format, History,
+    SimulateOptions, State, Summary, Transition,
 };
 
 /// An agreement's text, as a request carries it.
@@ -114,6 +114,17 @@ pub struct SimulateRequest {
     pub options: SimulateOptions,
 }
 
+/// `compare`: several designs on common random numbers (the first is the reference).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompareRequest {
+    /// The designs, at least two.
+    pub designs: Vec<AgreementText>,
+    /// What to change of the reference's `[simulation]` table (all designs follow it).
+    #[serde(default, flatten)]
+    pub options: SimulateOptions,
+}
+
 /// An error, as the JSON layer answers it.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ErrorAnswer {
@@ -137,7 +148,7 @@ pub struct ErrorAnswer {
 }
 
 /// The operations [`call`] knows, with the schemas of their request and answer.
-pub const OPERATIONS: [&str; 5] = ["check", "state", "timeline", "explain", "simulate"];
+pub const OPERATIONS: [&str; 6] = ["check", "state", "timeline", "explain", "simulate", "compare"];
 
 /// Runs an operation on a JSON request and answers `{"ok": ...}` or `{"error": ...}`.
 ///
@@ -157,6 +168,7 @@ pub fn call(operation: &str, request: &str) -> String {
         "timeline" => parse(request).and_then(|r| timeline(&r)).and_then(to_value),
         "explain" => parse(request).and_then(|r| explain(&r)).and_then(to_value),
         "simulate" => parse(request).and_then(|r| simulate(&r)).and_then(to_value),
+        "compare" => parse(request).and_then(|r| compare(&r)).and_then(to_value),
         other => Err(unknown_operation(other)),
     };
     let envelope = match answer {
@@ -199,6 +211,17 @@ pub fn simulate(request: &SimulateRequest) -> Result<Summary, ErrorAnswer> {
     agreement.simulate(request.options, &crate::Control::new(&|_| {})).map_err(|e| answer(e, None))
 }
 
+/// `compare`.
+pub fn compare(request: &CompareRequest) -> Result<CompareReport, ErrorAnswer> {
+    let designs = request
+        .designs
+        .iter()
+        .map(|a| Agreement::from_text(&a.name, &a.text, format(a.format)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| answer(e, None))?;
+    crate::compare(&designs, request.options, &crate::Control::new(&|_| {})).map_err(|e| answer(e, None))
+}
+
 /// The JSON Schema of each operation's request and answer, by operation, and of the
 /// error answer (`"error"`).
 pub fn schemas() -> serde_json::Value {
@@ -209,6 +232,7 @@ pub fn schemas() -> serde_json::Value {
         "timeline": pair(schemars::schema_for!(TimelineRequest), schemars::schema_for!(Vec<Transition>)),
         "explain": pair(schemars::schema_for!(ExplainRequest), schemars::schema_for!(Explanation)),
         "simulate": pair(schemars::schema_for!(SimulateRequest), schemars::schema_for!(Summary)),
+        "compare": pair(schemars::schema_for!(CompareRequest), schemars::schema_for!(CompareReport)),
         "error": schemars::schema_for!(ErrorAnswer),
     })
 }

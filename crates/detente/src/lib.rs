@@ -38,15 +38,18 @@
 #![warn(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 mod agreement;
+mod compare;
 mod error;
 mod history;
 pub mod json;
 mod simulate;
 
 pub use agreement::{check, Agreement, Format, MAX_AGREEMENT_BYTES};
+pub use compare::compare;
 pub use detente_engine::explain::Explanation;
 pub use detente_engine::log::{Event, EventRecord, Format as LogFormat};
 pub use detente_engine::state::{CommitmentStatus, State, Transition};
+pub use detente_sim::compare::CompareReport;
 pub use detente_sim::{Control, Stopped};
 pub use detente_spec::diagnostic::JsonDiagnostic as Diagnostic;
 pub use detente_spec::time::Date;

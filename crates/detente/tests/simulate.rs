@@ -68,3 +68,48 @@ fn the_json_layer_simulates_as_the_library_does() {
         serde_json::from_str(&detente::json::call("simulate", &bad.to_string())).unwrap();
     assert_eq!(answer["error"]["kind"], "invalid_request", "{answer}");
 }
+
+/// The starter with Beta cheating on its freeze 5% of months: a design that differs.
+fn with_a_cheater() -> Agreement {
+    let text = detente_spec::starter("cheat")
+        + "\n[simulation.strategy.beta]\nkind = \"covert-cheater\"\ncheat = 0.05\n";
+    Agreement::from_text("cheat.toml", &text, Format::Toml).unwrap()
+}
+
+#[test]
+fn designs_are_compared_on_common_random_numbers_through_the_library_and_json() {
+    let designs = [starter(), with_a_cheater()];
+    let options = SimulateOptions { runs: Some(400), years: Some(4), seed: Some(3) };
+    let report = detente::compare(&designs, options, &Control::new(&|_| {})).unwrap();
+    assert_eq!(report.designs, ["deal", "cheat"]);
+    // Each design's own summary is the one simulating it alone gives (common random
+    // numbers do not change a design's futures).
+    for (design, summary) in designs.iter().zip(&report.summaries) {
+        let alone = design.simulate(options, &Control::new(&|_| {})).unwrap();
+        assert_eq!(serde_json::to_value(summary).unwrap(), serde_json::to_value(alone).unwrap());
+    }
+    let snapback = report.metrics.iter().find(|m| m.name.contains("snap")).expect("a snap-back metric");
+    assert!(
+        snapback.differences[0].estimate.mean > 0.0,
+        "the cheater's design snaps back more: {snapback:?}"
+    );
+
+    let text = |name: &str, a: &str| serde_json::json!({ "name": name, "text": a });
+    let cheat_text = detente_spec::starter("cheat")
+        + "\n[simulation.strategy.beta]\nkind = \"covert-cheater\"\ncheat = 0.05\n";
+    let request = serde_json::json!({
+        "designs": [text("deal.toml", &detente_spec::starter("deal")), text("cheat.toml", &cheat_text)],
+        "runs": 400, "years": 4, "seed": 3,
+    });
+    let answer: serde_json::Value =
+        serde_json::from_str(&detente::json::call("compare", &request.to_string())).unwrap();
+    assert_eq!(answer["ok"], serde_json::to_value(&report).unwrap());
+    let validator = jsonschema::validator_for(&detente::json::schemas()["compare"]["answer"]).unwrap();
+    assert!(validator.is_valid(&answer["ok"]));
+
+    let one = detente::compare(&designs[..1], options, &Control::new(&|_| {}));
+    assert!(matches!(one, Err(Error::InvalidAssumptions { .. })), "{one:?}");
+    let cancel = AtomicBool::new(true);
+    let cancelled = detente::compare(&designs, options, &Control::new(&|_| {}).cancelled_by(&cancel));
+    assert!(matches!(cancelled, Err(Error::Cancelled)), "{cancelled:?}");
+}
