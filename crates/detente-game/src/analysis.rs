@@ -67,16 +67,8 @@ pub fn deterrence(spec: &Spec) -> Vec<Deterrence> {
     let mut out = Vec::new();
     let sim = spec.simulation.clone().unwrap_or_default();
     for c in spec.commitment.iter().filter(|c| c.kind == CommitmentKind::Continuing) {
-        let detection =
-            sim.detection.get(&c.id).copied().or(c.verification.as_ref().map(|v| v.detection)).unwrap_or(0.0);
-        let false_alarm = sim
-            .false_alarm
-            .get(&c.id)
-            .copied()
-            .or(c.verification.as_ref().map(|v| v.false_alarm))
-            .unwrap_or(0.0);
-        let inspection =
-            if c.verification.is_some() { sim.inspection.get(&c.id).copied().unwrap_or(1.0) } else { 0.0 };
+        let (detection, false_alarm, inspection) =
+            (sim.detection_of(c), sim.false_alarm_of(c), sim.inspection_of(c));
         for party in &c.by {
             let gain = c.values.as_ref().map_or(0.0, |v| v.cost.of(party));
             let (sanction, powers) = sanction(spec, &c.id, &c.phase, &c.by, party);
@@ -384,23 +376,11 @@ impl PhaseResult {
     }
 }
 
-/// Phases in an order that respects `after` (specification order among the ready ones).
+/// Phases in the order they can open: the specification's one rule
+/// ([`detente_spec::roadmap::phase_order`]: each after its predecessors, otherwise in file
+/// order), as ids.
 pub fn phase_order(spec: &Spec) -> Vec<&str> {
-    let mut done: Vec<&str> = Vec::new();
-    while done.len() < spec.phase.len() {
-        let next = spec
-            .phase
-            .iter()
-            .find(|p| !done.contains(&p.id.as_str()) && p.after.iter().all(|a| done.contains(&a.as_str())));
-        match next {
-            Some(p) => done.push(&p.id),
-            // A cycle is a validation error; if one slipped through, keep the rest in order.
-            None => done.extend(
-                spec.phase.iter().map(|p| p.id.as_str()).filter(|id| !done.contains(id)).collect::<Vec<_>>(),
-            ),
-        }
-    }
-    done
+    detente_spec::roadmap::phase_order(spec).into_iter().map(|p| p.id.as_str()).collect()
 }
 
 /// Both analyses of an agreement.

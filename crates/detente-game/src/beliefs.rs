@@ -340,19 +340,13 @@ fn stage(
         }
         let continuing = c.kind == CommitmentKind::Continuing;
         let (detection, false_alarm) = match (&c.verification, continuing) {
-            (Some(v), true) => {
-                // As the simulator's plan resolves them: `[simulation]` overrides, else
-                // the verification's own figures; access clauses, which depend on the
-                // record on the day, are not read (docs/game-theory.md).
-                let inspection = probability(
-                    party,
-                    "an inspection probability",
-                    *sim.inspection.get(&c.id).unwrap_or(&1.0),
-                )?;
-                let d = sim.detection.get(&c.id).copied().unwrap_or(v.detection);
-                let a = sim.false_alarm.get(&c.id).copied().unwrap_or(v.false_alarm);
-                let d = probability(party, "a detection probability", d)?;
-                let a = probability(party, "a false-alarm probability", a)?;
+            (Some(_), true) => {
+                // Resolved as the simulator's plan resolves them (`Simulation::detection_of`
+                // and the rest); access clauses, which depend on the record on the day,
+                // are not read (docs/game-theory.md).
+                let inspection = probability(party, "an inspection probability", sim.inspection_of(c))?;
+                let d = probability(party, "a detection probability", sim.detection_of(c))?;
+                let a = probability(party, "a false-alarm probability", sim.false_alarm_of(c))?;
                 (Some(&inspection * d), Some(inspection * a))
             }
             _ => (None, None),

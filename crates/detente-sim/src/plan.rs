@@ -722,18 +722,8 @@ fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<Commit
                     .iter()
                     .map(|&p| (p, c.values.as_ref().map_or(0.0, |v| v.cost.of(&ag.spec.party[p].id))))
                     .collect(),
-                detection: sim
-                    .detection
-                    .get(&c.id)
-                    .copied()
-                    .or(verification.map(|v| v.detection))
-                    .unwrap_or(0.0),
-                false_alarm: sim
-                    .false_alarm
-                    .get(&c.id)
-                    .copied()
-                    .or(verification.map(|v| v.false_alarm))
-                    .unwrap_or(0.0),
+                detection: sim.detection_of(c),
+                false_alarm: sim.false_alarm_of(c),
                 access: match verification {
                     Some(v) if !overridden => v
                         .access
@@ -742,7 +732,7 @@ fn commitments(ag: &Agreement, sim: &Simulation, step_months: u32) -> Vec<Commit
                         .collect(),
                     _ => Vec::new(),
                 },
-                inspection: sim.inspection.get(&c.id).copied().unwrap_or(1.0),
+                inspection: sim.inspection_of(c),
                 every: ((every_months / step_months as f64).round() as u32).max(1),
                 budget: verification.and_then(|v| {
                     let n = u32::try_from(v.budget_periods()?).ok()?;

@@ -1450,6 +1450,36 @@ impl Default for Simulation {
     }
 }
 
+/// How verification of a commitment is assumed to work, resolved once for every reader
+/// (the simulator's plan, the incentive analysis, the learning analysis): the
+/// `[simulation]` table's override, else the verification's own figure, else the
+/// default. A commitment nothing verifies is never inspected.
+impl Simulation {
+    /// The probability that an inspection of `commitment` that takes place finds a real
+    /// violation: `[simulation.detection]`, else the verification's `detection`, else 0.
+    pub fn detection_of(&self, commitment: &Commitment) -> f64 {
+        let stated = commitment.verification.as_ref().map(|v| v.detection);
+        self.detection.get(&commitment.id).copied().or(stated).unwrap_or(0.0)
+    }
+
+    /// The probability that an inspection of a compliant party raises a false alarm:
+    /// `[simulation.false_alarm]`, else the verification's `false_alarm`, else 0.
+    pub fn false_alarm_of(&self, commitment: &Commitment) -> f64 {
+        let stated = commitment.verification.as_ref().map(|v| v.false_alarm);
+        self.false_alarm.get(&commitment.id).copied().or(stated).unwrap_or(0.0)
+    }
+
+    /// The probability that an inspection of `commitment` takes place in an inspection
+    /// period: `[simulation.inspection]`, else 1 (every period); 0 when nothing verifies
+    /// it.
+    pub fn inspection_of(&self, commitment: &Commitment) -> f64 {
+        match commitment.verification {
+            Some(_) => self.inspection.get(&commitment.id).copied().unwrap_or(1.0),
+            None => 0.0,
+        }
+    }
+}
+
 /// Numbers larger than this in magnitude are rejected (E022): no warhead count,
 /// stockpile or sanction weight comes near it, and keeping values small keeps
 /// arithmetic exact enough.
