@@ -670,6 +670,21 @@ impl Machine {
         self.agreement_status
     }
 
+    /// Whether the agreement has broken down: a signatory has withdrawn (whether or not
+    /// the agreement goes on without it), or the agreement was terminated before its end
+    /// (as against expired on its end date). What the simulator counts as a breakdown
+    /// and the backtest reads in a real history.
+    pub fn has_broken_down(&self) -> bool {
+        self.ag.signatories().any(|p| self.has_withdrawn(p))
+            || self.agreement_status == AgreementStatus::Terminated
+    }
+
+    /// Whether the agreement has stopped: broken down, or collapsed (nothing owed moves
+    /// any more).
+    pub fn has_stopped(&self) -> bool {
+        self.agreement_status == AgreementStatus::Collapsed || self.has_broken_down()
+    }
+
     /// A counter that changes whenever a status may have changed: a reader that cached
     /// statuses need not read them again while it stays the same.
     pub fn version(&self) -> u64 {

@@ -293,3 +293,26 @@ fn a_deadline_met_late_stays_violated_but_is_remedied() {
     assert_eq!(power(&at(&ag, &cheated, "2025-03-02"), "snapback").status, PowerStatus::Available);
     assert_eq!(power(&at(&ag, &cheated, "2025-04-02"), "snapback").status, PowerStatus::Dormant);
 }
+
+/// The breakdown the simulator counts and the backtest reads is the engine's: a
+/// signatory that withdraws breaks the agreement down; performing steps does not.
+#[test]
+fn a_withdrawal_is_a_breakdown_and_the_engine_says_so() {
+    let agreement = agreement();
+    let performed = log(&agreement, &["2026-02-01 beta performed freeze-enrichment"]);
+    let mut machine = detente_engine::Machine::new(&agreement, &performed.events, false);
+    machine.advance_to(date("2026-06-01"));
+    assert!(!machine.has_broken_down() && !machine.has_stopped());
+    let withdrew = load(
+        r#"{"date": "2026-03-01", "actor": "beta", "kind": "withdrew"}"#,
+        Format::JsonLines,
+        &agreement,
+        false,
+    )
+    .unwrap();
+    let mut machine = detente_engine::Machine::new(&agreement, &withdrew.events, false);
+    machine.advance_to(date("2026-02-28"));
+    assert!(!machine.has_broken_down());
+    machine.advance_to(date("2026-03-01"));
+    assert!(machine.has_broken_down() && machine.has_stopped());
+}

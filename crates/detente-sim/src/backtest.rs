@@ -47,7 +47,7 @@ use detente_engine::{Agreement, Log, Machine};
 use detente_spec::time::{Date, Duration};
 
 use crate::plan::{Overrides, Plan, PlanError};
-use crate::run::{broken_down, stopped, Simulator, Trajectory};
+use crate::run::{Simulator, Trajectory};
 
 /// How a backtest is run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -470,10 +470,10 @@ pub fn real_outcome(ag: &Agreement, log: &Log, plan: &Plan) -> RealOutcome {
         for (p, seen) in opened.iter_mut().enumerate() {
             *seen |= machine.phase_status(p) != PhaseStatus::Locked;
         }
-        if breakdown.is_none() && broken_down(&machine, &signatories) {
+        if breakdown.is_none() && machine.has_broken_down() {
             breakdown = Some((month, date, how_it_broke_down(ag, &machine, &signatories)));
         }
-        if collapse.is_none() && stopped(&machine, &signatories) {
+        if collapse.is_none() && machine.has_stopped() {
             let how = match &breakdown {
                 Some((_, _, how)) => how.clone(),
                 None => machine.agreement_status().words().to_string(),

@@ -54,8 +54,6 @@ use crate::strategy::{Memory, Rule};
 use crate::trace::{EndState, Trace, TracedRun, Why};
 use programme::Programme;
 
-pub(crate) use outcomes::{broken_down, stopped};
-
 /// What one run produced, step by step. Reused between runs to avoid allocating.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trajectory {

@@ -13,24 +13,10 @@
 //! which the agreement had collapsed **or broken down**, whichever came first: the time
 //! until the deal stopped moving or was left, never later than the breakdown.
 
-use detente_engine::state::{AgreementStatus, InstrumentStatus, PhaseStatus, PowerStatus};
-use detente_engine::Machine;
+use detente_engine::state::{InstrumentStatus, PhaseStatus, PowerStatus};
 use detente_spec::model::PowerKind;
 
 use super::{EffectChange, Future};
-
-/// Whether the record reads a breakdown: one of `signatories` has withdrawn, or the
-/// agreement was terminated (by withdrawal; as against expired on its end date).
-pub(crate) fn broken_down(machine: &Machine, signatories: &[usize]) -> bool {
-    signatories.iter().any(|&p| machine.has_withdrawn(p))
-        || machine.agreement_status() == AgreementStatus::Terminated
-}
-
-/// Whether the record reads the agreement as stopped: broken down, or collapsed in the
-/// engine's sense (the engine decides; nothing here re-reads commitments).
-pub(crate) fn stopped(machine: &Machine, signatories: &[usize]) -> bool {
-    machine.agreement_status() == AgreementStatus::Collapsed || broken_down(machine, signatories)
-}
 
 impl Future<'_, '_> {
     /// Step 6: the outcomes of step `k`.
@@ -70,10 +56,10 @@ impl Future<'_, '_> {
             self.out.first_snapback = Some(k);
         }
         self.out.snapbacks = snapbacks;
-        if self.out.breakdown.is_none() && broken_down(&self.machine, &self.sim.signatories) {
+        if self.out.breakdown.is_none() && self.machine.has_broken_down() {
             self.out.breakdown = Some(k);
         }
-        if self.out.collapse.is_none() && stopped(&self.machine, &self.sim.signatories) {
+        if self.out.collapse.is_none() && self.machine.has_stopped() {
             self.out.collapse = Some(k);
         }
     }
