@@ -1,39 +1,17 @@
 //! The incentive analysis worked by hand on small agreements.
 
+mod fixtures;
+
 use detente_game::analysis::{deterrence, self_enforcement, Report};
 use detente_spec::model::Spec;
 use detente_spec::{check, SourceFile};
 
-const BASE: &str = r#"
-[agreement]
-id = "hand"
-title = "Worked by hand"
-adopted = 2030-01-01
+/// The agreement worked by hand, with `ALPHA_COST` and `NOTICE` to fill in.
+fn base() -> String {
+    fixtures::two_parties_and_an_embargo("hand", "Worked by hand") + BASE_PHASES
+}
 
-[[party]]
-id = "alpha"
-name = "Alpha"
-role = "signatory"
-
-[[party]]
-id = "beta"
-name = "Beta"
-role = "signatory"
-
-[[party]]
-id = "inspectorate"
-name = "Inspectorate"
-role = "verifier"
-
-[[instrument]]
-id = "embargo"
-name = "Embargo"
-kind = "sanction"
-imposed_by = ["beta"]
-targets = ["alpha"]
-since = 2029-01-01
-source = "Fictitious."
-
+const BASE_PHASES: &str = r#"
 [[phase]]
 id = "first"
 title = "First"
@@ -107,7 +85,7 @@ fn spec(alpha_cost: &str) -> Spec {
 
 /// The agreement with Alpha's suspension taking effect `notice` after the relief is late.
 fn with_notice(alpha_cost: &str, notice: &str) -> Spec {
-    let text = BASE.replace("ALPHA_COST", alpha_cost).replace("NOTICE", notice);
+    let text = base().replace("ALPHA_COST", alpha_cost).replace("NOTICE", notice);
     let checked = check(&SourceFile::new("hand.toml", &text));
     assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
     checked.spec
@@ -168,7 +146,7 @@ fn backward_induction_is_worked_by_hand() {
 fn each_co_giver_carries_its_own_cost() {
     // The relief is granted by Beta and a third party, Gamma, at a cost of 1 to Beta and
     // 3 to Gamma (a table by party); with one cost, both would carry the same.
-    let text = BASE
+    let text = base()
         .replace(
             "[[party]]\nid = \"inspectorate\"",
             "[[party]]\nid = \"gamma\"\nname = \"Gamma\"\nrole = \"signatory\"\n\n[[party]]\nid = \"inspectorate\"",
@@ -246,7 +224,7 @@ fn the_hold_up_within_a_phase_is_worked_by_hand() {
 
     // With no power to take the freeze back, it lasts for good: both periods left,
     // 3 x (1 + 1/2) = 4.5.
-    let text = BASE
+    let text = base()
         .replace("ALPHA_COST", "1")
         .replace("NOTICE", "0 days")
         .replace("suspends = [\"freeze\"]", "suspends = []");

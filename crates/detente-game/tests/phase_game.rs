@@ -1,6 +1,8 @@
 //! The phase game: backward induction over the tree agrees with the analysis of phase
 //! values, for 2 to 1,000 phases, and the tree is written as Gambit expects.
 
+mod fixtures;
+
 use detente_game::analysis::self_enforcement;
 use detente_game::phase_game::PhaseGame;
 use detente_spec::model::Spec;
@@ -120,36 +122,8 @@ fn the_tree_and_the_analysis_agree_where_moves_are_ordered() {
 /// delivers for 9 months, 3/4 of the phase game's yearly period: Alpha -3/4, Beta 9/4.
 #[test]
 fn the_defect_leaf_of_a_late_mover_holds_what_the_early_step_delivers_until_it_is_taken_away() {
-    let text = r#"
-[agreement]
-id = "hold-up"
-title = "A hold-up"
-adopted = 2030-01-01
-
-[[party]]
-id = "alpha"
-name = "Alpha"
-role = "signatory"
-
-[[party]]
-id = "beta"
-name = "Beta"
-role = "signatory"
-
-[[party]]
-id = "inspectorate"
-name = "Inspectorate"
-role = "verifier"
-
-[[instrument]]
-id = "embargo"
-name = "Embargo"
-kind = "sanction"
-imposed_by = ["beta"]
-targets = ["alpha"]
-since = 2029-01-01
-source = "Fictitious."
-
+    let text = fixtures::two_parties_and_an_embargo("hold-up", "A hold-up")
+        + r#"
 [[phase]]
 id = "only"
 title = "Only"

@@ -1,5 +1,7 @@
 //! The empirical game of an agreement's parties.
 
+mod fixtures;
+
 use detente_engine::Agreement;
 use detente_game::tournament::{label, parse_candidate, payoff, play, Discounting};
 use detente_game::{bimatrix, nfg};
@@ -52,36 +54,14 @@ fn the_empirical_game_is_reproducible_and_its_equilibria_are_equilibria() {
 /// (covert-cheater with probability 1), the inspection of month 12 finds it for sure
 /// (detection 1, inspections every 12 months), the dispute procedure confirms it that
 /// day, and the automatic snap-back suspends the relief. Nothing is drawn that matters.
-const SURE_SNAPBACK: &str = r#"
-[agreement]
-id = "sure-snapback"
-title = "Relief given, then snapped back on a sure detection"
-adopted = 2030-01-01
+fn sure_snapback() -> String {
+    fixtures::two_parties_and_an_embargo(
+        "sure-snapback",
+        "Relief given, then snapped back on a sure detection",
+    ) + SURE_SNAPBACK_PHASES
+}
 
-[[party]]
-id = "alpha"
-name = "Alpha"
-role = "signatory"
-
-[[party]]
-id = "beta"
-name = "Beta"
-role = "signatory"
-
-[[party]]
-id = "inspectorate"
-name = "Inspectorate"
-role = "verifier"
-
-[[instrument]]
-id = "embargo"
-name = "Embargo on Alpha"
-kind = "sanction"
-imposed_by = ["beta"]
-targets = ["alpha"]
-since = 2029-01-01
-source = "Fictitious: a test fixture."
-
+const SURE_SNAPBACK_PHASES: &str = r#"
 [[phase]]
 id = "only"
 title = "The only phase"
@@ -141,7 +121,7 @@ relief = { median = "1 day", p90 = "1 day" }
 
 #[test]
 fn relief_snapped_back_pays_for_the_months_it_was_in_effect() {
-    let checked = check(&SourceFile::new("sure-snapback.toml", SURE_SNAPBACK));
+    let checked = check(&SourceFile::new("sure-snapback.toml", sure_snapback()));
     assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
     let ag = Agreement::compile(&checked.spec).unwrap();
     let plan = Plan::new(&ag, Overrides::default()).unwrap();
