@@ -202,7 +202,8 @@ pub fn solve(path: &Path, one: bool, format: SolveFormat) -> Result<u8, String> 
 }
 
 fn write_answer(game: &Game, answer: &Answer, format: SolveFormat) -> Result<(), String> {
-    write_solution(format, &Json { game, answer }, |out| text_report(out, game, answer))
+    let json = Equilibria { count: answer.len(), profile: |k| profile_text(game, answer, k) };
+    write_solution(format, &json, |out| text_report(out, game, answer))
 }
 
 /// Writes a solution to standard output: `json` pretty-printed, or the text report
@@ -229,16 +230,19 @@ pub(crate) fn write_solution(
     }
 }
 
-/// `{"equilibria": [PROFILE, ...]}`, a profile listing for each player the probability
-/// of each strategy as an exact rational string, serialized one profile at a time.
-struct Json<'a> {
-    game: &'a Game,
-    answer: &'a Answer,
+/// `{"equilibria": [PROFILE, ...]}`, the `count` profiles made one at a time by
+/// `profile(k)` while they are written, so a game with a million equilibria never holds
+/// them all as text: the JSON form of every `solve`, strategic or extensive.
+pub(crate) struct Equilibria<F> {
+    /// How many equilibria.
+    pub count: usize,
+    /// Profile `k`, in the form of its game (probabilities as exact rational strings).
+    pub profile: F,
 }
 
-struct Profiles<'a>(&'a Json<'a>);
+struct Profiles<'a, F>(&'a Equilibria<F>);
 
-impl Serialize for Json<'_> {
+impl<F: Fn(usize) -> P, P: Serialize> Serialize for Equilibria<F> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(1))?;
         map.serialize_entry("equilibria", &Profiles(self))?;
@@ -246,22 +250,26 @@ impl Serialize for Json<'_> {
     }
 }
 
-impl Serialize for Profiles<'_> {
+impl<F: Fn(usize) -> P, P: Serialize> Serialize for Profiles<'_, F> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Json { game, answer } = self.0;
-        let mut seq = serializer.serialize_seq(Some(answer.len()))?;
-        for k in 0..answer.len() {
-            let profile: Vec<Vec<String>> = match answer {
-                Answer::Mixed(e) => e[k].iter().map(|mix| mix.iter().map(to_text).collect()).collect(),
-                Answer::Pure(e) => e[k]
-                    .iter()
-                    .zip(game.shape())
-                    .map(|(&s, n)| (0..n).map(|t| if t == s { "1" } else { "0" }.to_string()).collect())
-                    .collect(),
-            };
-            seq.serialize_element(&profile)?;
+        let mut seq = serializer.serialize_seq(Some(self.0.count))?;
+        for k in 0..self.0.count {
+            seq.serialize_element(&(self.0.profile)(k))?;
         }
         seq.end()
+    }
+}
+
+/// Profile `k` of a strategic-form answer: for each player, the probability of each
+/// strategy as an exact rational string.
+fn profile_text(game: &Game, answer: &Answer, k: usize) -> Vec<Vec<String>> {
+    match answer {
+        Answer::Mixed(e) => e[k].iter().map(|mix| mix.iter().map(to_text).collect()).collect(),
+        Answer::Pure(e) => e[k]
+            .iter()
+            .zip(game.shape())
+            .map(|(&s, n)| (0..n).map(|t| if t == s { "1" } else { "0" }.to_string()).collect())
+            .collect(),
     }
 }
 

@@ -19,8 +19,6 @@ use detente_game::nfg::count;
 use detente_game::sequence_form::{self, Failure};
 use detente_game::subgame_perfect::{self, Choices, TooMany};
 use num_traits::Zero;
-use serde::ser::{SerializeMap, SerializeSeq};
-use serde::{Serialize, Serializer};
 
 use crate::solve::SolveFormat;
 
@@ -180,41 +178,19 @@ pub fn solve(path: &Path, tree: &Tree, one: bool, format: SolveFormat) -> Result
 }
 
 fn write_answer(tree: &Tree, answer: &Answer, format: SolveFormat) -> Result<(), String> {
-    crate::solve::write_solution(format, &Json { tree, answer }, |out| text_report(out, tree, answer))
+    let json = crate::solve::Equilibria { count: answer.len(), profile: |k| profile_text(tree, answer, k) };
+    crate::solve::write_solution(format, &json, |out| text_report(out, tree, answer))
 }
 
-/// `{"equilibria": [PROFILE, ...]}`, a profile listing for each player, for each of
-/// its information sets in the order they first appear, the probability of each
-/// action, as exact rational strings.
-struct Json<'a> {
-    tree: &'a Tree,
-    answer: &'a Answer,
-}
-
-struct Profiles<'a>(&'a Json<'a>);
-
-impl Serialize for Json<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry("equilibria", &Profiles(self))?;
-        map.end()
-    }
-}
-
-impl Serialize for Profiles<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Json { tree, answer } = self.0;
-        let mut seq = serializer.serialize_seq(Some(answer.len()))?;
-        for k in 0..answer.len() {
-            let profile: Vec<Vec<Vec<String>>> = answer
-                .profile(tree, k)
-                .iter()
-                .map(|own| own.iter().map(|mix| mix.iter().map(to_text).collect()).collect())
-                .collect();
-            seq.serialize_element(&profile)?;
-        }
-        seq.end()
-    }
+/// Profile `k` as the JSON form nests it: for each player, for each of its information
+/// sets in the order they first appear, the probability of each action, as exact
+/// rational strings.
+fn profile_text(tree: &Tree, answer: &Answer, k: usize) -> Vec<Vec<Vec<String>>> {
+    answer
+        .profile(tree, k)
+        .iter()
+        .map(|own| own.iter().map(|mix| mix.iter().map(to_text).collect()).collect())
+        .collect()
 }
 
 fn text_report(out: &mut impl Write, tree: &Tree, answer: &Answer) -> std::io::Result<()> {
