@@ -31,6 +31,24 @@ pub(crate) fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
     }
 }
 
+/// Loads the specification as the library's handle, or prints why it cannot be used.
+pub(crate) fn facade_agreement(path: &Path) -> Result<Result<detente::Agreement, u8>, String> {
+    let loaded = load::load(path)?;
+    let errors = loaded.count(Severity::Error);
+    if errors > 0 {
+        note_raw!("{}", diagnostic::render(&loaded.diagnostics, &loaded.file, DiagnosticStyle::Plain));
+        note_raw!("{}", summary(&loaded.file.name, errors, loaded.count(Severity::Warning)));
+        return Ok(Err(INVALID));
+    }
+    match detente::Agreement::from_checked(&loaded.spec, &loaded.diagnostics, &loaded.file) {
+        Ok(agreement) => Ok(Ok(agreement)),
+        Err(e) => {
+            note!("{}: {e}", loaded.file.name);
+            Ok(Err(INVALID))
+        }
+    }
+}
+
 /// Loads a log, printing every bad line; `Err(code)` when it was rejected.
 ///
 /// The file is read as a stream (`log::load_from`): memory holds the accepted events,

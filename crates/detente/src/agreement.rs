@@ -49,6 +49,30 @@ impl Agreement {
         Ok(Agreement { compiled: compile(&checked.spec)?, warnings: located })
     }
 
+    /// Compiles an agreement that a front end has read and checked itself with
+    /// `detente_spec::check` (the command line does, to render diagnostics beside the
+    /// lines of the file). Refused, with every diagnostic located in `file`, when any
+    /// is an error.
+    ///
+    /// ```
+    /// let file = detente_spec::SourceFile::new("deal.toml", detente_spec::starter("deal"));
+    /// let checked = detente_spec::check(&file);
+    /// let agreement = detente::Agreement::from_checked(&checked.spec, &checked.diagnostics, &file)?;
+    /// assert_eq!(agreement.id(), "deal");
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn from_checked(
+        spec: &Spec,
+        diagnostics: &[detente_spec::Diagnostic],
+        file: &SourceFile,
+    ) -> Result<Agreement, Error> {
+        let located: Vec<JsonDiagnostic> = diagnostics.iter().map(|d| JsonDiagnostic::new(d, file)).collect();
+        if diagnostics.iter().any(|d| d.severity() == Severity::Error) {
+            return Err(Error::InvalidAgreement { diagnostics: located });
+        }
+        Ok(Agreement { compiled: compile(spec)?, warnings: located })
+    }
+
     /// Compiles a specification already in memory (its diagnostics carry no lines).
     pub fn from_spec(spec: &Spec) -> Result<Agreement, Error> {
         let file = SourceFile::new(spec.agreement.id.clone(), String::new());

@@ -8,6 +8,9 @@
 
 use detente_engine::log::LogError;
 use detente_engine::DateBeforeAdoption;
+use detente_game::beliefs::BeliefsError;
+use detente_game::solve::SolveError;
+use detente_game::types_game::TypesGameError;
 use detente_spec::diagnostic::JsonDiagnostic;
 
 /// Why the library refused a request.
@@ -81,6 +84,29 @@ pub enum Error {
         #[help]
         suggestion: Option<String>,
     },
+    /// A game was not solved: its text is not a game ([`SolveError::Unreadable`],
+    /// located), or it is beyond what the exact solvers finish (the reason says which
+    /// limit, and what to ask instead).
+    #[error("{0}")]
+    #[diagnostic(code(detente::game))]
+    Game(SolveError),
+    /// A prior (`[simulation.prior.PARTY]`) cannot be used for the learning analysis.
+    #[error("the learning analysis cannot use the priors: {0}")]
+    #[diagnostic(code(detente::beliefs), help("see [simulation.prior.PARTY] in docs/language.md"))]
+    Beliefs(BeliefsError),
+    /// The phased game with types cannot be built or solved as asked.
+    #[error("the game with types: {0}")]
+    #[diagnostic(code(detente::types_game))]
+    TypesGame(TypesGameError),
+    /// An option of a request is out of its range.
+    #[error("{option}: {message}")]
+    #[diagnostic(code(detente::invalid_option))]
+    InvalidOption {
+        /// The option (`discount`, `inspection_cost`, ...).
+        option: &'static str,
+        /// What is wrong with its value.
+        message: String,
+    },
 }
 
 /// The broad kind of an [`Error`], for front ends that map errors to their own codes
@@ -93,6 +119,12 @@ pub enum ErrorKind {
     InvalidEvent,
     /// A request named a date or an item the agreement does not have.
     NotFound,
+    /// A request's option is out of its range.
+    InvalidRequest,
+    /// A game's text is not a game in its format.
+    InvalidGame,
+    /// A computation beyond the exact solvers' limits (the message says which).
+    BeyondLimits,
     /// The caller cancelled.
     Cancelled,
     /// A bug in detente.
@@ -109,7 +141,14 @@ impl Error {
             Error::Cancelled => ErrorKind::Cancelled,
             Error::EventRefused(_) | Error::InvalidLog { .. } => ErrorKind::InvalidEvent,
             Error::BeforeAdoption(_) | Error::UnknownItem { .. } => ErrorKind::NotFound,
-            Error::Internal { .. } => ErrorKind::Internal,
+            Error::Internal { .. } | Error::Game(SolveError::Unverified) => ErrorKind::Internal,
+            Error::Game(SolveError::Unreadable(_)) => ErrorKind::InvalidGame,
+            Error::Game(_) => ErrorKind::BeyondLimits,
+            Error::InvalidOption { .. } | Error::TypesGame(TypesGameError::Discount) => {
+                ErrorKind::InvalidRequest
+            }
+            Error::Beliefs(_) => ErrorKind::InvalidAgreement,
+            Error::TypesGame(_) => ErrorKind::BeyondLimits,
         }
     }
 }
