@@ -11,6 +11,7 @@ use detente_engine::DateBeforeAdoption;
 use detente_game::beliefs::BeliefsError;
 use detente_game::solve::SolveError;
 use detente_game::types_game::TypesGameError;
+use detente_sim::TallyError;
 use detente_spec::diagnostic::JsonDiagnostic;
 
 /// Why the library refused a request.
@@ -98,6 +99,11 @@ pub enum Error {
     #[error("the game with types: {0}")]
     #[diagnostic(code(detente::types_game))]
     TypesGame(TypesGameError),
+    /// Results too large for the exact tallies (relief of astronomical weight, or a
+    /// comparison's paired variances past 128 bits): refused rather than rounded.
+    #[error("{0}")]
+    #[diagnostic(code(detente::tally), help("state values on a smaller scale, or simulate fewer futures"))]
+    Tally(TallyError),
     /// An option of a request is out of its range.
     #[error("{option}: {message}")]
     #[diagnostic(code(detente::invalid_option))]
@@ -148,7 +154,7 @@ impl Error {
                 ErrorKind::InvalidRequest
             }
             Error::Beliefs(_) => ErrorKind::InvalidAgreement,
-            Error::TypesGame(_) => ErrorKind::BeyondLimits,
+            Error::TypesGame(_) | Error::Tally(_) => ErrorKind::BeyondLimits,
         }
     }
 }

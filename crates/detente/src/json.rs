@@ -110,6 +110,10 @@ pub struct ExplainRequest {
 pub struct SimulateRequest {
     /// The agreement.
     pub agreement: AgreementText,
+    /// A record to continue: when given, the futures start from its last date
+    /// ([`History::simulate`]); otherwise from adoption.
+    #[serde(default)]
+    pub events: Option<Vec<EventRecord>>,
     /// What to change of the file's `[simulation]` table.
     #[serde(default, flatten)]
     pub options: SimulateOptions,
@@ -275,9 +279,17 @@ pub fn explain(request: &ExplainRequest) -> Result<Explanation, ErrorAnswer> {
 /// `simulate` (not cancellable through the layer: a front end that needs to cancel
 /// calls [`Agreement::simulate`] with its own [`crate::Control`]).
 pub fn simulate(request: &SimulateRequest) -> Result<Summary, ErrorAnswer> {
-    let a = &request.agreement;
-    let agreement = Agreement::from_text(&a.name, &a.text, format(a.format)).map_err(|e| answer(e, None))?;
-    agreement.simulate(request.options, &crate::Control::new(&|_| {})).map_err(|e| answer(e, None))
+    let control = crate::Control::new(&|_| {});
+    match &request.events {
+        Some(events) => history(&request.agreement, events)?.simulate(request.options, &control),
+        None => {
+            let a = &request.agreement;
+            let agreement =
+                Agreement::from_text(&a.name, &a.text, format(a.format)).map_err(|e| answer(e, None))?;
+            agreement.simulate(request.options, &control)
+        }
+    }
+    .map_err(|e| answer(e, None))
 }
 
 /// `compare`.
