@@ -74,6 +74,14 @@ impl Agreement {
     }
 
     /// Compiles a specification already in memory (its diagnostics carry no lines).
+    ///
+    /// ```
+    /// let file = detente_spec::SourceFile::new("deal.toml", detente_spec::starter("deal"));
+    /// let mut spec = detente_spec::check(&file).spec;
+    /// spec.agreement.id = "renamed".into();
+    /// assert_eq!(detente::Agreement::from_spec(&spec)?.id(), "renamed");
+    /// # Ok::<(), detente::Error>(())
+    /// ```
     pub fn from_spec(spec: &Spec) -> Result<Agreement, Error> {
         let file = SourceFile::new(spec.agreement.id.clone(), String::new());
         let diagnostics = detente_spec::check_spec(spec);

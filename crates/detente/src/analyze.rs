@@ -105,11 +105,29 @@ impl Agreement {
 
 impl Analysis {
     /// Warnings: measures that inspection and snap-back do not deter.
+    ///
+    /// ```
+    /// use detente::{Agreement, AnalyzeOptions, Format};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let analysis = agreement.analyze(AnalyzeOptions::default())?;
+    /// for warning in analysis.warnings() {
+    ///     assert!(warning.contains("is not deterred"));
+    /// }
+    /// # Ok::<(), detente::Error>(())
+    /// ```
     pub fn warnings(&self) -> Vec<String> {
         self.incentives.warnings()
     }
 
     /// The report for a terminal (`markdown = false`) or a document.
+    ///
+    /// ```
+    /// use detente::{Agreement, AnalyzeOptions, Format};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let analysis = agreement.analyze(AnalyzeOptions::default())?;
+    /// assert!(analysis.render(true).contains("## "));
+    /// # Ok::<(), detente::Error>(())
+    /// ```
     pub fn render(&self, markdown: bool) -> String {
         let learning = match (&self.learning, markdown) {
             (None, _) => String::new(),
@@ -121,12 +139,33 @@ impl Analysis {
 
     /// The phased game (one stage per phase, each party performing or not) in Gambit's
     /// `.efg` format, for solving elsewhere.
+    ///
+    /// ```
+    /// use detente::{Agreement, AnalyzeOptions, Format};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let analysis = agreement.analyze(AnalyzeOptions::default())?;
+    /// let efg = analysis.phase_game_efg();
+    /// assert!(efg.starts_with("EFG 2 R"));
+    /// // Solved back by the library's own solvers.
+    /// let solution = detente::solve::solve(&efg, None, Default::default())?;
+    /// assert!(!solution.is_empty());
+    /// # Ok::<(), detente::Error>(())
+    /// ```
     pub fn phase_game_efg(&self) -> String {
         detente_game::phase_game::PhaseGame::new(self.agreement.spec(), self.incentives.discount).efg()
     }
 
     /// The phased game with types of each party with a prior, in Gambit's `.efg`
     /// format: `(party, game)`, in id order. Empty when the file states no priors.
+    ///
+    /// ```
+    /// use detente::{Agreement, AnalyzeOptions, Format};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let analysis = agreement.analyze(AnalyzeOptions::default())?;
+    /// // The starter states no priors, so there is no game with types.
+    /// assert!(analysis.types_games_efg()?.is_empty());
+    /// # Ok::<(), detente::Error>(())
+    /// ```
     pub fn types_games_efg(&self) -> Result<Vec<(String, String)>, Error> {
         let settings = detente_game::beliefs::settings(self.agreement.spec()).map_err(Error::Beliefs)?;
         settings

@@ -139,6 +139,12 @@ pub enum ErrorKind {
 
 impl Error {
     /// The broad kind of the error.
+    ///
+    /// ```
+    /// use detente::{Agreement, ErrorKind, Format};
+    /// let refused = Agreement::from_text("bad.toml", "[agreement]\nid = 3\n", Format::Toml).unwrap_err();
+    /// assert_eq!(refused.kind(), ErrorKind::InvalidAgreement);
+    /// ```
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::InvalidAgreement { .. } | Error::TooLarge { .. } | Error::InvalidAssumptions { .. } => {

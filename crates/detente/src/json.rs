@@ -311,6 +311,16 @@ pub fn analyze(request: &AnalyzeRequest) -> Result<Analysis, ErrorAnswer> {
 }
 
 /// `solve`.
+///
+/// ```
+/// let request = detente::json::SolveRequest {
+///     game: "NFG 1 R \"pennies\" { \"1\" \"2\" } { 2 2 }\n1 -1 -1 1 -1 1 1 -1\n".into(),
+///     format: None,
+///     one: false,
+/// };
+/// let answer = detente::json::solve(&request).unwrap();
+/// assert_eq!(answer.equilibria[0].payoffs, ["0", "0"]);
+/// ```
 pub fn solve(request: &SolveRequest) -> Result<SolveAnswer, ErrorAnswer> {
     let options = SolveOptions { one: request.one };
     let solution =
@@ -330,6 +340,13 @@ pub fn solve(request: &SolveRequest) -> Result<SolveAnswer, ErrorAnswer> {
 
 /// The JSON Schema of each operation's request and answer, by operation, and of the
 /// error answer (`"error"`).
+///
+/// ```
+/// let schemas = detente::json::schemas();
+/// for operation in detente::json::OPERATIONS {
+///     assert!(schemas[operation]["request"].is_object() && schemas[operation]["answer"].is_object());
+/// }
+/// ```
 pub fn schemas() -> serde_json::Value {
     let pair = |request: Schema, answer: Schema| serde_json::json!({ "request": request, "answer": answer });
     serde_json::json!({
