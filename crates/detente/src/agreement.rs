@@ -108,6 +108,38 @@ impl Agreement {
         &self.warnings
     }
 
+    /// The parties that published a reading of their own (a commitment's
+    /// `readings.PARTY`), in file order.
+    ///
+    /// ```
+    /// let agreement = detente::Agreement::from_text("deal.toml", &detente_spec::starter("deal"), detente::Format::Toml)?;
+    /// assert!(agreement.readers().is_empty());
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn readers(&self) -> Vec<&str> {
+        detente_engine::readings::reader_ids(&self.compiled)
+    }
+
+    /// The agreement as `party` reads it, where the parties published different texts:
+    /// each commitment's reading by that party replaces what it gives. Refused when the
+    /// party is unknown or published no reading of its own.
+    ///
+    /// ```
+    /// let agreement = detente::Agreement::from_text("deal.toml", &detente_spec::starter("deal"), detente::Format::Toml)?;
+    /// let refused = agreement.as_read_by("beta").unwrap_err();
+    /// assert_eq!(refused.kind(), detente::ErrorKind::NotFound);
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn as_read_by(&self, party: &str) -> Result<Agreement, Error> {
+        let compiled = detente_engine::readings::as_read_by(&self.compiled, party).map_err(Error::Reading)?;
+        Ok(Agreement { compiled, warnings: self.warnings.clone() })
+    }
+
+    /// Whose reading this handle follows: `None` for the common text.
+    pub fn reading(&self) -> Option<&str> {
+        self.compiled.reading.map(|p| self.compiled.spec.party[p].id.as_str())
+    }
+
     /// The compiled agreement, for the engine, simulator and game crates.
     pub fn compiled(&self) -> &detente_engine::Agreement {
         &self.compiled

@@ -7,6 +7,7 @@
 //! by [`Error::kind`].
 
 use detente_engine::log::LogError;
+use detente_engine::readings::ReadingError;
 use detente_engine::DateBeforeAdoption;
 use detente_game::beliefs::BeliefsError;
 use detente_game::solve::SolveError;
@@ -104,6 +105,10 @@ pub enum Error {
     #[error("{0}")]
     #[diagnostic(code(detente::tally), help("state values on a smaller scale, or simulate fewer futures"))]
     Tally(TallyError),
+    /// A party's reading was asked for that the agreement does not have.
+    #[error("{0}")]
+    #[diagnostic(code(detente::reading), help("{}", .0.help()))]
+    Reading(ReadingError),
     /// An option of a request is out of its range.
     #[error("{option}: {message}")]
     #[diagnostic(code(detente::invalid_option))]
@@ -160,6 +165,8 @@ impl Error {
                 ErrorKind::InvalidRequest
             }
             Error::Beliefs(_) => ErrorKind::InvalidAgreement,
+            Error::Reading(ReadingError::Compile { .. }) => ErrorKind::Internal,
+            Error::Reading(_) => ErrorKind::NotFound,
             Error::TypesGame(_) | Error::Tally(_) => ErrorKind::BeyondLimits,
         }
     }

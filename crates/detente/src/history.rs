@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use detente_engine::explain::Explanation;
 use detente_engine::log::{check_record, Event, EventRecord, Events, Format as LogFormat};
+use detente_engine::readings::ReadingDifference;
 use detente_engine::state::{State, Transition};
 use detente_engine::Machine;
 use detente_spec::time::Date;
@@ -41,6 +42,18 @@ pub struct History {
     /// Machines at the end of increasing days, each having applied every event dated on
     /// or before its day; the first is at adoption, before any event.
     checkpoints: Vec<Arc<Machine>>,
+}
+
+impl std::fmt::Debug for History {
+    /// The agreement, the reading followed, and the record's size (not every event).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("History")
+            .field("agreement", &self.agreement.id())
+            .field("reading", &self.agreement.reading())
+            .field("events", &self.events.len())
+            .field("checkpoints", &self.checkpoints.len())
+            .finish()
+    }
 }
 
 /// What an append did.
@@ -243,6 +256,41 @@ impl History {
             id: id.into(),
             suggestion: e.suggestion.map(|s| format!("did you mean `{s}`?")),
         })
+    }
+
+    /// The same record read under `party`'s text (see [`Agreement::as_read_by`]): the
+    /// events are shared, the states are the reading's.
+    ///
+    /// ```
+    /// use detente::{Agreement, Format, History};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// // The starter's parties published no readings of their own.
+    /// assert!(History::new(&agreement).as_read_by("alpha").is_err());
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn as_read_by(&self, party: &str) -> Result<History, Error> {
+        let agreement = self.agreement.as_read_by(party)?;
+        let start = Machine::new(agreement.compiled(), &Events::default(), false);
+        let mut read = History { agreement, checkpoints: vec![Arc::new(start)], ..self.clone() };
+        read.extend_checkpoints();
+        Ok(read)
+    }
+
+    /// Where the parties' readings lead to other statuses than the common text at the
+    /// end of `as_of`: `None` when no party published a reading of its own, else every
+    /// commitment whose status differs under some reading, with each reading's status.
+    ///
+    /// ```
+    /// use detente::{Agreement, Format, History};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let history = History::new(&agreement);
+    /// assert_eq!(history.reading_differences("2026-06-01".parse().unwrap())?, None);
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn reading_differences(&self, as_of: Date) -> Result<Option<Vec<ReadingDifference>>, Error> {
+        let state = self.state(as_of)?;
+        let common = self.agreement.compiled();
+        detente_engine::readings::differences(common, &self.events, &state).map_err(Error::Reading)
     }
 
     /// A machine that has applied every event dated on or before `as_of`.

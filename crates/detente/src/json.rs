@@ -69,6 +69,10 @@ pub struct StateRequest {
     /// The record, in the order the events were received (dates in any order).
     #[serde(default)]
     pub events: Vec<EventRecord>,
+    /// Follow this party's own reading of the agreement (see `readings`), not the
+    /// common text.
+    #[serde(default)]
+    pub reading: Option<String>,
     /// The date: the state at its end.
     #[schemars(with = "String")]
     pub at: Date,
@@ -83,6 +87,10 @@ pub struct TimelineRequest {
     /// The record.
     #[serde(default)]
     pub events: Vec<EventRecord>,
+    /// Follow this party's own reading of the agreement (see `readings`), not the
+    /// common text.
+    #[serde(default)]
+    pub reading: Option<String>,
     /// The last date.
     #[schemars(with = "String")]
     pub to: Date,
@@ -97,6 +105,10 @@ pub struct ExplainRequest {
     /// The record.
     #[serde(default)]
     pub events: Vec<EventRecord>,
+    /// Follow this party's own reading of the agreement (see `readings`), not the
+    /// common text.
+    #[serde(default)]
+    pub reading: Option<String>,
     /// The date.
     #[schemars(with = "String")]
     pub at: Date,
@@ -128,6 +140,31 @@ pub struct CompareRequest {
     /// What to change of the reference's `[simulation]` table (all designs follow it).
     #[serde(default, flatten)]
     pub options: SimulateOptions,
+}
+
+/// `readings`: where the parties' own readings of the agreement lead to other statuses
+/// than the common text on a date.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingsRequest {
+    /// The agreement.
+    pub agreement: AgreementText,
+    /// The record.
+    #[serde(default)]
+    pub events: Vec<EventRecord>,
+    /// The date.
+    #[schemars(with = "String")]
+    pub at: Date,
+}
+
+/// The answer to `readings`.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ReadingsAnswer {
+    /// The parties that published a reading of their own, in file order.
+    pub readers: Vec<String>,
+    /// Every commitment whose status differs under some reading (empty when none
+    /// does, or when no party published a reading).
+    pub differences: Vec<crate::ReadingDifference>,
 }
 
 /// `analyze`: deterrence, self-enforcement and learning.
@@ -218,8 +255,8 @@ pub struct TextPosition {
 }
 
 /// The operations [`call`] knows, with the schemas of their request and answer.
-pub const OPERATIONS: [&str; 8] =
-    ["check", "state", "timeline", "explain", "simulate", "compare", "analyze", "solve"];
+pub const OPERATIONS: [&str; 9] =
+    ["check", "state", "timeline", "explain", "readings", "simulate", "compare", "analyze", "solve"];
 
 /// Runs an operation on a JSON request and answers `{"ok": ...}` or `{"error": ...}`.
 ///
@@ -238,6 +275,7 @@ pub fn call(operation: &str, request: &str) -> String {
         "state" => parse(request).and_then(|r| state(&r)).and_then(to_value),
         "timeline" => parse(request).and_then(|r| timeline(&r)).and_then(to_value),
         "explain" => parse(request).and_then(|r| explain(&r)).and_then(to_value),
+        "readings" => parse(request).and_then(|r| readings(&r)).and_then(to_value),
         "simulate" => parse(request).and_then(|r| simulate(&r)).and_then(to_value),
         "compare" => parse(request).and_then(|r| compare(&r)).and_then(to_value),
         "analyze" => parse(request).and_then(|r| analyze(&r)).and_then(to_value),
@@ -261,19 +299,36 @@ pub fn check(request: &CheckRequest) -> Result<CheckAnswer, ErrorAnswer> {
 
 /// `state`.
 pub fn state(request: &StateRequest) -> Result<State, ErrorAnswer> {
-    history(&request.agreement, &request.events)?.state(request.at).map_err(|e| answer(e, None))
+    let history = read_by(history(&request.agreement, &request.events)?, request.reading.as_deref())?;
+    history.state(request.at).map_err(|e| answer(e, None))
 }
 
 /// `timeline`.
 pub fn timeline(request: &TimelineRequest) -> Result<Vec<Transition>, ErrorAnswer> {
-    Ok(history(&request.agreement, &request.events)?.timeline(request.to))
+    let history = read_by(history(&request.agreement, &request.events)?, request.reading.as_deref())?;
+    Ok(history.timeline(request.to))
 }
 
 /// `explain`.
 pub fn explain(request: &ExplainRequest) -> Result<Explanation, ErrorAnswer> {
-    history(&request.agreement, &request.events)?
-        .explain(request.at, &request.id)
-        .map_err(|e| answer(e, None))
+    let history = read_by(history(&request.agreement, &request.events)?, request.reading.as_deref())?;
+    history.explain(request.at, &request.id).map_err(|e| answer(e, None))
+}
+
+/// `readings`.
+pub fn readings(request: &ReadingsRequest) -> Result<ReadingsAnswer, ErrorAnswer> {
+    let history = history(&request.agreement, &request.events)?;
+    let differences = history.reading_differences(request.at).map_err(|e| answer(e, None))?;
+    let readers = history.agreement().readers().into_iter().map(str::to_string).collect();
+    Ok(ReadingsAnswer { readers, differences: differences.unwrap_or_default() })
+}
+
+/// The history under `party`'s reading, if one is asked for.
+fn read_by(history: History, party: Option<&str>) -> Result<History, ErrorAnswer> {
+    match party {
+        Some(party) => history.as_read_by(party).map_err(|e| answer(e, None)),
+        None => Ok(history),
+    }
 }
 
 /// `simulate` (not cancellable through the layer: a front end that needs to cancel
@@ -354,6 +409,7 @@ pub fn schemas() -> serde_json::Value {
         "state": pair(schemars::schema_for!(StateRequest), schemars::schema_for!(State)),
         "timeline": pair(schemars::schema_for!(TimelineRequest), schemars::schema_for!(Vec<Transition>)),
         "explain": pair(schemars::schema_for!(ExplainRequest), schemars::schema_for!(Explanation)),
+        "readings": pair(schemars::schema_for!(ReadingsRequest), schemars::schema_for!(ReadingsAnswer)),
         "simulate": pair(schemars::schema_for!(SimulateRequest), schemars::schema_for!(Summary)),
         "compare": pair(schemars::schema_for!(CompareRequest), schemars::schema_for!(CompareReport)),
         "analyze": pair(schemars::schema_for!(AnalyzeRequest), schemars::schema_for!(Analysis)),

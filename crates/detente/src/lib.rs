@@ -53,6 +53,7 @@ pub use analyze::{
 pub use compare::compare;
 pub use detente_engine::explain::Explanation;
 pub use detente_engine::log::{Event, EventRecord, Format as LogFormat};
+pub use detente_engine::readings::ReadingDifference;
 pub use detente_engine::state::{CommitmentStatus, State, Transition};
 pub use detente_sim::compare::CompareReport;
 pub use detente_sim::{Control, Stopped};
