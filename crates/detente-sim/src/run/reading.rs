@@ -3,9 +3,10 @@
 //!
 //! Statuses are the simulator's most frequent read; the [`Record`](super::record::Record)
 //! keeps a [`Reading`] in a [`Cached`](super::cache::Cached), read again only when the
-//! engine's version moves. The two readings of a status that are the simulator's own
-//! assumptions about the truth, not the record ([`still_to_do`], [`holds_itself_to`]), are
-//! written here once.
+//! engine's version moves. The two readings of a status that are the parties' behaviour,
+//! not the record's rules, are written here once: what a party still sets out to
+//! perform ([`still_to_do`]; the engine records a performance whenever it comes) and
+//! what it really holds itself to ([`holds_itself_to`], which the truth follows).
 
 use detente_engine::state::{CommitmentStatus, PowerStatus};
 use detente_engine::{Agreement, Machine};
