@@ -15,6 +15,7 @@
 //! until the deal stopped moving or was left, never later than the breakdown.
 
 use detente_engine::state::{CommitmentStatus, InstrumentStatus, PhaseStatus, PowerStatus};
+use detente_engine::Machine;
 use detente_spec::model::PowerKind;
 
 use super::cache::Cached;
@@ -73,6 +74,30 @@ pub struct Trajectory {
 }
 
 impl Trajectory {
+    /// Empties the trajectory for a new run of an agreement with these many phases and
+    /// instruments, keeping its buffers.
+    fn empty(&mut self, phases: usize, instruments: usize) {
+        self.quantities.clear();
+        self.programme.clear();
+        self.relief.clear();
+        self.phase_opened.clear();
+        self.phase_opened.resize(phases, None);
+        self.first_snapback = None;
+        self.snapbacks = 0;
+        self.breakdown = None;
+        self.collapse = None;
+        self.end_status.clear();
+        self.relieved_at_end.clear();
+        self.relieved_at_end.resize(instruments, false);
+        self.covert_violations = 0;
+        self.detected = 0;
+        self.false_alarms = 0;
+        self.resolved = 0;
+        self.refused = 0;
+        self.walkouts = 0;
+        self.effect_changes.clear();
+    }
+
     /// The true value of quantity `q` at step `k`.
     pub fn quantity(&self, k: usize, q: usize, quantities: usize) -> f64 {
         self.quantities[k * quantities + q]
@@ -130,37 +155,17 @@ impl<'s> Outcomes<'s> {
     /// Starts writing a run of `sim` into `trajectory`, emptied (its buffers kept).
     pub fn new(trajectory: &'s mut Trajectory, sim: &Simulator<'_>) -> Outcomes<'s> {
         let ag = sim.ag;
-        let out = &mut *trajectory;
-        out.quantities.clear();
-        out.programme.clear();
-        out.relief.clear();
-        out.phase_opened.clear();
-        out.phase_opened.resize(ag.phases.len(), None);
-        out.first_snapback = None;
-        out.snapbacks = 0;
-        out.breakdown = None;
-        out.collapse = None;
-        out.end_status.clear();
-        out.relieved_at_end.clear();
-        out.relieved_at_end.resize(ag.spec.instrument.len(), false);
-        out.covert_violations = 0;
-        out.detected = 0;
-        out.false_alarms = 0;
-        out.resolved = 0;
-        out.refused = 0;
-        out.walkouts = 0;
-        out.effect_changes.clear();
+        trajectory.empty(ag.phases.len(), ag.spec.instrument.len());
         let in_effect = if sim.keep_effect { vec![false; ag.commitments.len()] } else { Vec::new() };
         Outcomes { trajectory, relief: Cached::new(0.0), in_effect }
     }
 
     /// Step 6: the outcomes of step `k`.
     pub fn record(&mut self, k: u32, sim: &Simulator<'_>, record: &Record, truth: &Truth) {
-        let (ag, plan, machine) = (sim.ag, &sim.plan, &record.machine);
         let out = &mut *self.trajectory;
         out.quantities.extend_from_slice(&truth.quantities);
-        truth.report(plan, &mut out.programme);
-        if self.relief.is_valid(machine) {
+        truth.report(&sim.plan, &mut out.programme);
+        if self.relief.is_valid(&record.machine) {
             // Nothing on record changed since the last step: the same relief, phases,
             // snap-backs and agreement status.
             out.relief.push(*self.relief.get());
@@ -169,12 +174,24 @@ impl<'s> Outcomes<'s> {
         if sim.keep_effect {
             Self::record_effect(&mut self.in_effect, out, k, record.reading());
         }
-        let relief = (0..ag.spec.instrument.len())
-            .filter(|&i| machine.instrument_status(i) == InstrumentStatus::Relieved)
-            .map(|i| plan.weights[i])
-            .sum();
-        *self.relief.renew(machine) = relief;
+        let relief = Self::relief_in_effect(sim, &record.machine);
+        *self.relief.renew(&record.machine) = relief;
         out.relief.push(relief);
+        Self::read_milestones(out, k, sim, &record.machine);
+    }
+
+    /// The economic weight of the instruments relieved on record.
+    fn relief_in_effect(sim: &Simulator<'_>, machine: &Machine) -> f64 {
+        (0..sim.ag.spec.instrument.len())
+            .filter(|&i| machine.instrument_status(i) == InstrumentStatus::Relieved)
+            .map(|i| sim.plan.weights[i])
+            .sum()
+    }
+
+    /// The first step at which each phase opened, a snap-back took effect, the
+    /// agreement broke down and stopped, as the engine reads them at step `k`.
+    fn read_milestones(out: &mut Trajectory, k: u32, sim: &Simulator<'_>, machine: &Machine) {
+        let ag = sim.ag;
         for p in 0..ag.phases.len() {
             if out.phase_opened[p].is_none() && machine.phase_status(p) != PhaseStatus::Locked {
                 out.phase_opened[p] = Some(k);

@@ -213,14 +213,14 @@ impl Parties {
     }
 
     /// `party`'s lead time for `c` is over: whether it still intended to perform.
-    fn lead_time_over(&mut self, c: usize, party: usize) -> bool {
+    fn end_lead_time(&mut self, c: usize, party: usize) -> bool {
         let intended = self.intends(c, party);
         self.intends[c] &= !(1 << party);
         intended
     }
 
     /// The number of this take-up of `c` among its take-ups (keying its lead-time draw).
-    fn take_up(&mut self, c: usize) -> u32 {
+    fn next_take_up(&mut self, c: usize) -> u32 {
         let number = self.taken_up[c];
         self.taken_up[c] += 1;
         number
@@ -326,8 +326,7 @@ impl Future<'_, '_> {
         self.note_grievance(party, aggrieved);
         let memory = self.parties.memory[party];
         let rule = base.effective(&memory);
-        let budget = rule.budget(&memory, &outlook, month);
-        self.take_up_owed(party, (rule, &memory, &outlook), budget, month);
+        self.take_up_owed(party, rule, &memory, &outlook, month);
         self.parties.remember_answers(party, month);
         if self.record.reading().powers_active {
             self.use_powers(party, rule, &outlook);
@@ -335,15 +334,10 @@ impl Future<'_, '_> {
     }
 
     /// `party` goes through what it owes, in order: it declines what its rule withholds
-    /// and takes up the rest, at most `budget` steps.
-    fn take_up_owed(
-        &mut self,
-        party: usize,
-        (rule, memory, outlook): (Rule, &Memory, &Outlook),
-        budget: usize,
-        month: u32,
-    ) {
-        let (sim, mut budget) = (self.sim, budget);
+    /// and takes up the rest, as many steps as its rule's budget for `month` allows.
+    fn take_up_owed(&mut self, party: usize, rule: Rule, memory: &Memory, outlook: &Outlook, month: u32) {
+        let sim = self.sim;
+        let mut budget = rule.budget(memory, outlook, month);
         for &c in &sim.own[party] {
             if budget == 0 || !self.record.reading().owes[party] {
                 break;
@@ -475,7 +469,7 @@ impl Future<'_, '_> {
     /// the performance, when it comes, is recorded as late.
     fn take_up(&mut self, c: usize, party: usize) {
         let p = &self.sim.plan.commitments[c];
-        let number = self.parties.take_up(c);
+        let number = self.parties.next_take_up(c);
         let item = p.key ^ (party as u64).wrapping_mul(0x9e37_79b9);
         let choice = self.draws.uniform(Stream::LeadTime, item, 2 * u64::from(number));
         let u = self.draws.uniform(Stream::LeadTime, item, 2 * u64::from(number) + 1);
@@ -513,7 +507,7 @@ impl Future<'_, '_> {
     /// The end of `party`'s lead time for `c`: it performs, unless it changed its mind,
     /// left, or the commitment is no longer owed.
     pub(super) fn lead_time_over(&mut self, c: usize, party: usize, number: u32) {
-        if !self.parties.lead_time_over(c, party) {
+        if !self.parties.end_lead_time(c, party) {
             return;
         }
         let machine = &self.record.machine;
