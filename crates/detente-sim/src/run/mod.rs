@@ -32,21 +32,21 @@
 //! event is pushed through [`Future::push`] with a closure that says why, called only
 //! when the run is traced ([`crate::trace`]).
 //!
-//! A [`Future`] is a few parts, each in its own module with one job, and the order of a
+//! A `Future` is a few parts, each in its own module with one job, and the order of a
 //! step, which is this module's:
-//! * [`agenda::Clock`]: the step, the day and the agenda;
-//! * [`record::Record`]: the engine's live machine, the events pushed to it, and the
-//!   future's [`reading::Reading`] of its statuses;
-//! * [`truth::Truth`]: the true quantities, the measures broken now and unseen, the
+//! * `agenda::Clock`: the step, the day and the agenda;
+//! * `record::Record`: the engine's live machine, the events pushed to it, and the
+//!   future's `reading::Reading` of its statuses;
+//! * `truth::Truth`: the true quantities, the measures broken now and unseen, the
 //!   programme;
-//! * [`verification::Verification`]: inspection budgets in use, anomalies before the
+//! * `verification::Verification`: inspection budgets in use, anomalies before the
 //!   dispute procedure, the days breaches are to be answered;
-//! * [`parties::Parties`]: the parties' decisions and memory (who intends or declined
+//! * `parties::Parties`: the parties' decisions and memory (who intends or declined
 //!   what, performances, invocations, walk-out draws, what they read of their
 //!   counterparts);
-//! * [`outcomes::Outcomes`]: the [`Trajectory`] being written.
+//! * `outcomes::Outcomes`: the [`Trajectory`] being written.
 //!
-//! What any part derives from the record is kept in a [`cache::Cached`], valid iff its
+//! What any part derives from the record is kept in a `cache::Cached`, valid iff its
 //! version equals the machine's: no part keeps a version counter of its own.
 
 mod agenda;
