@@ -83,6 +83,10 @@ impl Future<'_, '_> {
                     let Some(what) = self.clock.pop() else { break };
                     self.clock.date = date;
                     self.record.machine.advance_to(date);
+                    // The day's timers may have fired (a deadline missed on the day a
+                    // lead time ends): what is carried out, and the answers planned
+                    // after it, read the record as it stands.
+                    self.read_record();
                     self.carry_out(what);
                     self.apply_pushed();
                     self.plan_answers();
@@ -100,10 +104,7 @@ impl Future<'_, '_> {
             Scheduled::Performance { commitment, party, number } => {
                 self.lead_time_over(commitment, party, number)
             }
-            Scheduled::Answer => {
-                self.read_record();
-                self.act(self.clock.step * self.sim.plan.step_months);
-            }
+            Scheduled::Answer => self.act(self.clock.step * self.sim.plan.step_months),
             Scheduled::Walkout { party, draw } => self.walk_out(party, draw),
         }
     }

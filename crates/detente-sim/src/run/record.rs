@@ -37,15 +37,18 @@ impl Record {
         Record { machine, reading: Cached::new(Reading::new(commitments, parties)), pushes: 0, applied: 0 }
     }
 
-    /// The record as last read.
+    /// The record as last read, which is the record as it stands: every step reads it
+    /// again after the machine moves and before anyone reads it (checked in debug
+    /// builds).
     pub fn reading(&self) -> &Reading {
+        debug_assert!(self.is_read(), "the record is read as it stands");
         self.reading.get()
     }
 
     /// A commitment's recorded status, as last read (status reads are the simulator's
     /// most frequent operation).
     pub fn status(&self, c: usize) -> CommitmentStatus {
-        self.reading.get().statuses[c]
+        self.reading().statuses[c]
     }
 
     /// Whether the reading is the record as the machine holds it now.
