@@ -168,7 +168,7 @@ impl Outcome {
             collapse_month: t.collapse.map(|k| (k + 1) * plan.step_months),
             phases_opened: t.phase_opened.iter().filter(|p| p.is_some()).count(),
             // (`+ 0.0`: an empty or all-zero sum of floats is -0.)
-            relief: t.relief.iter().sum::<f64>() * plan.step_months as f64 / 12.0 + 0.0,
+            relief: t.relief_delivered(plan.step_months),
         }
     }
 }

@@ -75,7 +75,7 @@ fn outcome(sim: &Simulator, quantities: &[usize], t: &Trajectory, out: &mut Vec<
     let count = plan.quantities.len();
     out.clear();
     out.extend(quantities.iter().map(|&q| t.quantity(last, q, count)));
-    out.push(t.relief.iter().sum::<f64>() * plan.step_months as f64 / 12.0);
+    out.push(t.relief_delivered(plan.step_months));
     out.push(t.first_snapback.is_some() as u8 as f64);
     out.push(t.breakdown.is_some() as u8 as f64);
     out.push(t.collapse.is_some() as u8 as f64);

@@ -82,7 +82,7 @@ impl RunRecord {
         RunRecord {
             run,
             final_quantities: (0..q).map(|i| t.quantity(last, i, q)).collect(),
-            relief: t.relief.iter().sum::<f64>() * plan.step_months as f64 / 12.0,
+            relief: t.relief_delivered(plan.step_months),
             phases_opened: t.phase_opened.iter().filter(|p| p.is_some()).count(),
             snapback_month: t.first_snapback.map(month),
             breakdown_month: t.breakdown.map(month),

@@ -501,14 +501,13 @@ impl Tally {
                 m.try_add(value)?;
             }
         }
-        let step_years = plan.step_months as f64 / 12.0;
         let relief_binning = Binning::new(Tally::relief_step_range(plan), BINS);
         for (k, (&relief, cell)) in run.relief.iter().zip(self.relief_bins.chunks_exact_mut(BINS)).enumerate()
         {
             self.relief[k].try_add(relief)?;
             increment32(&mut cell[relief_binning.bin(relief)])?;
         }
-        let delivered = run.relief.iter().sum::<f64>() * step_years;
+        let delivered = run.relief_delivered(plan.step_months);
         self.relief_total.try_add(delivered)?;
         increment32(&mut self.relief_total_bins[bin(delivered, Tally::relief_range(plan), BINS)])?;
         for (p, opened) in run.phase_opened.iter().enumerate() {

@@ -74,6 +74,14 @@ pub struct Trajectory {
 }
 
 impl Trajectory {
+    /// Relief delivered over the run: the economic weight of the instruments relieved,
+    /// times the years each stayed relieved (a step is `step_months` months). The one
+    /// definition of the relief-years metric, for the tallies, the run records, the
+    /// comparison and the backtest. (`+ 0.0`: an empty or all-zero sum of floats is -0.)
+    pub fn relief_delivered(&self, step_months: u32) -> f64 {
+        self.relief.iter().sum::<f64>() * f64::from(step_months) / 12.0 + 0.0
+    }
+
     /// Empties the trajectory for a new run of an agreement with these many phases and
     /// instruments, keeping its buffers.
     fn empty(&mut self, phases: usize, instruments: usize) {
