@@ -41,14 +41,14 @@ impl Agreement {
     pub fn simulate(&self, options: SimulateOptions, control: &Control) -> Result<Summary, Error> {
         let overrides =
             Overrides { runs: options.runs, years: options.years, seed: options.seed, start: None };
-        let plan =
-            Plan::new(self.compiled(), overrides).map_err(|e| Error::InvalidAssumptions { message: e.0 })?;
+        let plan = Plan::new(self.compiled(), overrides)
+            .map_err(|e| Error::InvalidAssumptions { design: None, source: e.into() })?;
         let simulator = Simulator::new(self.compiled(), plan);
         let runs = u64::from(simulator.plan().runs);
         let (tally, _) = detente_sim::simulate_with(&simulator, 0..runs, false, control).map_err(
             |stopped| match stopped {
                 Stopped::Cancelled => Error::Cancelled,
-                Stopped::Failed(e) => Error::InvalidAssumptions { message: e.0 },
+                Stopped::Failed(e) => Error::InvalidAssumptions { design: None, source: e.into() },
             },
         )?;
         Ok(Summary::new(self.compiled(), simulator.plan(), &tally))
