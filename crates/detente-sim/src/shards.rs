@@ -51,7 +51,7 @@ pub struct ShardError {
     /// The error of the part that refused the shard (the engine compiling its agreement,
     /// the plan of its assumptions, its tally), when one did: `message` says it in words,
     /// this is it as a value ([`std::error::Error::source`]).
-    pub cause: Option<crate::Error>,
+    pub cause: Option<Box<crate::Error>>,
 }
 
 impl ShardError {
@@ -71,14 +71,14 @@ impl ShardError {
     }
 
     fn caused_by(mut self, cause: impl Into<crate::Error>) -> ShardError {
-        self.cause = Some(cause.into());
+        self.cause = Some(Box::new(cause.into()));
         self
     }
 }
 
 impl std::error::Error for ShardError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.cause.as_ref().map(|c| c as &(dyn std::error::Error + 'static))
+        self.cause.as_deref().map(|c| c as &(dyn std::error::Error + 'static))
     }
 }
 
