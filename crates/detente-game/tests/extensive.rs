@@ -209,6 +209,11 @@ fn games_beyond_the_solvers_are_refused_with_the_reason() {
     );
     let source = std::error::Error::source(&error).and_then(|s| s.downcast_ref::<ImperfectRecall>());
     assert_eq!(source, Some(&failure));
+    let types = detente_game::types_game::TypesGameError::Solver(error.clone());
+    assert_eq!(std::error::Error::source(&types).and_then(|s| s.downcast_ref::<Failure>()), Some(&error));
+    assert!(types
+        .to_string()
+        .starts_with("the sequence form did not solve the game: its player does not recall"));
     assert_eq!(
         Failure::Players(3).to_string(),
         "a game of imperfect information with 3 players: the sequence form solves those with one or two"

@@ -77,3 +77,17 @@ fn a_report_names_the_design_whose_plan_fails_and_keeps_the_cause() {
         Some(Error::NoDesigns)
     );
 }
+
+#[test]
+fn a_backtest_that_cannot_plan_keeps_the_plans_error() {
+    use detente_sim::backtest::BacktestError;
+    use std::error::Error as _;
+    let error = BacktestError::from(PlanError::StepNotMonths { step: "10 days".parse().unwrap() });
+    assert_eq!(
+        error.to_string(),
+        "cannot plan the simulation: the simulation steps by whole months, not by 10 days"
+    );
+    let source = error.source().and_then(|s| s.downcast_ref::<PlanError>());
+    assert!(matches!(source, Some(PlanError::StepNotMonths { .. })), "{source:?}");
+    assert!(BacktestError::NoRuns.source().is_none());
+}
