@@ -22,6 +22,22 @@ pub fn code(result: Result<u8, String>) -> ExitCode {
     }
 }
 
+/// A refusal of the library, reported as the command's outcome: invalid input (an
+/// agreement, an event, a game's text) is [`INVALID`], printed with its help; anything
+/// else (an option out of range, a game beyond the solvers' limits, a bug) is an error
+/// of the run, [`TROUBLE`]. `context` is what the input was (its path, usually).
+pub fn refused(context: &str, error: &detente::Error) -> Result<u8, String> {
+    use detente::ErrorKind;
+    match error.kind() {
+        ErrorKind::InvalidAgreement | ErrorKind::InvalidEvent | ErrorKind::InvalidGame => {
+            let help = miette::Diagnostic::help(error).map(|h| format!("\n  help: {h}")).unwrap_or_default();
+            note!("{context}: error: {error}{help}");
+            Ok(INVALID)
+        }
+        _ => Err(format!("{context}: {error}")),
+    }
+}
+
 /// The exit code of an argument error as clap judges it: [`SUCCESS`] for `--help` and
 /// `--version`, [`TROUBLE`] for the rest.
 pub fn usage(clap_code: i32) -> ExitCode {

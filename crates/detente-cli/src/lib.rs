@@ -23,7 +23,6 @@ mod replay;
 mod report;
 mod simulate;
 mod solve;
-mod solve_efg;
 mod tournament;
 
 use std::io::IsTerminal;
@@ -356,8 +355,13 @@ where
             simulate::report(&specs, &options, driver_runs, game_runs)
         }
         Command::Analyze { spec, discount, inspection_cost, efg, types_efg, types_phases, format } => {
-            let types = analyze::Types { efg: types_efg.as_deref(), phases: types_phases };
-            analyze::analyze(&spec, discount, inspection_cost, efg.as_deref(), types, format)
+            let options = detente::AnalyzeOptions {
+                discount: Some(discount),
+                inspection_cost: Some(inspection_cost),
+                type_phases: Some(types_phases),
+            };
+            let files = analyze::Files { efg: efg.as_deref(), types_efg: types_efg.as_deref() };
+            analyze::analyze(&spec, options, files, format)
         }
         Command::Tournament {
             spec,

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use detente_engine::log::{self, Format};
+use detente_engine::readings::{self, ReadingDifference, ReadingError};
 use detente_engine::report::{self, Style};
 use detente_engine::{Agreement, State};
 use detente_spec::diagnostic::{self, Style as DiagnosticStyle};
@@ -23,6 +24,24 @@ pub(crate) fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
         return Ok(Err(INVALID));
     }
     match Agreement::compile(&loaded.spec) {
+        Ok(agreement) => Ok(Ok(agreement)),
+        Err(e) => {
+            note!("{}: {e}", loaded.file.name);
+            Ok(Err(INVALID))
+        }
+    }
+}
+
+/// Loads the specification as the library's handle, or prints why it cannot be used.
+pub(crate) fn facade_agreement(path: &Path) -> Result<Result<detente::Agreement, u8>, String> {
+    let loaded = load::load(path)?;
+    let errors = loaded.count(Severity::Error);
+    if errors > 0 {
+        note_raw!("{}", diagnostic::render(&loaded.diagnostics, &loaded.file, DiagnosticStyle::Plain));
+        note_raw!("{}", summary(&loaded.file.name, errors, loaded.count(Severity::Warning)));
+        return Ok(Err(INVALID));
+    }
+    match detente::Agreement::from_checked(&loaded.spec, &loaded.diagnostics, &loaded.file) {
         Ok(agreement) => Ok(Ok(agreement)),
         Err(e) => {
             note!("{}: {e}", loaded.file.name);
@@ -135,45 +154,19 @@ fn load_inputs(inputs: &LogInputs) -> Result<Result<(Agreement, log::Log), u8>, 
     Ok(event_log(&inputs.log, &agreement, inputs.lenient)?.map(|log| (agreement, log)))
 }
 
-/// The ids of the parties that published a reading, in file order.
-fn reader_ids(agreement: &Agreement) -> Vec<&str> {
-    agreement.readers().into_iter().map(|p| agreement.spec.party[p].id.as_str()).collect()
-}
-
-/// Whether `party` can be followed with `--reading`: `Err` is the usage error to report.
-fn check_reader(agreement: &Agreement, party: &str) -> Result<(), String> {
-    let readers = reader_ids(agreement);
-    if readers.contains(&party) {
-        return Ok(());
-    }
-    let ids = agreement.spec.party.iter().map(|p| p.id.as_str());
-    let problem = if !agreement.ids.parties.contains_key(party) {
-        match detente_spec::suggest::closest(party, ids) {
-            Some(close) => format!("no party has the id `{party}`; did you mean `{close}`?"),
-            None => format!("no party has the id `{party}`"),
-        }
-    } else if readers.is_empty() {
-        "the agreement has no readings: no party published a text of its own".to_string()
-    } else {
-        format!("`{party}` published no reading of its own (no commitment has `readings.{party}`)")
-    };
-    let hint = if readers.is_empty() {
-        "hint: replay without --reading, which follows the common text".to_string()
-    } else {
-        format!("hint: parties with a reading of their own: {}", readers.join(", "))
-    };
-    Err(format!("--reading {party}: {problem}\n{hint}"))
-}
-
-/// The agreement as `party` reads it, or the exit code to stop with.
+/// The agreement as `party` reads it, or the exit code to stop with: a party that is
+/// unknown or published no reading is a usage error (exit 2), found before the log is
+/// read.
 fn as_read_by(agreement: &Agreement, party: &str, spec: &Path) -> Result<Agreement, u8> {
-    if let Err(message) = check_reader(agreement, party) {
-        note!("error: {message}");
-        return Err(TROUBLE);
-    }
-    Agreement::compile_as_read_by(&agreement.spec, party).map_err(|e| {
-        note!("{}: as read by `{party}`: {e}", spec.display());
-        INVALID
+    readings::as_read_by(agreement, party).map_err(|e| match e {
+        ReadingError::Compile { .. } => {
+            note!("{}: {e}", spec.display());
+            INVALID
+        }
+        usage => {
+            note!("error: --reading {party}: {usage}\nhint: {}", usage.help());
+            TROUBLE
+        }
     })
 }
 
@@ -236,22 +229,8 @@ pub fn replay(inputs: &LogInputs, at: Option<&str>, format: ShowFormat) -> Resul
     Ok(crate::SUCCESS)
 }
 
-/// A commitment whose status on the date differs between the common text and the
-/// reading of one party or more.
-#[derive(serde::Serialize)]
-struct ReadingDifference {
-    /// The commitment's id.
-    commitment: String,
-    /// Its status under the common text (the `describe` string).
-    common: String,
-    /// Its status as each party whose reading differs reads it, in file order.
-    by_party: serde_json::Map<String, serde_json::Value>,
-}
-
 /// Where the parties' readings lead to other statuses than the common text on the
-/// state's date: `None` when no party published a reading, else every commitment whose
-/// status differs under some reading (a reading can change commitments it does not
-/// name, through the conditions that read them). `Err` is the exit code after a reading
+/// state's date (`detente_engine::readings`). `Err` is the exit code after a reading
 /// that does not compile (reported).
 fn reading_differences(
     common: &Agreement,
@@ -259,51 +238,17 @@ fn reading_differences(
     state: &State,
     spec: &Path,
 ) -> Result<Option<Vec<ReadingDifference>>, u8> {
-    let readers = reader_ids(common);
-    if readers.is_empty() {
-        return Ok(None);
-    }
-    let mut read_states = Vec::new();
-    for party in readers {
-        let read = as_read_by(common, party, spec)?;
-        // The same log (its events name the same ids) replayed on the reading.
-        let read_state = detente_engine::state(&read, log, state.as_of).map_err(|e| {
-            note!("{}: as read by `{party}`: {e}", spec.display());
-            INVALID
-        })?;
-        read_states.push((party, read_state));
-    }
-    let differences = state
-        .commitments
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let by_party: serde_json::Map<_, _> = read_states
-                .iter()
-                .map(|(party, read)| (party, &read.commitments[i]))
-                .filter(|(_, read)| read.id == c.id && read.describe != c.describe)
-                .map(|(party, read)| (party.to_string(), read.describe.clone().into()))
-                .collect();
-            (!by_party.is_empty()).then(|| ReadingDifference {
-                commitment: c.id.clone(),
-                common: c.describe.clone(),
-                by_party,
-            })
-        })
-        .collect();
-    Ok(Some(differences))
+    readings::differences(common, &log.events, state).map_err(|e| {
+        note!("{}: {e}", spec.display());
+        INVALID
+    })
 }
 
 /// The differences between readings, after the report of the common text.
 fn differences_report(differences: &[ReadingDifference], state: &State, style: Style) -> String {
     let line = |d: &ReadingDifference| {
-        let by: Vec<String> = d
-            .by_party
-            .iter()
-            .map(|(party, describe)| {
-                format!("as read by {party} '{}'", describe.as_str().unwrap_or_default())
-            })
-            .collect();
+        let by: Vec<String> =
+            d.by_party.iter().map(|(party, describe)| format!("as read by {party} '{describe}'")).collect();
         format!("{}: common text '{}'; {}", d.commitment, d.common, by.join("; "))
     };
     let hint = "(`--reading PARTY` replays the agreement as PARTY reads it)";

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use detente_engine::log::Event;
 use detente_engine::Agreement;
+use detente_sim::continuing::{self, ContinueError};
 use detente_sim::summary::Summary;
 use detente_sim::trace::log_line;
 use detente_sim::{shards, Overrides, Plan, RunRecord, Simulator};
@@ -137,54 +138,29 @@ pub struct Extras {
     pub trace_out: Option<PathBuf>,
 }
 
-/// A real history replayed: the lean live machine simulated futures continue, the log's
-/// last date, and its events (which begin the trace of a future that continues it).
-struct History {
-    machine: detente_engine::Machine,
-    last: detente_spec::time::Date,
-    events: detente_engine::log::Events,
-}
-
-/// Replays a real log into a lean live machine: the history simulated futures continue.
-fn history(ag: &Agreement, path: &Path, lenient: bool) -> Result<Result<History, u8>, String> {
-    let log = match replay::event_log(path, ag, lenient)? {
-        Ok(log) => log,
-        Err(code) => return Ok(Err(code)),
-    };
-    let mut machine = detente_engine::Machine::live_lean(ag);
-    for e in &log.events {
-        // Every field of the line (`against`, `matter`, `until`, the date's precision),
-        // not only the kind, subject and value: the history replays as `replay` reads it.
-        if let Err(problem) = machine.push_event(e.date, e.draft()) {
-            let help = problem.help.map(|h| format!("\n  help: {h}")).unwrap_or_default();
-            note!("{}:{}: error: {}{help}", path.display(), e.line, problem.message);
-            return Ok(Err(INVALID));
-        }
-    }
-    let last = log.events.last().map_or(ag.spec.agreement.adopted, |e| e.date);
-    machine.advance_to(last);
-    Ok(Ok(History { machine, last, events: log.events }))
-}
-
-/// `simulate --from LOG`: futures that continue a real history from its last date.
+/// `simulate --from LOG`: futures that continue a real history from its last date
+/// (`detente_sim::continuing` replays it as `replay` reads it).
 fn simulate_after(spec: &Path, log: &Path, options: &RunOptions, extras: &Extras) -> Result<u8, String> {
     let agreement = match replay::agreement(spec)? {
         Ok(agreement) => agreement,
         Err(code) => return Ok(code),
     };
-    let History { machine, last, events } = match history(&agreement, log, extras.lenient)? {
-        Ok(found) => found,
+    let events = match replay::event_log(log, &agreement, extras.lenient)? {
+        Ok(log) => log.events,
         Err(code) => return Ok(code),
     };
-    let overrides = Overrides { start: Some(last), ..options.overrides() };
-    let plan = match Plan::new(&agreement, overrides) {
-        Ok(plan) => plan,
-        Err(e) => {
+    let sim = match continuing::simulator(&agreement, options.overrides(), &events) {
+        Ok(sim) => sim,
+        Err(ContinueError::Refused { line, message, help }) => {
+            let help = help.map(|h| format!("\n  help: {h}")).unwrap_or_default();
+            note!("{}:{line}: error: {message}{help}", log.display());
+            return Ok(INVALID);
+        }
+        Err(ContinueError::Plan(e)) => {
             note!("{}: {e}", spec.display());
             return Ok(INVALID);
         }
     };
-    let sim = Simulator::after(&agreement, plan, machine);
     if let Some(run) = extras.trace {
         return trace_run(
             &sim,
@@ -216,12 +192,7 @@ fn run_and_report(sim: &Simulator, options: &RunOptions, keep_runs: bool) -> Res
     .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     let mut summary = Summary::new(agreement, sim.plan(), &tally);
-    if let Some(how) = sim.stopped_at_start() {
-        let note = format!(
-            "the history had already {how} by {}: every future starts there, so these futures \
-             show the end, not the agreement's prospects",
-            sim.plan().start
-        );
+    if let Some(note) = continuing::ended_note(sim) {
         note!("warning: {note}");
         summary.notes.push(note);
     }
@@ -463,76 +434,42 @@ fn write_outputs(
     let json = serde_json::to_string_pretty(summary).map_err(|e| e.to_string())? + "\n";
     output.write("summary.json", json.as_bytes())?;
     if let Some(records) = records {
-        output.write("runs.csv", runs_csv(records, agreement).as_bytes())?;
+        output.write("runs.csv", detente_sim::runs_csv(records, agreement).as_bytes())?;
     }
     detente_charts::simulation(summary, output.dir()).map_err(|e| e.to_string())?;
     Ok(())
 }
 
-/// One row per run, in run order (`--keep-runs`).
-fn runs_csv(records: &[RunRecord], agreement: &Agreement) -> String {
-    let mut out = String::from("run");
-    for q in &agreement.spec.quantity {
-        out.push_str(&format!(",final_{}", q.id));
-    }
-    out.push_str(",relief_delivered,phases_opened,snapback_month,breakdown_month,collapse_month\n");
-    let month = |m: Option<u32>| m.map_or(String::new(), |m| m.to_string());
-    for r in records {
-        out.push_str(&r.run.to_string());
-        for v in &r.final_quantities {
-            out.push_str(&format!(",{v}"));
-        }
-        out.push_str(&format!(
-            ",{},{},{},{},{}\n",
-            r.relief,
-            r.phases_opened,
-            month(r.snapback_month),
-            month(r.breakdown_month),
-            month(r.collapse_month)
-        ));
-    }
-    out
-}
-
-/// `detente compare`: several designs on common random numbers.
+/// `detente compare`: several designs on common random numbers, through the library
+/// (`detente::compare` aligns them and pairs their futures).
 pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
     threads(options)?;
     if specs.len() < 2 {
         return Err("compare needs at least two specification files".into());
     }
-    let mut agreements = Vec::new();
+    let mut designs = Vec::new();
     for path in specs {
-        match replay::agreement(path)? {
-            Ok(agreement) => agreements.push(agreement),
+        match replay::facade_agreement(path)? {
+            Ok(agreement) => designs.push(agreement),
             Err(code) => return Ok(code),
         }
     }
     let output = begin_out(options.out.as_deref(), "compare")?;
-    if let Err((d, e)) = detente_sim::compare::align(&mut agreements, options.overrides()) {
-        note!("{}: {e}", specs[d].display());
-        return Ok(INVALID);
-    }
-    let sims = simulators(&agreements)?;
-    let runs = sims[0].plan().runs as u64;
-    let bar = progress_bar(runs * sims.len() as u64 / 2);
+    let overrides = options.overrides();
+    let asked =
+        detente::SimulateOptions { runs: overrides.runs, years: overrides.years, seed: overrides.seed };
+    // The reference's plan fixes the runs of every design (for the progress bar only).
+    let runs = Plan::new(designs[0].compiled(), overrides).map_or(0, |plan| u64::from(plan.runs));
+    let bar = progress_bar(runs * designs.len() as u64 / 2);
     let done = AtomicU64::new(0);
-    let comparison = detente_sim::compare::compare(&sims, 0..runs, &|n| {
-        bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
-    })
-    .map_err(|e| e.to_string())?;
+    let progress = |n| bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
+    let report = match detente::compare(&designs, asked, &detente::Control::new(&progress)) {
+        Ok(report) => report,
+        Err(e) => return crate::exit::refused("compare", &e),
+    };
     bar.finish_and_clear();
-    let report = detente_sim::compare::CompareReport::new(&sims, &comparison);
     if let Some(output) = output {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n";
-        output.write("comparison.json", json.as_bytes())?;
-        for (name, summary) in design_dirs(&report.designs).iter().zip(&report.summaries) {
-            std::fs::create_dir(output.dir().join(name)).map_err(|e| format!("cannot create {name}: {e}"))?;
-            for (file, text) in summary.csv() {
-                output.write(&format!("{name}/{file}"), text.as_bytes())?;
-            }
-            detente_charts::simulation(summary, &output.dir().join(name)).map_err(|e| e.to_string())?;
-        }
-        detente_charts::comparison(&report, output.dir()).map_err(|e| e.to_string())?;
+        write_comparison(&output, &report)?;
         output.commit()?;
     }
     let text = match options.format {
@@ -541,6 +478,22 @@ pub fn compare(specs: &[PathBuf], options: &RunOptions) -> Result<u8, String> {
     };
     write_stdout(&text, options.format == SimFormat::Json)?;
     Ok(crate::SUCCESS)
+}
+
+/// `compare --out DIR`: the comparison, each design's tables and charts in its own
+/// subdirectory, and the comparison's charts.
+fn write_comparison(output: &Output, report: &detente::CompareReport) -> Result<(), String> {
+    let json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())? + "\n";
+    output.write("comparison.json", json.as_bytes())?;
+    for (name, summary) in design_dirs(&report.designs).iter().zip(&report.summaries) {
+        std::fs::create_dir(output.dir().join(name)).map_err(|e| format!("cannot create {name}: {e}"))?;
+        for (file, text) in summary.csv() {
+            output.write(&format!("{name}/{file}"), text.as_bytes())?;
+        }
+        detente_charts::simulation(summary, &output.dir().join(name)).map_err(|e| e.to_string())?;
+    }
+    detente_charts::comparison(report, output.dir()).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// `detente report`: the decision report of the designs, built by the library; written
@@ -622,16 +575,6 @@ fn game_warnings(spec: &detente_spec::Spec) -> Vec<String> {
         )
     }));
     out
-}
-
-/// One simulator per aligned design (their plans were made once by `align`).
-fn simulators(agreements: &[Agreement]) -> Result<Vec<Simulator<'_>>, String> {
-    agreements
-        .iter()
-        .map(|a| {
-            Plan::new(a, Overrides::default()).map(|plan| Simulator::new(a, plan)).map_err(|e| e.to_string())
-        })
-        .collect()
 }
 
 /// The subdirectory of each design in `compare --out`: its id, or `design-N` when the id

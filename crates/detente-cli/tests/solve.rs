@@ -392,7 +392,7 @@ fn solve_refuses_extensive_form_games_it_does_not_solve_with_the_reason() {
     let (code, _, stderr) = solve_named("x.efg", &std::fs::read(game_file("selten-horse.efg")).unwrap(), &[]);
     assert_eq!(code, 2);
     assert!(stderr
-        .contains("is a game of imperfect information with 3 players: detente solves those with one or two"));
+        .contains(": a game of imperfect information with 3 players: detente solves those with one or two"));
     let (code, _, stderr) =
         solve_named("x.efg", &std::fs::read(game_file("not-perfect-recall.efg")).unwrap(), &[]);
     assert_eq!(code, 2);

@@ -15,6 +15,7 @@ pub mod compiled;
 pub mod explain;
 pub mod log;
 pub mod machine;
+pub mod readings;
 pub mod replay;
 pub mod report;
 pub mod state;

@@ -20,7 +20,7 @@ fn r4(x: f64) -> f64 {
 }
 
 /// The deterrence analysis of one continuing measure for one bound party.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Deterrence {
     /// The measure.
     pub commitment: String,
@@ -159,7 +159,7 @@ fn sanction(spec: &Spec, id: &str, phase: &str, bound: &[String], party: &str) -
 }
 
 /// One phase seen by one party in the backward induction.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PhaseStake {
     /// The party.
     pub party: String,
@@ -176,7 +176,7 @@ pub struct PhaseStake {
 
 /// The hold-up at one late move of a phase: what its mover keeps by defecting after the
 /// earlier stages were performed, against its value of going on.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct HoldUp {
     /// The late mover.
     pub party: String,
@@ -200,7 +200,7 @@ pub struct HoldUp {
 }
 
 /// One phase of the backward induction.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PhaseResult {
     /// The phase.
     pub phase: String,
@@ -384,7 +384,7 @@ pub fn phase_order(spec: &Spec) -> Vec<&str> {
 }
 
 /// Both analyses of an agreement.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// The agreement's id.
     pub agreement: String,

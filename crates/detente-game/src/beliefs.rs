@@ -122,18 +122,21 @@ fn benefit_to(commitment: &Commitment, party: &str) -> f64 {
 }
 
 /// One of a party's possible types, with its parameters, exact.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TypeOf {
     /// The type, named as the simulator's strategy kind.
     pub kind: StrategyKind,
     /// Its prior probability.
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     pub prior: Q,
     /// A hedger's highest cost of a step it performs.
     #[serde(serialize_with = "option_as_text")]
+    #[schemars(with = "Option<String>")]
     pub max_cost: Option<Q>,
     /// A covert cheater's probability of breaking a measure in an inspection period.
     #[serde(serialize_with = "option_as_text")]
+    #[schemars(with = "Option<String>")]
     pub cheat: Option<Q>,
 }
 
@@ -153,15 +156,17 @@ pub(crate) fn all_as_text<S: serde::Serializer>(qs: &[Q], s: S) -> Result<S::Ok,
 }
 
 /// One of the typed party's steps in a phase, as the analysis reads it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Step {
     /// The commitment.
     pub commitment: String,
     /// What performing it costs the typed party ([`cost_to`]).
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     pub cost: Q,
     /// What performing it costs the counterpart (its bound parties' costs, summed).
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     pub counterpart_cost: Q,
     /// Whether the counterpart is bound by it too (a mutual step, delivered when both do their part).
     pub mutual: bool,
@@ -169,22 +174,26 @@ pub struct Step {
     pub continuing: bool,
     /// What it is worth to the typed party.
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     pub benefit_to_party: Q,
     /// What it is worth to the counterpart (its parties' benefits, summed).
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     pub benefit_to_counterpart: Q,
     /// For a verified continuing measure: the probability that an inspection in a
     /// period finds a violation (inspection probability times detection).
     #[serde(serialize_with = "option_as_text")]
+    #[schemars(with = "Option<String>")]
     pub detection: Option<Q>,
     /// For a verified continuing measure: the probability that an inspection in a
     /// period raises a false alarm on a compliant party.
     #[serde(serialize_with = "option_as_text")]
+    #[schemars(with = "Option<String>")]
     pub false_alarm: Option<Q>,
 }
 
 /// A phase as the typed party and its counterpart see it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Stage {
     /// The phase.
     pub phase: String,
@@ -192,12 +201,15 @@ pub struct Stage {
     pub steps: Vec<Step>,
     /// What the counterpart's own steps (those not binding the typed party) cost it.
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     pub counterpart_cost: Q,
     /// What the counterpart's own steps are worth to the typed party.
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     pub counterpart_steps_to_party: Q,
     /// What the counterpart's own steps are worth to the counterpart itself.
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     pub counterpart_steps_to_counterpart: Q,
 }
 
@@ -214,7 +226,7 @@ impl Stage {
 
 /// A party with a prior, its counterpart and the phases: the setting of the learning
 /// analysis and of the game with types.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Setting {
     /// The party whose type is uncertain.
     pub party: String,
@@ -367,7 +379,7 @@ fn stage(
 }
 
 /// What the record shows after a phase.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Signal {
     /// The party performed its steps and no inspection raised an alarm.
@@ -463,23 +475,26 @@ fn decide(types: &[TypeOf], belief: &[Q], stage: &Stage) -> Q {
 
 /// What the record of one phase teaches, on the path on which every earlier phase was
 /// performed without an alarm.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Lesson {
     /// The phase.
     pub phase: String,
     /// The beliefs before it (the prior for the first phase), by type.
     #[serde(serialize_with = "all_as_text")]
+    #[schemars(with = "Vec<String>")]
     pub before: Vec<Q>,
     /// By type, the probability of each signal (clean, alarm, withheld).
     pub likelihoods: Vec<[String; 3]>,
     /// The probability of each signal under the beliefs before it.
     #[serde(serialize_with = "all_as_text")]
+    #[schemars(with = "Vec<String>")]
     pub chance: Vec<Q>,
     /// The beliefs after each signal that can occur, by type.
     pub after: BTreeMap<Signal, Vec<String>>,
     /// The value of information of this phase's record for the decision on the next
     /// phase's concessions; `None` for the last phase.
     #[serde(serialize_with = "option_as_text")]
+    #[schemars(with = "Option<String>")]
     pub value_of_information: Option<Q>,
     /// The next phase's delivery decision: with the beliefs before this phase, and after
     /// a clean record (`true`: deliver).
@@ -489,7 +504,7 @@ pub struct Lesson {
 }
 
 /// The learning analysis of one party.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Learning {
     /// The setting.
     pub setting: Setting,

@@ -13,7 +13,7 @@ use crate::game::{to_text, Q};
 use crate::types_game::{TypesEquilibrium, TypesGame};
 
 /// The learning analysis of one party.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PartyLearning {
     /// Beliefs and the value of information, phase by phase.
     pub learning: Learning,
@@ -24,7 +24,7 @@ pub struct PartyLearning {
 }
 
 /// The learning analysis of every party with a prior.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LearningReport {
     /// The agreement.
     pub agreement: String,

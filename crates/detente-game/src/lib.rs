@@ -23,6 +23,7 @@ pub mod nfg;
 pub mod phase_game;
 pub mod pure;
 pub mod sequence_form;
+pub mod solve;
 pub mod subgame_perfect;
 pub mod three_player;
 pub mod tournament;

@@ -80,7 +80,7 @@ impl std::error::Error for TypesGameError {
 }
 
 /// What the typed party does in a phase.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Act {
     /// Performs every step.
@@ -798,7 +798,7 @@ fn optimal(mix: &[Q], values: &[Q]) -> bool {
 }
 
 /// The counterpart at one of its information sets.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CounterpartMove {
     /// How many phases are on record (1 for the first phase).
     pub phase: usize,
@@ -811,20 +811,23 @@ pub struct CounterpartMove {
     pub bayes: bool,
     /// The probability of reaching it.
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     pub probability: Q,
     /// Its beliefs over the types there: by Bayes' rule where the party's strategy
     /// reaches it, otherwise a belief (on one type) that makes its choice optimal.
     #[serde(serialize_with = "all_as_text")]
+    #[schemars(with = "Vec<String>")]
     pub beliefs: Vec<Q>,
     /// The probability it reciprocates.
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     pub reciprocate: Q,
     /// Whether its action is optimal given its beliefs.
     pub sequentially_rational: bool,
 }
 
 /// The typed party at one of its decision nodes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PartyMove {
     /// The type and phase (and, in the name, nothing of the record: see the tree).
     pub at: String,
@@ -836,13 +839,14 @@ pub struct PartyMove {
     pub actions: Vec<String>,
     /// Their probabilities.
     #[serde(serialize_with = "all_as_text")]
+    #[schemars(with = "Vec<String>")]
     pub probabilities: Vec<Q>,
     /// Whether its choice is optimal there.
     pub sequentially_rational: bool,
 }
 
 /// The equilibrium of the game with types, checked.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TypesEquilibrium {
     /// The typed party.
     pub party: String,
@@ -854,9 +858,11 @@ pub struct TypesEquilibrium {
     pub phases: Vec<String>,
     /// The discount factor per phase.
     #[serde(serialize_with = "as_text")]
+    #[schemars(with = "String")]
     pub discount: Q,
     /// The expected payoffs (party, counterpart).
     #[serde(serialize_with = "all_as_text")]
+    #[schemars(with = "Vec<String>")]
     pub payoffs: Vec<Q>,
     /// Whether the profile is a Nash equilibrium (checked exactly).
     pub nash: bool,
@@ -870,9 +876,11 @@ pub struct TypesEquilibrium {
     pub party_moves: Vec<PartyMove>,
     /// The perfect Bayesian equilibrium's behaviour profile, as Gambit nests it.
     #[serde(serialize_with = "profile_as_text")]
+    #[schemars(with = "Vec<Vec<Vec<String>>>")]
     pub profile: Behavior,
     /// The sequence form's equilibrium before refinement (pygambit's `lcp_solve`'s).
     #[serde(serialize_with = "profile_as_text")]
+    #[schemars(with = "Vec<Vec<Vec<String>>>")]
     pub gambit_profile: Behavior,
     /// Whether the refinement kept the play: every node reached with the same
     /// probability (so the same payoffs and the same beliefs on the path).

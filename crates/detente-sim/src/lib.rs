@@ -28,6 +28,7 @@
 
 pub mod backtest;
 pub mod compare;
+pub mod continuing;
 mod error;
 pub mod lead_time;
 pub mod parallel;
@@ -92,6 +93,35 @@ impl RunRecord {
             collapse_month: t.collapse.map(month),
         }
     }
+}
+
+/// One row per run, in run order (`simulate --keep-runs` writes it as `runs.csv`):
+/// each quantity's final value, relief delivered, phases opened, and the months of the
+/// first snap-back, the breakdown and the collapse (empty when none happened).
+pub fn runs_csv(records: &[RunRecord], agreement: &detente_engine::Agreement) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("run");
+    for q in &agreement.spec.quantity {
+        let _ = write!(out, ",final_{}", q.id);
+    }
+    out.push_str(",relief_delivered,phases_opened,snapback_month,breakdown_month,collapse_month\n");
+    let month = |m: Option<u32>| m.map_or(String::new(), |m| m.to_string());
+    for r in records {
+        let _ = write!(out, "{}", r.run);
+        for v in &r.final_quantities {
+            let _ = write!(out, ",{v}");
+        }
+        let _ = writeln!(
+            out,
+            ",{},{},{},{},{}",
+            r.relief,
+            r.phases_opened,
+            month(r.snapback_month),
+            month(r.breakdown_month),
+            month(r.collapse_month)
+        );
+    }
+    out
 }
 
 /// An empty tally shaped for `sim`.

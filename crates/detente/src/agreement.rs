@@ -49,7 +49,39 @@ impl Agreement {
         Ok(Agreement { compiled: compile(&checked.spec)?, warnings: located })
     }
 
+    /// Compiles an agreement that a front end has read and checked itself with
+    /// `detente_spec::check` (the command line does, to render diagnostics beside the
+    /// lines of the file). Refused, with every diagnostic located in `file`, when any
+    /// is an error.
+    ///
+    /// ```
+    /// let file = detente_spec::SourceFile::new("deal.toml", detente_spec::starter("deal"));
+    /// let checked = detente_spec::check(&file);
+    /// let agreement = detente::Agreement::from_checked(&checked.spec, &checked.diagnostics, &file)?;
+    /// assert_eq!(agreement.id(), "deal");
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn from_checked(
+        spec: &Spec,
+        diagnostics: &[detente_spec::Diagnostic],
+        file: &SourceFile,
+    ) -> Result<Agreement, Error> {
+        let located: Vec<JsonDiagnostic> = diagnostics.iter().map(|d| JsonDiagnostic::new(d, file)).collect();
+        if diagnostics.iter().any(|d| d.severity() == Severity::Error) {
+            return Err(Error::InvalidAgreement { diagnostics: located });
+        }
+        Ok(Agreement { compiled: compile(spec)?, warnings: located })
+    }
+
     /// Compiles a specification already in memory (its diagnostics carry no lines).
+    ///
+    /// ```
+    /// let file = detente_spec::SourceFile::new("deal.toml", detente_spec::starter("deal"));
+    /// let mut spec = detente_spec::check(&file).spec;
+    /// spec.agreement.id = "renamed".into();
+    /// assert_eq!(detente::Agreement::from_spec(&spec)?.id(), "renamed");
+    /// # Ok::<(), detente::Error>(())
+    /// ```
     pub fn from_spec(spec: &Spec) -> Result<Agreement, Error> {
         let file = SourceFile::new(spec.agreement.id.clone(), String::new());
         let diagnostics = detente_spec::check_spec(spec);
@@ -74,6 +106,38 @@ impl Agreement {
     /// The warnings `check` gave, located.
     pub fn warnings(&self) -> &[JsonDiagnostic] {
         &self.warnings
+    }
+
+    /// The parties that published a reading of their own (a commitment's
+    /// `readings.PARTY`), in file order.
+    ///
+    /// ```
+    /// let agreement = detente::Agreement::from_text("deal.toml", &detente_spec::starter("deal"), detente::Format::Toml)?;
+    /// assert!(agreement.readers().is_empty());
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn readers(&self) -> Vec<&str> {
+        detente_engine::readings::reader_ids(&self.compiled)
+    }
+
+    /// The agreement as `party` reads it, where the parties published different texts:
+    /// each commitment's reading by that party replaces what it gives. Refused when the
+    /// party is unknown or published no reading of its own.
+    ///
+    /// ```
+    /// let agreement = detente::Agreement::from_text("deal.toml", &detente_spec::starter("deal"), detente::Format::Toml)?;
+    /// let refused = agreement.as_read_by("beta").unwrap_err();
+    /// assert_eq!(refused.kind(), detente::ErrorKind::NotFound);
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn as_read_by(&self, party: &str) -> Result<Agreement, Error> {
+        let compiled = detente_engine::readings::as_read_by(&self.compiled, party).map_err(Error::Reading)?;
+        Ok(Agreement { compiled, warnings: self.warnings.clone() })
+    }
+
+    /// Whose reading this handle follows: `None` for the common text.
+    pub fn reading(&self) -> Option<&str> {
+        self.compiled.reading.map(|p| self.compiled.spec.party[p].id.as_str())
     }
 
     /// The compiled agreement, for the engine, simulator and game crates.

@@ -43,7 +43,7 @@ pub fn compare(
     let runs = simulators.first().map_or(0, |s| u64::from(s.plan().runs));
     let comparison = compare_with(&simulators, 0..runs, control).map_err(|stopped| match stopped {
         Stopped::Cancelled => Error::Cancelled,
-        Stopped::Failed(e) => Error::InvalidAssumptions { design: None, source: e.into() },
+        Stopped::Failed(e) => Error::Tally(e),
     })?;
     Ok(CompareReport::new(&simulators, &comparison))
 }

@@ -7,7 +7,12 @@
 //! by [`Error::kind`].
 
 use detente_engine::log::LogError;
+use detente_engine::readings::ReadingError;
 use detente_engine::DateBeforeAdoption;
+use detente_game::beliefs::BeliefsError;
+use detente_game::solve::SolveError;
+use detente_game::types_game::TypesGameError;
+use detente_sim::TallyError;
 use detente_spec::diagnostic::JsonDiagnostic;
 
 /// Why the library refused a request.
@@ -93,6 +98,38 @@ pub enum Error {
         #[help]
         suggestion: Option<String>,
     },
+    /// A game was not solved: its text is not a game ([`SolveError::Unreadable`],
+    /// located), or it is beyond what the exact solvers finish (the reason says which
+    /// limit, and what to ask instead).
+    #[error("{0}")]
+    #[diagnostic(code(detente::game))]
+    Game(#[source] SolveError),
+    /// A prior (`[simulation.prior.PARTY]`) cannot be used for the learning analysis.
+    #[error("the learning analysis cannot use the priors: {0}")]
+    #[diagnostic(code(detente::beliefs), help("see [simulation.prior.PARTY] in docs/language.md"))]
+    Beliefs(#[source] BeliefsError),
+    /// The phased game with types cannot be built or solved as asked.
+    #[error("the game with types: {0}")]
+    #[diagnostic(code(detente::types_game))]
+    TypesGame(#[source] TypesGameError),
+    /// Results too large for the exact tallies (relief of astronomical weight, or a
+    /// comparison's paired variances past 128 bits): refused rather than rounded.
+    #[error("{0}")]
+    #[diagnostic(code(detente::tally), help("state values on a smaller scale, or simulate fewer futures"))]
+    Tally(#[source] TallyError),
+    /// A party's reading was asked for that the agreement does not have.
+    #[error("{0}")]
+    #[diagnostic(code(detente::reading), help("{}", .0.help()))]
+    Reading(#[source] ReadingError),
+    /// An option of a request is out of its range.
+    #[error("{option}: {message}")]
+    #[diagnostic(code(detente::invalid_option))]
+    InvalidOption {
+        /// The option (`discount`, `inspection_cost`, ...).
+        option: &'static str,
+        /// What is wrong with its value.
+        message: String,
+    },
 }
 
 /// The broad kind of an [`Error`], for front ends that map errors to their own codes
@@ -105,6 +142,12 @@ pub enum ErrorKind {
     InvalidEvent,
     /// A request named a date or an item the agreement does not have.
     NotFound,
+    /// A request's option is out of its range.
+    InvalidRequest,
+    /// A game's text is not a game in its format.
+    InvalidGame,
+    /// A computation beyond the exact solvers' limits (the message says which).
+    BeyondLimits,
     /// The caller cancelled.
     Cancelled,
     /// A bug in detente.
@@ -113,6 +156,12 @@ pub enum ErrorKind {
 
 impl Error {
     /// The broad kind of the error.
+    ///
+    /// ```
+    /// use detente::{Agreement, ErrorKind, Format};
+    /// let refused = Agreement::from_text("bad.toml", "[agreement]\nid = 3\n", Format::Toml).unwrap_err();
+    /// assert_eq!(refused.kind(), ErrorKind::InvalidAgreement);
+    /// ```
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::InvalidAgreement { .. }
@@ -122,7 +171,16 @@ impl Error {
             Error::Cancelled => ErrorKind::Cancelled,
             Error::EventRefused(_) | Error::InvalidLog { .. } => ErrorKind::InvalidEvent,
             Error::BeforeAdoption(_) | Error::UnknownItem { .. } => ErrorKind::NotFound,
-            Error::Internal { .. } => ErrorKind::Internal,
+            Error::Internal { .. } | Error::Game(SolveError::Unverified) => ErrorKind::Internal,
+            Error::Game(SolveError::Unreadable(_)) => ErrorKind::InvalidGame,
+            Error::Game(_) => ErrorKind::BeyondLimits,
+            Error::InvalidOption { .. } | Error::TypesGame(TypesGameError::Discount) => {
+                ErrorKind::InvalidRequest
+            }
+            Error::Beliefs(_) => ErrorKind::InvalidAgreement,
+            Error::Reading(ReadingError::Compile { .. }) => ErrorKind::Internal,
+            Error::Reading(_) => ErrorKind::NotFound,
+            Error::TypesGame(_) | Error::Tally(_) => ErrorKind::BeyondLimits,
         }
     }
 }

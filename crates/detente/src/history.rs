@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use detente_engine::explain::Explanation;
 use detente_engine::log::{check_record, Event, EventRecord, Events, Format as LogFormat};
+use detente_engine::readings::ReadingDifference;
 use detente_engine::state::{State, Transition};
 use detente_engine::Machine;
 use detente_spec::time::Date;
@@ -43,6 +44,18 @@ pub struct History {
     checkpoints: Vec<Arc<Machine>>,
 }
 
+impl std::fmt::Debug for History {
+    /// The agreement, the reading followed, and the record's size (not every event).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("History")
+            .field("agreement", &self.agreement.id())
+            .field("reading", &self.agreement.reading())
+            .field("events", &self.events.len())
+            .field("checkpoints", &self.checkpoints.len())
+            .finish()
+    }
+}
+
 /// What an append did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Appended {
@@ -55,6 +68,16 @@ pub struct Appended {
 
 impl History {
     /// An empty record: the agreement as adopted, nothing done yet.
+    ///
+    /// ```
+    /// use detente::{Agreement, EventRecord, Format, History};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let history = History::new(&agreement);
+    /// assert!(history.events().is_empty());
+    /// let state = history.state("2026-06-01".parse().unwrap())?;
+    /// assert!(state.commitments.iter().all(|c| c.status != detente::CommitmentStatus::Performed));
+    /// # Ok::<(), detente::Error>(())
+    /// ```
     pub fn new(agreement: &Agreement) -> History {
         let start = Machine::new(agreement.compiled(), &Events::default(), false);
         History {
@@ -68,6 +91,20 @@ impl History {
 
     /// A record read from a log's text (JSON Lines, or CSV), every line checked. Refused
     /// with every bad line when any is bad.
+    ///
+    /// ```
+    /// use detente::{Agreement, EventRecord, Format, History};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let log = r#"{"date": "2026-02-01", "actor": "beta", "kind": "performed", "subject": "freeze-enrichment"}"#;
+    /// let history = History::from_log(&agreement, log, detente::LogFormat::JsonLines)?;
+    /// assert_eq!(history.events().len(), 1);
+    /// let bad = r#"{"date": "2026-02-01", "actor": "nobody", "kind": "performed", "subject": "freeze-enrichment"}"#;
+    /// assert!(matches!(
+    ///     History::from_log(&agreement, bad, detente::LogFormat::JsonLines),
+    ///     Err(detente::Error::InvalidLog { .. })
+    /// ));
+    /// # Ok::<(), detente::Error>(())
+    /// ```
     pub fn from_log(agreement: &Agreement, text: &str, format: LogFormat) -> Result<History, Error> {
         let log = detente_engine::log::load(text, format, agreement.compiled(), false)
             .map_err(|errors| Error::InvalidLog { errors })?;
@@ -142,6 +179,25 @@ impl History {
     }
 
     /// The state at the end of `as_of`: every status with its reason.
+    ///
+    /// ```
+    /// use detente::{Agreement, EventRecord, Format, History};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let mut history = History::new(&agreement);
+    /// history.append(EventRecord {
+    ///     date: Some("2026-02-01".into()),
+    ///     actor: Some("beta".into()),
+    ///     kind: Some("performed".into()),
+    ///     subject: Some("freeze-enrichment".into()),
+    ///     ..EventRecord::default()
+    /// })?;
+    /// let state = history.state("2026-03-01".parse().unwrap())?;
+    /// let freeze = state.commitments.iter().find(|c| c.id == "freeze-enrichment").unwrap();
+    /// assert_eq!(freeze.status, detente::CommitmentStatus::Performed);
+    /// // Before adoption there is no agreement to ask about.
+    /// assert!(history.state("1990-01-01".parse().unwrap()).is_err());
+    /// # Ok::<(), detente::Error>(())
+    /// ```
     pub fn state(&self, as_of: Date) -> Result<State, Error> {
         let adopted = self.agreement.spec().agreement.adopted;
         if as_of < adopted {
@@ -151,6 +207,22 @@ impl History {
     }
 
     /// Every status change from adoption to the end of `to`, in order.
+    ///
+    /// ```
+    /// use detente::{Agreement, EventRecord, Format, History};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let mut history = History::new(&agreement);
+    /// history.append(EventRecord {
+    ///     date: Some("2026-02-01".into()),
+    ///     actor: Some("beta".into()),
+    ///     kind: Some("performed".into()),
+    ///     subject: Some("freeze-enrichment".into()),
+    ///     ..EventRecord::default()
+    /// })?;
+    /// let changes = history.timeline("2026-12-31".parse().unwrap());
+    /// assert!(changes.iter().any(|t| t.item == "freeze-enrichment"));
+    /// # Ok::<(), detente::Error>(())
+    /// ```
     pub fn timeline(&self, to: Date) -> Vec<Transition> {
         let mut machine = Machine::new(self.agreement.compiled(), &self.events, true);
         machine.advance_to(to);
@@ -159,12 +231,66 @@ impl History {
 
     /// Why an item (commitment, phase, power, instrument, ...) stands as it does at the
     /// end of `as_of`: its status, the reason, and the reasons behind that reason.
+    ///
+    /// ```
+    /// use detente::{Agreement, EventRecord, Format, History};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let mut history = History::new(&agreement);
+    /// history.append(EventRecord {
+    ///     date: Some("2026-02-01".into()),
+    ///     actor: Some("beta".into()),
+    ///     kind: Some("performed".into()),
+    ///     subject: Some("freeze-enrichment".into()),
+    ///     ..EventRecord::default()
+    /// })?;
+    /// let why = history.explain("2026-03-01".parse().unwrap(), "freeze-enrichment")?;
+    /// assert!(!why.steps.is_empty());
+    /// // An unknown id is refused with the closest one.
+    /// let refused = history.explain("2026-03-01".parse().unwrap(), "freeze-enrichmnt").unwrap_err();
+    /// assert!(refused.to_string().contains("freeze-enrichmnt"));
+    /// # Ok::<(), detente::Error>(())
+    /// ```
     pub fn explain(&self, as_of: Date, id: &str) -> Result<Explanation, Error> {
         let state = self.state(as_of)?;
         detente_engine::explain::explain(&state, id).map_err(|e| Error::UnknownItem {
             id: id.into(),
             suggestion: e.suggestion.map(|s| format!("did you mean `{s}`?")),
         })
+    }
+
+    /// The same record read under `party`'s text (see [`Agreement::as_read_by`]): the
+    /// events are shared, the states are the reading's.
+    ///
+    /// ```
+    /// use detente::{Agreement, Format, History};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// // The starter's parties published no readings of their own.
+    /// assert!(History::new(&agreement).as_read_by("alpha").is_err());
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn as_read_by(&self, party: &str) -> Result<History, Error> {
+        let agreement = self.agreement.as_read_by(party)?;
+        let start = Machine::new(agreement.compiled(), &Events::default(), false);
+        let mut read = History { agreement, checkpoints: vec![Arc::new(start)], ..self.clone() };
+        read.extend_checkpoints();
+        Ok(read)
+    }
+
+    /// Where the parties' readings lead to other statuses than the common text at the
+    /// end of `as_of`: `None` when no party published a reading of its own, else every
+    /// commitment whose status differs under some reading, with each reading's status.
+    ///
+    /// ```
+    /// use detente::{Agreement, Format, History};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let history = History::new(&agreement);
+    /// assert_eq!(history.reading_differences("2026-06-01".parse().unwrap())?, None);
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn reading_differences(&self, as_of: Date) -> Result<Option<Vec<ReadingDifference>>, Error> {
+        let state = self.state(as_of)?;
+        let common = self.agreement.compiled();
+        detente_engine::readings::differences(common, &self.events, &state).map_err(Error::Reading)
     }
 
     /// A machine that has applied every event dated on or before `as_of`.

@@ -38,16 +38,22 @@
 #![warn(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 mod agreement;
+mod analyze;
 mod compare;
 mod error;
 mod history;
 pub mod json;
 mod simulate;
+pub mod solve;
 
 pub use agreement::{check, Agreement, Format, MAX_AGREEMENT_BYTES};
+pub use analyze::{
+    Analysis, AnalyzeOptions, Incentives, LearningReport, DEFAULT_DISCOUNT, DEFAULT_INSPECTION_COST,
+};
 pub use compare::compare;
 pub use detente_engine::explain::Explanation;
 pub use detente_engine::log::{Event, EventRecord, Format as LogFormat};
+pub use detente_engine::readings::ReadingDifference;
 pub use detente_engine::state::{CommitmentStatus, State, Transition};
 pub use detente_sim::compare::CompareReport;
 pub use detente_sim::{Control, Stopped};

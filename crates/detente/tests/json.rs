@@ -81,6 +81,57 @@ fn answers_are_the_librarys_and_match_their_schemas() {
 }
 
 #[test]
+fn analyze_answers_the_librarys_analysis_at_the_options_given() {
+    let schemas = schemas();
+    let request = json!({ "agreement": { "name": "deal.toml", "text": starter_text() }, "discount": 0.8 });
+    validate(&schemas["analyze"]["request"], &request, "analyze");
+    let got = answer("analyze", &request);
+    let agreement = Agreement::from_text("deal.toml", &starter_text(), Format::Toml).unwrap();
+    let options = detente::AnalyzeOptions { discount: Some(0.8), ..Default::default() };
+    let expected = serde_json::to_value(agreement.analyze(options).unwrap()).unwrap();
+    assert_eq!(got["ok"], expected);
+    assert_eq!(got["ok"]["discount"], 0.8);
+    assert_eq!(got["ok"]["inspection_cost"], 0.5);
+    validate(&schemas["analyze"]["answer"], &got["ok"], "analyze");
+    let bad = json!({ "agreement": { "name": "deal.toml", "text": starter_text() }, "discount": 1.5 });
+    let got = answer("analyze", &bad);
+    assert_eq!(got["error"]["kind"], "invalid_request", "{got}");
+    assert!(got["error"]["message"].as_str().unwrap().starts_with("discount: 1.5 is not between 0 and 1"));
+    validate(&schemas["error"], &got["error"], "analyze refused");
+}
+
+#[test]
+fn solve_answers_exact_equilibria_with_payoffs_and_locates_a_bad_game() {
+    let schemas = schemas();
+    // The inspection game: the inspectee cheats with 1/8, the inspector inspects with 4/9.
+    let game = "NFG 1 R \"inspection\" { \"inspectee\" \"inspector\" } { 2 2 }\n0 0 4 -9 0 -1 -5 -2\n";
+    let request = json!({ "game": game });
+    validate(&schemas["solve"]["request"], &request, "solve");
+    let got = answer("solve", &request);
+    validate(&schemas["solve"]["answer"], &got["ok"], "solve");
+    assert_eq!(got["ok"]["format"], "nfg");
+    assert_eq!(got["ok"]["players"], json!(["inspectee", "inspector"]));
+    assert_eq!(
+        got["ok"]["equilibria"],
+        json!([{ "profile": [["7/8", "1/8"], ["5/9", "4/9"]], "payoffs": ["0", "-9/8"] }])
+    );
+    let bad = json!({ "game": "NFG 1 R \"broken\" { \"a\" \"b\" } { 2 x }\n", "format": "nfg" });
+    let got = answer("solve", &bad);
+    assert_eq!(got["error"]["kind"], "invalid_game", "{got}");
+    assert_eq!(got["error"]["line"], 1, "{got}");
+    assert!(got["error"]["column"].as_u64().is_some_and(|c| c > 1), "{got}");
+    validate(&schemas["error"], &got["error"], "solve refused");
+    let tree = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../detente-game/tests/games/selten-horse.efg"
+    ))
+    .unwrap();
+    let got = answer("solve", &json!({ "game": tree }));
+    assert_eq!(got["error"]["kind"], "beyond_limits", "{got}");
+    assert!(got["error"]["message"].as_str().unwrap().contains("with 3 players"), "{got}");
+}
+
+#[test]
 fn bad_requests_get_typed_errors_that_match_the_schema() {
     let schemas = schemas();
     let refused = {

@@ -147,3 +147,54 @@ fn refused_assumptions_keep_the_simulators_error() {
         )
     );
 }
+
+fn event(date: &str, actor: &str, kind: &str, subject: Option<&str>) -> detente::EventRecord {
+    detente::EventRecord {
+        date: Some(date.into()),
+        actor: Some(actor.into()),
+        kind: Some(kind.into()),
+        subject: subject.map(Into::into),
+        ..detente::EventRecord::default()
+    }
+}
+
+#[test]
+fn futures_continue_a_live_record_from_its_last_date() {
+    let agreement = starter();
+    let mut history = detente::History::new(&agreement);
+    history.append(event("2026-02-01", "beta", "performed", Some("freeze-enrichment"))).unwrap();
+    let control = Control::new(&|_| {});
+    let from_record = history.simulate(SMALL, &control).unwrap();
+    assert_eq!(from_record.start, "2026-02-01");
+    assert!(from_record.notes.iter().all(|n| !n.contains("already")), "{:?}", from_record.notes);
+    // Same seed, same futures, but a different start: the record matters.
+    let from_adoption = agreement.simulate(SMALL, &control).unwrap();
+    assert_ne!(from_adoption.start, from_record.start);
+
+    // A record in which a signatory withdrew: every future starts, and stays, broken down.
+    history.append(event("2026-03-01", "beta", "withdrew", None)).unwrap();
+    let ended = history.simulate(SMALL, &control).unwrap();
+    assert_eq!(ended.breakdown.probability, 1.0);
+    assert!(
+        ended.notes.iter().any(|n| n.contains("the history had already broken down")),
+        "{:?}",
+        ended.notes
+    );
+}
+
+#[test]
+fn the_json_layer_continues_a_record_when_given_one() {
+    let agreement = starter();
+    let mut history = detente::History::new(&agreement);
+    history.append(event("2026-02-01", "beta", "performed", Some("freeze-enrichment"))).unwrap();
+    let expected = serde_json::to_value(history.simulate(SMALL, &Control::new(&|_| {})).unwrap()).unwrap();
+    let request = serde_json::json!({
+        "agreement": { "name": "deal.toml", "text": detente_spec::starter("deal") },
+        "events": [{ "date": "2026-02-01", "actor": "beta", "kind": "performed", "subject": "freeze-enrichment" }],
+        "runs": 1000, "years": 5, "seed": 11,
+    });
+    let answer: serde_json::Value =
+        serde_json::from_str(&detente::json::call("simulate", &request.to_string())).unwrap();
+    assert_eq!(answer["ok"], expected);
+    assert_eq!(answer["ok"]["start"], "2026-02-01");
+}
