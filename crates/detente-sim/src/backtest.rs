@@ -15,8 +15,8 @@
 //!   came first ([`Trajectory::collapse`]): how long the deal kept moving. Most real
 //!   deals of this family were never formally left (the Agreed Framework, the 2018 Korean
 //!   agreements), so breakdown alone misses their end. Censored like breakdown. The same
-//!   functions read both outcomes from the futures' records and from the replay
-//!   (`run::broken_down`, `run::stopped`): one reading, the engine's statuses;
+//!   engine predicates read both outcomes from the futures' records and from the replay
+//!   (`Machine::has_broken_down`, `has_stopped`): one reading, the engine's statuses;
 //! * **phases reached**: how many phases had opened (at any step end);
 //! * **relief delivered**: the sum over steps of the economic weight of the instruments
 //!   relieved under the agreement, times the step in years. When the file gives no

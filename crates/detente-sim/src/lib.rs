@@ -34,7 +34,6 @@ pub mod lead_time;
 pub mod parallel;
 pub mod plan;
 pub mod random;
-mod reading;
 pub mod report;
 pub mod run;
 pub mod shards;
