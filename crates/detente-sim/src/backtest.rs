@@ -93,7 +93,14 @@ impl fmt::Display for BacktestError {
     }
 }
 
-impl std::error::Error for BacktestError {}
+impl std::error::Error for BacktestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BacktestError::Plan(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 impl From<PlanError> for BacktestError {
     fn from(e: PlanError) -> BacktestError {

@@ -159,7 +159,7 @@ pub fn compare(
 ) -> Result<Comparison, TallyError> {
     compare_with(sims, runs, &Control::new(progress)).map_err(|stopped| match stopped {
         Stopped::Failed(e) => e,
-        Stopped::Cancelled => TallyError("the comparison was cancelled".into()),
+        Stopped::Cancelled => TallyError::Cancelled { what: "comparison" },
     })
 }
 
@@ -171,7 +171,7 @@ pub fn compare_with(
     control: &Control,
 ) -> Result<Comparison, Stopped<TallyError>> {
     if sims.is_empty() {
-        return Err(Stopped::Failed(TallyError("a comparison needs at least one design".into())));
+        return Err(Stopped::Failed(TallyError::NoDesigns));
     }
     let indices = metrics(sims).1;
     crate::parallel::fold_runs(

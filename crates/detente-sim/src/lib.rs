@@ -29,6 +29,7 @@
 pub mod backtest;
 pub mod compare;
 pub mod continuing;
+mod error;
 pub mod lead_time;
 pub mod parallel;
 pub mod plan;
@@ -46,9 +47,11 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+pub use error::Error;
 pub use parallel::{Control, Stopped};
 pub use plan::{Overrides, Plan, PlanError};
 pub use run::{EffectChange, Simulator, Trajectory};
+pub use sweep::SweepError;
 pub use tally::{Tally, TallyError};
 pub use trace::TracedRun;
 
@@ -139,7 +142,7 @@ pub fn simulate(
     simulate_with(sim, runs, keep_runs, &Control::new(progress)).map_err(|stopped| match stopped {
         Stopped::Failed(e) => e,
         // Without a flag nothing cancels; said plainly if it ever did.
-        Stopped::Cancelled => TallyError("the simulation was cancelled".into()),
+        Stopped::Cancelled => TallyError::Cancelled { what: "simulation" },
     })
 }
 
