@@ -61,4 +61,4 @@ pub use detente_spec::diagnostic::JsonDiagnostic as Diagnostic;
 pub use detente_spec::time::Date;
 pub use error::{Error, ErrorKind, EventRefused};
 pub use history::{Appended, History, CHECKPOINT_EVERY};
-pub use simulate::{SimulateOptions, Summary};
+pub use simulate::{Futures, RunTable, SimulateOptions, Summary};

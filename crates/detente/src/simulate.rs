@@ -3,7 +3,7 @@
 //! (a Python binding's Ctrl-C, a server dropping a request).
 
 use detente_sim::continuing::{self, ContinueError};
-use detente_sim::{Control, Overrides, Plan, Simulator, Stopped};
+use detente_sim::{Control, Overrides, Plan, RunRecord, Simulator, Stopped};
 
 use crate::{Agreement, Error, History};
 
@@ -40,9 +40,81 @@ impl Agreement {
     /// # Ok::<(), detente::Error>(())
     /// ```
     pub fn simulate(&self, options: SimulateOptions, control: &Control) -> Result<Summary, Error> {
+        Ok(run(&self.simulator(options)?, false, control)?.summary)
+    }
+
+    /// [`Agreement::simulate`], with every future's outcome kept as a [`RunTable`]
+    /// (one column per measure, in run order: what a data frame is made of).
+    ///
+    /// ```
+    /// use detente::{Agreement, Control, Format, SimulateOptions};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let options = SimulateOptions { runs: Some(50), years: Some(3), seed: Some(7) };
+    /// let futures = agreement.futures(options, &Control::new(&|_| {}))?;
+    /// assert_eq!(futures.runs.run, (0..50).collect::<Vec<u64>>());
+    /// assert_eq!(futures.runs.final_quantities.len(), futures.runs.quantities.len());
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn futures(&self, options: SimulateOptions, control: &Control) -> Result<Futures, Error> {
+        run(&self.simulator(options)?, true, control)
+    }
+
+    fn simulator(&self, options: SimulateOptions) -> Result<Simulator<'_>, Error> {
         let plan = Plan::new(self.compiled(), options.overrides())
             .map_err(|e| Error::InvalidAssumptions { design: None, source: e.into() })?;
-        summarize(&Simulator::new(self.compiled(), plan), control)
+        Ok(Simulator::new(self.compiled(), plan))
+    }
+}
+
+/// A simulation's summary and every future's outcome.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct Futures {
+    /// The summary, as [`Agreement::simulate`] gives it.
+    pub summary: Summary,
+    /// Each future's outcome, by column.
+    pub runs: RunTable,
+}
+
+/// Every future's outcome, one column per measure, in run order (the same rows as
+/// `detente simulate --keep-runs` writes to `runs.csv`).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct RunTable {
+    /// The run's index (its random stream).
+    pub run: Vec<u64>,
+    /// The ids of the quantities, in the order of `final_quantities`.
+    pub quantities: Vec<String>,
+    /// For each quantity, its true value at the horizon in each run.
+    pub final_quantities: Vec<Vec<f64>>,
+    /// Relief delivered (economic weight times years).
+    pub relief_delivered: Vec<f64>,
+    /// How many phases opened.
+    pub phases_opened: Vec<u32>,
+    /// The month of the first snap-back (`None`: none).
+    pub snapback_month: Vec<Option<u32>>,
+    /// The month of the breakdown (`None`: none).
+    pub breakdown_month: Vec<Option<u32>>,
+    /// The month the agreement had collapsed or broken down (`None`: neither).
+    pub collapse_month: Vec<Option<u32>>,
+}
+
+impl RunTable {
+    fn new(quantities: Vec<String>, records: &[RunRecord]) -> RunTable {
+        let column = |q: usize| {
+            records.iter().map(|r| r.final_quantities.get(q).copied().unwrap_or(f64::NAN)).collect()
+        };
+        RunTable {
+            run: records.iter().map(|r| r.run).collect(),
+            final_quantities: (0..quantities.len()).map(column).collect(),
+            quantities,
+            relief_delivered: records.iter().map(|r| r.relief).collect(),
+            phases_opened: records
+                .iter()
+                .map(|r| u32::try_from(r.phases_opened).unwrap_or(u32::MAX))
+                .collect(),
+            snapback_month: records.iter().map(|r| r.snapback_month).collect(),
+            breakdown_month: records.iter().map(|r| r.breakdown_month).collect(),
+            collapse_month: records.iter().map(|r| r.collapse_month).collect(),
+        }
     }
 }
 
@@ -70,6 +142,20 @@ impl History {
     /// # Ok::<(), detente::Error>(())
     /// ```
     pub fn simulate(&self, options: SimulateOptions, control: &Control) -> Result<Summary, Error> {
+        Ok(self.run_futures(options, false, control)?.summary)
+    }
+
+    /// [`History::simulate`], with every future's outcome kept as a [`RunTable`].
+    pub fn futures(&self, options: SimulateOptions, control: &Control) -> Result<Futures, Error> {
+        self.run_futures(options, true, control)
+    }
+
+    fn run_futures(
+        &self,
+        options: SimulateOptions,
+        keep_runs: bool,
+        control: &Control,
+    ) -> Result<Futures, Error> {
         let compiled = self.agreement().compiled();
         let simulator =
             continuing::simulator(compiled, options.overrides(), self.events()).map_err(|e| match e {
@@ -78,9 +164,9 @@ impl History {
                 // machine accepts what the checker accepts.
                 refused @ ContinueError::Refused { .. } => Error::Internal { source: Box::new(refused) },
             })?;
-        let mut summary = summarize(&simulator, control)?;
-        summary.notes.extend(continuing::ended_note(&simulator));
-        Ok(summary)
+        let mut futures = run(&simulator, keep_runs, control)?;
+        futures.summary.notes.extend(continuing::ended_note(&simulator));
+        Ok(futures)
     }
 }
 
@@ -90,13 +176,20 @@ impl SimulateOptions {
     }
 }
 
-/// Runs every future of `simulator` through the one parallel driver and summarizes them.
-fn summarize(simulator: &Simulator, control: &Control) -> Result<Summary, Error> {
+/// Runs every future of `simulator` through the one parallel driver and summarizes them,
+/// keeping each run's outcome if asked.
+fn run(simulator: &Simulator, keep_runs: bool, control: &Control) -> Result<Futures, Error> {
     let runs = u64::from(simulator.plan().runs);
-    let (tally, _) =
-        detente_sim::simulate_with(simulator, 0..runs, false, control).map_err(|stopped| match stopped {
+    let (tally, records) = detente_sim::simulate_with(simulator, 0..runs, keep_runs, control).map_err(
+        |stopped| match stopped {
             Stopped::Cancelled => Error::Cancelled,
             Stopped::Failed(e) => Error::Tally(e),
-        })?;
-    Ok(Summary::new(simulator.agreement(), simulator.plan(), &tally))
+        },
+    )?;
+    let agreement = simulator.agreement();
+    let quantities = agreement.spec.quantity.iter().map(|q| q.id.clone()).collect();
+    Ok(Futures {
+        summary: Summary::new(agreement, simulator.plan(), &tally),
+        runs: if keep_runs { RunTable::new(quantities, &records) } else { RunTable::default() },
+    })
 }

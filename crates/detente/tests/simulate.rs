@@ -198,3 +198,26 @@ fn the_json_layer_continues_a_record_when_given_one() {
     assert_eq!(answer["ok"], expected);
     assert_eq!(answer["ok"]["start"], "2026-02-01");
 }
+
+#[test]
+fn futures_keep_every_run_by_column_and_agree_with_the_summary() {
+    let agreement = starter();
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| agreement.futures(SMALL, &Control::new(&|_| {})).unwrap())
+    };
+    let futures = on(1);
+    assert_eq!(futures, on(3), "the same seed gives the same table on any number of threads");
+    assert_eq!(futures.summary, agreement.simulate(SMALL, &Control::new(&|_| {})).unwrap());
+    let table = &futures.runs;
+    assert_eq!(table.run, (0..1_000).collect::<Vec<u64>>());
+    assert_eq!(table.quantities.len(), agreement.spec().quantity.len());
+    for column in &table.final_quantities {
+        assert_eq!(column.len(), 1_000);
+    }
+    // The table's snap-back column is the summary's snap-back probability, run by run.
+    let snapped = table.snapback_month.iter().filter(|m| m.is_some()).count() as f64 / 1_000.0;
+    assert!((snapped - futures.summary.snapback.probability).abs() < 1e-12, "{snapped}");
+    let broke = table.breakdown_month.iter().filter(|m| m.is_some()).count() as f64 / 1_000.0;
+    assert!((broke - futures.summary.breakdown.probability).abs() < 1e-12, "{broke}");
+}
