@@ -458,7 +458,9 @@ where
         }
         Command::Keygen { party, out } => serve::keygen(&party, out),
         Command::Submit { key, server, agreement, event } => serve::submit(&key, &server, &agreement, &event),
-        Command::Log { command: LogCommand::Verify { export, keys, spec } } => serve::verify(&export, &keys, &spec),
+        Command::Log { command: LogCommand::Verify { export, keys, spec } } => {
+            serve::verify(&export, &keys, &spec)
+        }
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),
     };

@@ -70,8 +70,7 @@ fn required<'a>(value: &'a Option<String>, name: &str) -> Answer<&'a str> {
 
 fn date(value: &Option<String>, name: &str) -> Answer<Date> {
     let text = required(value, name)?;
-    text.parse()
-        .map_err(|e| Refusal::BadQuery(format!("`{name}={text}` is not a date (YYYY-MM-DD): {e}")))
+    text.parse().map_err(|e| Refusal::BadQuery(format!("`{name}={text}` is not a date (YYYY-MM-DD): {e}")))
 }
 
 fn size(value: &Option<String>, name: &str) -> Answer<u64> {

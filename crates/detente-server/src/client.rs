@@ -35,7 +35,9 @@ fn fetch(agent: &ureq::Agent, url: &str, body: Option<&str>) -> Result<(u16, Str
     let transport = |e: ureq::Error| ClientError::Transport { url: url.into(), message: e.to_string() };
     let mut response = match body {
         None => agent.get(url).call().map_err(transport)?,
-        Some(body) => agent.post(url).header("content-type", "application/json").send(body).map_err(transport)?,
+        Some(body) => {
+            agent.post(url).header("content-type", "application/json").send(body).map_err(transport)?
+        }
     };
     let status = response.status().as_u16();
     let text = response.body_mut().read_to_string().map_err(transport)?;
@@ -44,7 +46,12 @@ fn fetch(agent: &ureq::Agent, url: &str, body: Option<&str>) -> Result<(u16, Str
 
 /// Signs `event` with `key` for the log's current version of `agreement` on the server
 /// at `base` (`http://HOST:PORT`), posts it, and returns the receipt (JSON text).
-pub fn submit(base: &str, agreement: &str, key: &PartyKey, event: EventRecord) -> Result<String, ClientError> {
+pub fn submit(
+    base: &str,
+    agreement: &str,
+    key: &PartyKey,
+    event: EventRecord,
+) -> Result<String, ClientError> {
     let agent = agent();
     let base = base.trim_end_matches('/');
     let url = format!("{base}/api/agreements/{agreement}");

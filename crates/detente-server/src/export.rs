@@ -167,12 +167,19 @@ pub fn verify(export: &Export, agreement: &Agreement, keyring: &Keyring) -> Resu
     let stored: Vec<StoredEntry> = export
         .entries
         .iter()
-        .map(|e| StoredEntry { seq: e.index, submission: e.submission.clone(), leaf_hash: e.leaf_hash.clone() })
+        .map(|e| StoredEntry {
+            seq: e.index,
+            submission: e.submission.clone(),
+            leaf_hash: e.leaf_hash.clone(),
+        })
         .collect();
-    let (history, tree) =
-        ledger::replay(agreement, &stored, keyring).map_err(|(index, reason)| VerifyError::Entry { index, reason })?;
+    let (history, tree) = ledger::replay(agreement, &stored, keyring)
+        .map_err(|(index, reason)| VerifyError::Entry { index, reason })?;
     if checkpoint.origin != export.origin {
-        return Err(VerifyError::Root(format!("the checkpoint is of `{}`, the export of `{}`", checkpoint.origin, export.origin)));
+        return Err(VerifyError::Root(format!(
+            "the checkpoint is of `{}`, the export of `{}`",
+            checkpoint.origin, export.origin
+        )));
     }
     if checkpoint.size != tree.len() {
         return Err(VerifyError::Root(format!(

@@ -160,7 +160,8 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 pub fn read_key(path: &Path) -> Result<PartyKey, KeyError> {
     let text = std::fs::read_to_string(path).map_err(|source| KeyError::Io { path: path.into(), source })?;
     let file: SecretFile = toml::from_str(&text).map_err(|e| malformed(path, e))?;
-    let seed: [u8; 32] = decode_32(&file.secret).map_err(|m| KeyError::Malformed { path: path.into(), message: m })?;
+    let seed: [u8; 32] =
+        decode_32(&file.secret).map_err(|m| KeyError::Malformed { path: path.into(), message: m })?;
     let key = SigningKey::from_bytes(&seed);
     if b64(key.verifying_key().as_bytes()) != file.public {
         return Err(KeyError::Malformed {
@@ -217,7 +218,8 @@ impl Keyring {
     }
 
     fn add_file(&mut self, path: &Path) -> Result<(), KeyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Io { path: path.into(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| KeyError::Io { path: path.into(), source })?;
         let file: PublicFile = toml::from_str(&text).map_err(|e| malformed(path, e))?;
         if file.algorithm != "ed25519" {
             return Err(malformed(path, format!("algorithm `{}`: only `ed25519` is known", file.algorithm)));
@@ -225,7 +227,9 @@ impl Keyring {
         let bytes = decode_32(&file.public).map_err(|m| malformed(path, m))?;
         let key = VerifyingKey::from_bytes(&bytes).map_err(|e| malformed(path, e))?;
         match (file.party, file.server) {
-            (Some(party), None) => self.add_party(party, &key).map_err(|other| KeyError::Shared { path: path.into(), other }),
+            (Some(party), None) => {
+                self.add_party(party, &key).map_err(|other| KeyError::Shared { path: path.into(), other })
+            }
             (None, Some(server)) => {
                 self.servers.insert(server, key);
                 Ok(())

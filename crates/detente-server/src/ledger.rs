@@ -127,14 +127,18 @@ impl Ledger {
         let store_error = |source| Tampered::Store { agreement: id.clone(), source };
         let entries = store.entries(&id).await.map_err(store_error)?;
         let checkpoints = store.checkpoints(&id).await.map_err(store_error)?;
-        let replayed = replay(&agreement, &entries, keyring)
-            .map_err(|(row, reason)| Tampered::Row { agreement: id.clone(), row, reason })?;
+        let replayed = replay(&agreement, &entries, keyring).map_err(|(row, reason)| Tampered::Row {
+            agreement: id.clone(),
+            row,
+            reason,
+        })?;
         check_checkpoints(&replayed.1, &checkpoints, &origin, signer)
             .map_err(|(row, reason)| Tampered::Row { agreement: id.clone(), row, reason })?;
         let (history, tree) = replayed;
         let checkpoint = match checkpoints.last() {
             Some(stored) => stored.note.clone(),
-            None => Checkpoint { origin: origin.clone(), size: 0, root: merkle::root(&tree) }.sign(&signer.name, &signer.key),
+            None => Checkpoint { origin: origin.clone(), size: 0, root: merkle::root(&tree) }
+                .sign(&signer.name, &signer.key),
         };
         Ok(Ledger {
             agreement,
@@ -194,7 +198,8 @@ impl Ledger {
         let size = log.tree.len();
         let note = Checkpoint { origin: self.origin.clone(), size, root: merkle::root(&log.tree) }
             .sign(&signer.name, &signer.key);
-        let entry = StoredEntry { seq: current, submission: String::from_utf8_lossy(&leaf).into_owned(), leaf_hash };
+        let entry =
+            StoredEntry { seq: current, submission: String::from_utf8_lossy(&leaf).into_owned(), leaf_hash };
         let stored = StoredCheckpoint { size, note: note.clone() };
         if let Err(e) = store.append(self.agreement.id(), &entry, &stored).await {
             log.tree = merkle::prefix(&log.tree, current);
@@ -238,12 +243,18 @@ pub fn replay(
         }
         let leaf = entry.submission.as_bytes();
         if b64(&merkle::leaf_hash(leaf)) != entry.leaf_hash {
-            return Err((i, "its submission does not hash to its stored leaf hash (the row was edited)".into()));
+            return Err((
+                i,
+                "its submission does not hash to its stored leaf hash (the row was edited)".into(),
+            ));
         }
         let (submission, _) = parse(leaf).map_err(|e| (i, e.to_string()))?;
         authenticate(keyring, agreement.id(), &submission).map_err(|e| (i, e.to_string()))?;
         if submission.expected_version != i {
-            return Err((i, format!("it was signed for index {}, and is stored at {i}", submission.expected_version)));
+            return Err((
+                i,
+                format!("it was signed for index {}, and is stored at {i}", submission.expected_version),
+            ));
         }
         history.append(submission.event).map_err(|e| (i, format!("the library refuses it: {e}")))?;
         tree.push(leaf.to_vec());
@@ -270,14 +281,23 @@ fn check_checkpoints(
             return Err((row, format!("its checkpoint is for `{}` at size {}", opened.origin, opened.size)));
         }
         if stored.size > size {
-            return Err((size, format!("missing: a signed checkpoint covers {} rows and only {size} are stored", stored.size)));
+            return Err((
+                size,
+                format!(
+                    "missing: a signed checkpoint covers {} rows and only {size} are stored",
+                    stored.size
+                ),
+            ));
         }
         while incremental.len() < stored.size {
             let Some(leaf) = tree.get(incremental.len() as usize) else { break };
             incremental.push(leaf.clone());
         }
         if merkle::root(&incremental) != opened.root {
-            return Err((row, format!("the root of the first {} rows differs from the signed checkpoint's", stored.size)));
+            return Err((
+                row,
+                format!("the root of the first {} rows differs from the signed checkpoint's", stored.size),
+            ));
         }
     }
     if size > 0 && checkpoints.last().map(|c| c.size) != Some(size) {

@@ -50,7 +50,9 @@ pub enum ProofError {
     #[error("`{0}` is not a SHA-256 hash in base64")]
     MalformedHash(String),
     /// The sizes asked for are not `1 <= from <= to <= size`.
-    #[error("a consistency proof needs 1 <= from <= to <= {size} (the tree's size); asked from {from} to {to}")]
+    #[error(
+        "a consistency proof needs 1 <= from <= to <= {size} (the tree's size); asked from {from} to {to}"
+    )]
     Range {
         /// The older size.
         from: u64,
@@ -174,11 +176,13 @@ impl Checkpoint {
     /// signature lines, a witness's cosignature for example, are ignored here).
     pub fn open(note: &str, name: &str, key: &VerifyingKey) -> Result<Checkpoint, ProofError> {
         let bad = |m: &str| ProofError::MalformedCheckpoint(m.into());
-        let (text, signatures) = note.split_once("\n\n").ok_or_else(|| bad("no blank line before the signatures"))?;
+        let (text, signatures) =
+            note.split_once("\n\n").ok_or_else(|| bad("no blank line before the signatures"))?;
         let text = format!("{text}\n");
         let mut lines = text.lines();
         let origin = lines.next().filter(|l| !l.is_empty()).ok_or_else(|| bad("no origin line"))?;
-        let size = lines.next().and_then(|l| l.parse::<u64>().ok()).ok_or_else(|| bad("no tree size line"))?;
+        let size =
+            lines.next().and_then(|l| l.parse::<u64>().ok()).ok_or_else(|| bad("no tree size line"))?;
         let root = decode_hash(lines.next().ok_or_else(|| bad("no root hash line"))?)?;
         let id = key_id(name, key);
         let prefix = format!("\u{2014} {name} ");
@@ -186,7 +190,8 @@ impl Checkpoint {
             let blob = base64::engine::general_purpose::STANDARD.decode(blob).ok()?;
             (blob.len() == 68 && blob[..4] == id).then(|| blob[4..].to_vec())
         });
-        let signature = signed.ok_or_else(|| bad(&format!("no signature by `{name}` with the registered key")))?;
+        let signature =
+            signed.ok_or_else(|| bad(&format!("no signature by `{name}` with the registered key")))?;
         let signature = Signature::from_slice(&signature).map_err(|e| bad(&e.to_string()))?;
         key.verify_strict(text.as_bytes(), &signature)
             .map_err(|_| bad(&format!("the signature of `{name}` does not verify")))?;

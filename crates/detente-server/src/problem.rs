@@ -127,16 +127,24 @@ impl Refusal {
         match self {
             Refusal::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed-request", "Malformed request"),
             Refusal::BadQuery(_) => (StatusCode::BAD_REQUEST, "bad-query", "Bad query parameter"),
-            Refusal::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Request body too large"),
+            Refusal::TooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Request body too large")
+            }
             Refusal::Signature(SignatureFault::DoesNotVerify) => {
                 (StatusCode::FORBIDDEN, "bad-signature", "Signature does not verify")
             }
-            Refusal::Signature(_) => (StatusCode::BAD_REQUEST, "malformed-signature", "Malformed key or signature"),
+            Refusal::Signature(_) => {
+                (StatusCode::BAD_REQUEST, "malformed-signature", "Malformed key or signature")
+            }
             Refusal::UnknownKey { .. } => (StatusCode::FORBIDDEN, "unknown-key", "Unknown key"),
             Refusal::WrongParty { .. } => (StatusCode::FORBIDDEN, "wrong-party", "Key of another party"),
-            Refusal::Library(answer) => (library_status(answer.kind), library_code(answer.kind), "Refused by the agreement's rules"),
+            Refusal::Library(answer) => {
+                (library_status(answer.kind), library_code(answer.kind), "Refused by the agreement's rules")
+            }
             Refusal::Stale { .. } => (StatusCode::CONFLICT, "stale-version", "Stale expected version"),
-            Refusal::UnknownAgreement { .. } => (StatusCode::NOT_FOUND, "unknown-agreement", "Unknown agreement"),
+            Refusal::UnknownAgreement { .. } => {
+                (StatusCode::NOT_FOUND, "unknown-agreement", "Unknown agreement")
+            }
             Refusal::NoRoute(_) => (StatusCode::NOT_FOUND, "no-route", "No such resource"),
             Refusal::Proof(_) => (StatusCode::BAD_REQUEST, "bad-proof-range", "No proof for these sizes"),
             Refusal::Storage(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage", "Storage failed"),
@@ -168,10 +176,14 @@ impl Refusal {
             }
             Refusal::Stale { current, .. } => {
                 problem.current_version = Some(*current);
-                problem.help = Some("read the version (GET /api/agreements/ID), sign again for it, and resubmit".into());
+                problem.help =
+                    Some("read the version (GET /api/agreements/ID), sign again for it, and resubmit".into());
             }
             Refusal::WrongParty { .. } | Refusal::UnknownKey { .. } => {
-                problem.help = Some("sign with the key registered for the event's actor (`detente keygen --party ACTOR`)".into());
+                problem.help = Some(
+                    "sign with the key registered for the event's actor (`detente keygen --party ACTOR`)"
+                        .into(),
+                );
             }
             _ => {}
         }

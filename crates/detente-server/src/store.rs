@@ -13,7 +13,9 @@ use std::pin::Pin;
 use std::str::FromStr as _;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::Row as _;
 
 /// A future a store returns.
@@ -127,10 +129,12 @@ fn to_i64(value: u64) -> i64 {
 impl Store for SqliteStore {
     fn entries<'a>(&'a self, agreement: &'a str) -> StoreFuture<'a, Vec<StoredEntry>> {
         Box::pin(async move {
-            let rows = sqlx::query("SELECT seq, submission, leaf_hash FROM events WHERE agreement = $1 ORDER BY seq")
-                .bind(agreement)
-                .fetch_all(&self.pool)
-                .await?;
+            let rows = sqlx::query(
+                "SELECT seq, submission, leaf_hash FROM events WHERE agreement = $1 ORDER BY seq",
+            )
+            .bind(agreement)
+            .fetch_all(&self.pool)
+            .await?;
             rows.iter()
                 .map(|row| {
                     let seq: i64 = row.try_get("seq")?;
@@ -167,13 +171,15 @@ impl Store for SqliteStore {
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             let mut tx = self.pool.begin().await?;
-            let inserted = sqlx::query("INSERT INTO events (agreement, seq, submission, leaf_hash) VALUES ($1, $2, $3, $4)")
-                .bind(agreement)
-                .bind(to_i64(entry.seq))
-                .bind(&entry.submission)
-                .bind(&entry.leaf_hash)
-                .execute(&mut *tx)
-                .await;
+            let inserted = sqlx::query(
+                "INSERT INTO events (agreement, seq, submission, leaf_hash) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(agreement)
+            .bind(to_i64(entry.seq))
+            .bind(&entry.submission)
+            .bind(&entry.leaf_hash)
+            .execute(&mut *tx)
+            .await;
             match inserted {
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                     return Err(StoreError::Taken { seq: entry.seq })

@@ -74,13 +74,11 @@ async fn call(server: &Arc<Server>, method: &str, uri: &str, body: Vec<u8>) -> (
     let request = Request::builder().method(method).uri(uri).body(Body::from(body)).unwrap();
     let response = api::router(server.clone()).oneshot(request).await.unwrap();
     let status = response.status();
-    let kind = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
+    let kind =
+        response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    let value = serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
+    let value =
+        serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
     (status, kind, value)
 }
 
@@ -137,15 +135,18 @@ async fn parties_and_inspectorate_build_the_record_the_library_replays() {
 
     // Every state, timeline and explanation is the library's for the same events.
     for at in ["2007-02-13", "2007-07-15", "2007-10-31", "2008-06-30", "2009-12-31"] {
-        let (status, _, state) = call(&server, "GET", &format!("/api/agreements/{ID}/state?at={at}"), vec![]).await;
+        let (status, _, state) =
+            call(&server, "GET", &format!("/api/agreements/{ID}/state?at={at}"), vec![]).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(state, facade("state", &events, json!({ "at": at })), "state at {at}");
     }
-    let (_, _, timeline) = call(&server, "GET", &format!("/api/agreements/{ID}/timeline?to=2009-12-31"), vec![]).await;
+    let (_, _, timeline) =
+        call(&server, "GET", &format!("/api/agreements/{ID}/timeline?to=2009-12-31"), vec![]).await;
     assert_eq!(timeline, facade("timeline", &events, json!({ "to": "2009-12-31" })));
     assert!(timeline.as_array().unwrap().len() > 5);
     let (_, _, why) =
-        call(&server, "GET", &format!("/api/agreements/{ID}/explain?at=2008-01-01&id=shutdown"), vec![]).await;
+        call(&server, "GET", &format!("/api/agreements/{ID}/explain?at=2008-01-01&id=shutdown"), vec![])
+            .await;
     assert_eq!(why, facade("explain", &events, json!({ "at": "2008-01-01", "id": "shutdown" })));
 
     // Each receipt's inclusion proof leads to its signed checkpoint's root.
@@ -161,7 +162,14 @@ async fn parties_and_inspectorate_build_the_record_the_library_replays() {
         let proof: Vec<String> = serde_json::from_value(receipt["inclusion_proof"].clone()).unwrap();
         let leaf = exported.entries[i].submission.as_bytes();
         merkle::verify_inclusion(leaf, i as u64, &proof, &checkpoint.root, checkpoint.size).unwrap();
-        assert!(merkle::verify_inclusion(b"another leaf", i as u64, &proof, &checkpoint.root, checkpoint.size).is_err());
+        assert!(merkle::verify_inclusion(
+            b"another leaf",
+            i as u64,
+            &proof,
+            &checkpoint.root,
+            checkpoint.size
+        )
+        .is_err());
         roots.push(checkpoint.root);
     }
     // Consistency proofs between sizes verify against the receipts' roots.
@@ -178,7 +186,10 @@ async fn parties_and_inspectorate_build_the_record_the_library_replays() {
     }
     let (status, kind, problem) =
         call(&server, "GET", &format!("/api/agreements/{ID}/proof/consistency?from=0&to=3"), vec![]).await;
-    assert_eq!((status, kind.as_str(), problem["status"].as_u64()), (StatusCode::BAD_REQUEST, "application/problem+json", Some(400)));
+    assert_eq!(
+        (status, kind.as_str(), problem["status"].as_u64()),
+        (StatusCode::BAD_REQUEST, "application/problem+json", Some(400))
+    );
 
     // The export verifies offline, and its state is the library's.
     let verified = export::verify(&exported, &agreement(), &keyring()).unwrap();
@@ -222,18 +233,43 @@ async fn every_bad_input_is_a_problem_and_writes_nothing() {
     let big = vec![b' '; api::MAX_SUBMISSION_BYTES + 1];
     let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
         ("not JSON", b"{\"event\": ".to_vec(), StatusCode::BAD_REQUEST, "malformed-request"),
-        ("a field missing", br#"{"event": {}, "expected_version": 1}"#.to_vec(), StatusCode::BAD_REQUEST, "malformed-request"),
-        ("an unknown field", {
-            let mut v: Value = serde_json::from_slice(&signed("dprk", 1, history[1].clone())).unwrap();
-            v["extra"] = json!(1);
-            serde_json::to_vec(&v).unwrap()
-        }, StatusCode::BAD_REQUEST, "malformed-request"),
+        (
+            "a field missing",
+            br#"{"event": {}, "expected_version": 1}"#.to_vec(),
+            StatusCode::BAD_REQUEST,
+            "malformed-request",
+        ),
+        (
+            "an unknown field",
+            {
+                let mut v: Value = serde_json::from_slice(&signed("dprk", 1, history[1].clone())).unwrap();
+                v["extra"] = json!(1);
+                serde_json::to_vec(&v).unwrap()
+            },
+            StatusCode::BAD_REQUEST,
+            "malformed-request",
+        ),
         ("an edited event", serde_json::to_vec(&tampered).unwrap(), StatusCode::FORBIDDEN, "bad-signature"),
         ("an unknown key", unknown, StatusCode::FORBIDDEN, "unknown-key"),
         ("another party's key", signed("usa", 1, history[1].clone()), StatusCode::FORBIDDEN, "wrong-party"),
-        ("an actor not allowed the kind", signed("rok", 1, not_allowed), StatusCode::UNPROCESSABLE_ENTITY, "invalid-event"),
-        ("a date before adoption", signed("dprk", 1, before_adoption), StatusCode::UNPROCESSABLE_ENTITY, "invalid-event"),
-        ("the same id again", signed("rok", 1, first.clone()), StatusCode::UNPROCESSABLE_ENTITY, "invalid-event"),
+        (
+            "an actor not allowed the kind",
+            signed("rok", 1, not_allowed),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-event",
+        ),
+        (
+            "a date before adoption",
+            signed("dprk", 1, before_adoption),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-event",
+        ),
+        (
+            "the same id again",
+            signed("rok", 1, first.clone()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-event",
+        ),
         ("a stale version", signed("dprk", 0, history[1].clone()), StatusCode::CONFLICT, "stale-version"),
         ("a version ahead", signed("dprk", 5, history[1].clone()), StatusCode::CONFLICT, "stale-version"),
         ("an oversized body", big, StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
@@ -257,7 +293,10 @@ async fn every_bad_input_is_a_problem_and_writes_nothing() {
     // Unknown agreements and routes, bad queries, unknown items.
     let other = signed("dprk", 1, history[1].clone());
     let (status, _, problem) = call(&server, "POST", "/api/agreements/nowhere/events", other).await;
-    assert_eq!((status, problem["type"].as_str()), (StatusCode::NOT_FOUND, Some("/problems/unknown-agreement")));
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (StatusCode::NOT_FOUND, Some("/problems/unknown-agreement"))
+    );
     for (uri, expected) in [
         (format!("/api/agreements/{ID}/state"), StatusCode::BAD_REQUEST),
         (format!("/api/agreements/{ID}/state?at=2008-13-01"), StatusCode::BAD_REQUEST),
@@ -305,7 +344,8 @@ async fn a_late_report_takes_its_place_in_date_order() {
     for event in &arrival {
         expected.append(event.clone()).unwrap();
     }
-    let (_, _, state) = call(&server, "GET", &format!("/api/agreements/{ID}/state?at=2007-12-31"), vec![]).await;
+    let (_, _, state) =
+        call(&server, "GET", &format!("/api/agreements/{ID}/state?at=2007-12-31"), vec![]).await;
     let at = "2007-12-31".parse().unwrap();
     assert_eq!(state, serde_json::to_value(expected.state(at).unwrap()).unwrap());
     assert_eq!(state, facade("state", &arrival, json!({ "at": "2007-12-31" })));
@@ -314,7 +354,8 @@ async fn a_late_report_takes_its_place_in_date_order() {
 #[tokio::test]
 async fn check_is_the_json_layers() {
     let server = open(&database()).await.unwrap();
-    let request = json!({ "agreement": { "name": "six.toml", "text": std::fs::read_to_string(SPEC).unwrap() } });
+    let request =
+        json!({ "agreement": { "name": "six.toml", "text": std::fs::read_to_string(SPEC).unwrap() } });
     let (status, _, answer) = call(&server, "POST", "/api/check", request.to_string().into_bytes()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(answer, facade_check(&request));
@@ -363,18 +404,30 @@ async fn filled() -> (PathBuf, Export) {
 async fn an_edited_row_is_detected_at_restart_and_named() {
     // The submission edited: its leaf hash no longer matches.
     let (path, _) = filled().await;
-    edit(&path, "UPDATE events SET submission = replace(submission, '2007-07-14', '2007-07-13') WHERE seq = 3").await;
+    edit(
+        &path,
+        "UPDATE events SET submission = replace(submission, '2007-07-14', '2007-07-13') WHERE seq = 3",
+    )
+    .await;
     assert_eq!(refused_row(&path).await, 3);
 
     // The submission and its leaf hash edited together: the signature fails.
     let (path, _) = filled().await;
     let pool = sqlx::SqlitePool::connect(&url(&path)).await.unwrap();
-    let (text,): (String,) = sqlx::query_as("SELECT submission FROM events WHERE seq = 5").fetch_one(&pool).await.unwrap();
+    let (text,): (String,) =
+        sqlx::query_as("SELECT submission FROM events WHERE seq = 5").fetch_one(&pool).await.unwrap();
     pool.close().await;
     let edited = text.replacen("\"date\":\"2007", "\"date\":\"2008", 1);
     assert_ne!(edited, text);
     let hash = detente_server::signing::b64(&merkle::leaf_hash(edited.as_bytes()));
-    edit(&path, &format!("UPDATE events SET submission = '{}', leaf_hash = '{hash}' WHERE seq = 5", edited.replace('\'', "''"))).await;
+    edit(
+        &path,
+        &format!(
+            "UPDATE events SET submission = '{}', leaf_hash = '{hash}' WHERE seq = 5",
+            edited.replace('\'', "''")
+        ),
+    )
+    .await;
     assert_eq!(refused_row(&path).await, 5);
 
     // The last row dropped (with its checkpoint, or not).
@@ -405,7 +458,10 @@ async fn an_edited_export_is_refused_with_the_entry() {
 
     let mut edited = exported.clone();
     edited.entries[4].submission = edited.entries[4].submission.replace("2007-07", "2007-08");
-    assert!(matches!(export::verify(&edited, &agreement(), &ring), Err(export::VerifyError::Entry { index: 4, .. })));
+    assert!(matches!(
+        export::verify(&edited, &agreement(), &ring),
+        Err(export::VerifyError::Entry { index: 4, .. })
+    ));
 
     let mut dropped = exported.clone();
     dropped.entries.pop();
@@ -424,5 +480,8 @@ async fn an_edited_export_is_refused_with_the_entry() {
         other_server.add_party(party.into(), &key_of(party).verifying_key()).unwrap();
     }
     other_server.add_server("detente".into(), SigningKey::from_bytes(&[43; 32]).verifying_key());
-    assert!(matches!(export::verify(&exported, &agreement(), &other_server), Err(export::VerifyError::ServerKey(_))));
+    assert!(matches!(
+        export::verify(&exported, &agreement(), &other_server),
+        Err(export::VerifyError::ServerKey(_))
+    ));
 }
