@@ -68,6 +68,7 @@ pub(crate) fn verify(export_path: &Path, keys_dir: &Path, spec: &Path) -> Result
     let keyring = keys::Keyring::from_dir(keys_dir).map_err(|e| e.to_string())?;
     let agreement = match detente_server::read_agreement(spec) {
         Ok(agreement) => agreement,
+        Err(error @ StartError::Unreadable { .. }) => return Err(error.to_string()),
         Err(error) => {
             note!("error: {error}");
             return Ok(INVALID);

@@ -50,9 +50,17 @@ pub struct Server {
 /// Why a server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// An agreement's file could not be read.
+    /// An agreement's file has errors.
     #[error("{path}: {message}")]
     Agreement {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// An agreement's file cannot be read.
+    #[error("{path}: {message}")]
+    Unreadable {
         /// The file.
         path: PathBuf,
         /// Why.
@@ -110,8 +118,9 @@ impl Server {
 
 /// Reads an agreement file (TOML, or the normalized JSON for `.json`).
 pub fn read_agreement(path: &std::path::Path) -> Result<Agreement, StartError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| StartError::Unreadable { path: path.into(), message: e.to_string() })?;
     let fail = |message: String| StartError::Agreement { path: path.into(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
     let format = match path.extension().and_then(|e| e.to_str()) {
         Some("json") => detente::Format::Json,
         _ => detente::Format::Toml,
