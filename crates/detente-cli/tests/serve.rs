@@ -82,9 +82,11 @@ fn a_kill_9_mid_stream_loses_no_acknowledged_append() {
     // One client streams appends, recording each acknowledged one, until the server dies.
     let acked: Arc<Mutex<Vec<(u64, String)>>> = Arc::default();
     let sent = Arc::new(AtomicU64::new(0));
+    let last: Arc<Mutex<String>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
     let streamer = {
-        let (acked, sent, stop, url) = (acked.clone(), sent.clone(), stop.clone(), url.clone());
+        let (acked, sent, stop, url, last) =
+            (acked.clone(), sent.clone(), stop.clone(), url.clone(), last.clone());
         std::thread::spawn(move || {
             let agent = agent();
             let post = format!("{url}/api/agreements/{ID}/events");
@@ -94,6 +96,7 @@ fn a_kill_9_mid_stream_loses_no_acknowledged_append() {
                 }
                 let body = serde_json::to_string(&Submission::sign(&key, ID, i, event(i))).unwrap();
                 sent.store(i + 1, Ordering::SeqCst);
+                *last.lock().unwrap() = body.clone();
                 let Ok(mut response) =
                     agent.post(&post).header("content-type", "application/json").send(&body)
                 else {
@@ -123,6 +126,7 @@ fn a_kill_9_mid_stream_loses_no_acknowledged_append() {
     let (mut child, url) = start(&dir);
     let record = get(&format!("{url}/api/agreements/{ID}/events"));
     let stored = record["events"].as_array().unwrap();
+    eprintln!("killed after {} acknowledged and {sent} sent; {} stored", acked.len(), stored.len());
     assert!(stored.len() >= acked.len(), "{} stored, {} acknowledged", stored.len(), acked.len());
     assert!(stored.len() as u64 <= sent, "more stored than sent");
     for (i, body) in &acked {
@@ -134,17 +138,19 @@ fn a_kill_9_mid_stream_loses_no_acknowledged_append() {
     assert_eq!(summary["version"], stored.len());
     assert!(summary["checkpoint"].as_str().unwrap().contains(&format!("\n{}\n", stored.len())));
 
-    // The log goes on where it stopped.
-    let next = stored.len() as u64;
-    let body =
-        serde_json::to_string(&Submission::sign(&SigningKey::from_bytes(&[5; 32]), ID, next, event(next)))
-            .unwrap();
-    let response = agent()
+    // The client retries the last submission it sent: recorded already (the kill came
+    // after its commit), it gets its receipt (200); if not, it is appended now (201).
+    let last = last.lock().unwrap().clone();
+    assert!(stored.len() as u64 + 1 >= sent, "at most one append in flight");
+    let mut response = agent()
         .post(&format!("{url}/api/agreements/{ID}/events"))
         .header("content-type", "application/json")
-        .send(&body)
+        .send(&last)
         .unwrap();
-    assert_eq!(response.status().as_u16(), 201);
+    let expected = if stored.len() as u64 == sent { 200 } else { 201 };
+    assert_eq!(response.status().as_u16(), expected, "{}", response.body_mut().read_to_string().unwrap());
+    let summary = get(&format!("{url}/api/agreements/{ID}"));
+    assert_eq!(summary["version"], sent);
     child.kill().unwrap();
     child.wait().unwrap();
 }

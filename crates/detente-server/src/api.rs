@@ -17,7 +17,7 @@ use detente::{Date, History};
 use serde::{Deserialize, Serialize};
 
 use crate::export::{self, ServerKey};
-use crate::ledger::{Ledger, Receipt};
+use crate::ledger::{Ledger, Receipt, Submitted};
 use crate::merkle;
 use crate::problem::Refusal;
 use crate::signing::b64;
@@ -135,8 +135,10 @@ async fn submit(
         StatusCode::PAYLOAD_TOO_LARGE => Refusal::TooLarge { limit: MAX_SUBMISSION_BYTES },
         _ => Refusal::Malformed(e.body_text()),
     })?;
-    let receipt = ledger.submit(&body, &server.keyring, &server.signer, server.store.as_ref()).await?;
-    Ok((StatusCode::CREATED, Json(receipt)))
+    match ledger.submit(&body, &server.keyring, &server.signer, server.store.as_ref()).await? {
+        Submitted::Appended(receipt) => Ok((StatusCode::CREATED, Json(receipt))),
+        Submitted::Already(receipt) => Ok((StatusCode::OK, Json(receipt))),
+    }
 }
 
 /// One recorded submission, as `/events` lists it.

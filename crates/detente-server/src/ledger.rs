@@ -175,17 +175,21 @@ impl Ledger {
 
     /// Appends a submission received as `raw`: authenticated, checked by the library,
     /// at the expected version, stored and committed; then published and acknowledged
-    /// with a receipt. Any refusal leaves storage and the served record unchanged.
+    /// with a receipt. Any refusal leaves storage and the served record unchanged. The
+    /// same bytes submitted again (a retry) get their receipt, and write nothing.
     pub async fn submit(
         &self,
         raw: &[u8],
         keyring: &Keyring,
         signer: &Signer,
         store: &dyn Store,
-    ) -> Result<Receipt, Refusal> {
+    ) -> Result<Submitted, Refusal> {
         let (submission, text) = parse(raw)?;
         authenticate(keyring, self.agreement.id(), &submission)?;
         let mut log = self.log.lock().await;
+        if let Some(receipt) = recorded(&log, &submission, raw) {
+            return Ok(Submitted::Already(receipt));
+        }
         let mut history = log.history.clone();
         let appended = history.append(submission.event.clone())?;
         let current = log.tree.len();
@@ -215,15 +219,46 @@ impl Ledger {
             Ok(mut guard) => *guard = (history, note.clone()),
             Err(poisoned) => *poisoned.into_inner() = (history, note.clone()),
         }
-        Ok(Receipt {
+        Ok(Submitted::Appended(Receipt {
             index: current,
             position: appended.position,
             back_dated: appended.back_dated,
             leaf_hash: entry.leaf_hash,
             inclusion_proof,
             checkpoint: note,
-        })
+        }))
     }
+}
+
+/// What [`Ledger::submit`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Submitted {
+    /// The submission was appended (HTTP 201).
+    Appended(Receipt),
+    /// These very bytes were already recorded at their expected version (a client
+    /// retrying after a lost acknowledgement): nothing was written, and the receipt
+    /// proves the recorded entry against the latest checkpoint (HTTP 200).
+    Already(Receipt),
+}
+
+/// The receipt of `raw` if exactly these bytes are recorded at the submission's
+/// expected version.
+fn recorded(log: &Log, submission: &Submission, raw: &[u8]) -> Option<Receipt> {
+    let index = usize::try_from(submission.expected_version).ok()?;
+    if log.tree.get(index).map(Vec::as_slice) != Some(raw) {
+        return None;
+    }
+    // An event's `line` is its arrival number, from 1: its index plus one.
+    let position = log.history.events().iter().position(|e| e.line == index + 1)?;
+    let later = log.history.events().iter().skip(position + 1).any(|e| e.line < index + 1);
+    Some(Receipt {
+        index: index as u64,
+        position,
+        back_dated: later,
+        leaf_hash: b64(&merkle::leaf_hash(raw)),
+        inclusion_proof: merkle::inclusion_proof(&log.tree, index as u64)?,
+        checkpoint: log.checkpoint.clone(),
+    })
 }
 
 /// Replays stored entries as submissions: each must be at its index, hash to its

@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 use detente::Agreement;
 
-pub use ledger::{Ledger, Receipt, Signer, Tampered};
+pub use ledger::{Ledger, Receipt, Signer, Submitted, Tampered};
 pub use signing::{signing_bytes, Submission};
 
 /// A running server's agreements, keys and storage.

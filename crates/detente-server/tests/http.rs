@@ -314,6 +314,13 @@ async fn every_bad_input_is_a_problem_and_writes_nothing() {
     assert_eq!(unknown_item["help"], "did you mean `shutdown`?");
     assert_eq!(rows(&path).await, 1);
 
+    // The same bytes again (a client retrying after a lost acknowledgement) get their
+    // receipt, and write nothing.
+    let (status, _, receipt) = post(&server, signed("rok", 0, first.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    assert_eq!(receipt["index"], 0);
+    assert_eq!(rows(&path).await, 1);
+
     // The next version is accepted.
     let (status, _, _) = post(&server, signed("dprk", 1, history[1].clone())).await;
     assert_eq!(status, StatusCode::CREATED);
