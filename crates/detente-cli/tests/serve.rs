@@ -153,6 +153,7 @@ fn a_kill_9_mid_stream_loses_no_acknowledged_append() {
     assert_eq!(summary["version"], sent);
     child.kill().unwrap();
     child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -237,4 +238,5 @@ fn keygen_submit_and_log_verify_end_to_end() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }

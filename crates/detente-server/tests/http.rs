@@ -51,14 +51,32 @@ fn events() -> Vec<EventRecord> {
     std::fs::read_to_string(LOG).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
-/// A fresh database file.
-fn database() -> PathBuf {
+/// A fresh database file, removed (with its WAL) when dropped.
+struct Db(PathBuf);
+
+impl std::ops::Deref for Db {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
+}
+
+fn database() -> Db {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!("detente-server-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("db{}.sqlite", N.fetch_add(1, Ordering::SeqCst)));
-    let _ = std::fs::remove_file(&path);
-    path
+    let dir = std::env::temp_dir();
+    let name =
+        format!("detente-server-test-{}-{}.sqlite", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+    let db = Db(dir.join(name));
+    drop(Db(db.0.clone()));
+    db
 }
 
 fn url(path: &Path) -> String {
@@ -360,7 +378,8 @@ async fn a_late_report_takes_its_place_in_date_order() {
 
 #[tokio::test]
 async fn check_is_the_json_layers() {
-    let server = open(&database()).await.unwrap();
+    let db = database();
+    let server = open(&db).await.unwrap();
     let request =
         json!({ "agreement": { "name": "six.toml", "text": std::fs::read_to_string(SPEC).unwrap() } });
     let (status, _, answer) = call(&server, "POST", "/api/check", request.to_string().into_bytes()).await;
@@ -398,7 +417,7 @@ async fn refused_row(path: &Path) -> u64 {
 }
 
 /// A store with the whole history, and its export, then closed.
-async fn filled() -> (PathBuf, Export) {
+async fn filled() -> (Db, Export) {
     let path = database();
     let server = open(&path).await.unwrap();
     append_history(&server).await;
