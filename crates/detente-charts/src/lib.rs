@@ -33,7 +33,10 @@
 // refused with an error, never a panic (clippy.toml allows both in tests).
 #![warn(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+mod error;
 pub mod tornado;
+
+pub use error::ChartError;
 
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -300,18 +303,20 @@ fn register_font() {
     });
 }
 
-fn draw<DB: DrawingBackend>(root: DrawingArea<DB, plotters::coord::Shift>, fig: &Figure) -> Result<(), String>
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    fig: &Figure,
+) -> Result<(), ChartError>
 where
     DB::ErrorType: 'static,
 {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("cannot draw the chart: {e}");
-    root.fill(&WHITE).map_err(err)?;
+    root.fill(&WHITE)?;
     // A note goes in a strip along the bottom, under the axis label.
     let root = match &fig.note {
         Some(note) => {
             let (chart, foot) = root.split_vertically(SIZE.1 - 24);
             let style = ("sans-serif", 14).into_font().color(&RGBColor(80, 80, 80));
-            foot.draw_text(note, &style, (90, 2)).map_err(err)?;
+            foot.draw_text(note, &style, (90, 2))?;
             chart
         }
         None => root,
@@ -325,8 +330,7 @@ where
         .margin(18)
         .x_label_area_size(44)
         .y_label_area_size(72)
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(err)?;
+        .build_cartesian_2d(x0..x1, y0..y1)?;
     chart
         .configure_mesh()
         .x_desc(fig.x_label.as_str())
@@ -336,20 +340,18 @@ where
         .y_label_formatter(&|v| if *v < 0.0 && !negative { String::new() } else { tick(*v) })
         .label_style(("sans-serif", 14))
         .light_line_style(RGBColor(245, 245, 245))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     for band in &fig.bands {
         let mut outline: Vec<(f64, f64)> = fig.x.iter().copied().zip(band.high.iter().copied()).collect();
         outline.extend(fig.x.iter().copied().zip(band.low.iter().copied()).rev());
         let fill = color(band.color).mix(band.opacity).filled();
-        chart.draw_series(std::iter::once(Polygon::new(outline, fill))).map_err(err)?;
+        chart.draw_series(std::iter::once(Polygon::new(outline, fill)))?;
     }
     let mut legend = false;
     for (line, width) in fig.lines.iter().zip(widths(fig, (y0, y1))) {
         let c = color(line.color);
         let points: Vec<(f64, f64)> = fig.x.iter().copied().zip(line.y.iter().copied()).collect();
-        let series =
-            chart.draw_series(LineSeries::new(points.clone(), c.stroke_width(width))).map_err(err)?;
+        let series = chart.draw_series(LineSeries::new(points.clone(), c.stroke_width(width)))?;
         if !line.label.is_empty() {
             legend = true;
             series
@@ -357,7 +359,7 @@ where
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
         }
         if line.points {
-            chart.draw_series(points.into_iter().map(|p| Circle::new(p, 3, c.filled()))).map_err(err)?;
+            chart.draw_series(points.into_iter().map(|p| Circle::new(p, 3, c.filled())))?;
         }
     }
     if legend {
@@ -367,14 +369,13 @@ where
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(180, 180, 180))
             .position(corner)
-            .draw()
-            .map_err(err)?;
+            .draw()?;
     }
-    root.present().map_err(err)
+    Ok(root.present()?)
 }
 
 /// Renders `fig` as an SVG document.
-pub fn svg(fig: &Figure) -> Result<String, String> {
+pub fn svg(fig: &Figure) -> Result<String, ChartError> {
     register_font();
     let mut svg = String::new();
     draw(SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(), fig)?;
@@ -382,21 +383,22 @@ pub fn svg(fig: &Figure) -> Result<String, String> {
 }
 
 /// Renders `fig` as SVG into `out` (a file, a buffer, a web response).
-pub fn write_svg(fig: &Figure, out: &mut impl std::io::Write) -> Result<(), String> {
-    out.write_all(svg(fig)?.as_bytes()).map_err(|e| format!("cannot write the chart: {e}"))
+pub fn write_svg(fig: &Figure, out: &mut impl std::io::Write) -> Result<(), ChartError> {
+    out.write_all(svg(fig)?.as_bytes()).map_err(|source| ChartError::Write { source })
 }
 
 /// Draws `fig` into `dir/stem.svg` and `dir/stem.png`; returns the paths written.
-pub fn save(fig: &Figure, dir: &Path, stem: &str) -> Result<Vec<PathBuf>, String> {
+pub fn save(fig: &Figure, dir: &Path, stem: &str) -> Result<Vec<PathBuf>, ChartError> {
     let svg_path = dir.join(format!("{stem}.svg"));
-    std::fs::write(&svg_path, svg(fig)?).map_err(|e| format!("cannot write {}: {e}", svg_path.display()))?;
+    std::fs::write(&svg_path, svg(fig)?)
+        .map_err(|source| ChartError::WriteFile { path: svg_path.clone(), source })?;
     let png_path = dir.join(format!("{stem}.png"));
     draw(BitMapBackend::new(&png_path, SIZE).into_drawing_area(), fig)?;
     Ok(vec![svg_path, png_path])
 }
 
 /// Writes each figure into `dir` as SVG and PNG.
-fn save_all(figures: &[(String, Figure)], dir: &Path) -> Result<Vec<PathBuf>, String> {
+fn save_all(figures: &[(String, Figure)], dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
     let mut written = Vec::new();
     for (stem, fig) in figures {
         written.extend(save(fig, dir, stem)?);
@@ -550,7 +552,7 @@ pub fn simulation_figures(summary: &Summary) -> Vec<(String, Figure)> {
 }
 
 /// The charts of one simulation, written into `dir`.
-pub fn simulation(summary: &Summary, dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn simulation(summary: &Summary, dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
     save_all(&simulation_figures(summary), dir)
 }
 
@@ -625,7 +627,7 @@ pub fn comparison_figures(report: &CompareReport) -> Vec<(String, Figure)> {
 }
 
 /// The overlaid charts of a comparison, written into `dir`.
-pub fn comparison(report: &CompareReport, dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn comparison(report: &CompareReport, dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
     save_all(&comparison_figures(report), dir)
 }
 
@@ -685,7 +687,7 @@ pub fn sweep_figures(report: &detente_sim::sweep::SweepReport) -> Vec<(String, F
 }
 
 /// The charts of a sweep, written into `dir`.
-pub fn sweep(report: &detente_sim::sweep::SweepReport, dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn sweep(report: &detente_sim::sweep::SweepReport, dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
     save_all(&sweep_figures(report), dir)
 }
 

@@ -15,7 +15,7 @@ use detente_sim::report::Report;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::{color, register_font, tick};
+use crate::{color, register_font, tick, ChartError};
 
 /// Chart width in pixels; the height grows with the number of bars.
 const WIDTH: u32 = 1000;
@@ -135,7 +135,7 @@ impl Tornado {
 }
 
 /// Renders a tornado as an SVG document.
-pub fn tornado_svg(t: &Tornado) -> Result<String, String> {
+pub fn tornado_svg(t: &Tornado) -> Result<String, ChartError> {
     register_font();
     let mut svg = String::new();
     draw(SVGBackend::with_string(&mut svg, t.size()).into_drawing_area(), t)?;
@@ -147,25 +147,27 @@ pub fn save_tornado(
     t: &Tornado,
     dir: &std::path::Path,
     stem: &str,
-) -> Result<Vec<std::path::PathBuf>, String> {
+) -> Result<Vec<std::path::PathBuf>, ChartError> {
     let svg_path = dir.join(format!("{stem}.svg"));
     std::fs::write(&svg_path, tornado_svg(t)?)
-        .map_err(|e| format!("cannot write {}: {e}", svg_path.display()))?;
+        .map_err(|source| ChartError::WriteFile { path: svg_path.clone(), source })?;
     let png_path = dir.join(format!("{stem}.png"));
     draw(BitMapBackend::new(&png_path, t.size()).into_drawing_area(), t)?;
     Ok(vec![svg_path, png_path])
 }
 
-fn draw<DB: DrawingBackend>(root: DrawingArea<DB, plotters::coord::Shift>, t: &Tornado) -> Result<(), String>
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    t: &Tornado,
+) -> Result<(), ChartError>
 where
     DB::ErrorType: 'static,
 {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("cannot draw the chart: {e}");
-    root.fill(&WHITE).map_err(err)?;
+    root.fill(&WHITE)?;
     // The key goes in a strip along the bottom, where it covers no bar.
     let (height, key_height) = (t.size().1, 26);
     let (root, key) = root.split_vertically(height - key_height);
-    draw_key(&key, t).map_err(err)?;
+    draw_key(&key, t)?;
     let n = t.bars.len();
     let (x0, x1) = t.x_range();
     // Bar k (widest first) sits in row n - 1 - k, so the widest is on top; each label
@@ -175,8 +177,7 @@ where
         .margin(14)
         .x_label_area_size(40)
         .y_label_area_size(430)
-        .build_cartesian_2d(x0..x1, 0.0..n as f64)
-        .map_err(err)?;
+        .build_cartesian_2d(x0..x1, 0.0..n as f64)?;
     chart
         .configure_mesh()
         .x_desc(t.outcome.as_str())
@@ -185,8 +186,7 @@ where
         .label_style(("sans-serif", 13))
         .light_line_style(RGBColor(245, 245, 245))
         .disable_y_mesh()
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     for (k, bar) in t.bars.iter().enumerate() {
         let row = (n - 1 - k) as f64;
         // Both ends may lie on one side of the base: the longer part is drawn first, so
@@ -196,17 +196,17 @@ where
         for (end, value) in ends {
             let (a, b) = if value < t.base { (value, t.base) } else { (t.base, value) };
             let rect = Rectangle::new([(a, row + 0.15), (b, row + 0.85)], color(end).mix(0.8).filled());
-            chart.draw_series(std::iter::once(rect)).map_err(err)?;
+            chart.draw_series(std::iter::once(rect))?;
         }
     }
     let base = vec![(t.base, 0.0), (t.base, n as f64)];
-    chart.draw_series(std::iter::once(PathElement::new(base, BLACK.stroke_width(2)))).map_err(err)?;
+    chart.draw_series(std::iter::once(PathElement::new(base, BLACK.stroke_width(2))))?;
     let style = ("sans-serif", 13).into_font().color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center));
     for (k, bar) in t.bars.iter().enumerate() {
         let (x, y) = chart.backend_coord(&(x0, (n - 1 - k) as f64 + 0.5));
-        root.draw_text(&bar.label, &style, (x - 8, y)).map_err(err)?;
+        root.draw_text(&bar.label, &style, (x - 8, y))?;
     }
-    root.present().map_err(err)
+    Ok(root.present()?)
 }
 
 /// The key: the two ends' colours and the line at the values as written.

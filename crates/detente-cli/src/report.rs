@@ -60,7 +60,7 @@ pub fn tornadoes(report: &Report) -> Result<Vec<(usize, String, String, String)>
     detente_charts::tornado::tornado_figures(report)
         .into_iter()
         .map(|(d, stem, t)| {
-            let svg = detente_charts::tornado::tornado_svg(&t)?;
+            let svg = detente_charts::tornado::tornado_svg(&t).map_err(|e| e.to_string())?;
             Ok((d, format!("{stem}.svg"), t.title.clone(), svg))
         })
         .collect()

@@ -316,7 +316,7 @@ fn run_sweep(agreement: Agreement, options: &RunOptions, sweep: &str) -> Result<
         output.write("sweep.csv", report.csv().as_bytes())?;
         let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n";
         output.write("sweep.json", json.as_bytes())?;
-        detente_charts::sweep(&report, output.dir())?;
+        detente_charts::sweep(&report, output.dir()).map_err(|e| e.to_string())?;
         output.commit()?;
     }
     let text = match options.format {
@@ -436,7 +436,7 @@ fn write_outputs(
     if let Some(records) = records {
         output.write("runs.csv", detente_sim::runs_csv(records, agreement).as_bytes())?;
     }
-    detente_charts::simulation(summary, output.dir())?;
+    detente_charts::simulation(summary, output.dir()).map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -490,9 +490,9 @@ fn write_comparison(output: &Output, report: &detente::CompareReport) -> Result<
         for (file, text) in summary.csv() {
             output.write(&format!("{name}/{file}"), text.as_bytes())?;
         }
-        detente_charts::simulation(summary, &output.dir().join(name))?;
+        detente_charts::simulation(summary, &output.dir().join(name)).map_err(|e| e.to_string())?;
     }
-    detente_charts::comparison(report, output.dir())?;
+    detente_charts::comparison(report, output.dir()).map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -540,7 +540,7 @@ pub fn report(
         Some(output) => {
             let mut charts = Vec::new();
             for (stem, figure) in detente_charts::comparison_figures(&report.comparison) {
-                let svg = detente_charts::svg(&figure)?;
+                let svg = detente_charts::svg(&figure).map_err(|e| e.to_string())?;
                 let file = format!("{stem}.svg");
                 output.write(&file, svg.as_bytes())?;
                 charts.push((file, figure.title.clone(), svg));

@@ -227,14 +227,31 @@ fn index<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
     ids.enumerate().map(|(i, id)| (id.clone(), i)).collect()
 }
 
-/// Why a specification could not be compiled.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CompileError(pub String);
-
-impl std::fmt::Display for CompileError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Why a specification could not be compiled. A specification that `detente check`
+/// passes always compiles: each variant is a precondition the caller did not meet.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CompileError {
+    /// The specification has an error (the first one is given).
+    #[error("the agreement is invalid: {message} ({code})")]
+    InvalidAgreement {
+        /// The diagnostic's code.
+        code: detente_spec::Code,
+        /// The diagnostic's message.
+        message: String,
+    },
+    /// A reading was asked for by a party the agreement does not have.
+    #[error("no party has the id `{party}`")]
+    UnknownParty {
+        /// The id asked for.
+        party: String,
+    },
+    /// A reference to an id that names nothing of the kind expected.
+    #[error("unknown id `{id}`")]
+    UnknownId {
+        /// The id.
+        id: String,
+    },
 }
 
 impl Agreement {
@@ -243,10 +260,7 @@ impl Agreement {
     pub fn compile(spec: &Spec) -> Result<Agreement, CompileError> {
         let diagnostics = detente_spec::check_spec(spec);
         if let Some(error) = diagnostics.iter().find(|d| d.severity() == detente_spec::Severity::Error) {
-            return Err(CompileError(format!(
-                "the agreement is invalid: {} ({})",
-                error.message, error.code
-            )));
+            return Err(CompileError::InvalidAgreement { code: error.code, message: error.message.clone() });
         }
         let ids = Ids {
             parties: index(spec.party.iter().map(|x| &x.id)),
@@ -358,7 +372,7 @@ impl Agreement {
     /// gives (`when`, `while`, `due`, `on_timeout`) and excludes the matters it names.
     pub fn compile_as_read_by(spec: &Spec, party: &str) -> Result<Agreement, CompileError> {
         let Some(index) = spec.party.iter().position(|p| p.id == party) else {
-            return Err(CompileError(format!("no party has the id `{party}`")));
+            return Err(CompileError::UnknownParty { party: party.into() });
         };
         let mut read = spec.clone();
         for c in &mut read.commitment {
@@ -453,7 +467,7 @@ struct Compiler<'a> {
 
 impl Compiler<'_> {
     fn id(&self, map: &HashMap<String, usize>, id: &str) -> Result<usize, CompileError> {
-        map.get(id).copied().ok_or_else(|| CompileError(format!("unknown id `{id}`")))
+        map.get(id).copied().ok_or_else(|| CompileError::UnknownId { id: id.into() })
     }
 
     fn ids(&self, map: &HashMap<String, usize>, ids: &[String]) -> Result<Vec<usize>, CompileError> {
@@ -511,7 +525,7 @@ impl Compiler<'_> {
             match (ids.commitments.get(id), ids.phases.get(id)) {
                 (Some(&c), _) => suspends_commitments.push(c),
                 (None, Some(&ph)) => suspends_phases.push(ph),
-                (None, None) => return Err(CompileError(format!("unknown id `{id}`"))),
+                (None, None) => return Err(CompileError::UnknownId { id: id.clone() }),
             }
         }
         Ok(CPower {

@@ -49,6 +49,8 @@ pub struct UnknownItem {
     pub suggestion: Option<String>,
 }
 
+impl std::error::Error for UnknownItem {}
+
 impl std::fmt::Display for UnknownItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

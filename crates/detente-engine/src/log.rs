@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use detente_spec::model::EventKind;
 use detente_spec::suggest::closest;
-use detente_spec::time::{parse_date, Date};
+use detente_spec::time::{parse_date, Date, DateError};
 use serde::{Deserialize, Serialize};
 
 use crate::compiled::Agreement;
@@ -188,6 +188,8 @@ pub struct LogError {
     /// What to do about it.
     pub help: Option<String>,
 }
+
+impl std::error::Error for LogError {}
 
 impl std::fmt::Display for LogError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -754,26 +756,53 @@ fn subject_kinds(kind: EventKind) -> &'static [SubjectKind] {
     }
 }
 
+/// Why a text is not an event's date.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EventDateError {
+    /// A full date (`YYYY-MM-DD`) that is not in the calendar.
+    #[error(transparent)]
+    Day(#[from] DateError),
+    /// A month (`YYYY-MM`) outside 1 to 12.
+    #[error("`{text}`: there is no month {month}")]
+    NoSuchMonth {
+        /// The text, trimmed.
+        text: String,
+        /// The month as written.
+        month: i16,
+    },
+    /// Not of any of the forms `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    #[error("`{text}` is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")]
+    NotADate {
+        /// The text, trimmed.
+        text: String,
+    },
+}
+
 /// Reads an event's date: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`. Returns the first and last
 /// day it may stand for, and its precision.
-pub fn parse_event_date(text: &str) -> Result<(Date, Date, Precision), String> {
+pub fn parse_event_date(text: &str) -> Result<(Date, Date, Precision), EventDateError> {
     let text = text.trim();
     let parts: Vec<&str> = text.split('-').collect();
-    let number = |s: &str| s.parse::<i16>().map_err(|_| format!("`{text}` is not a date"));
+    let not_a_date = || EventDateError::NotADate { text: text.into() };
+    let number = |s: &str| s.parse::<i16>().map_err(|_| not_a_date());
     match parts.as_slice() {
-        [_, _, _] => parse_date(text).map(|d| (d, d, Precision::Day)),
+        [_, _, _] => Ok(parse_date(text).map(|d| (d, d, Precision::Day))?),
         [year, month] if year.len() == 4 && month.len() == 2 => {
-            let first =
-                Date::new(number(year)?, number(month)? as i8, 1).map_err(|e| format!("`{text}`: {e}"))?;
+            let (year, month) = (number(year)?, number(month)?);
+            if !(1..=12).contains(&month) {
+                return Err(EventDateError::NoSuchMonth { text: text.into(), month });
+            }
+            let first = Date::new(year, month as i8, 1).map_err(|_| not_a_date())?;
             Ok((first, first.last_of_month(), Precision::Month))
         }
         [year] if year.len() == 4 => {
             let year = number(year)?;
-            let first = Date::new(year, 1, 1).map_err(|e| format!("`{text}`: {e}"))?;
-            let last = Date::new(year, 12, 31).map_err(|e| format!("`{text}`: {e}"))?;
+            let first = Date::new(year, 1, 1).map_err(|_| not_a_date())?;
+            let last = Date::new(year, 12, 31).map_err(|_| not_a_date())?;
             Ok((first, last, Precision::Year))
         }
-        _ => Err(format!("`{text}` is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+        _ => Err(not_a_date()),
     }
 }
 
@@ -823,7 +852,8 @@ fn validate_fields(
 }
 
 /// Why a typed event breaks the agreement's rules of assertion.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct Problem {
     /// What is wrong.
     pub message: String,

@@ -105,7 +105,14 @@ impl std::fmt::Display for ReadingError {
     }
 }
 
-impl std::error::Error for ReadingError {}
+impl std::error::Error for ReadingError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReadingError::Compile { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
 
 impl ReadingError {
     /// What to do about it.

@@ -113,6 +113,25 @@ fn answers(trigger_refs: &[Reference<'_>], id: &str, phase: &str, bound: &[Strin
     })
 }
 
+/// Whether a snap-back or suspension, when it takes effect, takes away what commitment
+/// `c` delivers: it suspends `c` or `c`'s phase, or (a snap-back) re-imposes an
+/// instrument `c` relieves (every relieved one when `restores` lists none). The one
+/// statement of what a power takes away, for deterrence (the sanction) and for the
+/// hold-up (how long an early step lasts); the engine applies the same fields when the
+/// power is exercised (`machine.rs`, `exercise`).
+fn takes_away(power: &detente_spec::model::Power, c: &detente_spec::model::Commitment) -> bool {
+    if !matches!(power.kind, PowerKind::Snapback | PowerKind::Suspend) {
+        return false;
+    }
+    let suspended = power.suspends.iter().any(|s| s == &c.id || s == &c.phase);
+    let restored = power.kind == PowerKind::Snapback
+        && match &power.restores {
+            Restores::AllRelieved => !c.relieves.is_empty(),
+            Restores::Listed(list) => c.relieves.iter().any(|i| list.contains(i)),
+        };
+    suspended || restored
+}
+
 /// The party's loss when the powers answering a violation take effect, and their ids.
 fn sanction(spec: &Spec, id: &str, phase: &str, bound: &[String], party: &str) -> (f64, Vec<String>) {
     let mut lost: BTreeSet<&str> = BTreeSet::new();
@@ -126,25 +145,7 @@ fn sanction(spec: &Spec, id: &str, phase: &str, bound: &[String], party: &str) -
             continue;
         }
         powers.push(power.id.clone());
-        for target in &power.suspends {
-            if spec.commitment.iter().any(|c| &c.id == target) {
-                lost.insert(target.as_str());
-            }
-            for c in spec.commitment.iter().filter(|c| &c.phase == target) {
-                lost.insert(c.id.as_str());
-            }
-        }
-        if power.kind == PowerKind::Snapback {
-            for c in &spec.commitment {
-                let restored = match &power.restores {
-                    Restores::AllRelieved => !c.relieves.is_empty(),
-                    Restores::Listed(list) => c.relieves.iter().any(|i| list.contains(i)),
-                };
-                if restored {
-                    lost.insert(c.id.as_str());
-                }
-            }
-        }
+        lost.extend(spec.commitment.iter().filter(|c| takes_away(power, c)).map(|c| c.id.as_str()));
     }
     let benefit = |cid: &str| {
         spec.commitment
@@ -782,14 +783,7 @@ pub fn lasts(spec: &Spec, early: usize, late: &Move, defaulter: &str) -> Option<
                 answers(&refs, &c.id, &c.phase, &[defaulter.to_string()])
             });
         let takes_away = match power.kind {
-            PowerKind::Snapback | PowerKind::Suspend => {
-                power.suspends.iter().any(|s| s == &e.id || s == &e.phase)
-                    || power.kind == PowerKind::Snapback
-                        && match &power.restores {
-                            Restores::AllRelieved => !e.relieves.is_empty(),
-                            Restores::Listed(list) => e.relieves.iter().any(|i| list.contains(i)),
-                        }
-            }
+            PowerKind::Snapback | PowerKind::Suspend => takes_away(power, e),
             PowerKind::Withdraw => {
                 e.kind == CommitmentKind::Continuing
                     && power.holders.iter().any(|h| h != defaulter && e.by.contains(h))

@@ -102,9 +102,13 @@ pub const MAX_COMPUTED_DIGITS: usize = 20_000_000;
 pub const MAX_NODE_PAYOFFS: usize = 20_000_000;
 
 /// Why a tree is too large to solve exactly.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TooLarge {
     /// Nodes times players is more than [`MAX_NODE_PAYOFFS`].
+    #[error(
+        "{nodes} nodes of {players} players: the solvers keep a payoff per player at every node, more than the \
+         {MAX_NODE_PAYOFFS} they hold"
+    )]
     Payoffs {
         /// The nodes.
         nodes: usize,
@@ -113,6 +117,10 @@ pub enum TooLarge {
     },
     /// The exact numbers computed before solving pass [`MAX_COMPUTED_DIGITS`] digits,
     /// at this node.
+    #[error(
+        "exact arithmetic on this tree would be too long: the probabilities with which chance reaches its \
+         nodes and the payoffs of its plays pass {MAX_COMPUTED_DIGITS} digits together (by node {node}, from 0)"
+    )]
     Digits {
         /// The node at which the digits passed the limit.
         node: usize,
@@ -121,7 +129,11 @@ pub enum TooLarge {
 
 /// Where a game lacks perfect recall: a player's information set two of whose nodes
 /// differ in what the player did or knew before (or one of which follows the other).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "its player does not recall at information set {infoset} (from 0): nodes {first} and {other} follow \
+     different moves of its own, or one follows the other"
+)]
 pub struct ImperfectRecall {
     /// The information set.
     pub infoset: usize,
@@ -549,6 +561,14 @@ mod tests {
         assert_eq!(
             tree.check_arithmetic(),
             Err(TooLarge::Payoffs { nodes: 7, players: MAX_NODE_PAYOFFS / 7 + 1 })
+        );
+        let error = tree.check_arithmetic().unwrap_err();
+        assert!(
+            error.to_string().starts_with(&format!(
+                "7 nodes of {} players: the solvers keep a payoff",
+                MAX_NODE_PAYOFFS / 7 + 1
+            )),
+            "{error}"
         );
         // Chance's first move to 110 leaves, each paying both players 10^999, against a
         // limit of 200,000 digits (the check is the same with the real one, 100 times

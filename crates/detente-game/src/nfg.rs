@@ -114,6 +114,8 @@ pub(crate) fn excerpt(text: &str) -> String {
     }
 }
 
+impl std::error::Error for NfgError {}
+
 impl std::fmt::Display for NfgError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}: {} (help: {})", self.line, self.column, self.message, self.help)
@@ -253,17 +255,21 @@ impl Lexer<'_> {
 }
 
 /// Why text is not a number [`parse_number`] reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
     /// Not an integer, decimal, fraction or number in scientific notation.
+    #[error("not a number: numbers are integers, decimals (1.5), fractions (3/2) or scientific (2.5e3)")]
     Malformed,
     /// A fraction with denominator 0.
+    #[error("a fraction's denominator is 0")]
     ZeroDenominator,
     /// More than [`MAX_DIGITS`] digits in the text or in the value's numerator or
     /// denominator (how many).
+    #[error("{0} digits, more than the {MAX_DIGITS} a number may have")]
     TooManyDigits(usize),
     /// An exponent that makes the value's numerator or denominator longer than
     /// [`MAX_DIGITS`] digits.
+    #[error("the exponent makes the number longer than {MAX_DIGITS} digits")]
     ExponentTooLarge,
 }
 
@@ -893,6 +899,11 @@ mod tests {
         // A decimal of 1,000 digits after the point needs a denominator of 1,001.
         assert_eq!(parse_number(&format!("0.{}1", "0".repeat(999))), Err(NumberError::TooManyDigits(1001)));
         assert_eq!(parse_number("1/0"), Err(NumberError::ZeroDenominator));
+        assert_eq!(
+            NumberError::TooManyDigits(1001).to_string(),
+            format!("1001 digits, more than the {MAX_DIGITS} a number may have")
+        );
+        assert_eq!(parse_number("1/0").unwrap_err().to_string(), "a fraction's denominator is 0");
         for bad in ["1e", "e5", "1.2.3", "--1", "1/2/3", "1e5/2", "1e+-2", "."] {
             assert_eq!(parse_number(bad), Err(NumberError::Malformed), "{bad}");
         }

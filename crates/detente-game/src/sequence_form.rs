@@ -48,18 +48,25 @@ use crate::game::Q;
 pub const MAX_ROWS: usize = 1_500;
 
 /// Why no equilibrium was computed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
     /// More than two players.
+    #[error(
+        "a game of imperfect information with {0} players: the sequence form solves those with one or two"
+    )]
     Players(usize),
     /// The game lacks perfect recall, which the sequence form needs.
-    Recall(ImperfectRecall),
+    #[error("{0}; the sequence form needs perfect recall")]
+    Recall(#[source] ImperfectRecall),
     /// The LCP would have this many rows, more than [`MAX_ROWS`].
+    #[error("its sequence-form LCP would have {0} rows, more than the {MAX_ROWS} detente solves exactly")]
     TooLarge(usize),
     /// The path took more than this many pivots (a guard; Lemke's path is finite).
+    #[error("Lemke's path on the sequence form took more than {0} pivots")]
     PivotLimit(usize),
     /// The path ended on a ray, or at a profile that failed the exact check: neither
     /// can happen for this LCP, so either would be a bug.
+    #[error("Lemke's path on the sequence form ended at a profile that is not an equilibrium (a bug)")]
     Unverified,
 }
 

@@ -36,11 +36,13 @@ pub const MAX_CHOICES: usize = 10_000_000;
 pub const MAX_WORK: usize = 50_000_000;
 
 /// Why not every equilibrium was listed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TooMany {
     /// There are more than this many.
+    #[error("more than {0} subgame-perfect equilibria in pure strategies, too many to list")]
     MoreThan(usize),
     /// Listing would take too long: this many were found before the work limit.
+    #[error("listing every subgame-perfect equilibrium would take too long ({0} found before the limit of {MAX_WORK} node evaluations)")]
     Work(usize),
 }
 

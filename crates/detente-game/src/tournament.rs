@@ -21,41 +21,95 @@ use detente_sim::parallel::{fold_runs, Control};
 use detente_sim::tally::Moments;
 use detente_sim::{Overrides, Plan, PlanError, Simulator, Trajectory};
 use detente_spec::model::{Strategy, StrategyKind};
+use detente_spec::suggest::closest;
 use detente_spec::time::Duration;
 use serde::Serialize;
 
 use crate::bimatrix;
 use crate::game::{Game, Profile, Q};
 
+/// Why a text is not a candidate strategy (`--candidates`).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CandidateError {
+    /// No strategy of that name.
+    #[error("no strategy `{name}`{}; known: {}", did_you_mean(.closest), known())]
+    UnknownStrategy {
+        /// The name as written.
+        name: String,
+        /// The closest strategy's name, if one is close.
+        closest: Option<String>,
+    },
+    /// A parameter given to a strategy that takes none.
+    #[error("`{kind}` takes no parameter")]
+    TakesNoParameter {
+        /// The strategy.
+        kind: StrategyKind,
+    },
+    /// A strategy that needs a parameter, written without one.
+    #[error("`{kind}` needs its `{parameter}`, e.g. {kind}:{}", example(*.kind))]
+    NeedsParameter {
+        /// The strategy.
+        kind: StrategyKind,
+        /// The parameter it needs.
+        parameter: &'static str,
+    },
+    /// A parameter that is not a number.
+    #[error("`{text}` is not a number for `{kind}`'s `{parameter}`")]
+    NotANumber {
+        /// The strategy.
+        kind: StrategyKind,
+        /// The parameter.
+        parameter: &'static str,
+        /// The text given.
+        text: String,
+    },
+    /// A covert cheater's monthly probability outside 0 to 1.
+    #[error("`cheat` is a monthly probability, so {cheat} is out of range (0 to 1)")]
+    CheatOutOfRange {
+        /// The value given.
+        cheat: f64,
+    },
+}
+
+fn did_you_mean(closest: &Option<String>) -> String {
+    closest.as_ref().map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default()
+}
+
+fn known() -> String {
+    StrategyKind::ALL.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
+}
+
 /// A candidate strategy, written `kind` or `kind:parameter` (`covert-cheater:0.05`,
 /// `hedger:3`, `grit:6` months).
-pub fn parse_candidate(text: &str) -> Result<Strategy, String> {
+pub fn parse_candidate(text: &str) -> Result<Strategy, CandidateError> {
     let (kind, parameter) = match text.split_once(':') {
         Some((k, p)) => (k.trim(), Some(p.trim())),
         None => (text.trim(), None),
     };
     let kind: StrategyKind =
         StrategyKind::ALL.iter().copied().find(|k| k.to_string() == kind).ok_or_else(|| {
-            let known: Vec<String> = StrategyKind::ALL.iter().map(|k| k.to_string()).collect();
-            format!("no strategy `{kind}`; known: {}", known.join(", "))
+            let names: Vec<String> = StrategyKind::ALL.iter().map(|k| k.to_string()).collect();
+            let closest = closest(kind, names.iter().map(String::as_str)).map(String::from);
+            CandidateError::UnknownStrategy { name: kind.into(), closest }
         })?;
     let needs = kind.parameters();
     let value = match (needs.first(), parameter) {
         (None, None) => None,
-        (None, Some(_)) => return Err(format!("`{kind}` takes no parameter")),
-        (Some(name), None) => {
-            return Err(format!("`{kind}` needs its `{name}`, e.g. {kind}:{}", example(kind)))
-        }
-        (Some(name), Some(p)) => {
-            Some(p.parse::<f64>().map_err(|_| format!("`{p}` is not a number for `{kind}`'s `{name}`"))?)
-        }
+        (None, Some(_)) => return Err(CandidateError::TakesNoParameter { kind }),
+        (Some(&parameter), None) => return Err(CandidateError::NeedsParameter { kind, parameter }),
+        (Some(&parameter), Some(p)) => Some(p.parse::<f64>().map_err(|_| CandidateError::NotANumber {
+            kind,
+            parameter,
+            text: p.into(),
+        })?),
     };
     let mut strategy = Strategy { kind, cheat: None, max_cost: None, patience: None };
     match kind {
         StrategyKind::CovertCheater => {
             let cheat = value.unwrap_or_default();
             if !(0.0..=1.0).contains(&cheat) {
-                return Err(format!("`cheat` is a monthly probability, so {cheat} is out of range"));
+                return Err(CandidateError::CheatOutOfRange { cheat });
             }
             strategy.cheat = Some(cheat);
         }
@@ -91,31 +145,14 @@ pub fn label(strategy: &Strategy) -> String {
 pub const DEFAULT_DISCOUNT: f64 = 0.95;
 
 /// Why a tournament cannot be played.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum TournamentError {
     /// The annual discount factor is not in (0, 1].
+    #[error("the annual discount factor {0} is not in (0, 1] (1: no discounting)")]
     Discount(f64),
-    /// The simulation's assumptions cannot be planned (see [`PlanError`]).
-    Plan(String),
-}
-
-impl std::fmt::Display for TournamentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TournamentError::Discount(d) => {
-                write!(f, "the annual discount factor {d} is not in (0, 1] (1: no discounting)")
-            }
-            TournamentError::Plan(e) => f.write_str(e),
-        }
-    }
-}
-
-impl std::error::Error for TournamentError {}
-
-impl From<PlanError> for TournamentError {
-    fn from(e: PlanError) -> TournamentError {
-        TournamentError::Plan(e.to_string())
-    }
+    /// The simulation's assumptions cannot be planned.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
 }
 
 /// Each step's discounted length in years, cumulated: `cumulative[k]` is the weight of

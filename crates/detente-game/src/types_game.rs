@@ -64,13 +64,20 @@ impl std::fmt::Display for TypesGameError {
                 sequence_form::MAX_ROWS
             ),
             TypesGameError::Solver(failure) => {
-                write!(f, "the sequence form did not solve the game: {failure:?}")
+                write!(f, "the sequence form did not solve the game: {failure}")
             }
         }
     }
 }
 
-impl std::error::Error for TypesGameError {}
+impl std::error::Error for TypesGameError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TypesGameError::Solver(failure) => Some(failure),
+            _ => None,
+        }
+    }
+}
 
 /// What the typed party does in a phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use detente_game::extensive::{Behavior, Tree};
+use detente_game::extensive::{Behavior, ImperfectRecall, Tree};
 use detente_game::game::{to_text, Q};
 use detente_game::phase_game::PhaseGame;
 use detente_game::sequence_form::{self, Failure};
@@ -200,6 +200,24 @@ fn games_beyond_the_solvers_are_refused_with_the_reason() {
     let failure = forgetful.perfect_recall().unwrap_err();
     assert_eq!((failure.infoset, failure.first, failure.other), (0, 0, 1));
     assert_eq!(sequence_form::solve(&forgetful), Err(Failure::Recall(failure)));
+    // The failure says so in words and keeps where recall fails as its source.
+    let error = sequence_form::solve(&forgetful).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "its player does not recall at information set 0 (from 0): nodes 0 and 1 follow different moves of its \
+         own, or one follows the other; the sequence form needs perfect recall"
+    );
+    let source = std::error::Error::source(&error).and_then(|s| s.downcast_ref::<ImperfectRecall>());
+    assert_eq!(source, Some(&failure));
+    let types = detente_game::types_game::TypesGameError::Solver(error.clone());
+    assert_eq!(std::error::Error::source(&types).and_then(|s| s.downcast_ref::<Failure>()), Some(&error));
+    assert!(types
+        .to_string()
+        .starts_with("the sequence form did not solve the game: its player does not recall"));
+    assert_eq!(
+        Failure::Players(3).to_string(),
+        "a game of imperfect information with 3 players: the sequence form solves those with one or two"
+    );
 }
 
 #[test]

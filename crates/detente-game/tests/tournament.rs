@@ -3,9 +3,10 @@
 mod fixtures;
 
 use detente_engine::Agreement;
-use detente_game::tournament::{label, parse_candidate, payoff, play, Discounting};
+use detente_game::tournament::{label, parse_candidate, payoff, play, CandidateError, Discounting};
 use detente_game::{bimatrix, nfg};
 use detente_sim::{Overrides, Plan, Simulator, Trajectory};
+use detente_spec::model::StrategyKind;
 use detente_spec::{check, SourceFile};
 
 fn korea() -> Agreement {
@@ -19,10 +20,27 @@ fn candidates_parse_with_their_parameters_and_explain_mistakes() {
     assert_eq!(label(&parse_candidate("covert-cheater:0.05").unwrap()), "covert-cheater:0.05");
     assert_eq!(label(&parse_candidate("grit:6").unwrap()), "grit:6");
     assert_eq!(label(&parse_candidate("tit-for-tat").unwrap()), "tit-for-tat");
-    assert!(parse_candidate("hedger").unwrap_err().contains("needs its `max_cost`"));
-    assert!(parse_candidate("sincere:3").unwrap_err().contains("takes no parameter"));
-    assert!(parse_candidate("saint").unwrap_err().contains("no strategy `saint`"));
-    assert!(parse_candidate("covert-cheater:2").unwrap_err().contains("out of range"));
+    let error = |text: &str| parse_candidate(text).unwrap_err();
+    assert_eq!(
+        error("hedger"),
+        CandidateError::NeedsParameter { kind: StrategyKind::Hedger, parameter: "max_cost" }
+    );
+    assert_eq!(error("hedger").to_string(), "`hedger` needs its `max_cost`, e.g. hedger:3");
+    assert_eq!(error("sincere:3").to_string(), "`sincere` takes no parameter");
+    assert!(
+        error("saint").to_string().starts_with("no strategy `saint`; known: sincere, "),
+        "{}",
+        error("saint")
+    );
+    assert_eq!(
+        error("tit-for-tot"),
+        CandidateError::UnknownStrategy { name: "tit-for-tot".into(), closest: Some("tit-for-tat".into()) }
+    );
+    assert!(error("tit-for-tot")
+        .to_string()
+        .starts_with("no strategy `tit-for-tot` (did you mean `tit-for-tat`?); known: "));
+    assert_eq!(error("covert-cheater:2"), CandidateError::CheatOutOfRange { cheat: 2.0 });
+    assert_eq!(error("grit:six").to_string(), "`six` is not a number for `grit`'s `patience`");
 }
 
 #[test]

@@ -15,8 +15,8 @@
 //!   came first ([`Trajectory::collapse`]): how long the deal kept moving. Most real
 //!   deals of this family were never formally left (the Agreed Framework, the 2018 Korean
 //!   agreements), so breakdown alone misses their end. Censored like breakdown. The same
-//!   functions read both outcomes from the futures' records and from the replay
-//!   (`run::broken_down`, `run::stopped`): one reading, the engine's statuses;
+//!   engine predicates read both outcomes from the futures' records and from the replay
+//!   (`Machine::has_broken_down`, `has_stopped`): one reading, the engine's statuses;
 //! * **phases reached**: how many phases had opened (at any step end);
 //! * **relief delivered**: the sum over steps of the economic weight of the instruments
 //!   relieved under the agreement, times the step in years. When the file gives no
@@ -93,7 +93,14 @@ impl fmt::Display for BacktestError {
     }
 }
 
-impl std::error::Error for BacktestError {}
+impl std::error::Error for BacktestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BacktestError::Plan(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 impl From<PlanError> for BacktestError {
     fn from(e: PlanError) -> BacktestError {
@@ -168,7 +175,7 @@ impl Outcome {
             collapse_month: t.collapse.map(|k| (k + 1) * plan.step_months),
             phases_opened: t.phase_opened.iter().filter(|p| p.is_some()).count(),
             // (`+ 0.0`: an empty or all-zero sum of floats is -0.)
-            relief: t.relief.iter().sum::<f64>() * plan.step_months as f64 / 12.0 + 0.0,
+            relief: t.relief_delivered(plan.step_months),
         }
     }
 }

@@ -75,7 +75,7 @@ fn outcome(sim: &Simulator, quantities: &[usize], t: &Trajectory, out: &mut Vec<
     let count = plan.quantities.len();
     out.clear();
     out.extend(quantities.iter().map(|&q| t.quantity(last, q, count)));
-    out.push(t.relief.iter().sum::<f64>() * plan.step_months as f64 / 12.0);
+    out.push(t.relief_delivered(plan.step_months));
     out.push(t.first_snapback.is_some() as u8 as f64);
     out.push(t.breakdown.is_some() as u8 as f64);
     out.push(t.collapse.is_some() as u8 as f64);
@@ -159,7 +159,7 @@ pub fn compare(
 ) -> Result<Comparison, TallyError> {
     compare_with(sims, runs, &Control::new(progress)).map_err(|stopped| match stopped {
         Stopped::Failed(e) => e,
-        Stopped::Cancelled => TallyError("the comparison was cancelled".into()),
+        Stopped::Cancelled => TallyError::Cancelled { what: "comparison" },
     })
 }
 
@@ -171,7 +171,7 @@ pub fn compare_with(
     control: &Control,
 ) -> Result<Comparison, Stopped<TallyError>> {
     if sims.is_empty() {
-        return Err(Stopped::Failed(TallyError("a comparison needs at least one design".into())));
+        return Err(Stopped::Failed(TallyError::NoDesigns));
     }
     let indices = metrics(sims).1;
     crate::parallel::fold_runs(

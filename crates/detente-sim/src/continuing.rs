@@ -45,7 +45,14 @@ impl std::fmt::Display for ContinueError {
     }
 }
 
-impl std::error::Error for ContinueError {}
+impl std::error::Error for ContinueError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ContinueError::Plan(e) => Some(e),
+            ContinueError::Refused { .. } => None,
+        }
+    }
+}
 
 /// The record `events` (in date order) replayed into a lean live machine, advanced to
 /// its last date (the adoption if there are no events); and that date.

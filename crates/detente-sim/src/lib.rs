@@ -29,11 +29,11 @@
 pub mod backtest;
 pub mod compare;
 pub mod continuing;
+mod error;
 pub mod lead_time;
 pub mod parallel;
 pub mod plan;
 pub mod random;
-mod reading;
 pub mod report;
 pub mod run;
 pub mod shards;
@@ -47,9 +47,11 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+pub use error::Error;
 pub use parallel::{Control, Stopped};
 pub use plan::{Overrides, Plan, PlanError};
 pub use run::{EffectChange, Simulator, Trajectory};
+pub use sweep::SweepError;
 pub use tally::{Tally, TallyError};
 pub use trace::TracedRun;
 
@@ -83,7 +85,7 @@ impl RunRecord {
         RunRecord {
             run,
             final_quantities: (0..q).map(|i| t.quantity(last, i, q)).collect(),
-            relief: t.relief.iter().sum::<f64>() * plan.step_months as f64 / 12.0,
+            relief: t.relief_delivered(plan.step_months),
             phases_opened: t.phase_opened.iter().filter(|p| p.is_some()).count(),
             snapback_month: t.first_snapback.map(month),
             breakdown_month: t.breakdown.map(month),
@@ -140,7 +142,7 @@ pub fn simulate(
     simulate_with(sim, runs, keep_runs, &Control::new(progress)).map_err(|stopped| match stopped {
         Stopped::Failed(e) => e,
         // Without a flag nothing cancels; said plainly if it ever did.
-        Stopped::Cancelled => TallyError("the simulation was cancelled".into()),
+        Stopped::Cancelled => TallyError::Cancelled { what: "simulation" },
     })
 }
 

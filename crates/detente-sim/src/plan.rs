@@ -344,15 +344,73 @@ pub struct Overrides {
     pub start: Option<Date>,
 }
 
-/// Why a plan cannot be made.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PlanError(pub String);
-
-impl std::fmt::Display for PlanError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Why a plan cannot be made from an agreement's `[simulation]` assumptions and the
+/// overrides given.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// The horizon in months does not fit 32 bits.
+    #[error("the horizon ({horizon}) is too long")]
+    HorizonTooLong {
+        /// The horizon.
+        horizon: Duration,
+    },
+    /// A horizon in months or years that is not a whole number of steps.
+    #[error("the horizon ({horizon}) is not a whole number of steps ({step}); choose a horizon that is a multiple of the step")]
+    HorizonNotWholeSteps {
+        /// The horizon.
+        horizon: Duration,
+        /// The step.
+        step: Duration,
+    },
+    /// A horizon shorter than one step.
+    #[error("the horizon ({horizon}) is shorter than a step ({step})")]
+    HorizonShorterThanStep {
+        /// The horizon.
+        horizon: Duration,
+        /// The step.
+        step: Duration,
+    },
+    /// The horizon ends after the last date the calendar represents (9999-12-31).
+    #[error("the horizon runs past the last representable date")]
+    HorizonPastLastDate,
+    /// A `--years` override outside 1 to [`MAX_YEARS`].
+    #[error("a horizon of {years} years is out of range: from 1 to {max} years")]
+    YearsOutOfRange {
+        /// The years asked for.
+        years: u32,
+        /// The most allowed ([`MAX_YEARS`]).
+        max: u32,
+    },
+    /// More parties than the simulator's party sets hold.
+    #[error("the simulator handles at most {max} parties; this agreement has {parties}")]
+    TooManyParties {
+        /// The agreement's parties.
+        parties: usize,
+        /// The most the simulator handles ([`MAX_PARTIES`]).
+        max: usize,
+    },
+    /// Zero runs.
+    #[error("the number of runs must be at least 1")]
+    NoRuns,
+    /// A step that is not a whole number of months or years.
+    #[error("the simulation steps by whole months, not by {step}")]
+    StepNotMonths {
+        /// The step.
+        step: Duration,
+    },
+    /// A party's strategy lacks a parameter its kind needs.
+    #[error("the strategy of `{party}` needs `{parameter}`")]
+    StrategyNeeds {
+        /// The party.
+        party: String,
+        /// The parameter missing (`cheat`, `max_cost`, `patience`).
+        parameter: &'static str,
+    },
 }
+
+/// The most parties the simulator handles (its party sets are 128-bit masks).
+pub const MAX_PARTIES: usize = 128;
 
 /// The longest horizon in years, as in a file (a duration is at most 1,000 years).
 pub const MAX_YEARS: u32 = 1000;
@@ -544,19 +602,14 @@ pub fn horizon_steps(
             } else {
                 Some(horizon.amount)
             }
-            .ok_or_else(|| PlanError(format!("the horizon ({horizon}) is too long")))?;
+            .ok_or(PlanError::HorizonTooLong { horizon })?;
             if months % step_months != 0 {
-                return Err(PlanError(format!(
-                    "the horizon ({horizon}) is not a whole number of steps ({step}); \
-                     choose a horizon that is a multiple of the step"
-                )));
+                return Err(PlanError::HorizonNotWholeSteps { horizon, step });
             }
             months / step_months
         }
         Unit::Day | Unit::Week => {
-            let end = horizon
-                .after(start)
-                .ok_or_else(|| PlanError("the horizon runs past the last representable date".into()))?;
+            let end = horizon.after(start).ok_or(PlanError::HorizonPastLastDate)?;
             let mut steps = 0u32;
             while Duration::months((steps + 1) * step_months).after(start).is_some_and(|d| d <= end) {
                 steps += 1;
@@ -565,7 +618,7 @@ pub fn horizon_steps(
         }
     };
     if steps == 0 {
-        return Err(PlanError(format!("the horizon ({horizon}) is shorter than a step ({step})")));
+        return Err(PlanError::HorizonShorterThanStep { horizon, step });
     }
     Ok(steps)
 }
@@ -580,23 +633,18 @@ impl Plan {
         }
         if let Some(years) = overrides.years {
             if years == 0 || years > MAX_YEARS {
-                return Err(PlanError(format!(
-                    "a horizon of {years} years is out of range: from 1 to {MAX_YEARS} years"
-                )));
+                return Err(PlanError::YearsOutOfRange { years, max: MAX_YEARS });
             }
             sim.horizon = Duration { amount: years, unit: Unit::Year };
         }
         if let Some(seed) = overrides.seed {
             sim.seed = seed;
         }
-        if ag.spec.party.len() > 128 {
-            return Err(PlanError(format!(
-                "the simulator handles at most 128 parties; this agreement has {}",
-                ag.spec.party.len()
-            )));
+        if ag.spec.party.len() > MAX_PARTIES {
+            return Err(PlanError::TooManyParties { parties: ag.spec.party.len(), max: MAX_PARTIES });
         }
         if sim.runs == 0 {
-            return Err(PlanError("the number of runs must be at least 1".into()));
+            return Err(PlanError::NoRuns);
         }
         let step_months = match sim.step.unit {
             Unit::Month => sim.step.amount,
@@ -604,14 +652,14 @@ impl Plan {
             _ => 0,
         };
         if step_months == 0 {
-            return Err(PlanError(format!("the simulation steps by whole months, not by {}", sim.step)));
+            return Err(PlanError::StepNotMonths { step: sim.step });
         }
         let start = overrides.start.unwrap_or(ag.spec.agreement.adopted);
         let steps = horizon_steps(sim.horizon, sim.step, step_months, start)?;
         let dates = (1..=steps)
             .map(|k| Duration::months(k * step_months).after(start))
             .collect::<Option<Vec<Date>>>()
-            .ok_or_else(|| PlanError("the horizon runs past the last representable date".into()))?;
+            .ok_or(PlanError::HorizonPastLastDate)?;
         let step_years = step_months as f64 / 12.0;
         let years = steps as f64 * step_years;
         let rules = rules(ag, &sim)?;
@@ -667,7 +715,8 @@ fn rules(ag: &Agreement, sim: &Simulation) -> Result<Vec<Option<Rule>>, PlanErro
                 return Ok(None);
             }
             let Some(strategy) = sim.strategy.get(&party.id) else { return Ok(Some(Rule::Sincere)) };
-            let missing = |what: &str| PlanError(format!("the strategy of `{}` needs `{what}`", party.id));
+            let missing =
+                |parameter: &'static str| PlanError::StrategyNeeds { party: party.id.clone(), parameter };
             Ok(Some(match strategy.kind {
                 StrategyKind::Sincere => Rule::Sincere,
                 StrategyKind::CovertCheater => {
@@ -815,9 +864,17 @@ mod tests {
     #[test]
     fn a_horizon_that_is_not_a_whole_number_of_steps_is_refused() {
         let error = steps("10 months", "3 months", "2020-01-01").unwrap_err();
-        assert!(error.0.contains("not a whole number of steps"), "{error}");
+        assert_eq!(
+            error,
+            PlanError::HorizonNotWholeSteps { horizon: Duration::months(10), step: Duration::months(3) }
+        );
+        assert_eq!(
+            error.to_string(),
+            "the horizon (10 months) is not a whole number of steps (3 months); choose a horizon that is a \
+             multiple of the step"
+        );
         let error = steps("1 month", "2 months", "2020-01-01").unwrap_err();
-        assert!(error.0.contains("not a whole number of steps"), "{error}");
+        assert!(error.to_string().contains("not a whole number of steps"), "{error}");
     }
 
     #[test]
@@ -828,9 +885,13 @@ mod tests {
         assert_eq!(steps("365 days", "1 month", "2023-01-01"), Ok(12));
         assert_eq!(steps("31 days", "1 month", "2023-01-01"), Ok(1));
         // 1 January + 30 days is 31 January, a day short of the first monthly step.
-        assert!(steps("30 days", "1 month", "2023-01-01").unwrap_err().0.contains("shorter than a step"));
+        let error = steps("30 days", "1 month", "2023-01-01").unwrap_err();
+        assert_eq!(error.to_string(), "the horizon (30 days) is shorter than a step (1 month)");
         assert_eq!(steps("52 weeks", "1 month", "2023-01-01"), Ok(11));
-        assert!(steps("3 weeks", "1 month", "2023-01-01").unwrap_err().0.contains("shorter than a step"));
+        assert!(matches!(
+            steps("3 weeks", "1 month", "2023-01-01"),
+            Err(PlanError::HorizonShorterThanStep { .. })
+        ));
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub struct ShardFile {
 }
 
 /// Why a shard, or a set of shards, cannot be merged.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ShardError {
     /// The file at fault (its name as given), when one is.
     pub file: Option<String>,
@@ -48,16 +48,37 @@ pub struct ShardError {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// The error of the part that refused the shard (the engine compiling its agreement,
+    /// the plan of its assumptions, its tally), when one did: `message` says it in words,
+    /// this is it as a value ([`std::error::Error::source`]).
+    pub cause: Option<Box<crate::Error>>,
 }
 
 impl ShardError {
     fn in_file(file: &str, message: impl Into<String>) -> ShardError {
-        ShardError { file: Some(file.to_string()), at: None, message: message.into(), help: None }
+        ShardError {
+            file: Some(file.to_string()),
+            at: None,
+            message: message.into(),
+            help: None,
+            cause: None,
+        }
     }
 
     fn help(mut self, help: impl Into<String>) -> ShardError {
         self.help = Some(help.into());
         self
+    }
+
+    fn caused_by(mut self, cause: impl Into<crate::Error>) -> ShardError {
+        self.cause = Some(Box::new(cause.into()));
+        self
+    }
+}
+
+impl std::error::Error for ShardError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().map(|c| c as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -112,6 +133,7 @@ pub fn read(file: &str, text: &str) -> Result<ShardFile, ShardError> {
         at: Some((e.line(), e.column())),
         message: format!("not a detente shard file: {e}"),
         help: Some(WRITTEN_BY.into()),
+        cause: None,
     })
 }
 
@@ -128,7 +150,13 @@ pub struct Merged {
 /// Checks `shards` (each with the name of its file) and merges them.
 pub fn merge(shards: &[(String, ShardFile)]) -> Result<Merged, ShardError> {
     let Some((first_name, first)) = shards.first() else {
-        return Err(ShardError { file: None, at: None, message: "no shard files given".into(), help: None });
+        return Err(ShardError {
+            file: None,
+            at: None,
+            message: "no shard files given".into(),
+            help: None,
+            cause: None,
+        });
     };
     for (name, shard) in shards {
         if shard.spec != first.spec {
@@ -141,9 +169,11 @@ pub fn merge(shards: &[(String, ShardFile)]) -> Result<Merged, ShardError> {
     }
     let agreement = Agreement::compile(&first.spec).map_err(|e| {
         ShardError::in_file(first_name, format!("the shard's agreement cannot be simulated: {e}"))
+            .caused_by(e)
     })?;
     let plan = Plan::new(&agreement, Overrides::default()).map_err(|e| {
         ShardError::in_file(first_name, format!("the shard's assumptions cannot be simulated: {e}"))
+            .caused_by(e)
     })?;
     let total = u64::from(plan.runs);
     let count = first.shard.1;
@@ -213,7 +243,8 @@ pub fn merge(shards: &[(String, ShardFile)]) -> Result<Merged, ShardError> {
         }
         if let Err(e) = shard.tally.validate(&shape) {
             return Err(ShardError::in_file(name, format!("its tally is inconsistent: {e}"))
-                .help("the file was edited or damaged; run the shard again"));
+                .help("the file was edited or damaged; run the shard again")
+                .caused_by(e));
         }
     }
     let missing: Vec<String> =
@@ -239,7 +270,7 @@ pub fn merge(shards: &[(String, ShardFile)]) -> Result<Merged, ShardError> {
     for (name, shard) in shards {
         tally
             .merge(&shard.tally)
-            .map_err(|e| ShardError::in_file(name, format!("cannot add its tally: {e}")))?;
+            .map_err(|e| ShardError::in_file(name, format!("cannot add its tally: {e}")).caused_by(e))?;
     }
     Ok(Merged { agreement, plan, tally })
 }
@@ -285,6 +316,7 @@ fn gap(start: u64, end: u64, total: u64, missing: &[String]) -> ShardError {
             "give every shard of the split (e.g. `detente merge shards/*.json`), or run the missing ones"
                 .into(),
         ),
+        cause: None,
     }
 }
 

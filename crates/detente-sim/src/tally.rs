@@ -24,33 +24,94 @@ pub const STATUSES: [CommitmentStatus; 10] = CommitmentStatus::ALL;
 /// sums are integers and exact in any order.
 const SCALE: f64 = 1e6;
 
-/// Why a tally cannot hold what was added to it: a value beyond its exact range, or
-/// counts or sums that would overflow. Never silently saturated or wrapped: the run (or
-/// the merge) stops with this error.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TallyError(pub String);
-
-impl std::fmt::Display for TallyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Why a tally cannot hold what was added to it (a value beyond its exact range, counts
+/// or sums that would overflow: never silently saturated or wrapped, the run or the
+/// merge stops with this error), why two tallies cannot be merged, or why a tally read
+/// from a file (a shard) cannot be believed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TallyError {
+    /// A value (or a sum with it) beyond the exact range of the sums (about 1e32).
+    #[error("the value {value} (or a sum with it) {OVERFLOW}")]
+    ValueOutOfRange {
+        /// The value.
+        value: f64,
+    },
+    /// The square of a value beyond the exact range of the sums of squares.
+    #[error("the square of {value} {OVERFLOW}")]
+    SquareOutOfRange {
+        /// The value.
+        value: f64,
+    },
+    /// A count or sum that would overflow.
+    #[error("{what} {OVERFLOW}")]
+    Overflow {
+        /// What overflowed: `a sum`, `a histogram count`, `the number of runs`, ...
+        what: &'static str,
+    },
+    /// Two tallies of different designs or horizons cannot be merged.
+    #[error("the tallies have different shapes (another design or horizon)")]
+    DifferentShapes,
+    /// A tally read from a file is not of the shape of the agreement it claims to be of.
+    #[error(
+        "the tally's shape ({steps} steps) does not match the agreement's ({} steps, {} quantities, {} phases, {} commitments, {} instruments)",
+        expected.steps, expected.quantities, expected.phases, expected.commitments, expected.instruments
+    )]
+    ShapeMismatch {
+        /// The tally's steps.
+        steps: usize,
+        /// The agreement's shape.
+        expected: Shape,
+    },
+    /// A tally read from a file contradicts itself (a histogram that does not count
+    /// every run, a sum outside its least and greatest values, ...).
+    #[error("{cell}: {problem}")]
+    Inconsistent {
+        /// Which figure: `quantity 2 at step 5`, `relief delivered`, `breakdown`, ...
+        cell: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The computation was cancelled (by [`crate::Control`]) before it finished.
+    #[error("the {what} was cancelled")]
+    Cancelled {
+        /// `simulation` or `comparison`.
+        what: &'static str,
+    },
+    /// A comparison of no designs.
+    #[error("a comparison needs at least one design")]
+    NoDesigns,
 }
 
-impl std::error::Error for TallyError {}
+/// The end of every overflow message.
+const OVERFLOW: &str = "exceeds the exact range of the tallies (sums of values in millionths must stay \
+     within 128-bit integers); no real weight, stockpile or count comes near it: check the \
+     numbers in the file (or simulate fewer runs)";
 
-fn overflow(what: &str) -> TallyError {
-    TallyError(format!(
-        "{what} exceeds the exact range of the tallies (sums of values in millionths must stay \
-         within 128-bit integers); no real weight, stockpile or count comes near it: check the \
-         numbers in the file (or simulate fewer runs)"
-    ))
+/// The shape of an agreement's tally, as a person counts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// Steps of the horizon.
+    pub steps: usize,
+    /// Quantities.
+    pub quantities: usize,
+    /// Phases.
+    pub phases: usize,
+    /// Commitments.
+    pub commitments: usize,
+    /// Instruments.
+    pub instruments: usize,
+}
+
+fn overflow(what: &'static str) -> TallyError {
+    TallyError::Overflow { what }
 }
 
 /// The error of a value a sum cannot take.
 #[cold]
 #[inline(never)]
 fn value_error(value: f64) -> TallyError {
-    overflow(&format!("the value {value} (or a sum with it)"))
+    TallyError::ValueOutOfRange { value }
 }
 
 /// `value` in millionths, rounded half away from zero; `None` for values that are not
@@ -102,8 +163,8 @@ impl Default for Moments {
 impl Moments {
     /// Adds one value, or says why it cannot be (leaving the moments unchanged).
     pub fn try_add(&mut self, value: f64) -> Result<(), TallyError> {
-        let fixed = fixed_point(value).ok_or_else(|| overflow(&format!("the value {value}")))?;
-        let square = fixed.checked_mul(fixed).ok_or_else(|| overflow(&format!("the square of {value}")))?;
+        let fixed = fixed_point(value).ok_or(TallyError::ValueOutOfRange { value })?;
+        let square = fixed.checked_mul(fixed).ok_or(TallyError::SquareOutOfRange { value })?;
         let sum = self.sum.checked_add(fixed).ok_or_else(|| overflow("a sum"))?;
         let sum_sq = self.sum_sq.checked_add(square).ok_or_else(|| overflow("a sum of squares"))?;
         self.sum = sum;
@@ -501,14 +562,13 @@ impl Tally {
                 m.try_add(value)?;
             }
         }
-        let step_years = plan.step_months as f64 / 12.0;
         let relief_binning = Binning::new(Tally::relief_step_range(plan), BINS);
         for (k, (&relief, cell)) in run.relief.iter().zip(self.relief_bins.chunks_exact_mut(BINS)).enumerate()
         {
             self.relief[k].try_add(relief)?;
             increment32(&mut cell[relief_binning.bin(relief)])?;
         }
-        let delivered = run.relief.iter().sum::<f64>() * step_years;
+        let delivered = run.relief_delivered(plan.step_months);
         self.relief_total.try_add(delivered)?;
         increment32(&mut self.relief_total_bins[bin(delivered, Tally::relief_range(plan), BINS)])?;
         for (p, opened) in run.phase_opened.iter().enumerate() {
@@ -542,7 +602,11 @@ impl Tally {
     pub fn merge(&mut self, other: &Tally) -> Result<(), TallyError> {
         // Overflow is collected over the whole slice rather than checked per cell, so
         // that the loop stays vectorized (merging is per chunk of runs, over every cell).
-        fn add<T: Copy + num::OverflowingAdd>(a: &mut [T], b: &[T], what: &str) -> Result<(), TallyError> {
+        fn add<T: Copy + num::OverflowingAdd>(
+            a: &mut [T],
+            b: &[T],
+            what: &'static str,
+        ) -> Result<(), TallyError> {
             let mut overflowed = false;
             for (x, &y) in a.iter_mut().zip(b) {
                 let (sum, over) = x.overflowing(y);
@@ -555,7 +619,7 @@ impl Tally {
             Ok(())
         }
         if !self.same_shape(other) {
-            return Err(TallyError("the tallies have different shapes (another design or horizon)".into()));
+            return Err(TallyError::DifferentShapes);
         }
         self.runs = self.runs.checked_add(other.runs).ok_or_else(|| overflow("the number of runs"))?;
         add(&mut self.quantity_bins, &other.quantity_bins, "a quantity histogram count")?;
@@ -613,40 +677,37 @@ impl Tally {
     /// `shape` is an empty tally of the design it claims to be.
     pub fn validate(&self, shape: &Tally) -> Result<(), TallyError> {
         if !self.same_shape(shape) {
-            return Err(TallyError(format!(
-                "the tally's shape ({} steps) does not match the agreement's ({} steps, {} quantities, \
-                 {} phases, {} commitments, {} instruments)",
-                self.steps,
-                shape.steps,
-                shape.quantity_moments.len() / shape.steps.max(1),
-                shape.phase_opened.len() / (shape.steps + 1),
-                shape.end_status.len() / STATUSES.len(),
-                shape.relieved_at_end.len()
-            )));
+            return Err(TallyError::ShapeMismatch {
+                steps: self.steps,
+                expected: Shape {
+                    steps: shape.steps,
+                    quantities: shape.quantity_moments.len() / shape.steps.max(1),
+                    phases: shape.phase_opened.len() / (shape.steps + 1),
+                    commitments: shape.end_status.len() / STATUSES.len(),
+                    instruments: shape.relieved_at_end.len(),
+                },
+            });
         }
         let runs = self.runs;
-        let bad = |what: String| Err(TallyError(what));
+        let bad = |cell: String, problem: String| Err(TallyError::Inconsistent { cell, problem });
         let total32 = |cells: &[u32]| cells.iter().map(|&c| u64::from(c)).sum::<u64>();
         let total = |cells: &[u64]| cells.iter().try_fold(0u64, |a, &c| a.checked_add(c));
         for (cell, counts) in self.quantity_bins.chunks_exact(BINS).enumerate() {
             if total32(counts) != runs {
                 let (q, k) = (cell / self.steps, cell % self.steps);
-                return bad(format!(
-                    "quantity {} at step {}: the histogram counts {} runs, not {runs}",
-                    q + 1,
-                    k + 1,
-                    total32(counts)
-                ));
+                return bad(
+                    format!("quantity {} at step {}", q + 1, k + 1),
+                    format!("the histogram counts {} runs, not {runs}", total32(counts)),
+                );
             }
         }
         for (cell, level) in self.quantity_moments.iter().enumerate() {
             if !level.consistent(runs) {
                 let (q, k) = (cell / self.steps, cell % self.steps);
-                return bad(format!(
-                    "quantity {} at step {}: the sum, least and greatest values are inconsistent with {runs} runs",
-                    q + 1,
-                    k + 1
-                ));
+                return bad(
+                    format!("quantity {} at step {}", q + 1, k + 1),
+                    format!("the sum, least and greatest values are inconsistent with {runs} runs"),
+                );
             }
         }
         for (cell, (level, counts)) in
@@ -654,26 +715,25 @@ impl Tally {
         {
             if !level.consistent(runs) || total32(counts) != runs {
                 let (o, k) = (cell / self.steps, cell % self.steps);
-                return bad(format!(
-                    "programme figure {} at step {}: inconsistent with {runs} runs",
-                    o + 1,
-                    k + 1
-                ));
+                return bad(
+                    format!("programme figure {} at step {}", o + 1, k + 1),
+                    format!("inconsistent with {runs} runs"),
+                );
             }
         }
         for (k, (level, counts)) in self.relief.iter().zip(self.relief_bins.chunks_exact(BINS)).enumerate() {
             if !level.consistent(runs) || (runs > 0 && level.min < 0) || total32(counts) != runs {
-                return bad(format!("relief at step {}: inconsistent with {runs} runs", k + 1));
+                return bad(format!("relief at step {}", k + 1), format!("inconsistent with {runs} runs"));
             }
         }
         if !self.relief_total.consistent(runs) || (runs > 0 && self.relief_total.min < 0) {
-            return bad(format!("relief delivered: inconsistent with {runs} runs"));
+            return bad("relief delivered".into(), format!("inconsistent with {runs} runs"));
         }
         if total32(&self.relief_total_bins) != runs {
-            return bad(format!(
-                "relief delivered: the histogram counts {} runs, not {runs}",
-                total32(&self.relief_total_bins)
-            ));
+            return bad(
+                "relief delivered".into(),
+                format!("the histogram counts {} runs, not {runs}", total32(&self.relief_total_bins)),
+            );
         }
         let distributions = self
             .phase_opened
@@ -694,25 +754,26 @@ impl Tally {
             );
         for (what, counts) in distributions {
             if total(counts) != Some(runs) {
-                return bad(format!(
-                    "{what}: the counts add up to {}, not the {runs} runs",
-                    total(counts).map_or("more than 2^64".to_string(), |t| t.to_string())
-                ));
+                return bad(
+                    what,
+                    format!(
+                        "the counts add up to {}, not the {runs} runs",
+                        total(counts).map_or("more than 2^64".to_string(), |t| t.to_string())
+                    ),
+                );
             }
         }
         if let Some(k) = self.collapse_before_breakdown() {
-            return bad(format!(
-                "by step {}: fewer runs collapsed or broke down than broke down, but a breakdown is \
-                 a collapse",
-                k + 1
-            ));
+            return bad(
+                format!("by step {}", k + 1),
+                "fewer runs collapsed or broke down than broke down, but a breakdown is a collapse".into(),
+            );
         }
         if let Some(i) = self.relieved_at_end.iter().position(|&n| n > runs) {
-            return bad(format!(
-                "instrument {}: relieved in {} runs of {runs}",
-                i + 1,
-                self.relieved_at_end[i]
-            ));
+            return bad(
+                format!("instrument {}", i + 1),
+                format!("relieved in {} runs of {runs}", self.relieved_at_end[i]),
+            );
         }
         for (what, moments) in [
             ("covert violations", &self.covert_violations),
@@ -721,11 +782,11 @@ impl Tally {
             ("false alarms cleared", &self.resolved),
         ] {
             if !moments.consistent(runs) || (runs > 0 && moments.min < 0) {
-                return bad(format!("{what}: inconsistent with {runs} runs"));
+                return bad(what.into(), format!("inconsistent with {runs} runs"));
             }
         }
         if self.resolved.sum > self.false_alarms.sum {
-            return bad("more false alarms cleared than recorded".into());
+            return bad("false alarms cleared".into(), "more than the false alarms recorded".into());
         }
         Ok(())
     }

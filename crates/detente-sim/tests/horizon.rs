@@ -29,6 +29,7 @@ fn a_horizon_past_the_files_limit_is_refused() {
     let ag = common::compile(&common::spec("tests/cases/two-sides.toml"));
     for years in [0, 1001] {
         let error = Plan::new(&ag, Overrides { years: Some(years), ..Overrides::default() }).unwrap_err();
-        assert!(error.0.contains("from 1 to 1000 years"), "{error}");
+        assert!(error.to_string().contains("from 1 to 1000 years"), "{error}");
+        assert_eq!(error, detente_sim::PlanError::YearsOutOfRange { years, max: 1000 });
     }
 }

@@ -16,7 +16,7 @@ fn starter() -> detente_engine::Agreement {
 fn comparing_no_design_is_an_error() {
     let result = compare_with(&[], 0..10, &Control::new(&|_| {}));
     assert!(
-        matches!(&result, Err(Stopped::Failed(e)) if e.0.contains("at least one design")),
+        matches!(&result, Err(Stopped::Failed(detente_sim::TallyError::NoDesigns))),
         "{:?}",
         result.err()
     );

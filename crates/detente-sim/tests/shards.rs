@@ -6,7 +6,7 @@ mod common;
 
 use detente_sim::shards::{self, merge, read, ShardFile};
 use detente_sim::summary::Summary;
-use detente_sim::{simulate, Overrides, Plan, Simulator};
+use detente_sim::{simulate, Overrides, Plan, Simulator, TallyError};
 use proptest::prelude::*;
 
 /// Two shard files of two-sides (40 runs, 12 months), as `simulate --shard` writes them.
@@ -94,6 +94,33 @@ fn mangled_shards_are_errors() {
         let error = read_and_merge(&case).expect_err(what);
         assert!(error.contains(message), "{what}: {error}");
     }
+}
+
+/// A shard refused for its tally keeps the tally's error as its source, naming the
+/// figure at fault.
+#[test]
+fn an_inconsistent_tally_is_the_source_of_the_shards_error() {
+    use std::error::Error as _;
+    let texts = shard_texts();
+    assert!(texts[0].contains("\"breakdown\":[0"), "the fixture has no breakdown in its first step");
+    let edited = texts[0].replacen("\"breakdown\":[0", "\"breakdown\":[1", 1);
+    let files = vec![
+        ("a.json".to_string(), read("a.json", &edited).unwrap()),
+        ("b.json".to_string(), read("b.json", &texts[1]).unwrap()),
+    ];
+    let Err(error) = merge(&files) else { panic!("the edited shard must be refused") };
+    assert_eq!(error.file.as_deref(), Some("a.json"));
+    assert!(
+        error
+            .to_string()
+            .contains("its tally is inconsistent: breakdown: the counts add up to 21, not the 20 runs"),
+        "{error}"
+    );
+    let source = error.source().and_then(|s| s.downcast_ref::<detente_sim::Error>());
+    assert!(
+        matches!(source, Some(detente_sim::Error::Tally(TallyError::Inconsistent { cell, .. })) if cell == "breakdown"),
+        "{source:?}"
+    );
 }
 
 proptest! {

@@ -50,7 +50,8 @@ fn merging_counts_that_would_wrap_is_an_error() {
     huge.breakdown[0] = u64::MAX;
     let mut merged = tally.clone();
     let error = merged.merge(&huge).unwrap_err();
-    assert!(error.0.contains("exceeds the exact range"), "{error}");
+    assert!(error.to_string().contains("exceeds the exact range"), "{error}");
+    assert_eq!(error, detente_sim::TallyError::Overflow { what: "the number of runs" });
     let mut sum = tally.clone();
     sum.relief_total.sum = i128::MAX;
     let mut merged = tally.clone();

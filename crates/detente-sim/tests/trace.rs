@@ -197,3 +197,30 @@ fn the_truth_not_on_record_is_kept_apart() {
     // Nothing in the log says what the record did not see.
     assert!(traced.events.iter().all(|e| !e.source.as_deref().unwrap_or_default().contains("covertly")));
 }
+
+/// A breach is answered on its day, [`detente_sim::run::ANSWER_AFTER_DAYS`] after it was
+/// established, even when it was established on a day on which something on the
+/// agenda also fell. In run 1332 of korea-2020 (seed 1), prc's missed deadline for
+/// `peace-declaration` is on record from 2022-03-04, a day on which a lead time also
+/// ended: the future read the record as it stood before that day's timer and did not
+/// put the answer on the agenda, so dprk answered at the end of the step, on
+/// 2022-05-01, after 58 days.
+#[test]
+fn a_breach_established_on_a_busy_day_is_answered_on_its_day() {
+    let ag = compile(&korea());
+    let overrides = Overrides { runs: Some(2000), years: Some(20), seed: Some(1), start: None };
+    let sim = Simulator::new(&ag, Plan::new(&ag, overrides).unwrap());
+    let traced = sim.trace(1332);
+    let suspension = ag.spec.power.iter().position(|p| p.id == "dprk-suspension").unwrap();
+    let answer = traced
+        .events
+        .iter()
+        .find(|e| e.kind == EventKind::Invoked && e.subject == Subject::Power(suspension))
+        .expect("dprk answers prc's breach");
+    let source = answer.source.as_deref().unwrap_or_default();
+    assert!(
+        source.contains("breach of `peace-declaration` after 30 days (on record since 2022-03-04)"),
+        "{source}"
+    );
+    assert_eq!(answer.date.to_string(), "2022-04-03");
+}

@@ -330,7 +330,8 @@ pub struct Parsed {
 }
 
 /// A syntax error in a condition, with the byte range in the condition text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct ConditionError {
     /// What is wrong.
     pub message: String,
@@ -733,7 +734,7 @@ impl Parser<'_> {
         match self.next() {
             Some(token) if token.kind == TokenKind::Date => {
                 let date = parse_date(token.text(self.text))
-                    .map_err(|message| self.error_at(token.range.clone(), message, None))?;
+                    .map_err(|message| self.error_at(token.range.clone(), message.to_string(), None))?;
                 Ok(Condition::Date { cmp, date })
             }
             other => Err(self.error_at(
@@ -782,6 +783,14 @@ impl schemars::JsonSchema for Condition {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_condition_error_displays_its_message_and_is_an_error() {
+        let error = parse("phase-1 and").unwrap_err();
+        let as_error: &dyn std::error::Error = &error;
+        assert_eq!(as_error.to_string(), error.message);
+        assert!(!error.message.is_empty() && error.range.start <= "phase-1 and".len());
+    }
 
     fn roundtrip(text: &str) -> String {
         let parsed = parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));

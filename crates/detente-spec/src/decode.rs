@@ -763,9 +763,9 @@ impl<'s> Decoder<'s> {
         };
         match parse_date(&text) {
             Ok(date) => Some(date),
-            Err(message) => {
+            Err(error) => {
                 self.report(
-                    Diagnostic::new(Code::BadDate, format!("`{key}` is not a valid date: {message}"))
+                    Diagnostic::new(Code::BadDate, format!("`{key}` is not a valid date: {error}"))
                         .label(item_span(item), "invalid date")
                         .help("dates are YYYY-MM-DD and must exist in the calendar"),
                 );
@@ -1263,14 +1263,17 @@ impl<'s> Decoder<'s> {
         }
         let text = self.string(t, key)?;
         let span = self.map.field(t.item, field_name(t.prefix, key));
-        let looks_like_date = text.trim().starts_with(|c: char| c.is_ascii_digit()) && text.contains('-');
         match text.parse::<Due>() {
             Ok(due) => Some(due),
             Err(error) => {
-                let (code, help) = if looks_like_date {
-                    (Code::BadDate, "a calendar deadline is a date that exists, e.g. 2018-12-31")
-                } else {
-                    (Code::BadDuration, "write a duration (\"90 days\", \"6 months\") or a date (2018-12-31)")
+                let (code, help) = match error {
+                    DueError::Date(_) => {
+                        (Code::BadDate, "a calendar deadline is a date that exists, e.g. 2018-12-31")
+                    }
+                    DueError::Duration(_) => (
+                        Code::BadDuration,
+                        "write a duration (\"90 days\", \"6 months\") or a date (2018-12-31)",
+                    ),
                 };
                 self.report(
                     Diagnostic::new(code, format!("`{key}` is neither a duration nor a date: {error}"))
@@ -1286,7 +1289,7 @@ impl<'s> Decoder<'s> {
         let text = self.string(t, "on_timeout")?;
         match text.parse::<Timeout>() {
             Ok(timeout) => Some(timeout),
-            Err(message) => {
+            Err(error) => {
                 let span = self.map.field(t.item, "on_timeout");
                 let code = if text.trim().starts_with("extended by") {
                     Code::BadDuration
@@ -1298,7 +1301,11 @@ impl<'s> Decoder<'s> {
                     Some(s) => format!("did you mean `{s}`? on_timeout is \"violated\", \"discharged\" or \"extended by 30 days\""),
                     None => "on_timeout is \"violated\", \"discharged\" or \"extended by 30 days\"".to_string(),
                 };
-                self.report(Diagnostic::new(code, message).label(span, "invalid timeout outcome").help(help));
+                self.report(
+                    Diagnostic::new(code, error.to_string())
+                        .label(span, "invalid timeout outcome")
+                        .help(help),
+                );
                 None
             }
         }

@@ -545,15 +545,27 @@ impl std::fmt::Display for Due {
     }
 }
 
-impl std::str::FromStr for Due {
-    type Err = String;
+/// Why a text is not a `due`: a date that is not in the calendar, or a duration that
+/// cannot be read (text that starts with a digit and has a dash is read as a date).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DueError {
+    /// It reads as a date, but not a valid one.
+    #[error(transparent)]
+    Date(#[from] crate::time::DateError),
+    /// It reads as a duration, but not a valid one.
+    #[error(transparent)]
+    Duration(#[from] crate::time::DurationError),
+}
 
-    fn from_str(text: &str) -> Result<Due, String> {
+impl std::str::FromStr for Due {
+    type Err = DueError;
+
+    fn from_str(text: &str) -> Result<Due, DueError> {
         let text = text.trim();
         if text.starts_with(|c: char| c.is_ascii_digit()) && text.contains('-') {
-            return crate::time::parse_date(text).map(Due::On);
+            return Ok(Due::On(crate::time::parse_date(text)?));
         }
-        text.parse().map(Due::After).map_err(|e: crate::time::DurationError| e.0)
+        Ok(Due::After(text.parse()?))
     }
 }
 
@@ -670,22 +682,33 @@ impl std::fmt::Display for Timeout {
     }
 }
 
-impl std::str::FromStr for Timeout {
-    type Err = String;
+/// Why a text is not an `on_timeout` outcome.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TimeoutError {
+    /// Not one of the outcome words.
+    #[error(
+        "`{text}` is not a timeout outcome; use \"violated\", \"discharged\" or \"extended by 30 days\""
+    )]
+    UnknownOutcome {
+        /// The text, trimmed.
+        text: String,
+    },
+    /// `extended by` with a duration that cannot be read.
+    #[error(transparent)]
+    Extension(#[from] crate::time::DurationError),
+}
 
-    fn from_str(text: &str) -> Result<Timeout, String> {
+impl std::str::FromStr for Timeout {
+    type Err = TimeoutError;
+
+    fn from_str(text: &str) -> Result<Timeout, TimeoutError> {
         let text = text.trim();
         match text {
             "violated" => Ok(Timeout::Violated),
             "discharged" => Ok(Timeout::Discharged),
             _ => match text.strip_prefix("extended by ") {
-                Some(rest) => rest
-                    .parse()
-                    .map(Timeout::Extended)
-                    .map_err(|e: crate::time::DurationError| e.0),
-                None => Err(format!(
-                    "`{text}` is not a timeout outcome; use \"violated\", \"discharged\" or \"extended by 30 days\""
-                )),
+                Some(rest) => Ok(Timeout::Extended(rest.parse()?)),
+                None => Err(TimeoutError::UnknownOutcome { text: text.into() }),
             },
         }
     }
@@ -1531,5 +1554,33 @@ pub fn check_id(id: &str) -> Result<(), IdError> {
     match RESERVED_IDS.iter().find(|&&word| word == id) {
         Some(word) => Err(IdError::Reserved(word)),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{DateError, DurationError};
+    use std::error::Error as _;
+
+    #[test]
+    fn a_bad_due_says_whether_it_read_as_a_date_or_a_duration() {
+        let date = "2021-02-30".parse::<Due>().unwrap_err();
+        assert!(matches!(date, DueError::Date(DateError::NoSuchDay { days_in_month: 28, .. })));
+        assert_eq!(date.to_string(), "`2021-02-30`: that month has only 28 days");
+        let duration = "90 dayz".parse::<Due>().unwrap_err();
+        assert_eq!(duration, DueError::Duration(DurationError::UnknownUnit { word: "dayz".into() }));
+        assert_eq!(duration.to_string(), "`dayz` is not a unit of time; use days, weeks, months or years");
+    }
+
+    #[test]
+    fn a_bad_timeout_names_the_outcomes_or_the_bad_extension() {
+        let unknown = "voilated".parse::<Timeout>().unwrap_err();
+        assert_eq!(unknown, TimeoutError::UnknownOutcome { text: "voilated".into() });
+        assert!(unknown.to_string().contains("use \"violated\", \"discharged\" or \"extended by 30 days\""));
+        assert!(unknown.source().is_none());
+        let extension = "extended by thirty days".parse::<Timeout>().unwrap_err();
+        assert!(matches!(extension, TimeoutError::Extension(DurationError::NoNumber { .. })));
+        assert!(extension.to_string().contains("`thirty days` does not start with a whole number"));
     }
 }

@@ -132,13 +132,35 @@ impl fmt::Display for Duration {
 }
 
 /// Why a duration string could not be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DurationError(pub String);
-
-impl fmt::Display for DurationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DurationError {
+    /// The text does not start with a whole number.
+    #[error("`{text}` does not start with a whole number of days, weeks, months or years")]
+    NoNumber {
+        /// The text, trimmed.
+        text: String,
+    },
+    /// The number does not fit a duration (more than 2^32 - 1).
+    #[error("`{number}` is too large for a duration")]
+    NumberTooLarge {
+        /// The number as written.
+        number: String,
+    },
+    /// The word after the number is not a unit of time.
+    #[error("`{word}` is not a unit of time; use days, weeks, months or years")]
+    UnknownUnit {
+        /// The word as written.
+        word: String,
+    },
+    /// The duration is longer than the longest detente accepts ([`MAX_DURATION_DAYS`]).
+    #[error("`{text}` is longer than 1,000 years, the longest duration detente accepts")]
+    TooLong {
+        /// The text, trimmed.
+        text: String,
+        /// The duration it reads as.
+        duration: Duration,
+    },
 }
 
 impl FromStr for Duration {
@@ -149,21 +171,15 @@ impl FromStr for Duration {
         let digits_end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
         let (number, rest) = text.split_at(digits_end);
         if number.is_empty() {
-            return Err(DurationError(format!(
-                "`{text}` does not start with a whole number of days, weeks, months or years"
-            )));
+            return Err(DurationError::NoNumber { text: text.into() });
         }
         let amount: u32 =
-            number.parse().map_err(|_| DurationError(format!("`{number}` is too large for a duration")))?;
+            number.parse().map_err(|_| DurationError::NumberTooLarge { number: number.into() })?;
         let word = rest.trim();
-        let unit = Unit::parse(word).ok_or_else(|| {
-            DurationError(format!("`{word}` is not a unit of time; use days, weeks, months or years"))
-        })?;
+        let unit = Unit::parse(word).ok_or_else(|| DurationError::UnknownUnit { word: word.into() })?;
         let duration = Duration { amount, unit };
         if duration.approx_days() > u64::from(MAX_DURATION_DAYS) {
-            return Err(DurationError(format!(
-                "`{text}` is longer than 1,000 years, the longest duration detente accepts"
-            )));
+            return Err(DurationError::TooLong { text: text.into(), duration });
         }
         Ok(duration)
     }
@@ -196,28 +212,65 @@ impl schemars::JsonSchema for Duration {
     }
 }
 
+/// Why a text is not a calendar date.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DateError {
+    /// Not of the form `YYYY-MM-DD` (four digits, a dash, two digits, a dash, two digits).
+    #[error("`{text}` is not a date in the form YYYY-MM-DD")]
+    NotYyyyMmDd {
+        /// The text.
+        text: String,
+    },
+    /// Year 0000, which the calendar does not have.
+    #[error("`{text}`: year 0000 is not a calendar year")]
+    YearZero {
+        /// The text.
+        text: String,
+    },
+    /// A month outside 1 to 12.
+    #[error("`{text}`: there is no month {month}")]
+    NoSuchMonth {
+        /// The text.
+        text: String,
+        /// The month as written.
+        month: i8,
+    },
+    /// A day past the end of its month (or day 00).
+    #[error("`{text}`: that month has only {days_in_month} days")]
+    NoSuchDay {
+        /// The text.
+        text: String,
+        /// The day as written.
+        day: i8,
+        /// How many days the month has in that year.
+        days_in_month: i8,
+    },
+}
+
 /// Parses a `YYYY-MM-DD` calendar date, with a message a person can act on.
-pub fn parse_date(text: &str) -> Result<Date, String> {
+pub fn parse_date(text: &str) -> Result<Date, DateError> {
     let bytes = text.as_bytes();
     let shaped = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
         && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    let not_a_date = || DateError::NotYyyyMmDd { text: text.into() };
     if !shaped {
-        return Err(format!("`{text}` is not a date in the form YYYY-MM-DD"));
+        return Err(not_a_date());
     }
-    let year: i16 = text[0..4].parse().map_err(|_| "bad year".to_string())?;
-    let month: i8 = text[5..7].parse().map_err(|_| "bad month".to_string())?;
-    let day: i8 = text[8..10].parse().map_err(|_| "bad day".to_string())?;
+    let year: i16 = text[0..4].parse().map_err(|_| not_a_date())?;
+    let month: i8 = text[5..7].parse().map_err(|_| not_a_date())?;
+    let day: i8 = text[8..10].parse().map_err(|_| not_a_date())?;
     if year < 1 {
-        return Err(format!("`{text}`: year 0000 is not a calendar year"));
+        return Err(DateError::YearZero { text: text.into() });
     }
     if !(1..=12).contains(&month) {
-        return Err(format!("`{text}`: there is no month {month}"));
+        return Err(DateError::NoSuchMonth { text: text.into(), month });
     }
     Date::new(year, month, day).map_err(|_| {
-        let last = Date::new(year, month, 1).map(|d| d.days_in_month()).unwrap_or(31);
-        format!("`{text}`: that month has only {last} days")
+        let days_in_month = Date::new(year, month, 1).map(|d| d.days_in_month()).unwrap_or(31);
+        DateError::NoSuchDay { text: text.into(), day, days_in_month }
     })
 }
 
@@ -253,11 +306,23 @@ mod tests {
 
     #[test]
     fn rejects_bad_durations_with_reasons() {
-        assert!("days".parse::<Duration>().unwrap_err().0.contains("whole number"));
-        assert!("3 fortnights".parse::<Duration>().unwrap_err().0.contains("unit"));
-        assert!("-3 days".parse::<Duration>().is_err());
-        assert!("99999999999 days".parse::<Duration>().unwrap_err().0.contains("too large"));
-        assert!("2000 years".parse::<Duration>().unwrap_err().0.contains("1,000"));
+        let error = |text: &str| text.parse::<Duration>().unwrap_err();
+        assert_eq!(
+            error(" days ").to_string(),
+            "`days` does not start with a whole number of days, weeks, months or years"
+        );
+        assert_eq!(error("3 fortnights"), DurationError::UnknownUnit { word: "fortnights".into() });
+        assert!(error("3 fortnights").to_string().contains("`fortnights` is not a unit of time"));
+        assert!(matches!(error("-3 days"), DurationError::NoNumber { .. }));
+        assert_eq!(error("99999999999 days").to_string(), "`99999999999` is too large for a duration");
+        assert_eq!(
+            error("2000 years"),
+            DurationError::TooLong {
+                text: "2000 years".into(),
+                duration: Duration { amount: 2000, unit: Unit::Year }
+            }
+        );
+        assert!(error("2000 years").to_string().contains("longer than 1,000 years"));
     }
 
     #[test]
@@ -281,9 +346,20 @@ mod tests {
     #[test]
     fn dates_are_checked_with_helpful_messages() {
         assert_eq!(parse_date("2020-02-29"), Ok(date(2020, 2, 29)));
-        assert!(parse_date("2021-02-29").unwrap_err().contains("only 28 days"));
-        assert!(parse_date("2021-13-01").unwrap_err().contains("no month 13"));
-        assert!(parse_date("21-1-1").unwrap_err().contains("YYYY-MM-DD"));
-        assert!(parse_date("0000-01-01").is_err());
+        let leap = parse_date("2021-02-29").unwrap_err();
+        assert_eq!(leap, DateError::NoSuchDay { text: "2021-02-29".into(), day: 29, days_in_month: 28 });
+        assert_eq!(leap.to_string(), "`2021-02-29`: that month has only 28 days");
+        let month = parse_date("2021-13-01").unwrap_err();
+        assert_eq!(month, DateError::NoSuchMonth { text: "2021-13-01".into(), month: 13 });
+        assert_eq!(month.to_string(), "`2021-13-01`: there is no month 13");
+        assert_eq!(
+            parse_date("21-1-1").unwrap_err().to_string(),
+            "`21-1-1` is not a date in the form YYYY-MM-DD"
+        );
+        assert_eq!(parse_date("0000-01-01").unwrap_err(), DateError::YearZero { text: "0000-01-01".into() });
+        assert!(matches!(
+            parse_date("2021-04-00"),
+            Err(DateError::NoSuchDay { day: 0, days_in_month: 30, .. })
+        ));
     }
 }

@@ -180,5 +180,5 @@ fn read(
 /// failure here is a disagreement between them: reported as [`Error::Internal`], never
 /// a panic.
 fn compile(spec: &Spec) -> Result<detente_engine::Agreement, Error> {
-    detente_engine::Agreement::compile(spec).map_err(|e| Error::Internal { message: e.0 })
+    detente_engine::Agreement::compile(spec).map_err(|e| Error::Internal { source: Box::new(e) })
 }

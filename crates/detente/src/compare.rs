@@ -27,19 +27,19 @@ pub fn compare(
     control: &Control,
 ) -> Result<CompareReport, Error> {
     if designs.len() < 2 {
-        return Err(Error::InvalidAssumptions {
-            message: format!("a comparison needs at least two designs, not {}", designs.len()),
-        });
+        return Err(Error::TooFewDesigns { designs: designs.len() });
     }
     let mut compiled: Vec<detente_engine::Agreement> = designs.iter().map(|a| a.compiled().clone()).collect();
     let overrides = Overrides { runs: options.runs, years: options.years, seed: options.seed, start: None };
-    align(&mut compiled, overrides)
-        .map_err(|(d, e)| Error::InvalidAssumptions { message: format!("{}: {}", designs[d].id(), e.0) })?;
+    align(&mut compiled, overrides).map_err(|(d, e)| Error::InvalidAssumptions {
+        design: Some(designs[d].id().to_string()),
+        source: e.into(),
+    })?;
     let simulators = compiled
         .iter()
         .map(|a| Plan::new(a, Overrides::default()).map(|plan| Simulator::new(a, plan)))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::InvalidAssumptions { message: e.0 })?;
+        .map_err(|e| Error::InvalidAssumptions { design: None, source: e.into() })?;
     let runs = simulators.first().map_or(0, |s| u64::from(s.plan().runs));
     let comparison = compare_with(&simulators, 0..runs, control).map_err(|stopped| match stopped {
         Stopped::Cancelled => Error::Cancelled,

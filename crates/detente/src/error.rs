@@ -58,11 +58,21 @@ pub enum Error {
     BeforeAdoption(#[from] DateBeforeAdoption),
     /// The simulation's assumptions cannot be used as given (an override out of range,
     /// numbers too large for exact tallies).
-    #[error("the simulation's assumptions cannot be used: {message}")]
+    #[error("the simulation's assumptions cannot be used: {}{source}", in_design(.design))]
     #[diagnostic(code(detente::invalid_assumptions), help("see the [simulation] table in docs/language.md"))]
     InvalidAssumptions {
-        /// What is wrong.
-        message: String,
+        /// The design at fault, in a comparison of several (its agreement id).
+        design: Option<String>,
+        /// What is wrong, as the simulator says it.
+        #[source]
+        source: detente_sim::Error,
+    },
+    /// A comparison of fewer than two designs.
+    #[error("a comparison needs at least two designs, not {designs}")]
+    #[diagnostic(code(detente::too_few_designs))]
+    TooFewDesigns {
+        /// The designs given.
+        designs: usize,
     },
     /// The caller cancelled a long computation; nothing was returned.
     #[error("cancelled")]
@@ -70,11 +80,13 @@ pub enum Error {
     Cancelled,
     /// Parts of the library disagreed (the checker accepted what the engine refused):
     /// a bug, to be reported with the input that caused it.
-    #[error("internal error: {message}")]
+    #[error("internal error: {source}")]
     #[diagnostic(code(detente::internal), help("this is a bug in detente; please report it with the input"))]
     Internal {
-        /// What the refusing part said.
-        message: String,
+        /// The refusing part's error (the engine's [`detente_engine::compiled::CompileError`]
+        /// or [`detente_engine::log::Problem`]).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// An id that names nothing in the agreement.
     #[error("no item of the agreement has the id `{id}`")]
@@ -91,24 +103,24 @@ pub enum Error {
     /// limit, and what to ask instead).
     #[error("{0}")]
     #[diagnostic(code(detente::game))]
-    Game(SolveError),
+    Game(#[source] SolveError),
     /// A prior (`[simulation.prior.PARTY]`) cannot be used for the learning analysis.
     #[error("the learning analysis cannot use the priors: {0}")]
     #[diagnostic(code(detente::beliefs), help("see [simulation.prior.PARTY] in docs/language.md"))]
-    Beliefs(BeliefsError),
+    Beliefs(#[source] BeliefsError),
     /// The phased game with types cannot be built or solved as asked.
     #[error("the game with types: {0}")]
     #[diagnostic(code(detente::types_game))]
-    TypesGame(TypesGameError),
+    TypesGame(#[source] TypesGameError),
     /// Results too large for the exact tallies (relief of astronomical weight, or a
     /// comparison's paired variances past 128 bits): refused rather than rounded.
     #[error("{0}")]
     #[diagnostic(code(detente::tally), help("state values on a smaller scale, or simulate fewer futures"))]
-    Tally(TallyError),
+    Tally(#[source] TallyError),
     /// A party's reading was asked for that the agreement does not have.
     #[error("{0}")]
     #[diagnostic(code(detente::reading), help("{}", .0.help()))]
-    Reading(ReadingError),
+    Reading(#[source] ReadingError),
     /// An option of a request is out of its range.
     #[error("{option}: {message}")]
     #[diagnostic(code(detente::invalid_option))]
@@ -152,9 +164,10 @@ impl Error {
     /// ```
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::InvalidAgreement { .. } | Error::TooLarge { .. } | Error::InvalidAssumptions { .. } => {
-                ErrorKind::InvalidAgreement
-            }
+            Error::InvalidAgreement { .. }
+            | Error::TooLarge { .. }
+            | Error::InvalidAssumptions { .. }
+            | Error::TooFewDesigns { .. } => ErrorKind::InvalidAgreement,
             Error::Cancelled => ErrorKind::Cancelled,
             Error::EventRefused(_) | Error::InvalidLog { .. } => ErrorKind::InvalidEvent,
             Error::BeforeAdoption(_) | Error::UnknownItem { .. } => ErrorKind::NotFound,
@@ -202,6 +215,10 @@ fn invalid_agreement(diagnostics: &[JsonDiagnostic]) -> String {
         n => format!(" (and {} more error(s))", n - 1),
     };
     format!("{}{at}: {} [{}]{more}", first.file, first.message, first.code)
+}
+
+fn in_design(design: &Option<String>) -> String {
+    design.as_ref().map(|d| format!("{d}: ")).unwrap_or_default()
 }
 
 fn first_help(diagnostics: &[JsonDiagnostic]) -> String {

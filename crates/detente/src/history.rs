@@ -297,7 +297,7 @@ impl History {
     fn machine_at(&self, as_of: Date) -> Result<Machine, Error> {
         let nearest = self.checkpoints.partition_point(|m| m.day() <= as_of).saturating_sub(1);
         let mut machine = Machine::clone(&self.checkpoints[nearest]);
-        machine.resume_on(&self.events).map_err(|p| Error::Internal { message: p.message })?;
+        machine.resume_on(&self.events).map_err(|p| Error::Internal { source: Box::new(p) })?;
         machine.advance_to(as_of);
         Ok(machine)
     }

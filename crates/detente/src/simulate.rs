@@ -41,7 +41,7 @@ impl Agreement {
     /// ```
     pub fn simulate(&self, options: SimulateOptions, control: &Control) -> Result<Summary, Error> {
         let plan = Plan::new(self.compiled(), options.overrides())
-            .map_err(|e| Error::InvalidAssumptions { message: e.0 })?;
+            .map_err(|e| Error::InvalidAssumptions { design: None, source: e.into() })?;
         summarize(&Simulator::new(self.compiled(), plan), control)
     }
 }
@@ -73,10 +73,10 @@ impl History {
         let compiled = self.agreement().compiled();
         let simulator =
             continuing::simulator(compiled, options.overrides(), self.events()).map_err(|e| match e {
-                ContinueError::Plan(e) => Error::InvalidAssumptions { message: e.0 },
+                ContinueError::Plan(e) => Error::InvalidAssumptions { design: None, source: e.into() },
                 // The record's events were each checked as they were appended, and the
                 // machine accepts what the checker accepts.
-                refused @ ContinueError::Refused { .. } => Error::Internal { message: refused.to_string() },
+                refused @ ContinueError::Refused { .. } => Error::Internal { source: Box::new(refused) },
             })?;
         let mut summary = summarize(&simulator, control)?;
         summary.notes.extend(continuing::ended_note(&simulator));

@@ -1,9 +1,10 @@
 //! No panic is reachable from the public API: arbitrary sequences of calls (appends of
 //! records built from valid and invalid ids, dates and values; state, explain and
-//! timeline queries; snapshots) never panic, a refused append changes nothing, and the
+//! timeline queries; snapshots; futures continuing the record; analyses at options in
+//! and out of range; readings) never panic, a refused append changes nothing, and the
 //! state is always the state a fresh replay of the record gives.
 
-use detente::{Agreement, Error, EventRecord, Format, History};
+use detente::{Agreement, AnalyzeOptions, Control, Error, EventRecord, Format, History, SimulateOptions};
 use detente_engine::Log;
 use proptest::prelude::*;
 
@@ -76,6 +77,12 @@ enum Call {
     State(usize),
     Explain(usize, usize),
     Snapshot,
+    /// Futures continuing the record: runs, years (small, to stay quick).
+    Simulate(u32, u32, u64),
+    /// The analysis at arbitrary options, some out of range.
+    Analyze(f64, f64, usize),
+    /// A party's reading (the starter has none: always refused) and the differences.
+    Reading(usize, usize),
 }
 
 fn call() -> impl Strategy<Value = Call> {
@@ -87,6 +94,9 @@ fn call() -> impl Strategy<Value = Call> {
         2 => (0..DATES.len()).prop_map(Call::State),
         1 => (0..DATES.len(), 0..SUBJECTS.len()).prop_map(|(d, s)| Call::Explain(d, s)),
         1 => Just(Call::Snapshot),
+        1 => (0u32..30, 0u32..4, any::<u64>()).prop_map(|(r, y, s)| Call::Simulate(r, y, s)),
+        1 => (-0.5..1.5f64, -1.0..2.0f64, 0usize..9).prop_map(|(d, c, p)| Call::Analyze(d, c, p)),
+        1 => (0..PARTIES.len(), 0..DATES.len()).prop_map(|(p, d)| Call::Reading(p, d)),
     ]
 }
 
@@ -152,6 +162,38 @@ proptest! {
                     let _ = history.timeline(at);
                 }
                 Call::Snapshot => snapshots.push((history.clone(), history.events().len())),
+                Call::Simulate(runs, years, seed) => {
+                    let options = SimulateOptions { runs: Some(runs), years: Some(years), seed: Some(seed) };
+                    match history.simulate(options, &Control::new(&|_| {})) {
+                        Ok(summary) => prop_assert_eq!(summary.runs, u64::from(runs)),
+                        // Zero runs or years are refused as assumptions, never a panic.
+                        Err(error) => prop_assert!(
+                            matches!(error, Error::InvalidAssumptions { .. }) && (runs == 0 || years == 0),
+                            "{error:?}"
+                        ),
+                    }
+                }
+                Call::Analyze(discount, cost, phases) => {
+                    let options =
+                        AnalyzeOptions { discount: Some(discount), inspection_cost: Some(cost), type_phases: Some(phases) };
+                    let in_range = (0.0..=1.0).contains(&discount) && cost > 0.0 && (1..=6).contains(&phases);
+                    match agreement.analyze(options) {
+                        Ok(analysis) => {
+                            prop_assert!(in_range);
+                            prop_assert!(!analysis.render(false).is_empty());
+                        }
+                        Err(error) => prop_assert!(!in_range && matches!(error, Error::InvalidOption { .. }), "{error:?}"),
+                    }
+                }
+                Call::Reading(party, d) => {
+                    prop_assert!(history.as_read_by(PARTIES[party]).is_err());
+                    if let Some(at) = date(d) {
+                        match history.reading_differences(at) {
+                            Ok(differences) => prop_assert_eq!(differences, None),
+                            Err(error) => prop_assert!(matches!(error, Error::BeforeAdoption(_)), "{error:?}"),
+                        }
+                    }
+                }
             }
         }
         for (snapshot, len) in snapshots {

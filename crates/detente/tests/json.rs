@@ -205,3 +205,53 @@ proptest! {
         prop_assert!(got.get("ok").is_some() != got.get("error").is_some(), "{}", got);
     }
 }
+
+/// A request for `operation` built from a valid one with some fields set to arbitrary
+/// values of the right JSON type (zero runs, discounts above 1, truncated games, dates
+/// that do not exist...).
+fn mutated_request(operation: &str, number: f64, cut: usize, date: &str, flag: bool) -> Value {
+    let game = "NFG 1 R \"g\" { \"1\" \"2\" } { 2 2 }\n3 3 0 5 5 0 1 1\n";
+    match operation {
+        "check" => {
+            json!({ "agreement": { "name": "a.toml", "text": &starter_text()[..cut.min(starter_text().len())] } })
+        }
+        "state" | "readings" => request(json!({ "at": date })),
+        "timeline" => request(json!({ "to": date })),
+        "explain" => request(json!({ "at": date, "id": if flag { "freeze-enrichment" } else { "nothing" } })),
+        "simulate" => json!({
+            "agreement": { "name": "deal.toml", "text": starter_text() },
+            "runs": (number.abs() * 10.0) as u32 % 40, "years": cut % 4, "seed": cut,
+        }),
+        "compare" => json!({
+            "designs": [{ "name": "a", "text": starter_text() }, { "name": "b", "text": starter_text() }],
+            "runs": (number.abs() * 10.0) as u32 % 40, "years": cut % 4,
+        }),
+        "analyze" => json!({
+            "agreement": { "name": "deal.toml", "text": starter_text() },
+            "discount": number, "inspection_cost": number - 0.5, "type_phases": cut % 9,
+        }),
+        _ => json!({ "game": &game[..cut.min(game.len())], "one": flag }),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn odd_but_well_typed_requests_get_an_answer_or_a_typed_error(
+        which in 0..OPERATIONS.len(),
+        number in -1.0..2.0f64,
+        cut in 0usize..400,
+        date in prop_oneof![Just("2026-04-01"), Just("1990-01-01"), Just("2026-02-30"), Just("9999-12-31")],
+        flag in any::<bool>(),
+    ) {
+        let operation = OPERATIONS[which];
+        let got = answer(operation, &mutated_request(operation, number, cut, date, flag));
+        prop_assert!(got.get("ok").is_some() != got.get("error").is_some(), "{}", got);
+        if let Some(error) = got.get("error") {
+            prop_assert_ne!(&error["kind"], "internal", "{}", error);
+            let validator = jsonschema::validator_for(&schemas()["error"]).unwrap();
+            prop_assert!(validator.is_valid(error), "{}", error);
+        }
+    }
+}

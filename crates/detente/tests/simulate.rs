@@ -108,10 +108,44 @@ fn designs_are_compared_on_common_random_numbers_through_the_library_and_json() 
     assert!(validator.is_valid(&answer["ok"]));
 
     let one = detente::compare(&designs[..1], options, &Control::new(&|_| {}));
-    assert!(matches!(one, Err(Error::InvalidAssumptions { .. })), "{one:?}");
+    let Err(one) = one else { panic!("one design is not a comparison") };
+    assert!(matches!(one, Error::TooFewDesigns { designs: 1 }), "{one:?}");
+    assert_eq!(one.to_string(), "a comparison needs at least two designs, not 1");
+    assert_eq!(one.kind(), detente::ErrorKind::InvalidAgreement);
     let cancel = AtomicBool::new(true);
     let cancelled = detente::compare(&designs, options, &Control::new(&|_| {}).cancelled_by(&cancel));
     assert!(matches!(cancelled, Err(Error::Cancelled)), "{cancelled:?}");
+}
+
+/// Assumptions the simulator refuses keep the simulator's error as their source, so a
+/// front end can tell which assumption, and the message says it in words.
+#[test]
+fn refused_assumptions_keep_the_simulators_error() {
+    use detente_sim::PlanError;
+    use std::error::Error as _;
+    let options = SimulateOptions { runs: Some(10), years: Some(0), seed: None };
+    let error = starter().simulate(options, &Control::new(&|_| {})).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the simulation's assumptions cannot be used: a horizon of 0 years is out of range: from 1 to 1000 years"
+    );
+    assert_eq!(error.kind(), detente::ErrorKind::InvalidAgreement);
+    let source = error.source().and_then(|s| s.downcast_ref::<detente_sim::Error>());
+    assert_eq!(source, Some(&detente_sim::Error::Plan(PlanError::YearsOutOfRange { years: 0, max: 1000 })));
+
+    let designs = [starter(), with_a_cheater()];
+    let no_runs = SimulateOptions { runs: Some(0), years: Some(2), seed: None };
+    let error = detente::compare(&designs, no_runs, &Control::new(&|_| {})).unwrap_err();
+    let Error::InvalidAssumptions { design, source } = &error else { panic!("{error:?}") };
+    assert_eq!(design.as_deref(), Some(designs[0].id()));
+    assert_eq!(source, &detente_sim::Error::Plan(PlanError::NoRuns));
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "the simulation's assumptions cannot be used: {}: the number of runs must be at least 1",
+            designs[0].id()
+        )
+    );
 }
 
 fn event(date: &str, actor: &str, kind: &str, subject: Option<&str>) -> detente::EventRecord {

@@ -18,7 +18,7 @@ use crate::plan::{Overrides, Plan};
 use crate::run::Simulator;
 use crate::summary::Summary;
 use crate::sweep;
-use crate::tally::TallyError;
+use crate::Error;
 
 /// The outcomes a driver moves, as read from a summary.
 pub const OUTCOMES: [&str; 3] = ["breakdown", "snap-back", "relief delivered"];
@@ -122,7 +122,7 @@ pub fn range_rule(parameter: &str) -> &'static str {
 
 /// The outcomes of `agreement` itself over `runs` futures: what its drivers' ends are
 /// read against (the same runs and seed as theirs).
-pub fn at_value(agreement: &Agreement, runs: u32) -> Result<[f64; 3], String> {
+pub fn at_value(agreement: &Agreement, runs: u32) -> Result<[f64; 3], Error> {
     let mut design = agreement.clone();
     design.simulation_mut().runs = runs;
     Ok(outcomes(&summarise(&design)?))
@@ -130,14 +130,13 @@ pub fn at_value(agreement: &Agreement, runs: u32) -> Result<[f64; 3], String> {
 
 /// Moves each assumption of `agreement` (aligned with the other designs) to both ends of
 /// its range and simulates `runs` futures at each end, on the design's seed.
-pub fn drivers(agreement: &Agreement, runs: u32) -> Result<Vec<Driver>, String> {
-    let base = Plan::new(agreement, Overrides::default()).map_err(|e| e.to_string())?;
+pub fn drivers(agreement: &Agreement, runs: u32) -> Result<Vec<Driver>, Error> {
+    let base = Plan::new(agreement, Overrides::default())?;
     let stated = &base.assumptions.range;
     let mut moved = parameters(&base.assumptions);
     let unlisted: Vec<&String> = stated.keys().filter(|p| !moved.iter().any(|(m, _)| m == *p)).collect();
     for parameter in unlisted {
-        let found =
-            detente_spec::assumption::assumption(&agreement.spec, parameter).map_err(|e| e.to_string())?;
+        let found = detente_spec::assumption::assumption(&agreement.spec, parameter)?;
         moved.push((parameter.clone(), found.value));
     }
     let mut out = Vec::new();
@@ -147,7 +146,7 @@ pub fn drivers(agreement: &Agreement, runs: u32) -> Result<Vec<Driver>, String> 
             None => (range(&parameter, value), None),
         };
         let Some((low, high)) = ends else { continue };
-        let at = |v: f64| -> Result<[f64; 3], String> {
+        let at = |v: f64| -> Result<[f64; 3], Error> {
             let mut point = agreement.clone();
             sweep::apply(&mut point, &parameter, v)?;
             point.simulation_mut().runs = runs;
@@ -167,11 +166,11 @@ pub fn drivers(agreement: &Agreement, runs: u32) -> Result<Vec<Driver>, String> 
 }
 
 /// The summary of every run of an agreement's plan.
-pub fn summarise(agreement: &Agreement) -> Result<Summary, String> {
-    let plan = Plan::new(agreement, Overrides::default()).map_err(|e| e.to_string())?;
+pub fn summarise(agreement: &Agreement) -> Result<Summary, Error> {
+    let plan = Plan::new(agreement, Overrides::default())?;
     let runs = plan.runs as u64;
     let sim = Simulator::new(agreement, plan);
-    let (tally, _) = crate::simulate(&sim, 0..runs, false, &|_| {}).map_err(|e: TallyError| e.to_string())?;
+    let (tally, _) = crate::simulate(&sim, 0..runs, false, &|_| {})?;
     Ok(Summary::new(agreement, sim.plan(), &tally))
 }
 

@@ -23,6 +23,7 @@ use crate::compare::{self, CompareReport};
 use crate::plan::{Overrides, Plan};
 use crate::run::Simulator;
 use crate::summary::{num, QuantitySummary, Summary};
+use crate::Error;
 use document::Block;
 use drivers::{Driver, OUTCOMES};
 use stories::Story;
@@ -121,20 +122,18 @@ pub fn build(
     mut agreements: Vec<Agreement>,
     overrides: Overrides,
     options: ReportOptions,
-) -> Result<Report, String> {
+) -> Result<Report, Error> {
     if agreements.is_empty() {
-        return Err("a report needs at least one design".into());
+        return Err(Error::NoDesigns);
     }
     compare::align(&mut agreements, overrides)
-        .map_err(|(d, e)| format!("{}: {e}", agreements[d].spec.agreement.id))?;
+        .map_err(|(d, source)| Error::Design { design: agreements[d].spec.agreement.id.clone(), source })?;
     let sims: Vec<Simulator> = agreements
         .iter()
-        .map(|a| {
-            Plan::new(a, Overrides::default()).map(|plan| Simulator::new(a, plan)).map_err(|e| e.to_string())
-        })
+        .map(|a| Plan::new(a, Overrides::default()).map(|plan| Simulator::new(a, plan)))
         .collect::<Result<_, _>>()?;
     let runs = sims[0].plan().runs as u64;
-    let comparison = compare::compare(&sims, 0..runs, &|_| {}).map_err(|e| e.to_string())?;
+    let comparison = compare::compare(&sims, 0..runs, &|_| {})?;
     let threat_reduction =
         agreements.iter().zip(&comparison.tallies).map(|(a, t)| threat_reduction(a, t)).collect();
     let comparison = CompareReport::new(&sims, &comparison);
@@ -147,7 +146,7 @@ pub fn build(
     let (mut stories, mut clusters) = (Vec::new(), Vec::new());
     let story_runs = u64::from(options.story_runs).min(runs);
     for sim in &sims {
-        let (_, records) = crate::simulate(sim, 0..story_runs, true, &|_| {}).map_err(|e| e.to_string())?;
+        let (_, records) = crate::simulate(sim, 0..story_runs, true, &|_| {})?;
         stories.push(
             stories::choose(&records).into_iter().map(|(why, run)| stories::tell(sim, why, run)).collect(),
         );

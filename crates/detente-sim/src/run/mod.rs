@@ -31,118 +31,50 @@
 //! A run played with a trace ([`Simulator::trace`]) takes exactly the same path: every
 //! event is pushed through [`Future::push`] with a closure that says why, called only
 //! when the run is traced ([`crate::trace`]).
+//!
+//! A `Future` is a few parts, each in its own module with one job, and the order of a
+//! step, which is this module's:
+//! * `agenda::Clock`: the step, the day and the agenda;
+//! * `record::Record`: the engine's live machine, the events pushed to it, and the
+//!   future's `reading::Reading` of its statuses;
+//! * `truth::Truth`: the true quantities, the measures broken now and unseen, the
+//!   programme;
+//! * `verification::Verification`: inspection budgets in use, anomalies before the
+//!   dispute procedure, the days breaches are to be answered;
+//! * `parties::Parties`: the parties' decisions and memory (who intends or declined
+//!   what, performances, invocations, walk-out draws, what they read of their
+//!   counterparts);
+//! * `outcomes::Outcomes`: the [`Trajectory`] being written.
+//!
+//! What any part derives from the record is kept in a `cache::Cached`, valid iff its
+//! version equals the machine's: no part keeps a version counter of its own.
 
+mod agenda;
+mod cache;
 mod outcomes;
 mod parties;
 mod programme;
+mod reading;
+mod record;
 mod truth;
 mod verification;
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use detente_engine::log::Subject;
-use detente_engine::state::{AgreementStatus, CommitmentStatus};
 use detente_engine::{Agreement, Machine};
 use detente_spec::model::EventKind;
-use detente_spec::time::Date;
 
 use crate::plan::Plan;
-use crate::random::{Draws, Stream};
-use crate::reading::Reading;
-use crate::strategy::{Memory, Rule};
+use crate::random::Draws;
+use crate::strategy::Rule;
 use crate::trace::{EndState, Trace, TracedRun, Why};
-use programme::Programme;
-
-/// What one run produced, step by step. Reused between runs to avoid allocating.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Trajectory {
-    /// True quantities at the end of each step: `[step * quantities + q]`.
-    pub quantities: Vec<f64>,
-    /// The programme's figures at the end of each step (see
-    /// [`Plan::outputs`](crate::plan::Plan)): `[step * outputs + o]`.
-    pub programme: Vec<f64>,
-    /// Economic weight of the instruments relieved under the agreement, each step.
-    pub relief: Vec<f64>,
-    /// The step at which each phase was first open (or complete), if it was.
-    pub phase_opened: Vec<Option<u32>>,
-    /// The first step at which a snap-back had taken effect.
-    pub first_snapback: Option<u32>,
-    /// How many snap-back powers took effect.
-    pub snapbacks: u32,
-    /// The first step at which the agreement had broken down (a signatory withdrew, or
-    /// it terminated before its end date).
-    pub breakdown: Option<u32>,
-    /// The first step at which the agreement had stopped: collapsed in the engine's
-    /// sense (nothing owed is moving any more, docs/semantics.md) or broken down. Never
-    /// after `breakdown`.
-    pub collapse: Option<u32>,
-    /// Each commitment's status at the horizon.
-    pub end_status: Vec<CommitmentStatus>,
-    /// Whether each instrument was relieved at the horizon.
-    pub relieved_at_end: Vec<bool>,
-    /// Party-months of covert violation (a measure broken by a party in a step).
-    pub covert_violations: u32,
-    /// Real violations detected by an inspection and reported as anomalies.
-    pub detected: u32,
-    /// False alarms recorded.
-    pub false_alarms: u32,
-    /// False alarms cleared by the dispute procedure.
-    pub resolved: u32,
-    /// Signatories that walked out (the walk-out hazard came due).
-    pub walkouts: u32,
-    /// When each commitment came into effect or stopped being in effect on record, in
-    /// step order: kept only by a simulator asked for it
-    /// ([`Simulator::keeping_effect`]), empty otherwise. "In effect" is the simulator's
-    /// one reading of the engine's statuses (performed or fulfilled, as the parties
-    /// read a measure in force); the statuses are those recorded at the end of each
-    /// step, as every other outcome.
-    pub effect_changes: Vec<EffectChange>,
-    /// Events the agreement refused (an actor not allowed to assert them): should be
-    /// zero; reported so a design that silences a verifier is visible.
-    pub refused: u32,
-}
-
-impl Trajectory {
-    /// The true value of quantity `q` at step `k`.
-    pub fn quantity(&self, k: usize, q: usize, quantities: usize) -> f64 {
-        self.quantities[k * quantities + q]
-    }
-
-    /// The steps during which commitment `c` was in effect on record, as half-open
-    /// ranges of step indices `first..end` (the statuses recorded at the end of steps
-    /// `first` to `end - 1` read it in effect), up to `steps`, the run's length. Empty
-    /// unless the simulator kept [`Trajectory::effect_changes`].
-    pub fn in_effect_spans(&self, c: usize, steps: u32) -> Vec<std::ops::Range<u32>> {
-        let mut spans = Vec::new();
-        let mut since = None;
-        for change in self.effect_changes.iter().filter(|e| e.commitment as usize == c) {
-            match (change.in_effect, since) {
-                (true, None) => since = Some(change.step),
-                (false, Some(first)) => {
-                    spans.push(first..change.step);
-                    since = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(first) = since {
-            spans.push(first..steps);
-        }
-        spans
-    }
-}
-
-/// A commitment coming into effect, or ceasing to be in effect, on record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct EffectChange {
-    /// The step at whose end the record first read the new state.
-    pub step: u32,
-    /// The commitment (its index in the agreement).
-    pub commitment: u32,
-    /// Whether it is in effect from that step on.
-    pub in_effect: bool,
-}
+use agenda::Clock;
+use outcomes::Outcomes;
+pub use outcomes::{EffectChange, Trajectory};
+use parties::Parties;
+use record::Record;
+use truth::Truth;
+use verification::Verification;
+pub use verification::ANSWER_AFTER_DAYS;
 
 /// Runs futures of one agreement under one plan.
 pub struct Simulator<'a> {
@@ -170,17 +102,6 @@ pub struct Simulator<'a> {
     /// Whether runs keep [`Trajectory::effect_changes`] (the tournament's payoffs read
     /// them; an ordinary simulation does not pay for them).
     keep_effect: bool,
-}
-
-/// What the record says about each party's counterparts, as bit sets over parties: bit
-/// `p` is set when the statement holds of the commitments that do not bind `p`. One pass
-/// over the commitments gives every party's [`Outlook`].
-#[derive(Clone, Copy, Debug, Default)]
-struct Counterparts {
-    violating: u128,
-    violation_stands: u128,
-    measures_open: u128,
-    concessions_open: u128,
 }
 
 impl<'a> Simulator<'a> {
@@ -242,15 +163,18 @@ impl<'a> Simulator<'a> {
         if let Some(how) = self.broken_down_at_start() {
             return Some(format!("broken down ({how})"));
         }
-        let collapsed = self.fresh.agreement_status() == AgreementStatus::Collapsed;
-        collapsed.then(|| "collapsed (nothing owed moves any more)".to_string())
+        // Not broken down: stopped is collapsed (the engine's `has_stopped`).
+        self.fresh.has_stopped().then(|| "collapsed (nothing owed moves any more)".to_string())
     }
 
-    /// How the history the futures continue had already broken down, if it had (a
-    /// signatory withdrew, or the agreement terminated before its end): every future then
-    /// starts, and stays, broken down.
+    /// How the history the futures continue had already broken down, if it had (the
+    /// engine's `Machine::has_broken_down`: a signatory withdrew, or the agreement
+    /// terminated before its end): every future then starts, and stays, broken down.
     pub fn broken_down_at_start(&self) -> Option<String> {
         let machine = &self.fresh;
+        if !machine.has_broken_down() {
+            return None;
+        }
         let withdrew: Vec<&str> = self
             .signatories
             .iter()
@@ -260,9 +184,7 @@ impl<'a> Simulator<'a> {
         if !withdrew.is_empty() {
             return Some(format!("{} withdrew", withdrew.join(", ")));
         }
-        let ended_early = machine.agreement_status() == AgreementStatus::Terminated
-            && self.ag.spec.agreement.ends.is_none_or(|end| machine.day() < end);
-        ended_early.then(|| "the agreement was terminated".to_string())
+        Some("the agreement was terminated".to_string())
     }
 
     /// The plan.
@@ -302,117 +224,17 @@ impl<'a> Simulator<'a> {
     }
 }
 
-/// What a future has put on its agenda, to happen on a day of its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Scheduled {
-    /// The dispute procedure's verdict on a commitment's anomaly.
-    Verdict { commitment: usize },
-    /// The end of a party's lead time for its part of a commitment (`number` numbers
-    /// the commitment's take-ups: the one whose draw this is).
-    Performance { commitment: usize, party: usize, number: u32 },
-    /// A breach has stood long enough to be answered: the parties act on that day.
-    Answer,
-    /// A party's walk-out hazard comes due, if its grievance has not changed since the
-    /// draw (`draw` numbers the party's draws).
-    Walkout { party: usize, draw: u32 },
-}
-
-/// How long a breach stands before the other parties answer it (invoke a snap-back or
-/// a suspension, withhold their steps), in days. An assumption: long enough for a
-/// deadline missed by days to be made good without retaliation, as the record's slips
-/// mostly were (docs/lead-times.md), short against the months a dispute takes.
-pub const ANSWER_AFTER_DAYS: u32 = 30;
-
-/// An anomaly before the dispute procedure: whether the breach it reports was real, its
-/// number among the commitment's anomalies (which keys its random draws), and the day
-/// it was reported.
-#[derive(Clone, Copy, Debug)]
-struct Anomaly {
-    real: bool,
-    number: u32,
-    reported: Date,
-}
-
-/// The state of one run in progress.
+/// The state of one run in progress: its parts (see the module's documentation) and
+/// the order of a step.
 struct Future<'s, 'a> {
     sim: &'s Simulator<'a>,
     draws: Draws,
-    machine: Machine,
-    out: &'s mut Trajectory,
-    /// True quantities now.
-    truth: Vec<f64>,
-    /// Measures broken since their last scheduled inspection.
-    broken_unseen: Vec<bool>,
-    /// Each commitment's inspection budget in use: `(window, inspections made in it)`.
-    budget_used: Vec<(u64, u32)>,
-    /// Measures broken in the current step.
-    broken_now: Vec<bool>,
-    /// Each commitment's anomaly before the dispute procedure, if one is.
-    dispute: Vec<Option<Anomaly>>,
-    /// How many anomalies each commitment has had (numbering their random draws).
-    anomalies: Vec<u32>,
-    /// What falls due on days of its own: the earliest first, ties in order of entry.
-    agenda: BinaryHeap<Reverse<(Date, u32, Scheduled)>>,
-    /// Entries made in the agenda so far (orders ties).
-    scheduled: u32,
-    /// For each commitment, the parties that have decided to perform their part and are
-    /// taking their lead time to do it, as a bit set.
-    intends: Vec<u128>,
-    /// For each commitment, the parties that saw it owed and declined: a later decision
-    /// to perform counts its lead time from that day, not from when it became owed.
-    declined: Vec<u128>,
-    /// How many times each commitment was taken up (numbering lead-time draws).
-    taken_up: Vec<u32>,
-    memory: Vec<Memory>,
-    /// Performances by each party so far (GRIT reads the others').
-    performed_by: Vec<u64>,
-    /// Performances by all parties so far.
-    performed_total: u64,
-    /// Who last invoked each power, and in which step.
-    invoker: Vec<Option<usize>>,
-    invoked_on: Vec<Option<u32>>,
-    /// The current step.
-    step: u32,
-    /// The current step's date.
-    date: Date,
-    /// For each commitment, the day its standing breach is to be answered, once that
-    /// day is on the agenda.
-    answer_on: Vec<Option<Date>>,
-    /// The record's version when the answers were last planned.
-    answers_planned: u64,
-    /// Each party's grievance as last read (`None`: not read yet).
-    aggrieved: Vec<Option<bool>>,
-    /// How many walk-out draws each party has had; only the latest counts.
-    walkout_draws: Vec<u32>,
-    /// Whether events were pushed that the machine has not applied yet.
-    pushed: bool,
-    /// The record as last read (re-read only when the engine's version moves).
-    reading: Reading,
-    /// Measures broken in the current step (the set bits of `broken_now`).
-    broken_list: Vec<usize>,
-    /// The version at which the parties last read the record, and what they read.
-    acted_version: u64,
-    counterparts: Counterparts,
-    /// The version at which outcomes were last read, and the relief then in effect.
-    recorded_version: u64,
-    relief_in_effect: f64,
-    /// The next election to hold (elections are in step order).
-    next_election: usize,
-    /// Each party's probability of breaking a measure in a step (see `update_cheat`).
-    cheat_per_step: Vec<f64>,
-    /// How each true quantity changed in the last step, and the record version it was
-    /// computed at (production and growth depend only on the record and on cheating).
-    growth: Vec<f64>,
-    growth_version: u64,
-    /// The programme's rates in this run.
-    programme: Programme,
-    /// Whether each commitment was in effect at the last recorded step (empty unless
-    /// the simulator keeps [`Trajectory::effect_changes`]).
-    in_effect: Vec<bool>,
-    /// Whether the parties' last round of acts pushed nothing, and whether a change of
-    /// government has happened since (see `act`).
-    quiet: bool,
-    reversed_since_act: bool,
+    clock: Clock,
+    record: Record,
+    truth: Truth,
+    verification: Verification,
+    parties: Parties,
+    outcomes: Outcomes<'s>,
     /// What a traced run collects (`None`, the rule: nothing is collected or formatted).
     trace: Option<&'s mut Trace>,
 }
@@ -424,106 +246,36 @@ impl<'s, 'a> Future<'s, 'a> {
         out: &'s mut Trajectory,
         trace: Option<&'s mut Trace>,
     ) -> Future<'s, 'a> {
-        let plan = &sim.plan;
-        let draws = Draws::new(plan.seed, run);
-        let mut truth: Vec<f64> = plan
-            .quantities
-            .iter()
-            .zip(&sim.measured)
-            .map(|(q, measured)| {
-                let (low, high) = q.initial;
-                measured.unwrap_or_else(|| low + (high - low) * draws.uniform(Stream::Initial, q.key, 0))
-            })
-            .collect();
-        let programme = Programme::draw(plan, draws);
-        programme.catch_up(plan, &sim.fresh, &sim.measured, &mut truth);
-        let (commitments, phases, instruments) =
-            (sim.ag.commitments.len(), sim.ag.phases.len(), sim.ag.spec.instrument.len());
-        out.quantities.clear();
-        out.programme.clear();
-        out.relief.clear();
-        out.phase_opened.clear();
-        out.phase_opened.resize(phases, None);
-        out.first_snapback = None;
-        out.snapbacks = 0;
-        out.breakdown = None;
-        out.collapse = None;
-        out.end_status.clear();
-        out.relieved_at_end.clear();
-        out.relieved_at_end.resize(instruments, false);
-        out.covert_violations = 0;
-        out.detected = 0;
-        out.false_alarms = 0;
-        out.resolved = 0;
-        out.refused = 0;
-        out.walkouts = 0;
-        out.effect_changes.clear();
-        let parties = sim.ag.spec.party.len();
+        let draws = Draws::new(sim.plan.seed, run);
+        let (commitments, parties) = (sim.ag.commitments.len(), sim.ag.spec.party.len());
         let mut future = Future {
             sim,
             draws,
-            machine: {
-                let mut machine = sim.fresh.clone();
-                machine.reserve(64);
-                machine
-            },
-            out,
-            truth,
-            broken_unseen: vec![false; commitments],
-            budget_used: vec![(0, 0); commitments],
-            broken_now: vec![false; commitments],
-            dispute: vec![None; commitments],
-            anomalies: vec![0; commitments],
-            agenda: BinaryHeap::new(),
-            scheduled: 0,
-            intends: vec![0; commitments],
-            declined: vec![0; commitments],
-            taken_up: vec![0; commitments],
-            memory: vec![Memory::default(); parties],
-            performed_by: vec![0; parties],
-            performed_total: 0,
-            invoker: vec![None; sim.ag.powers.len()],
-            invoked_on: vec![None; sim.ag.powers.len()],
-            step: 0,
-            date: sim.fresh.day(),
-            answer_on: vec![None; commitments],
-            answers_planned: u64::MAX,
-            aggrieved: vec![None; parties],
-            walkout_draws: vec![0; parties],
-            pushed: false,
-            broken_list: Vec::new(),
-            reading: Reading::new(commitments, parties),
-            acted_version: u64::MAX,
-            counterparts: Counterparts::default(),
-            recorded_version: u64::MAX,
-            relief_in_effect: 0.0,
-            next_election: 0,
-            cheat_per_step: vec![0.0; parties],
-            growth: vec![0.0; sim.plan.quantities.len()],
-            growth_version: u64::MAX,
-            programme,
-            in_effect: if sim.keep_effect { vec![false; commitments] } else { Vec::new() },
-            quiet: false,
-            reversed_since_act: false,
+            clock: Clock::new(sim.fresh.day()),
+            record: Record::new(&sim.fresh, commitments, parties),
+            truth: Truth::new(sim, draws),
+            verification: Verification::new(commitments),
+            parties: Parties::new(sim),
+            outcomes: Outcomes::new(out, sim),
             trace,
         };
         for party in 0..parties {
-            future.update_cheat(party);
+            future.set_course(party);
         }
         future
     }
 
     fn step(&mut self, k: u32) {
         let date = self.sim.plan.dates[k as usize];
-        self.date = date;
-        self.step = k;
-        let live = !self.machine.agreement_status().is_over();
-        self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
+        self.clock.date = date;
+        self.clock.step = k;
+        let live = !self.record.machine.agreement_status().is_over();
+        self.read_record();
         self.truth_for_the_period(k);
         if live {
             self.run_agenda(date);
-            self.machine.advance_to(date);
-            self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
+            self.record.machine.advance_to(date);
+            self.read_record();
             self.elections(k);
             self.verify(k);
             self.apply_pushed();
@@ -532,72 +284,40 @@ impl<'s, 'a> Future<'s, 'a> {
             self.act((k + 1) * self.sim.plan.step_months);
             self.apply_pushed();
         }
-        self.record(k);
+        debug_assert!(self.record.is_read(), "outcomes are read from the record as it stands");
+        self.outcomes.record(k, self.sim, &self.record, &self.truth);
     }
 
     /// The start: the parties read the record as adopted (or as the history left it)
     /// and take up what they owe, so a step owed from the first day is under way from
     /// the first day, not from the end of the first step.
     fn begin(&mut self) {
-        if self.machine.agreement_status().is_over() {
+        if self.record.machine.agreement_status().is_over() {
             return;
         }
-        self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
+        self.read_record();
         self.act(0);
         self.apply_pushed();
         self.plan_answers();
     }
 
-    /// A commitment's recorded status, from a cache refreshed only when the machine's
-    /// version moved (status reads are the simulator's most frequent operation).
-    fn status(&self, c: usize) -> CommitmentStatus {
-        self.reading.statuses[c]
-    }
-
-    /// Puts `what` on the agenda for `date` (never before the record's day).
-    fn schedule(&mut self, date: Date, what: Scheduled) {
-        self.scheduled += 1;
-        self.agenda.push(Reverse((date.max(self.date), self.scheduled, what)));
-    }
-
-    /// Carries out, each on its own day and in order, what the agenda holds up to
-    /// `until`: the record is advanced to that day first, so timers that fall before it
-    /// fire before it.
-    fn run_agenda(&mut self, until: Date) {
-        loop {
-            let next_entry = self.agenda.peek().map(|Reverse((date, ..))| *date).filter(|d| *d <= until);
-            let next_timer = self.machine.upcoming_timer().filter(|d| *d <= until);
-            match (next_entry, next_timer) {
-                // A timer first: its day's breaches (a missed deadline) are seen on the
-                // day, and their answer put on the agenda.
-                (entry, Some(timer)) if entry.is_none_or(|e| timer < e) => {
-                    self.date = timer;
-                    self.machine.advance_to(timer);
-                    self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
-                    self.plan_answers();
-                }
-                (Some(date), _) => {
-                    let Some(Reverse((_, _, what))) = self.agenda.pop() else { break };
-                    self.date = date;
-                    self.machine.advance_to(date);
-                    match what {
-                        Scheduled::Verdict { commitment } => self.verdict(commitment),
-                        Scheduled::Performance { commitment, party, number } => {
-                            self.lead_time_over(commitment, party, number)
-                        }
-                        Scheduled::Answer => {
-                            self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
-                            self.act(self.step * self.sim.plan.step_months);
-                        }
-                        Scheduled::Walkout { party, draw } => self.walk_out(party, draw),
-                    }
-                    self.apply_pushed();
-                    self.plan_answers();
-                }
-                _ => break,
-            }
+    /// The statuses at the horizon (and the record's, in a traced run's trace).
+    fn finish(self) {
+        self.outcomes.finish(&self.record);
+        if let Some(trace) = self.trace {
+            trace.end = EndState::of(&self.record.machine, self.sim.ag);
         }
-        self.date = until;
+    }
+
+    /// Reads the record again if it moved since it was last read.
+    fn read_record(&mut self) {
+        self.record.read(self.sim.ag, &self.sim.plan);
+    }
+
+    /// Applies the events pushed since the last call (settling costs a pass over the
+    /// agreement, so steps in which nobody acts skip it).
+    fn apply_pushed(&mut self) {
+        self.record.apply_pushed(self.clock.date, self.sim.ag, &self.sim.plan);
     }
 
     /// Records an event on the current date. `why` says what decided it; it is called
@@ -615,14 +335,14 @@ impl<'s, 'a> Future<'s, 'a> {
         value: Option<f64>,
         why: impl FnOnce(&Self) -> Why,
     ) {
-        self.pushed = true;
         let why = self.trace.is_some().then(|| why(self));
-        let result = self.machine.push(self.date, actor, kind, subject, value);
+        let date = self.clock.date;
+        let result = self.record.push(date, actor, kind, subject, value);
         if result.is_err() {
-            self.out.refused += 1;
+            self.outcomes.trajectory.refused += 1;
         }
         if let Some(why) = why {
-            let recorded = crate::trace::Recorded { date: self.date, actor, kind, subject, value, why };
+            let recorded = crate::trace::Recorded { date, actor, kind, subject, value, why };
             self.trace_event(recorded, result.err().map(|problem| problem.message));
         }
     }
@@ -648,15 +368,6 @@ impl<'s, 'a> Future<'s, 'a> {
         if let Some(trace) = self.trace.take() {
             what(self, trace);
             self.trace = Some(trace);
-        }
-    }
-
-    /// Applies the events pushed since the last call (settling costs a pass over the
-    /// agreement, so steps in which nobody acts skip it).
-    fn apply_pushed(&mut self) {
-        if std::mem::take(&mut self.pushed) {
-            self.machine.advance_to(self.date);
-            self.reading.refresh(&self.machine, self.sim.ag, &self.sim.plan);
         }
     }
 }

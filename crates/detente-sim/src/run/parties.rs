@@ -1,60 +1,59 @@
 //! The parties' decisions: each signatory reads the record through its rule and
-//! performs, withholds, invokes or cancels; elections may reverse a party's course.
+//! performs, withholds, invokes or cancels; elections may reverse a party's course; a
+//! party's grievance sets its walk-out hazard.
+//!
+//! [`Parties`] is what the strategies of one future remember between rounds: who
+//! intends or declined each step, each party's [`Memory`], who performed how often,
+//! who invoked which power, each party's walk-out draws, and what the record said of
+//! their counterparts when they last read it. Every status they read is the engine's.
 
 use detente_engine::log::Subject;
 use detente_engine::state::{InstrumentStatus, PowerStatus};
+use detente_engine::Machine;
 use detente_spec::model::{Category, EventKind, PowerKind};
+use detente_spec::time::{Date, Duration};
 
-use detente_spec::time::Duration;
-
-use detente_spec::time::Date;
-
-use super::{Counterparts, Future, Scheduled, ANSWER_AFTER_DAYS};
-use crate::plan::days_at_rate;
+use super::agenda::Scheduled;
+use super::cache::Cached;
+use super::reading::still_to_do;
+use super::record::Record;
+use super::verification::{answer_due, at_fault};
+use super::{Future, Simulator};
+use crate::plan::{days_at_rate, Plan};
 use crate::random::Stream;
-use crate::reading::still_to_do;
-use crate::strategy::{Outlook, Rule};
+use crate::strategy::{Memory, Outlook, Rule};
 use crate::trace::{Breach, Course, Grievance, Hazard, LeadDraw, Trace, Truth, TruthKind, Why};
 
-impl Future<'_, '_> {
-    /// Step 3: changes of government.
-    pub(super) fn elections(&mut self, k: u32) {
-        let elections = &self.sim.plan.elections;
-        while let Some(election) = elections.get(self.next_election).filter(|e| e.step == k) {
-            self.next_election += 1;
-            if self.draws.chance(election.probability, Stream::Election, election.key, k as u64) {
-                let party = election.party;
-                self.memory[party].reversed ^= true;
-                self.reversed_since_act = true;
-                self.update_cheat(party);
-                self.note(|f, trace| {
-                    if let Some(rule) = f.sim.plan.rules[party] {
-                        let now = rule.effective(&f.memory[party]);
-                        trace.truth.push(Truth { date: f.date, party, what: TruthKind::Reversed { now } });
-                    }
-                });
-            }
-        }
-    }
+/// What the record says about each party's counterparts, as bit sets over parties: bit
+/// `p` is set when the statement holds of the commitments that do not bind `p`. One pass
+/// over the commitments gives every party's [`Outlook`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Counterparts {
+    violating: u128,
+    violation_stands: u128,
+    measures_open: u128,
+    concessions_open: u128,
+}
 
-    /// What the record says about every party's counterparts, in one pass.
-    fn counterparts(&self) -> Counterparts {
+impl Counterparts {
+    /// Reads the record on `today`, in one pass over the commitments.
+    fn read(sim: &Simulator<'_>, record: &Record, today: Date) -> Counterparts {
+        let (ag, machine) = (sim.ag, &record.machine);
         let mut out = Counterparts::default();
-        for (c, &binds) in self.sim.binds.iter().enumerate() {
+        for (c, &binds) in sim.binds.iter().enumerate() {
             let others = !binds;
-            let status = self.status(c);
             // A breach stands beside any status (a deadline missed and then performed
             // late is still a breach): what each party reads is who is at fault.
-            let at_fault = self.at_fault(c);
+            let at_fault = at_fault(ag, machine, c);
             if at_fault != 0 {
-                let seen_by_others = Self::others_of(at_fault);
+                let seen_by_others = others_of(at_fault);
                 out.violating |= seen_by_others;
-                if self.answer_due(c).is_some_and(|day| day <= self.date) {
+                if answer_due(machine, c).is_some_and(|day| day <= today) {
                     out.violation_stands |= seen_by_others;
                 }
             }
-            if !status.reads_as_fulfilled() {
-                match self.sim.plan.commitments[c].category {
+            if !record.status(c).reads_as_fulfilled() {
+                match sim.plan.commitments[c].category {
                     Category::Measure => out.measures_open |= others,
                     Category::Concession => out.concessions_open |= others,
                     Category::Mutual => {}
@@ -64,161 +63,324 @@ impl Future<'_, '_> {
         out
     }
 
-    /// The day a standing breach of `c` is to be answered: [`ANSWER_AFTER_DAYS`] after
-    /// it was established.
-    fn answer_due(&self, c: usize) -> Option<Date> {
-        let since = self.machine.breach_since(c)?;
-        Duration::days(ANSWER_AFTER_DAYS).after(since)
+    /// Whether every violation some party reads stands to be answered already: then
+    /// the passing days change nothing of what they read until the record moves.
+    fn settled(&self) -> bool {
+        self.violation_stands == self.violating
     }
+}
 
-    /// Puts on the agenda the day each breach that someone answers is to be answered,
-    /// so that the answer comes on its day whatever the step.
-    pub(super) fn plan_answers(&mut self) {
-        // Breaches and their days change only with the record.
-        if !self.reading.breaches || self.answers_planned == self.machine.version() {
-            return;
+/// The parties that see a breach by the parties in `at_fault` as another's: everyone
+/// but those at fault (a party that performed its part of a joint commitment sees the
+/// other's breach).
+fn others_of(at_fault: u128) -> u128 {
+    if at_fault == 0 {
+        0
+    } else {
+        !at_fault
+    }
+}
+
+/// What the parties of one future remember.
+pub(super) struct Parties {
+    /// For each commitment, the parties that have decided to perform their part and are
+    /// taking their lead time to do it, as a bit set.
+    intends: Vec<u128>,
+    /// For each commitment, the parties that saw it owed and declined: a later decision
+    /// to perform counts its lead time from that day, not from when it became owed.
+    declined: Vec<u128>,
+    /// How many times each commitment was taken up (numbering lead-time draws).
+    taken_up: Vec<u32>,
+    /// Each party's memory of the record and of changes of government.
+    memory: Vec<Memory>,
+    /// Performances by each party so far (GRIT reads the others').
+    performed_by: Vec<u64>,
+    /// Performances by all parties so far.
+    performed_total: u64,
+    /// Who last invoked each power, and in which step.
+    invoker: Vec<Option<usize>>,
+    invoked_on: Vec<Option<u32>>,
+    /// Each party's grievance as last read (`None`: not read yet): its walk-out hazard
+    /// is drawn again only when it changes.
+    aggrieved: Vec<Option<bool>>,
+    /// How many walk-out draws each party has had; only the latest counts.
+    walkout_draws: Vec<u32>,
+    /// What the record said of each party's counterparts when the parties last acted.
+    /// It changes with the record, and with the day while a violation is yet to stand
+    /// (then it is forgotten before each round).
+    counterparts: Cached<Counterparts>,
+    /// Whether the last round of acts pushed nothing.
+    quiet: bool,
+    /// Whether a change of government has happened since the last round of acts.
+    reversed_since_act: bool,
+    /// The next election to hold (elections are in step order).
+    next_election: usize,
+}
+
+impl Parties {
+    /// Parties that have decided nothing yet, in an agreement of `sim`'s.
+    pub fn new(sim: &Simulator<'_>) -> Parties {
+        let (commitments, parties, powers) =
+            (sim.ag.commitments.len(), sim.ag.spec.party.len(), sim.ag.powers.len());
+        Parties {
+            intends: vec![0; commitments],
+            declined: vec![0; commitments],
+            taken_up: vec![0; commitments],
+            memory: vec![Memory::default(); parties],
+            performed_by: vec![0; parties],
+            performed_total: 0,
+            invoker: vec![None; powers],
+            invoked_on: vec![None; powers],
+            aggrieved: vec![None; parties],
+            walkout_draws: vec![0; parties],
+            counterparts: Cached::new(Counterparts::default()),
+            quiet: false,
+            reversed_since_act: false,
+            next_election: 0,
         }
-        self.answers_planned = self.machine.version();
-        for c in 0..self.sim.ag.commitments.len() {
-            if self.at_fault(c) == 0 {
-                continue;
-            }
-            let Some(day) = self.answer_due(c) else { continue };
-            if day > self.date && self.answer_on[c] != Some(day) {
-                self.answer_on[c] = Some(day);
-                self.schedule(day, Scheduled::Answer);
-            }
-        }
     }
 
-    /// The parties whose breach of `c` the others answer, as a bit set: an unremedied
-    /// one (the engine's `unremedied(any of P)`: a verified violation that stands, or a
-    /// missed deadline for a part still not performed). A deadline met late stays a
-    /// breach on record, but no rule answers it (the 60-day shutdown of 2007 came in five
-    /// months and nobody retaliated: the six-party history).
-    pub(super) fn at_fault(&self, c: usize) -> u128 {
-        self.sim.ag.commitments[c]
-            .by
-            .iter()
-            .filter(|&&p| self.machine.unremedied(c, p))
-            .fold(0, |set, &p| set | 1 << p)
+    /// Whether a round of acts now would decide what the last one did, so it can be
+    /// skipped. The rules are deterministic functions of the record, memory and month:
+    /// if the last round pushed nothing, the record has not moved, no breach is waiting
+    /// to be answered and no government changed, this round would decide the same
+    /// (GRIT alone reads the month: `paced`).
+    fn round_repeats(&self, machine: &Machine, paced: bool) -> bool {
+        self.quiet
+            && self.counterparts.get().settled()
+            && self.counterparts.is_valid(machine)
+            && !self.reversed_since_act
+            && !paced
     }
 
-    /// The parties that see a breach by the parties in `at_fault` as another's: everyone
-    /// but those at fault (a party that performed its part of a joint commitment sees
-    /// the other's breach).
-    fn others_of(at_fault: u128) -> u128 {
-        if at_fault == 0 {
-            0
-        } else {
-            !at_fault
-        }
-    }
-
-    /// What `party` reads from the record.
+    /// What `party` reads from the record, given what it says of the counterparts.
     fn outlook(&self, party: usize, record: &Counterparts) -> Outlook {
         let bit = 1u128 << party;
-        let others: u64 = self.performed_total - self.performed_by[party];
         Outlook {
             others_violating: record.violating & bit != 0,
             violation_stands: record.violation_stands & bit != 0,
             others_measures_done: record.measures_open & bit == 0,
             others_concessions_done: record.concessions_open & bit == 0,
-            answered: others > self.memory[party].answers_seen,
+            answered: self.others_performed(party) > self.memory[party].answers_seen,
         }
     }
 
-    /// Step 5: each signatory acts on the record.
-    /// Each signatory acts on the record at the end of `month` (0: the start).
-    pub(super) fn act(&mut self, month: u32) {
+    /// Performances by parties other than `party` so far.
+    fn others_performed(&self, party: usize) -> u64 {
+        self.performed_total - self.performed_by[party]
+    }
+
+    /// After `party`'s turn at `month`: if it took a step, it has seen the others'
+    /// performances so far (GRIT answers only new ones).
+    fn remember_answers(&mut self, party: usize, month: u32) {
+        if self.memory[party].last_step_month == Some(month) {
+            self.memory[party].answers_seen = self.others_performed(party);
+        }
+    }
+
+    /// A change of government reverses `party`'s course.
+    fn reverse(&mut self, party: usize) {
+        self.memory[party].reversed ^= true;
+        self.reversed_since_act = true;
+    }
+
+    /// The course `party` follows now: its rule as a change of government left it.
+    fn course(&self, party: usize, plan: &Plan) -> Option<Course> {
+        let memory = &self.memory[party];
+        let rule = plan.rules[party]?.effective(memory);
+        Some(Course { rule, reversed: memory.reversed })
+    }
+
+    /// Whether `party` is taking its lead time to perform its part of `c`.
+    fn intends(&self, c: usize, party: usize) -> bool {
+        self.intends[c] & 1 << party != 0
+    }
+
+    /// Whether `party` saw `c` owed and declined it at some time.
+    fn declined(&self, c: usize, party: usize) -> bool {
+        self.declined[c] & 1 << party != 0
+    }
+
+    /// `party` declines its part of `c` (or changes its mind during its lead time).
+    fn decline(&mut self, c: usize, party: usize) {
+        self.intends[c] &= !(1 << party);
+        self.declined[c] |= 1 << party;
+    }
+
+    /// `party` takes its lead time to perform its part of `c`.
+    fn intend(&mut self, c: usize, party: usize) {
+        self.intends[c] |= 1 << party;
+    }
+
+    /// `party`'s lead time for `c` is over: whether it still intended to perform.
+    fn end_lead_time(&mut self, c: usize, party: usize) -> bool {
+        let intended = self.intends(c, party);
+        self.intends[c] &= !(1 << party);
+        intended
+    }
+
+    /// The number of this take-up of `c` among its take-ups (keying its lead-time draw).
+    fn next_take_up(&mut self, c: usize) -> u32 {
+        let number = self.taken_up[c];
+        self.taken_up[c] += 1;
+        number
+    }
+
+    /// `party` performed a part.
+    fn count_performance(&mut self, party: usize) {
+        self.performed_by[party] += 1;
+        self.performed_total += 1;
+    }
+
+    /// `party` invokes power `w` in `step`.
+    fn invoke(&mut self, w: usize, party: usize, step: u32) {
+        self.invoker[w] = Some(party);
+        self.invoked_on[w] = Some(step);
+    }
+
+    /// `party`'s grievance is read as `aggrieved`: when it changed (or is read the first
+    /// time), the number of the new walk-out draw.
+    fn grievance_changed(&mut self, party: usize, aggrieved: bool) -> Option<u32> {
+        if self.aggrieved[party] == Some(aggrieved) {
+            return None;
+        }
+        self.aggrieved[party] = Some(aggrieved);
+        self.walkout_draws[party] += 1;
+        Some(self.walkout_draws[party])
+    }
+}
+
+impl Future<'_, '_> {
+    /// Step 3: changes of government.
+    pub(super) fn elections(&mut self, k: u32) {
+        let elections = &self.sim.plan.elections;
+        while let Some(election) = elections.get(self.parties.next_election).filter(|e| e.step == k) {
+            self.parties.next_election += 1;
+            if self.draws.chance(election.probability, Stream::Election, election.key, k as u64) {
+                let party = election.party;
+                self.parties.reverse(party);
+                self.set_course(party);
+                self.note(|f, trace| {
+                    if let Some(rule) = f.sim.plan.rules[party] {
+                        let now = rule.effective(&f.parties.memory[party]);
+                        trace.truth.push(Truth {
+                            date: f.clock.date,
+                            party,
+                            what: TruthKind::Reversed { now },
+                        });
+                    }
+                });
+            }
+        }
+    }
+
+    /// Sets what `party` really does under its course now (how often it cheats).
+    pub(super) fn set_course(&mut self, party: usize) {
         let plan = &self.sim.plan;
-        // The rules are deterministic functions of the record, memory and month: if the
-        // last round changed nothing, the record has not moved, no breach is waiting to
-        // be answered and no government changed, this round would decide the same (GRIT
-        // alone reads the month).
-        let settled = self.counterparts.violation_stands == self.counterparts.violating;
-        if self.quiet
-            && settled
-            && self.acted_version == self.reading.version
-            && !self.reversed_since_act
-            && !self.sim.paced
-        {
+        self.truth.set_course(party, plan, plan.rules[party], &self.parties.memory[party]);
+    }
+
+    /// Step 5: each signatory acts on the record at the end of `month` (0: the start),
+    /// unless the round would repeat the last.
+    pub(super) fn act(&mut self, month: u32) {
+        debug_assert!(self.record.is_read(), "the parties act on the record as it stands");
+        if self.parties.round_repeats(&self.record.machine, self.sim.paced) {
             return;
         }
-        self.reversed_since_act = false;
-        let pushed_before = self.pushed;
-        self.pushed = false;
-        // Statuses change only with the machine's version, and a breach comes to be
-        // answered only with the day: read the record again only then.
-        if self.acted_version != self.reading.version || !settled {
-            self.acted_version = self.reading.version;
-            self.counterparts = self.counterparts();
+        self.parties.reversed_since_act = false;
+        let pushes = self.record.pushes();
+        let counterparts = self.read_counterparts();
+        let sim = self.sim;
+        for &party in &sim.signatories {
+            self.act_as(party, month, &counterparts);
         }
-        let record = self.counterparts;
-        for &party in &self.sim.signatories {
-            if self.machine.has_withdrawn(party) {
+        self.parties.quiet = self.record.pushes() == pushes;
+    }
+
+    /// What the record says of every party's counterparts now. Statuses change only
+    /// with the machine's version, and a breach comes to be answered only with the
+    /// day: the record is read again only then.
+    fn read_counterparts(&mut self) -> Counterparts {
+        let counterparts = &mut self.parties.counterparts;
+        if !counterparts.get().settled() {
+            counterparts.forget();
+        }
+        let (sim, record, today) = (self.sim, &self.record, self.clock.date);
+        counterparts.refresh(&record.machine, |read| *read = Counterparts::read(sim, record, today));
+        *counterparts.get()
+    }
+
+    /// `party`'s turn in a round at `month`: it reads the record, takes up what it owes
+    /// and is willing to do, and uses its powers.
+    fn act_as(&mut self, party: usize, month: u32, counterparts: &Counterparts) {
+        if self.record.machine.has_withdrawn(party) {
+            return;
+        }
+        let Some(base) = self.sim.plan.rules[party] else { return };
+        let outlook = self.parties.outlook(party, counterparts);
+        if outlook.others_violating && !self.parties.memory[party].betrayed {
+            self.note(|f, trace| trace.betrayals.push((party, f.breach_seen_by(party, false))));
+        }
+        self.parties.memory[party].betrayed |= outlook.others_violating;
+        let aggrieved = outlook.violation_stands || self.sanctioned_by_others(party);
+        self.note_grievance(party, aggrieved);
+        let memory = self.parties.memory[party];
+        let rule = base.effective(&memory);
+        self.take_up_owed(party, rule, &memory, &outlook, month);
+        self.parties.remember_answers(party, month);
+        if self.record.reading().powers_active {
+            self.use_powers(party, rule, &outlook);
+        }
+    }
+
+    /// `party` goes through what it owes, in order: it declines what its rule withholds
+    /// and takes up the rest, as many steps as its rule's budget for `month` allows.
+    fn take_up_owed(&mut self, party: usize, rule: Rule, memory: &Memory, outlook: &Outlook, month: u32) {
+        let sim = self.sim;
+        let mut budget = rule.budget(memory, outlook, month);
+        for &c in &sim.own[party] {
+            if budget == 0 || !self.record.reading().owes[party] {
+                break;
+            }
+            let machine = &self.record.machine;
+            if !still_to_do(self.record.status(c), machine.took_effect(c)) || machine.has_performed(c, party)
+            {
                 continue;
             }
-            let Some(base) = plan.rules[party] else { continue };
-            let outlook = self.outlook(party, &record);
-            if outlook.others_violating && !self.memory[party].betrayed {
-                self.note(|f, trace| trace.betrayals.push((party, f.breach_seen_by(party, false))));
-            }
-            self.memory[party].betrayed |= outlook.others_violating;
-            let aggrieved = outlook.violation_stands || self.sanctioned_by_others(party);
-            self.note_grievance(party, aggrieved);
-            let memory = self.memory[party];
-            let rule = base.effective(&memory);
-            let mut budget = rule.budget(&memory, &outlook, month);
-            for &c in &self.sim.own[party] {
-                if budget == 0 || !self.reading.owes[party] {
-                    break;
-                }
-                if !still_to_do(self.status(c), self.machine.took_effect(c))
-                    || self.machine.has_performed(c, party)
-                {
-                    continue;
-                }
-                let bit = 1u128 << party;
-                if let Some(because) = rule.withholds(&plan.commitments[c], party, &memory, &outlook) {
-                    // Declined, or a change of mind during the lead time.
-                    self.note(|f, trace| {
-                        let changed_mind = f.intends[c] & bit != 0;
-                        if changed_mind || f.declined[c] & bit == 0 {
-                            let what = TruthKind::Declined { commitment: c, rule, because, changed_mind };
-                            trace.truth.push(Truth { date: f.date, party, what });
-                        }
-                    });
-                    self.intends[c] &= !bit;
-                    self.declined[c] |= bit;
-                } else if self.intends[c] & bit == 0 {
-                    budget -= 1;
-                    self.memory[party].last_step_month = Some(month);
-                    self.take_up(c, party);
-                }
-            }
-            if self.memory[party].last_step_month == Some(month) {
-                let others: u64 = self.performed_total - self.performed_by[party];
-                self.memory[party].answers_seen = others;
-            }
-            if self.reading.powers_active {
-                self.use_powers(party, rule, &outlook);
+            if let Some(because) = rule.withholds(&sim.plan.commitments[c], party, memory, outlook) {
+                // Declined, or a change of mind during the lead time.
+                self.note(|f, trace| {
+                    let changed_mind = f.parties.intends(c, party);
+                    if changed_mind || !f.parties.declined(c, party) {
+                        let what = TruthKind::Declined { commitment: c, rule, because, changed_mind };
+                        trace.truth.push(Truth { date: f.clock.date, party, what });
+                    }
+                });
+                self.parties.decline(c, party);
+            } else if !self.parties.intends(c, party) {
+                budget -= 1;
+                self.parties.memory[party].last_step_month = Some(month);
+                self.take_up(c, party);
             }
         }
-        self.quiet = !self.pushed;
-        self.pushed |= pushed_before;
     }
 
     /// Whether sanctions are snapped back against `party`: a snap-back held by others has
     /// taken effect.
     fn sanctioned_by_others(&self, party: usize) -> bool {
-        let ag = self.sim.ag;
-        self.reading.powers_exercised
-            && ag.powers.iter().enumerate().any(|(w, power)| {
-                power.kind == PowerKind::Snapback
-                    && !power.holders.contains(&party)
-                    && self.machine.power_status(w) == PowerStatus::Exercised
-            })
+        self.record.reading().powers_exercised && self.snapback_against(party).is_some()
+    }
+
+    /// The first snap-back held by others than `party` that has taken effect (the
+    /// engine's power status), if any.
+    fn snapback_against(&self, party: usize) -> Option<usize> {
+        let machine = &self.record.machine;
+        self.sim.ag.powers.iter().enumerate().find_map(|(w, power)| {
+            let against = power.kind == PowerKind::Snapback
+                && !power.holders.contains(&party)
+                && machine.power_status(w) == PowerStatus::Exercised;
+            against.then_some(w)
+        })
     }
 
     /// Reads `party`'s grievance: when it changes (or is first read), the party's
@@ -228,26 +390,24 @@ impl Future<'_, '_> {
     /// grievance the agreement's ordinary hazard is shared among its bound signatories,
     /// so that it does not grow with their number; a grievance is each party's own.
     fn note_grievance(&mut self, party: usize, aggrieved: bool) {
-        if self.aggrieved[party] == Some(aggrieved) || self.sim.own[party].is_empty() {
+        if self.sim.own[party].is_empty() {
             return;
         }
-        self.aggrieved[party] = Some(aggrieved);
-        self.walkout_draws[party] += 1;
-        let draw = self.walkout_draws[party];
+        let Some(draw) = self.parties.grievance_changed(party, aggrieved) else { return };
         let (ordinary, when_aggrieved) = self.sim.plan.walkout_per_day;
         let bound = self.sim.bound_signatories.max(1) as f64;
         let rate = if aggrieved { when_aggrieved } else { ordinary / bound };
         let item = (party as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5741_4c4b;
         let u = self.draws.uniform(Stream::Walkout, item, u64::from(draw));
-        let day = days_at_rate(rate, u).and_then(|days| Duration::days(days).after(self.date));
+        let day = days_at_rate(rate, u).and_then(|days| Duration::days(days).after(self.clock.date));
         if let Some(day) = day {
-            self.schedule(day, Scheduled::Walkout { party, draw });
+            self.clock.schedule(day, Scheduled::Walkout { party, draw });
         }
         self.note(|f, trace| {
             trace.hazards.push(Hazard {
                 party,
                 draw,
-                drawn: f.date,
+                drawn: f.clock.date,
                 per_day: rate,
                 aggrieved,
                 grievance: if aggrieved { f.grievance(party) } else { None },
@@ -261,17 +421,17 @@ impl Future<'_, '_> {
     /// withdrawing outright where the agreement provides none (the DPRK's exit from the
     /// six-party talks in April 2009).
     pub(super) fn walk_out(&mut self, party: usize, draw: u32) {
-        if draw != self.walkout_draws[party]
-            || self.machine.has_withdrawn(party)
-            || self.machine.agreement_status().is_over()
+        let machine = &self.record.machine;
+        if draw != self.parties.walkout_draws[party]
+            || machine.has_withdrawn(party)
+            || machine.agreement_status().is_over()
         {
             return;
         }
-        let ag = self.sim.ag;
-        let power = ag.powers.iter().enumerate().find(|(w, power)| {
+        let power = self.sim.ag.powers.iter().enumerate().find(|(w, power)| {
             power.kind == PowerKind::Withdraw
                 && power.holders.contains(&party)
-                && self.machine.power_status(*w) == PowerStatus::Available
+                && machine.power_status(*w) == PowerStatus::Available
         });
         let why = move |f: &Self, outright| Why::WalkOut {
             party,
@@ -280,14 +440,13 @@ impl Future<'_, '_> {
         };
         match power {
             Some((w, _)) => {
-                self.invoker[w] = Some(party);
-                self.invoked_on[w] = Some(self.step);
+                self.parties.invoke(w, party, self.clock.step);
                 self.push(party, EventKind::Invoked, Subject::Power(w), |f| why(f, false));
             }
             None => self.push(party, EventKind::Withdrew, Subject::None, |f| why(f, true)),
         }
         self.reimpose_own_sanctions(party);
-        self.out.walkouts += 1;
+        self.outcomes.trajectory.walkouts += 1;
     }
 
     /// A party that walks out puts back the sanctions it had lifted under the agreement
@@ -298,7 +457,7 @@ impl Future<'_, '_> {
         let id = ag.spec.party[party].id.as_str();
         for (i, instrument) in ag.spec.instrument.iter().enumerate() {
             let own = instrument.imposed_by.iter().any(|p| p == id);
-            if own && self.machine.instrument_status(i) == InstrumentStatus::Relieved {
+            if own && self.record.machine.instrument_status(i) == InstrumentStatus::Relieved {
                 self.push(party, EventKind::Imposed, Subject::Instrument(i), |_| Why::Reimposes { party });
             }
         }
@@ -309,19 +468,18 @@ impl Future<'_, '_> {
     /// at once if that day has passed. A deadline that passes meanwhile is missed, and
     /// the performance, when it comes, is recorded as late.
     fn take_up(&mut self, c: usize, party: usize) {
-        let bit = 1u128 << party;
         let p = &self.sim.plan.commitments[c];
-        let number = self.taken_up[c];
-        self.taken_up[c] += 1;
+        let number = self.parties.next_take_up(c);
         let item = p.key ^ (party as u64).wrapping_mul(0x9e37_79b9);
         let choice = self.draws.uniform(Stream::LeadTime, item, 2 * u64::from(number));
         let u = self.draws.uniform(Stream::LeadTime, item, 2 * u64::from(number) + 1);
         let days = p.lead.days(choice, u);
         let days = if days.is_finite() { days.round().clamp(0.0, 400_000.0) as u32 } else { 0 };
-        let declined_before = self.declined[c] & bit != 0;
-        let (from, from_owed) = match self.machine.owed_since(c) {
+        let declined_before = self.parties.declined(c, party);
+        let today = self.clock.date;
+        let (from, from_owed) = match self.record.machine.owed_since(c) {
             Some(owed) if !declined_before => (owed, true),
-            _ => (self.date, false),
+            _ => (today, false),
         };
         let lead = move |f: &Self| LeadDraw {
             party,
@@ -331,13 +489,13 @@ impl Future<'_, '_> {
             from,
             from_owed,
             declined_before,
-            decided: f.date,
-            course: f.course(party),
+            decided: f.clock.date,
+            course: f.parties.course(party, &f.sim.plan),
         };
         match Duration::days(days).after(from) {
-            Some(done) if done > self.date => {
-                self.intends[c] |= bit;
-                self.schedule(done, Scheduled::Performance { commitment: c, party, number });
+            Some(done) if done > today => {
+                self.parties.intend(c, party);
+                self.clock.schedule(done, Scheduled::Performance { commitment: c, party, number });
                 self.note(|f, trace| trace.leads.push(lead(f)));
             }
             Some(_) => self.perform(c, party, |f| Why::AtOnce { lead: lead(f) }),
@@ -349,74 +507,45 @@ impl Future<'_, '_> {
     /// The end of `party`'s lead time for `c`: it performs, unless it changed its mind,
     /// left, or the commitment is no longer owed.
     pub(super) fn lead_time_over(&mut self, c: usize, party: usize, number: u32) {
-        let bit = 1u128 << party;
-        if self.intends[c] & bit == 0 {
+        if !self.parties.end_lead_time(c, party) {
             return;
         }
-        self.intends[c] &= !bit;
-        let to_do = still_to_do(self.status(c), self.machine.took_effect(c));
-        if to_do && !self.machine.has_performed(c, party) && !self.machine.has_withdrawn(party) {
+        let machine = &self.record.machine;
+        let to_do = still_to_do(self.record.status(c), machine.took_effect(c));
+        if to_do && !machine.has_performed(c, party) && !machine.has_withdrawn(party) {
             self.perform(c, party, |f| Why::LeadTimeOver {
                 lead: f.traced(|trace| trace.lead(c, party, number)),
             });
         }
     }
 
-    /// `party` performs its part of `c` today, for the reason `why` gives.
+    /// `party` performs its part of `c` today, for the reason `why` gives; performing a
+    /// step that caps quantities really brings them under the caps.
     fn perform(&mut self, c: usize, party: usize, why: impl FnOnce(&Self) -> Why) {
-        self.performed_by[party] += 1;
-        self.performed_total += 1;
-        // Performing a step that caps quantities really brings them down to the caps
-        // (dismantling warheads, down-blending or shipping out material, as Iran's
-        // enriched-uranium stock was brought under the JCPOA's cap before Implementation
-        // Day), with a margin of two standard errors of the verifier's measurement: a
-        // party that complies keeps clear of a cap it knows is measured.
-        for &(q, max) in &self.sim.ag.commitments[c].limits {
-            let margin = 1.0 + 2.0 * self.sim.plan.quantities[q].measurement_error;
-            self.truth[q] = self.truth[q].min(max / margin);
-        }
+        self.parties.count_performance(party);
+        self.truth.bring_under_caps(self.sim, c);
         self.push(party, EventKind::Performed, Subject::Commitment(c), why);
     }
 
+    /// `party` invokes the powers it holds that its rule wants invoked, and cancels
+    /// those it invoked that its rule lets go.
     fn use_powers(&mut self, party: usize, rule: Rule, outlook: &Outlook) {
         // Nothing to invoke without a violation on record (or a grievance), and nothing
         // to cancel without an invoked power: the common case, decided at once.
-        let aggrieved = outlook.others_violating || rule.withdraws(&self.memory[party]);
-        if !aggrieved && !self.reading.powers_invoked {
+        let aggrieved = outlook.others_violating || rule.withdraws(&self.parties.memory[party]);
+        if !aggrieved && !self.record.reading().powers_invoked {
             return;
         }
-        let ag = self.sim.ag;
-        for (w, power) in ag.powers.iter().enumerate() {
+        for (w, power) in self.sim.ag.powers.iter().enumerate() {
             if power.automatic || !power.holders.contains(&party) {
                 continue;
             }
-            match self.machine.power_status(w) {
-                PowerStatus::Available => {
-                    let wants = match power.kind {
-                        PowerKind::Snapback | PowerKind::Suspend => rule.enforces(outlook),
-                        PowerKind::Withdraw => rule.withdraws(&self.memory[party]),
-                    };
-                    // One invocation per power and step: a second holder acting in the
-                    // same step sees the power still available (events apply after).
-                    if wants && self.invoked_on[w] != Some(self.step) {
-                        self.invoker[w] = Some(party);
-                        self.invoked_on[w] = Some(self.step);
-                        let grim = matches!(rule, Rule::GrimTrigger);
-                        let why = |f: &Self| match power.kind {
-                            PowerKind::Withdraw => {
-                                Why::Betrayed { party, breach: f.traced(|trace| trace.betrayal(party)) }
-                            }
-                            _ => {
-                                Why::Answers { party, breach: f.breach_seen_by(party, !grim), at_once: grim }
-                            }
-                        };
-                        self.push(party, EventKind::Invoked, Subject::Power(w), why);
-                    }
-                }
+            match self.record.machine.power_status(w) {
+                PowerStatus::Available => self.invoke_if_wanted(party, w, rule, outlook),
                 PowerStatus::Invoked
-                    if self.invoker[w] == Some(party)
+                    if self.parties.invoker[w] == Some(party)
                         && power.cancellable
-                        && !self.machine.power_trigger_holds(w)
+                        && !self.record.machine.power_trigger_holds(w)
                         && rule.cancels() =>
                 {
                     self.push(party, EventKind::Resolved, Subject::Power(w), |_| Why::Cancels { party });
@@ -426,17 +555,40 @@ impl Future<'_, '_> {
         }
     }
 
+    /// `party` invokes available power `w` if its rule wants it: a snap-back or a
+    /// suspension to enforce, a withdrawal to leave.
+    fn invoke_if_wanted(&mut self, party: usize, w: usize, rule: Rule, outlook: &Outlook) {
+        let power = &self.sim.ag.powers[w];
+        let wants = match power.kind {
+            PowerKind::Snapback | PowerKind::Suspend => rule.enforces(outlook),
+            PowerKind::Withdraw => rule.withdraws(&self.parties.memory[party]),
+        };
+        // One invocation per power and step: a second holder acting in the same step
+        // sees the power still available (events apply after).
+        if !wants || self.parties.invoked_on[w] == Some(self.clock.step) {
+            return;
+        }
+        self.parties.invoke(w, party, self.clock.step);
+        let grim = matches!(rule, Rule::GrimTrigger);
+        let why = |f: &Self| match power.kind {
+            PowerKind::Withdraw => Why::Betrayed { party, breach: f.traced(|trace| trace.betrayal(party)) },
+            _ => Why::Answers { party, breach: f.breach_seen_by(party, !grim), at_once: grim },
+        };
+        self.push(party, EventKind::Invoked, Subject::Power(w), why);
+    }
+
     /// A breach on record that `party` reads as another's: the first commitment, in
     /// order, in breach at another party's fault (`standing`: one that stands to be
     /// answered today). What a traced decision names as its cause.
     fn breach_seen_by(&self, party: usize, standing: bool) -> Option<Breach> {
-        (0..self.sim.ag.commitments.len()).find_map(|c| {
-            let at_fault = self.at_fault(c);
+        let (ag, machine) = (self.sim.ag, &self.record.machine);
+        (0..ag.commitments.len()).find_map(|c| {
+            let at_fault = at_fault(ag, machine, c);
             if at_fault == 0 || at_fault & (1 << party) != 0 {
                 return None;
             }
-            let since = self.machine.breach_since(c)?;
-            if standing && self.answer_due(c).is_none_or(|day| day > self.date) {
+            let since = machine.breach_since(c)?;
+            if standing && answer_due(machine, c).is_none_or(|day| day > self.clock.date) {
                 return None;
             }
             Some(Breach { by: at_fault, commitment: c, since })
@@ -449,19 +601,7 @@ impl Future<'_, '_> {
         if let Some(breach) = self.breach_seen_by(party, true) {
             return Some(Grievance::Breach(breach));
         }
-        self.sim.ag.powers.iter().enumerate().find_map(|(w, power)| {
-            let against = power.kind == PowerKind::Snapback
-                && !power.holders.contains(&party)
-                && self.machine.power_status(w) == PowerStatus::Exercised;
-            against.then_some(Grievance::Sanctioned { power: w })
-        })
-    }
-
-    /// The course `party` follows now: its rule as a change of government left it.
-    fn course(&self, party: usize) -> Option<Course> {
-        let memory = &self.memory[party];
-        let rule = self.sim.plan.rules[party]?.effective(memory);
-        Some(Course { rule, reversed: memory.reversed })
+        self.snapback_against(party).map(|power| Grievance::Sanctioned { power })
     }
 
     /// Reads the trace of a traced run (`None` in an untraced one).

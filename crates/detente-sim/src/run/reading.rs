@@ -1,8 +1,12 @@
-//! What a future reads from the engine's record, cached.
+//! What a future reads from the engine's record: each commitment's status and the lists
+//! the steps walk (measures in force, what can be inspected, who owes what).
 //!
-//! Statuses are the simulator's most frequent read, and most steps change nothing on
-//! record. The engine's version counter moves whenever a status may have changed, so
-//! the statuses and the lists derived from them are re-read only when it moves.
+//! Statuses are the simulator's most frequent read; the [`Record`](super::record::Record)
+//! keeps a [`Reading`] in a [`Cached`](super::cache::Cached), read again only when the
+//! engine's version moves. The two readings of a status that are the parties' behaviour,
+//! not the record's rules, are written here once: what a party still sets out to
+//! perform ([`still_to_do`]; the engine records a performance whenever it comes) and
+//! what it really holds itself to ([`holds_itself_to`], which the truth follows).
 
 use detente_engine::state::{CommitmentStatus, PowerStatus};
 use detente_engine::{Agreement, Machine};
@@ -14,7 +18,7 @@ use crate::plan::Plan;
 /// before it ever took effect and performing late still counts (docs/semantics.md,
 /// "performed late"). A measure found in breach after it took effect is not redone: it
 /// is kept or broken ([`Reading::measures_in_force`]).
-pub(crate) fn still_to_do(status: CommitmentStatus, took_effect: bool) -> bool {
+pub(super) fn still_to_do(status: CommitmentStatus, took_effect: bool) -> bool {
     match status {
         CommitmentStatus::Pending | CommitmentStatus::Overdue => true,
         CommitmentStatus::Violated => !took_effect,
@@ -22,10 +26,15 @@ pub(crate) fn still_to_do(status: CommitmentStatus, took_effect: bool) -> bool {
     }
 }
 
+/// Whether the parties really hold themselves to commitment `c`, whose recorded status
+/// is `status`: in effect, or in effect until a breach was put on record (a party found
+/// in breach of a freeze is still bound by it, and may keep it or break it again).
+pub(super) fn holds_itself_to(status: CommitmentStatus, machine: &Machine, c: usize) -> bool {
+    status.is_in_effect() || status == CommitmentStatus::Violated && machine.took_effect(c)
+}
+
 /// The record as last read.
-pub(crate) struct Reading {
-    /// The machine's version when it was read (`u64::MAX`: never).
-    pub version: u64,
+pub(super) struct Reading {
     /// Each commitment's status.
     pub statuses: Vec<CommitmentStatus>,
     /// Continuing measures the parties really hold themselves to: in effect, or in
@@ -51,7 +60,6 @@ impl Reading {
     /// An empty reading for an agreement with these many commitments and parties.
     pub fn new(commitments: usize, parties: usize) -> Reading {
         Reading {
-            version: u64::MAX,
             statuses: vec![CommitmentStatus::Inactive; commitments],
             measures_in_force: Vec::new(),
             verifiable: Vec::new(),
@@ -63,13 +71,8 @@ impl Reading {
         }
     }
 
-    /// Reads the record again if the machine's version moved since the last reading.
-    pub fn refresh(&mut self, machine: &Machine, ag: &Agreement, plan: &Plan) {
-        let version = machine.version();
-        if version == self.version {
-            return;
-        }
-        self.version = version;
+    /// Reads the record as `machine` holds it now.
+    pub fn read(&mut self, machine: &Machine, ag: &Agreement, plan: &Plan) {
         self.owes.iter_mut().for_each(|o| *o = false);
         let power = |w: usize| machine.power_status(w);
         self.powers_active =
@@ -89,8 +92,7 @@ impl Reading {
                 }
             }
             let continuing = plan.commitments[c].continuing;
-            let in_force = continuing
-                && (status.is_in_effect() || status == CommitmentStatus::Violated && machine.took_effect(c));
+            let in_force = continuing && holds_itself_to(status, machine, c);
             if in_force {
                 self.measures_in_force.push(c);
             }
