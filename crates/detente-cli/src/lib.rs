@@ -21,6 +21,7 @@ mod load;
 mod out;
 mod replay;
 mod report;
+mod serve;
 mod simulate;
 mod solve;
 mod tournament;
@@ -293,6 +294,56 @@ enum Command {
         #[arg(long, value_enum, default_value_t = solve::SolveFormat::Text)]
         format: solve::SolveFormat,
     },
+    /// Serve agreements over HTTP: a shared, signed, tamper-evident record (docs/server.md).
+    Serve {
+        /// The agreement files to serve.
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+        /// Where the record is kept (created if missing).
+        #[arg(long, default_value = "sqlite://detente.db")]
+        database: String,
+        /// The address to listen on (port 0 picks a free one; the first line printed
+        /// says which).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// The directory of the parties' public key files (`*.pub`, from `detente keygen`).
+        #[arg(long, default_value = "keys")]
+        keys: PathBuf,
+        /// The server's checkpoint key (created if missing, its `.pub` beside it).
+        #[arg(long, default_value = "detente-server.key")]
+        server_key: PathBuf,
+        /// The checkpoints' origin prefix and the server key's name.
+        #[arg(long, default_value = "detente")]
+        origin: String,
+    },
+    /// Write a new Ed25519 signing key for a party (and its .pub beside it).
+    Keygen {
+        /// The party (or external body) the key signs for, as the agreement names it.
+        #[arg(long)]
+        party: String,
+        /// The secret key file to write (never overwritten); PARTY.key by default.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Sign an event with a party's key and append it to a served agreement.
+    Submit {
+        /// The party's secret key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// The server's base URL.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        server: String,
+        /// The agreement's id.
+        #[arg(long)]
+        agreement: String,
+        /// The event, as one JSON object (docs/event-log.md).
+        event: PathBuf,
+    },
+    /// Work with a served log's export.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
     /// Print the JSON Schema of the specification format (for editors such as taplo).
     Schema {
         /// Write the schema to this file instead of standard output.
@@ -309,6 +360,22 @@ enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Re-check an export offline: every signature and leaf, the root against the
+    /// signed checkpoint, and a fresh replay whose state must equal the export's.
+    Verify {
+        /// The export (`GET /api/agreements/ID/export`).
+        export: PathBuf,
+        /// The directory of the parties' `*.pub` files and the server's checkpoint key.
+        #[arg(long)]
+        keys: PathBuf,
+        /// The agreement file.
+        #[arg(long)]
+        spec: PathBuf,
     },
 }
 
@@ -386,6 +453,14 @@ where
             None => tournament::ipd(players.as_deref(), turns, repetitions, format),
         },
         Command::Solve { game, all: _, one, format } => solve::solve(&game, one, format),
+        Command::Serve { specs, database, addr, keys, server_key, origin } => {
+            serve::serve(detente_server::ServeOptions { specs, database, addr, keys, server_key, origin })
+        }
+        Command::Keygen { party, out } => serve::keygen(&party, out),
+        Command::Submit { key, server, agreement, event } => serve::submit(&key, &server, &agreement, &event),
+        Command::Log { command: LogCommand::Verify { export, keys, spec } } => {
+            serve::verify(&export, &keys, &spec)
+        }
         Command::Schema { out } => schema(out.as_deref()),
         Command::Init { name, stdout, force } => init(&name, stdout, force),
     };

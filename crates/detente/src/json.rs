@@ -459,6 +459,23 @@ fn unknown_operation(name: &str) -> ErrorAnswer {
     }
 }
 
+/// The library's error as the layer answers it, for front ends that hold a
+/// [`History`] themselves (the server) and must answer refusals exactly as the layer
+/// does.
+///
+/// ```
+/// use detente::{Agreement, EventRecord, Format, History};
+/// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+/// let mut history = History::new(&agreement);
+/// let refused = history.append(EventRecord { actor: Some("gamma".into()), ..EventRecord::default() }).unwrap_err();
+/// let answer = detente::json::error_answer(refused);
+/// assert_eq!(answer.kind, "invalid_event");
+/// # Ok::<(), detente::Error>(())
+/// ```
+pub fn error_answer(error: Error) -> ErrorAnswer {
+    answer(error, None)
+}
+
 /// The library's error as the layer answers it; `event` is the position of the event
 /// being appended, if one was.
 fn answer(error: Error, event: Option<u32>) -> ErrorAnswer {
