@@ -167,6 +167,9 @@ pub struct Machine {
     /// The log: shared with the replay or simulation that gave it, copied on the first
     /// push if another holder shares it.
     events: Events,
+    /// The last applied event, kept while the machine is detached from its log
+    /// ([`Machine::detach_events`]) so that resuming can check the log continues it.
+    detached_last: Option<Box<Event>>,
     day: Date,
     next_event: usize,
     /// Every write to a record marks it touched (see `incremental`).
@@ -334,6 +337,7 @@ impl Machine {
         let mut machine = Machine {
             ag: ag.clone(),
             events: events.clone(),
+            detached_last: None,
             day: adopted,
             next_event: 0,
             commitments: Records::new(commitments),
@@ -546,8 +550,9 @@ impl Machine {
     /// a log with new events dated `D`: they would be applied after the day's timers.
     pub fn resume_on(&mut self, events: &Events) -> Result<(), Problem> {
         let applied = self.next_event;
+        let last_applied = self.events.get(applied.wrapping_sub(1)).or(self.detached_last.as_deref());
         let kept = events.len() >= applied
-            && (applied == 0 || events.get(applied - 1) == self.events.get(applied - 1))
+            && (applied == 0 || events.get(applied - 1) == last_applied)
             && events.get(applied).is_none_or(|next| next.date >= self.day);
         if !kept {
             return Err(Problem {
@@ -559,7 +564,18 @@ impl Machine {
             });
         }
         self.events = events.clone();
+        self.detached_last = None;
         Ok(())
+    }
+
+    /// Lets go of the log, keeping only the last applied event (what
+    /// [`Machine::resume_on`] checks): a machine kept as a checkpoint then does not
+    /// share the log, so that appending to the log does not copy it. A detached machine
+    /// must be resumed on a log before it advances or explains anything.
+    pub fn detach_events(&mut self) {
+        let last = self.next_event.checked_sub(1).and_then(|i| self.events.get(i));
+        self.detached_last = last.cloned().map(Box::new);
+        self.events = Events::default();
     }
 
     /// The agreement the machine runs.

@@ -338,6 +338,8 @@ impl History {
                 return;
             }
             machine.advance_to(day);
+            // A checkpoint lets go of the record, so that appending to it copies nothing.
+            machine.detach_events();
             self.checkpoints.push(Arc::new(machine));
         }
     }
