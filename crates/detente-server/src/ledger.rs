@@ -158,6 +158,21 @@ impl Ledger {
         &self.origin
     }
 
+    /// Shows readers the append just committed: the published history (a history of
+    /// its own, so that neither it nor the writer's copies the other's record) gets the
+    /// same event; should it refuse what the writer's accepted, it becomes a snapshot of
+    /// the writer's.
+    fn publish(&self, log: &Log, event: &detente::EventRecord, note: &str) {
+        let mut guard = match self.published.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if guard.0.append(event.clone()).is_err() || guard.0.events().len() != log.history.events().len() {
+            guard.0 = log.history.clone();
+        }
+        guard.1 = note.to_string();
+    }
+
     /// The committed history and latest checkpoint (a cheap snapshot).
     pub fn snapshot(&self) -> (History, String) {
         match self.published.lock() {
@@ -190,8 +205,9 @@ impl Ledger {
         if let Some(receipt) = recorded(&log, &submission, raw) {
             return Ok(Submitted::Already(receipt));
         }
-        let mut history = log.history.clone();
-        let appended = history.append(submission.event.clone())?;
+        // Checked first, appended only once stored: the writer's history is its own (not
+        // shared with what readers see), so appending to it copies nothing.
+        log.history.would_accept(&submission.event)?;
         let current = log.tree.len();
         if submission.expected_version != current {
             return Err(Refusal::Stale { expected: submission.expected_version, current });
@@ -213,12 +229,9 @@ impl Ledger {
             });
         }
         let inclusion_proof = merkle::inclusion_proof(&log.tree, current).unwrap_or_default();
-        log.history = history.clone();
+        let appended = log.history.append(submission.event.clone())?;
         log.checkpoint = note.clone();
-        match self.published.lock() {
-            Ok(mut guard) => *guard = (history, note.clone()),
-            Err(poisoned) => *poisoned.into_inner() = (history, note.clone()),
-        }
+        self.publish(&log, &submission.event, &note);
         Ok(Submitted::Appended(Receipt {
             index: current,
             position: appended.position,

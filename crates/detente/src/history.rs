@@ -140,17 +140,8 @@ impl History {
     /// ```
     pub fn append(&mut self, record: EventRecord) -> Result<Appended, Error> {
         let id = record.id.clone();
-        if let Some(id) = id.as_ref().filter(|id| self.ids.contains(*id)) {
-            return Err(EventRefused {
-                field: Some("id"),
-                message: format!("an event with the id `{id}` is already recorded"),
-                help: Some("give each event its own id; the record keeps the first".into()),
-            }
-            .into());
-        }
         let arrival = self.arrived + 1;
-        let mut event =
-            check_record(self.agreement.compiled(), record, arrival, 0).map_err(EventRefused::from)?;
+        let mut event = self.checked(record)?;
         let position = self.events.partition_point(|e| e.date <= event.date);
         let back_dated = position < self.events.len();
         event.index = position;
@@ -160,6 +151,37 @@ impl History {
             Arc::make_mut(&mut self.ids).insert(id);
         }
         Ok(Appended { position, back_dated })
+    }
+
+    /// Whether [`History::append`] would accept `record`, without recording it: the
+    /// same checks, for a writer that must store an event elsewhere (a database) before
+    /// it appends, and must not append what it could not store.
+    ///
+    /// ```
+    /// use detente::{Agreement, EventRecord, Format, History};
+    /// let agreement = Agreement::from_text("deal.toml", &detente_spec::starter("deal"), Format::Toml)?;
+    /// let history = History::new(&agreement);
+    /// let wrong = EventRecord { actor: Some("gamma".into()), ..EventRecord::default() };
+    /// assert!(history.would_accept(&wrong).is_err());
+    /// assert!(history.events().is_empty());
+    /// # Ok::<(), detente::Error>(())
+    /// ```
+    pub fn would_accept(&self, record: &EventRecord) -> Result<(), Error> {
+        self.checked(record.clone()).map(|_| ())
+    }
+
+    /// The record as the event it would be appended as, or why it would be refused.
+    fn checked(&self, record: EventRecord) -> Result<Event, Error> {
+        if let Some(id) = record.id.as_ref().filter(|id| self.ids.contains(*id)) {
+            return Err(EventRefused {
+                field: Some("id"),
+                message: format!("an event with the id `{id}` is already recorded"),
+                help: Some("give each event its own id; the record keeps the first".into()),
+            }
+            .into());
+        }
+        Ok(check_record(self.agreement.compiled(), record, self.arrived + 1, 0)
+            .map_err(EventRefused::from)?)
     }
 
     /// The agreement.
