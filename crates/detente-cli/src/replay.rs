@@ -14,22 +14,10 @@ use detente_spec::Severity;
 use crate::term::write_stdout;
 use crate::{load, summary, ShowFormat, INVALID, TROUBLE};
 
-/// Loads the specification and compiles it, or prints why it cannot be used.
+/// Loads the specification and compiles it, or prints why it cannot be used: the
+/// library's handle ([`facade_agreement`]) as the engine's compiled agreement.
 pub(crate) fn agreement(path: &Path) -> Result<Result<Agreement, u8>, String> {
-    let loaded = load::load(path)?;
-    let errors = loaded.count(Severity::Error);
-    if errors > 0 {
-        note_raw!("{}", diagnostic::render(&loaded.diagnostics, &loaded.file, DiagnosticStyle::Plain));
-        note_raw!("{}", summary(&loaded.file.name, errors, loaded.count(Severity::Warning)));
-        return Ok(Err(INVALID));
-    }
-    match Agreement::compile(&loaded.spec) {
-        Ok(agreement) => Ok(Ok(agreement)),
-        Err(e) => {
-            note!("{}: {e}", loaded.file.name);
-            Ok(Err(INVALID))
-        }
-    }
+    Ok(facade_agreement(path)?.map(|agreement| agreement.compiled().clone()))
 }
 
 /// Loads the specification as the library's handle, or prints why it cannot be used.
